@@ -1,0 +1,296 @@
+package checker
+
+import "math/bits"
+
+// Events of one candidate execution are numbered 0..n-1. A Set is a set of
+// event numbers and a Rel a binary relation over them, both as bitsets: a Rel
+// is n rows of ⌈n/64⌉ words, row i holding the successors of event i. All
+// operands of one operation must have the same n.
+
+// A Set is a set of events, one bit per event.
+type Set []uint64
+
+// NewSet returns an empty set over n events.
+func NewSet(n int) Set { return make(Set, words(n)) }
+
+func words(n int) int { return (n + 63) / 64 }
+
+// Has reports whether e is in s.
+func (s Set) Has(e int) bool { return s[e>>6]&(1<<(e&63)) != 0 }
+
+// Add puts e in s.
+func (s Set) Add(e int) { s[e>>6] |= 1 << (e & 63) }
+
+// Remove takes e out of s.
+func (s Set) Remove(e int) { s[e>>6] &^= 1 << (e & 63) }
+
+// Empty reports whether s has no element.
+func (s Set) Empty() bool {
+	for _, w := range s {
+		if w != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// Len returns the number of elements.
+func (s Set) Len() int {
+	n := 0
+	for _, w := range s {
+		n += bits.OnesCount64(w)
+	}
+	return n
+}
+
+// Clone returns a copy of s.
+func (s Set) Clone() Set { return append(Set(nil), s...) }
+
+// Union returns s ∪ t as a new set.
+func (s Set) Union(t Set) Set {
+	r := s.Clone()
+	for i := range r {
+		r[i] |= t[i]
+	}
+	return r
+}
+
+// Inter returns s ∩ t as a new set.
+func (s Set) Inter(t Set) Set {
+	r := s.Clone()
+	for i := range r {
+		r[i] &= t[i]
+	}
+	return r
+}
+
+// Diff returns s \ t as a new set.
+func (s Set) Diff(t Set) Set {
+	r := s.Clone()
+	for i := range r {
+		r[i] &^= t[i]
+	}
+	return r
+}
+
+// Each calls f for each element of s in increasing order.
+func (s Set) Each(f func(e int)) {
+	for i, w := range s {
+		for w != 0 {
+			b := bits.TrailingZeros64(w)
+			f(i*64 + b)
+			w &= w - 1
+		}
+	}
+}
+
+// A Rel is a binary relation over n events.
+type Rel struct {
+	n, w int      // number of events; words per row
+	bits []uint64 // row i is bits[i*w : (i+1)*w]
+}
+
+// NewRel returns the empty relation over n events.
+func NewRel(n int) Rel {
+	w := words(n)
+	return Rel{n: n, w: w, bits: make([]uint64, n*w)}
+}
+
+// N returns the number of events the relation is over.
+func (r Rel) N() int { return r.n }
+
+// Row returns the successors of a as a Set sharing r's storage.
+func (r Rel) Row(a int) Set { return Set(r.bits[a*r.w : (a+1)*r.w]) }
+
+// Has reports whether (a, b) ∈ r.
+func (r Rel) Has(a, b int) bool { return r.bits[a*r.w+b>>6]&(1<<(b&63)) != 0 }
+
+// Add puts (a, b) in r.
+func (r Rel) Add(a, b int) { r.bits[a*r.w+b>>6] |= 1 << (b & 63) }
+
+// Remove takes (a, b) out of r.
+func (r Rel) Remove(a, b int) { r.bits[a*r.w+b>>6] &^= 1 << (b & 63) }
+
+// Clone returns a copy of r.
+func (r Rel) Clone() Rel {
+	return Rel{n: r.n, w: r.w, bits: append([]uint64(nil), r.bits...)}
+}
+
+// Empty reports whether r has no pair.
+func (r Rel) Empty() bool {
+	for _, w := range r.bits {
+		if w != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// Union returns r ∪ s.
+func (r Rel) Union(s Rel) Rel {
+	t := r.Clone()
+	for i := range t.bits {
+		t.bits[i] |= s.bits[i]
+	}
+	return t
+}
+
+// Inter returns r ∩ s.
+func (r Rel) Inter(s Rel) Rel {
+	t := r.Clone()
+	for i := range t.bits {
+		t.bits[i] &= s.bits[i]
+	}
+	return t
+}
+
+// Diff returns r \ s.
+func (r Rel) Diff(s Rel) Rel {
+	t := r.Clone()
+	for i := range t.bits {
+		t.bits[i] &^= s.bits[i]
+	}
+	return t
+}
+
+// Seq returns the composition r ; s: pairs (a, c) with (a, b) ∈ r and
+// (b, c) ∈ s for some b.
+func (r Rel) Seq(s Rel) Rel {
+	t := NewRel(r.n)
+	for a := 0; a < r.n; a++ {
+		dst := t.bits[a*r.w : (a+1)*r.w]
+		for i, word := range r.bits[a*r.w : (a+1)*r.w] {
+			for word != 0 {
+				b := i*64 + bits.TrailingZeros64(word)
+				word &= word - 1
+				src := s.bits[b*s.w : (b+1)*s.w]
+				for k := range dst {
+					dst[k] |= src[k]
+				}
+			}
+		}
+	}
+	return t
+}
+
+// Inverse returns r⁻¹.
+func (r Rel) Inverse() Rel {
+	t := NewRel(r.n)
+	r.Each(func(a, b int) { t.Add(b, a) })
+	return t
+}
+
+// Restrict returns [dom] ; r ; [rng]: the pairs of r whose source is in dom
+// and whose target is in rng. A nil set means "all events".
+func (r Rel) Restrict(dom, rng Set) Rel {
+	t := NewRel(r.n)
+	for a := 0; a < r.n; a++ {
+		if dom != nil && !dom.Has(a) {
+			continue
+		}
+		src := r.bits[a*r.w : (a+1)*r.w]
+		dst := t.bits[a*r.w : (a+1)*r.w]
+		for k := range dst {
+			if rng != nil {
+				dst[k] = src[k] & rng[k]
+			} else {
+				dst[k] = src[k]
+			}
+		}
+	}
+	return t
+}
+
+// Plus returns the transitive closure r⁺ (Warshall's algorithm on rows).
+func (r Rel) Plus() Rel {
+	t := r.Clone()
+	for k := 0; k < t.n; k++ {
+		rowK := t.bits[k*t.w : (k+1)*t.w]
+		for a := 0; a < t.n; a++ {
+			if t.Has(a, k) {
+				row := t.bits[a*t.w : (a+1)*t.w]
+				for i := range row {
+					row[i] |= rowK[i]
+				}
+			}
+		}
+	}
+	return t
+}
+
+// Star returns the reflexive-transitive closure r* (over all n events).
+func (r Rel) Star() Rel {
+	t := r.Plus()
+	for a := 0; a < t.n; a++ {
+		t.Add(a, a)
+	}
+	return t
+}
+
+// Opt returns r? = r ∪ id.
+func (r Rel) Opt() Rel {
+	t := r.Clone()
+	for a := 0; a < t.n; a++ {
+		t.Add(a, a)
+	}
+	return t
+}
+
+// Irreflexive reports whether no (a, a) is in r.
+func (r Rel) Irreflexive() bool {
+	for a := 0; a < r.n; a++ {
+		if r.Has(a, a) {
+			return false
+		}
+	}
+	return true
+}
+
+// Acyclic reports whether r has no cycle.
+func (r Rel) Acyclic() bool { return r.Plus().Irreflexive() }
+
+// Domain returns the set of sources of r.
+func (r Rel) Domain() Set {
+	s := NewSet(r.n)
+	for a := 0; a < r.n; a++ {
+		for _, w := range r.bits[a*r.w : (a+1)*r.w] {
+			if w != 0 {
+				s.Add(a)
+				break
+			}
+		}
+	}
+	return s
+}
+
+// Range returns the set of targets of r.
+func (r Rel) Range() Set {
+	s := NewSet(r.n)
+	for a := 0; a < r.n; a++ {
+		for i, w := range r.bits[a*r.w : (a+1)*r.w] {
+			s[i] |= w
+		}
+	}
+	return s
+}
+
+// Each calls f for each pair of r, in row-major order.
+func (r Rel) Each(f func(a, b int)) {
+	for a := 0; a < r.n; a++ {
+		Set(r.bits[a*r.w : (a+1)*r.w]).Each(func(b int) { f(a, b) })
+	}
+}
+
+// Identity returns [s]: the pairs (e, e) for e in s.
+func Identity(n int, s Set) Rel {
+	t := NewRel(n)
+	s.Each(func(e int) { t.Add(e, e) })
+	return t
+}
+
+// Cross returns s × t.
+func Cross(n int, s, t Set) Rel {
+	r := NewRel(n)
+	s.Each(func(a int) { copy(r.bits[a*r.w:(a+1)*r.w], t) })
+	return r
+}

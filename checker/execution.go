@@ -41,18 +41,18 @@ const (
 	TagRMW                      // the event belongs to an RMW instruction (set RMW); a failed cmpxchg gives a lone R with TagRMW
 
 	// Fence annotations (KindF).
-	TagFenceMb                  // smp_mb
-	TagRmb                      // smp_rmb
-	TagWmb                      // smp_wmb
-	TagBarrier                  // barrier
-	TagRcuLock                  // rcu_read_lock
-	TagRcuUnlock                // rcu_read_unlock
-	TagSyncRcu                  // synchronize_rcu
-	TagBeforeAtomic             // smp_mb__before_atomic
-	TagAfterAtomic              // smp_mb__after_atomic
-	TagAfterSpinlock            // smp_mb__after_spinlock
-	TagAfterUnlockLock          // smp_mb__after_unlock_lock
-	TagAfterSrcuReadUnlock      // smp_mb__after_srcu_read_unlock
+	TagFenceMb             // smp_mb
+	TagRmb                 // smp_rmb
+	TagWmb                 // smp_wmb
+	TagBarrier             // barrier
+	TagRcuLock             // rcu_read_lock
+	TagRcuUnlock           // rcu_read_unlock
+	TagSyncRcu             // synchronize_rcu
+	TagBeforeAtomic        // smp_mb__before_atomic
+	TagAfterAtomic         // smp_mb__after_atomic
+	TagAfterSpinlock       // smp_mb__after_spinlock
+	TagAfterUnlockLock     // smp_mb__after_unlock_lock
+	TagAfterSrcuReadUnlock // smp_mb__after_srcu_read_unlock
 
 	// SRCU.
 	TagSrcuLock   // srcu_read_lock / srcu_down_read (a read of the srcu_struct)
@@ -80,9 +80,9 @@ type Location struct {
 type Event struct {
 	Kind   Kind
 	Tags   Tag
-	Thread int // thread index, or -1 for initial writes
-	Loc    int // index into Structure.Locs, or -1 (fences)
-	Instr  int // index of the instruction in its thread (events of one RMW share it), or -1
+	Thread int         // thread index, or -1 for initial writes
+	Loc    int         // index into Structure.Locs, or -1 (fences)
+	Instr  int         // index of the instruction in its thread (events of one RMW share it), or -1
 	Span   syntax.Span // the source the event comes from (empty for initial writes)
 	// Val is the value written by a write whose value does not depend on
 	// what was read; Candidate.Val has every value.

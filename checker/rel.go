@@ -294,3 +294,32 @@ func Cross(n int, s, t Set) Rel {
 	s.Each(func(a int) { copy(r.bits[a*r.w:(a+1)*r.w], t) })
 	return r
 }
+
+// Equal reports whether r and s hold the same pairs.
+func (r Rel) Equal(s Rel) bool {
+	if r.n != s.n {
+		return false
+	}
+	for i, w := range r.bits {
+		if s.bits[i] != w {
+			return false
+		}
+	}
+	return true
+}
+
+// UnionWith adds every pair of s to r, in place.
+func (r Rel) UnionWith(s Rel) {
+	for i, w := range s.bits {
+		r.bits[i] |= w
+	}
+}
+
+// Len returns the number of pairs.
+func (r Rel) Len() int {
+	n := 0
+	for _, w := range r.bits {
+		n += bits.OnesCount64(w)
+	}
+	return n
+}

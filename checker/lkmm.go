@@ -1,0 +1,280 @@
+package checker
+
+// LKMM is the Linux-kernel memory model (linux-kernel.cat with
+// linux-kernel.bell, lock.cat and cos-opt.cat, variant lkmmv2), written as
+// Go code over bitset relations. It implements [Model].
+//
+// Judge first fixes what depends only on the event structure (cached in
+// Structure.Cache), then what depends on the candidate's rf, then, for each
+// of the model's own choices (the rf of failed trylocks and of
+// spin_is_locked reads, and the coherence order), the rest.
+type LKMM struct{}
+
+// lkmmStruct holds the sets and relations of one event structure that do
+// not depend on rf or co.
+type lkmmStruct struct {
+	n    int
+	all  Set
+	R, W Set // R: every read; W: every write except UL (W as co generation sees it)
+	M    Set // R ∪ W ∪ UL
+	IW   Set
+	UL   Set
+	LKR  Set
+	LKW  Set
+	LF   Set // LF ∪ RL
+	RU   Set
+
+	Acquire, Release, Mb, Noreturn, R4rmb Set
+	Marked, Plain                         Set
+	SrcuLock, SrcuUnlock, SyncSrcu        Set
+	SyncRcu                               Set
+	rcuLock, rcuUnlock                    Set
+	notNoreturn, notSrcuUnlock            Set
+
+	po, poOpt, loc, intl, ext, poLoc Rel
+	rmw                              Rel // structure rmw ∪ lk-rmw
+	lkRmw                            Rel
+	critical                         Rel // LKW → its matching UL
+	rcuRscs                          Rel
+	rfiLF                            Rel     // rf of LF events inside their own critical section
+	co0                              Rel     // coherence fixed before observation (initial writes first, unmatched LKW last)
+	writesByLoc                      [][]int // W events (UL excepted) of each location with any
+
+	// Fence relations that need neither rf nor co.
+	acqPo, poRel, rmb, wmb, mbNoLock, gp, barrier Rel
+	fencerelRmb                                   Rel
+	poUL                                          Rel // po ; [UL]
+	lkrPo                                         Rel // [LKR] ; po
+	afterULLPo                                    Rel // [After-unlock-lock] ; po ; [M]
+
+	// Structure-level check failures and flags.
+	lockFailed string
+	flags      []string
+}
+
+func setOf(s *Structure, keep func(e *Event) bool) Set {
+	r := NewSet(s.N())
+	for i := range s.Events {
+		if keep(&s.Events[i]) {
+			r.Add(i)
+		}
+	}
+	return r
+}
+
+func hasTag(t Tag) func(e *Event) bool { return func(e *Event) bool { return e.Tags&t != 0 } }
+
+// fencerel returns (po & (_ × b)) ; po: pairs separated by an event of b.
+func fencerel(po Rel, b Set) Rel { return po.Restrict(nil, b).Seq(po) }
+
+func unionAll(rs ...Rel) Rel {
+	t := rs[0].Clone()
+	for _, r := range rs[1:] {
+		t.UnionWith(r)
+	}
+	return t
+}
+
+func seqAll(rs ...Rel) Rel {
+	t := rs[0]
+	for _, r := range rs[1:] {
+		t = t.Seq(r)
+	}
+	return t
+}
+
+func complement(n int, s Set) Set {
+	r := NewSet(n)
+	for i := 0; i < n; i++ {
+		if !s.Has(i) {
+			r.Add(i)
+		}
+	}
+	return r
+}
+
+func setUnion(ss ...Set) Set {
+	r := ss[0].Clone()
+	for _, s := range ss[1:] {
+		for i := range r {
+			r[i] |= s[i]
+		}
+	}
+	return r
+}
+
+// structure returns the cached per-structure part of the model.
+func (m *LKMM) structure(s *Structure) *lkmmStruct {
+	if st, ok := s.Cache.(*lkmmStruct); ok {
+		return st
+	}
+	st := newLkmmStruct(s)
+	s.Cache = st
+	return st
+}
+
+func newLkmmStruct(s *Structure) *lkmmStruct {
+	n := s.N()
+	st := &lkmmStruct{n: n}
+	st.all = setOf(s, func(*Event) bool { return true })
+	rawR := setOf(s, func(e *Event) bool { return e.Kind == KindR })
+	rawW := setOf(s, func(e *Event) bool { return e.Kind == KindW })
+	st.UL = setOf(s, hasTag(TagUL))
+	st.R = rawR
+	st.W = rawW.Diff(st.UL)
+	st.M = rawR.Union(rawW)
+	st.IW = setOf(s, hasTag(TagInit))
+	st.LKR = setOf(s, hasTag(TagLKR))
+	st.LKW = setOf(s, hasTag(TagLKW))
+	st.LF = setOf(s, hasTag(TagLF|TagRL))
+	st.RU = setOf(s, hasTag(TagRU))
+	st.SrcuLock = setOf(s, hasTag(TagSrcuLock))
+	st.SrcuUnlock = setOf(s, hasTag(TagSrcuUnlock))
+	st.SyncSrcu = setOf(s, hasTag(TagSyncSrcu))
+	st.SyncRcu = setOf(s, hasTag(TagSyncRcu))
+	st.rcuLock = setOf(s, hasTag(TagRcuLock))
+	st.rcuUnlock = setOf(s, hasTag(TagRcuUnlock))
+
+	// The bell's filtering of annotations.
+	rmwEv := setOf(s, hasTag(TagRMW))
+	failedRMW := rmwEv.Diff(s.Rmw.Domain().Union(s.Rmw.Range()))
+	st.Acquire = setOf(s, hasTag(TagAcquire)).Diff(rawW).Diff(failedRMW).Union(st.LKR)
+	st.Release = setOf(s, hasTag(TagRelease)).Diff(rawR).Diff(failedRMW).Union(st.UL)
+	st.Mb = setOf(s, hasTag(TagMb|TagFenceMb)).Diff(failedRMW)
+	st.Noreturn = setOf(s, hasTag(TagNoreturn)).Diff(rawW)
+	st.R4rmb = st.R.Diff(st.Noreturn)
+	st.notNoreturn = complement(n, st.Noreturn)
+	st.notSrcuUnlock = complement(n, st.SrcuUnlock)
+	st.Marked = setUnion(complement(n, st.M), st.IW,
+		setOf(s, hasTag(TagOnce|TagRelease|TagAcquire|TagMb|TagRMW|TagLKR|TagLKW|TagUL|TagLF|TagRL|TagRU|TagSrcuLock|TagSrcuUnlock)))
+	st.Plain = st.M.Diff(st.Marked)
+
+	st.po = s.Po
+	st.poOpt = s.Po.Opt()
+	st.loc = NewRel(n)
+	st.intl = NewRel(n)
+	st.ext = NewRel(n)
+	for a := range s.Events {
+		for b := range s.Events {
+			ea, eb := &s.Events[a], &s.Events[b]
+			if ea.Loc >= 0 && ea.Loc == eb.Loc {
+				st.loc.Add(a, b)
+			}
+			if ea.Thread == eb.Thread {
+				st.intl.Add(a, b)
+			} else {
+				st.ext.Add(a, b)
+			}
+		}
+	}
+	st.poLoc = st.po.Inter(st.loc)
+
+	// lock.cat: pair lock reads with lock writes, match critical sections.
+	st.lkRmw = st.poLoc.Restrict(st.LKR, st.LKW).Diff(st.po.Seq(st.po))
+	st.rmw = s.Rmw.Union(st.lkRmw)
+	lkwUL := st.LKW.Union(st.UL)
+	st.critical = st.poLoc.Restrict(st.LKW, st.UL).Diff(st.poLoc.Restrict(nil, lkwUL).Seq(st.poLoc))
+	st.rcuRscs = rcuRscs(st)
+
+	// Fence relations.
+	po := st.po
+	st.acqPo = po.Restrict(st.Acquire, st.M)
+	st.poRel = po.Restrict(st.M, st.Release)
+	st.fencerelRmb = fencerel(po, setOf(s, hasTag(TagRmb)))
+	st.rmb = st.fencerelRmb.Restrict(st.R4rmb, st.R4rmb)
+	wAll := st.W.Union(st.UL)
+	st.wmb = fencerel(po, setOf(s, hasTag(TagWmb))).Restrict(wAll, wAll)
+	mbR := st.Mb.Inter(st.R)
+	mbW := st.Mb.Inter(wAll)
+	rmwSet := rmwEv
+	st.mbNoLock = unionAll(
+		fencerel(po, st.Mb).Restrict(st.M, st.M),
+		po.Restrict(st.M, mbR),
+		po.Restrict(mbW, st.M),
+		fencerel(po, setOf(s, hasTag(TagBeforeAtomic))).Restrict(st.M, rmwSet).Seq(st.poOpt).Restrict(nil, st.M),
+		st.poOpt.Restrict(st.M, rmwSet).Seq(fencerel(po, setOf(s, hasTag(TagAfterAtomic)))).Restrict(nil, st.M),
+		st.poOpt.Restrict(st.M, st.LKW).Seq(fencerel(po, setOf(s, hasTag(TagAfterSpinlock)))).Restrict(nil, st.M),
+		st.poOpt.Restrict(st.M, st.SrcuUnlock).Seq(fencerel(po, setOf(s, hasTag(TagAfterSrcuReadUnlock)))).Restrict(nil, st.M),
+	)
+	st.gp = po.Restrict(nil, st.SyncRcu.Union(st.SyncSrcu)).Seq(st.poOpt)
+	st.poUL = po.Restrict(nil, st.UL)
+	st.lkrPo = po.Restrict(st.LKR, nil)
+	st.afterULLPo = po.Restrict(setOf(s, hasTag(TagAfterUnlockLock)), st.M)
+	barrierSet := setUnion(setOf(s, hasTag(TagBarrier|TagRmb|TagWmb|TagSyncRcu|TagSyncSrcu|
+		TagBeforeAtomic|TagAfterAtomic|TagRcuLock|TagRcuUnlock|TagSrcuLock|TagSrcuUnlock)),
+		st.Mb, st.Acquire, st.Release)
+	st.barrier = unionAll(fencerel(po, barrierSet), po.Restrict(nil, st.Release), po.Restrict(st.Acquire, nil))
+
+	st.rfiLF = st.poLoc.Restrict(st.LKW, st.LF).Diff(st.poLoc.Restrict(st.LKW, st.UL).Seq(st.poLoc))
+	um := st.unmatchedLKW()
+	st.co0 = unionAll(
+		Cross(n, st.IW, st.W.Diff(st.IW)).Inter(st.loc),
+		Cross(n, st.LKW, um).Inter(st.loc).Diff(Identity(n, um)),
+	)
+	byLoc := make([][]int, len(s.Locs))
+	st.W.Each(func(e int) {
+		if l := s.Events[e].Loc; l >= 0 {
+			byLoc[l] = append(byLoc[l], e)
+		}
+	})
+	for _, ws := range byLoc {
+		if len(ws) > 0 {
+			st.writesByLoc = append(st.writesByLoc, ws)
+		}
+	}
+
+	st.lockChecks()
+	return st
+}
+
+// rcuRscs matches rcu_read_lock with rcu_read_unlock events, innermost
+// first, as the bell's recursive rcu-rscs does.
+func rcuRscs(st *lkmmStruct) Rel {
+	matched := NewRel(st.n)
+	locks, unlocks := st.rcuLock, st.rcuUnlock
+	for {
+		ul := locks.Diff(matched.Domain())
+		uu := unlocks.Diff(matched.Range())
+		un := ul.Union(uu)
+		unPo := st.po.Restrict(un, un)
+		next := matched.Union(st.po.Restrict(ul, uu).Diff(unPo.Seq(unPo)))
+		if next.Equal(matched) {
+			return matched
+		}
+		matched = next
+	}
+}
+
+// lockChecks evaluates lock.cat's checks and flags that depend only on the
+// structure: lock-nest, nested-is-locked and unmatched-locks, and the flags
+// mixed-lock-accesses, unpaired-LKW, unpaired-LKR and unmatched-unlock.
+func (st *lkmmStruct) lockChecks() {
+	allLocks := setUnion(st.LKR, st.LKW, st.UL, st.LF, st.RU, st.SrcuLock, st.SrcuUnlock, st.SyncSrcu)
+	if !st.loc.Restrict(st.M.Diff(st.IW).Diff(allLocks), allLocks).Empty() {
+		st.flags = append(st.flags, "mixed-lock-accesses")
+	}
+	if !st.LKW.Diff(st.lkRmw.Range()).Empty() {
+		st.flags = append(st.flags, "unpaired-LKW")
+	}
+	if !st.LKR.Diff(st.lkRmw.Domain()).Empty() {
+		st.flags = append(st.flags, "unpaired-LKR")
+	}
+	ulBetween := st.poLoc.Restrict(nil, st.UL).Seq(st.poLoc)
+	switch {
+	case !st.poLoc.Restrict(st.LKW, st.LKR).Diff(ulBetween).Empty():
+		st.lockFailed = "lock-nest"
+	case !st.poLoc.Restrict(st.LKW, st.RU).Diff(ulBetween).Empty():
+		st.lockFailed = "nested-is-locked"
+	default:
+		um := st.unmatchedLKW()
+		if !st.loc.Restrict(um, um).Diff(Identity(st.n, um)).Empty() {
+			st.lockFailed = "unmatched-locks"
+		}
+	}
+	if !st.UL.Diff(st.critical.Range()).Empty() {
+		st.flags = append(st.flags, "unmatched-unlock")
+	}
+}
+
+// unmatchedLKW returns the lock writes without a matching unlock.
+func (st *lkmmStruct) unmatchedLKW() Set { return st.LKW.Diff(st.critical.Domain()) }

@@ -1,0 +1,976 @@
+package checker
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/litmusls/litmusls/syntax"
+)
+
+// This file lowers a parsed C litmus test to per-thread paths: for each
+// thread, every way through its code, with the events it performs, the
+// symbolic values it writes and the constraints its branches put on the
+// values it reads, as herd7's CSem.ml does for the LKMM (variant lkmmv2).
+
+// addrBase is added to a location's index to make the value of its address.
+const addrBase = int64(1) << 40
+
+// A LowerError is a problem in the test that stops it from being checked:
+// an unsupported construct, an unknown primitive, a bad argument.
+type LowerError struct {
+	Span syntax.Span
+	Msg  string
+}
+
+func (e *LowerError) Error() string { return e.Msg }
+
+// A sval is a symbolic value: a constant, the value read by an event of
+// the same thread, or an operation on other values.
+type sval struct {
+	op   string // "k" constant, "r" read, else a C operator ("+", "==", "!", "?:")
+	k    int64
+	read int // the index of the read event in the thread, for "r"
+	a, b *sval
+	c    *sval // the condition of "?:"
+}
+
+func konst(k int64) *sval { return &sval{op: "k", k: k} }
+
+func (v *sval) isConst() bool { return v.op == "k" }
+
+// deps adds to set the reads v depends on.
+func (v *sval) deps(set map[int]bool) {
+	if v == nil {
+		return
+	}
+	if v.op == "r" {
+		set[v.read] = true
+	}
+	v.a.deps(set)
+	v.b.deps(set)
+	v.c.deps(set)
+}
+
+// eval computes v given the values of the thread's reads.
+func (v *sval) eval(reads func(int) int64) int64 {
+	switch v.op {
+	case "k":
+		return v.k
+	case "r":
+		return reads(v.read)
+	case "?:":
+		if v.c.eval(reads) != 0 {
+			return v.a.eval(reads)
+		}
+		return v.b.eval(reads)
+	}
+	x := v.a.eval(reads)
+	if v.b == nil {
+		return unop(v.op, x)
+	}
+	return binop(v.op, x, v.b.eval(reads))
+}
+
+func b2i(b bool) int64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func unop(op string, x int64) int64 {
+	switch op {
+	case "-":
+		return -x
+	case "!":
+		return b2i(x == 0)
+	case "~":
+		return ^x
+	}
+	return x
+}
+
+func binop(op string, x, y int64) int64 {
+	switch op {
+	case "+":
+		return x + y
+	case "-":
+		return x - y
+	case "*":
+		return x * y
+	case "/":
+		if y == 0 {
+			return 0
+		}
+		return x / y
+	case "%":
+		if y == 0 {
+			return 0
+		}
+		return x % y
+	case "&":
+		return x & y
+	case "|":
+		return x | y
+	case "^":
+		return x ^ y
+	case "&~":
+		return x &^ y
+	case "<<":
+		return x << uint(y&63)
+	case ">>":
+		return x >> uint(y&63)
+	case "==":
+		return b2i(x == y)
+	case "!=":
+		return b2i(x != y)
+	case "<":
+		return b2i(x < y)
+	case "<=":
+		return b2i(x <= y)
+	case ">":
+		return b2i(x > y)
+	case ">=":
+		return b2i(x >= y)
+	case "&&":
+		return b2i(x != 0 && y != 0)
+	case "||":
+		return b2i(x != 0 || y != 0)
+	}
+	return 0
+}
+
+func mk(op string, a, b *sval) *sval {
+	if a.isConst() && (b == nil || b.isConst()) {
+		if b == nil {
+			return konst(unop(op, a.k))
+		}
+		return konst(binop(op, a.k, b.k))
+	}
+	return &sval{op: op, a: a, b: b}
+}
+
+// A pevent is an event of a thread path, before it is placed in a
+// structure.
+type pevent struct {
+	Event
+	val     *sval // the value written (writes)
+	addrDep map[int]bool
+	dataDep map[int]bool
+	ctrlDep map[int]bool
+	rmwOf   int // for the write of an RMW, the index of its read; else -1
+}
+
+// A constraint says a symbolic value must be nonzero (or zero).
+type constraint struct {
+	v    *sval
+	want bool
+}
+
+// A path is one way through a thread's code.
+type path struct {
+	events []pevent
+	cons   []constraint
+	regs   map[string]*sval // final register values
+}
+
+// A program is a lowered test.
+type program struct {
+	locs    []Location
+	locIdx  map[string]int
+	init    []int64 // initial value of each location
+	threads [][]*path
+	nthread int
+}
+
+// symbol returns the name of a value that is the address of a location,
+// or "".
+func (p *program) symbol(v int64) string {
+	i := v - addrBase
+	if i >= 0 && i < int64(len(p.locs)) {
+		return p.locs[i].Name
+	}
+	return ""
+}
+
+// valueString formats a value as herd7 prints it.
+func (p *program) valueString(v int64) string {
+	if s := p.symbol(v); s != "" {
+		return s
+	}
+	return fmt.Sprint(v)
+}
+
+// maxPaths bounds the number of paths of one thread.
+const maxPaths = 1 << 12
+
+// lower turns a parsed C test into a program.
+func lower(f *syntax.File) (*program, error) {
+	p := &program{locIdx: map[string]int{}}
+	addLoc := func(name string) int {
+		if i, ok := p.locIdx[name]; ok {
+			return i
+		}
+		p.locIdx[name] = len(p.locs)
+		p.locs = append(p.locs, Location{Name: name})
+		p.init = append(p.init, 0)
+		return len(p.locs) - 1
+	}
+	// Locations: init block variables, thread parameters, names in the
+	// condition, in a stable order (sorted by name, as herd7 prints memory).
+	var names []string
+	seen := map[string]bool{}
+	note := func(n string) {
+		if !seen[n] {
+			seen[n] = true
+			names = append(names, n)
+		}
+	}
+	regInit := map[string]syntax.Expr{}
+	if f.Init != nil {
+		for _, it := range f.Init.Items {
+			if it.Loc.Thread >= 0 {
+				regInit[fmt.Sprintf("%d:%s", it.Loc.Thread, it.Loc.Name)] = it.Value
+				if id, ok := it.Value.(*syntax.Ident); ok {
+					note(id.Name)
+				}
+				continue
+			}
+			note(it.Loc.Name)
+			if u, ok := it.Value.(*syntax.UnaryExpr); ok && u.Op == "&" {
+				if id, ok := u.X.(*syntax.Ident); ok {
+					note(id.Name)
+				}
+			}
+			if id, ok := it.Value.(*syntax.Ident); ok {
+				note(id.Name)
+			}
+		}
+	}
+	for _, t := range f.Threads {
+		for _, prm := range t.Params {
+			if prm.Name != nil {
+				note(prm.Name.Name)
+			}
+		}
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		addLoc(n)
+	}
+	// Initial values.
+	if f.Init != nil {
+		for _, it := range f.Init.Items {
+			if it.Loc.Thread >= 0 || it.Value == nil {
+				continue
+			}
+			v, err := p.constValue(it.Value)
+			if err != nil {
+				return nil, err
+			}
+			p.init[p.locIdx[it.Loc.Name]] = v
+		}
+	}
+	for _, t := range f.Threads {
+		if t.Body == nil {
+			return nil, &LowerError{t.Span, "thread has no body"}
+		}
+		if t.Index >= p.nthread {
+			p.nthread = t.Index + 1
+		}
+	}
+	p.threads = make([][]*path, p.nthread)
+	for _, t := range f.Threads {
+		l := &lowerer{p: p, thread: t.Index}
+		st := &lstate{env: map[string]*sval{}, ctrl: map[int]bool{}}
+		for key, e := range regInit {
+			if strings.HasPrefix(key, fmt.Sprint(t.Index)+":") {
+				v, err := p.constValue(e)
+				if err != nil {
+					return nil, err
+				}
+				st.env[key[strings.Index(key, ":")+1:]] = konst(v)
+			}
+		}
+		for _, prm := range t.Params {
+			if prm.Name != nil {
+				st.env[prm.Name.Name] = konst(addrBase + int64(p.locIdx[prm.Name.Name]))
+			}
+		}
+		sts, err := l.stmt(t.Body, []*lstate{st})
+		if err != nil {
+			return nil, err
+		}
+		for _, s := range sts {
+			p.threads[t.Index] = append(p.threads[t.Index], &path{events: s.events, cons: s.cons, regs: s.env})
+		}
+	}
+	return p, nil
+}
+
+// constValue evaluates an initial value.
+func (p *program) constValue(e syntax.Expr) (int64, error) {
+	switch e := e.(type) {
+	case *syntax.IntLit:
+		return e.Value, nil
+	case *syntax.Ident:
+		if i, ok := p.locIdx[e.Name]; ok {
+			return addrBase + int64(i), nil
+		}
+		if e.Name == "NULL" {
+			return 0, nil
+		}
+	case *syntax.UnaryExpr:
+		if e.Op == "&" {
+			if id, ok := e.X.(*syntax.Ident); ok {
+				if i, ok := p.locIdx[id.Name]; ok {
+					return addrBase + int64(i), nil
+				}
+			}
+		}
+		if e.Op == "-" {
+			v, err := p.constValue(e.X)
+			return -v, err
+		}
+	case *syntax.CallExpr:
+		if e.Fun.Name == "ATOMIC_INIT" && len(e.Args) == 1 {
+			return p.constValue(e.Args[0])
+		}
+	case *syntax.ParenExpr:
+		return p.constValue(e.X)
+	}
+	return 0, &LowerError{e.GetSpan(), "unsupported initial value"}
+}
+
+type lowerer struct {
+	p      *program
+	thread int
+	instr  int
+}
+
+// An lstate is the state of one path being lowered.
+type lstate struct {
+	env    map[string]*sval
+	events []pevent
+	cons   []constraint
+	ctrl   map[int]bool // reads that control the current point
+}
+
+func (s *lstate) clone() *lstate {
+	n := &lstate{env: make(map[string]*sval, len(s.env)), ctrl: make(map[int]bool, len(s.ctrl))}
+	for k, v := range s.env {
+		n.env[k] = v
+	}
+	for k := range s.ctrl {
+		n.ctrl[k] = true
+	}
+	n.events = append([]pevent(nil), s.events...)
+	n.cons = append([]constraint(nil), s.cons...)
+	return n
+}
+
+func (l *lowerer) stmt(s syntax.Stmt, sts []*lstate) ([]*lstate, error) {
+	switch s := s.(type) {
+	case *syntax.BlockStmt:
+		var err error
+		for _, x := range s.Stmts {
+			if sts, err = l.stmt(x, sts); err != nil {
+				return nil, err
+			}
+		}
+		return sts, nil
+	case *syntax.EmptyStmt:
+		return sts, nil
+	case *syntax.DeclStmt:
+		if s.Value == nil {
+			for _, st := range sts {
+				if _, ok := st.env[s.Name.Name]; !ok {
+					st.env[s.Name.Name] = konst(0)
+				}
+			}
+			return sts, nil
+		}
+		return l.forEach(sts, func(st *lstate) ([]*lstate, error) {
+			outs, err := l.expr(s.Value, st)
+			for _, o := range outs {
+				o.st.env[s.Name.Name] = o.v
+			}
+			return states(outs), err
+		})
+	case *syntax.ExprStmt:
+		return l.forEach(sts, func(st *lstate) ([]*lstate, error) {
+			outs, err := l.expr(s.X, st)
+			return states(outs), err
+		})
+	case *syntax.IfStmt:
+		return l.forEach(sts, func(st *lstate) ([]*lstate, error) {
+			outs, err := l.expr(s.Cond, st)
+			if err != nil {
+				return nil, err
+			}
+			var res []*lstate
+			for _, o := range outs {
+				d := map[int]bool{}
+				o.v.deps(d)
+				for _, want := range []bool{true, false} {
+					if o.v.isConst() && (o.v.k != 0) != want {
+						continue
+					}
+					br := o.st.clone()
+					if !o.v.isConst() {
+						br.cons = append(br.cons, constraint{o.v, want})
+					}
+					for r := range d {
+						br.ctrl[r] = true
+					}
+					arm := s.Then
+					if !want {
+						arm = s.Else
+					}
+					if arm == nil {
+						res = append(res, br)
+						continue
+					}
+					got, err := l.stmt(arm, []*lstate{br})
+					if err != nil {
+						return nil, err
+					}
+					res = append(res, got...)
+				}
+			}
+			return res, nil
+		})
+	case *syntax.WhileStmt:
+		return nil, &LowerError{s.Span, "unsupported: loops (herd7 bounds them; litmusls does not yet)"}
+	}
+	return nil, &LowerError{s.GetSpan(), "unsupported statement"}
+}
+
+func states(outs []out) []*lstate {
+	r := make([]*lstate, len(outs))
+	for i, o := range outs {
+		r[i] = o.st
+	}
+	return r
+}
+
+func (l *lowerer) forEach(sts []*lstate, f func(*lstate) ([]*lstate, error)) ([]*lstate, error) {
+	var res []*lstate
+	for _, st := range sts {
+		got, err := f(st)
+		if err != nil {
+			return nil, err
+		}
+		res = append(res, got...)
+	}
+	if len(res) > maxPaths {
+		return nil, fmt.Errorf("too many paths")
+	}
+	return res, nil
+}
+
+// An out is one outcome of evaluating an expression.
+type out struct {
+	st *lstate
+	v  *sval
+}
+
+func one(st *lstate, v *sval) []out { return []out{{st, v}} }
+
+// expr evaluates e in st; primitives with alternatives (cmpxchg,
+// spin_trylock, ...) give several outcomes.
+func (l *lowerer) expr(e syntax.Expr, st *lstate) ([]out, error) {
+	switch e := e.(type) {
+	case *syntax.IntLit:
+		return one(st, konst(e.Value)), nil
+	case *syntax.ParenExpr:
+		return l.expr(e.X, st)
+	case *syntax.CastExpr:
+		return l.expr(e.X, st)
+	case *syntax.Ident:
+		if v, ok := st.env[e.Name]; ok {
+			return one(st, v), nil
+		}
+		if e.Name == "NULL" {
+			return one(st, konst(0)), nil
+		}
+		if i, ok := l.p.locIdx[e.Name]; ok {
+			return one(st, konst(addrBase+int64(i))), nil
+		}
+		return nil, &LowerError{e.Span, fmt.Sprintf("undefined: %s", e.Name)}
+	case *syntax.UnaryExpr:
+		switch e.Op {
+		case "*":
+			loc, addr, err := l.address(e.X, st)
+			if err != nil {
+				return nil, err
+			}
+			return one(st, l.read(st, e.Span, loc, addr, 0)), nil
+		case "&":
+			if id, ok := e.X.(*syntax.Ident); ok {
+				if i, ok := l.p.locIdx[id.Name]; ok {
+					return one(st, konst(addrBase+int64(i))), nil
+				}
+			}
+			if u, ok := e.X.(*syntax.UnaryExpr); ok && u.Op == "*" {
+				return l.expr(u.X, st)
+			}
+			return nil, &LowerError{e.Span, "unsupported address-of"}
+		}
+		outs, err := l.expr(e.X, st)
+		for i := range outs {
+			outs[i].v = mk(e.Op, outs[i].v, nil)
+		}
+		return outs, err
+	case *syntax.BinaryExpr:
+		xs, err := l.expr(e.X, st)
+		if err != nil {
+			return nil, err
+		}
+		var res []out
+		for _, x := range xs {
+			ys, err := l.expr(e.Y, x.st)
+			if err != nil {
+				return nil, err
+			}
+			for _, y := range ys {
+				res = append(res, out{y.st, mk(e.Op, x.v, y.v)})
+			}
+		}
+		return res, nil
+	case *syntax.CondExpr:
+		cs, err := l.expr(e.Cond, st)
+		if err != nil {
+			return nil, err
+		}
+		var res []out
+		for _, c := range cs {
+			xs, err := l.expr(e.X, c.st)
+			if err != nil {
+				return nil, err
+			}
+			for _, x := range xs {
+				ys, err := l.expr(e.Y, x.st)
+				if err != nil {
+					return nil, err
+				}
+				for _, y := range ys {
+					v := &sval{op: "?:", c: c.v, a: x.v, b: y.v}
+					if c.v.isConst() {
+						v = y.v
+						if c.v.k != 0 {
+							v = x.v
+						}
+					}
+					res = append(res, out{y.st, v})
+				}
+			}
+		}
+		return res, nil
+	case *syntax.AssignExpr:
+		ys, err := l.expr(e.Y, st)
+		if err != nil {
+			return nil, err
+		}
+		for i, y := range ys {
+			v := y.v
+			if e.Op != "=" {
+				old, err := l.expr(e.X, y.st)
+				if err != nil || len(old) != 1 {
+					return nil, &LowerError{e.Span, "unsupported compound assignment"}
+				}
+				v = mk(strings.TrimSuffix(e.Op, "="), old[0].v, v)
+			}
+			switch x := e.X.(type) {
+			case *syntax.Ident:
+				if _, ok := y.st.env[x.Name]; !ok {
+					if _, shared := l.p.locIdx[x.Name]; shared {
+						return nil, &LowerError{x.Span, "unsupported: assignment to a shared variable by name"}
+					}
+				}
+				y.st.env[x.Name] = v
+			case *syntax.UnaryExpr:
+				if x.Op != "*" {
+					return nil, &LowerError{x.Span, "unsupported assignment target"}
+				}
+				loc, addr, err := l.address(x.X, y.st)
+				if err != nil {
+					return nil, err
+				}
+				l.write(y.st, e.Span, loc, addr, v, 0, -1)
+			default:
+				return nil, &LowerError{e.X.GetSpan(), "unsupported assignment target"}
+			}
+			ys[i].v = v
+		}
+		return ys, nil
+	case *syntax.CallExpr:
+		return l.call(e, st)
+	}
+	return nil, &LowerError{e.GetSpan(), "unsupported expression"}
+}
+
+// address evaluates a pointer expression to a location; the address must
+// not depend on a value read (litmusls does not yet support that).
+func (l *lowerer) address(e syntax.Expr, st *lstate) (int, map[int]bool, error) {
+	outs, err := l.expr(e, st)
+	if err != nil {
+		return 0, nil, err
+	}
+	if len(outs) != 1 || outs[0].st != st || !outs[0].v.isConst() {
+		return 0, nil, &LowerError{e.GetSpan(), "unsupported: address computed from a value read from memory"}
+	}
+	i := outs[0].v.k - addrBase
+	if i < 0 || i >= int64(len(l.p.locs)) {
+		return 0, nil, &LowerError{e.GetSpan(), "not the address of a shared variable"}
+	}
+	return int(i), nil, nil
+}
+
+// lvalueAddress returns the location of an lvalue argument such as "*x".
+func (l *lowerer) lvalueAddress(e syntax.Expr, st *lstate) (int, map[int]bool, error) {
+	for {
+		p, ok := e.(*syntax.ParenExpr)
+		if !ok {
+			break
+		}
+		e = p.X
+	}
+	if u, ok := e.(*syntax.UnaryExpr); ok && u.Op == "*" {
+		return l.address(u.X, st)
+	}
+	if id, ok := e.(*syntax.Ident); ok {
+		if _, local := st.env[id.Name]; !local {
+			if i, ok := l.p.locIdx[id.Name]; ok {
+				return i, nil, nil
+			}
+		}
+	}
+	return 0, nil, &LowerError{e.GetSpan(), "unsupported: expected *pointer"}
+}
+
+func (l *lowerer) add(st *lstate, ev pevent) int {
+	ev.Thread = l.thread
+	ev.ctrlDep = make(map[int]bool, len(st.ctrl))
+	for r := range st.ctrl {
+		ev.ctrlDep[r] = true
+	}
+	st.events = append(st.events, ev)
+	return len(st.events) - 1
+}
+
+func (l *lowerer) read(st *lstate, span syntax.Span, loc int, addr map[int]bool, tags Tag) *sval {
+	i := l.add(st, pevent{Event: Event{Kind: KindR, Tags: tags, Loc: loc, Instr: l.next(), Span: span}, addrDep: addr, rmwOf: -1})
+	return &sval{op: "r", read: i}
+}
+
+func (l *lowerer) next() int { l.instr++; return l.instr - 1 }
+
+func (l *lowerer) write(st *lstate, span syntax.Span, loc int, addr map[int]bool, v *sval, tags Tag, rmwOf int) {
+	d := map[int]bool{}
+	v.deps(d)
+	if rmwOf >= 0 {
+		delete(d, rmwOf)
+	}
+	instr := l.instr
+	if rmwOf < 0 {
+		instr = l.next()
+	} else {
+		instr = st.events[rmwOf].Instr
+	}
+	ev := pevent{Event: Event{Kind: KindW, Tags: tags, Loc: loc, Instr: instr, Span: span}, val: v, addrDep: addr, dataDep: d, rmwOf: rmwOf}
+	if v.isConst() {
+		ev.Val = v.k
+	}
+	l.add(st, ev)
+}
+
+func (l *lowerer) fence(st *lstate, span syntax.Span, tags Tag) {
+	l.add(st, pevent{Event: Event{Kind: KindF, Tags: tags, Loc: -1, Instr: l.next(), Span: span}, rmwOf: -1})
+}
+
+// orderTags gives the read and write tags of an RMW with ordering suffix.
+func orderTags(name string) (string, Tag, Tag) {
+	switch {
+	case strings.HasSuffix(name, "_relaxed"):
+		return strings.TrimSuffix(name, "_relaxed"), TagOnce, TagOnce
+	case strings.HasSuffix(name, "_acquire"):
+		return strings.TrimSuffix(name, "_acquire"), TagAcquire, TagOnce
+	case strings.HasSuffix(name, "_release"):
+		return strings.TrimSuffix(name, "_release"), TagOnce, TagRelease
+	}
+	return name, TagMb, TagMb
+}
+
+var fences = map[string]Tag{
+	"smp_mb":                         TagFenceMb,
+	"smp_rmb":                        TagRmb,
+	"smp_wmb":                        TagWmb,
+	"smp_mb__before_atomic":          TagBeforeAtomic,
+	"smp_mb__after_atomic":           TagAfterAtomic,
+	"smp_mb__after_spinlock":         TagAfterSpinlock,
+	"smp_mb__after_unlock_lock":      TagAfterUnlockLock,
+	"smp_mb__after_srcu_read_unlock": TagAfterSrcuReadUnlock,
+	"barrier":                        TagBarrier,
+	"rcu_read_lock":                  TagRcuLock,
+	"rcu_read_unlock":                TagRcuUnlock,
+	"synchronize_rcu":                TagSyncRcu,
+	"synchronize_rcu_expedited":      TagSyncRcu,
+}
+
+var atomicOps = map[string]string{"add": "+", "sub": "-", "and": "&", "or": "|", "xor": "^", "andnot": "&~", "inc": "+", "dec": "-"}
+
+// call lowers a kernel primitive.
+func (l *lowerer) call(e *syntax.CallExpr, st *lstate) ([]out, error) {
+	name := e.Fun.Name
+	if tag, ok := fences[name]; ok {
+		l.fence(st, e.Span, tag)
+		return one(st, konst(0)), nil
+	}
+	// Evaluate value arguments (those that are not addresses) first.
+	val := func(i int) (*sval, error) {
+		if i >= len(e.Args) {
+			return nil, &LowerError{e.Span, "missing argument"}
+		}
+		outs, err := l.expr(e.Args[i], st)
+		if err != nil {
+			return nil, err
+		}
+		if len(outs) != 1 || outs[0].st != st {
+			return nil, &LowerError{e.Args[i].GetSpan(), "unsupported: argument with side effects"}
+		}
+		return outs[0].v, nil
+	}
+	ptr := func(i int) (int, map[int]bool, error) {
+		if i >= len(e.Args) {
+			return 0, nil, &LowerError{e.Span, "missing argument"}
+		}
+		return l.address(e.Args[i], st)
+	}
+	lval := func(i int) (int, map[int]bool, error) {
+		if i >= len(e.Args) {
+			return 0, nil, &LowerError{e.Span, "missing argument"}
+		}
+		return l.lvalueAddress(e.Args[i], st)
+	}
+	switch name {
+	case "READ_ONCE", "rcu_dereference":
+		loc, a, err := lval(0)
+		if err != nil {
+			return nil, err
+		}
+		return one(st, l.read(st, e.Span, loc, a, TagOnce)), nil
+	case "WRITE_ONCE", "rcu_assign_pointer", "smp_store_mb":
+		loc, a, err := lval(0)
+		if err != nil {
+			return nil, err
+		}
+		v, err := val(1)
+		if err != nil {
+			return nil, err
+		}
+		tag := TagOnce
+		if name == "rcu_assign_pointer" {
+			tag = TagRelease
+		}
+		l.write(st, e.Span, loc, a, v, tag, -1)
+		if name == "smp_store_mb" {
+			l.fence(st, e.Span, TagFenceMb)
+		}
+		return one(st, konst(0)), nil
+	case "smp_load_acquire", "atomic_read", "atomic_read_acquire", "srcu_read_lock", "srcu_down_read":
+		loc, a, err := ptr(0)
+		if err != nil {
+			return nil, err
+		}
+		tag := map[string]Tag{"smp_load_acquire": TagAcquire, "atomic_read": TagOnce, "atomic_read_acquire": TagAcquire}[name]
+		if tag == 0 {
+			tag = TagSrcuLock
+		}
+		return one(st, l.read(st, e.Span, loc, a, tag)), nil
+	case "smp_store_release", "atomic_set", "atomic_set_release", "srcu_read_unlock", "srcu_up_read":
+		loc, a, err := ptr(0)
+		if err != nil {
+			return nil, err
+		}
+		v, err := val(1)
+		if err != nil {
+			return nil, err
+		}
+		tag := map[string]Tag{"smp_store_release": TagRelease, "atomic_set": TagOnce, "atomic_set_release": TagRelease}[name]
+		if tag == 0 {
+			tag = TagSrcuUnlock
+		}
+		l.write(st, e.Span, loc, a, v, tag, -1)
+		return one(st, konst(0)), nil
+	case "synchronize_srcu", "synchronize_srcu_expedited":
+		loc, a, err := ptr(0)
+		if err != nil {
+			return nil, err
+		}
+		l.add(st, pevent{Event: Event{Kind: KindSrcu, Tags: TagSyncSrcu, Loc: loc, Instr: l.next(), Span: e.Span}, addrDep: a, rmwOf: -1})
+		return one(st, konst(0)), nil
+	case "spin_lock", "lock":
+		loc, a, err := ptr(0)
+		if err != nil {
+			return nil, err
+		}
+		in := l.next()
+		l.add(st, pevent{Event: Event{Kind: KindR, Tags: TagLKR, Loc: loc, Instr: in, Span: e.Span}, addrDep: a, rmwOf: -1})
+		l.add(st, pevent{Event: Event{Kind: KindW, Tags: TagLKW, Loc: loc, Instr: in, Span: e.Span, Val: 1}, val: konst(1), addrDep: a, rmwOf: -1})
+		return one(st, konst(0)), nil
+	case "spin_unlock", "unlock":
+		loc, a, err := ptr(0)
+		if err != nil {
+			return nil, err
+		}
+		l.add(st, pevent{Event: Event{Kind: KindW, Tags: TagUL, Loc: loc, Instr: l.next(), Span: e.Span}, val: konst(0), addrDep: a, rmwOf: -1})
+		return one(st, konst(0)), nil
+	case "spin_trylock":
+		loc, a, err := ptr(0)
+		if err != nil {
+			return nil, err
+		}
+		in := l.next()
+		ok := st.clone()
+		l.add(ok, pevent{Event: Event{Kind: KindR, Tags: TagLKR, Loc: loc, Instr: in, Span: e.Span}, addrDep: a, rmwOf: -1})
+		l.add(ok, pevent{Event: Event{Kind: KindW, Tags: TagLKW, Loc: loc, Instr: in, Span: e.Span, Val: 1}, val: konst(1), addrDep: a, rmwOf: -1})
+		l.add(st, pevent{Event: Event{Kind: KindR, Tags: TagLF, Loc: loc, Instr: in, Span: e.Span}, addrDep: a, rmwOf: -1})
+		return []out{{ok, konst(1)}, {st, konst(0)}}, nil
+	case "spin_is_locked":
+		loc, a, err := ptr(0)
+		if err != nil {
+			return nil, err
+		}
+		in := l.next()
+		yes := st.clone()
+		l.add(yes, pevent{Event: Event{Kind: KindR, Tags: TagRL, Loc: loc, Instr: in, Span: e.Span}, addrDep: a, rmwOf: -1})
+		l.add(st, pevent{Event: Event{Kind: KindR, Tags: TagRU, Loc: loc, Instr: in, Span: e.Span}, addrDep: a, rmwOf: -1})
+		return []out{{yes, konst(1)}, {st, konst(0)}}, nil
+	}
+	base, rt, wt := orderTags(name)
+	base = strings.TrimPrefix(base, "atomic_")
+	switch {
+	case base == "xchg":
+		loc, a, err := ptr(0)
+		if err != nil {
+			return nil, err
+		}
+		v, err := val(1)
+		if err != nil {
+			return nil, err
+		}
+		r := l.read(st, e.Span, loc, a, rt|TagRMW)
+		l.write(st, e.Span, loc, a, v, wt|TagRMW, r.read)
+		return one(st, r), nil
+	case base == "cmpxchg":
+		loc, a, err := ptr(0)
+		if err != nil {
+			return nil, err
+		}
+		old, err := val(1)
+		if err != nil {
+			return nil, err
+		}
+		nv, err := val(2)
+		if err != nil {
+			return nil, err
+		}
+		return l.conditional(st, e, loc, a, rt, wt, func(r *sval) (*sval, *sval, *sval) {
+			return mk("==", r, old), nv, r
+		}), nil
+	case base == "add_unless":
+		loc, a, err := ptr(0)
+		if err != nil {
+			return nil, err
+		}
+		v, err := val(1)
+		if err != nil {
+			return nil, err
+		}
+		u, err := val(2)
+		if err != nil {
+			return nil, err
+		}
+		outs := l.conditional(st, e, loc, a, rt, wt, func(r *sval) (*sval, *sval, *sval) {
+			return mk("!=", r, u), mk("+", r, v), nil
+		})
+		return outs, nil
+	}
+	// Families: OP (void), OP_return, fetch_OP, OP_and_test, add_negative.
+	kind := ""
+	op := ""
+	switch {
+	case strings.HasPrefix(base, "fetch_"):
+		kind, op = "fetch", strings.TrimPrefix(base, "fetch_")
+	case strings.HasSuffix(base, "_return"):
+		kind, op = "return", strings.TrimSuffix(base, "_return")
+	case strings.HasSuffix(base, "_and_test"):
+		kind, op = "test", strings.TrimSuffix(base, "_and_test")
+	case base == "add_negative":
+		kind, op = "negative", "add"
+	case strings.HasPrefix(name, "atomic_") && base == strings.TrimPrefix(name, "atomic_"):
+		kind, op = "void", base
+	}
+	sym, known := atomicOps[op]
+	if kind == "" || !known {
+		return nil, &LowerError{e.Fun.Span, fmt.Sprintf("unknown primitive %s", name)}
+	}
+	var loc int
+	var a map[int]bool
+	var v *sval
+	var err error
+	if op == "inc" || op == "dec" {
+		loc, a, err = ptr(0)
+		v = konst(1)
+	} else {
+		if v, err = val(0); err == nil {
+			loc, a, err = ptr(1)
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	if kind == "void" {
+		rt, wt = TagNoreturn, TagOnce
+	}
+	r := l.read(st, e.Span, loc, a, rt|TagRMW)
+	nv := mk(sym, r, v)
+	l.write(st, e.Span, loc, a, nv, wt|TagRMW, r.read)
+	switch kind {
+	case "fetch":
+		return one(st, r), nil
+	case "test":
+		return one(st, mk("==", nv, konst(0))), nil
+	case "negative":
+		return one(st, mk("<", nv, konst(0))), nil
+	case "void":
+		return one(st, konst(0)), nil
+	}
+	return one(st, nv), nil
+}
+
+// conditional lowers a conditional RMW (cmpxchg, add_unless): on success
+// a read and a write linked by rmw, on failure a lone read tagged RMW.
+// f gives the success condition, the value written and the result on
+// success (nil: 1 on success, 0 on failure).
+func (l *lowerer) conditional(st *lstate, e *syntax.CallExpr, loc int, a map[int]bool, rt, wt Tag, f func(r *sval) (cond, nv, res *sval)) []out {
+	fail := st.clone()
+	r := l.read(st, e.Span, loc, a, rt|TagRMW)
+	cond, nv, res := f(r)
+	st.cons = append(st.cons, constraint{cond, true})
+	l.write(st, e.Span, loc, a, nv, wt|TagRMW, r.read)
+	l.instr-- // the failing alternative shares the instruction number
+	ft := rt
+	if ft == TagMb {
+		ft = TagOnce
+	}
+	fr := l.read(fail, e.Span, loc, a, ft|TagRMW)
+	fcond, _, fres := f(fr)
+	fail.cons = append(fail.cons, constraint{fcond, false})
+	if res == nil {
+		res, fres = konst(1), konst(0)
+	}
+	return []out{{st, res}, {fail, fres}}
+}

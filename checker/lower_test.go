@@ -1,0 +1,96 @@
+package checker
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/litmusls/litmusls/syntax"
+)
+
+func lowerSrc(t *testing.T, src string) (*program, error) {
+	t.Helper()
+	f, errs := syntax.Parse("t.litmus", []byte(src))
+	require.Empty(t, errs)
+	return lower(f)
+}
+
+func TestLowerMP(t *testing.T) {
+	p, err := lowerSrc(t, `C MP
+{ x=1; }
+P0(int *x, int *y) { WRITE_ONCE(*x, 2); smp_store_release(y, 1); }
+P1(int *x, int *y) { int r0; int r1; r0 = smp_load_acquire(y); if (r0) { r1 = READ_ONCE(*x); } }
+exists (1:r0=1 /\ 1:r1=0)
+`)
+	require.NoError(t, err)
+	assert.Equal(t, []Location{{"x"}, {"y"}}, p.locs)
+	assert.Equal(t, []int64{1, 0}, p.init)
+	require.Len(t, p.threads[0], 1)
+	ev := p.threads[0][0].events
+	require.Len(t, ev, 2)
+	assert.Equal(t, KindW, ev[0].Kind)
+	assert.Equal(t, TagOnce, ev[0].Tags)
+	assert.Equal(t, int64(2), ev[0].Val)
+	assert.Equal(t, TagRelease, ev[1].Tags)
+	// P1 branches on r0: one path reads x under a control dependency.
+	require.Len(t, p.threads[1], 2)
+	taken := p.threads[1][0]
+	require.Len(t, taken.events, 2)
+	assert.True(t, taken.events[1].ctrlDep[0])
+	assert.Equal(t, []constraint{{&sval{op: "r", read: 0}, true}}, taken.cons)
+	assert.Len(t, p.threads[1][1].events, 1)
+}
+
+func TestLowerRMW(t *testing.T) {
+	p, err := lowerSrc(t, `C RMW
+{ atomic_t a = ATOMIC_INIT(3); }
+P0(atomic_t *a, int *x) { int r0; int r1; r0 = cmpxchg(x, 0, 1); atomic_inc(a); r1 = atomic_fetch_add_acquire(2, a); }
+exists (0:r0=0)
+`)
+	require.NoError(t, err)
+	assert.Equal(t, int64(3), p.init[0])
+	require.Len(t, p.threads[0], 2)
+	ok, fail := p.threads[0][0], p.threads[0][1]
+	require.Len(t, ok.events, 6)
+	assert.Equal(t, TagMb|TagRMW, ok.events[0].Tags)
+	assert.Equal(t, 0, ok.events[1].rmwOf)
+	assert.Equal(t, TagNoreturn|TagRMW, ok.events[2].Tags)
+	assert.Equal(t, TagAcquire|TagRMW, ok.events[4].Tags)
+	assert.Equal(t, TagOnce|TagRMW, ok.events[5].Tags)
+	require.Len(t, fail.events, 5)
+	assert.Equal(t, KindR, fail.events[0].Kind)
+	assert.Equal(t, TagOnce|TagRMW, fail.events[0].Tags)
+}
+
+func TestLowerDeps(t *testing.T) {
+	p, err := lowerSrc(t, `C D
+{}
+P0(int *x, int *y) { int r0; r0 = READ_ONCE(*x); WRITE_ONCE(*y, r0 + 1); }
+exists (0:r0=0)
+`)
+	require.NoError(t, err)
+	ev := p.threads[0][0].events
+	assert.True(t, ev[1].dataDep[0])
+}
+
+func TestLowerUnsupported(t *testing.T) {
+	_, err := lowerSrc(t, `C U
+{}
+P0(int *x) { int r0; while (r0 == 0) { r0 = READ_ONCE(*x); } }
+exists (0:r0=0)
+`)
+	var le *LowerError
+	require.ErrorAs(t, err, &le)
+	assert.Contains(t, le.Msg, "loop")
+	assert.Greater(t, le.Span.End, le.Span.Start)
+
+	// An unknown primitive (the parser reports it too; lowering must not
+	// guess).
+	l := &lowerer{p: &program{locIdx: map[string]int{}}}
+	call := &syntax.CallExpr{Span: syntax.Span{Start: 3, End: 10}, Fun: &syntax.Ident{Span: syntax.Span{Start: 3, End: 7}, Name: "frob"}}
+	_, err = l.call(call, &lstate{env: map[string]*sval{}, ctrl: map[int]bool{}})
+	require.ErrorAs(t, err, &le)
+	assert.Equal(t, "unknown primitive frob", le.Msg)
+	assert.Equal(t, syntax.Span{Start: 3, End: 7}, le.Span)
+}

@@ -38,6 +38,9 @@ type parser struct {
 	bad   bool  // an error was reported in the current construct
 	depth int
 	deep  bool // nesting limit hit: the rest of the input is skipped
+
+	lastErr  int  // start offset of the last error reported
+	noHeader bool // line 1 is not a "C"/"BPF" header: errors for missing parts are not reported
 }
 
 func (p *parser) next() {
@@ -66,6 +69,17 @@ func (p *parser) errorf(span Span, format string, args ...any) {
 		return
 	}
 	p.bad = true
+	p.add(span, format, args...)
+}
+
+// add reports an error, except after the nesting limit was hit, or at the
+// offset of the previous error (a truncated file makes every open construct
+// fail at EOF: only the first says so).
+func (p *parser) add(span Span, format string, args ...any) {
+	if p.deep || p.lastErr == span.Start+1 || p.s.eofErr && span.Start >= len(p.src) {
+		return
+	}
+	p.lastErr = span.Start + 1
 	p.errs.Add(span, format, args...)
 }
 
@@ -109,8 +123,8 @@ func (p *parser) enter() bool {
 	p.depth++
 	if p.depth > maxDepth {
 		if !p.deep {
+			p.add(p.tok.Span, "nesting too deep")
 			p.deep = true
-			p.errs.Add(p.tok.Span, "nesting too deep")
 		}
 		p.s.off = len(p.src)
 		p.tok = token{Kind: tokEOF, Span: Span{len(p.src), len(p.src)}}
@@ -131,7 +145,7 @@ func (p *parser) parseFile() {
 	p.parsePreamble()
 	if p.is("{") {
 		p.parseInit()
-	} else {
+	} else if !p.noHeader {
 		p.bad = false
 		p.errorf(p.tok.Span, "expected '{' to start the init block, found %s", describe(p.tok))
 	}
@@ -172,7 +186,13 @@ func (p *parser) parseHeader() {
 		if w == 0 {
 			span = Span{i, i}
 		}
-		p.errs.Add(span, "expected 'C' or 'BPF' at the start of the test, found %q", truncate(word))
+		p.noHeader = true
+		if len(bytes.TrimSpace(src)) == 0 {
+			p.add(Span{0, 0}, "empty file: expected a test starting with 'C name' or 'BPF name'")
+			p.s.off = len(src)
+			return
+		}
+		p.add(span, "expected 'C' or 'BPF' at the start of the test, found %q", truncate(word))
 		// Without a header, scan the whole text: the rest may still be
 		// a test body.
 		if w == 0 || !bytes.Contains(src, []byte("{")) {
@@ -185,8 +205,8 @@ func (p *parser) parseHeader() {
 	name := bytes.TrimSpace(rest)
 	f.Name = string(name)
 	f.NameSpan = Span{i + w + lead, i + w + lead + len(name)}
-	if len(name) == 0 && word != "" {
-		p.errs.Add(Span{i + w, i + w}, "missing test name after %q", word)
+	if len(name) == 0 && !p.noHeader {
+		p.add(Span{i + w, i + w}, "missing test name after %q", word)
 	}
 	p.s.off = end
 }
@@ -583,7 +603,7 @@ func (p *parser) parseStmt(owner string) []Stmt {
 		p.next()
 		s := &IfStmt{Span: start}
 		s.Cond = p.parseParenCond("if")
-		if p.bad {
+		if p.bad && !p.is("{") {
 			p.syncStmt()
 			s.Span.End = p.prev.Span.End
 			return []Stmt{s}
@@ -599,7 +619,7 @@ func (p *parser) parseStmt(owner string) []Stmt {
 		p.next()
 		s := &WhileStmt{Span: start}
 		s.Cond = p.parseParenCond("while")
-		if p.bad {
+		if p.bad && !p.is("{") {
 			p.syncStmt()
 			s.Span.End = p.prev.Span.End
 			return []Stmt{s}
@@ -663,10 +683,25 @@ func (p *parser) endStmt() {
 
 func (p *parser) lineOf(off int) int { return p.file.Lines.Position(off).Line }
 
-// syncStmt skips to the end of the current statement.
+// syncStmt skips to the end of the current statement: past a ';', or to
+// a '}' closing the enclosing block; blocks on the way are skipped whole.
 func (p *parser) syncStmt() {
-	for p.tok.Kind != tokEOF && !p.is("}") && !startsThread(p) && !p.atClause() {
-		if p.got(";") {
+	depth := 0
+	for p.tok.Kind != tokEOF && !startsThread(p) && !p.atClause() {
+		switch {
+		case p.is("{"):
+			depth++
+		case p.is("}"):
+			if depth == 0 {
+				return
+			}
+			depth--
+			if depth == 0 {
+				p.next()
+				return
+			}
+		case p.is(";") && depth == 0:
+			p.next()
 			return
 		}
 		p.next()
@@ -859,9 +894,9 @@ func (p *parser) parseCall(fun *Ident) Expr {
 		return call
 	}
 	if prim, ok := Primitives[fun.Name]; !ok {
-		p.errs.Add(fun.Span, "unknown primitive %s", fun.Name)
+		p.add(fun.Span, "unknown primitive %s", fun.Name)
 	} else if prim.Arity != len(call.Args) {
-		p.errs.Add(call.Span, "%s takes %d argument%s, found %d", fun.Name, prim.Arity, plural(prim.Arity), len(call.Args))
+		p.add(call.Span, "%s takes %d argument%s, found %d", fun.Name, prim.Arity, plural(prim.Arity), len(call.Args))
 	}
 	return call
 }
@@ -953,7 +988,7 @@ func (p *parser) parseClauses() {
 			}
 			l.Span.End = p.prev.Span.End
 			if f.Locations != nil {
-				p.errs.Add(start, "duplicate locations clause")
+				p.add(start, "duplicate locations clause")
 			} else {
 				f.Locations = l
 			}
@@ -962,7 +997,7 @@ func (p *parser) parseClauses() {
 			fl := &Filter{Span: start, Prop: p.parseProp()}
 			fl.Span.End = p.prev.Span.End
 			if f.Filter != nil {
-				p.errs.Add(start, "duplicate filter clause")
+				p.add(start, "duplicate filter clause")
 			} else {
 				f.Filter = fl
 			}
@@ -980,7 +1015,7 @@ func (p *parser) parseClauses() {
 			c.Prop = p.parseProp()
 			c.Span.End = p.prev.Span.End
 			if f.Cond != nil {
-				p.errs.Add(start, "more than one final condition")
+				p.add(start, "more than one final condition")
 			} else {
 				f.Cond = c
 			}
@@ -998,7 +1033,7 @@ func (p *parser) parseClauses() {
 			}
 		}
 	}
-	if f.Cond == nil && !p.deep {
+	if f.Cond == nil && !p.noHeader {
 		p.bad = false
 		p.errorf(p.tok.Span, "missing final condition (exists, ~exists or forall)")
 	}

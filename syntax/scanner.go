@@ -31,6 +31,7 @@ type scanner struct {
 	errs     *ErrorList
 	comments []*Comment
 	seen     map[int]bool // start offsets of comments already recorded (the scanner may rescan)
+	eofErr   bool         // an unterminated comment or string ran to EOF
 	ml       bool         // whether "(* *)" starts a comment: true outside thread code, as in herd7
 }
 
@@ -124,6 +125,7 @@ func (s *scanner) errorOnce(span Span, msg string) {
 		return
 	}
 	s.seen[-1-span.Start] = true
+	s.eofErr = true
 	s.errs.Add(span, "%s", msg)
 }
 
@@ -170,7 +172,7 @@ func (s *scanner) next() token {
 			s.off++
 		}
 		if s.off >= len(s.src) || s.src[s.off] != '"' {
-			s.errs.Add(Span{start, start + 1}, "string not terminated")
+			s.errorOnce(Span{start, start + 1}, "string not terminated")
 			return s.tok(tokString, start)
 		}
 		s.off++

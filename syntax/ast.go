@@ -347,7 +347,7 @@ type Instr struct {
 	Src    *Operand // source register or immediate, or nil
 	Cmp    *Operand // expected value of InstrCmpxchg (r0), or nil
 	Label  string   // jump target or label name
-	Mnemon string   // the mnemonic as written where it carries width ("xchg_64", "cmpxchg32_32"), for printing
+	Mnemon string   // the mnemonic as written where it carries width ("xchg_64", "cmpxchg32_32", "atomic_fetch_add"), for printing; for InstrBad, the cell's text
 }
 
 // An Operand is a BPF register (rN) or an immediate.

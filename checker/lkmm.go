@@ -36,6 +36,7 @@ type lkmmStruct struct {
 	lkRmw                            Rel
 	critical                         Rel // LKW → its matching UL
 	rcuRscs                          Rel
+	preRace                          Rel     // ext & ((Plain × M) | ((M \ IW) × Plain))
 	rfiLF                            Rel     // rf of LF events inside their own critical section
 	co0                              Rel     // coherence fixed before observation (initial writes first, unmatched LKW last)
 	writesByLoc                      [][]int // W events (UL excepted) of each location with any
@@ -168,6 +169,7 @@ func newLkmmStruct(s *Structure) *lkmmStruct {
 		}
 	}
 	st.poLoc = st.po.Inter(st.loc)
+	st.preRace = Cross(n, st.Plain, st.M).Union(Cross(n, st.M.Diff(st.IW), st.Plain)).Inter(st.ext)
 
 	// lock.cat: pair lock reads with lock writes, match critical sections.
 	st.lkRmw = st.poLoc.Restrict(st.LKR, st.LKW).Diff(st.po.Seq(st.po))

@@ -178,6 +178,9 @@ func (e *lkmmExec) rcuOrder() Rel {
 // plain evaluates the plain-coherence check and the data-race flag.
 func (e *lkmmExec) plain() (coherent, race bool) {
 	st := e.st
+	if st.preRace.Empty() {
+		return true, false // no plain access: nothing can race
+	}
 	n := st.n
 	mk := st.Marked
 	idM := Identity(n, mk)
@@ -197,8 +200,7 @@ func (e *lkmmExec) plain() (coherent, race bool) {
 	wrVis := unionAll(e.fenceR, sfx.Seq(rPre), wPostVis.Seq(rPre))
 	rwXb := e.fenceR.Union(seqAll(rPost, xbstar, wPre))
 
-	M := st.M
-	preRace := Cross(n, st.Plain, M).Union(Cross(n, M.Diff(st.IW), st.Plain)).Inter(st.ext)
+	preRace := st.preRace
 	rwXbInv := rwXb.Inverse()
 	wrIncoh := preRace.Inter(e.rf).Inter(rwXbInv)
 	rwIncoh := preRace.Inter(e.fr).Inter(wrVis.Inverse())
@@ -218,6 +220,9 @@ func (e *lkmmExec) plain() (coherent, race bool) {
 // access to the same location in one thread, with no barrier between.
 func (e *lkmmExec) mixedAccesses() bool {
 	st := e.st
+	if st.Plain.Empty() {
+		return false
+	}
 	pw := st.Plain.Inter(st.W.Union(st.UL))
 	pl := st.poLoc.Diff(st.barrier)
 	return !pl.Restrict(pw, st.Marked).Empty() || !pl.Restrict(st.Marked, pw).Empty()

@@ -368,3 +368,44 @@ func TestLKMMUnmatchedRcu(t *testing.T) {
 	b.w(0, "x", 1, TagOnce)
 	check(t, b.candidate(), []string{""}, []string{"unmatched-rcu-lock"})
 }
+
+// iriw builds IRIW with full fences and the forbidden reads.
+func iriw() *Candidate {
+	b := newBuilder()
+	ix, iy := b.init("x"), b.init("y")
+	wx := b.w(0, "x", 1, TagOnce)
+	wy := b.w(1, "y", 1, TagOnce)
+	b.r(2, "x", wx, TagOnce)
+	b.f(2, TagFenceMb)
+	b.r(2, "y", iy, TagOnce)
+	b.r(3, "y", wy, TagOnce)
+	b.f(3, TagFenceMb)
+	b.r(3, "x", ix, TagOnce)
+	return b.candidate()
+}
+
+func TestLKMMIRIW(t *testing.T) {
+	check(t, iriw(), []string{"propagation"}, nil)
+}
+
+func benchmarkJudge(b *testing.B, c *Candidate) {
+	m := &LKMM{}
+	b.ReportAllocs()
+	for b.Loop() {
+		m.Judge(c, func(*Execution, Judgement) bool { return true })
+	}
+}
+
+func BenchmarkLKMMStoreBuffering(b *testing.B) { benchmarkJudge(b, sb(true)) }
+func BenchmarkLKMMIRIW(b *testing.B)           { benchmarkJudge(b, iriw()) }
+
+func BenchmarkLKMMTwoPlusTwoWrites(b *testing.B) {
+	t := newBuilder()
+	for i := 0; i < 3; i++ {
+		t.w(0, "x", int64(i+1), TagOnce)
+		t.w(1, "x", int64(i+10), TagOnce)
+		t.w(2, "y", int64(i+1), TagOnce)
+		t.w(3, "y", int64(i+10), TagOnce)
+	}
+	benchmarkJudge(b, t.candidate())
+}

@@ -157,6 +157,17 @@ func (r Rel) Diff(s Rel) Rel {
 // (b, c) ∈ s for some b.
 func (r Rel) Seq(s Rel) Rel {
 	t := NewRel(r.n)
+	if r.w == 1 {
+		for a, word := range r.bits {
+			var acc uint64
+			for word != 0 {
+				acc |= s.bits[bits.TrailingZeros64(word)]
+				word &= word - 1
+			}
+			t.bits[a] = acc
+		}
+		return t
+	}
 	for a := 0; a < r.n; a++ {
 		dst := t.bits[a*r.w : (a+1)*r.w]
 		for i, word := range r.bits[a*r.w : (a+1)*r.w] {
@@ -184,6 +195,21 @@ func (r Rel) Inverse() Rel {
 // and whose target is in rng. A nil set means "all events".
 func (r Rel) Restrict(dom, rng Set) Rel {
 	t := NewRel(r.n)
+	if r.w == 1 {
+		d, m := ^uint64(0), ^uint64(0)
+		if dom != nil {
+			d = dom[0]
+		}
+		if rng != nil {
+			m = rng[0]
+		}
+		for a, row := range r.bits {
+			if d&(1<<a) != 0 {
+				t.bits[a] = row & m
+			}
+		}
+		return t
+	}
 	for a := 0; a < r.n; a++ {
 		if dom != nil && !dom.Has(a) {
 			continue
@@ -204,6 +230,18 @@ func (r Rel) Restrict(dom, rng Set) Rel {
 // Plus returns the transitive closure r⁺ (Warshall's algorithm on rows).
 func (r Rel) Plus() Rel {
 	t := r.Clone()
+	if t.w == 1 {
+		for k, rowK := range t.bits {
+			bit := uint64(1) << k
+			rowK = t.bits[k]
+			for a, row := range t.bits {
+				if row&bit != 0 {
+					t.bits[a] = row | rowK
+				}
+			}
+		}
+		return t
+	}
 	for k := 0; k < t.n; k++ {
 		rowK := t.bits[k*t.w : (k+1)*t.w]
 		for a := 0; a < t.n; a++ {

@@ -409,3 +409,42 @@ func BenchmarkLKMMTwoPlusTwoWrites(b *testing.B) {
 	}
 	benchmarkJudge(b, t.candidate())
 }
+
+// cycleOf returns the check and labelled cycle of c's first execution.
+func cycleOf(t *testing.T, c *Candidate) (string, []CycleEdge) {
+	t.Helper()
+	m := &LKMM{}
+	var check string
+	var cyc []CycleEdge
+	m.Judge(c, func(x *Execution, j Judgement) bool {
+		check, cyc = m.Cycle(x)
+		assert.Equal(t, j.Failed, check)
+		return false
+	})
+	return check, cyc
+}
+
+func TestLKMMCycle(t *testing.T) {
+	check, cyc := cycleOf(t, sb(true))
+	assert.Equal(t, "propagation", check)
+	var names []string
+	for _, e := range cyc {
+		names = append(names, e.Rel)
+	}
+	assert.ElementsMatch(t, []string{"fre", "mb", "fre", "mb"}, names)
+
+	check, cyc = cycleOf(t, mp(true, true))
+	assert.Equal(t, "happens-before", check)
+	names = nil
+	for _, e := range cyc {
+		names = append(names, e.Rel)
+	}
+	assert.ElementsMatch(t, []string{"prop", "rmb"}, names)
+	for i, e := range cyc {
+		assert.Equal(t, e.To, cyc[(i+1)%len(cyc)].From, "edges chain")
+	}
+
+	check, cyc = cycleOf(t, sb(false))
+	assert.Equal(t, "", check)
+	assert.Nil(t, cyc)
+}

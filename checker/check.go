@@ -1,0 +1,433 @@
+package checker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/litmusls/litmusls/syntax"
+)
+
+// Options control a check.
+type Options struct {
+	// Model judges candidates; nil means the LKMM.
+	Model Model
+	// Timeout bounds the run; 0 means no bound. When it expires, Check
+	// returns what it found so far with Result.Cutoff set.
+	Timeout time.Duration
+	// Workers is the number of goroutines judging event structures; 0
+	// means one per CPU.
+	Workers int
+}
+
+// A Binding is one location's final value in a state, as herd7 prints it.
+type Binding struct {
+	Loc   string // "0:r1" for a register, "[x]" for memory
+	Value string // "1", or a variable name for an address
+	num   int64
+}
+
+// A State is one final state: the values of the locations herd7 shows.
+type State []Binding
+
+// String formats s as a herd7 state line: "0:r0=1; [x]=2;".
+func (s State) String() string {
+	var b strings.Builder
+	for i, v := range s {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		fmt.Fprintf(&b, "%s=%s;", v.Loc, v.Value)
+	}
+	return b.String()
+}
+
+// A Result is the outcome of checking one test, with what herd7 reports.
+type Result struct {
+	Name      string            // test name
+	Quant     syntax.Quantifier // the condition's quantifier
+	States    []State           // the final states of allowed executions, sorted as herd7 prints them
+	Ok        bool              // whether the condition holds as the quantifier wants
+	Positive  int               // allowed executions satisfying the condition
+	Negative  int               // allowed executions not satisfying it
+	Flags     []string          // flags raised by allowed executions, sorted
+	Condition string            // the condition as herd7 re-prints it
+	Verdict   string            // "Never", "Sometimes" or "Always"
+	Cutoff    bool              // the run stopped early (timeout): counts are partial
+	// Errors lists problems in the test that stopped it from being
+	// checked (unsupported constructs); the rest of the Result is then
+	// empty.
+	Errors []*LowerError
+}
+
+// Check decides f under opts.Model. A problem in the test is reported in
+// Result.Errors; a Go error means the checker itself failed or ctx was
+// cancelled.
+func Check(ctx context.Context, f *syntax.File, opts Options) (*Result, error) {
+	start := ctx
+	res := &Result{Name: f.Name}
+	if f.Cond != nil {
+		res.Quant = f.Cond.Quant
+		res.Condition = res.Quant.String() + " " + propString(f.Cond.Prop, true)
+	}
+	if f.Dialect != syntax.DialectC {
+		res.Errors = append(res.Errors, &LowerError{f.ArchSpan, "only C litmus tests can be checked"})
+		return res, nil
+	}
+	if f.Cond == nil {
+		res.Errors = append(res.Errors, &LowerError{f.NameSpan, "the test has no final condition"})
+		return res, nil
+	}
+	p, err := lower(f)
+	if err != nil {
+		var le *LowerError
+		if errors.As(err, &le) {
+			res.Errors = append(res.Errors, le)
+			return res, nil
+		}
+		return nil, err
+	}
+	shown, err := p.shownLocations(f)
+	if err != nil {
+		var le *LowerError
+		if errors.As(err, &le) {
+			res.Errors = append(res.Errors, le)
+			return res, nil
+		}
+		return nil, err
+	}
+	if opts.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, opts.Timeout)
+		defer cancel()
+	}
+	model := opts.Model
+	if model == nil {
+		model = &LKMM{}
+	}
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+
+	var mu sync.Mutex
+	states := map[string]State{}
+	flags := map[string]bool{}
+	var filterErr, condErr error
+
+	judge := func(b *built) {
+		var pos, neg int
+		local := map[string]State{}
+		localFlags := map[string]bool{}
+		b.candidates(ctx, func(c *Candidate) bool {
+			model.Judge(c, func(x *Execution, j Judgement) bool {
+				if j.Failed != "" {
+					return true
+				}
+				fin := p.final(b, x)
+				if f.Filter != nil {
+					ok, err := fin.holds(f.Filter.Prop)
+					if err != nil {
+						mu.Lock()
+						filterErr = err
+						mu.Unlock()
+						return false
+					}
+					if !ok {
+						return true
+					}
+				}
+				ok, err := fin.holds(f.Cond.Prop)
+				if err != nil {
+					mu.Lock()
+					condErr = err
+					mu.Unlock()
+					return false
+				}
+				if ok {
+					pos++
+				} else {
+					neg++
+				}
+				st := fin.state(shown)
+				local[st.String()] = st
+				for _, fl := range j.Flags {
+					localFlags[fl] = true
+				}
+				return true
+			})
+			return ctx.Err() == nil
+		})
+		mu.Lock()
+		res.Positive += pos
+		res.Negative += neg
+		for k, v := range local {
+			states[k] = v
+		}
+		for k := range localFlags {
+			flags[k] = true
+		}
+		mu.Unlock()
+	}
+
+	work := make(chan *built)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for b := range work {
+				judge(b)
+			}
+		}()
+	}
+	p.pathCombos(ctx, func(paths []*path) bool {
+		select {
+		case work <- p.buildStructure(paths):
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	})
+	close(work)
+	wg.Wait()
+
+	if err := start.Err(); err != nil {
+		return nil, err
+	}
+	if ctx.Err() != nil {
+		res.Cutoff = true
+	}
+	for _, e := range []error{filterErr, condErr} {
+		var le *LowerError
+		if errors.As(e, &le) {
+			res.Errors = append(res.Errors, le)
+			return res, nil
+		}
+	}
+	for _, s := range states {
+		res.States = append(res.States, s)
+	}
+	sort.Slice(res.States, func(i, j int) bool { return stateLess(res.States[i], res.States[j]) })
+	for fl := range flags {
+		res.Flags = append(res.Flags, fl)
+	}
+	sort.Strings(res.Flags)
+	switch res.Quant {
+	case syntax.Exists:
+		res.Ok = res.Positive > 0
+	case syntax.NotExists:
+		res.Ok = res.Positive == 0
+	case syntax.Forall:
+		res.Ok = res.Negative == 0
+	}
+	switch {
+	case res.Positive == 0:
+		res.Verdict = "Never"
+	case res.Negative == 0:
+		res.Verdict = "Always"
+	default:
+		res.Verdict = "Sometimes"
+	}
+	return res, nil
+}
+
+// stateLess orders states as herd7 prints them: by their values, location
+// by location.
+func stateLess(a, b State) bool {
+	for i := range a {
+		if i >= len(b) {
+			return false
+		}
+		if a[i].num != b[i].num {
+			return a[i].num < b[i].num
+		}
+	}
+	return len(a) < len(b)
+}
+
+// A shownLoc is a location herd7 shows in states.
+type shownLoc struct {
+	thread int    // -1 for memory
+	name   string // register or variable
+}
+
+// shownLocations lists the locations of the condition and the locations
+// clause: registers by thread and name, then memory by name.
+func (p *program) shownLocations(f *syntax.File) ([]shownLoc, error) {
+	seen := map[shownLoc]bool{}
+	var locs []shownLoc
+	var bad error
+	add := func(l syntax.Location) {
+		s := shownLoc{l.Thread, l.Name}
+		if l.Thread < 0 {
+			if _, ok := p.locIdx[l.Name]; !ok && bad == nil {
+				bad = &LowerError{l.Span, fmt.Sprintf("unknown location %s", l.Name)}
+			}
+		}
+		if !seen[s] {
+			seen[s] = true
+			locs = append(locs, s)
+		}
+	}
+	var walk func(syntax.Prop)
+	walk = func(q syntax.Prop) {
+		switch q := q.(type) {
+		case *syntax.AtomProp:
+			add(q.Loc)
+			if q.Value.Reg != nil {
+				add(*q.Value.Reg)
+			}
+		case *syntax.NotProp:
+			walk(q.X)
+		case *syntax.AndProp:
+			walk(q.X)
+			walk(q.Y)
+		case *syntax.OrProp:
+			walk(q.X)
+			walk(q.Y)
+		case *syntax.ImpliesProp:
+			walk(q.X)
+			walk(q.Y)
+		case *syntax.ParenProp:
+			walk(q.X)
+		}
+	}
+	if f.Locations != nil {
+		for _, l := range f.Locations.Locs {
+			add(l)
+		}
+	}
+	walk(f.Cond.Prop)
+	sort.Slice(locs, func(i, j int) bool {
+		a, b := locs[i], locs[j]
+		if (a.thread < 0) != (b.thread < 0) {
+			return a.thread >= 0
+		}
+		if a.thread != b.thread {
+			return a.thread < b.thread
+		}
+		return a.name < b.name
+	})
+	return locs, bad
+}
+
+// A finalState gives the final values of an execution.
+type finalState struct {
+	p    *program
+	b    *built
+	x    *Execution
+	mem  []int64
+	regs []map[string]int64
+}
+
+// final computes the final memory and registers of x.
+func (p *program) final(b *built, x *Execution) *finalState {
+	fs := &finalState{p: p, b: b, x: x, mem: make([]int64, len(p.locs)), regs: make([]map[string]int64, len(b.paths))}
+	n := x.N()
+	for w := 0; w < n; w++ {
+		ev := &x.Events[w]
+		if ev.Kind != KindW {
+			continue
+		}
+		if x.Co.Row(w).Empty() {
+			fs.mem[ev.Loc] = x.Val[w]
+		}
+	}
+	return fs
+}
+
+func (fs *finalState) reg(t int, name string) int64 {
+	if t >= len(fs.b.paths) || fs.b.paths[t] == nil {
+		return 0
+	}
+	if fs.regs[t] == nil {
+		fs.regs[t] = map[string]int64{}
+	}
+	if v, ok := fs.regs[t][name]; ok {
+		return v
+	}
+	var v int64
+	if sv, ok := fs.b.paths[t].regs[name]; ok {
+		off := fs.b.offset[t]
+		v = sv.eval(func(i int) int64 { return fs.x.Val[off+i] })
+	}
+	fs.regs[t][name] = v
+	return v
+}
+
+func (fs *finalState) value(l shownLoc) int64 {
+	if l.thread >= 0 {
+		return fs.reg(l.thread, l.name)
+	}
+	return fs.mem[fs.p.locIdx[l.name]]
+}
+
+func (fs *finalState) state(locs []shownLoc) State {
+	st := make(State, len(locs))
+	for i, l := range locs {
+		v := fs.value(l)
+		name := fmt.Sprintf("[%s]", l.name)
+		if l.thread >= 0 {
+			name = fmt.Sprintf("%d:%s", l.thread, l.name)
+		}
+		st[i] = Binding{Loc: name, Value: fs.p.valueString(v), num: v}
+	}
+	return st
+}
+
+// holds evaluates a proposition on the final state.
+func (fs *finalState) holds(q syntax.Prop) (bool, error) {
+	switch q := q.(type) {
+	case *syntax.AtomProp:
+		x := fs.value(shownLoc{q.Loc.Thread, q.Loc.Name})
+		var y int64
+		switch {
+		case q.Value.Reg != nil:
+			y = fs.value(shownLoc{q.Value.Reg.Thread, q.Value.Reg.Name})
+		case q.Value.Symbol != "":
+			i, ok := fs.p.locIdx[q.Value.Symbol]
+			if !ok {
+				return false, &LowerError{q.Value.Span, fmt.Sprintf("unknown location %s", q.Value.Symbol)}
+			}
+			y = addrBase + int64(i)
+		default:
+			y = q.Value.Int
+		}
+		if q.Op == "!=" {
+			return x != y, nil
+		}
+		return x == y, nil
+	case *syntax.NotProp:
+		v, err := fs.holds(q.X)
+		return !v, err
+	case *syntax.AndProp:
+		a, err := fs.holds(q.X)
+		if err != nil || !a {
+			return false, err
+		}
+		return fs.holds(q.Y)
+	case *syntax.OrProp:
+		a, err := fs.holds(q.X)
+		if err != nil || a {
+			return a, err
+		}
+		return fs.holds(q.Y)
+	case *syntax.ImpliesProp:
+		a, err := fs.holds(q.X)
+		if err != nil || !a {
+			return true, err
+		}
+		return fs.holds(q.Y)
+	case *syntax.BoolProp:
+		return q.Value, nil
+	case *syntax.ParenProp:
+		return fs.holds(q.X)
+	}
+	return false, &LowerError{q.GetSpan(), "bad condition"}
+}

@@ -1,0 +1,124 @@
+package checker
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/litmusls/litmusls/syntax"
+)
+
+// This file prints results in herd7's format.
+
+// propString prints a proposition as herd7 re-prints conditions: memory
+// locations as [x], parentheses only where precedence needs them, and the
+// whole proposition in parentheses when top is set.
+func propString(q syntax.Prop, top bool) string {
+	s := propPrec(q, 0)
+	if top {
+		return "(" + s + ")"
+	}
+	return s
+}
+
+// Precedences: -> 0, \/ 1, /\ 2, ~ 3, atoms 4.
+func precOf(q syntax.Prop) int {
+	switch q := q.(type) {
+	case *syntax.ImpliesProp:
+		return 0
+	case *syntax.OrProp:
+		return 1
+	case *syntax.AndProp:
+		return 2
+	case *syntax.NotProp:
+		return 3
+	case *syntax.ParenProp:
+		return precOf(q.X)
+	}
+	return 4
+}
+
+func propPrec(q syntax.Prop, min int) string {
+	if pq, ok := q.(*syntax.ParenProp); ok {
+		return propPrec(pq.X, min)
+	}
+	var s string
+	switch q := q.(type) {
+	case *syntax.AtomProp:
+		s = locString(q.Loc) + "=" + valueString(q.Value)
+		if q.Op == "!=" {
+			s = "~" + s
+		}
+	case *syntax.NotProp:
+		s = "~" + propPrec(q.X, 4)
+	case *syntax.AndProp:
+		s = propPrec(q.X, 2) + ` /\ ` + propPrec(q.Y, 2)
+	case *syntax.OrProp:
+		s = propPrec(q.X, 1) + ` \/ ` + propPrec(q.Y, 1)
+	case *syntax.ImpliesProp:
+		s = propPrec(q.X, 1) + " -> " + propPrec(q.Y, 1)
+	case *syntax.BoolProp:
+		s = "false"
+		if q.Value {
+			s = "true"
+		}
+	default:
+		s = "?"
+	}
+	if precOf(q) < min {
+		return "(" + s + ")"
+	}
+	return s
+}
+
+func locString(l syntax.Location) string {
+	if l.Thread >= 0 {
+		return fmt.Sprintf("%d:%s", l.Thread, l.Name)
+	}
+	return "[" + l.Name + "]"
+}
+
+func valueString(v syntax.Value) string {
+	switch {
+	case v.Reg != nil:
+		return locString(*v.Reg)
+	case v.Symbol != "":
+		return v.Symbol
+	}
+	return fmt.Sprint(v.Int)
+}
+
+// WriteHerd writes r as herd7 prints it, without the Hash line (litmusls
+// does not reproduce herd7's hash) and with a Time line when elapsed is
+// given (seconds; negative to omit it).
+func WriteHerd(w io.Writer, r *Result, elapsed float64) error {
+	var b strings.Builder
+	kind := "Allowed"
+	if r.Quant == syntax.Forall {
+		kind = "Required"
+	}
+	fmt.Fprintf(&b, "Test %s %s\n", r.Name, kind)
+	fmt.Fprintf(&b, "States %d\n", len(r.States))
+	for _, s := range r.States {
+		b.WriteString(s.String())
+		b.WriteByte('\n')
+	}
+	if r.Ok {
+		b.WriteString("Ok\n")
+	} else {
+		b.WriteString("No\n")
+	}
+	b.WriteString("Witnesses\n")
+	fmt.Fprintf(&b, "Positive: %d Negative: %d\n", r.Positive, r.Negative)
+	for _, f := range r.Flags {
+		fmt.Fprintf(&b, "Flag %s\n", f)
+	}
+	fmt.Fprintf(&b, "Condition %s\n", r.Condition)
+	fmt.Fprintf(&b, "Observation %s %s %d %d\n", r.Name, r.Verdict, r.Positive, r.Negative)
+	if elapsed >= 0 {
+		fmt.Fprintf(&b, "Time %s %.2f\n", r.Name, elapsed)
+	}
+	b.WriteByte('\n')
+	_, err := io.WriteString(w, b.String())
+	return err
+}

@@ -422,3 +422,52 @@ func BenchmarkParseBPF(b *testing.B) {
 		}
 	}
 }
+
+// TestBPFThroughParse checks the file-level parser hands the right section
+// to the column parser, and that Print writes programs that read back the
+// same.
+func TestBPFThroughParse(t *testing.T) {
+	for _, path := range bpfCorpus(t) {
+		src, err := os.ReadFile(path)
+		require.NoError(t, err)
+		name := filepath.Base(path)
+		f, errs := Parse(name, src)
+		require.NotNil(t, f)
+		if !assert.Empty(t, errs, "%s:\n%s", name, errs.Format(NewLines(name, src))) {
+			continue
+		}
+		assert.Equal(t, DialectBPF, f.Dialect, name)
+		var direct ErrorList
+		want := parseBPFProgram(src, bpfSection(t, src), &direct)
+		require.Empty(t, direct, name)
+		assert.Equal(t, clearBPFSpans(want), clearBPFSpans(f.Threads), name)
+
+		printed := Print(f)
+		g, errs := Parse(name, printed)
+		if !assert.Empty(t, errs, "%s: printed file:\n%s", name, printed) {
+			continue
+		}
+		assert.Equal(t, clearBPFSpans(f.Threads), clearBPFSpans(g.Threads), "%s: printed file:\n%s", name, printed)
+	}
+}
+
+// TestBPFErrorsThroughParse checks that column errors come out of Parse with
+// file positions.
+func TestBPFErrorsThroughParse(t *testing.T) {
+	src := "BPF bad\n{\n 0:r1=x;\n}\n P0 | P1 ;\n r2 = 1 | r12 = 3 ;\n r3 = 2 ;\nexists (0:r2=1)\n"
+	f, errs := Parse("bad.litmus", []byte(src))
+	require.NotNil(t, f)
+	var got []string
+	lines := NewLines("bad.litmus", []byte(src))
+	for _, e := range errs {
+		got = append(got, lines.Position(e.Span.Start).String()+": "+e.Msg)
+	}
+	assert.Equal(t, []string{
+		`bad.litmus:6:11: bad register "r12" (want r0 to r10)`,
+		`bad.litmus:7:2: expected 2 columns, found 1`,
+	}, got)
+	require.Len(t, f.Threads, 2)
+	assert.Len(t, f.Threads[0].Instrs, 1)
+	assert.Equal(t, InstrBad, f.Threads[1].Instrs[0].Kind)
+	require.NotNil(t, f.Cond)
+}

@@ -13,22 +13,35 @@ import (
 // sharedDir returns ../shared relative to the repository root.
 func sharedDir(t testing.TB) string {
 	t.Helper()
-	dir, err := os.Getwd()
+	dir, err := findSharedDir()
 	require.NoError(t, err)
+	return dir
+}
+
+// findSharedDir returns ../shared relative to the repository root.
+func findSharedDir() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
 	for {
 		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return filepath.Join(dir, "..", "shared")
+			return filepath.Join(dir, "..", "shared"), nil
 		}
 		parent := filepath.Dir(dir)
-		require.NotEqual(t, parent, dir, "go.mod not found")
+		if parent == dir {
+			return "", fs.ErrNotExist
+		}
 		dir = parent
 	}
 }
 
-// corpusFiles lists every .litmus file of the shared corpus and bench.
-func corpusFiles(t testing.TB) []string {
-	t.Helper()
-	root := sharedDir(t)
+// findCorpusFiles lists every .litmus file of the shared corpus and bench.
+func findCorpusFiles() ([]string, error) {
+	root, err := findSharedDir()
+	if err != nil {
+		return nil, err
+	}
 	var files []string
 	for _, sub := range []string{"corpus", "bench"} {
 		err := filepath.WalkDir(filepath.Join(root, sub), func(path string, d fs.DirEntry, err error) error {
@@ -40,8 +53,17 @@ func corpusFiles(t testing.TB) []string {
 			}
 			return nil
 		})
-		require.NoError(t, err)
+		if err != nil {
+			return nil, err
+		}
 	}
+	return files, nil
+}
+
+func corpusFiles(t testing.TB) []string {
+	t.Helper()
+	files, err := findCorpusFiles()
+	require.NoError(t, err)
 	require.Greater(t, len(files), 500)
 	return files
 }

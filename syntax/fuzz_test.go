@@ -42,4 +42,3 @@ func FuzzParseC(f *testing.F) {
 		}
 	})
 }
-

@@ -36,6 +36,7 @@ type lkmmStruct struct {
 	lkRmw                            Rel
 	critical                         Rel // LKW → its matching UL
 	rcuRscs                          Rel
+	id, idMarked                     Rel
 	preRace                          Rel     // ext & ((Plain × M) | ((M \ IW) × Plain))
 	rfiLF                            Rel     // rf of LF events inside their own critical section
 	co0                              Rel     // coherence fixed before observation (initial writes first, unmatched LKW last)
@@ -169,6 +170,8 @@ func newLkmmStruct(s *Structure) *lkmmStruct {
 		}
 	}
 	st.poLoc = st.po.Inter(st.loc)
+	st.id = Identity(n, st.all)
+	st.idMarked = Identity(n, st.Marked)
 	st.preRace = Cross(n, st.Plain, st.M).Union(Cross(n, st.M.Diff(st.IW), st.Plain)).Inter(st.ext)
 
 	// lock.cat: pair lock reads with lock writes, match critical sections.

@@ -18,6 +18,11 @@ type lkmmExec struct {
 	cumulFence, prop, hb Rel
 	pb, rcuFence, rb     Rel
 	fenceR, strongFenceR Rel // fence and strong-fence after the cat adds rcu-fence
+
+	// The rf phase: valid while rfReady.
+	rfReady                 bool
+	cumulFenceStar, rfeOptM Rel
+	ppoRf                   Rel // ppo and rfe without the co-dependent (overwrite & int)
 }
 
 // setCo completes the execution from the generated coherence order co
@@ -85,9 +90,15 @@ func (e *lkmmExec) atomic() bool {
 	return e.st.rmw.Inter(e.fre.Seq(e.coe)).Empty()
 }
 
-// fences computes po-unlock-lock-po and the fence relations built on it.
+// fences computes what depends on rf but not on co: po-unlock-lock-po, the
+// fence relations, cumul-fence and the co-independent part of ppo. Without
+// lock reads (whose rf comes from co) it runs once per rf choice.
 func (e *lkmmExec) fences() {
-	st := e.st
+	st, cd := e.st, e.cd
+	if e.rfReady {
+		return
+	}
+	e.rfReady = st.LKR.Empty()
 	e.poUnlockLockPo = st.poUL.Seq(st.po.Union(e.rf).Restrict(nil, st.LKR)).Seq(st.po)
 	e.mb = st.mbNoLock.Union(e.poUnlockLockPo.Restrict(st.M, nil).Seq(st.afterULLPo))
 	e.strongFence = e.mb.Union(st.gp)
@@ -97,24 +108,25 @@ func (e *lkmmExec) fences() {
 	mk := st.Marked
 	aCumul := e.rfe.Restrict(nil, mk).Opt().Seq(e.strongFence.Union(st.poRel))
 	e.cumulFence = unionAll(aCumul, st.wmb, e.poUnlockLockPo).Restrict(mk, mk).Seq(e.rmwSequence)
-	overwriteExt := e.co.Union(e.fr).Inter(st.ext)
-	e.prop = seqAll(overwriteExt.Restrict(mk, nil).Union(Identity(st.n, mk)),
-		e.cumulFence.Star(), e.rfe.Opt().Restrict(mk, mk))
+	e.cumulFenceStar = e.cumulFence.Star()
+	e.rfeOptM = e.rfe.Opt().Restrict(mk, mk)
+	dep := cd.addr.Union(cd.data)
+	rwdep := dep.Union(cd.ctrl).Restrict(nil, st.W.Union(st.UL))
+	toW := rwdep.Union(cd.addr.Restrict(nil, st.Plain).Seq(st.wmb))
+	toR := cd.addr.Restrict(nil, st.R).Union(dep.Restrict(nil, mk).Seq(e.rfi))
+	e.ppoRf = unionAll(toR, toW, e.fence.Inter(st.intl), e.poUnlockLockPo.Inter(st.intl), e.rfe)
 }
 
 // happensBefore is "acyclic hb": ppo, rfe and internal prop between marked
 // accesses.
 func (e *lkmmExec) happensBefore() bool {
-	st, cd := e.st, e.cd
+	st := e.st
 	mk := st.Marked
-	dep := cd.addr.Union(cd.data)
-	rwdep := dep.Union(cd.ctrl).Restrict(nil, st.W.Union(st.UL))
 	overwrite := e.co.Union(e.fr)
-	toW := unionAll(rwdep, overwrite.Inter(st.intl), cd.addr.Restrict(nil, st.Plain).Seq(st.wmb))
-	toR := cd.addr.Restrict(nil, st.R).Union(dep.Restrict(nil, mk).Seq(e.rfi))
-	ppo := unionAll(toR, toW, e.fence.Inter(st.intl), e.poUnlockLockPo.Inter(st.intl))
-	id := Identity(st.n, st.all)
-	e.hb = unionAll(ppo, e.rfe, e.prop.Diff(id).Inter(st.intl)).Restrict(mk, mk)
+	overwriteExt := overwrite.Inter(st.ext)
+	e.prop = seqAll(overwriteExt.Restrict(mk, nil).Union(st.idMarked), e.cumulFenceStar, e.rfeOptM)
+	hb := unionAll(e.ppoRf, overwrite.Inter(st.intl), e.prop.Diff(st.id).Inter(st.intl))
+	e.hb = hb.Restrict(mk, mk)
 	return e.hb.Acyclic()
 }
 

@@ -1,6 +1,7 @@
 package checker
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -280,16 +281,44 @@ func lower(f *syntax.File) (*program, error) {
 			p.nthread = t.Index + 1
 		}
 	}
-	p.threads = make([][]*path, p.nthread)
+	// Pass 1 finds the locations whose addresses are stored in memory;
+	// pass 2 lowers for real, a pointer read from memory ranging over them.
+	stored := map[int]bool{}
+	for _, v := range p.init {
+		(&lowerer{p: p, seen: stored}).collect(konst(v))
+	}
+	if _, err := p.lowerThreads(f, regInit, &lowerer{p: p, seen: stored}); err != nil {
+		return nil, err
+	}
+	addrs := []int{}
+	for i := range p.locs {
+		if stored[i] {
+			addrs = append(addrs, i)
+		}
+	}
+	threads, err := p.lowerThreads(f, regInit, &lowerer{p: p, addrs: addrs})
+	if err != nil {
+		return nil, err
+	}
+	p.threads = threads
+	return p, nil
+}
+
+// lowerThreads lowers every thread with a copy of proto.
+func (p *program) lowerThreads(f *syntax.File, regInit map[string]syntax.Expr, proto *lowerer) ([][]*path, error) {
+	threads := make([][]*path, p.nthread)
 	for _, t := range f.Threads {
-		l := &lowerer{p: p, thread: t.Index}
-		st := &lstate{env: map[string]*sval{}, ctrl: map[int]bool{}}
+		l := *proto
+		l.thread = t.Index
+		l.span = t.Span
+		st := &lstate{env: map[string]*sval{}, ctrl: map[int]bool{}, resolved: map[string]int{}}
 		for key, e := range regInit {
 			if strings.HasPrefix(key, fmt.Sprint(t.Index)+":") {
 				v, err := p.constValue(e)
 				if err != nil {
 					return nil, err
 				}
+				l.collect(konst(v))
 				st.env[key[strings.Index(key, ":")+1:]] = konst(v)
 			}
 		}
@@ -303,10 +332,10 @@ func lower(f *syntax.File) (*program, error) {
 			return nil, err
 		}
 		for _, s := range sts {
-			p.threads[t.Index] = append(p.threads[t.Index], &path{events: s.events, cons: s.cons, regs: s.env})
+			threads[t.Index] = append(threads[t.Index], &path{events: s.events, cons: s.cons, regs: s.env})
 		}
 	}
-	return p, nil
+	return threads, nil
 }
 
 // constValue evaluates an initial value.
@@ -347,18 +376,64 @@ type lowerer struct {
 	p      *program
 	thread int
 	instr  int
+	// addrs lists the locations a pointer read from memory may hold; nil
+	// in the first pass, which only collects them into seen.
+	addrs []int
+	seen  map[int]bool
+	span  syntax.Span // the thread being lowered
+}
+
+// A forkNeeded stops the lowering of a statement that dereferences v, a
+// pointer read from memory, so that it can be re-run for each location.
+type forkNeeded struct{ v *sval }
+
+func (f *forkNeeded) Error() string { return "fork on " + f.v.String() }
+
+// String prints v; equal values print the same.
+func (v *sval) String() string {
+	switch v.op {
+	case "k":
+		return fmt.Sprint(v.k)
+	case "r":
+		return fmt.Sprintf("r%d", v.read)
+	case "?:":
+		return fmt.Sprintf("(%s?%s:%s)", v.c, v.a, v.b)
+	}
+	if v.b == nil {
+		return fmt.Sprintf("(%s%s)", v.op, v.a)
+	}
+	return fmt.Sprintf("(%s%s%s)", v.a, v.op, v.b)
+}
+
+// collect notes the addresses of locations v may hold.
+func (l *lowerer) collect(v *sval) {
+	if v == nil || l.seen == nil {
+		return
+	}
+	if v.isConst() {
+		if i := v.k - addrBase; i >= 0 && i < int64(len(l.p.locs)) {
+			l.seen[int(i)] = true
+		}
+	}
+	l.collect(v.a)
+	l.collect(v.b)
+	l.collect(v.c)
 }
 
 // An lstate is the state of one path being lowered.
 type lstate struct {
-	env    map[string]*sval
+	env      map[string]*sval
+	resolved map[string]int // location of each pointer read from memory this path dereferenced
 	events []pevent
 	cons   []constraint
 	ctrl   map[int]bool // reads that control the current point
 }
 
 func (s *lstate) clone() *lstate {
-	n := &lstate{env: make(map[string]*sval, len(s.env)), ctrl: make(map[int]bool, len(s.ctrl))}
+	n := &lstate{env: make(map[string]*sval, len(s.env)), ctrl: make(map[int]bool, len(s.ctrl)), resolved: make(map[string]int, len(s.resolved))}
+	for k, v := range s.resolved {
+		n.resolved[k] = v
+	}
 	for k, v := range s.env {
 		n.env[k] = v
 	}
@@ -392,6 +467,9 @@ func (l *lowerer) stmt(s syntax.Stmt, sts []*lstate) ([]*lstate, error) {
 			return sts, nil
 		}
 		return l.forEach(sts, func(st *lstate) ([]*lstate, error) {
+			if _, ok := st.env[s.Name.Name]; !ok {
+				st.env[s.Name.Name] = konst(0) // C: the name is in scope in its own initializer
+			}
 			outs, err := l.expr(s.Value, st)
 			for _, o := range outs {
 				o.st.env[s.Name.Name] = o.v
@@ -457,15 +535,43 @@ func states(outs []out) []*lstate {
 
 func (l *lowerer) forEach(sts []*lstate, f func(*lstate) ([]*lstate, error)) ([]*lstate, error) {
 	var res []*lstate
-	for _, st := range sts {
-		got, err := f(st)
+	var run func(st *lstate) error
+	run = func(st *lstate) error {
+		got, err := f(st.clone())
+		var fk *forkNeeded
+		if errors.As(err, &fk) {
+			// The statement dereferences a pointer read from memory: run it
+			// once for each location the pointer may hold, under the
+			// constraint that it holds it.
+			key := fk.v.String()
+			if l.addrs == nil {
+				c := st.clone()
+				c.resolved[key] = 0
+				return run(c)
+			}
+			for _, loc := range l.addrs {
+				c := st.clone()
+				c.resolved[key] = loc
+				c.cons = append(c.cons, constraint{mk("==", fk.v, konst(addrBase+int64(loc))), true})
+				if err := run(c); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
 		if err != nil {
-			return nil, err
+			return err
 		}
 		res = append(res, got...)
+		if len(res) > maxPaths {
+			return &LowerError{Span: l.span, Msg: fmt.Sprintf("too many paths through the code (more than %d)", maxPaths)}
+		}
+		return nil
 	}
-	if len(res) > maxPaths {
-		return nil, fmt.Errorf("too many paths")
+	for _, st := range sts {
+		if err := run(st); err != nil {
+			return nil, err
+		}
 	}
 	return res, nil
 }
@@ -618,10 +724,20 @@ func (l *lowerer) address(e syntax.Expr, st *lstate) (int, map[int]bool, error) 
 	if err != nil {
 		return 0, nil, err
 	}
-	if len(outs) != 1 || outs[0].st != st || !outs[0].v.isConst() {
-		return 0, nil, &LowerError{e.GetSpan(), "unsupported: address computed from a value read from memory"}
+	if len(outs) != 1 || outs[0].st != st {
+		return 0, nil, &LowerError{e.GetSpan(), "unsupported: address with side effects"}
 	}
-	i := outs[0].v.k - addrBase
+	v := outs[0].v
+	if !v.isConst() {
+		loc, ok := st.resolved[v.String()]
+		if !ok {
+			return 0, nil, &forkNeeded{v}
+		}
+		d := map[int]bool{}
+		v.deps(d)
+		return loc, d, nil
+	}
+	i := v.k - addrBase
 	if i < 0 || i >= int64(len(l.p.locs)) {
 		return 0, nil, &LowerError{e.GetSpan(), "not the address of a shared variable"}
 	}
@@ -679,6 +795,7 @@ func (l *lowerer) write(st *lstate, span syntax.Span, loc int, addr map[int]bool
 	} else {
 		instr = st.events[rmwOf].Instr
 	}
+	l.collect(v)
 	ev := pevent{Event: Event{Kind: KindW, Tags: tags, Loc: loc, Instr: instr, Span: span}, val: v, addrDep: addr, dataDep: d, rmwOf: rmwOf}
 	if v.isConst() {
 		ev.Val = v.k

@@ -94,3 +94,23 @@ exists (0:r0=0)
 	assert.Equal(t, "unknown primitive frob", le.Msg)
 	assert.Equal(t, syntax.Span{Start: 3, End: 7}, le.Span)
 }
+
+func TestLowerPointerFromMemory(t *testing.T) {
+	p, err := lowerSrc(t, `C P
+{ int *p = &a; int a = 1; int b = 2; }
+P0(int **p, int *b) { rcu_assign_pointer(*p, b); }
+P1(int **p) { int *r0; int r1; r0 = rcu_dereference(*p); r1 = READ_ONCE(*r0); }
+exists (1:r1=1)
+`)
+	require.NoError(t, err)
+	// r0 may hold &a (initial) or &b (stored by P0): one path each, under
+	// a constraint, with an address dependency from the pointer read.
+	require.Len(t, p.threads[1], 2)
+	for i, want := range []string{"a", "b"} {
+		pt := p.threads[1][i]
+		require.Len(t, pt.events, 2)
+		assert.Equal(t, want, p.locs[pt.events[1].Loc].Name)
+		assert.True(t, pt.events[1].addrDep[0])
+		require.Len(t, pt.cons, 1)
+	}
+}

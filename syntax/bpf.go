@@ -48,7 +48,7 @@ func parseBPFProgram(src []byte, span Span, errs *ErrorList) []*Thread {
 				continue
 			}
 			th := threads[i]
-			th.Instrs = append(th.Instrs, parseBPFInstr(text, c, errs))
+			th.Instrs = append(th.Instrs, parseBPFCell(text, c, errs)...)
 			th.Span = th.Span.Join(c)
 		}
 	}
@@ -369,16 +369,15 @@ func (p *bpfParser) reg() *Operand {
 	return &Operand{Span: t.span, IsReg: true, Reg: n}
 }
 
-// num reads an optionally negative decimal number.
+// num reads a decimal number with an optional sign: "5", "-5", "+5".
 func (p *bpfParser) num(what string) (int64, Span) {
 	if p.err != nil {
 		return 0, Span{}
 	}
 	start := p.peek().span
 	neg := false
-	if p.isOp("-") {
-		neg = true
-		p.next()
+	if p.isOp("-") || p.isOp("+") {
+		neg = p.next().text == "-"
 	}
 	t := p.peek()
 	if t.kind != bpfNum {
@@ -413,21 +412,15 @@ func (p *bpfParser) operand() *Operand {
 	return &Operand{Span: s, Imm: v}
 }
 
-// addr reads "rB", "rB + off" or "rB - off" (without parentheses).
+// addr reads "rB + off" or "rB - off" (without parentheses). herd7
+// requires the offset, even when it is 0.
 func (p *bpfParser) addr(m *MemRef) {
 	base := p.reg()
 	if base == nil {
 		return
 	}
 	m.Base = base.Reg
-	if p.isOp("+") || p.isOp("-") {
-		neg := p.next().text == "-"
-		v, _ := p.num("offset")
-		if neg {
-			v = -v
-		}
-		m.Off = v
-	}
+	m.Off, _ = p.num("offset (+ N or - N)")
 }
 
 // size reads "uN" and returns N.
@@ -504,20 +497,37 @@ var (
 	bpfLockOps  = map[string]bool{"+": true, "&": true, "|": true, "^": true}
 )
 
-// parseBPFInstr reads one non-blank cell. On error it reports once and
-// returns an InstrBad whose Mnemon holds the cell's text.
-func parseBPFInstr(text []byte, cell Span, errs *ErrorList) *Instr {
+// parseBPFCell reads one non-blank cell: an instruction, a label, or labels
+// followed by an instruction ("L: r1 = 1"), which herd7 also accepts. On
+// error it reports once and returns an InstrBad for the rest of the cell,
+// with its text in Mnemon.
+func parseBPFCell(text []byte, cell Span, errs *ErrorList) []*Instr {
 	p := &bpfParser{toks: lexBPFCell(text, cell), cell: cell}
+	var out []*Instr
+	for {
+		t, colon := p.peek(), p.peekAt(1)
+		if t.kind != bpfName || colon.kind != bpfOp || colon.text != ":" || bpfRegNum(t.text) >= 0 {
+			break
+		}
+		p.next()
+		p.next()
+		out = append(out, &Instr{Span: t.span.Join(colon.span), Kind: InstrLabel, Label: t.text})
+	}
+	if p.peek().kind == bpfEOF {
+		return out
+	}
+	rest := Span{p.peek().span.Start, cell.End}
+	p.cell = rest
 	in := p.instr()
 	if p.err == nil && p.peek().kind != bpfEOF {
 		p.unexpected("end of instruction")
 	}
 	if p.err != nil {
 		errs.Add(p.err.span, "%s", p.err.msg)
-		return &Instr{Span: cell, Kind: InstrBad, Mnemon: string(text[cell.Start:cell.End])}
+		return append(out, &Instr{Span: rest, Kind: InstrBad, Mnemon: string(text[rest.Start:rest.End])})
 	}
-	in.Span = cell
-	return in
+	in.Span = rest
+	return append(out, in)
 }
 
 func (p *bpfParser) unknown() *Instr {
@@ -587,11 +597,6 @@ func (p *bpfParser) instr() *Instr {
 		p.expect(")")
 		return in
 	}
-	if p.peekAt(1).kind == bpfOp && p.peekAt(1).text == ":" && bpfRegNum(t.text) < 0 {
-		p.next()
-		p.next()
-		return &Instr{Kind: InstrLabel, Label: t.text}
-	}
 	if bpfRegNum(t.text) < 0 && !looksLikeReg(t.text) {
 		return p.unknown()
 	}
@@ -618,7 +623,7 @@ func (p *bpfParser) assign(dst *Operand) *Instr {
 	case t.kind == bpfOp && t.text == "*":
 		p.next()
 		return &Instr{Kind: InstrLoad, Dst: dst, Mem: p.typedMem()}
-	case t.kind == bpfNum || t.kind == bpfOp && t.text == "-":
+	case t.kind == bpfNum || t.kind == bpfOp && (t.text == "-" || t.text == "+"):
 		return &Instr{Kind: InstrMov, Dst: dst, Src: p.operand()}
 	case t.kind != bpfName:
 		p.unexpected("register, number or load")

@@ -101,9 +101,8 @@ func formatBPFAddr(m *MemRef) string {
 		return "?"
 	}
 	if m.Off < 0 {
-		// -Off overflows only for MinInt64, which the parser cannot produce
-		// as an offset ("- 9223372036854775808" is out of range).
-		return "r" + strconv.Itoa(m.Base) + " - " + strconv.FormatInt(-m.Off, 10)
+		// uint64(-Off) is right for MinInt64 too.
+		return "r" + strconv.Itoa(m.Base) + " - " + strconv.FormatUint(uint64(-m.Off), 10)
 	}
 	return "r" + strconv.Itoa(m.Base) + " + " + strconv.FormatInt(m.Off, 10)
 }

@@ -204,6 +204,9 @@ func TestBPFInstrForms(t *testing.T) {
 		{"r1 = load_acquire((u32 *)(r2 + 0))", Instr{Kind: InstrLoadAcquire, Dst: reg(1), Mem: mem(32, 2, 0)}, ""},
 		{"store_release((u64 *)(r4 + 0), r3)", Instr{Kind: InstrStoreRelease, Mem: mem(64, 4, 0), Src: reg(3)}, ""},
 		{"EXIT1:", Instr{Kind: InstrLabel, Label: "EXIT1"}, ""},
+		{"r1 = +5", Instr{Kind: InstrMov, Dst: reg(1), Src: imm(5)}, "r1 = 5"},
+		{"r1 = *(u32 *)(r2 - 9223372036854775808)", Instr{Kind: InstrLoad, Dst: reg(1), Mem: mem(32, 2, -9223372036854775808)}, ""},
+		{"r1 = *(u32 *)(r2 7)", Instr{Kind: InstrLoad, Dst: reg(1), Mem: mem(32, 2, 7)}, "r1 = *(u32 *)(r2 + 7)"},
 		{"goto EXIT", Instr{Kind: InstrGoto, Label: "EXIT"}, ""},
 		{"if r6 >= 10 goto EXIT", Instr{Kind: InstrCondJump, Dst: reg(6), Op: ">=", Src: imm(10), Label: "EXIT"}, ""},
 		{"if r1 == r2 goto L_1", Instr{Kind: InstrCondJump, Dst: reg(1), Op: "==", Src: reg(2), Label: "L_1"}, ""},
@@ -313,9 +316,15 @@ func TestBPFErrors(t *testing.T) {
 		{"bad lock operator", " P0 ;\n lock *(u32 *)(r1 + 0) -= r2 ;\n",
 			[]string{`2:24: expected atomic operator (+=, &=, |= or ^=), found "-="`}, []int{1}},
 		{"offset out of range", " P0 ;\n r1 = *(u32 *)(r2 + 99999999999999999999) ;\n",
-			[]string{`2:21: number 99999999999999999999 out of range`}, []int{1}},
+			[]string{`2:19: number 99999999999999999999 out of range`}, []int{1}},
 		{"unterminated comment", " P0 ;\n r1 = 1 ; (* oops\n",
 			[]string{`2:11: comment not terminated`}, []int{1}},
+		{"missing offset", " P0 ;\n r1 = *(u32 *)(r2) ;\n",
+			[]string{`2:18: expected offset (+ N or - N), found ")"`}, []int{1}},
+		{"double sign", " P0 ;\n r1 = *(u32 *)(r2 + -4) ;\n",
+			[]string{`2:21: expected offset (+ N or - N), found "-"`}, []int{1}},
+		{"bad instruction after label", " P0 ;\n L: r1 = ;\n",
+			[]string{`2:9: expected register, number or load at end of instruction`}, []int{2}},
 		{"goto without label", " P0 ;\n goto ;\n",
 			[]string{`2:6: expected label at end of instruction`}, []int{1}},
 	}
@@ -336,6 +345,26 @@ func TestBPFErrors(t *testing.T) {
 			assert.Equal(t, c.counts, counts)
 		})
 	}
+}
+
+// TestBPFLabelPrefix checks "L: instr" in one cell, which herd7 accepts:
+// it gives a label and an instruction, printed on two rows.
+func TestBPFLabelPrefix(t *testing.T) {
+	src := " P0 | P1 ;\n L1: L2: r1 = 1 | r2 = 2 ;\n"
+	threads, errs := parseBPFText(src)
+	require.Empty(t, errs)
+	got := threads[0].Instrs
+	require.Len(t, got, 3)
+	text := func(s Span) string { return src[s.Start:s.End] }
+	assert.Equal(t, "L1:", text(got[0].Span))
+	assert.Equal(t, "L2:", text(got[1].Span))
+	assert.Equal(t, "r1 = 1", text(got[2].Span))
+	assert.Equal(t, []InstrKind{InstrLabel, InstrLabel, InstrMov}, []InstrKind{got[0].Kind, got[1].Kind, got[2].Kind})
+	printed := printBPF(threads)
+	assert.Equal(t, " P0     | P1     ;\n L1:    | r2 = 2 ;\n L2:    |        ;\n r1 = 1 |        ;\n", printed)
+	again, errs := parseBPFText(printed)
+	require.Empty(t, errs)
+	assert.Equal(t, clearBPFSpans(threads), clearBPFSpans(again))
 }
 
 // TestBPFBadInstrSpan checks that a bad cell keeps its text and span, so the

@@ -424,9 +424,9 @@ func (l *lowerer) collect(v *sval) {
 type lstate struct {
 	env      map[string]*sval
 	resolved map[string]int // location of each pointer read from memory this path dereferenced
-	events []pevent
-	cons   []constraint
-	ctrl   map[int]bool // reads that control the current point
+	events   []pevent
+	cons     []constraint
+	ctrl     map[int]bool // reads that control the current point
 }
 
 func (s *lstate) clone() *lstate {

@@ -285,7 +285,33 @@ func (r Rel) Irreflexive() bool {
 }
 
 // Acyclic reports whether r has no cycle.
-func (r Rel) Acyclic() bool { return r.Plus().Irreflexive() }
+func (r Rel) Acyclic() bool {
+	if r.w != 1 {
+		return r.Plus().Irreflexive()
+	}
+	// Repeatedly remove events with no successor left; a cycle remains
+	// exactly when none can be removed.
+	var left uint64
+	if r.n == 64 {
+		left = ^uint64(0)
+	} else {
+		left = 1<<r.n - 1
+	}
+	for left != 0 {
+		removed := false
+		for m := left; m != 0; m &= m - 1 {
+			a := bits.TrailingZeros64(m)
+			if r.bits[a]&left == 0 {
+				left &^= 1 << a
+				removed = true
+			}
+		}
+		if !removed {
+			return false
+		}
+	}
+	return true
+}
 
 // Domain returns the set of sources of r.
 func (r Rel) Domain() Set {

@@ -107,3 +107,27 @@ func TestCorpusParses(t *testing.T) {
 	require.Equal(t, 525, nC)
 	require.Equal(t, 177, nBPF)
 }
+
+// TestCorpusResult checks the Result: comments of the kernel tests against
+// the verdict herd7 printed for them (the README says they all agree).
+func TestCorpusResult(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join(sharedDir(t), "corpus", "kernel", "*.litmus"))
+	require.NoError(t, err)
+	require.Len(t, files, 35)
+	for _, path := range files {
+		src, err := os.ReadFile(path)
+		require.NoError(t, err)
+		expected, err := os.ReadFile(path + ".expected")
+		require.NoError(t, err)
+		var verdict string
+		for _, line := range strings.Split(string(expected), "\n") {
+			if fields := strings.Fields(line); len(fields) >= 3 && fields[0] == "Observation" {
+				verdict = fields[2]
+			}
+		}
+		f, _ := Parse(path, src)
+		require.NotNil(t, f.Result, path)
+		require.Equal(t, verdict, f.Result.Verdict, path)
+		require.Equal(t, "Result: "+verdict, string(src[f.Result.Span.Start-len("Result: "):f.Result.Span.End]), path)
+	}
+}

@@ -2,6 +2,7 @@ package syntax
 
 import (
 	"os"
+	"reflect"
 	"testing"
 )
 
@@ -39,6 +40,9 @@ func FuzzParseC(f *testing.F) {
 		}
 		if got := Print(again); string(got) != string(out) {
 			t.Fatalf("printing is not idempotent:\n%s\n---\n%s", out, got)
+		}
+		if a, b := clearSpans(file), clearSpans(again); !reflect.DeepEqual(a, b) {
+			t.Fatalf("printed text parses to a different tree:\n%s", out)
 		}
 	})
 }

@@ -345,12 +345,6 @@ func bpfRegNum(name string) int {
 	return n
 }
 
-// looksLikeReg reports whether a name is meant as a register ("r11", "r",
-// "rx"), to say "bad register" rather than "unknown instruction".
-func looksLikeReg(name string) bool {
-	return len(name) >= 1 && name[0] == 'r' && (len(name) == 1 || len(name) <= 3 || bpfIsDigit(name[1]))
-}
-
 func (p *bpfParser) reg() *Operand {
 	if p.err != nil {
 		return nil
@@ -530,17 +524,16 @@ func parseBPFCell(text []byte, cell Span, errs *ErrorList) []*Instr {
 	return append(out, in)
 }
 
+// unknown reports the cell as no instruction herd7 knows, quoting its
+// first word.
 func (p *bpfParser) unknown() *Instr {
-	p.fail(p.cell, "unknown instruction %q", bpfCellText(p))
-	return nil
-}
-
-func bpfCellText(p *bpfParser) string {
-	var parts []string
-	for _, t := range p.toks[:len(p.toks)-1] {
-		parts = append(parts, t.text)
+	t := p.peek()
+	if t.kind == bpfBad {
+		p.unexpected("instruction")
+		return nil
 	}
-	return strings.Join(parts, " ")
+	p.fail(p.cell, "unknown instruction %q", t.text)
+	return nil
 }
 
 func (p *bpfParser) instr() *Instr {
@@ -597,7 +590,9 @@ func (p *bpfParser) instr() *Instr {
 		p.expect(")")
 		return in
 	}
-	if bpfRegNum(t.text) < 0 && !looksLikeReg(t.text) {
+	// A name before "=" or "op=" is meant as a register: say so if it is
+	// not one.
+	if nx := p.peekAt(1); bpfRegNum(t.text) < 0 && (nx.kind != bpfOp || nx.text != "=" && bpfALUOps[nx.text] == "") {
 		return p.unknown()
 	}
 	dst := p.reg()
@@ -629,7 +624,8 @@ func (p *bpfParser) assign(dst *Operand) *Instr {
 		p.unexpected("register, number or load")
 		return nil
 	}
-	if bpfRegNum(t.text) >= 0 || looksLikeReg(t.text) && p.peekAt(1).kind == bpfEOF {
+	// A name not followed by "(" is meant as a register.
+	if nx := p.peekAt(1); bpfRegNum(t.text) >= 0 || nx.kind != bpfOp || nx.text != "(" {
 		return &Instr{Kind: InstrMov, Dst: dst, Src: p.reg()}
 	}
 	p.next()

@@ -8,7 +8,13 @@ package checker
 // Structure.Cache), then what depends on the candidate's rf, then, for each
 // of the model's own choices (the rf of failed trylocks and of
 // spin_is_locked reads, and the coherence order), the rest.
-type LKMM struct{}
+type LKMM struct {
+	// AllExecutions makes Judge pass every execution to yield. By default
+	// it drops, while generating coherence orders, the executions that
+	// fail coherence or atomic (both are checks per location), which
+	// herd7 would reject and never report.
+	AllExecutions bool
+}
 
 // lkmmStruct holds the sets and relations of one event structure that do
 // not depend on rf or co.
@@ -41,6 +47,7 @@ type lkmmStruct struct {
 	rfiLF                            Rel     // rf of LF events inside their own critical section
 	co0                              Rel     // coherence fixed before observation (initial writes first, unmatched LKW last)
 	writesByLoc                      [][]int // W events (UL excepted) of each location with any
+	eventsByLoc                      []Set   // all events of the same locations, aligned with writesByLoc
 
 	// Fence relations that need neither rf nor co.
 	acqPo, poRel, rmb, wmb, mbNoLock, gp, barrier Rel
@@ -222,9 +229,10 @@ func newLkmmStruct(s *Structure) *lkmmStruct {
 			byLoc[l] = append(byLoc[l], e)
 		}
 	})
-	for _, ws := range byLoc {
+	for l, ws := range byLoc {
 		if len(ws) > 0 {
 			st.writesByLoc = append(st.writesByLoc, ws)
+			st.eventsByLoc = append(st.eventsByLoc, setOf(s, func(e *Event) bool { return e.Loc == l }))
 		}
 	}
 

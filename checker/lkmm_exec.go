@@ -147,8 +147,11 @@ func (m *LKMM) judgeRf(st *lkmmStruct, cd *lkmmCand, x *Execution, rf Rel, yield
 	closed := cobase.Plus()
 	// Linearisations of each location's writes.
 	var perLoc [][][]int
-	for _, ws := range st.writesByLoc {
+	for i, ws := range st.writesByLoc {
 		lins := linearisations(ws, closed)
+		if !m.AllExecutions {
+			lins = coherentOrders(st, rf, st.eventsByLoc[i], lins)
+		}
 		if len(lins) == 0 {
 			return true
 		}
@@ -214,4 +217,31 @@ func linearisations(ws []int, pco Rel) [][]int {
 	}
 	rec(0)
 	return out
+}
+
+// coherentOrders keeps the coherence orders of one location (given by the
+// events of the location, locEv) that pass the coherence and atomic checks
+// restricted to that location. Every relation of those two checks relates
+// events of one location only, so an execution passes them exactly when
+// each location's order does.
+func coherentOrders(st *lkmmStruct, rf Rel, locEv Set, lins [][]int) [][]int {
+	kept := lins[:0]
+	e := &lkmmExec{st: st, x: &Execution{}}
+	poLoc := st.poLoc.Restrict(locEv, locEv)
+	rfL := rf.Restrict(locEv, locEv)
+	for _, order := range lins {
+		co := NewRel(st.n)
+		for a := 0; a < len(order); a++ {
+			for b := a + 1; b < len(order); b++ {
+				co.Add(order[a], order[b])
+			}
+		}
+		e.setCo(co, rfL)
+		e.coe = e.co.Inter(st.ext)
+		e.fre = e.fr.Inter(st.ext)
+		if unionAll(poLoc, e.rf, e.co, e.fr).Acyclic() && e.atomic() {
+			kept = append(kept, order)
+		}
+	}
+	return kept
 }

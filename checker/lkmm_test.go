@@ -108,7 +108,7 @@ func (b *testBuilder) candidate() *Candidate {
 // judgements returns every judgement the model gives for c.
 func judgements(c *Candidate) []Judgement {
 	var out []Judgement
-	m := &LKMM{}
+	m := &LKMM{AllExecutions: true}
 	m.Judge(c, func(x *Execution, j Judgement) bool {
 		out = append(out, j)
 		return true
@@ -267,7 +267,16 @@ func TestLKMMAtomic(t *testing.T) {
 	// co: init, P1, P0 is allowed; init, P0, P1 too (fr to P1's write is
 	// then after the rmw's write). The order init, P1, P0 with the read of
 	// init puts P1's write between: atomic fails.
-	check(t, b.candidate(), []string{"", "atomic"}, nil)
+	c := b.candidate()
+	check(t, c, []string{"", "atomic"}, nil)
+
+	// By default the order failing atomic is pruned while generating co.
+	var got []Judgement
+	(&LKMM{}).Judge(c, func(_ *Execution, j Judgement) bool {
+		got = append(got, j)
+		return true
+	})
+	assert.Equal(t, []Judgement{{}}, got)
 }
 
 func TestLKMMDataRace(t *testing.T) {

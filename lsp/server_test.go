@@ -108,11 +108,13 @@ func startSession(t *testing.T) *testSession {
 	g := newGate()
 	srv := NewServer(Options{
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Diagnose: func(ctx context.Context, doc *Document) ([]glsp.Diagnostic, error) {
+		// Like a checker that notices cancellation late, this finishes
+		// stale work too; the server must drop its results.
+		Diagnose: func(_ context.Context, doc *Document) ([]glsp.Diagnostic, error) {
 			if err := g.wait(ctx); err != nil {
 				return nil, err
 			}
-			return SyntaxDiagnostics(ctx, doc)
+			return SyntaxDiagnostics(context.Background(), doc)
 		},
 	})
 	serverEnd, clientEnd := net.Pipe()
@@ -225,8 +227,13 @@ func TestServer(t *testing.T) {
 	require.NoError(t, json.Unmarshal(p.raw, &raw))
 	assert.JSONEq(t, "[]", string(raw["diagnostics"]))
 
-	// Rapid edits: only the last version is published. The gate keeps
-	// every diagnosis waiting until all edits have reached the server.
+	// Rapid edits: only the last version is published. Without a debounce,
+	// every version's diagnosis starts at once; the gate keeps them all
+	// waiting until all edits have reached the server, then lets the stale
+	// ones finish too.
+	require.NoError(t, s.server.DidChangeConfiguration(s.ctx, &lsp.DidChangeConfigurationParams{
+		Settings: lsp.LSPAny(`{"litmusls": {"debounce": "0s"}}`),
+	}))
 	s.gate.hold()
 	for v := int32(3); v <= 10; v++ {
 		// Break and fix the statement in turn; version 10 ends broken.

@@ -25,6 +25,7 @@ type printer struct {
 	indent  int
 	pending []*Comment // comments inside the current thread, not yet printed
 	limit   int        // byte offset of the next statement: trailing comments start before it
+	rest    []*Comment // comments outside the header and thread bodies, not yet printed
 	prefix  string     // written instead of the indentation by the next line ("} " before "else")
 }
 
@@ -59,8 +60,11 @@ func (pr *printer) file() {
 		limit = f.Threads[0].Span.Start
 	}
 	for _, c := range f.Comments {
-		if c.Span.End <= limit {
+		switch {
+		case c.Span.End <= limit:
 			pr.printf("%s\n", c.Text)
+		case !inThreadBody(f, c):
+			pr.rest = append(pr.rest, c)
 		}
 	}
 	pr.printf("\n")
@@ -71,6 +75,7 @@ func (pr *printer) file() {
 		pr.printf("\n")
 	} else {
 		for _, th := range f.Threads {
+			pr.restBefore(th.Span.Start, "")
 			pr.thread(th)
 			pr.printf("\n")
 		}
@@ -80,24 +85,34 @@ func (pr *printer) file() {
 		for i, l := range f.Locations.Locs {
 			locs[i] = condLoc(l)
 		}
-		pr.printf("locations [%s]\n", strings.Join(locs, "; "))
+		pr.printf("locations [%s]%s\n", strings.Join(locs, "; "), pr.restTrailing(f.Locations.Span.End, math.MaxInt))
 	}
 	if f.Filter != nil {
-		pr.printf("filter %s\n", propString(f.Filter.Prop, 0))
+		pr.printf("filter %s%s\n", propString(f.Filter.Prop, 0), pr.restTrailing(f.Filter.Span.End, math.MaxInt))
 	}
 	if f.Cond != nil {
-		pr.printf("%s %s\n", f.Cond.Quant, propString(f.Cond.Prop, 0))
+		pr.printf("%s %s%s\n", f.Cond.Quant, propString(f.Cond.Prop, 0), pr.restTrailing(f.Cond.Span.End, math.MaxInt))
 	}
+	// Comments inside or between the final clauses, and any others left.
+	pr.restBefore(math.MaxInt, "")
 }
 
 func (pr *printer) init() {
 	in := pr.f.Init
 	if in == nil || len(in.Items) == 0 {
+		if in != nil {
+			pr.restBefore(in.Span.End, "")
+		}
 		pr.printf("{}\n")
 		return
 	}
 	pr.printf("{\n")
-	for _, it := range in.Items {
+	for i, it := range in.Items {
+		pr.restBefore(it.Span.Start, "\t")
+		next := in.Span.End
+		if i+1 < len(in.Items) {
+			next = in.Items[i+1].Span.Start
+		}
 		var s string
 		if it.Type != nil {
 			s = declString(it.Type, locString(it.Loc))
@@ -110,8 +125,9 @@ func (pr *printer) init() {
 				s += "=" + exprString(it.Value, 0)
 			}
 		}
-		pr.printf("\t%s;\n", s)
+		pr.printf("\t%s;%s\n", s, pr.restTrailing(it.Span.End, next))
 	}
+	pr.restBefore(in.Span.End, "\t")
 	pr.printf("}\n")
 }
 
@@ -434,4 +450,46 @@ func valueString(v Value) string {
 		return v.Symbol
 	}
 	return fmt.Sprint(v.Int)
+}
+
+// inThreadBody reports whether c lies inside the body of a C thread.
+func inThreadBody(f *File, c *Comment) bool {
+	for _, th := range f.Threads {
+		if th.Body != nil && th.Body.Span.Start < c.Span.Start && c.Span.End <= th.Body.Span.End {
+			return true
+		}
+	}
+	return false
+}
+
+// restBefore prints, one per line after indent, the remaining comments
+// that end before off.
+func (pr *printer) restBefore(off int, indent string) {
+	for len(pr.rest) > 0 && pr.rest[0].Span.End <= off {
+		pr.printf("%s%s\n", indent, pr.rest[0].Text)
+		pr.rest = pr.rest[1:]
+	}
+}
+
+// restTrailing returns the remaining one-line comments that start at or
+// after end, before limit, on the line where end is, removing them.
+func (pr *printer) restTrailing(end, limit int) string {
+	lines := pr.f.Lines
+	if lines == nil {
+		return ""
+	}
+	var out []string
+	line := lines.Position(end).Line
+	for len(pr.rest) > 0 {
+		c := pr.rest[0]
+		if c.Span.Start < end || c.Span.Start >= limit || lines.Position(c.Span.Start).Line != line || strings.Contains(c.Text, "\n") {
+			break
+		}
+		out = append(out, c.Text)
+		pr.rest = pr.rest[1:]
+	}
+	if len(out) == 0 {
+		return ""
+	}
+	return "\t" + strings.Join(out, " ")
 }

@@ -3,6 +3,7 @@ package syntax
 import (
 	"os"
 	"reflect"
+	"sort"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -53,7 +54,18 @@ func roundTrip(t *testing.T, name string, src []byte) {
 	g, errs := Parse(name, out)
 	require.Empty(t, errs.Format(g.Lines), "%s: printed text does not parse:\n%s", name, out)
 	require.Equal(t, string(out), string(Print(g)), "%s: printing is not idempotent", name)
+	require.Equal(t, commentTexts(f), commentTexts(g), "%s: comments lost or changed:\n%s", name, out)
 	require.Equal(t, clearSpans(f), clearSpans(g), "%s: printed:\n%s", name, out)
+}
+
+// commentTexts returns the texts of f's comments, sorted.
+func commentTexts(f *File) []string {
+	var texts []string
+	for _, c := range f.Comments {
+		texts = append(texts, c.Text)
+	}
+	sort.Strings(texts)
+	return texts
 }
 
 func TestRoundTripCorpus(t *testing.T) {

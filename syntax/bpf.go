@@ -1,6 +1,7 @@
 package syntax
 
 import (
+	"bytes"
 	"fmt"
 	"strconv"
 	"strings"
@@ -29,6 +30,8 @@ func parseBPFProgram(src []byte, span Span, errs *ErrorList) []*Thread {
 	span.End = max(span.Start, min(span.End, len(src)))
 	text := maskBPFComments(src, span, errs)
 
+	str := string(text) // token texts share it
+	var buf []bpfTok
 	var threads []*Thread
 	header := true
 	for _, row := range bpfRows(text, span, errs) {
@@ -48,7 +51,7 @@ func parseBPFProgram(src []byte, span Span, errs *ErrorList) []*Thread {
 				continue
 			}
 			th := threads[i]
-			th.Instrs = append(th.Instrs, parseBPFCell(text, c, errs)...)
+			th.Instrs = append(th.Instrs, parseBPFCell(str, c, &buf, errs)...)
 			th.Span = th.Span.Join(c)
 		}
 	}
@@ -62,6 +65,9 @@ func parseBPFProgram(src []byte, span Span, errs *ErrorList) []*Thread {
 // comment inside span (nested ones included) are spaces, newlines kept, so
 // offsets stay valid and comments never reach the row splitter.
 func maskBPFComments(src []byte, span Span, errs *ErrorList) []byte {
+	if !bytes.Contains(src[span.Start:span.End], []byte("(*")) {
+		return src // nothing to mask: share src, which is only read
+	}
 	text := make([]byte, len(src))
 	copy(text, src)
 	for i := span.Start; i+1 < span.End; i++ {
@@ -219,8 +225,9 @@ type bpfTok struct {
 var bpfOps = []string{"s>>=", ">>=", "<<=", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "==", "!=", ">="}
 
 // lexBPFCell splits one cell into tokens, ending with a bpfEOF token.
-func lexBPFCell(text []byte, s Span) []bpfTok {
-	var toks []bpfTok
+// Tokens are appended to toks[:0], and their text shares text's bytes.
+func lexBPFCell(toks []bpfTok, text string, s Span) []bpfTok {
+	toks = toks[:0]
 	i := s.Start
 	for i < s.End {
 		c := text[i]
@@ -236,7 +243,7 @@ func lexBPFCell(text []byte, s Span) []bpfTok {
 			for i < s.End && text[i] >= '0' && text[i] <= '9' {
 				i++
 			}
-		case bpfOpAt(text[i:s.End]) != "":
+		case len(bpfOpAt(text[i:s.End])) > 0:
 			i += len(bpfOpAt(text[i:s.End]))
 		case bpfIsLetter(c):
 			kind = bpfName
@@ -249,14 +256,18 @@ func lexBPFCell(text []byte, s Span) []bpfTok {
 			kind = bpfBad
 			i++
 		}
-		toks = append(toks, bpfTok{kind, string(text[start:i]), Span{start, i}})
+		toks = append(toks, bpfTok{kind, text[start:i], Span{start, i}})
 	}
 	return append(toks, bpfTok{bpfEOF, "", Span{s.End, s.End}})
 }
 
-func bpfOpAt(b []byte) string {
+// bpfOpAt returns the multi-byte operator b starts with, or "".
+func bpfOpAt(b string) string {
+	if len(b) < 2 || strings.IndexByte("s<>+-*/%&|^=!", b[0]) < 0 {
+		return ""
+	}
 	for _, op := range bpfOps {
-		if strings.HasPrefix(string(b[:min(len(b), 4)]), op) {
+		if strings.HasPrefix(b, op) {
 			return op
 		}
 	}
@@ -495,8 +506,11 @@ var (
 // followed by an instruction ("L: r1 = 1"), which herd7 also accepts. On
 // error it reports once and returns an InstrBad for the rest of the cell,
 // with its text in Mnemon.
-func parseBPFCell(text []byte, cell Span, errs *ErrorList) []*Instr {
-	p := &bpfParser{toks: lexBPFCell(text, cell), cell: cell}
+//
+// buf is scratch space for the tokens, kept from cell to cell.
+func parseBPFCell(text string, cell Span, buf *[]bpfTok, errs *ErrorList) []*Instr {
+	*buf = lexBPFCell(*buf, text, cell)
+	p := &bpfParser{toks: *buf, cell: cell}
 	var out []*Instr
 	for {
 		t, colon := p.peek(), p.peekAt(1)
@@ -518,7 +532,7 @@ func parseBPFCell(text []byte, cell Span, errs *ErrorList) []*Instr {
 	}
 	if p.err != nil {
 		errs.Add(p.err.span, "%s", p.err.msg)
-		return append(out, &Instr{Span: rest, Kind: InstrBad, Mnemon: string(text[rest.Start:rest.End])})
+		return append(out, &Instr{Span: rest, Kind: InstrBad, Mnemon: text[rest.Start:rest.End]})
 	}
 	in.Span = rest
 	return append(out, in)

@@ -70,7 +70,8 @@ type Result struct {
 // cancelled.
 func Check(ctx context.Context, f *syntax.File, opts Options) (*Result, error) {
 	start := ctx
-	res := &Result{Name: f.Name}
+	// herd7 drops a ".litmus" suffix from the name on the first line.
+	res := &Result{Name: strings.TrimSuffix(f.Name, ".litmus")}
 	if f.Cond != nil {
 		res.Quant = f.Cond.Quant
 		res.Condition = res.Quant.String() + " " + propString(f.Cond.Prop, true)

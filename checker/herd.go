@@ -21,7 +21,7 @@ func propString(q syntax.Prop, top bool) string {
 	return s
 }
 
-// Precedences: -> 0, \/ 1, /\ 2, ~ 3, atoms 4.
+// Precedences: -> 0, \/ 1, /\ 2, atoms and negations ("not (P)") 4.
 func precOf(q syntax.Prop) int {
 	switch q := q.(type) {
 	case *syntax.ImpliesProp:
@@ -30,8 +30,6 @@ func precOf(q syntax.Prop) int {
 		return 1
 	case *syntax.AndProp:
 		return 2
-	case *syntax.NotProp:
-		return 3
 	case *syntax.ParenProp:
 		return precOf(q.X)
 	}
@@ -47,10 +45,10 @@ func propPrec(q syntax.Prop, min int) string {
 	case *syntax.AtomProp:
 		s = locString(q.Loc) + "=" + valueString(q.Value)
 		if q.Op == "!=" {
-			s = "~" + s
+			s = "not (" + s + ")"
 		}
 	case *syntax.NotProp:
-		s = "~" + propPrec(q.X, 4)
+		s = "not (" + propPrec(q.X, 0) + ")"
 	case *syntax.AndProp:
 		s = propPrec(q.X, 2) + ` /\ ` + propPrec(q.Y, 2)
 	case *syntax.OrProp:

@@ -3,6 +3,8 @@ package checker
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -507,12 +509,18 @@ func (l *lowerer) stmt(s syntax.Stmt, sts []*lstate) ([]*lstate, error) {
 						arm = s.Else
 					}
 					if arm == nil {
+						br.ctrl = maps.Clone(o.st.ctrl)
 						res = append(res, br)
 						continue
 					}
 					got, err := l.stmt(arm, []*lstate{br})
 					if err != nil {
 						return nil, err
+					}
+					// As in herd7, a control dependency reaches the events
+					// of the branches only, not those after the if.
+					for _, g := range got {
+						g.ctrl = maps.Clone(o.st.ctrl)
 					}
 					res = append(res, got...)
 				}
@@ -549,7 +557,18 @@ func (l *lowerer) forEach(sts []*lstate, f func(*lstate) ([]*lstate, error)) ([]
 				c.resolved[key] = 0
 				return run(c)
 			}
-			for _, loc := range l.addrs {
+			// Candidates: the stored addresses and those in the pointer
+			// expression itself (as in x + (r & 8)).
+			own := map[int]bool{}
+			(&lowerer{p: l.p, seen: own}).collect(fk.v)
+			locs := append([]int(nil), l.addrs...)
+			for loc := range own {
+				if !slices.Contains(locs, loc) {
+					locs = append(locs, loc)
+				}
+			}
+			slices.Sort(locs)
+			for _, loc := range locs {
 				c := st.clone()
 				c.resolved[key] = loc
 				c.cons = append(c.cons, constraint{mk("==", fk.v, konst(addrBase+int64(loc))), true})

@@ -1,0 +1,187 @@
+package checker
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/litmusls/litmusls/syntax"
+)
+
+// corpusDirs are the LKMM directories of the shared herd7 corpus.
+var corpusDirs = []string{"kernel", "herd-linux", "paulmck"}
+
+// sharedDir finds ../shared relative to the module root.
+func sharedDir(t testing.TB) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	require.NoError(t, err)
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return filepath.Join(dir, "..", "shared")
+		}
+		parent := filepath.Dir(dir)
+		require.NotEqual(t, parent, dir, "go.mod not found")
+		dir = parent
+	}
+}
+
+// corpusTests lists the LKMM corpus tests as paths relative to the corpus
+// directory.
+func corpusTests(t testing.TB, corpus string) []string {
+	t.Helper()
+	var tests []string
+	for _, d := range corpusDirs {
+		err := filepath.WalkDir(filepath.Join(corpus, d), func(path string, de os.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if strings.HasSuffix(path, ".litmus") {
+				rel, err := filepath.Rel(corpus, path)
+				if err != nil {
+					return err
+				}
+				tests = append(tests, filepath.ToSlash(rel))
+			}
+			return nil
+		})
+		require.NoError(t, err)
+	}
+	sort.Strings(tests)
+	return tests
+}
+
+// herdSummary is what the corpus test compares: everything herd7 prints
+// except Hash and Time, with states as a sorted set.
+func herdSummary(text string) string {
+	var states, rest []string
+	sc := bufio.NewScanner(strings.NewReader(text))
+	inStates := false
+	for sc.Scan() {
+		line := sc.Text()
+		switch {
+		case strings.HasPrefix(line, "States "):
+			inStates = true
+			rest = append(rest, line)
+		case line == "Ok" || line == "No":
+			inStates = false
+			rest = append(rest, line)
+		case inStates:
+			states = append(states, line)
+		case strings.HasPrefix(line, "Hash="), strings.HasPrefix(line, "Time "), line == "":
+		default:
+			rest = append(rest, line)
+		}
+	}
+	sort.Strings(states)
+	return strings.Join(rest, "\n") + "\nstates:\n" + strings.Join(states, "\n")
+}
+
+// checkCorpusFile checks one corpus test and returns a description of the
+// first difference from herd7, or "".
+func checkCorpusFile(corpus, rel string) (string, error) {
+	src, err := os.ReadFile(filepath.Join(corpus, rel))
+	if err != nil {
+		return "", err
+	}
+	want, err := os.ReadFile(filepath.Join(corpus, rel+".expected"))
+	if err != nil {
+		return "", err
+	}
+	f, errs := syntax.Parse(rel, src)
+	if len(errs) > 0 {
+		return fmt.Sprintf("parse: %v", errs[0]), nil
+	}
+	res, err := Check(context.Background(), f, Options{Timeout: 60 * time.Second, Workers: 1})
+	if err != nil {
+		return "", err
+	}
+	if len(res.Errors) > 0 {
+		return fmt.Sprintf("error: %s", res.Errors[0].Msg), nil
+	}
+	if res.Cutoff {
+		return "cutoff", nil
+	}
+	var got strings.Builder
+	if err := WriteHerd(&got, res, -1); err != nil {
+		return "", err
+	}
+	g, w := herdSummary(got.String()), herdSummary(string(want))
+	if g != w {
+		return fmt.Sprintf("got\n%s\nwant\n%s", g, w), nil
+	}
+	return "", nil
+}
+
+// TestCorpus compares every LKMM corpus test with herd7's output. Tests
+// listed in testdata/known-failures.txt must fail, and all others must
+// pass, so the list only shrinks.
+func TestCorpus(t *testing.T) {
+	if testing.Short() {
+		t.Skip("corpus test in -short mode")
+	}
+	corpus := filepath.Join(sharedDir(t), "corpus")
+	tests := corpusTests(t, corpus)
+	known := map[string]bool{}
+	data, err := os.ReadFile(filepath.Join("testdata", "known-failures.txt"))
+	require.NoError(t, err)
+	for _, line := range strings.Split(string(data), "\n") {
+		if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "#") {
+			known[line] = true
+		}
+	}
+	diffs := make([]string, len(tests))
+	errs := make([]error, len(tests))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 8)
+	for i, rel := range tests {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			diffs[i], errs[i] = checkCorpusFile(corpus, rel)
+		}()
+	}
+	wg.Wait()
+	pass := 0
+	var failing []string
+	for i, rel := range tests {
+		require.NoError(t, errs[i], rel)
+		if diffs[i] == "" {
+			pass++
+			if known[rel] {
+				t.Errorf("%s passes now: remove it from testdata/known-failures.txt", rel)
+			}
+			continue
+		}
+		failing = append(failing, rel)
+		if !known[rel] {
+			t.Errorf("%s: %s", rel, diffs[i])
+		}
+	}
+	for rel := range known {
+		if !contains(tests, rel) {
+			t.Errorf("%s is in known-failures.txt but not in the corpus", rel)
+		}
+	}
+	t.Logf("corpus: %d of %d tests agree with herd7", pass, len(tests))
+	if os.Getenv("LITMUSLS_WRITE_FAILURES") != "" {
+		require.NoError(t, os.WriteFile(filepath.Join("testdata", "known-failures.txt"),
+			[]byte("# LKMM corpus tests whose result differs from herd7 (enforced both ways by TestCorpus).\n"+strings.Join(failing, "\n")+"\n"), 0o644))
+	}
+}
+
+func contains(list []string, s string) bool {
+	i := sort.SearchStrings(list, s)
+	return i < len(list) && list[i] == s
+}

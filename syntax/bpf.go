@@ -17,7 +17,9 @@ import (
 // The section is line oriented: each row ends with ';', cells are separated
 // by '|' (but not the '|' of "|="), blank cells are allowed, and (* *)
 // comments are ignored. The first row names the threads P0, P1, ... in
-// order. Each cell holds at most one instruction or label.
+// order. Each cell holds at most one instruction, possibly after labels
+// ("L: r1 = 1"). Unlike herd7, which reads the section as one token stream,
+// a row may not span lines: a line whose last row lacks ';' is reported.
 
 // bpfMaxReg is the highest BPF register number (r10 is the frame pointer).
 const bpfMaxReg = 10

@@ -106,7 +106,16 @@ func startSession(t *testing.T) *testSession {
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	t.Cleanup(cancel)
 	g := newGate()
-	srv := NewServer(Options{
+	srv := newTestServer(ctx, g)
+	serverEnd, clientEnd := net.Pipe()
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ctx, serverEnd) }()
+	return connect(t, ctx, clientEnd, g, served)
+}
+
+// newTestServer returns a server whose diagnoses wait at g.
+func newTestServer(ctx context.Context, g *gate) *Server {
+	return NewServer(Options{
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		// Like a checker that notices cancellation late, this finishes
 		// stale work too; the server must drop its results.
@@ -117,12 +126,14 @@ func startSession(t *testing.T) *testSession {
 			return SyntaxDiagnostics(context.Background(), doc)
 		},
 	})
-	serverEnd, clientEnd := net.Pipe()
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ctx, serverEnd) }()
+}
 
+// connect makes a client on c, which leads to a server whose Serve result
+// arrives on served.
+func connect(t *testing.T, ctx context.Context, c net.Conn, g *gate, served chan error) *testSession {
+	t.Helper()
 	client := &testClient{diags: make(chan published, 1000)}
-	conn := jsonrpc2.NewConn(jsonrpc2.NewStream(clientEnd), jsonrpc2.WithCodec(codec{}))
+	conn := jsonrpc2.NewConn(jsonrpc2.NewStream(c), jsonrpc2.WithCodec(codec{}))
 	handler := lsp.ClientHandler(client, jsonrpc2.MethodNotFoundHandler)
 	conn.Go(ctx, func(ctx context.Context, req *jsonrpc2.Request) (any, error) {
 		if req.Method() == lsp.MethodTextDocumentPublishDiagnostics {
@@ -338,4 +349,39 @@ func TestConfigure(t *testing.T) {
 	assert.Error(t, ss.configure(map[string]any{"debounce": "soon"}))
 	assert.Error(t, ss.configure("not an object"))
 	assert.Equal(t, time.Second, ss.diag.debounce)
+}
+
+func TestServerTCP(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	g := newGate()
+	srv := newTestServer(ctx, g)
+	listening := make(chan error, 1)
+	go func() { listening <- srv.ServeListener(ctx, l) }()
+
+	// Two clients in turn, each with its own documents.
+	for i := range 2 {
+		c, err := net.Dial("tcp", l.Addr().String())
+		require.NoError(t, err)
+		s := connect(t, ctx, c, g, nil)
+		_, err = s.server.Initialize(ctx, &lsp.InitializeParams{})
+		require.NoError(t, err, "client %d", i)
+		require.NoError(t, s.server.DidOpen(ctx, &lsp.DidOpenTextDocumentParams{
+			TextDocument: lsp.TextDocumentItem{URI: "file:///work/t.litmus", LanguageID: "litmus", Version: 1, Text: brokenTest},
+		}))
+		p := s.next()
+		assert.Equal(t, int32(1), version(t, p))
+		assert.Len(t, p.params.Diagnostics, 1)
+		require.NoError(t, s.server.Shutdown(ctx))
+		require.NoError(t, s.server.Exit(ctx))
+		select {
+		case <-s.conn.Done():
+		case <-ctx.Done():
+			t.Fatal("server did not close the connection after exit")
+		}
+	}
+	cancel()
+	assert.ErrorIs(t, <-listening, context.Canceled)
 }

@@ -1,0 +1,85 @@
+package lsp
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"log/slog"
+	"sync"
+	"testing"
+
+	"github.com/sourcegraph/jsonrpc2"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/tliron/glsp"
+	protocol "github.com/tliron/glsp/protocol_3_16"
+
+	"github.com/litmusls/litmusls/syntax"
+)
+
+// syncBuffer is a bytes.Buffer safe for the logger's goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
+}
+
+func TestHandlerPanicIsAnError(t *testing.T) {
+	var logs syncBuffer
+	ss := newSession(context.Background(), NewServer(Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))}))
+	ss.handler.SetInitialized(true)
+	ss.handler.TextDocumentHover = func(*glsp.Context, *protocol.HoverParams) (*protocol.Hover, error) {
+		panic("boom")
+	}
+	params := json.RawMessage(`{"textDocument": {"uri": "file:///t.litmus"}, "position": {"line": 0, "character": 0}}`)
+	_, err := ss.handle(context.Background(), nil, &jsonrpc2.Request{Method: "textDocument/hover", Params: &params})
+	var rpcErr *jsonrpc2.Error
+	require.ErrorAs(t, err, &rpcErr)
+	assert.Equal(t, int64(jsonrpc2.CodeInternalError), rpcErr.Code)
+	assert.Contains(t, logs.String(), "panic in handler")
+
+	// The session goes on serving.
+	params = json.RawMessage(`{"textDocument": {"uri": "file:///t.litmus"}}`)
+	_, err = ss.handle(context.Background(), nil, &jsonrpc2.Request{Method: "textDocument/documentSymbol", Params: &params})
+	require.ErrorAs(t, err, &rpcErr)
+	assert.Equal(t, int64(jsonrpc2.CodeInvalidRequest), rpcErr.Code, "an unknown document is an ordinary error")
+}
+
+func TestDiagnosePanicIsLogged(t *testing.T) {
+	var logs syncBuffer
+	var published []any
+	d := newDiagnoser(context.Background(),
+		func(context.Context, *Document) ([]protocol.Diagnostic, error) { panic("boom") },
+		0, func(_ string, params any) { published = append(published, params) },
+		slog.New(slog.NewTextHandler(&logs, nil)))
+	d.schedule(NewDocument("file:///t.litmus", 1, []byte("C t\n")))
+	d.wait()
+	assert.Contains(t, logs.String(), "panic while diagnosing")
+	assert.Empty(t, published)
+}
+
+func TestFitSpan(t *testing.T) {
+	text := []byte("aµb") // µ is bytes 1 and 2
+	tests := []struct{ in, want syntax.Span }{
+		{syntax.Span{Start: 0, End: 1}, syntax.Span{Start: 0, End: 1}},
+		{syntax.Span{Start: 1, End: 2}, syntax.Span{Start: 1, End: 3}},   // half of µ: all of it
+		{syntax.Span{Start: 2, End: 2}, syntax.Span{Start: 1, End: 3}},   // inside µ
+		{syntax.Span{Start: 3, End: 9}, syntax.Span{Start: 3, End: 4}},   // past EOF
+		{syntax.Span{Start: -2, End: -1}, syntax.Span{Start: 0, End: 0}}, // before the start
+		{syntax.Span{Start: 3, End: 1}, syntax.Span{Start: 3, End: 3}},   // reversed
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, fitSpan(text, tt.in), "fitSpan(%v)", tt.in)
+	}
+}

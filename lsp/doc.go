@@ -2,4 +2,31 @@
 // glsp), keeps the open documents, runs checks in the background and maps
 // byte offsets to LSP's UTF-16 positions. It is the only package that knows
 // LSP, JSON-RPC or UTF-16.
+//
+// # Layout
+//
+// Files are named after LSP methods or concepts: mapper.go (the one
+// offset ↔ position converter), document.go (immutable document versions),
+// text_synchronization.go (didOpen/didChange/didClose), diagnostics.go
+// (background diagnosis and publishing), document_symbol.go, formatting.go,
+// and server.go (the JSON-RPC connection, lifecycle and configuration).
+//
+// # Concurrency
+//
+// glsp runs handlers one at a time in the connection's read loop. Handlers
+// therefore only record a new immutable [Document] under a mutex and
+// return; a goroutine per document version waits out the debounce, runs
+// the [DiagnoseFunc] and publishes with the document's version. A newer
+// version cancels the older run, and a superseded result is never
+// published. Notifications to the client are sent only from those
+// goroutines, never from a handler, where a blocking write or a call back
+// to the client could deadlock the read loop.
+//
+// # Deliberately absent
+//
+// $/cancelRequest is accepted and ignored: glsp gives handlers no request
+// id, and requests are answered one at a time anyway. Positions are always
+// UTF-16 (glsp predates positionEncoding). Lines end only at '\n' (with an
+// optional '\r' before it), as in package syntax; a lone '\r' is an
+// ordinary character.
 package lsp

@@ -83,3 +83,12 @@ func TestFitSpan(t *testing.T) {
 		assert.Equal(t, tt.want, fitSpan(text, tt.in), "fitSpan(%v)", tt.in)
 	}
 }
+
+func TestRequestBeforeInitialize(t *testing.T) {
+	ss := newSession(context.Background(), NewServer(Options{Logger: slog.New(slog.NewTextHandler(&syncBuffer{}, nil))}))
+	params := json.RawMessage(`{"textDocument": {"uri": "file:///t.litmus"}}`)
+	_, err := ss.handle(context.Background(), nil, &jsonrpc2.Request{Method: "textDocument/documentSymbol", Params: &params})
+	var rpcErr *jsonrpc2.Error
+	require.ErrorAs(t, err, &rpcErr)
+	assert.Equal(t, int64(codeServerNotInitialized), rpcErr.Code)
+}

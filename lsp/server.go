@@ -72,6 +72,10 @@ func NewServer(opts Options) *Server {
 	return &Server{opts: opts, log: opts.Logger}
 }
 
+// codeServerNotInitialized is LSP's error code for a request sent before
+// initialize.
+const codeServerNotInitialized = -32002
+
 // ErrExitWithoutShutdown is returned by [Server.Serve] when the client
 // sent exit without shutdown first, or went away without either.
 var ErrExitWithoutShutdown = errors.New("connection ended without a shutdown request")
@@ -250,6 +254,12 @@ func (ss *session) handle(ctx context.Context, conn *jsonrpc2.Conn, req *jsonrpc
 	}
 	if req.Method == string(protocol.MethodCancelRequest) {
 		return nil, nil // glsp runs requests one at a time: nothing to cancel
+	}
+	if req.Method != string(protocol.MethodInitialize) && !ss.handler.IsInitialized() {
+		if req.Notif {
+			return nil, nil // dropped, as the specification says
+		}
+		return nil, &jsonrpc2.Error{Code: codeServerNotInitialized, Message: "the server is not initialized"}
 	}
 
 	r, validMethod, validParams, err := ss.handler.Handle(gctx)

@@ -30,6 +30,13 @@ type lkmmExec struct {
 // does: it merges UL events into co and derives the rf of LKR events.
 func (e *lkmmExec) setCo(co, rf Rel) {
 	st := e.st
+	if st.UL.Empty() && st.LKR.Empty() {
+		// No lock events: co is already the full, transitive order.
+		e.co, e.rf = co, rf
+		e.fr = e.rf.Inverse().Seq(e.co)
+		e.x.Co, e.x.Rf = e.co, e.rf
+		return
+	}
 	crit := st.critical
 	full := co.Union(crit)
 	full.UnionWith(crit.Inverse().Seq(co))

@@ -87,6 +87,9 @@ type diagnoser struct {
 	log      *slog.Logger
 	ctx      context.Context // cancelled when the connection ends
 
+	// sendMu serializes publishing; it is taken before mu, never after.
+	sendMu sync.Mutex
+
 	mu       sync.Mutex
 	debounce time.Duration                 // wait this long before diagnosing a version
 	runs     map[protocol.DocumentUri]*run // the latest run of each open document
@@ -145,9 +148,12 @@ func (d *diagnoser) forget(uri protocol.DocumentUri) {
 	d.wg.Add(1)
 	go func() {
 		defer d.wg.Done()
+		d.sendMu.Lock()
+		defer d.sendMu.Unlock()
 		d.mu.Lock()
-		defer d.mu.Unlock()
-		if d.runs[uri] != nil || d.ctx.Err() != nil {
+		reopened := d.runs[uri] != nil
+		d.mu.Unlock()
+		if reopened || d.ctx.Err() != nil {
 			return // reopened meanwhile, or the connection is gone
 		}
 		d.notify(string(protocol.ServerTextDocumentPublishDiagnostics), protocol.PublishDiagnosticsParams{
@@ -191,13 +197,21 @@ func (d *diagnoser) do(ctx context.Context, r *run, debounce time.Duration) {
 	d.publish(r, diags)
 }
 
-// publish sends the diagnostics of r, unless a newer run has been scheduled
-// for its document since (or the document was closed). Publishing under
-// the mutex keeps an older result from overtaking a newer one.
-func (d *diagnoser) publish(r *run, diags []protocol.Diagnostic) {
+// latest reports whether r is the latest run of its document.
+func (d *diagnoser) latest(r *run) bool {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if d.runs[r.doc.URI] != r {
+	return d.runs[r.doc.URI] == r
+}
+
+// publish sends the diagnostics of r, unless a newer run has been scheduled
+// for its document since (or the document was closed). Holding sendMu from
+// the check through the send keeps an older result from overtaking a newer
+// one, without making handlers (which take only mu) wait for the client.
+func (d *diagnoser) publish(r *run, diags []protocol.Diagnostic) {
+	d.sendMu.Lock()
+	defer d.sendMu.Unlock()
+	if !d.latest(r) {
 		return
 	}
 	if diags == nil {

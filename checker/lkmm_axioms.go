@@ -19,8 +19,11 @@ type lkmmExec struct {
 	pb, rcuFence, rb     Rel
 	fenceR, strongFenceR Rel // fence and strong-fence after the cat adds rcu-fence
 
+	sc *lkmmScratch
+
 	// The rf phase: valid while rfReady.
 	rfReady                 bool
+	rfInv                   Rel
 	cumulFenceStar, rfeOptM Rel
 	ppoRf                   Rel // ppo and rfe without the co-dependent (overwrite & int)
 }
@@ -30,10 +33,16 @@ type lkmmExec struct {
 // does: it merges UL events into co and derives the rf of LKR events.
 func (e *lkmmExec) setCo(co, rf Rel) {
 	st := e.st
+	sc := e.scratch()
 	if st.UL.Empty() && st.LKR.Empty() {
-		// No lock events: co is already the full, transitive order.
+		// No lock events: co is already the full, transitive order, and
+		// rf does not change with co.
+		if !e.rfReady || e.rfInv.N() == 0 {
+			e.rfInv = rf.Inverse()
+		}
 		e.co, e.rf = co, rf
-		e.fr = e.rf.Inverse().Seq(e.co)
+		SeqInto(sc.fr, e.rfInv, co)
+		e.fr = sc.fr
 		e.x.Co, e.x.Rf = e.co, e.rf
 		return
 	}
@@ -50,10 +59,17 @@ func (e *lkmmExec) setCo(co, rf Rel) {
 // judge evaluates the checks of linux-kernel.cat in order, then the flags.
 func (e *lkmmExec) judge() Judgement {
 	st := e.st
-	e.rfe = e.rf.Inter(st.ext)
-	e.rfi = e.rf.Inter(st.intl)
-	e.coe = e.co.Inter(st.ext)
-	e.fre = e.fr.Inter(st.ext)
+	sc := e.scratch()
+	if !e.rfReady {
+		e.rfe = e.rf.Inter(st.ext)
+		e.rfi = e.rf.Inter(st.intl)
+	}
+	sc.coe.CopyFrom(e.co)
+	sc.coe.InterWith(st.ext)
+	e.coe = sc.coe
+	sc.fre.CopyFrom(e.fr)
+	sc.fre.InterWith(st.ext)
+	e.fre = sc.fre
 	if !e.coherence() {
 		return Judgement{Failed: "coherence"}
 	}
@@ -89,12 +105,20 @@ func (e *lkmmExec) judge() Judgement {
 
 // coherence is "acyclic po-loc | rf | co | fr".
 func (e *lkmmExec) coherence() bool {
-	return unionAll(e.st.poLoc, e.rf, e.co, e.fr).Acyclic()
+	t := e.scratch().t1
+	t.CopyFrom(e.st.poLoc)
+	t.UnionWith(e.rf)
+	t.UnionWith(e.co)
+	t.UnionWith(e.fr)
+	return t.Acyclic()
 }
 
 // atomic is "empty rmw & (fre ; coe)".
 func (e *lkmmExec) atomic() bool {
-	return e.st.rmw.Inter(e.fre.Seq(e.coe)).Empty()
+	t := e.scratch().t1
+	SeqInto(t, e.fre, e.coe)
+	t.InterWith(e.st.rmw)
+	return t.Empty()
 }
 
 // fences computes what depends on rf but not on co: po-unlock-lock-po, the
@@ -127,20 +151,59 @@ func (e *lkmmExec) fences() {
 // happensBefore is "acyclic hb": ppo, rfe and internal prop between marked
 // accesses.
 func (e *lkmmExec) happensBefore() bool {
-	st := e.st
+	st, sc := e.st, e.scratch()
 	mk := st.Marked
-	overwrite := e.co.Union(e.fr)
-	overwriteExt := overwrite.Inter(st.ext)
-	e.prop = seqAll(overwriteExt.Restrict(mk, nil).Union(st.idMarked), e.cumulFenceStar, e.rfeOptM)
-	hb := unionAll(e.ppoRf, overwrite.Inter(st.intl), e.prop.Diff(st.id).Inter(st.intl))
-	e.hb = hb.Restrict(mk, mk)
+	sc.over.CopyFrom(e.co)
+	sc.over.UnionWith(e.fr)
+	// prop = [Marked] ; (overwrite & ext)? ; cumul-fence* ; [Marked] ; rfe? ; [Marked]
+	sc.t1.CopyFrom(sc.over)
+	sc.t1.InterWith(st.ext)
+	sc.t1.RestrictWith(mk, nil)
+	sc.t1.UnionWith(st.idMarked)
+	SeqInto(sc.t2, sc.t1, e.cumulFenceStar)
+	SeqInto(sc.prop, sc.t2, e.rfeOptM)
+	e.prop = sc.prop
+	// hb = [Marked] ; (ppo | rfe | ((prop \ id) & int)) ; [Marked]
+	sc.hb.CopyFrom(e.ppoRf)
+	sc.t1.CopyFrom(sc.over)
+	sc.t1.InterWith(st.intl)
+	sc.hb.UnionWith(sc.t1)
+	sc.t1.CopyFrom(sc.prop)
+	sc.t1.DiffWith(st.id)
+	sc.t1.InterWith(st.intl)
+	sc.hb.UnionWith(sc.t1)
+	sc.hb.RestrictWith(mk, mk)
+	e.hb = sc.hb
 	return e.hb.Acyclic()
 }
 
 // propagation is "acyclic pb", pb = prop ; strong-fence ; hb* ; [Marked].
 func (e *lkmmExec) propagation() bool {
-	e.pb = seqAll(e.prop, e.strongFence, e.hb.Star()).Restrict(nil, e.st.Marked)
+	sc := e.scratch()
+	sc.hbStar.CopyFrom(e.hb)
+	sc.hbStar.StarInPlace()
+	SeqInto(sc.t1, e.prop, e.strongFence)
+	SeqInto(sc.pb, sc.t1, sc.hbStar)
+	sc.pb.RestrictWith(nil, e.st.Marked)
+	e.pb = sc.pb
 	return e.pb.Acyclic()
+}
+
+// lkmmScratch holds relations reused from one coherence order to the next.
+type lkmmScratch struct {
+	fr, coe, fre, over, t1, t2, prop, hb, hbStar, pb Rel
+}
+
+// scratch returns e's scratch relations, allocating them on first use.
+func (e *lkmmExec) scratch() *lkmmScratch {
+	if e.sc == nil {
+		n := e.st.n
+		e.sc = &lkmmScratch{
+			fr: NewRel(n), coe: NewRel(n), fre: NewRel(n), over: NewRel(n), t1: NewRel(n), t2: NewRel(n),
+			prop: NewRel(n), hb: NewRel(n), hbStar: NewRel(n), pb: NewRel(n),
+		}
+	}
+	return e.sc
 }
 
 // rcu is "irreflexive rb": it computes the rcu-order fixpoint, rcu-fence and
@@ -156,7 +219,7 @@ func (e *lkmmExec) rcu() bool {
 	e.rcuFence = st.po.Seq(e.rcuFence).Seq(st.poOpt)
 	e.fenceR = e.fence.Union(e.rcuFence)
 	e.strongFenceR = e.strongFence.Union(e.rcuFence)
-	e.rb = seqAll(e.prop, e.rcuFence, e.hb.Star(), e.pb.Star()).Restrict(nil, st.Marked)
+	e.rb = seqAll(e.prop, e.rcuFence, e.sc.hbStar, e.pb.Star()).Restrict(nil, st.Marked)
 	return e.rb.Irreflexive()
 }
 
@@ -171,7 +234,7 @@ func (e *lkmmExec) rcuOrder() Rel {
 	sgp := Identity(n, st.SyncSrcu)
 	rscsi := st.rcuRscs.Inverse()
 	srscsi := e.cd.srcuRscs.Inverse()
-	link := seqAll(st.poOpt, e.hb.Star(), e.pb.Star(), e.prop, st.po)
+	link := seqAll(st.poOpt, e.sc.hbStar, e.pb.Star(), e.prop, st.po)
 	loc := st.loc
 	base := unionAll(gp, sgp,
 		seqAll(gp, link, rscsi),

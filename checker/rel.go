@@ -387,3 +387,96 @@ func (r Rel) Len() int {
 	}
 	return n
 }
+
+// CopyFrom makes r a copy of s, in place; r and s must have the same n.
+func (r Rel) CopyFrom(s Rel) { copy(r.bits, s.bits) }
+
+// InterWith removes from r every pair not in s, in place.
+func (r Rel) InterWith(s Rel) {
+	for i, w := range s.bits {
+		r.bits[i] &= w
+	}
+}
+
+// DiffWith removes from r every pair of s, in place.
+func (r Rel) DiffWith(s Rel) {
+	for i, w := range s.bits {
+		r.bits[i] &^= w
+	}
+}
+
+// SeqInto sets dst to r ; s. dst must be distinct from r and s.
+func SeqInto(dst, r, s Rel) {
+	if r.w == 1 {
+		for a, word := range r.bits {
+			var acc uint64
+			for word != 0 {
+				acc |= s.bits[bits.TrailingZeros64(word)]
+				word &= word - 1
+			}
+			dst.bits[a] = acc
+		}
+		return
+	}
+	clear(dst.bits)
+	for a := 0; a < r.n; a++ {
+		d := dst.bits[a*r.w : (a+1)*r.w]
+		for i, word := range r.bits[a*r.w : (a+1)*r.w] {
+			for word != 0 {
+				b := i*64 + bits.TrailingZeros64(word)
+				word &= word - 1
+				src := s.bits[b*s.w : (b+1)*s.w]
+				for k := range d {
+					d[k] |= src[k]
+				}
+			}
+		}
+	}
+}
+
+// RestrictWith keeps the pairs of r whose source is in dom and target in
+// rng, in place. A nil set means "all events".
+func (r Rel) RestrictWith(dom, rng Set) {
+	for a := 0; a < r.n; a++ {
+		row := r.bits[a*r.w : (a+1)*r.w]
+		if dom != nil && !dom.Has(a) {
+			clear(row)
+			continue
+		}
+		if rng != nil {
+			for k := range row {
+				row[k] &= rng[k]
+			}
+		}
+	}
+}
+
+// StarInPlace makes r its reflexive-transitive closure.
+func (r Rel) StarInPlace() {
+	for k := 0; k < r.n; k++ {
+		r.Add(k, k)
+	}
+	if r.w == 1 {
+		for k := range r.bits {
+			bit := uint64(1) << k
+			rowK := r.bits[k]
+			for a, row := range r.bits {
+				if row&bit != 0 {
+					r.bits[a] = row | rowK
+				}
+			}
+		}
+		return
+	}
+	for k := 0; k < r.n; k++ {
+		rowK := r.bits[k*r.w : (k+1)*r.w]
+		for a := 0; a < r.n; a++ {
+			if r.Has(a, k) {
+				row := r.bits[a*r.w : (a+1)*r.w]
+				for i := range row {
+					row[i] |= rowK[i]
+				}
+			}
+		}
+	}
+}

@@ -185,3 +185,59 @@ func contains(list []string, s string) bool {
 	i := sort.SearchStrings(list, s)
 	return i < len(list) && list[i] == s
 }
+
+// TestBench checks the slow tests of ../shared/bench against herd7.
+func TestBench(t *testing.T) {
+	if testing.Short() {
+		t.Skip("bench corpus in -short mode")
+	}
+	shared := sharedDir(t)
+	matches, err := filepath.Glob(filepath.Join(shared, "bench", "*.litmus"))
+	require.NoError(t, err)
+	require.NotEmpty(t, matches)
+	for _, path := range matches {
+		name := filepath.Base(path)
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			diff, err := checkCorpusFile(filepath.Join(shared, "bench"), name)
+			require.NoError(t, err)
+			require.Empty(t, diff)
+		})
+	}
+}
+
+// BenchmarkCorpus checks every LKMM corpus test once per iteration.
+func BenchmarkCorpus(b *testing.B) {
+	corpus := filepath.Join(sharedDir(b), "corpus")
+	benchFiles(b, corpus, corpusTests(b, corpus))
+}
+
+// BenchmarkBench checks each test of ../shared/bench (herd7's times are
+// in its README).
+func BenchmarkBench(b *testing.B) {
+	dir := filepath.Join(sharedDir(b), "bench")
+	matches, err := filepath.Glob(filepath.Join(dir, "*.litmus"))
+	require.NoError(b, err)
+	for _, path := range matches {
+		b.Run(strings.TrimSuffix(filepath.Base(path), ".litmus"), func(b *testing.B) {
+			benchFiles(b, dir, []string{filepath.Base(path)})
+		})
+	}
+}
+
+func benchFiles(b *testing.B, dir string, rels []string) {
+	files := make([]*syntax.File, len(rels))
+	for i, rel := range rels {
+		src, err := os.ReadFile(filepath.Join(dir, rel))
+		require.NoError(b, err)
+		f, _ := syntax.Parse(rel, src)
+		files[i] = f
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		for _, f := range files {
+			_, err := Check(context.Background(), f, Options{})
+			require.NoError(b, err)
+		}
+	}
+}

@@ -215,6 +215,9 @@ func (pr *printer) stmts(ss []Stmt) {
 	saved := pr.limit
 	defer func() { pr.limit = saved }()
 	for i := 0; i < len(ss); i++ {
+		if i > 0 && pr.blankBetween(ss[i-1].GetSpan().End, ss[i].GetSpan().Start) {
+			pr.b.WriteByte('\n')
+		}
 		pr.leading(ss[i].GetSpan().Start)
 		pr.limit = saved
 		if i+1 < len(ss) {
@@ -492,4 +495,26 @@ func (pr *printer) restTrailing(end, limit int) string {
 		return ""
 	}
 	return "\t" + strings.Join(out, " ")
+}
+
+// blankBetween reports whether the source had an empty line (or more)
+// between offsets end and start, so the printer keeps one there.
+func (pr *printer) blankBetween(end, start int) bool {
+	lines := pr.f.Lines
+	if lines == nil || start <= end {
+		return false
+	}
+	return lines.Position(start).Line-lines.Position(end).Line > 1+pr.commentLines(end, start)
+}
+
+// commentLines counts the lines taken by the thread comments lying between
+// offsets end and start, on lines of their own after the one end is on.
+func (pr *printer) commentLines(end, start int) int {
+	n := 0
+	for _, c := range pr.pending {
+		if c.Span.Start >= end && c.Span.End <= start && pr.f.Lines.Position(c.Span.Start).Line > pr.f.Lines.Position(end).Line {
+			n += strings.Count(c.Text, "\n") + 1
+		}
+	}
+	return n
 }

@@ -457,3 +457,42 @@ func TestLKMMCycle(t *testing.T) {
 	assert.Equal(t, "", check)
 	assert.Nil(t, cyc)
 }
+
+// isLockedSelf builds spinlock-is-locked-self: spin_is_locked, spin_lock,
+// spin_is_locked, spin_unlock, spin_is_locked, with the given tags for the
+// three spin_is_locked reads (TagRU for false, TagRL for true).
+func isLockedSelf(t1, t2, t3 Tag) *Candidate {
+	b := newBuilder()
+	b.loc("lo")
+	b.lr(0, "lo", t1)
+	lkr := b.lr(0, "lo", TagLKR)
+	b.w(0, "lo", 1, TagLKW)
+	b.lr(0, "lo", t2)
+	b.w(0, "lo", 0, TagUL)
+	b.lr(0, "lo", t3)
+	_ = lkr
+	return b.candidate()
+}
+
+func TestLKMMSpinIsLocked(t *testing.T) {
+	// The last read may read the unlock (allowed) or the initial write:
+	// the lock write po-before it must then precede the initial write in
+	// cobase, against co0 (ConsCo).
+	check(t, isLockedSelf(TagRU, TagRL, TagRU), []string{"", "ConsCo"}, nil)
+	// Returning false inside the critical section is ruled out first.
+	check(t, isLockedSelf(TagRU, TagRU, TagRU), []string{"nested-is-locked"}, nil)
+	// Returning true outside any critical section, with no other thread
+	// to hold the lock, has no rf at all: no execution.
+	check(t, isLockedSelf(TagRL, TagRL, TagRU), nil, nil)
+}
+
+func TestLKMMTrylockFails(t *testing.T) {
+	// P0 holds the lock; P1's failed trylock reads P0's lock write.
+	b := newBuilder()
+	b.loc("lo")
+	b.lr(0, "lo", TagLKR)
+	b.w(0, "lo", 1, TagLKW)
+	b.w(0, "lo", 0, TagUL)
+	b.lr(1, "lo", TagLF)
+	check(t, b.candidate(), []string{""}, nil)
+}

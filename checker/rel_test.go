@@ -89,3 +89,33 @@ func TestRelSeqRestrict(t *testing.T) {
 		assert.Equal(t, r.Len()+s.Diff(r).Len(), r.Union(s).Len())
 	}
 }
+
+func TestRelInPlace(t *testing.T) {
+	rng := rand.New(rand.NewSource(3))
+	for _, n := range []int{7, 64, 90} {
+		r, s := randomRel(rng, n, 0.05), randomRel(rng, n, 0.05)
+		dst := NewRel(n)
+		SeqInto(dst, r, s)
+		assert.True(t, dst.Equal(r.Seq(s)), "SeqInto n=%d", n)
+
+		st := r.Clone()
+		st.StarInPlace()
+		assert.True(t, st.Equal(r.Star()), "StarInPlace n=%d", n)
+
+		dom, rg := NewSet(n), NewSet(n)
+		for i := 0; i < n; i += 3 {
+			dom.Add(i)
+			rg.Add(n - 1 - i)
+		}
+		rw := r.Clone()
+		rw.RestrictWith(dom, rg)
+		assert.True(t, rw.Equal(r.Restrict(dom, rg)), "RestrictWith n=%d", n)
+
+		x := r.Clone()
+		x.InterWith(s)
+		assert.True(t, x.Equal(r.Inter(s)))
+		x.CopyFrom(r)
+		x.DiffWith(s)
+		assert.True(t, x.Equal(r.Diff(s)))
+	}
+}

@@ -169,10 +169,14 @@ func newLkmmStruct(s *Structure) *lkmmStruct {
 			if ea.Loc >= 0 && ea.Loc == eb.Loc {
 				st.loc.Add(a, b)
 			}
-			if ea.Thread == eb.Thread {
-				st.intl.Add(a, b)
-			} else {
+			// As herd7: int relates events of one thread (initial writes
+			// are in none), ext events of different threads (initial
+			// writes count as one thread of their own).
+			switch {
+			case ea.Thread != eb.Thread:
 				st.ext.Add(a, b)
+			case ea.Thread >= 0:
+				st.intl.Add(a, b)
 			}
 		}
 	}

@@ -1,6 +1,8 @@
 package checker
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -112,5 +114,29 @@ exists (1:r1=1)
 		assert.Equal(t, want, p.locs[pt.events[1].Loc].Name)
 		assert.True(t, pt.events[1].addrDep[0])
 		require.Len(t, pt.cons, 1)
+	}
+}
+
+// TestLowerEveryPrimitive lowers a call of every primitive the parser
+// accepts (lvalue primitives take *x, as linux-kernel.def expects).
+func TestLowerEveryPrimitive(t *testing.T) {
+	lvalue := map[string]bool{"READ_ONCE": true, "WRITE_ONCE": true, "rcu_assign_pointer": true, "rcu_dereference": true, "smp_store_mb": true}
+	for name, pr := range syntax.Primitives {
+		if name == "ATOMIC_INIT" { // init block only
+			continue
+		}
+		args := make([]string, pr.Arity)
+		for i := range args {
+			args[i] = "x"
+		}
+		if lvalue[name] {
+			args[0] = "*x"
+		}
+		call := fmt.Sprintf("%s(%s)", name, strings.Join(args, ", "))
+		src := fmt.Sprintf("C T\n{}\nP0(int *x) { int r0; r0 = %s; }\nexists (0:r0=0)\n", call)
+		p, err := lowerSrc(t, src)
+		require.NoError(t, err, call)
+		require.NotEmpty(t, p.threads[0], call)
+		assert.NotEmpty(t, p.threads[0][0].events, call)
 	}
 }

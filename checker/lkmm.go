@@ -57,8 +57,9 @@ type lkmmStruct struct {
 	afterULLPo                                    Rel // [After-unlock-lock] ; po ; [M]
 
 	// Structure-level check failures and flags.
-	lockFailed string
-	flags      []string
+	lockChoices [][][2]int // rf options of each LF and RU event
+	lockFailed  string
+	flags       []string
 }
 
 func setOf(s *Structure, keep func(e *Event) bool) Set {
@@ -241,6 +242,8 @@ func newLkmmStruct(s *Structure) *lkmmStruct {
 	}
 
 	st.lockChecks()
+	st.lockChoices = lockRfChoices(st)
+	st.rcuFlags()
 	return st
 }
 
@@ -295,3 +298,18 @@ func (st *lkmmStruct) lockChecks() {
 
 // unmatchedLKW returns the lock writes without a matching unlock.
 func (st *lkmmStruct) unmatchedLKW() Set { return st.LKW.Diff(st.critical.Domain()) }
+
+// rcuFlags raises the flags about RCU read-side critical sections, which
+// depend on program order only: unmatched-rcu-lock, unmatched-rcu-unlock
+// and invalid-sleep.
+func (st *lkmmStruct) rcuFlags() {
+	if !st.rcuLock.Diff(st.rcuRscs.Domain()).Empty() {
+		st.flags = append(st.flags, "unmatched-rcu-lock")
+	}
+	if !st.rcuUnlock.Diff(st.rcuRscs.Range()).Empty() {
+		st.flags = append(st.flags, "unmatched-rcu-unlock")
+	}
+	if !st.rcuRscs.Inter(st.po.Restrict(nil, st.SyncSrcu).Seq(st.po)).Empty() {
+		st.flags = append(st.flags, "invalid-sleep")
+	}
+}

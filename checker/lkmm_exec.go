@@ -12,7 +12,7 @@ func (m *LKMM) Judge(c *Candidate, yield func(x *Execution, j Judgement) bool) {
 		return
 	}
 	cd := newLkmmCand(st, c)
-	choices := lockRfChoices(st)
+	choices := st.lockChoices
 	for _, options := range choices {
 		if len(options) == 0 {
 			return // an LF or RU with nowhere to read from: no execution
@@ -55,25 +55,37 @@ func newLkmmCand(st *lkmmStruct, c *Candidate) *lkmmCand {
 	cd := &lkmmCand{}
 	s := c.Structure
 	// SRCU matching, with the bell's original data and rf.
-	carrySrcu := s.Data.Restrict(nil, st.notSrcuUnlock).Seq(c.Rf).Star()
-	cd.srcuRscs = carrySrcu.Restrict(st.SrcuLock, nil).Seq(s.Data).Restrict(nil, st.SrcuUnlock).Inter(st.loc)
-	if !st.rcuLock.Diff(st.rcuRscs.Domain()).Empty() {
-		cd.flags = append(cd.flags, "unmatched-rcu-lock")
+	if st.SrcuLock.Empty() && st.SrcuUnlock.Empty() {
+		cd.srcuRscs = NewRel(st.n)
+	} else {
+		carrySrcu := s.Data.Restrict(nil, st.notSrcuUnlock).Seq(c.Rf).Star()
+		cd.srcuRscs = carrySrcu.Restrict(st.SrcuLock, nil).Seq(s.Data).Restrict(nil, st.SrcuUnlock).Inter(st.loc)
+		cd.srcuFlags(st, c)
 	}
-	if !st.rcuUnlock.Diff(st.rcuRscs.Range()).Empty() {
-		cd.flags = append(cd.flags, "unmatched-rcu-unlock")
+	// Dependencies carried through plain accesses.
+	if s.Data.Empty() {
+		cd.addr, cd.ctrl, cd.data = s.Addr, s.Ctrl, s.Data
+		return cd
 	}
+	rfi := c.Rf.Inter(st.intl)
+	carry := s.Data.Restrict(nil, st.notSrcuUnlock).Seq(rfi).Star()
+	cd.addr = carry.Seq(s.Addr)
+	cd.ctrl = carry.Seq(s.Ctrl)
+	cd.data = carry.Seq(s.Data)
+	return cd
+}
+
+// srcuFlags raises the bell's SRCU flags: unmatched-srcu-lock,
+// unmatched-srcu-unlock, multiple-srcu-matches and srcu-bad-value-match.
+func (cd *lkmmCand) srcuFlags(st *lkmmStruct, c *Candidate) {
 	if !st.SrcuLock.Diff(cd.srcuRscs.Domain()).Empty() {
 		cd.flags = append(cd.flags, "unmatched-srcu-lock")
 	}
 	if !st.SrcuUnlock.Diff(cd.srcuRscs.Range()).Empty() {
 		cd.flags = append(cd.flags, "unmatched-srcu-unlock")
 	}
-	if !cd.srcuRscs.Inverse().Seq(cd.srcuRscs).Diff(Identity(st.n, st.all)).Empty() {
+	if !cd.srcuRscs.Inverse().Seq(cd.srcuRscs).Diff(st.id).Empty() {
 		cd.flags = append(cd.flags, "multiple-srcu-matches")
-	}
-	if !st.rcuRscs.Inter(st.po.Restrict(nil, st.SyncSrcu).Seq(st.po)).Empty() {
-		cd.flags = append(cd.flags, "invalid-sleep")
 	}
 	bad := false
 	cd.srcuRscs.Each(func(a, b int) {
@@ -84,13 +96,6 @@ func newLkmmCand(st *lkmmStruct, c *Candidate) *lkmmCand {
 	if bad {
 		cd.flags = append(cd.flags, "srcu-bad-value-match")
 	}
-	// Dependencies carried through plain accesses.
-	rfi := c.Rf.Inter(st.intl)
-	carry := s.Data.Restrict(nil, st.notSrcuUnlock).Seq(rfi).Star()
-	cd.addr = carry.Seq(s.Addr)
-	cd.ctrl = carry.Seq(s.Ctrl)
-	cd.data = carry.Seq(s.Data)
-	return cd
 }
 
 // lockRfChoices returns, for each LF event outside a critical section and

@@ -496,3 +496,40 @@ func TestLKMMTrylockFails(t *testing.T) {
 	b.lr(1, "lo", TagLF)
 	check(t, b.candidate(), []string{""}, nil)
 }
+
+// srcuGP builds an SRCU read-side critical section on s (P0 reads x = 1
+// then y = 0) against P1 writing y, waiting for an SRCU grace period on
+// gpLoc and writing x.
+func srcuGP(gpLoc string) *Candidate {
+	b := newBuilder()
+	is, iy := b.init("s"), b.init("y")
+	b.loc("x")
+	if gpLoc != "s" {
+		b.loc(gpLoc)
+	}
+	lk := b.r(0, "s", is, TagSrcuLock)
+	rx := b.lr(0, "x", TagOnce)
+	b.r(0, "y", iy, TagOnce)
+	ul := b.w(0, "s", 0, TagSrcuUnlock)
+	b.data = append(b.data, [2]int{lk, ul})
+	b.w(1, "y", 1, TagOnce)
+	b.add(Event{Kind: KindSrcu, Tags: TagSyncSrcu, Thread: 1, Loc: b.loc(gpLoc), Instr: len(b.by[1])}, 0)
+	wx := b.w(1, "x", 1, TagOnce)
+	b.rf = append(b.rf, [2]int{wx, rx})
+	b.val[rx] = 1
+	return b.candidate()
+}
+
+func TestLKMMSrcu(t *testing.T) {
+	// Same srcu_struct: the grace period orders the critical section.
+	check(t, srcuGP("s"), []string{"rcu"}, nil)
+	// A grace period on another srcu_struct does not (the "& loc" parts).
+	check(t, srcuGP("s2"), []string{""}, nil)
+}
+
+func TestLKMMMixedAccesses(t *testing.T) {
+	b := newBuilder()
+	b.w(0, "x", 1, 0)
+	b.w(0, "x", 2, TagOnce)
+	check(t, b.candidate(), []string{""}, []string{"mixed-accesses"})
+}

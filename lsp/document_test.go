@@ -2,6 +2,7 @@ package lsp
 
 import (
 	"math/rand/v2"
+	"strings"
 	"testing"
 	"unicode/utf8"
 
@@ -126,4 +127,39 @@ func TestDocuments(t *testing.T) {
 	assert.True(t, s.close(uri))
 	assert.False(t, s.close(uri))
 	assert.Nil(t, s.get(uri))
+}
+
+// FuzzDocumentApply sends edits with arbitrary ranges: applying them never
+// fails or panics, replaces one stretch of the text, and never splits a
+// character.
+func FuzzDocumentApply(f *testing.F) {
+	f.Add("a😀\r\nµb", uint32(0), uint32(2), uint32(1), uint32(1), "x")
+	f.Add("ab\ncd", uint32(1), uint32(9), uint32(0), uint32(0), "")
+	f.Add("😀", uint32(0), uint32(1), uint32(0), uint32(1), "µ")
+	f.Fuzz(func(t *testing.T, text string, sl, sc, el, ec uint32, ins string) {
+		doc := NewDocument("file:///t.litmus", 1, []byte(text))
+		next, err := doc.Apply(2, []any{edit(sl, sc, el, ec, ins)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := string(next.Text)
+		// got is text[:i] + ins + text[j:] for some i <= j.
+		i := 0
+		for i < len(text) && i < len(got) && text[i] == got[i] {
+			i++
+		}
+		ok := false
+		for k := max(0, i-len(ins)); k <= i && !ok; k++ {
+			if strings.HasPrefix(got[k:], ins) && strings.HasSuffix(text, got[k+len(ins):]) &&
+				len(text)-len(got[k+len(ins):]) >= k && text[:k] == got[:k] {
+				ok = true
+			}
+		}
+		if !ok {
+			t.Fatalf("%q with %q at %d:%d-%d:%d gave %q", text, ins, sl, sc, el, ec, got)
+		}
+		if utf8.ValidString(text) && utf8.ValidString(ins) && !utf8.ValidString(got) {
+			t.Fatalf("%q with %q at %d:%d-%d:%d split a character: %q", text, ins, sl, sc, el, ec, got)
+		}
+	})
 }

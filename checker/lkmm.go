@@ -8,6 +8,14 @@ package checker
 // Structure.Cache), then what depends on the candidate's rf, then, for each
 // of the model's own choices (the rf of failed trylocks and of
 // spin_is_locked reads, and the coherence order), the rest.
+//
+// herd7's FW set (the final writes of the locations the final condition
+// observes) is not known to the model: it is taken as empty. This changes
+// no verdict or count (co0's "(W \ FW) × FW" only picks which write is
+// co-last, and each coherence order has exactly one), but the lock-final
+// flag is never raised.
+// TODO(lkmm): raise lock-final once Structure says which locations the
+// final condition observes.
 type LKMM struct {
 	// AllExecutions makes Judge pass every execution to yield. By default
 	// it drops, while generating coherence orders, the executions that

@@ -162,14 +162,15 @@ type session struct {
 	handler protocol.Handler
 	docs    *documents
 	diag    *diagnoser
-	conn    connHolder
+	conn    *connHolder
+	ctx     context.Context // ends with the connection
 
 	mu       sync.Mutex
 	shutdown bool // shutdown was requested
 }
 
 func newSession(ctx context.Context, srv *Server) *session {
-	ss := &session{srv: srv, log: srv.log, docs: newDocuments()}
+	ss := &session{srv: srv, log: srv.log, docs: newDocuments(), conn: newConnHolder(), ctx: ctx}
 	ss.diag = newDiagnoser(ctx, srv.opts.Diagnose, srv.opts.Debounce, ss.notify, srv.log)
 	ss.handler = protocol.Handler{
 		Initialize:                      ss.initialize,
@@ -189,29 +190,38 @@ func newSession(ctx context.Context, srv *Server) *session {
 }
 
 // connHolder holds the connection, which exists only once the session
-// that handles its messages has been made.
+// that handles its messages has been made. Load waits for it.
 type connHolder struct {
-	mu   sync.Mutex
-	conn *jsonrpc2.Conn
+	once  sync.Once
+	ready chan struct{} // closed by Store
+	conn  *jsonrpc2.Conn
 }
 
+func newConnHolder() *connHolder { return &connHolder{ready: make(chan struct{})} }
+
+// Store records c; only the first call counts.
 func (h *connHolder) Store(c *jsonrpc2.Conn) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.conn = c
+	h.once.Do(func() {
+		h.conn = c
+		close(h.ready)
+	})
 }
 
-func (h *connHolder) Load() *jsonrpc2.Conn {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.conn
+// Load returns the connection once it is stored, or nil if ctx ends first.
+func (h *connHolder) Load(ctx context.Context) *jsonrpc2.Conn {
+	select {
+	case <-h.ready:
+		return h.conn
+	case <-ctx.Done():
+		return nil
+	}
 }
 
 // notify sends a notification to the client. It may block until the
 // client reads, so it is called only from background goroutines, never
 // from a handler running in the read loop.
 func (ss *session) notify(method string, params any) {
-	conn := ss.conn.Load()
+	conn := ss.conn.Load(ss.ctx)
 	if conn == nil {
 		return
 	}
@@ -292,7 +302,7 @@ func (ss *session) handle(ctx context.Context, conn *jsonrpc2.Conn, req *jsonrpc
 // call sends a request to the client. Like notify, it must not be called
 // from a handler: the response could never be read.
 func (ss *session) call(method string, params, result any) {
-	conn := ss.conn.Load()
+	conn := ss.conn.Load(ss.ctx)
 	if conn == nil {
 		return
 	}

@@ -159,7 +159,14 @@ func (pr *printer) thread(th *Thread) {
 		}
 		params[i] = declString(p.Type, name)
 	}
-	pr.printf("%s(%s)\n", th.Name, strings.Join(params, ", "))
+	// Comments between the name and the body: those on the header line
+	// stay there ("P0(int *x) // Producer"), others go before the brace.
+	bodyStart := th.Span.End
+	if th.Body != nil {
+		bodyStart = th.Body.Span.Start
+	}
+	pr.printf("%s(%s)%s\n", th.Name, strings.Join(params, ", "), pr.restTrailing(th.NameSpan.End, bodyStart))
+	pr.restBefore(bodyStart, "")
 	pr.pending = nil
 	if th.Body != nil {
 		for _, c := range pr.f.Comments {

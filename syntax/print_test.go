@@ -140,3 +140,16 @@ func TestPrintAddsNeededParens(t *testing.T) {
 	p := &AndProp{X: &OrProp{X: &BoolProp{Value: true}, Y: &BoolProp{}}, Y: &NotProp{X: &AndProp{X: &BoolProp{}, Y: &BoolProp{}}}}
 	require.Equal(t, `(true \/ false) /\ ~(false /\ false)`, propString(p, 0))
 }
+
+// TestPrintKeepsTrailingComments checks that a comment at the end of a
+// thread header or of the condition stays on that line.
+func TestPrintKeepsTrailingComments(t *testing.T) {
+	src := "C T\n{}\nP0(int *x) // Producer\n{\n\tWRITE_ONCE(*x, 1);\n}\n\nP1(int *x) // Consumer\n{\n\tint r0;\n\n\tr0 = READ_ONCE(*x);\n}\n\nexists (1:r0=1) (* Bad. *)\n"
+	f, errs := Parse("t.litmus", []byte(src))
+	require.Empty(t, errs)
+	out := string(Print(f))
+	assert.Contains(t, out, "P0(int *x)\t// Producer\n{\n")
+	assert.Contains(t, out, "P1(int *x)\t// Consumer\n{\n")
+	assert.Contains(t, out, "exists (1:r0=1)\t(* Bad. *)\n")
+	roundTrip(t, "t.litmus", []byte(src))
+}

@@ -148,8 +148,8 @@ func TestPrintKeepsTrailingComments(t *testing.T) {
 	f, errs := Parse("t.litmus", []byte(src))
 	require.Empty(t, errs)
 	out := string(Print(f))
-	assert.Contains(t, out, "P0(int *x)\t// Producer\n{\n")
-	assert.Contains(t, out, "P1(int *x)\t// Consumer\n{\n")
-	assert.Contains(t, out, "exists (1:r0=1)\t(* Bad. *)\n")
+	require.Contains(t, out, "P0(int *x)\t// Producer\n{\n")
+	require.Contains(t, out, "P1(int *x)\t// Consumer\n{\n")
+	require.Contains(t, out, "exists (1:r0=1)\t(* Bad. *)\n")
 	roundTrip(t, "t.litmus", []byte(src))
 }

@@ -23,7 +23,8 @@ type lkmmExec struct {
 
 	// The rf phase: valid while rfReady.
 	rfReady                 bool
-	rfInv                   Rel
+	rfInv                   Rel // rf⁻¹, when rfInvOK (lock-free tests: rf does not change with co)
+	rfInvOK                 bool
 	cumulFenceStar, rfeOptM Rel
 	ppoRf                   Rel // ppo and rfe without the co-dependent (overwrite & int)
 }
@@ -37,8 +38,8 @@ func (e *lkmmExec) setCo(co, rf Rel) {
 	if st.UL.Empty() && st.LKR.Empty() {
 		// No lock events: co is already the full, transitive order, and
 		// rf does not change with co.
-		if !e.rfReady || e.rfInv.N() == 0 {
-			e.rfInv = rf.Inverse()
+		if !e.rfInvOK {
+			e.rfInv, e.rfInvOK = rf.Inverse(), true
 		}
 		e.co, e.rf = co, rf
 		SeqInto(sc.fr, e.rfInv, co)

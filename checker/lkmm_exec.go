@@ -164,8 +164,9 @@ func (m *LKMM) judgeRf(st *lkmmStruct, cd *lkmmCand, x *Execution, rf Rel, yield
 	}
 	pick := make([]int, len(perLoc))
 	ex := &lkmmExec{st: st, cd: cd, x: x}
+	co := NewRel(st.n)
 	for {
-		co := NewRel(st.n)
+		co.Clear()
 		for i, lins := range perLoc {
 			order := lins[pick[i]]
 			for a := 0; a < len(order); a++ {
@@ -234,8 +235,9 @@ func coherentOrders(st *lkmmStruct, rf Rel, locEv Set, lins [][]int) [][]int {
 	e := &lkmmExec{st: st, x: &Execution{}}
 	poLoc := st.poLoc.Restrict(locEv, locEv)
 	rfL := rf.Restrict(locEv, locEv)
+	co := NewRel(st.n)
 	for _, order := range lins {
-		co := NewRel(st.n)
+		co.Clear()
 		for a := 0; a < len(order); a++ {
 			for b := a + 1; b < len(order); b++ {
 				co.Add(order[a], order[b])

@@ -480,3 +480,6 @@ func (r Rel) StarInPlace() {
 		}
 	}
 }
+
+// Clear removes every pair of r, in place.
+func (r Rel) Clear() { clear(r.bits) }

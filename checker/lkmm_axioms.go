@@ -1,6 +1,9 @@
 package checker
 
-import "sort"
+import (
+	"sort"
+	"sync"
+)
 
 // lkmmExec is one execution being judged: the structure and candidate parts
 // plus everything that depends on the coherence order.
@@ -195,17 +198,34 @@ type lkmmScratch struct {
 	fr, coe, fre, over, t1, t2, prop, hb, hbStar, pb Rel
 }
 
-// scratch returns e's scratch relations, allocating them on first use.
+// scratch returns e's scratch relations, taking them from the pool on
+// first use; release gives them back.
 func (e *lkmmExec) scratch() *lkmmScratch {
 	if e.sc == nil {
 		n := e.st.n
-		e.sc = &lkmmScratch{
-			fr: NewRel(n), coe: NewRel(n), fre: NewRel(n), over: NewRel(n), t1: NewRel(n), t2: NewRel(n),
-			prop: NewRel(n), hb: NewRel(n), hbStar: NewRel(n), pb: NewRel(n),
+		if v, ok := scratchPool.Get().(*lkmmScratch); ok && v.fr.N() == n {
+			e.sc = v
+		} else {
+			e.sc = &lkmmScratch{
+				fr: NewRel(n), coe: NewRel(n), fre: NewRel(n), over: NewRel(n), t1: NewRel(n), t2: NewRel(n),
+				prop: NewRel(n), hb: NewRel(n), hbStar: NewRel(n), pb: NewRel(n),
+			}
 		}
 	}
 	return e.sc
 }
+
+// release returns e's scratch relations to the pool; e must not be used
+// afterwards.
+func (e *lkmmExec) release() {
+	if e.sc != nil {
+		scratchPool.Put(e.sc)
+		e.sc = nil
+	}
+}
+
+// scratchPool holds scratch relations between judgements.
+var scratchPool sync.Pool
 
 // rcu is "irreflexive rb": it computes the rcu-order fixpoint, rcu-fence and
 // the redefined fence and strong-fence.

@@ -164,6 +164,7 @@ func (m *LKMM) judgeRf(st *lkmmStruct, cd *lkmmCand, x *Execution, rf Rel, yield
 	}
 	pick := make([]int, len(perLoc))
 	ex := &lkmmExec{st: st, cd: cd, x: x}
+	defer ex.release()
 	co := NewRel(st.n)
 	for {
 		co.Clear()
@@ -233,6 +234,7 @@ func linearisations(ws []int, pco Rel) [][]int {
 func coherentOrders(st *lkmmStruct, rf Rel, locEv Set, lins [][]int) [][]int {
 	kept := lins[:0]
 	e := &lkmmExec{st: st, x: &Execution{}}
+	defer e.release()
 	poLoc := st.poLoc.Restrict(locEv, locEv)
 	rfL := rf.Restrict(locEv, locEv)
 	co := NewRel(st.n)

@@ -23,6 +23,11 @@ type Options struct {
 	// Workers is the number of goroutines judging event structures; 0
 	// means one per CPU.
 	Workers int
+	// Explain asks for Result.Witnesses and Result.Reason. It costs
+	// nothing when off; when on, Check keeps one execution per final state
+	// and one rejected execution per unreached outcome, and may enumerate
+	// a second time to find a candidate for an unreached outcome.
+	Explain bool
 }
 
 // A Binding is one location's final value in a state, as herd7 prints it.
@@ -59,6 +64,13 @@ type Result struct {
 	Condition string            // the condition as herd7 re-prints it
 	Verdict   string            // "Never", "Sometimes" or "Always"
 	Cutoff    bool              // the run stopped early (timeout): counts are partial
+	// Witnesses holds, when Options.Explain asks, one execution reaching
+	// each state of States (same index); nil otherwise.
+	Witnesses []*Witness
+	// Reason explains, when Options.Explain asks, why an outcome of the
+	// condition is never reached (see [Reason]); nil when every outcome
+	// the quantifier cares about is reached or Explain is off.
+	Reason *Reason
 	// Errors lists problems in the test that stopped it from being
 	// checked (unsupported constructs); the rest of the Result is then
 	// empty.
@@ -120,14 +132,27 @@ func Check(ctx context.Context, f *syntax.File, opts Options) (*Result, error) {
 	states := map[string]State{}
 	flags := map[string]bool{}
 	var filterErr, condErr error
+	var ex *explainer
+	if opts.Explain {
+		ex = newExplainer(res.Quant)
+	}
 
-	judge := func(b *built) {
+	judge := func(b *built, seq int) {
 		var pos, neg int
 		local := map[string]State{}
 		localFlags := map[string]bool{}
+		var lx *localExplain
+		if ex != nil {
+			lx = ex.local(seq)
+		}
+		k := 0
 		b.candidates(ctx, func(c *Candidate) bool {
 			model.Judge(c, func(x *Execution, j Judgement) bool {
+				k++
 				if j.Failed != "" {
+					if lx != nil && lx.wantsReject() {
+						lx.rejectedFinal(k, x, j.Failed, p, b, f, shown)
+					}
 					return true
 				}
 				fin := p.final(b, x)
@@ -156,14 +181,21 @@ func Check(ctx context.Context, f *syntax.File, opts Options) (*Result, error) {
 					neg++
 				}
 				st := fin.state(shown)
-				local[st.String()] = st
+				key := st.String()
+				local[key] = st
 				for _, fl := range j.Flags {
 					localFlags[fl] = true
+				}
+				if lx != nil {
+					lx.allowed(k, x, key, st, ok, j.Flags)
 				}
 				return true
 			})
 			return ctx.Err() == nil
 		})
+		if lx != nil {
+			lx.merge()
+		}
 		mu.Lock()
 		res.Positive += pos
 		res.Negative += neg
@@ -175,28 +207,7 @@ func Check(ctx context.Context, f *syntax.File, opts Options) (*Result, error) {
 		}
 		mu.Unlock()
 	}
-
-	work := make(chan *built)
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for b := range work {
-				judge(b)
-			}
-		}()
-	}
-	p.pathCombos(ctx, func(paths []*path) bool {
-		select {
-		case work <- p.buildStructure(paths):
-			return true
-		case <-ctx.Done():
-			return false
-		}
-	})
-	close(work)
-	wg.Wait()
+	p.eachStructure(ctx, workers, judge)
 
 	if err := start.Err(); err != nil {
 		return nil, err
@@ -235,7 +246,50 @@ func Check(ctx context.Context, f *syntax.File, opts Options) (*Result, error) {
 	default:
 		res.Verdict = "Sometimes"
 	}
+	if ex != nil {
+		ex.search(ctx, p, f, shown, model, workers, res)
+		if err := start.Err(); err != nil {
+			return nil, err
+		}
+		if ctx.Err() != nil && ctx.Err() != nil {
+			res.Cutoff = true
+		}
+		ex.finish(p, model, res)
+	}
 	return res, nil
+}
+
+// eachStructure builds every event structure of p and calls judge with
+// each and its number, in order of construction, on workers goroutines.
+// It returns when every call has returned; ctx stops the construction.
+func (p *program) eachStructure(ctx context.Context, workers int, judge func(b *built, seq int)) {
+	type job struct {
+		b   *built
+		seq int
+	}
+	work := make(chan job)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range work {
+				judge(j.b, j.seq)
+			}
+		}()
+	}
+	seq := 0
+	p.pathCombos(ctx, func(paths []*path) bool {
+		select {
+		case work <- job{p.buildStructure(paths), seq}:
+			seq++
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	})
+	close(work)
+	wg.Wait()
 }
 
 // stateLess orders states as herd7 prints them: by their values, location

@@ -1,0 +1,245 @@
+package checker
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/litmusls/litmusls/syntax"
+)
+
+// This file puts a Result's witnesses and reason into words for a kernel
+// developer, with the source of every event it mentions.
+
+// checkWords says what each check of the model requires.
+var checkWords = map[string]string{
+	"coherence":       "the coherence check: the accesses to each location must agree with a single order of its writes (po-loc | rf | co | fr must be acyclic)",
+	"atomic":          "the atomicity check: no other write to the location may come between an atomic read-modify-write's read and its write",
+	"happens-before":  "the happens-before check: no event may happen before itself (hb must be acyclic)",
+	"propagation":     "the propagation check: a write cannot propagate to a CPU before a write that a strong fence ordered before it (pb must be acyclic)",
+	"rcu":             "the RCU check: an RCU read-side critical section may not span a whole grace period (rb must be irreflexive)",
+	"plain-coherence": "the plain-coherence check: plain accesses must obey coherence",
+	"ConsCo":          "coherence: the order of the writes that the reads observe is cyclic",
+}
+
+// relWords says what an edge of each relation means, read as
+// "FROM <words> TO".
+var relWords = map[string]string{
+	"po-loc":            "comes before, in program order on the same location,",
+	"rfe":               "is read, in another thread, by",
+	"rfi":               "is read, later in the same thread, by",
+	"rf":                "is read by",
+	"coe":               "is overwritten, by another thread, by",
+	"coi":               "is overwritten, later in the same thread, by",
+	"co":                "is overwritten by",
+	"fre":               "reads a value that is then overwritten, by another thread, by",
+	"fri":               "reads a value that is then overwritten, later in the same thread, by",
+	"po-rel":            "comes before, in program order, the release",
+	"acq-po":            "is an acquire, so it is ordered before the later",
+	"mb":                "is separated by a full memory barrier from",
+	"gp":                "is separated by an RCU grace period from",
+	"wmb":               "is separated by smp_wmb() from",
+	"rmb":               "is separated by smp_rmb() from",
+	"addr":              "has an address dependency to",
+	"data":              "has a data dependency to",
+	"ctrl":              "has a control dependency to",
+	"po-unlock-lock-po": "is ordered, by an unlock followed by a lock, before",
+	"prop":              "propagates, through fences and writes, before",
+	"ppo":               "is ordered, by preserved program order, before",
+	"hb*":               "happens before",
+	"hb":                "happens before",
+	"pb":                "propagates before",
+	"rb":                "is RCU-ordered before",
+}
+
+// WriteExplain writes, in words, the witness of r for a reachable
+// condition and the reason for an unreached outcome, naming every event
+// by file:line:col and its source text (src is the file f was parsed
+// from). It writes nothing when r has neither (Options.Explain was off,
+// or r has errors).
+func WriteExplain(w io.Writer, r *Result, f *syntax.File, src []byte) error {
+	if len(r.Errors) > 0 || (r.Witnesses == nil && r.Reason == nil) {
+		return nil
+	}
+	e := &explainText{f: f, src: src}
+	prop := r.Condition
+	if i := strings.IndexByte(prop, ' '); i >= 0 {
+		prop = prop[i+1:]
+	}
+	fmt.Fprintf(&e.b, "Explanation of %s:\n", r.Name)
+	if r.Cutoff {
+		e.b.WriteString("  The check was cut off: this is what was found before it stopped.\n")
+	}
+	shown := false
+	switch {
+	case r.Quant != syntax.Forall && r.Positive > 0:
+		shown = e.witness(r, true, "  The condition "+prop+" is satisfied by this allowed execution:\n")
+	case r.Quant == syntax.Forall && r.Negative > 0:
+		shown = e.witness(r, false, "  The condition "+prop+" is violated by this allowed execution:\n")
+	}
+	if r.Reason != nil {
+		if shown {
+			e.b.WriteByte('\n')
+		}
+		e.reason(r, prop)
+	}
+	e.b.WriteByte('\n')
+	_, err := io.WriteString(w, e.b.String())
+	return err
+}
+
+type explainText struct {
+	b   strings.Builder
+	f   *syntax.File
+	src []byte
+}
+
+// witness writes the first witness whose condition value is cond.
+func (e *explainText) witness(r *Result, cond bool, head string) bool {
+	for _, wt := range r.Witnesses {
+		if wt == nil || wt.Cond != cond {
+			continue
+		}
+		e.b.WriteString(head)
+		e.execution(wt)
+		return true
+	}
+	return false
+}
+
+// execution writes the final state, which write each read saw, the
+// coherence order of locations written more than once and the flags.
+func (e *explainText) execution(wt *Witness) {
+	fmt.Fprintf(&e.b, "    final state: %s\n", wt.State)
+	for i := range wt.Events {
+		ev := &wt.Events[i]
+		if ev.Kind != KindR {
+			continue
+		}
+		fmt.Fprintf(&e.b, "    %s: P%d %s read %s=%s, ", e.pos(ev), ev.Thread, e.text(ev), ev.Loc, ev.Value)
+		w := wt.ReadFrom(i)
+		switch {
+		case w < 0:
+			e.b.WriteString("from no write\n")
+		case wt.Events[w].Thread < 0:
+			fmt.Fprintf(&e.b, "the initial value of %s\n", ev.Loc)
+		case wt.Events[w].Thread == ev.Thread:
+			fmt.Fprintf(&e.b, "written earlier in P%d by %s at %s\n", ev.Thread, e.text(&wt.Events[w]), e.pos(&wt.Events[w]))
+		default:
+			fmt.Fprintf(&e.b, "written by P%d's %s at %s\n", wt.Events[w].Thread, e.text(&wt.Events[w]), e.pos(&wt.Events[w]))
+		}
+	}
+	e.coherence(wt)
+	for _, fl := range wt.Flags {
+		fmt.Fprintf(&e.b, "    flag: %s\n", fl)
+	}
+}
+
+// coherence writes the order of the writes of each location that more
+// than one thread write or that one thread writes more than once.
+func (e *explainText) coherence(wt *Witness) {
+	next := map[int]int{}
+	hasPrev := map[int]bool{}
+	for _, c := range wt.Co {
+		next[c.From] = c.To
+		hasPrev[c.To] = true
+	}
+	for i := range wt.Events {
+		ev := &wt.Events[i]
+		if ev.Kind != KindW || hasPrev[i] {
+			continue
+		}
+		var chain []int
+		for j, ok := i, true; ok; j, ok = next[j] {
+			chain = append(chain, j)
+		}
+		writes := 0
+		for _, j := range chain {
+			if wt.Events[j].Thread >= 0 {
+				writes++
+			}
+		}
+		if writes < 2 {
+			continue
+		}
+		fmt.Fprintf(&e.b, "    the writes to %s, in coherence order:", ev.Loc)
+		for k, j := range chain {
+			if k > 0 {
+				e.b.WriteString(",")
+			}
+			w := &wt.Events[j]
+			if w.Thread < 0 {
+				fmt.Fprintf(&e.b, " the initial value %s", w.Value)
+				continue
+			}
+			fmt.Fprintf(&e.b, " P%d's %s=%s at %s", w.Thread, e.text(w), w.Value, e.pos(w))
+		}
+		e.b.WriteByte('\n')
+	}
+}
+
+// reason writes why r.Reason's outcome is never reached.
+func (e *explainText) reason(r *Result, prop string) {
+	rs := r.Reason
+	verb, would := "satisfies", "satisfy"
+	if !rs.Outcome {
+		verb, would = "violates", "violate"
+	}
+	fmt.Fprintf(&e.b, "  No allowed execution %s the condition %s.\n", verb, prop)
+	if rs.Execution == nil {
+		if r.Cutoff {
+			fmt.Fprintf(&e.b, "  The check was cut off before it found an execution that would %s it.\n", would)
+		} else {
+			fmt.Fprintf(&e.b, "  No candidate execution would %s it: the values it needs are never written, or they contradict the branches the code takes.\n", would)
+		}
+		return
+	}
+	words := checkWords[rs.Check]
+	if words == "" {
+		words = "the " + rs.Check + " check"
+	}
+	fmt.Fprintf(&e.b, "  An execution that would %s it (final state %s) fails %s.\n", would, rs.Execution.State, words)
+	if cyc := rs.CycleString(); cyc != "" {
+		fmt.Fprintf(&e.b, "  %s\n", cyc)
+		x := rs.Execution
+		for _, c := range rs.Cycle {
+			e.cycleEvent(&x.Events[c.From])
+			w := relWords[c.Rel]
+			if w == "" {
+				w = "is related, by " + c.Rel + ", to"
+			}
+			fmt.Fprintf(&e.b, "        ->%s: %s\n", c.Rel, w)
+		}
+		e.cycleEvent(&x.Events[rs.Cycle[0].From])
+	}
+	e.b.WriteString("  In that execution:\n")
+	e.execution(rs.Execution)
+}
+
+func (e *explainText) cycleEvent(ev *WitnessEvent) {
+	if ev.Thread < 0 {
+		fmt.Fprintf(&e.b, "    %s: the initial value of %s\n", ev.Text, ev.Loc)
+		return
+	}
+	fmt.Fprintf(&e.b, "    %s: P%d %s  %s\n", e.pos(ev), ev.Thread, ev.Text, e.text(ev))
+}
+
+// pos is the event's file:line:col.
+func (e *explainText) pos(ev *WitnessEvent) string {
+	if ev.Thread < 0 {
+		return "init"
+	}
+	return e.f.Lines.Position(ev.Span.Start).String()
+}
+
+// text is the event's source, on one line.
+func (e *explainText) text(ev *WitnessEvent) string {
+	if ev.Thread < 0 {
+		return "the initial write of " + ev.Loc
+	}
+	s, t := ev.Span.Start, ev.Span.End
+	if s < 0 || t > len(e.src) || s >= t {
+		return ev.Text
+	}
+	return strings.Join(strings.Fields(string(e.src[s:t])), " ")
+}

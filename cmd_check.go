@@ -21,25 +21,35 @@ func init() {
 
 // A checkOutput is the outcome of checking one file.
 type checkOutput struct {
-	File    string          `json:"file"`
-	Result  *checker.Result `json:"result,omitempty"`
-	Errors  []string        `json:"errors,omitempty"` // "file:line:col: message"
-	Seconds float64         `json:"seconds"`
-	failed  error           // the tool failed (I/O)
+	File    string
+	Result  *checker.Result
+	Errors  []string // "file:line:col: message"
+	Seconds float64
+	failed  error // the tool failed (I/O)
+	f       *syntax.File
+	src     []byte
 }
 
 // runCheck implements "litmusls check [-j N] [--timeout D] [--json]
-// PATH...": it checks every test and prints herd7's text for each (or one
-// JSON object per line). Exit status: 0 every test checked, 1 some test
-// had errors (syntax, unsupported constructs, I/O), 2 usage.
+// [--explain] PATH...": it checks every test and prints herd7's text for
+// each (or one JSON object per line), followed with --explain by the
+// witness or the reason in words.
+//
+// A test cut off by --timeout prints no herd7 text (herd7 prints nothing
+// for a timeout) but the line "Test NAME cut off after D: no result" on
+// stderr; its JSON object has "cutoff": true.
+//
+// Exit status: 0 every test checked to the end, 1 some test had errors
+// (syntax, unsupported constructs, I/O) or was cut off, 2 usage.
 func runCheck(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	jobs := fs.Int("j", runtime.GOMAXPROCS(0), "number of tests checked in parallel")
-	timeout := fs.Duration("timeout", 0, "time limit per test (0: none); a cut-off test prints no result")
-	asJSON := fs.Bool("json", false, "print one JSON object per test instead of herd7's text")
+	timeout := fs.Duration("timeout", 0, "time limit per test (0: none); a cut-off test prints no result and makes the exit status 1")
+	asJSON := fs.Bool("json", false, "print one JSON object per test instead of herd7's text, with witnesses and the reason")
+	explain := fs.Bool("explain", false, "after herd7's text, explain the result: which write each read saw, or why the condition is never reached")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: litmusls check [-j N] [--timeout D] [--json] PATH...")
+		fmt.Fprintln(stderr, "usage: litmusls check [-j N] [--timeout D] [--json] [--explain] PATH...")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -64,7 +74,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			outs[i] <- checkFile(name, *timeout)
+			outs[i] <- checkFile(name, checker.Options{Timeout: *timeout, Explain: *explain || *asJSON})
 		}()
 	}
 	status := 0
@@ -75,11 +85,11 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 			status = 1
 			continue
 		}
-		if len(o.Errors) > 0 {
+		if len(o.Errors) > 0 || (o.Result != nil && o.Result.Cutoff) {
 			status = 1
 		}
 		if *asJSON {
-			b, err := json.Marshal(o)
+			b, err := json.Marshal(jsonOf(o))
 			if err != nil {
 				fmt.Fprintf(stderr, "litmusls check: %v\n", err)
 				return 1
@@ -94,12 +104,18 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 			continue
 		}
 		if o.Result.Cutoff {
-			fmt.Fprintf(stderr, "%s: cut off after %s: no result\n", o.File, *timeout)
+			fmt.Fprintf(stderr, "Test %s cut off after %s: no result\n", o.Result.Name, *timeout)
 			continue
 		}
 		if err := checker.WriteHerd(stdout, o.Result, o.Seconds); err != nil {
 			fmt.Fprintf(stderr, "litmusls check: %v\n", err)
 			return 1
+		}
+		if *explain {
+			if err := checker.WriteExplain(stdout, o.Result, o.f, o.src); err != nil {
+				fmt.Fprintf(stderr, "litmusls check: %v\n", err)
+				return 1
+			}
 		}
 	}
 	wg.Wait()
@@ -107,7 +123,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 }
 
 // checkFile parses and checks one file.
-func checkFile(name string, timeout time.Duration) *checkOutput {
+func checkFile(name string, opts checker.Options) *checkOutput {
 	o := &checkOutput{File: name}
 	src, err := os.ReadFile(name)
 	if err != nil {
@@ -116,13 +132,14 @@ func checkFile(name string, timeout time.Duration) *checkOutput {
 	}
 	start := time.Now()
 	f, errs := syntax.Parse(name, src)
+	o.f, o.src = f, src
 	if len(errs) > 0 {
 		for _, e := range errs {
 			o.Errors = append(o.Errors, fmt.Sprintf("%s: %s", f.Lines.Position(e.Span.Start), e.Msg))
 		}
 		return o
 	}
-	res, err := checker.Check(context.Background(), f, checker.Options{Timeout: timeout})
+	res, err := checker.Check(context.Background(), f, opts)
 	if err != nil {
 		o.failed = fmt.Errorf("%s: %v", name, err)
 		return o
@@ -133,4 +150,104 @@ func checkFile(name string, timeout time.Duration) *checkOutput {
 		o.Errors = append(o.Errors, fmt.Sprintf("%s: %s", f.Lines.Position(e.Span.Start), e.Msg))
 	}
 	return o
+}
+
+// checkJSON is the JSON object "check --json" prints for one test: the
+// facts of herd7's text, the witnesses and the reason. Positions are
+// "file:line:col" (1-based byte columns) and byte offsets.
+type checkJSON struct {
+	File      string        `json:"file"`
+	Name      string        `json:"name,omitempty"`
+	Verdict   string        `json:"verdict,omitempty"` // "Never", "Sometimes", "Always"
+	Condition string        `json:"condition,omitempty"`
+	Ok        bool          `json:"ok"`
+	Positive  int           `json:"positive"`
+	Negative  int           `json:"negative"`
+	States    []string      `json:"states"` // as herd7 prints them: "0:r0=1; [x]=2;"
+	Flags     []string      `json:"flags,omitempty"`
+	Cutoff    bool          `json:"cutoff,omitempty"` // the run was cut off: counts are partial
+	Seconds   float64       `json:"seconds"`
+	Errors    []string      `json:"errors,omitempty"`    // "file:line:col: message"
+	Witnesses []witnessJSON `json:"witnesses,omitempty"` // one per state, same order
+	Reason    *reasonJSON   `json:"reason,omitempty"`
+}
+
+type witnessJSON struct {
+	State  string      `json:"state"`
+	Cond   bool        `json:"cond"` // the condition holds in this state
+	Flags  []string    `json:"flags,omitempty"`
+	Events []eventJSON `json:"events"` // numbered by position: edges refer to indices
+	Rf     []edgeJSON  `json:"rf"`
+	Co     []edgeJSON  `json:"co"` // immediate coherence successors
+}
+
+type eventJSON struct {
+	Thread int    `json:"thread"`        // -1 for an initial write
+	Pos    string `json:"pos,omitempty"` // "file:line:col"; empty for an initial write
+	Start  int    `json:"start"`         // byte offsets of the source
+	End    int    `json:"end"`
+	Text   string `json:"text"` // "W[once] x=1"
+	Source string `json:"source,omitempty"`
+}
+
+type edgeJSON struct {
+	From int    `json:"from"`
+	To   int    `json:"to"`
+	Rel  string `json:"rel"`
+}
+
+type reasonJSON struct {
+	Outcome   bool         `json:"outcome"`         // the condition value never reached
+	Check     string       `json:"check,omitempty"` // the first check the execution fails
+	Cycle     string       `json:"cycle,omitempty"` // "hb cycle: W x ->po-rel W y ..."
+	Edges     []edgeJSON   `json:"edges,omitempty"`
+	Execution *witnessJSON `json:"execution,omitempty"` // a candidate reaching the outcome, rejected
+}
+
+func jsonOf(o *checkOutput) *checkJSON {
+	j := &checkJSON{File: o.File, Errors: o.Errors, Seconds: o.Seconds, States: []string{}}
+	r := o.Result
+	if r == nil || len(r.Errors) > 0 {
+		return j
+	}
+	j.Name, j.Verdict, j.Condition, j.Ok = r.Name, r.Verdict, r.Condition, r.Ok
+	j.Positive, j.Negative, j.Flags, j.Cutoff = r.Positive, r.Negative, r.Flags, r.Cutoff
+	for _, s := range r.States {
+		j.States = append(j.States, s.String())
+	}
+	for _, w := range r.Witnesses {
+		if w != nil {
+			j.Witnesses = append(j.Witnesses, *witnessOf(o, w))
+		}
+	}
+	if rs := r.Reason; rs != nil {
+		j.Reason = &reasonJSON{Outcome: rs.Outcome, Check: rs.Check, Cycle: rs.CycleString(), Edges: edgesOf(rs.Cycle)}
+		if rs.Execution != nil {
+			j.Reason.Execution = witnessOf(o, rs.Execution)
+		}
+	}
+	return j
+}
+
+func witnessOf(o *checkOutput, w *checker.Witness) *witnessJSON {
+	j := &witnessJSON{State: w.State.String(), Cond: w.Cond, Flags: w.Flags, Rf: edgesOf(w.Rf), Co: edgesOf(w.Co)}
+	for _, ev := range w.Events {
+		e := eventJSON{Thread: ev.Thread, Start: ev.Span.Start, End: ev.Span.End, Text: ev.Text}
+		if ev.Thread >= 0 {
+			e.Pos = o.f.Lines.Position(ev.Span.Start).String()
+			if ev.Span.Start >= 0 && ev.Span.End <= len(o.src) && ev.Span.Start < ev.Span.End {
+				e.Source = string(o.src[ev.Span.Start:ev.Span.End])
+			}
+		}
+		j.Events = append(j.Events, e)
+	}
+	return j
+}
+
+func edgesOf(es []checker.CycleEdge) []edgeJSON {
+	out := []edgeJSON{}
+	for _, e := range es {
+		out = append(out, edgeJSON{e.From, e.To, e.Rel})
+	}
+	return out
 }

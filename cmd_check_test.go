@@ -41,15 +41,78 @@ func TestCheckCommandJSON(t *testing.T) {
 	path := writeTest(t, "SB.litmus", sbTest)
 	var out, errb bytes.Buffer
 	require.Equal(t, 0, dispatch([]string{"check", "--json", path}, &out, &errb), errb.String())
-	var got struct {
-		Result struct {
-			Verdict  string
-			Negative int
+	var got checkJSON
+	require.NoError(t, json.Unmarshal(out.Bytes(), &got))
+	assert.Equal(t, "SB", got.Name)
+	assert.Equal(t, "Never", got.Verdict)
+	assert.Equal(t, "exists (0:r0=0 /\\ 1:r0=0)", got.Condition)
+	assert.False(t, got.Ok)
+	assert.Equal(t, 0, got.Positive)
+	assert.Equal(t, 3, got.Negative)
+	assert.Equal(t, []string{"0:r0=0; 1:r0=1;", "0:r0=1; 1:r0=0;", "0:r0=1; 1:r0=1;"}, got.States)
+	require.Len(t, got.Witnesses, 3)
+	for i, w := range got.Witnesses {
+		assert.Equal(t, got.States[i], w.State)
+		assert.False(t, w.Cond)
+		assert.Len(t, w.Rf, 2, "one rf edge per read")
+	}
+
+	// The reason: the store-buffering outcome needs a pb cycle through
+	// both fences, and the events carry their source.
+	require.NotNil(t, got.Reason)
+	assert.True(t, got.Reason.Outcome)
+	assert.Equal(t, "propagation", got.Reason.Check)
+	assert.Equal(t, "pb cycle: R y ->fre W y ->mb R x ->fre W x ->mb R y", got.Reason.Cycle)
+	require.NotNil(t, got.Reason.Execution)
+	assert.Equal(t, "0:r0=0; 1:r0=0;", got.Reason.Execution.State)
+	for _, e := range got.Reason.Edges {
+		ev := got.Reason.Execution.Events[e.From]
+		assert.Contains(t, ev.Pos, "SB.litmus:")
+		assert.Contains(t, ev.Source, "ONCE(")
+	}
+}
+
+func TestCheckCommandExplain(t *testing.T) {
+	path := writeTest(t, "SB.litmus", strings.ReplaceAll(sbTest, "smp_mb(); ", ""))
+	var out, errb bytes.Buffer
+	require.Equal(t, 0, dispatch([]string{"check", "--explain", path}, &out, &errb), errb.String())
+	text := out.String()
+	assert.Contains(t, text, "Observation SB Sometimes 1 3\n")
+	assert.Contains(t, text, "Explanation of SB:\n  The condition (0:r0=0 /\\ 1:r0=0) is satisfied by this allowed execution:\n")
+	assert.Contains(t, text, "SB.litmus:3:54: P0 READ_ONCE(*y) read y=0, the initial value of y\n")
+	assert.Contains(t, text, "SB.litmus:4:54: P1 READ_ONCE(*x) read x=0, the initial value of x\n")
+
+	// Without --explain the herd7 text is the same and nothing follows.
+	var plain bytes.Buffer
+	require.Equal(t, 0, dispatch([]string{"check", path}, &plain, &errb), errb.String())
+	assert.NotContains(t, plain.String(), "Explanation")
+	assert.Equal(t, stripTime(plain.String()), stripTime(text[:strings.Index(text, "Explanation")]))
+}
+
+// stripTime drops herd7's Time line.
+func stripTime(s string) string {
+	var keep []string
+	for _, l := range strings.Split(s, "\n") {
+		if !strings.HasPrefix(l, "Time ") {
+			keep = append(keep, l)
 		}
 	}
+	return strings.Join(keep, "\n")
+}
+
+func TestCheckCommandCutoff(t *testing.T) {
+	path := filepath.Join("..", "shared", "bench", "C-ManfredSpraul-L1G1xchg.litmus")
+	var out, errb bytes.Buffer
+	assert.Equal(t, 1, dispatch([]string{"check", "--timeout", "1ns", path}, &out, &errb))
+	assert.Empty(t, out.String())
+	assert.Equal(t, "Test C-ManfredSpraul-L1G1xchg cut off after 1ns: no result\n", errb.String())
+
+	out.Reset()
+	errb.Reset()
+	assert.Equal(t, 1, dispatch([]string{"check", "--json", "--timeout", "1ns", path}, &out, &errb))
+	var got checkJSON
 	require.NoError(t, json.Unmarshal(out.Bytes(), &got))
-	assert.Equal(t, "Never", got.Result.Verdict)
-	assert.Equal(t, 3, got.Result.Negative)
+	assert.True(t, got.Cutoff)
 }
 
 func TestCheckCommandErrors(t *testing.T) {

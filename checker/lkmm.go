@@ -30,6 +30,8 @@ type lkmmStruct struct {
 	n    int
 	all  Set
 	R, W Set // R: every read; W: every write except UL (W as co generation sees it)
+	wAll Set // W ∪ UL
+	iwUL Set // IW ∪ UL
 	M    Set // R ∪ W ∪ UL
 	IW   Set
 	UL   Set
@@ -45,17 +47,21 @@ type lkmmStruct struct {
 	rcuLock, rcuUnlock                    Set
 	notNoreturn, notSrcuUnlock            Set
 
-	po, poOpt, loc, intl, ext, poLoc Rel
-	rmw                              Rel // structure rmw ∪ lk-rmw
-	lkRmw                            Rel
-	critical                         Rel // LKW → its matching UL
-	rcuRscs                          Rel
-	id, idMarked                     Rel
-	preRace                          Rel     // ext & ((Plain × M) | ((M \ IW) × Plain))
-	rfiLF                            Rel     // rf of LF events inside their own critical section
-	co0                              Rel     // coherence fixed before observation (initial writes first, unmatched LKW last)
-	writesByLoc                      [][]int // W events (UL excepted) of each location with any
-	eventsByLoc                      []Set   // all events of the same locations, aligned with writesByLoc
+	po, poOpt, loc, intl, ext, poLoc   Rel
+	rmw                                Rel // structure rmw ∪ lk-rmw
+	lkRmw                              Rel
+	critical, criticalInv              Rel // LKW → its matching UL, and its inverse
+	lkRmwInv                           Rel
+	markedW, wMarked                   Rel // Marked × (W ∪ UL), (W ∪ UL) × Marked
+	rcuRscs                            Rel
+	id, idMarked                       Rel
+	preRace                            Rel         // ext & ((Plain × M) | ((M \ IW) × Plain))
+	rfiLF                              Rel         // rf of LF events inside their own critical section
+	co0                                Rel         // coherence fixed before observation (initial writes first, unmatched LKW last)
+	writesByLoc                        [][]int     // W events (UL excepted) of each location with any
+	eventsByLoc                        []Set       // all events of the same locations, aligned with writesByLoc
+	locChecks                          []*locCheck // aligned with writesByLoc; nil where the general check applies
+	poLocWW, poLocRW, poLocWR, poLocRR Rel         // po-loc between writes (W) and reads
 
 	// Fence relations that need neither rf nor co.
 	acqPo, poRel, rmb, wmb, mbNoLock, gp, barrier Rel
@@ -64,7 +70,15 @@ type lkmmStruct struct {
 	lkrPo                                         Rel // [LKR] ; po
 	afterULLPo                                    Rel // [After-unlock-lock] ; po ; [M]
 
+	// RCU: the events rcu-order can relate (grace periods, and the lock
+	// and unlock events of read-side critical sections), their index in
+	// rcuEv (or -1), and relations over those indices.
+	rcuEv                           []int
+	rcuIdx                          []int
+	rcuGp, rcuSgp, rcuRscsi, rcuLoc Rel
+
 	// Structure-level check failures and flags.
+	mixed       bool       // the mixed-accesses flag
 	lockChoices [][][2]int // rf options of each LF and RU event
 	lockFailed  string
 	flags       []string
@@ -141,7 +155,9 @@ func newLkmmStruct(s *Structure) *lkmmStruct {
 	st.R = rawR
 	st.W = rawW.Diff(st.UL)
 	st.M = rawR.Union(rawW)
+	st.wAll = st.W.Union(st.UL)
 	st.IW = setOf(s, hasTag(TagInit))
+	st.iwUL = st.IW.Union(st.UL)
 	st.LKR = setOf(s, hasTag(TagLKR))
 	st.LKW = setOf(s, hasTag(TagLKW))
 	st.LF = setOf(s, hasTag(TagLF|TagRL))
@@ -200,6 +216,11 @@ func newLkmmStruct(s *Structure) *lkmmStruct {
 	lkwUL := st.LKW.Union(st.UL)
 	st.critical = st.poLoc.Restrict(st.LKW, st.UL).Diff(st.poLoc.Restrict(nil, lkwUL).Seq(st.poLoc))
 	st.rcuRscs = rcuRscs(st)
+	st.criticalInv = st.critical.Inverse()
+	st.lkRmwInv = st.lkRmw.Inverse()
+	st.markedW = Cross(n, st.Marked, st.wAll)
+	st.wMarked = Cross(n, st.wAll, st.Marked)
+	st.rcuEvents()
 
 	// Fence relations.
 	po := st.po
@@ -230,6 +251,10 @@ func newLkmmStruct(s *Structure) *lkmmStruct {
 		st.Mb, st.Acquire, st.Release)
 	st.barrier = unionAll(fencerel(po, barrierSet), po.Restrict(nil, st.Release), po.Restrict(st.Acquire, nil))
 
+	st.poLocWW = st.poLoc.Restrict(st.W, st.W)
+	st.poLocRW = st.poLoc.Restrict(st.R, st.W)
+	st.poLocWR = st.poLoc.Restrict(st.W, st.R)
+	st.poLocRR = st.poLoc.Restrict(st.R, st.R)
 	st.rfiLF = st.poLoc.Restrict(st.LKW, st.LF).Diff(st.poLoc.Restrict(st.LKW, st.UL).Seq(st.poLoc))
 	um := st.unmatchedLKW()
 	st.co0 = unionAll(
@@ -245,13 +270,16 @@ func newLkmmStruct(s *Structure) *lkmmStruct {
 	for l, ws := range byLoc {
 		if len(ws) > 0 {
 			st.writesByLoc = append(st.writesByLoc, ws)
-			st.eventsByLoc = append(st.eventsByLoc, setOf(s, func(e *Event) bool { return e.Loc == l }))
+			locEv := setOf(s, func(e *Event) bool { return e.Loc == l })
+			st.eventsByLoc = append(st.eventsByLoc, locEv)
+			st.locChecks = append(st.locChecks, newLocCheck(st, locEv))
 		}
 	}
 
 	st.lockChecks()
 	st.lockChoices = lockRfChoices(st)
 	st.rcuFlags()
+	st.mixed = st.mixedAccesses()
 	return st
 }
 
@@ -271,6 +299,36 @@ func rcuRscs(st *lkmmStruct) Rel {
 		}
 		matched = next
 	}
+}
+
+// rcuEvents lists the events rcu-order can relate and builds the
+// relations over them that do not depend on rf.
+func (st *lkmmStruct) rcuEvents() {
+	evs := setUnion(st.SyncRcu, st.SyncSrcu, st.rcuLock, st.rcuUnlock, st.SrcuLock, st.SrcuUnlock)
+	st.rcuIdx = make([]int, st.n)
+	for i := range st.rcuIdx {
+		st.rcuIdx[i] = -1
+	}
+	evs.Each(func(e int) {
+		st.rcuIdx[e] = len(st.rcuEv)
+		st.rcuEv = append(st.rcuEv, e)
+	})
+	k := len(st.rcuEv)
+	st.rcuGp, st.rcuSgp, st.rcuRscsi, st.rcuLoc = NewRel(k), NewRel(k), NewRel(k), NewRel(k)
+	for i, a := range st.rcuEv {
+		if st.SyncRcu.Has(a) {
+			st.rcuGp.Add(i, i)
+		}
+		if st.SyncSrcu.Has(a) {
+			st.rcuSgp.Add(i, i)
+		}
+		for j, b := range st.rcuEv {
+			if st.loc.Has(a, b) {
+				st.rcuLoc.Add(i, j)
+			}
+		}
+	}
+	st.rcuRscs.Each(func(a, b int) { st.rcuRscsi.Add(st.rcuIdx[b], st.rcuIdx[a]) })
 }
 
 // lockChecks evaluates lock.cat's checks and flags that depend only on the

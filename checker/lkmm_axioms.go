@@ -6,7 +6,9 @@ import (
 )
 
 // lkmmExec is one execution being judged: the structure and candidate parts
-// plus everything that depends on the coherence order.
+// plus everything that depends on the coherence order. Its relations live
+// in an arena taken from a pool: what depends only on rf is computed once
+// and kept below rfMark, what depends on co is recomputed above it.
 type lkmmExec struct {
 	st *lkmmStruct
 	cd *lkmmCand
@@ -19,10 +21,15 @@ type lkmmExec struct {
 	nonrwFence, fence    Rel
 	rmwSequence          Rel
 	cumulFence, prop, hb Rel
-	pb, rcuFence, rb     Rel
+	hbStar, pb, pbStar   Rel
+	rcuFence, rb         Rel
 	fenceR, strongFenceR Rel // fence and strong-fence after the cat adds rcu-fence
 
-	sc *lkmmScratch
+	ar *arena
+	// coMark is where the per-co part of the arena starts while rf-only
+	// relations are not computed yet; rfMark where it starts once they
+	// are (rfReady).
+	coMark, rfMark arenaMark
 
 	// The rf phase: valid while rfReady.
 	rfReady                 bool
@@ -32,48 +39,87 @@ type lkmmExec struct {
 	ppoRf                   Rel // ppo and rfe without the co-dependent (overwrite & int)
 }
 
+// arenaPool holds arenas between judgements.
+var arenaPool sync.Pool
+
+// newLkmmExec returns an execution judge for the candidate part cd; the
+// caller must release it.
+func newLkmmExec(st *lkmmStruct, cd *lkmmCand, x *Execution) *lkmmExec {
+	e := &lkmmExec{st: st, cd: cd, x: x}
+	e.arena()
+	return e
+}
+
+// arena returns e's arena, taking one from the pool on first use.
+func (e *lkmmExec) arena() *arena {
+	if e.ar == nil {
+		if a, ok := arenaPool.Get().(*arena); ok {
+			e.ar = a
+		} else {
+			e.ar = &arena{}
+		}
+	}
+	return e.ar
+}
+
+// release returns e's arena to the pool; e must not be used afterwards.
+func (e *lkmmExec) release() {
+	if e.ar != nil {
+		e.ar.reset(arenaMark{})
+		arenaPool.Put(e.ar)
+		e.ar = nil
+	}
+}
+
+// begin prepares e for the coherence orders of one rf (of ordinary, LF and
+// RU reads): everything allocated so far is kept.
+func (e *lkmmExec) begin(rf Rel) {
+	st := e.st
+	if st.UL.Empty() && st.LKR.Empty() {
+		e.rfInv, e.rfInvOK = e.arena().inverse(rf), true
+	}
+	e.coMark = e.arena().mark()
+}
+
 // setCo completes the execution from the generated coherence order co
 // (over W without UL) and the rf of ordinary, LF and RU reads, as lock.cat
-// does: it merges UL events into co and derives the rf of LKR events.
+// does: it merges UL events into co and derives the rf of LKR events. It
+// frees the relations of the previous coherence order.
 func (e *lkmmExec) setCo(co, rf Rel) {
-	st := e.st
-	sc := e.scratch()
-	if st.UL.Empty() && st.LKR.Empty() {
+	st, ar := e.st, e.arena()
+	if e.rfReady {
+		ar.reset(e.rfMark)
+	} else {
+		ar.reset(e.coMark)
+	}
+	if e.rfInvOK {
 		// No lock events: co is already the full, transitive order, and
 		// rf does not change with co.
-		if !e.rfInvOK {
-			e.rfInv, e.rfInvOK = rf.Inverse(), true
-		}
 		e.co, e.rf = co, rf
-		SeqInto(sc.fr, e.rfInv, co)
-		e.fr = sc.fr
+		e.fr = ar.seq(e.rfInv, co)
 		e.x.Co, e.x.Rf = e.co, e.rf
 		return
 	}
 	crit := st.critical
-	full := co.Union(crit)
-	full.UnionWith(crit.Inverse().Seq(co))
-	e.co = full.Plus()
-	single := e.co.Diff(e.co.Seq(e.co))
-	e.rf = rf.Union(single.Restrict(st.IW.Union(st.UL), nil).Seq(st.lkRmw.Inverse()))
-	e.fr = e.rf.Inverse().Seq(e.co)
+	full := ar.union(co, crit, ar.seq(st.criticalInv, co))
+	full.PlusInPlace()
+	e.co = full
+	single := ar.diff(e.co, ar.seq(e.co, e.co))
+	single.RestrictWith(st.iwUL, nil)
+	e.rf = ar.union(rf, ar.seq(single, st.lkRmwInv))
+	e.fr = ar.seq(ar.inverse(e.rf), e.co)
 	e.x.Co, e.x.Rf = e.co, e.rf
 }
 
 // judge evaluates the checks of linux-kernel.cat in order, then the flags.
 func (e *lkmmExec) judge() Judgement {
-	st := e.st
-	sc := e.scratch()
+	st, ar := e.st, e.arena()
 	if !e.rfReady {
-		e.rfe = e.rf.Inter(st.ext)
-		e.rfi = e.rf.Inter(st.intl)
+		e.rfe = ar.inter(e.rf, st.ext)
+		e.rfi = ar.inter(e.rf, st.intl)
 	}
-	sc.coe.CopyFrom(e.co)
-	sc.coe.InterWith(st.ext)
-	e.coe = sc.coe
-	sc.fre.CopyFrom(e.fr)
-	sc.fre.InterWith(st.ext)
-	e.fre = sc.fre
+	e.coe = ar.inter(e.co, st.ext)
+	e.fre = ar.inter(e.fr, st.ext)
 	if !e.coherence() {
 		return Judgement{Failed: "coherence"}
 	}
@@ -94,33 +140,42 @@ func (e *lkmmExec) judge() Judgement {
 	if !plainOK {
 		return Judgement{Failed: "plain-coherence"}
 	}
-	var flags []string
-	flags = append(flags, st.flags...)
-	flags = append(flags, e.cd.flags...)
-	if e.mixedAccesses() {
-		flags = append(flags, "mixed-accesses")
+	return Judgement{Flags: e.cd.judgementFlags(st, race)}
+}
+
+// judgementFlags returns the sorted flags of an allowed execution: those of
+// the structure and the candidate, and data-race when race. The slices are
+// computed once per candidate and shared between judgements.
+func (cd *lkmmCand) judgementFlags(st *lkmmStruct, race bool) []string {
+	if !cd.flagsReady {
+		var base []string
+		base = append(base, st.flags...)
+		base = append(base, cd.flags...)
+		if st.mixed {
+			base = append(base, "mixed-accesses")
+		}
+		withRace := append(append([]string(nil), base...), "data-race")
+		sort.Strings(base)
+		sort.Strings(withRace)
+		cd.flagsNoRace, cd.flagsRace, cd.flagsReady = base, withRace, true
 	}
 	if race {
-		flags = append(flags, "data-race")
+		return cd.flagsRace
 	}
-	sort.Strings(flags)
-	return Judgement{Flags: flags}
+	return cd.flagsNoRace
 }
 
 // coherence is "acyclic po-loc | rf | co | fr".
 func (e *lkmmExec) coherence() bool {
-	t := e.scratch().t1
-	t.CopyFrom(e.st.poLoc)
-	t.UnionWith(e.rf)
-	t.UnionWith(e.co)
-	t.UnionWith(e.fr)
-	return t.Acyclic()
+	return e.arena().union(e.st.poLoc, e.rf, e.co, e.fr).Acyclic()
 }
 
 // atomic is "empty rmw & (fre ; coe)".
 func (e *lkmmExec) atomic() bool {
-	t := e.scratch().t1
-	SeqInto(t, e.fre, e.coe)
+	if e.st.rmw.Empty() {
+		return true
+	}
+	t := e.arena().seq(e.fre, e.coe)
 	t.InterWith(e.st.rmw)
 	return t.Empty()
 }
@@ -129,204 +184,210 @@ func (e *lkmmExec) atomic() bool {
 // fence relations, cumul-fence and the co-independent part of ppo. Without
 // lock reads (whose rf comes from co) it runs once per rf choice.
 func (e *lkmmExec) fences() {
-	st, cd := e.st, e.cd
+	st, cd, ar := e.st, e.cd, e.arena()
 	if e.rfReady {
 		return
 	}
-	e.rfReady = st.LKR.Empty()
-	e.poUnlockLockPo = st.poUL.Seq(st.po.Union(e.rf).Restrict(nil, st.LKR)).Seq(st.po)
-	e.mb = st.mbNoLock.Union(e.poUnlockLockPo.Restrict(st.M, nil).Seq(st.afterULLPo))
-	e.strongFence = e.mb.Union(st.gp)
-	e.nonrwFence = unionAll(e.strongFence, st.poRel, st.acqPo)
-	e.fence = unionAll(e.nonrwFence, st.wmb, st.rmb)
-	e.rmwSequence = e.rf.Seq(st.rmw).Star()
+	n := st.n
+	if st.LKR.Empty() {
+		e.poUnlockLockPo = ar.rel(n)
+		e.mb = st.mbNoLock
+	} else {
+		e.poUnlockLockPo = ar.seq(st.poUL, ar.restrict(ar.union(st.po, e.rf), nil, st.LKR), st.po)
+		e.mb = ar.union(st.mbNoLock, ar.seq(ar.restrict(e.poUnlockLockPo, st.M, nil), st.afterULLPo))
+	}
+	e.strongFence = ar.union(e.mb, st.gp)
+	e.nonrwFence = ar.union(e.strongFence, st.poRel, st.acqPo)
+	e.fence = ar.union(e.nonrwFence, st.wmb, st.rmb)
+	if st.rmw.Empty() {
+		e.rmwSequence = st.id
+	} else {
+		e.rmwSequence = ar.star(ar.seq(e.rf, st.rmw))
+	}
 	mk := st.Marked
-	aCumul := e.rfe.Restrict(nil, mk).Opt().Seq(e.strongFence.Union(st.poRel))
-	e.cumulFence = unionAll(aCumul, st.wmb, e.poUnlockLockPo).Restrict(mk, mk).Seq(e.rmwSequence)
-	e.cumulFenceStar = e.cumulFence.Star()
-	e.rfeOptM = e.rfe.Opt().Restrict(mk, mk)
-	dep := cd.addr.Union(cd.data)
-	rwdep := dep.Union(cd.ctrl).Restrict(nil, st.W.Union(st.UL))
-	toW := rwdep.Union(cd.addr.Restrict(nil, st.Plain).Seq(st.wmb))
-	toR := cd.addr.Restrict(nil, st.R).Union(dep.Restrict(nil, mk).Seq(e.rfi))
-	e.ppoRf = unionAll(toR, toW, e.fence.Inter(st.intl), e.poUnlockLockPo.Inter(st.intl), e.rfe)
+	rfeM := ar.opt(ar.restrict(e.rfe, nil, mk))
+	aCumul := ar.seq(rfeM, ar.union(e.strongFence, st.poRel))
+	cumul := ar.union(aCumul, st.wmb, e.poUnlockLockPo)
+	cumul.RestrictWith(mk, mk)
+	e.cumulFence = ar.seq(cumul, e.rmwSequence)
+	e.cumulFenceStar = ar.star(e.cumulFence)
+	e.rfeOptM = ar.opt(e.rfe)
+	e.rfeOptM.RestrictWith(mk, mk)
+	dep := ar.union(cd.addr, cd.data)
+	rwdep := ar.union(dep, cd.ctrl)
+	rwdep.RestrictWith(nil, st.wAll)
+	toW := ar.union(rwdep, ar.seq(ar.restrict(cd.addr, nil, st.Plain), st.wmb))
+	toR := ar.union(ar.restrict(cd.addr, nil, st.R), ar.seq(ar.restrict(dep, nil, mk), e.rfi))
+	e.ppoRf = ar.union(toR, toW, ar.inter(e.fence, st.intl), ar.inter(e.poUnlockLockPo, st.intl), e.rfe)
+	if st.LKR.Empty() {
+		e.rfReady = true
+		e.rfMark = ar.mark()
+	}
 }
 
 // happensBefore is "acyclic hb": ppo, rfe and internal prop between marked
 // accesses.
 func (e *lkmmExec) happensBefore() bool {
-	st, sc := e.st, e.scratch()
+	st, ar := e.st, e.arena()
 	mk := st.Marked
-	sc.over.CopyFrom(e.co)
-	sc.over.UnionWith(e.fr)
+	over := ar.union(e.co, e.fr)
 	// prop = [Marked] ; (overwrite & ext)? ; cumul-fence* ; [Marked] ; rfe? ; [Marked]
-	sc.t1.CopyFrom(sc.over)
-	sc.t1.InterWith(st.ext)
-	sc.t1.RestrictWith(mk, nil)
-	sc.t1.UnionWith(st.idMarked)
-	SeqInto(sc.t2, sc.t1, e.cumulFenceStar)
-	SeqInto(sc.prop, sc.t2, e.rfeOptM)
-	e.prop = sc.prop
+	t := ar.inter(over, st.ext)
+	t.RestrictWith(mk, nil)
+	t.UnionWith(st.idMarked)
+	e.prop = ar.seq(t, e.cumulFenceStar, e.rfeOptM)
 	// hb = [Marked] ; (ppo | rfe | ((prop \ id) & int)) ; [Marked]
-	sc.hb.CopyFrom(e.ppoRf)
-	sc.t1.CopyFrom(sc.over)
-	sc.t1.InterWith(st.intl)
-	sc.hb.UnionWith(sc.t1)
-	sc.t1.CopyFrom(sc.prop)
-	sc.t1.DiffWith(st.id)
-	sc.t1.InterWith(st.intl)
-	sc.hb.UnionWith(sc.t1)
-	sc.hb.RestrictWith(mk, mk)
-	e.hb = sc.hb
+	hb := ar.clone(e.ppoRf)
+	hb.UnionWith(ar.inter(over, st.intl))
+	p := ar.diff(e.prop, st.id)
+	p.InterWith(st.intl)
+	hb.UnionWith(p)
+	hb.RestrictWith(mk, mk)
+	e.hb = hb
 	return e.hb.Acyclic()
 }
 
 // propagation is "acyclic pb", pb = prop ; strong-fence ; hb* ; [Marked].
 func (e *lkmmExec) propagation() bool {
-	sc := e.scratch()
-	sc.hbStar.CopyFrom(e.hb)
-	sc.hbStar.StarInPlace()
-	SeqInto(sc.t1, e.prop, e.strongFence)
-	SeqInto(sc.pb, sc.t1, sc.hbStar)
-	sc.pb.RestrictWith(nil, e.st.Marked)
-	e.pb = sc.pb
+	ar := e.arena()
+	e.hbStar = ar.star(e.hb)
+	e.pb = ar.seq(e.prop, e.strongFence, e.hbStar)
+	e.pb.RestrictWith(nil, e.st.Marked)
 	return e.pb.Acyclic()
 }
-
-// lkmmScratch holds relations reused from one coherence order to the next.
-type lkmmScratch struct {
-	fr, coe, fre, over, t1, t2, prop, hb, hbStar, pb Rel
-}
-
-// scratch returns e's scratch relations, taking them from the pool on
-// first use; release gives them back.
-func (e *lkmmExec) scratch() *lkmmScratch {
-	if e.sc == nil {
-		n := e.st.n
-		if v, ok := scratchPool.Get().(*lkmmScratch); ok && v.fr.N() == n {
-			e.sc = v
-		} else {
-			e.sc = &lkmmScratch{
-				fr: NewRel(n), coe: NewRel(n), fre: NewRel(n), over: NewRel(n), t1: NewRel(n), t2: NewRel(n),
-				prop: NewRel(n), hb: NewRel(n), hbStar: NewRel(n), pb: NewRel(n),
-			}
-		}
-	}
-	return e.sc
-}
-
-// release returns e's scratch relations to the pool; e must not be used
-// afterwards.
-func (e *lkmmExec) release() {
-	if e.sc != nil {
-		scratchPool.Put(e.sc)
-		e.sc = nil
-	}
-}
-
-// scratchPool holds scratch relations between judgements.
-var scratchPool sync.Pool
 
 // rcu is "irreflexive rb": it computes the rcu-order fixpoint, rcu-fence and
 // the redefined fence and strong-fence.
 func (e *lkmmExec) rcu() bool {
-	st := e.st
-	e.rcuFence = e.rcuOrder()
-	if e.rcuFence.Empty() {
-		e.rb = NewRel(st.n)
+	st, ar := e.st, e.arena()
+	order := e.rcuOrder()
+	if order.Empty() {
+		e.rcuFence = ar.rel(st.n)
+		e.rb = e.rcuFence
 		e.fenceR, e.strongFenceR = e.fence, e.strongFence
 		return true
 	}
-	e.rcuFence = st.po.Seq(e.rcuFence).Seq(st.poOpt)
-	e.fenceR = e.fence.Union(e.rcuFence)
-	e.strongFenceR = e.strongFence.Union(e.rcuFence)
-	e.rb = seqAll(e.prop, e.rcuFence, e.sc.hbStar, e.pb.Star()).Restrict(nil, st.Marked)
+	// rcu-fence = po ; rcu-order ; po?, with rcu-order over all events.
+	full := ar.rel(st.n)
+	order.Each(func(i, j int) { full.Add(st.rcuEv[i], st.rcuEv[j]) })
+	e.rcuFence = ar.seq(st.po, full, st.poOpt)
+	e.fenceR = ar.union(e.fence, e.rcuFence)
+	e.strongFenceR = ar.union(e.strongFence, e.rcuFence)
+	e.rb = ar.seq(e.prop, e.rcuFence, e.hbStar, e.pbStar)
+	e.rb.RestrictWith(nil, st.Marked)
 	return e.rb.Irreflexive()
 }
 
-// rcuOrder computes the recursive rcu-order relation (least fixpoint).
+// rcuOrder computes the recursive rcu-order relation (least fixpoint). Its
+// pairs relate only grace periods and the lock and unlock events of
+// read-side critical sections, so it is computed over those events alone
+// (st.rcuEv), as a relation over their indices.
 func (e *lkmmExec) rcuOrder() Rel {
-	st := e.st
-	n := st.n
+	st, ar := e.st, e.arena()
+	e.pbStar = ar.star(e.pb)
+	k := len(st.rcuEv)
 	if st.SyncRcu.Empty() && st.SyncSrcu.Empty() {
-		return NewRel(n)
+		return ar.rel(k)
 	}
-	gp := Identity(n, st.SyncRcu)
-	sgp := Identity(n, st.SyncSrcu)
-	rscsi := st.rcuRscs.Inverse()
-	srscsi := e.cd.srcuRscs.Inverse()
-	link := seqAll(st.poOpt, e.sc.hbStar, e.pb.Star(), e.prop, st.po)
-	loc := st.loc
-	base := unionAll(gp, sgp,
-		seqAll(gp, link, rscsi),
-		seqAll(sgp, link, srscsi).Inter(loc),
-		seqAll(rscsi, link, gp),
-		seqAll(srscsi, link, sgp).Inter(loc))
-	order := base.Clone()
+	// link = po? ; hb* ; pb* ; prop ; po, between events of rcuEv.
+	link := ar.rel(k)
+	v, u := ar.set(st.n), ar.set(st.n)
+	for i, a := range st.rcuEv {
+		copy(v, st.poOpt.Row(a))
+		seqRow(u, v, e.hbStar)
+		seqRow(v, u, e.pbStar)
+		seqRow(u, v, e.prop)
+		seqRow(v, u, st.po)
+		for j, b := range st.rcuEv {
+			if v.Has(b) {
+				link.Add(i, j)
+			}
+		}
+	}
+	srscsi := ar.rel(k)
+	e.cd.srcuRscs.Each(func(a, b int) { srscsi.Add(st.rcuIdx[b], st.rcuIdx[a]) })
+	gp, sgp, rscsi, loc := st.rcuGp, st.rcuSgp, st.rcuRscsi, st.rcuLoc
+	// step adds to dst the four "grace period ; x ; critical section"
+	// terms (and their mirror images) for x.
+	step := func(dst, x Rel) {
+		dst.UnionWith(ar.seq(gp, x, rscsi))
+		t := ar.seq(sgp, x, srscsi)
+		t.InterWith(loc)
+		dst.UnionWith(t)
+		dst.UnionWith(ar.seq(rscsi, x, gp))
+		t = ar.seq(srscsi, x, sgp)
+		t.InterWith(loc)
+		dst.UnionWith(t)
+	}
+	base := ar.union(gp, sgp)
+	step(base, link)
+	order := ar.clone(base)
+	next := ar.rel(k)
+	m := ar.mark()
 	for {
-		lo := link.Seq(order).Seq(link)
-		next := unionAll(base,
-			seqAll(gp, lo, rscsi),
-			seqAll(sgp, lo, srscsi).Inter(loc),
-			seqAll(rscsi, lo, gp),
-			seqAll(srscsi, lo, sgp).Inter(loc),
-			seqAll(order, link, order))
+		next.CopyFrom(base)
+		step(next, ar.seq(link, order, link))
+		next.UnionWith(ar.seq(order, link, order))
 		if next.Equal(order) {
 			return order
 		}
-		order = next
+		order.CopyFrom(next)
+		ar.reset(m)
 	}
 }
 
 // plain evaluates the plain-coherence check and the data-race flag.
 func (e *lkmmExec) plain() (coherent, race bool) {
-	st := e.st
+	st, ar := e.st, e.arena()
 	if st.preRace.Empty() {
 		return true, false // no plain access: nothing can race
 	}
-	n := st.n
 	mk := st.Marked
-	idM := Identity(n, mk)
-	xbstar := unionAll(e.hb, e.pb, e.rb).Star()
-	vis := seqAll(e.cumulFence.Star(), e.rfe.Opt().Restrict(nil, mk),
-		e.strongFenceR.Restrict(nil, mk).Seq(xbstar).Union(xbstar.Inter(st.intl)))
+	idM := st.idMarked
+	xbstar := ar.union(e.hb, e.pb, e.rb)
+	xbstar.StarInPlace()
+	sfM := ar.restrict(e.strongFenceR, nil, mk)
+	vis := ar.seq(ar.star(e.cumulFence), ar.restrict(ar.opt(e.rfe), nil, mk),
+		ar.union(ar.seq(sfM, xbstar), ar.inter(xbstar, st.intl)))
 	addr := e.cd.addr
-	wPre := idM.Union(addr.Union(e.fenceR).Restrict(mk, nil))
-	rmbNR := st.fencerelRmb.Restrict(st.R4rmb, st.notNoreturn)
-	rPre := idM.Union(unionAll(addr, e.nonrwFence, rmbNR).Restrict(mk, nil))
-	wPost := e.fenceR.Opt().Restrict(nil, mk).Seq(e.rmwSequence)
-	rmbRN := st.fencerelRmb.Restrict(st.notNoreturn, st.R4rmb)
-	rPost := e.nonrwFence.Union(rmbRN).Opt().Restrict(nil, mk)
-	sfx := e.strongFenceR.Seq(xbstar)
-	wPostVis := wPost.Seq(vis)
-	wwVis := unionAll(e.fenceR, sfx.Seq(wPre), wPostVis.Seq(wPre))
-	wrVis := unionAll(e.fenceR, sfx.Seq(rPre), wPostVis.Seq(rPre))
-	rwXb := e.fenceR.Union(seqAll(rPost, xbstar, wPre))
+	wPre := ar.union(idM, ar.restrict(ar.union(addr, e.fenceR), mk, nil))
+	rmbNR := ar.restrict(st.fencerelRmb, st.R4rmb, st.notNoreturn)
+	rPre := ar.union(idM, ar.restrict(ar.union(addr, e.nonrwFence, rmbNR), mk, nil))
+	wPost := ar.seq(ar.restrict(ar.opt(e.fenceR), nil, mk), e.rmwSequence)
+	rmbRN := ar.restrict(st.fencerelRmb, st.notNoreturn, st.R4rmb)
+	rPost := ar.restrict(ar.opt(ar.union(e.nonrwFence, rmbRN)), nil, mk)
+	sfx := ar.seq(e.strongFenceR, xbstar)
+	wPostVis := ar.seq(wPost, vis)
+	wwVis := ar.union(e.fenceR, ar.seq(sfx, wPre), ar.seq(wPostVis, wPre))
+	wrVis := ar.union(e.fenceR, ar.seq(sfx, rPre), ar.seq(wPostVis, rPre))
+	rwXb := ar.union(e.fenceR, ar.seq(rPost, xbstar, wPre))
 
 	preRace := st.preRace
-	rwXbInv := rwXb.Inverse()
-	wrIncoh := preRace.Inter(e.rf).Inter(rwXbInv)
-	rwIncoh := preRace.Inter(e.fr).Inter(wrVis.Inverse())
-	wwIncoh := preRace.Inter(e.co).Inter(wwVis.Inverse())
+	rwXbInv := ar.inverse(rwXb)
+	wrIncoh := ar.inter(ar.inter(preRace, e.rf), rwXbInv)
+	rwIncoh := ar.inter(ar.inter(preRace, e.fr), ar.inverse(wrVis))
+	wwIncoh := ar.inter(ar.inter(preRace, e.co), ar.inverse(wwVis))
 	if !wrIncoh.Empty() || !rwIncoh.Empty() || !wwIncoh.Empty() {
 		return false, false
 	}
-	W := st.W.Union(st.UL)
-	wwNonrace := wwVis.Inter(Cross(n, mk, W).Union(rwXb)).Inter(Cross(n, W, mk).Union(wrVis))
-	wwRace := preRace.Inter(e.co).Diff(wwNonrace)
-	wrRace := preRace.Inter(e.co.Opt().Seq(e.rf)).Diff(wrVis).Diff(rwXbInv)
-	rwRace := preRace.Inter(e.fr).Diff(rwXb)
+	wwNonrace := ar.inter(wwVis, ar.union(st.markedW, rwXb))
+	wwNonrace.InterWith(ar.union(st.wMarked, wrVis))
+	wwRace := ar.diff(ar.inter(preRace, e.co), wwNonrace)
+	wrRace := ar.inter(preRace, ar.seq(ar.opt(e.co), e.rf))
+	wrRace.DiffWith(wrVis)
+	wrRace.DiffWith(rwXbInv)
+	rwRace := ar.diff(ar.inter(preRace, e.fr), rwXb)
 	return true, !wwRace.Empty() || !wrRace.Empty() || !rwRace.Empty()
 }
 
 // mixedAccesses is the mixed-accesses flag: a plain write and a marked
-// access to the same location in one thread, with no barrier between.
-func (e *lkmmExec) mixedAccesses() bool {
-	st := e.st
+// access to the same location in one thread, with no barrier between. It
+// depends on the structure only.
+func (st *lkmmStruct) mixedAccesses() bool {
 	if st.Plain.Empty() {
 		return false
 	}
-	pw := st.Plain.Inter(st.W.Union(st.UL))
+	pw := st.Plain.Inter(st.wAll)
 	pl := st.poLoc.Diff(st.barrier)
 	return !pl.Restrict(pw, st.Marked).Empty() || !pl.Restrict(st.Marked, pw).Empty()
 }

@@ -1,5 +1,7 @@
 package checker
 
+import "math/bits"
+
 // Judge implements [Model]: it enumerates the model's choices for c (the rf
 // of LF and RU events, then the coherence orders) and judges each
 // execution.
@@ -19,13 +21,17 @@ func (m *LKMM) Judge(c *Candidate, yield func(x *Execution, j Judgement) bool) {
 		}
 	}
 	pick := make([]int, len(choices))
+	plainRf := len(choices) == 0 && st.rfiLF.Empty()
 	for {
-		rf := c.Rf.Clone()
-		for i, options := range choices {
-			e := options[pick[i]]
-			rf.Add(e[0], e[1])
+		rf := c.Rf
+		if !plainRf {
+			rf = c.Rf.Clone()
+			for i, options := range choices {
+				e := options[pick[i]]
+				rf.Add(e[0], e[1])
+			}
+			rf.UnionWith(st.rfiLF)
 		}
-		rf.UnionWith(st.rfiLF)
 		if !m.judgeRf(st, cd, x, rf, yield) {
 			return
 		}
@@ -49,6 +55,11 @@ type lkmmCand struct {
 	addr, data, ctrl Rel // redefined through carry-dep
 	srcuRscs         Rel
 	flags            []string
+
+	// The flags of allowed executions without and with data-race, once
+	// flagsReady.
+	flagsNoRace, flagsRace []string
+	flagsReady             bool
 }
 
 func newLkmmCand(st *lkmmStruct, c *Candidate) *lkmmCand {
@@ -130,32 +141,35 @@ func lockRfChoices(st *lkmmStruct) [][][2]int {
 
 // obsCo returns cos-opt.cat's cobase for the reads-from rf (ordinary and LF
 // and RU reads): coherence order forced by observation, plus co0.
-func obsCo(st *lkmmStruct, rf Rel) Rel {
-	inv := rf.Inverse()
-	id := Identity(st.n, st.all)
-	ww := st.poLoc.Restrict(st.W, st.W)
-	rw := rf.Seq(st.poLoc.Restrict(st.R, st.W))
-	wr := st.poLoc.Restrict(st.W, st.R).Seq(inv).Diff(id)
-	rr := rf.Seq(st.poLoc.Restrict(st.R, st.R)).Seq(inv).Diff(id)
-	return unionAll(ww, rw, wr, rr, st.co0)
+func obsCo(ar *arena, st *lkmmStruct, rf, rfInv Rel) Rel {
+	ww := st.poLocWW
+	rw := ar.seq(rf, st.poLocRW)
+	wr := ar.seq(st.poLocWR, rfInv)
+	wr.DiffWith(st.id)
+	rr := ar.seq(rf, st.poLocRR, rfInv)
+	rr.DiffWith(st.id)
+	return ar.union(ww, rw, wr, rr, st.co0)
 }
 
 // judgeRf enumerates the coherence orders for one full choice of rf (of
 // ordinary, LF and RU reads) and judges each. It returns false when yield
 // asked to stop.
 func (m *LKMM) judgeRf(st *lkmmStruct, cd *lkmmCand, x *Execution, rf Rel, yield func(*Execution, Judgement) bool) bool {
-	cobase := obsCo(st, rf)
+	ex := newLkmmExec(st, cd, x)
+	defer ex.release()
+	ar := ex.ar
+	cobase := obsCo(ar, st, rf, ar.inverse(rf))
 	if !cobase.Acyclic() {
 		x.Co, x.Rf = NewRel(st.n), rf
 		return yield(x, Judgement{Failed: "ConsCo"})
 	}
-	closed := cobase.Plus()
+	closed := ar.plus(cobase)
 	// Linearisations of each location's writes.
 	var perLoc [][][]int
 	for i, ws := range st.writesByLoc {
 		lins := linearisations(ws, closed)
 		if !m.AllExecutions {
-			lins = coherentOrders(st, rf, st.eventsByLoc[i], lins)
+			lins = coherentOrders(st, rf, i, lins)
 		}
 		if len(lins) == 0 {
 			return true
@@ -163,9 +177,8 @@ func (m *LKMM) judgeRf(st *lkmmStruct, cd *lkmmCand, x *Execution, rf Rel, yield
 		perLoc = append(perLoc, lins)
 	}
 	pick := make([]int, len(perLoc))
-	ex := &lkmmExec{st: st, cd: cd, x: x}
-	defer ex.release()
-	co := NewRel(st.n)
+	co := ar.rel(st.n)
+	ex.begin(rf)
 	for {
 		co.Clear()
 		for i, lins := range perLoc {
@@ -197,8 +210,11 @@ func (m *LKMM) judgeRf(st *lkmmStruct, cd *lkmmCand, x *Execution, rf Rel, yield
 // linearisations returns every total order of ws that extends the strict
 // order pco (restricted to ws).
 func linearisations(ws []int, pco Rel) [][]int {
-	var out [][]int
 	k := len(ws)
+	if k == 1 {
+		return [][]int{ws}
+	}
+	var out [][]int
 	pred := make([]uint64, k) // pred[i]: bitmask of indices that must come before i
 	for i, a := range ws {
 		for j, b := range ws {
@@ -226,18 +242,24 @@ func linearisations(ws []int, pco Rel) [][]int {
 	return out
 }
 
-// coherentOrders keeps the coherence orders of one location (given by the
-// events of the location, locEv) that pass the coherence and atomic checks
-// restricted to that location. Every relation of those two checks relates
-// events of one location only, so an execution passes them exactly when
-// each location's order does.
-func coherentOrders(st *lkmmStruct, rf Rel, locEv Set, lins [][]int) [][]int {
+// coherentOrders keeps the coherence orders of the i-th location with
+// writes that pass the coherence and atomic checks restricted to that
+// location. Every relation of those two checks relates events of one
+// location only, so an execution passes them exactly when each location's
+// order does.
+func coherentOrders(st *lkmmStruct, rf Rel, i int, lins [][]int) [][]int {
+	if lc := st.locChecks[i]; lc != nil {
+		return lc.coherentOrders(rf, lins)
+	}
+	locEv := st.eventsByLoc[i]
 	kept := lins[:0]
-	e := &lkmmExec{st: st, x: &Execution{}}
+	e := newLkmmExec(st, nil, &Execution{})
 	defer e.release()
-	poLoc := st.poLoc.Restrict(locEv, locEv)
-	rfL := rf.Restrict(locEv, locEv)
-	co := NewRel(st.n)
+	ar := e.ar
+	poLoc := ar.restrict(st.poLoc, locEv, locEv)
+	rfL := ar.restrict(rf, locEv, locEv)
+	co := ar.rel(st.n)
+	e.begin(rfL)
 	for _, order := range lins {
 		co.Clear()
 		for a := 0; a < len(order); a++ {
@@ -246,11 +268,148 @@ func coherentOrders(st *lkmmStruct, rf Rel, locEv Set, lins [][]int) [][]int {
 			}
 		}
 		e.setCo(co, rfL)
-		e.coe = e.co.Inter(st.ext)
-		e.fre = e.fr.Inter(st.ext)
-		if unionAll(poLoc, e.rf, e.co, e.fr).Acyclic() && e.atomic() {
+		e.coe = ar.inter(e.co, st.ext)
+		e.fre = ar.inter(e.fr, st.ext)
+		if ar.union(poLoc, e.rf, e.co, e.fr).Acyclic() && e.atomic() {
 			kept = append(kept, order)
 		}
 	}
 	return kept
+}
+
+// A locCheck checks the coherence orders of one location of a structure
+// without lock events, over that location's events alone (at most 64):
+// bit i of a row stands for the location's i-th event.
+type locCheck struct {
+	ev     []int    // the location's events
+	idx    []int    // index in ev of each event of the structure, or -1
+	poLoc  []uint64 // po-loc
+	ext    []uint64 // pairs of events of different threads
+	rmw    [][2]int // rmw pairs, as indices
+	reads  []int    // the reads, as indices
+	rf, co []uint64 // scratch
+}
+
+// newLocCheck prepares the check of the events locEv, or returns nil when
+// it does not apply (lock events, or more than 64 events).
+func newLocCheck(st *lkmmStruct, locEv Set) *locCheck {
+	if !st.UL.Empty() || !st.LKR.Empty() || locEv.Len() > 64 {
+		return nil
+	}
+	lc := &locCheck{idx: make([]int, st.n)}
+	for i := range lc.idx {
+		lc.idx[i] = -1
+	}
+	locEv.Each(func(e int) {
+		lc.idx[e] = len(lc.ev)
+		lc.ev = append(lc.ev, e)
+	})
+	k := len(lc.ev)
+	lc.poLoc, lc.ext = make([]uint64, k), make([]uint64, k)
+	lc.rf, lc.co = make([]uint64, k), make([]uint64, k)
+	for i, a := range lc.ev {
+		if st.R.Has(a) {
+			lc.reads = append(lc.reads, i)
+		}
+		for j, b := range lc.ev {
+			if st.poLoc.Has(a, b) {
+				lc.poLoc[i] |= 1 << j
+			}
+			if st.ext.Has(a, b) {
+				lc.ext[i] |= 1 << j
+			}
+			if st.rmw.Has(a, b) {
+				lc.rmw = append(lc.rmw, [2]int{i, j})
+			}
+		}
+	}
+	return lc
+}
+
+// coherentOrders keeps the orders of lins (each a coherence order of the
+// location's writes) that pass coherence and atomic with rf.
+func (lc *locCheck) coherentOrders(rf Rel, lins [][]int) [][]int {
+	k := len(lc.ev)
+	rfOf := lc.rf // rfOf[r]: the index of the write read by read r, or k
+	for _, r := range lc.reads {
+		rfOf[r] = uint64(k)
+	}
+	for i, w := range lc.ev {
+		rf.Row(w).Each(func(r int) {
+			if j := lc.idx[r]; j >= 0 {
+				rfOf[j] = uint64(i)
+			}
+		})
+	}
+	com := make([]uint64, k)
+	kept := lins[:0]
+	for _, order := range lins {
+		co := lc.co
+		clear(co)
+		var later uint64
+		for a := len(order) - 1; a >= 0; a-- {
+			i := lc.idx[order[a]]
+			co[i] = later
+			later |= 1 << i
+		}
+		// com = po-loc | rf | co | fr
+		for i := range com {
+			com[i] = lc.poLoc[i] | co[i]
+		}
+		for _, r := range lc.reads {
+			if w := rfOf[r]; w < uint64(k) {
+				com[w] |= 1 << r
+				com[r] |= co[w] // fr
+			}
+		}
+		if !acyclic64(com) || !lc.atomic(co, rfOf) {
+			continue
+		}
+		kept = append(kept, order)
+	}
+	return kept
+}
+
+// atomic is "empty rmw & (fre ; coe)" over the location's events.
+func (lc *locCheck) atomic(co, rfOf []uint64) bool {
+	for _, p := range lc.rmw {
+		r, w := p[0], p[1]
+		src := rfOf[r]
+		if src >= uint64(len(lc.ev)) {
+			continue
+		}
+		fre := co[src] & lc.ext[r]
+		for m := fre; m != 0; m &= m - 1 {
+			x := bits.TrailingZeros64(m)
+			if co[x]&lc.ext[x]&(1<<w) != 0 {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// acyclic64 reports whether the relation with rows g (over at most 64
+// elements) has no cycle.
+func acyclic64(g []uint64) bool {
+	var left uint64
+	if len(g) == 64 {
+		left = ^uint64(0)
+	} else {
+		left = 1<<len(g) - 1
+	}
+	for left != 0 {
+		removed := false
+		for m := left; m != 0; m &= m - 1 {
+			a := bits.TrailingZeros64(m)
+			if g[a]&left == 0 {
+				left &^= 1 << a
+				removed = true
+			}
+		}
+		if !removed {
+			return false
+		}
+	}
+	return true
 }

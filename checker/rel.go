@@ -227,33 +227,39 @@ func (r Rel) Restrict(dom, rng Set) Rel {
 	return t
 }
 
-// Plus returns the transitive closure r⁺ (Warshall's algorithm on rows).
+// Plus returns the transitive closure r⁺.
 func (r Rel) Plus() Rel {
 	t := r.Clone()
-	if t.w == 1 {
-		for k, rowK := range t.bits {
+	t.PlusInPlace()
+	return t
+}
+
+// PlusInPlace makes r its transitive closure (Warshall's algorithm on
+// rows).
+func (r Rel) PlusInPlace() {
+	if r.w == 1 {
+		for k := range r.bits {
 			bit := uint64(1) << k
-			rowK = t.bits[k]
-			for a, row := range t.bits {
+			rowK := r.bits[k]
+			for a, row := range r.bits {
 				if row&bit != 0 {
-					t.bits[a] = row | rowK
+					r.bits[a] = row | rowK
 				}
 			}
 		}
-		return t
+		return
 	}
-	for k := 0; k < t.n; k++ {
-		rowK := t.bits[k*t.w : (k+1)*t.w]
-		for a := 0; a < t.n; a++ {
-			if t.Has(a, k) {
-				row := t.bits[a*t.w : (a+1)*t.w]
+	for k := 0; k < r.n; k++ {
+		rowK := r.bits[k*r.w : (k+1)*r.w]
+		for a := 0; a < r.n; a++ {
+			if r.Has(a, k) {
+				row := r.bits[a*r.w : (a+1)*r.w]
 				for i := range row {
 					row[i] |= rowK[i]
 				}
 			}
 		}
 	}
-	return t
 }
 
 // Star returns the reflexive-transitive closure r* (over all n events).
@@ -456,30 +462,169 @@ func (r Rel) StarInPlace() {
 	for k := 0; k < r.n; k++ {
 		r.Add(k, k)
 	}
-	if r.w == 1 {
-		for k := range r.bits {
-			bit := uint64(1) << k
-			rowK := r.bits[k]
-			for a, row := range r.bits {
-				if row&bit != 0 {
-					r.bits[a] = row | rowK
-				}
-			}
-		}
-		return
-	}
-	for k := 0; k < r.n; k++ {
-		rowK := r.bits[k*r.w : (k+1)*r.w]
-		for a := 0; a < r.n; a++ {
-			if r.Has(a, k) {
-				row := r.bits[a*r.w : (a+1)*r.w]
-				for i := range row {
-					row[i] |= rowK[i]
-				}
-			}
-		}
-	}
+	r.PlusInPlace()
 }
 
 // Clear removes every pair of r, in place.
 func (r Rel) Clear() { clear(r.bits) }
+
+// An arena hands out relations from large blocks, so that code computing
+// many short-lived relations allocates almost nothing. A mark records how
+// much of the arena is in use; reset gives back everything handed out
+// after a mark, and the relations handed out since then must not be used
+// any more. The zero arena is ready to use.
+type arena struct {
+	blocks [][]uint64 // blocks[:cur+1] are in use
+	cur    int        // the block being filled
+	off    int        // words used in blocks[cur]
+}
+
+// An arenaMark is a position in an arena.
+type arenaMark struct{ block, off int }
+
+// arenaBlock is the smallest block size, in words.
+const arenaBlock = 1 << 12
+
+// mark returns the arena's current position.
+func (a *arena) mark() arenaMark { return arenaMark{a.cur, a.off} }
+
+// reset frees every relation handed out after m.
+func (a *arena) reset(m arenaMark) { a.cur, a.off = m.block, m.off }
+
+// words returns k zeroed words.
+func (a *arena) words(k int) []uint64 {
+	for a.cur < len(a.blocks) {
+		b := a.blocks[a.cur]
+		if a.off+k <= len(b) {
+			s := b[a.off : a.off+k : a.off+k]
+			a.off += k
+			clear(s)
+			return s
+		}
+		a.cur++
+		a.off = 0
+	}
+	a.blocks = append(a.blocks, make([]uint64, max(arenaBlock, k)))
+	a.cur = len(a.blocks) - 1
+	a.off = k
+	return a.blocks[a.cur][:k:k]
+}
+
+// rel returns the empty relation over n events.
+func (a *arena) rel(n int) Rel {
+	w := words(n)
+	return Rel{n: n, w: w, bits: a.words(n * w)}
+}
+
+// set returns the empty set over n events.
+func (a *arena) set(n int) Set { return Set(a.words(words(n))) }
+
+// clone returns a copy of r.
+func (a *arena) clone(r Rel) Rel {
+	t := a.rel(r.n)
+	copy(t.bits, r.bits)
+	return t
+}
+
+// union returns the union of rs (at least one).
+func (a *arena) union(rs ...Rel) Rel {
+	t := a.clone(rs[0])
+	for _, r := range rs[1:] {
+		t.UnionWith(r)
+	}
+	return t
+}
+
+// inter returns r ∩ s.
+func (a *arena) inter(r, s Rel) Rel {
+	t := a.clone(r)
+	t.InterWith(s)
+	return t
+}
+
+// diff returns r \ s.
+func (a *arena) diff(r, s Rel) Rel {
+	t := a.clone(r)
+	t.DiffWith(s)
+	return t
+}
+
+// seq returns the composition rs[0] ; rs[1] ; … (at least one).
+func (a *arena) seq(rs ...Rel) Rel {
+	t := rs[0]
+	for _, r := range rs[1:] {
+		u := a.rel(t.n)
+		SeqInto(u, t, r)
+		t = u
+	}
+	if len(rs) == 1 {
+		t = a.clone(t)
+	}
+	return t
+}
+
+// restrict returns [dom] ; r ; [rng]; a nil set means all events.
+func (a *arena) restrict(r Rel, dom, rng Set) Rel {
+	t := a.clone(r)
+	t.RestrictWith(dom, rng)
+	return t
+}
+
+// inverse returns r⁻¹.
+func (a *arena) inverse(r Rel) Rel {
+	t := a.rel(r.n)
+	r.Each(func(x, y int) { t.Add(y, x) })
+	return t
+}
+
+// star returns r*.
+func (a *arena) star(r Rel) Rel {
+	t := a.clone(r)
+	t.StarInPlace()
+	return t
+}
+
+// plus returns r⁺.
+func (a *arena) plus(r Rel) Rel {
+	t := a.clone(r)
+	t.PlusInPlace()
+	return t
+}
+
+// opt returns r? = r ∪ id.
+func (a *arena) opt(r Rel) Rel {
+	t := a.clone(r)
+	for x := 0; x < t.n; x++ {
+		t.Add(x, x)
+	}
+	return t
+}
+
+// identity returns [s] over n events.
+func (a *arena) identity(n int, s Set) Rel {
+	t := a.rel(n)
+	s.Each(func(e int) { t.Add(e, e) })
+	return t
+}
+
+// cross returns s × t over n events.
+func (a *arena) cross(n int, s, t Set) Rel {
+	r := a.rel(n)
+	s.Each(func(x int) { copy(r.bits[x*r.w:(x+1)*r.w], t) })
+	return r
+}
+
+// seqRow sets dst to v ; r: the successors in r of the elements of v. dst
+// must be distinct from v.
+func seqRow(dst, v Set, r Rel) {
+	clear(dst)
+	for i, word := range v {
+		for word != 0 {
+			b := i*64 + bits.TrailingZeros64(word)
+			word &= word - 1
+			for k, x := range r.bits[b*r.w : (b+1)*r.w] {
+				dst[k] |= x
+			}
+		}
+	}
+}

@@ -254,7 +254,7 @@ func Check(ctx context.Context, f *syntax.File, opts Options) (*Result, error) {
 		if ctx.Err() != nil && ctx.Err() != nil {
 			res.Cutoff = true
 		}
-		ex.finish(p, model, res)
+		ex.finish(p, shown, model, res)
 	}
 	return res, nil
 }

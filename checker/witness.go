@@ -188,6 +188,7 @@ type found struct {
 	rank   int // for rejected executions: 0 when the failed check gives a cycle
 	seq, k int // structure number, and execution number within it
 	x      *Execution
+	b      *built // the structure x belongs to
 	st     State
 	cond   bool
 	failed string
@@ -288,12 +289,12 @@ func (l *localExplain) wantsOutcome(o int) bool {
 }
 
 // rejected records a rejected execution reaching state st.
-func (l *localExplain) rejected(k int, x *Execution, failed string, st State, cond bool) {
+func (l *localExplain) rejected(k int, x *Execution, b *built, failed string, st State, cond bool) {
 	o := b2o(cond)
 	if !l.wantsOutcome(o) {
 		return
 	}
-	fd := &found{rank: rejectRank(failed), seq: l.seq, k: k, st: st, cond: cond, failed: failed}
+	fd := &found{rank: rejectRank(failed), seq: l.seq, k: k, b: b, st: st, cond: cond, failed: failed}
 	if l.rej[o] != nil && !fd.before(l.rej[o]) {
 		return
 	}
@@ -339,7 +340,7 @@ func needReason(res *Result) (outcome, ok bool) {
 }
 
 // finish fills res.Witnesses and res.Reason.
-func (ex *explainer) finish(p *program, model Model, res *Result) {
+func (ex *explainer) finish(p *program, shown []shownLoc, model Model, res *Result) {
 	res.Witnesses = make([]*Witness, len(res.States))
 	for i, s := range res.States {
 		fd := ex.wits[s.String()]
@@ -360,14 +361,26 @@ func (ex *explainer) finish(p *program, model Model, res *Result) {
 	if fd == nil {
 		return
 	}
-	r.Execution = p.witnessOf(fd.x)
-	r.Execution.State, r.Execution.Cond = fd.st, fd.cond
+	x := fd.x
 	r.Check = fd.failed
 	if m, ok := model.(*LKMM); ok {
-		if check, cycle := m.Cycle(fd.x); check != "" {
-			r.Check, r.Cycle = check, cycle
+		if fd.failed == "ConsCo" {
+			// The model rejected x before choosing a coherence order:
+			// any order fails coherence; show one that reaches the same
+			// state, with its cycle.
+			x2 := &Execution{Candidate: x.Candidate, Co: eventOrderCo(x), Rf: x.Rf}
+			if p.final(fd.b, x2).state(shown).String() == fd.st.String() {
+				if check, _ := m.Cycle(x2); check == "coherence" {
+					x = x2
+				}
+			}
+		}
+		if check, cycle := m.Cycle(x); check != "" {
+			r.Check, r.Cycle = check, expandProps(x, cycle)
 		}
 	}
+	r.Execution = p.witnessOf(x)
+	r.Execution.State, r.Execution.Cond = fd.st, fd.cond
 }
 
 // rejectedFinal records the rejected execution x of structure b if its
@@ -385,7 +398,7 @@ func (l *localExplain) rejectedFinal(k int, x *Execution, failed string, p *prog
 	if err != nil {
 		return
 	}
-	l.rejected(k, x, failed, fin.state(shown), cond)
+	l.rejected(k, x, b, failed, fin.state(shown), cond)
 }
 
 // search runs after the counting pass when an outcome needs a reason and

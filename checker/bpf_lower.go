@@ -445,8 +445,9 @@ func (l *bpfLowerer) access(st *bpfState, in *syntax.Instr, loc int, addr map[in
 		nv := st.operand(in.Src)
 		ok, fail := st.clone(), st
 		r := l.read(ok, in, TagRMW|TagMb, loc, addr)
-		w := l.event(ok, in, KindW, TagRMW|TagMb, loc, addr, nv, depsOf(nv), r.read)
-		expect.deps(ok.events[w].ctrlDep)
+		// herd7 links r0 to the write by intra-instruction control
+		// causality only, which makes no addr, data or ctrl dependency.
+		l.event(ok, in, KindW, TagRMW|TagMb, loc, addr, nv, depsOf(nv), r.read)
 		ok.cons = append(ok.cons, constraint{mk("==", r, expect), true})
 		ok.regs[0] = r
 		fr := l.read(fail, in, 0, loc, addr)

@@ -133,6 +133,25 @@ exists (0:r3=0)
 	}
 }
 
+func TestBPFLowerCmpxchgDeps(t *testing.T) {
+	// The expected value (r0) comes from a read: herd7 makes no dependency
+	// from it to the cmpxchg's write; the new value (r2) gives a data one.
+	_, paths := lowerBPFThread(t, `BPF T
+{ 0:r1=x; 0:r3=y; }
+ P0                              ;
+ r0 = *(u32 *)(r3 + 0)           ;
+ r2 = *(u32 *)(r3 + 0)           ;
+ r0 = cmpxchg_64(r1 + 0, r0, r2) ;
+exists (0:r0=0)
+`)
+	require.Len(t, paths, 2)
+	w := paths[0].events[3]
+	require.Equal(t, KindW, w.Kind)
+	assert.Equal(t, map[int]bool{1: true}, w.dataDep)
+	assert.Empty(t, w.ctrlDep)
+	assert.Empty(t, w.addrDep)
+}
+
 func TestBPFLowerErrors(t *testing.T) {
 	for _, tc := range []struct{ src, msg string }{
 		{"BPF T\n{ 0:r1=x; }\n P0 ;\n L: ;\n goto L ;\nexists (0:r1=x)\n", "backward"},

@@ -244,16 +244,22 @@ func (e *lkmmExec) happensBefore() bool {
 	hb.UnionWith(p)
 	hb.RestrictWith(mk, mk)
 	e.hb = hb
-	return e.hb.Acyclic()
+	// hb* along with the acyclicity check.
+	e.hbStar = ar.clone(hb)
+	ok := e.hbStar.closeInPlace()
+	e.hbStar.UnionWith(st.id)
+	return ok
 }
 
 // propagation is "acyclic pb", pb = prop ; strong-fence ; hb* ; [Marked].
 func (e *lkmmExec) propagation() bool {
-	ar := e.arena()
-	e.hbStar = ar.star(e.hb)
+	st, ar := e.st, e.arena()
 	e.pb = ar.seq(e.prop, e.strongFence, e.hbStar)
-	e.pb.RestrictWith(nil, e.st.Marked)
-	return e.pb.Acyclic()
+	e.pb.RestrictWith(nil, st.Marked)
+	e.pbStar = ar.clone(e.pb)
+	ok := e.pbStar.closeInPlace()
+	e.pbStar.UnionWith(st.id)
+	return ok
 }
 
 // rcu is "irreflexive rb": it computes the rcu-order fixpoint, rcu-fence and
@@ -284,7 +290,6 @@ func (e *lkmmExec) rcu() bool {
 // (st.rcuEv), as a relation over their indices.
 func (e *lkmmExec) rcuOrder() Rel {
 	st, ar := e.st, e.arena()
-	e.pbStar = ar.star(e.pb)
 	k := len(st.rcuEv)
 	if st.SyncRcu.Empty() && st.SyncSrcu.Empty() {
 		return ar.rel(k)

@@ -234,9 +234,19 @@ func (r Rel) Plus() Rel {
 	return t
 }
 
-// PlusInPlace makes r its transitive closure (Warshall's algorithm on
-// rows).
-func (r Rel) PlusInPlace() {
+// PlusInPlace makes r its transitive closure.
+func (r Rel) PlusInPlace() { r.closeInPlace() }
+
+// closeInPlace makes r its transitive closure and reports whether r is
+// acyclic. Over at most 64 events it closes r along a depth-first search,
+// in time proportional to the pairs of r, and falls back to Warshall's
+// algorithm only when it meets a cycle.
+func (r Rel) closeInPlace() (acyclic bool) {
+	if r.w == 1 {
+		if closeRows64(r.bits) {
+			return true
+		}
+	}
 	if r.w == 1 {
 		for k := range r.bits {
 			bit := uint64(1) << k
@@ -247,7 +257,7 @@ func (r Rel) PlusInPlace() {
 				}
 			}
 		}
-		return
+		return r.Irreflexive()
 	}
 	for k := 0; k < r.n; k++ {
 		rowK := r.bits[k*r.w : (k+1)*r.w]
@@ -260,6 +270,51 @@ func (r Rel) PlusInPlace() {
 			}
 		}
 	}
+	return r.Irreflexive()
+}
+
+// closeRows64 closes the relation with rows rows (at most 64 of them, one
+// word each) along a depth-first search and reports whether it is
+// acyclic. When it is not, the rows lie between the relation and its
+// closure.
+func closeRows64(rows []uint64) bool {
+	var done, onStack uint64
+	acyclic := true
+	var node [64]int
+	var rest [64]uint64
+	for s := range rows {
+		if done&(1<<s) != 0 {
+			continue
+		}
+		sp := 0
+		node[0], rest[0] = s, rows[s]
+		onStack |= 1 << s
+		for sp >= 0 {
+			a := node[sp]
+			if m := rest[sp]; m != 0 {
+				b := bits.TrailingZeros64(m)
+				rest[sp] = m & (m - 1)
+				switch {
+				case done&(1<<b) != 0:
+					rows[a] |= rows[b]
+				case onStack&(1<<b) != 0:
+					acyclic = false
+				default:
+					sp++
+					node[sp], rest[sp] = b, rows[b]
+					onStack |= 1 << b
+				}
+				continue
+			}
+			onStack &^= 1 << a
+			done |= 1 << a
+			sp--
+			if sp >= 0 {
+				rows[node[sp]] |= rows[a]
+			}
+		}
+	}
+	return acyclic
 }
 
 // Star returns the reflexive-transitive closure r* (over all n events).

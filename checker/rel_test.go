@@ -119,3 +119,85 @@ func TestRelInPlace(t *testing.T) {
 		assert.True(t, x.Equal(r.Diff(s)))
 	}
 }
+
+// naivePlus returns r⁺ by searching from each event.
+func naivePlus(r Rel) Rel {
+	n := r.N()
+	t := NewRel(n)
+	for s := 0; s < n; s++ {
+		stack := []int{s}
+		for len(stack) > 0 {
+			a := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			r.Row(a).Each(func(b int) {
+				if !t.Has(s, b) {
+					t.Add(s, b)
+					stack = append(stack, b)
+				}
+			})
+		}
+	}
+	return t
+}
+
+func TestRelCloseInPlace(t *testing.T) {
+	rng := rand.New(rand.NewSource(2))
+	for _, n := range []int{1, 2, 17, 63, 64, 65, 130} {
+		for i := 0; i < 60; i++ {
+			// Sparse relations are mostly acyclic, dense ones cyclic;
+			// keep only forward pairs half of the time to get large DAGs.
+			r := randomRel(rng, n, float64(1+i%4)/float64(n))
+			if i%2 == 0 {
+				for a := 0; a < n; a++ {
+					for b := 0; b <= a; b++ {
+						r.Remove(a, b)
+					}
+				}
+			}
+			c := r.Clone()
+			acyclic := c.closeInPlace()
+			assert.Equal(t, naiveAcyclic(r), acyclic, "n=%d i=%d", n, i)
+			assert.True(t, naivePlus(r).Equal(c), "n=%d i=%d", n, i)
+		}
+	}
+}
+
+func TestArena(t *testing.T) {
+	var a arena
+	rng := rand.New(rand.NewSource(3))
+	for _, n := range []int{5, 64, 70} {
+		r := randomRel(rng, n, 0.1)
+		s := randomRel(rng, n, 0.1)
+		m := a.mark()
+		assert.True(t, a.union(r, s).Equal(r.Union(s)))
+		assert.True(t, a.inter(r, s).Equal(r.Inter(s)))
+		assert.True(t, a.diff(r, s).Equal(r.Diff(s)))
+		assert.True(t, a.seq(r, s, r).Equal(r.Seq(s).Seq(r)))
+		assert.True(t, a.seq(r).Equal(r))
+		assert.True(t, a.inverse(r).Equal(r.Inverse()))
+		assert.True(t, a.star(r).Equal(r.Star()))
+		assert.True(t, a.plus(r).Equal(r.Plus()))
+		assert.True(t, a.opt(r).Equal(r.Opt()))
+		dom, rng2 := r.Domain(), s.Range()
+		assert.True(t, a.restrict(r, dom, rng2).Equal(r.Restrict(dom, rng2)))
+		assert.True(t, a.cross(n, dom, rng2).Equal(Cross(n, dom, rng2)))
+		assert.True(t, a.identity(n, dom).Equal(Identity(n, dom)))
+		// After a reset, new relations are empty and reuse the storage.
+		for i := 0; i < 3; i++ {
+			a.reset(m)
+			x := a.rel(n)
+			assert.True(t, x.Empty())
+			x.UnionWith(r)
+		}
+		// Many relations spill into new blocks without disturbing earlier ones.
+		first := a.clone(r)
+		for i := 0; i < 200; i++ {
+			a.clone(s)
+		}
+		assert.True(t, first.Equal(r))
+		v, w := a.set(n), a.set(n)
+		copy(v, dom)
+		seqRow(w, v, s)
+		assert.Equal(t, []uint64(Identity(n, dom).Seq(s).Range()), []uint64(w))
+	}
+}

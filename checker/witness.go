@@ -176,9 +176,26 @@ func (p *program) witnessOf(x *Execution) *Witness {
 		w.Events[i] = we
 	}
 	x.Rf.Each(func(a, b int) { w.Rf = append(w.Rf, CycleEdge{From: a, To: b, Rel: "rf"}) })
-	imm := x.Co.Diff(x.Co.Seq(x.Co))
-	imm.Each(func(a, b int) { w.Co = append(w.Co, CycleEdge{From: a, To: b, Rel: "co"}) })
+	for a := range n {
+		if b := immediateSuccessor(x.Co, a); b >= 0 {
+			w.Co = append(w.Co, CycleEdge{From: a, To: b, Rel: "co"})
+		}
+	}
 	return w
+}
+
+// immediateSuccessor returns the write that comes right after a in the
+// coherence order co (total on each location's writes), or -1.
+func immediateSuccessor(co Rel, a int) int {
+	row := co.Row(a)
+	want := row.Len() - 1
+	next := -1
+	row.Each(func(b int) {
+		if next < 0 && co.Row(b).Len() == want {
+			next = b
+		}
+	})
+	return next
 }
 
 // A found execution is a copy of an execution the explainer keeps, with
@@ -269,6 +286,14 @@ func (l *localExplain) allowed(k int, x *Execution, key string, st State, cond b
 	if _, ok := l.wits[key]; ok {
 		return
 	}
+	// An earlier structure's witness wins the merge: skip the copy.
+	l.ex.mu.Lock()
+	cur := l.ex.wits[key]
+	l.ex.mu.Unlock()
+	if cur != nil && cur.seq < l.seq {
+		l.wits[key] = nil
+		return
+	}
 	l.wits[key] = &found{seq: l.seq, k: k, x: snapshot(x), st: st, cond: cond, flags: flags}
 }
 
@@ -316,6 +341,9 @@ func (l *localExplain) merge() {
 	ex.mu.Lock()
 	defer ex.mu.Unlock()
 	for key, fd := range l.wits {
+		if fd == nil {
+			continue
+		}
 		if cur, ok := ex.wits[key]; !ok || fd.before(cur) {
 			ex.wits[key] = fd
 		}

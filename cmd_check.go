@@ -202,6 +202,7 @@ type reasonJSON struct {
 	Cycle     string       `json:"cycle,omitempty"` // "hb cycle: W x ->po-rel W y ..."
 	Edges     []edgeJSON   `json:"edges,omitempty"`
 	Execution *witnessJSON `json:"execution,omitempty"` // a candidate reaching the outcome, rejected
+	Cutoff    bool         `json:"cutoff,omitempty"`    // the search for one was cut off
 }
 
 func jsonOf(o *checkOutput) *checkJSON {
@@ -221,7 +222,7 @@ func jsonOf(o *checkOutput) *checkJSON {
 		}
 	}
 	if rs := r.Reason; rs != nil {
-		j.Reason = &reasonJSON{Outcome: rs.Outcome, Check: rs.Check, Cycle: rs.CycleString(), Edges: edgesOf(rs.Cycle)}
+		j.Reason = &reasonJSON{Outcome: rs.Outcome, Check: rs.Check, Cycle: rs.CycleString(), Edges: edgesOf(rs.Cycle), Cutoff: rs.Cutoff}
 		if rs.Execution != nil {
 			j.Reason.Execution = witnessOf(o, rs.Execution)
 		}

@@ -187,8 +187,8 @@ func (e *explainText) reason(r *Result, prop string) {
 	}
 	fmt.Fprintf(&e.b, "  No allowed execution %s the condition %s.\n", verb, prop)
 	if rs.Execution == nil {
-		if r.Cutoff {
-			fmt.Fprintf(&e.b, "  The check was cut off before it found an execution that would %s it.\n", would)
+		if rs.Cutoff {
+			fmt.Fprintf(&e.b, "  The search for an execution that would %s it was cut off.\n", would)
 		} else {
 			fmt.Fprintf(&e.b, "  No candidate execution would %s it: the values it needs are never written, or they contradict the branches the code takes.\n", would)
 		}

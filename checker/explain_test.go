@@ -368,3 +368,20 @@ func BenchmarkExplainCorpus(b *testing.B) {
 		}
 	}
 }
+
+func TestExplainCutoff(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join(sharedDir(t), "bench", "C-ManfredSpraul-L1G1xchg.litmus"))
+	require.NoError(t, err)
+	f, errs := syntax.Parse("m.litmus", src)
+	require.Empty(t, errs)
+	res, err := Check(context.Background(), f, Options{Timeout: time.Millisecond, Explain: true})
+	require.NoError(t, err)
+	require.True(t, res.Cutoff)
+	require.Len(t, res.Witnesses, len(res.States))
+	if res.Reason != nil {
+		assert.True(t, res.Reason.Cutoff, "a reason found in a cut-off run says so")
+	}
+	var b strings.Builder
+	require.NoError(t, WriteExplain(&b, res, f, src))
+	assert.Contains(t, b.String(), "The check was cut off")
+}

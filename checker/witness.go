@@ -68,6 +68,9 @@ type Reason struct {
 	// Execution.Events, or nil when the check is not an acyclicity check
 	// or the model gives no cycle.
 	Cycle []CycleEdge
+	// Cutoff is set when the search for Execution was cut off (the
+	// counts of the Result may still be complete): one may exist.
+	Cutoff bool
 }
 
 // cycleNames names the relation whose cycle each check reports.
@@ -248,6 +251,8 @@ type explainer struct {
 	// bestRej[o] is the lowest structure number with a rank-0 rejected
 	// execution of outcome o: later structures need not look.
 	bestRej [2]atomic.Int64
+	// searchCut is set when the second enumeration was cut off.
+	searchCut bool
 }
 
 func newExplainer(q syntax.Quantifier) *explainer {
@@ -383,7 +388,7 @@ func (ex *explainer) finish(p *program, shown []shownLoc, model Model, res *Resu
 	if !ok {
 		return
 	}
-	r := &Reason{Outcome: outcome}
+	r := &Reason{Outcome: outcome, Cutoff: res.Cutoff || ex.searchCut}
 	res.Reason = r
 	fd := ex.rej[b2o(outcome)]
 	if fd == nil {
@@ -463,4 +468,5 @@ func (ex *explainer) search(ctx context.Context, p *program, f *syntax.File, sho
 		})
 		lx.merge()
 	})
+	ex.searchCut = ctx.Err() != nil
 }

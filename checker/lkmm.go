@@ -1,5 +1,7 @@
 package checker
 
+import "sync"
+
 // LKMM is the Linux-kernel memory model (linux-kernel.cat with
 // linux-kernel.bell, lock.cat and cos-opt.cat, variant lkmmv2), written as
 // Go code over bitset relations. It implements [Model].
@@ -62,6 +64,13 @@ type lkmmStruct struct {
 	eventsByLoc                        []Set       // all events of the same locations, aligned with writesByLoc
 	locChecks                          []*locCheck // aligned with writesByLoc; nil where the general check applies
 	poLocWW, poLocRW, poLocWR, poLocRR Rel         // po-loc between writes (W) and reads
+	locEvents, readsByLoc              [][]int     // events and R events of each location, aligned with writesByLoc
+
+	// orderCache holds, for each location with writes, its coherence
+	// orders for each rf of its reads seen so far (keyed by ordersKey).
+	// Judge may run on candidates of one structure concurrently.
+	mu         sync.Mutex
+	orderCache []map[string]*locOrders
 
 	// Fence relations that need neither rf nor co.
 	acqPo, poRel, rmb, wmb, mbNoLock, gp, barrier Rel
@@ -273,9 +282,19 @@ func newLkmmStruct(s *Structure) *lkmmStruct {
 			locEv := setOf(s, func(e *Event) bool { return e.Loc == l })
 			st.eventsByLoc = append(st.eventsByLoc, locEv)
 			st.locChecks = append(st.locChecks, newLocCheck(st, locEv))
+			var evs, reads []int
+			locEv.Each(func(e int) {
+				evs = append(evs, e)
+				if st.R.Has(e) {
+					reads = append(reads, e)
+				}
+			})
+			st.locEvents = append(st.locEvents, evs)
+			st.readsByLoc = append(st.readsByLoc, reads)
 		}
 	}
 
+	st.orderCache = make([]map[string]*locOrders, len(st.writesByLoc))
 	st.lockChecks()
 	st.lockChoices = lockRfChoices(st)
 	st.rcuFlags()

@@ -26,6 +26,10 @@ type lkmmExec struct {
 	fenceR, strongFenceR Rel // fence and strong-fence after the cat adds rcu-fence
 
 	ar *arena
+	// Buffers of judgeRf, kept with the arena.
+	perLoc [][][]int
+	pick   []int
+	key    []byte
 	// coMark is where the per-co part of the arena starts while rf-only
 	// relations are not computed yet; rfMark where it starts once they
 	// are (rfReady).
@@ -39,36 +43,37 @@ type lkmmExec struct {
 	ppoRf                   Rel // ppo and rfe without the co-dependent (overwrite & int)
 }
 
-// arenaPool holds arenas between judgements.
-var arenaPool sync.Pool
+// execPool holds execution judges, with their arenas and buffers, between
+// judgements.
+var execPool sync.Pool
 
 // newLkmmExec returns an execution judge for the candidate part cd; the
 // caller must release it.
 func newLkmmExec(st *lkmmStruct, cd *lkmmCand, x *Execution) *lkmmExec {
-	e := &lkmmExec{st: st, cd: cd, x: x}
+	e, ok := execPool.Get().(*lkmmExec)
+	if !ok {
+		e = &lkmmExec{}
+	}
+	*e = lkmmExec{st: st, cd: cd, x: x, ar: e.ar, perLoc: e.perLoc[:0], pick: e.pick[:0], key: e.key[:0]}
 	e.arena()
 	return e
 }
 
-// arena returns e's arena, taking one from the pool on first use.
+// arena returns e's arena, making one on first use.
 func (e *lkmmExec) arena() *arena {
 	if e.ar == nil {
-		if a, ok := arenaPool.Get().(*arena); ok {
-			e.ar = a
-		} else {
-			e.ar = &arena{}
-		}
+		e.ar = &arena{}
 	}
 	return e.ar
 }
 
-// release returns e's arena to the pool; e must not be used afterwards.
+// release returns e, with its arena, to the pool; e must not be used
+// afterwards.
 func (e *lkmmExec) release() {
-	if e.ar != nil {
-		e.ar.reset(arenaMark{})
-		arenaPool.Put(e.ar)
-		e.ar = nil
-	}
+	e.ar.reset(arenaMark{})
+	clear(e.perLoc)
+	*e = lkmmExec{ar: e.ar, perLoc: e.perLoc[:0], pick: e.pick[:0], key: e.key[:0]}
+	execPool.Put(e)
 }
 
 // begin prepares e for the coherence orders of one rf (of ordinary, LF and

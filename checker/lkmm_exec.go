@@ -158,25 +158,44 @@ func (m *LKMM) judgeRf(st *lkmmStruct, cd *lkmmCand, x *Execution, rf Rel, yield
 	ex := newLkmmExec(st, cd, x)
 	defer ex.release()
 	ar := ex.ar
-	cobase := obsCo(ar, st, rf, ar.inverse(rf))
-	if !cobase.Acyclic() {
+	// The coherence orders of each location's writes. Observation orders
+	// writes of one location only, so each location's orders depend on
+	// the rf of its own reads alone.
+	var closed Rel // cobase⁺, computed when a location needs it
+	perLoc := ex.perLoc[:0]
+	consCo, none := false, false
+	for i := range st.writesByLoc {
+		var lo *locOrders
+		if !m.AllExecutions {
+			lo = st.cachedOrders(i, rf, &ex.key)
+		}
+		if lo == nil {
+			if closed.n == 0 {
+				closed = obsCo(ar, st, rf, ar.inverse(rf))
+				closed.PlusInPlace()
+			}
+			lo = st.locOrders(i, rf, closed, !m.AllExecutions)
+			if !m.AllExecutions {
+				st.storeOrders(i, ex.key, lo)
+			}
+		}
+		consCo = consCo || lo.consCo
+		none = none || len(lo.orders) == 0
+		perLoc = append(perLoc, lo.orders)
+	}
+	ex.perLoc = perLoc
+	if consCo {
 		x.Co, x.Rf = NewRel(st.n), rf
 		return yield(x, Judgement{Failed: "ConsCo"})
 	}
-	closed := ar.plus(cobase)
-	// Linearisations of each location's writes.
-	var perLoc [][][]int
-	for i, ws := range st.writesByLoc {
-		lins := linearisations(ws, closed)
-		if !m.AllExecutions {
-			lins = coherentOrders(st, rf, i, lins)
-		}
-		if len(lins) == 0 {
-			return true
-		}
-		perLoc = append(perLoc, lins)
+	if none {
+		return true
 	}
-	pick := make([]int, len(perLoc))
+	pick := ex.pick[:0]
+	for range perLoc {
+		pick = append(pick, 0)
+	}
+	ex.pick = pick
 	co := ar.rel(st.n)
 	ex.begin(rf)
 	for {
@@ -205,6 +224,67 @@ func (m *LKMM) judgeRf(st *lkmmStruct, cd *lkmmCand, x *Execution, rf Rel, yield
 			return true
 		}
 	}
+}
+
+// locOrders is what judgeRf needs about one location's writes for one rf
+// of the location's reads.
+type locOrders struct {
+	consCo bool    // observation orders the writes cyclically (cobase is cyclic)
+	orders [][]int // the coherence orders extending cobase; only those passing coherence and atomic when filtered
+}
+
+// locOrders computes the orders of the i-th location with writes, given
+// rf and the closure of cobase.
+func (st *lkmmStruct) locOrders(i int, rf, closed Rel, filter bool) *locOrders {
+	ws := st.writesByLoc[i]
+	for _, w := range ws {
+		if closed.Has(w, w) {
+			return &locOrders{consCo: true}
+		}
+	}
+	lins := linearisations(ws, closed)
+	if filter {
+		lins = coherentOrders(st, rf, i, lins)
+	}
+	return &locOrders{orders: lins}
+}
+
+// ordersKey sets *key to the rf of the i-th location's reads: the source
+// of each (two bytes, 0 for none).
+func (st *lkmmStruct) ordersKey(i int, rf Rel, key *[]byte) {
+	reads := st.readsByLoc[i]
+	k := (*key)[:0]
+	for range reads {
+		k = append(k, 0, 0)
+	}
+	for _, w := range st.locEvents[i] {
+		row := rf.Row(w)
+		for j, r := range reads {
+			if row.Has(r) {
+				k[2*j], k[2*j+1] = byte((w+1)>>8), byte(w+1)
+			}
+		}
+	}
+	*key = k
+}
+
+// cachedOrders returns the orders of the i-th location stored for the rf
+// of its reads, or nil; it leaves the key in *key.
+func (st *lkmmStruct) cachedOrders(i int, rf Rel, key *[]byte) *locOrders {
+	st.ordersKey(i, rf, key)
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.orderCache[i][string(*key)]
+}
+
+// storeOrders stores lo as the orders of the i-th location for key.
+func (st *lkmmStruct) storeOrders(i int, key []byte, lo *locOrders) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.orderCache[i] == nil {
+		st.orderCache[i] = map[string]*locOrders{}
+	}
+	st.orderCache[i][string(key)] = lo
 }
 
 // linearisations returns every total order of ws that extends the strict

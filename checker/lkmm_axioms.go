@@ -251,7 +251,7 @@ func (e *lkmmExec) happensBefore() bool {
 	e.hb = hb
 	// hb* along with the acyclicity check.
 	e.hbStar = ar.clone(hb)
-	ok := e.hbStar.closeInPlace()
+	ok := e.hbStar.closeIfAcyclic()
 	e.hbStar.UnionWith(st.id)
 	return ok
 }
@@ -262,7 +262,7 @@ func (e *lkmmExec) propagation() bool {
 	e.pb = ar.seq(e.prop, e.strongFence, e.hbStar)
 	e.pb.RestrictWith(nil, st.Marked)
 	e.pbStar = ar.clone(e.pb)
-	ok := e.pbStar.closeInPlace()
+	ok := e.pbStar.closeIfAcyclic()
 	e.pbStar.UnionWith(st.id)
 	return ok
 }

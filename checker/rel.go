@@ -240,14 +240,13 @@ func (r Rel) PlusInPlace() { r.closeInPlace() }
 // closeInPlace makes r its transitive closure and reports whether r is
 // acyclic. Over at most 64 events it closes r along a depth-first search,
 // in time proportional to the pairs of r, and falls back to Warshall's
-// algorithm only when it meets a cycle.
+// algorithm only when it meets a cycle longer than a self-loop.
 func (r Rel) closeInPlace() (acyclic bool) {
 	if r.w == 1 {
-		if closeRows64(r.bits) {
-			return true
+		acyclic, complete := closeRows64(r.bits, false)
+		if complete {
+			return acyclic
 		}
-	}
-	if r.w == 1 {
 		for k := range r.bits {
 			bit := uint64(1) << k
 			rowK := r.bits[k]
@@ -257,7 +256,7 @@ func (r Rel) closeInPlace() (acyclic bool) {
 				}
 			}
 		}
-		return r.Irreflexive()
+		return false
 	}
 	for k := 0; k < r.n; k++ {
 		rowK := r.bits[k*r.w : (k+1)*r.w]
@@ -273,13 +272,25 @@ func (r Rel) closeInPlace() (acyclic bool) {
 	return r.Irreflexive()
 }
 
+// closeIfAcyclic makes r its transitive closure and returns true when r is
+// acyclic; otherwise it returns false and leaves r somewhere between r and
+// its closure.
+func (r Rel) closeIfAcyclic() bool {
+	if r.w == 1 {
+		acyclic, _ := closeRows64(r.bits, true)
+		return acyclic
+	}
+	return r.closeInPlace()
+}
+
 // closeRows64 closes the relation with rows rows (at most 64 of them, one
-// word each) along a depth-first search and reports whether it is
-// acyclic. When it is not, the rows lie between the relation and its
-// closure.
-func closeRows64(rows []uint64) bool {
+// word each) along a depth-first search. It reports whether the relation
+// is acyclic, and whether the rows are now its closure: they are unless a
+// cycle other than a self-loop was met, or stop is set and any cycle was.
+// Otherwise the rows lie between the relation and its closure.
+func closeRows64(rows []uint64, stop bool) (acyclic, complete bool) {
 	var done, onStack uint64
-	acyclic := true
+	acyclic, complete = true, true
 	var node [64]int
 	var rest [64]uint64
 	for s := range rows {
@@ -298,7 +309,15 @@ func closeRows64(rows []uint64) bool {
 				case done&(1<<b) != 0:
 					rows[a] |= rows[b]
 				case onStack&(1<<b) != 0:
+					// A self-loop leaves the closure of a's row intact;
+					// a longer cycle reaches a row not closed yet.
 					acyclic = false
+					if b != a {
+						complete = false
+					}
+					if stop {
+						return false, false
+					}
 				default:
 					sp++
 					node[sp], rest[sp] = b, rows[b]
@@ -314,7 +333,7 @@ func closeRows64(rows []uint64) bool {
 			}
 		}
 	}
-	return acyclic
+	return acyclic, complete
 }
 
 // Star returns the reflexive-transitive closure r* (over all n events).
@@ -514,10 +533,10 @@ func (r Rel) RestrictWith(dom, rng Set) {
 
 // StarInPlace makes r its reflexive-transitive closure.
 func (r Rel) StarInPlace() {
+	r.PlusInPlace()
 	for k := 0; k < r.n; k++ {
 		r.Add(k, k)
 	}
-	r.PlusInPlace()
 }
 
 // Clear removes every pair of r, in place.

@@ -154,10 +154,25 @@ func TestRelCloseInPlace(t *testing.T) {
 					}
 				}
 			}
+			if i%3 == 0 {
+				for a := 0; a < n; a += 5 {
+					r.Add(a, a) // self-loops
+				}
+			}
 			c := r.Clone()
 			acyclic := c.closeInPlace()
 			assert.Equal(t, naiveAcyclic(r), acyclic, "n=%d i=%d", n, i)
 			assert.True(t, naivePlus(r).Equal(c), "n=%d i=%d", n, i)
+			c = r.Clone()
+			if c.closeIfAcyclic() {
+				assert.True(t, naiveAcyclic(r), "n=%d i=%d", n, i)
+				assert.True(t, naivePlus(r).Equal(c), "n=%d i=%d", n, i)
+			} else {
+				assert.False(t, naiveAcyclic(r), "n=%d i=%d", n, i)
+			}
+			s := r.Clone()
+			s.StarInPlace()
+			assert.True(t, naivePlus(r).Union(Identity(n, complement(n, NewSet(n)))).Equal(s), "n=%d i=%d", n, i)
 		}
 	}
 }

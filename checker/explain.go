@@ -172,7 +172,7 @@ func (e *explainText) coherence(wt *Witness) {
 				fmt.Fprintf(&e.b, " the initial value %s", w.Value)
 				continue
 			}
-			fmt.Fprintf(&e.b, " P%d's %s=%s at %s", w.Thread, e.text(w), w.Value, e.pos(w))
+			fmt.Fprintf(&e.b, " P%d's %s (%s=%s) at %s", w.Thread, e.text(w), w.Loc, w.Value, e.pos(w))
 		}
 		e.b.WriteByte('\n')
 	}
@@ -212,6 +212,9 @@ func (e *explainText) reason(r *Result, prop string) {
 		}
 		e.cycleEvent(&x.Events[rs.Cycle[0].From])
 	}
+	if rs.Check == "atomic" {
+		e.atomicBreach(rs.Execution)
+	}
 	e.b.WriteString("  In that execution:\n")
 	e.execution(rs.Execution)
 }
@@ -241,5 +244,52 @@ func (e *explainText) text(ev *WitnessEvent) string {
 	if s < 0 || t > len(e.src) || s >= t {
 		return ev.Text
 	}
-	return strings.Join(strings.Fields(string(e.src[s:t])), " ")
+	return "`" + strings.Join(strings.Fields(string(e.src[s:t])), " ") + "`"
+}
+
+// atomicBreach writes, for an execution failing the atomicity check, the
+// read-modify-write and the write of another thread that comes between
+// its read and its write in coherence order.
+func (e *explainText) atomicBreach(wt *Witness) {
+	rank := map[int]int{} // position of each write in its location's coherence order
+	hasPrev := map[int]bool{}
+	next := map[int]int{}
+	for _, c := range wt.Co {
+		next[c.From] = c.To
+		hasPrev[c.To] = true
+	}
+	for i := range wt.Events {
+		if wt.Events[i].Kind == KindW && !hasPrev[i] {
+			k := 0
+			for j, ok := i, true; ok; j, ok = next[j] {
+				rank[j] = k
+				k++
+			}
+		}
+	}
+	for r := range wt.Events {
+		er := &wt.Events[r]
+		src := wt.ReadFrom(r)
+		if er.Kind != KindR || er.Tags&TagRMW == 0 || src < 0 {
+			continue
+		}
+		for w := r + 1; w < len(wt.Events); w++ {
+			ew := &wt.Events[w]
+			if ew.Kind != KindW || ew.Tags&TagRMW == 0 || ew.Thread != er.Thread || ew.Span != er.Span {
+				continue
+			}
+			for o := range wt.Events {
+				eo := &wt.Events[o]
+				if eo.Kind != KindW || eo.Loc != er.Loc || eo.Thread == er.Thread || eo.Thread < 0 {
+					continue
+				}
+				if rank[src] < rank[o] && rank[o] < rank[w] {
+					fmt.Fprintf(&e.b, "    %s: P%d's %s read %s=%s and wrote %s=%s, but P%d's %s at %s wrote %s=%s in between\n",
+						e.pos(er), er.Thread, e.text(er), er.Loc, er.Value, ew.Loc, ew.Value, eo.Thread, e.text(eo), e.pos(eo), eo.Loc, eo.Value)
+					return
+				}
+			}
+			break
+		}
+	}
 }

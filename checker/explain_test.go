@@ -170,6 +170,22 @@ func TestExplainCoherence(t *testing.T) {
 	assert.Equal(t, "coherence cycle: W x ->rfe R x ->po-loc R x ->fre W x", r.CycleString())
 }
 
+func TestExplainAtomic(t *testing.T) {
+	// A ~exists that holds because two cmpxchg()s from 0 cannot both
+	// succeed: the execution where both do puts a write inside the other
+	// one's read-modify-write.
+	rel := "paulmck/manual/atomic/C-atomic-03.litmus"
+	f, src := corpusFile(t, rel)
+	res, err := Check(context.Background(), f, Options{Explain: true})
+	require.NoError(t, err)
+	require.NotNil(t, res.Reason)
+	assert.Equal(t, "atomic", res.Reason.Check)
+	assert.Empty(t, res.Reason.Cycle)
+	var b strings.Builder
+	require.NoError(t, WriteExplain(&b, res, f, src))
+	assert.Contains(t, b.String(), "C-atomic-03.litmus:13:13: P1's `atomic_cmpxchg(x,0,2)` read x=0 and wrote x=2, but P0's `atomic_cmpxchg(x,0,1)` at C-atomic-03.litmus:9:12 wrote x=1 in between\n")
+}
+
 func TestExplainForall(t *testing.T) {
 	f := parse(t, `C F
 {}
@@ -322,6 +338,8 @@ var explainGolden = []string{
 	"kernel/MP+polocks.litmus",
 	"kernel/WRC+pooncerelease+fencermbonceonce+Once.litmus",
 	"kernel/LB+poonceonces.litmus",
+	"paulmck/manual/atomic/C-atomic-03.litmus",
+	"paulmck/auto/C-LB-Lww+R-A+R-Oc+R-OC.litmus",
 }
 
 // TestExplainGolden compares herd7's text followed by the explanation

@@ -79,8 +79,8 @@ func TestCheckCommandExplain(t *testing.T) {
 	text := out.String()
 	assert.Contains(t, text, "Observation SB Sometimes 1 3\n")
 	assert.Contains(t, text, "Explanation of SB:\n  The condition (0:r0=0 /\\ 1:r0=0) is satisfied by this allowed execution:\n")
-	assert.Contains(t, text, "SB.litmus:3:54: P0 READ_ONCE(*y) read y=0, the initial value of y\n")
-	assert.Contains(t, text, "SB.litmus:4:54: P1 READ_ONCE(*x) read x=0, the initial value of x\n")
+	assert.Contains(t, text, "SB.litmus:3:54: P0 `READ_ONCE(*y)` read y=0, the initial value of y\n")
+	assert.Contains(t, text, "SB.litmus:4:54: P1 `READ_ONCE(*x)` read x=0, the initial value of x\n")
 
 	// Without --explain the herd7 text is the same and nothing follows.
 	var plain bytes.Buffer

@@ -22,6 +22,18 @@ var checkWords = map[string]string{
 	"ConsCo":          "coherence: the order of the writes that the reads observe is cyclic",
 }
 
+// flagWords says what each flag means.
+var flagWords = map[string]string{
+	"data-race":             "two accesses to one location from different CPUs, at least one a write and at least one plain, that nothing orders",
+	"mixed-accesses":        "accesses of different sizes to one location",
+	"unmatched-rcu-lock":    "an rcu_read_lock() without its rcu_read_unlock()",
+	"unmatched-rcu-unlock":  "an rcu_read_unlock() without its rcu_read_lock()",
+	"unmatched-srcu-lock":   "an srcu_read_lock() without its srcu_read_unlock()",
+	"unmatched-srcu-unlock": "an srcu_read_unlock() without its srcu_read_lock()",
+	"multiple-srcu-matches": "an srcu_read_unlock() matching more than one srcu_read_lock()",
+	"srcu-bad-value-match":  "an srcu_read_unlock() given a value its srcu_read_lock() did not return",
+}
+
 // relWords says what an edge of each relation means, read as
 // "FROM <words> TO".
 var relWords = map[string]string{
@@ -131,7 +143,11 @@ func (e *explainText) execution(wt *Witness) {
 	}
 	e.coherence(wt)
 	for _, fl := range wt.Flags {
-		fmt.Fprintf(&e.b, "    flag: %s\n", fl)
+		fmt.Fprintf(&e.b, "    flag: %s", fl)
+		if w := flagWords[fl]; w != "" {
+			fmt.Fprintf(&e.b, " (%s)", w)
+		}
+		e.b.WriteByte('\n')
 	}
 }
 

@@ -35,7 +35,7 @@ func (p *program) buildStructure(paths []*path) *built {
 			n += len(pt.events)
 		}
 	}
-	s := &Structure{Locs: p.locs, Po: NewRel(n), Rmw: NewRel(n), Addr: NewRel(n), Data: NewRel(n), Ctrl: NewRel(n)}
+	s := &Structure{Locs: p.locs, FinalLocs: p.finalLocs, Po: NewRel(n), Rmw: NewRel(n), Addr: NewRel(n), Data: NewRel(n), Ctrl: NewRel(n)}
 	b := &built{Structure: s, paths: paths, offset: make([]int, len(paths))}
 	for i := range p.locs {
 		s.Events = append(s.Events, Event{Kind: KindW, Tags: TagInit, Thread: -1, Loc: i, Instr: -1, Val: p.init[i]})

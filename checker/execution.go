@@ -103,6 +103,14 @@ type Structure struct {
 	Data Rel // data dependencies
 	Ctrl Rel // control dependencies
 
+	// FinalLocs lists, in increasing order, the locations (indices into
+	// Locs) whose final value the test observes: the shared variables
+	// its final condition, its filter and its "locations" clause name
+	// (herd7's observed locations; registers and addresses used as
+	// values do not count). herd7's FW set holds, for each of them, the
+	// write that gives its final value.
+	FinalLocs []int
+
 	Cache any // owned by the model
 }
 

@@ -11,13 +11,13 @@ import "sync"
 // of the model's own choices (the rf of failed trylocks and of
 // spin_is_locked reads, and the coherence order), the rest.
 //
-// herd7's FW set (the final writes of the locations the final condition
-// observes) is not known to the model: it is taken as empty. This changes
-// no verdict or count (co0's "(W \ FW) × FW" only picks which write is
-// co-last, and each coherence order has exactly one), but the lock-final
-// flag is never raised.
-// TODO(lkmm): raise lock-final once Structure says which locations the
-// final condition observes.
+// herd7's FW set holds the write giving the final value of each location
+// the test observes (Structure.FinalLocs): herd7 enumerates that choice,
+// and co0's "(W \ FW) × FW" puts the chosen write co-last. Enumerating
+// coherence orders directly gives the same executions (each order has
+// exactly one co-last write), so co0 leaves FW out. Only the lock-final
+// flag needs FW, and only its locations: every observed location has an
+// initial write, so FW meets each of them.
 type LKMM struct {
 	// AllExecutions makes Judge pass every execution to yield. By default
 	// it drops, while generating coherence orders, the executions that
@@ -295,7 +295,7 @@ func newLkmmStruct(s *Structure) *lkmmStruct {
 	}
 
 	st.orderCache = make([]map[string]*locOrders, len(st.writesByLoc))
-	st.lockChecks()
+	st.lockChecks(s)
 	st.lockChoices = lockRfChoices(st)
 	st.rcuFlags()
 	st.mixed = st.mixedAccesses()
@@ -352,8 +352,9 @@ func (st *lkmmStruct) rcuEvents() {
 
 // lockChecks evaluates lock.cat's checks and flags that depend only on the
 // structure: lock-nest, nested-is-locked and unmatched-locks, and the flags
-// mixed-lock-accesses, unpaired-LKW, unpaired-LKR and unmatched-unlock.
-func (st *lkmmStruct) lockChecks() {
+// mixed-lock-accesses, unpaired-LKW, unpaired-LKR, unmatched-unlock and
+// lock-final.
+func (st *lkmmStruct) lockChecks(s *Structure) {
 	allLocks := setUnion(st.LKR, st.LKW, st.UL, st.LF, st.RU, st.SrcuLock, st.SrcuUnlock, st.SyncSrcu)
 	if !st.loc.Restrict(st.M.Diff(st.IW).Diff(allLocks), allLocks).Empty() {
 		st.flags = append(st.flags, "mixed-lock-accesses")
@@ -378,6 +379,15 @@ func (st *lkmmStruct) lockChecks() {
 	}
 	if !st.UL.Diff(st.critical.Range()).Empty() {
 		st.flags = append(st.flags, "unmatched-unlock")
+	}
+	// lock-final: "[FW] ; loc ; [ALL-LOCKS]" is not empty exactly when
+	// the test observes the final value of a location with lock (or
+	// SRCU) events.
+	for _, l := range s.FinalLocs {
+		if !setOf(s, func(e *Event) bool { return e.Loc == l }).Inter(allLocks).Empty() {
+			st.flags = append(st.flags, "lock-final")
+			break
+		}
 	}
 }
 

@@ -1,10 +1,13 @@
 package checker
 
 import (
+	"context"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/litmusls/litmusls/syntax"
 )
 
 // testBuilder builds event structures and candidates by hand.
@@ -532,4 +535,111 @@ func TestLKMMMixedAccesses(t *testing.T) {
 	b.w(0, "x", 1, 0)
 	b.w(0, "x", 2, TagOnce)
 	check(t, b.candidate(), []string{""}, []string{"mixed-accesses"})
+}
+
+// TestLKMMLockFinal checks lock.cat's lock-final flag, "[FW] ; loc ;
+// [ALL-LOCKS]": herd7's FW holds the final write of each observed
+// location, so the flag is raised exactly when the test observes the final
+// value of a spinlock or srcu_struct, through its condition, its filter or
+// its locations clause.
+func TestLKMMLockFinal(t *testing.T) {
+	const threads = `
+P0(spinlock_t *s, int *x)
+{
+	spin_lock(s);
+	WRITE_ONCE(*x, 1);
+}
+
+P1(spinlock_t *s, int *x)
+{
+	int r0;
+
+	r0 = READ_ONCE(*x);
+}
+`
+	for _, tc := range []struct {
+		name, clauses string
+		flagged       bool
+	}{
+		{"condition", "exists (1:r0=1 /\\ s=0)", true},
+		{"locations", "locations [s;]\nexists (1:r0=1)", true},
+		{"filter", "filter (s=0 \\/ s=1)\nexists (1:r0=1)", true},
+		{"unobserved", "exists (1:r0=1 /\\ x=1)", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := parseTest(t, "C LF\n{}\n"+threads+tc.clauses+"\n")
+			res, err := Check(context.Background(), f, Options{})
+			require.NoError(t, err)
+			require.Empty(t, res.Errors)
+			// Two executions: P1 reads x before or after P0's write.
+			assert.Equal(t, 2, res.Positive+res.Negative)
+			if tc.flagged {
+				assert.Equal(t, []string{"lock-final"}, res.Flags)
+			} else {
+				assert.Empty(t, res.Flags)
+			}
+		})
+	}
+
+	// SRCU events are lock events too.
+	f := parseTest(t, `C LF-srcu
+{}
+P0(struct srcu_struct *ss, int *x)
+{
+	int r0;
+
+	r0 = srcu_read_lock(ss);
+	WRITE_ONCE(*x, 1);
+	srcu_read_unlock(ss, r0);
+}
+
+P1(struct srcu_struct *ss, int *x)
+{
+	int r1;
+
+	synchronize_srcu(ss);
+	r1 = READ_ONCE(*x);
+}
+
+locations [ss;]
+exists (1:r1=0)
+`)
+	res, err := Check(context.Background(), f, Options{})
+	require.NoError(t, err)
+	require.Empty(t, res.Errors)
+	assert.Equal(t, 2, res.Positive+res.Negative)
+	assert.Equal(t, []string{"lock-final"}, res.Flags)
+
+	// At the model level: the same structure raises the flag only when
+	// FinalLocs names the lock's location.
+	for _, observed := range []bool{false, true} {
+		b := newBuilder()
+		b.lr(0, "s", TagLKR)
+		b.w(0, "s", 1, TagLKW)
+		b.w(0, "s", 0, TagUL)
+		c := b.candidate()
+		if observed {
+			c.FinalLocs = []int{b.loc("s")}
+		}
+		var flags []string
+		m := &LKMM{}
+		m.Judge(c, func(x *Execution, j Judgement) bool {
+			if j.Failed == "" {
+				flags = append(flags, j.Flags...)
+			}
+			return true
+		})
+		if observed {
+			assert.Equal(t, []string{"lock-final"}, flags)
+		} else {
+			assert.Empty(t, flags)
+		}
+	}
+}
+
+func parseTest(t *testing.T, src string) *syntax.File {
+	t.Helper()
+	f, errs := syntax.Parse("t.litmus", []byte(src))
+	require.Empty(t, errs)
+	return f
 }

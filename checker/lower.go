@@ -185,6 +185,8 @@ type program struct {
 	init    []int64 // initial value of each location
 	threads [][]*path
 	nthread int
+	// finalLocs are the observed locations, as Structure.FinalLocs.
+	finalLocs []int
 }
 
 // symbol returns the name of a value that is the address of a location,
@@ -303,7 +305,59 @@ func lower(f *syntax.File) (*program, error) {
 		return nil, err
 	}
 	p.threads = threads
+	p.finalLocs = p.observedLocations(f)
 	return p, nil
+}
+
+// observedLocations returns the shared variables whose final value f
+// observes, as herd7 collects them: every location of an atom of the
+// final condition or the filter (both sides of a comparison of two
+// locations) and of the locations clause. Registers, and variables whose
+// address is a compared value, are not memory locations observed.
+func (p *program) observedLocations(f *syntax.File) []int {
+	seen := map[int]bool{}
+	add := func(l *syntax.Location) {
+		if l == nil || l.Thread >= 0 {
+			return
+		}
+		if i, ok := p.locIdx[l.Name]; ok {
+			seen[i] = true
+		}
+	}
+	var walk func(syntax.Prop)
+	walk = func(q syntax.Prop) {
+		switch q := q.(type) {
+		case *syntax.AtomProp:
+			add(&q.Loc)
+			add(q.Value.Reg)
+		case *syntax.NotProp:
+			walk(q.X)
+		case *syntax.AndProp:
+			walk(q.X)
+			walk(q.Y)
+		case *syntax.OrProp:
+			walk(q.X)
+			walk(q.Y)
+		case *syntax.ImpliesProp:
+			walk(q.X)
+			walk(q.Y)
+		case *syntax.ParenProp:
+			walk(q.X)
+		}
+	}
+	if f.Cond != nil {
+		walk(f.Cond.Prop)
+	}
+	if f.Filter != nil {
+		walk(f.Filter.Prop)
+	}
+	if f.Locations != nil {
+		for i := range f.Locations.Locs {
+			add(&f.Locations.Locs[i])
+		}
+	}
+	locs := slices.Sorted(maps.Keys(seen))
+	return locs
 }
 
 // lowerThreads lowers every thread with a copy of proto.

@@ -140,3 +140,21 @@ func TestLowerEveryPrimitive(t *testing.T) {
 		assert.NotEmpty(t, p.threads[0][0].events, call)
 	}
 }
+
+func TestLowerFinalLocs(t *testing.T) {
+	// Observed: the memory locations of the condition, the filter and the
+	// locations clause. Not observed: registers, and x, which appears only
+	// as an address value.
+	p, err := lowerSrc(t, `C Obs
+{}
+P0(int *w, int *x, int *y, int *z) { int r0; r0 = READ_ONCE(*w); WRITE_ONCE(*y, 1); }
+locations [z;]
+filter (0:r0=0 \/ w=0)
+exists (0:r0=x /\ y=1)
+`)
+	require.NoError(t, err)
+	assert.Equal(t, []Location{{"w"}, {"x"}, {"y"}, {"z"}}, p.locs)
+	assert.Equal(t, []int{0, 2, 3}, p.finalLocs)
+	b := p.buildStructure([]*path{p.threads[0][0]})
+	assert.Equal(t, []int{0, 2, 3}, b.FinalLocs)
+}

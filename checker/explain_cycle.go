@@ -11,24 +11,102 @@ package checker
 // overwrite by another thread (fre or coe), fences between marked
 // accesses (po-rel, mb, gp, wmb, po-unlock-lock-po, each possibly after
 // an rfe), and an optional final rfe. An edge with no such path is kept as it is.
+//
+// It also replaces each "hb*" edge by a shortest path of hb edges it can
+// name: rfe, po-rel, acq-po, fences, dependencies to writes and address
+// dependencies, and po-unlock-lock-po.
 func expandProps(x *Execution, cycle []CycleEdge) []CycleEdge {
 	var out []CycleEdge
 	var g *propGraph
 	for _, e := range cycle {
-		if e.Rel != "prop" {
+		if e.Rel != "prop" && e.Rel != "hb*" {
 			out = append(out, e)
 			continue
 		}
 		if g == nil {
 			g = newPropGraph(x)
 		}
-		if path := g.path(e.From, e.To); path != nil {
+		var path []CycleEdge
+		if e.Rel == "prop" {
+			path = g.path(e.From, e.To)
+		} else {
+			path = g.hbPath(e.From, e.To)
+		}
+		if path != nil {
 			out = append(out, path...)
 		} else {
 			out = append(out, e)
 		}
 	}
 	return out
+}
+
+// hbStep names an hb edge from a to b that the graph can name, or "".
+func (g *propGraph) hbStep(a, b int) string {
+	x := g.x
+	if !g.marked(a) || !g.marked(b) {
+		return ""
+	}
+	if x.Rf.Has(a, b) && g.ext(a, b) {
+		return "rfe"
+	}
+	if !x.Po.Has(a, b) {
+		return ""
+	}
+	eb := &x.Events[b]
+	switch {
+	case x.Addr.Has(a, b):
+		return "addr"
+	case x.Data.Has(a, b) && eb.Kind == KindW:
+		return "data"
+	case x.Ctrl.Has(a, b) && eb.Kind == KindW:
+		return "ctrl"
+	case x.Events[a].Kind == KindR && x.Events[a].Tags&(TagAcquire|TagLKR) != 0:
+		return "acq-po"
+	}
+	if f := g.fence(a, b); f != "" {
+		return f
+	}
+	return ""
+}
+
+// hbPath returns a shortest path from a to c of edges hbStep names, or
+// nil.
+func (g *propGraph) hbPath(a, c int) []CycleEdge {
+	n := g.x.N()
+	prev := make([]int, n)
+	rel := make([]string, n)
+	for i := range prev {
+		prev[i] = -1
+	}
+	queue := []int{a}
+	prev[a] = a
+	for h := 0; h < len(queue); h++ {
+		u := queue[h]
+		if u == c && u != a {
+			break
+		}
+		for v := 0; v < n; v++ {
+			if prev[v] >= 0 {
+				continue
+			}
+			if r := g.hbStep(u, v); r != "" {
+				prev[v], rel[v] = u, r
+				queue = append(queue, v)
+			}
+		}
+	}
+	if a == c || prev[c] < 0 {
+		return nil
+	}
+	var path []CycleEdge
+	for v := c; v != a; v = prev[v] {
+		path = append(path, CycleEdge{From: prev[v], To: v, Rel: rel[v]})
+	}
+	for i, j := 0, len(path)-1; i < j; i, j = i+1, j-1 {
+		path[i], path[j] = path[j], path[i]
+	}
+	return path
 }
 
 // propGraph holds the edges prop paths may take.

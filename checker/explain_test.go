@@ -155,6 +155,17 @@ func TestExplainFencedStoreBuffering(t *testing.T) {
 	assert.Equal(t, "pb cycle: R y ->fre W y ->mb R x ->fre W x ->mb R y", r.CycleString())
 }
 
+func TestExplainHbStar(t *testing.T) {
+	// The model gives pb edges as prop ; strong-fence ; hb*: the hb*
+	// part is spelled out as the hb edges it is made of.
+	res := explainCorpus(t, "paulmck/luc/RelAcq/C-ISA2+fencembonceonce+poacquireonce+poacquireonce.litmus")
+	r := res.Reason
+	require.NotNil(t, r)
+	assert.Equal(t, "propagation", r.Check)
+	assertCycle(t, r)
+	assert.Equal(t, "pb cycle: R x ->fre W x ->mb W y ->rfe R y ->acq-po W z ->rfe R z ->acq-po R x", r.CycleString())
+}
+
 func TestExplainCoherence(t *testing.T) {
 	// The LKMM drops incoherent executions before judging them: the
 	// reason comes from the second enumeration, which judges them all.

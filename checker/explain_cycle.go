@@ -41,6 +41,14 @@ func expandProps(x *Execution, cycle []CycleEdge) []CycleEdge {
 	return out
 }
 
+// rmwPair reports whether r and w are the read and the write of one
+// read-modify-write (an atomic RMW or a spin_lock).
+func (g *propGraph) rmwPair(r, w int) bool {
+	er, ew := &g.x.Events[r], &g.x.Events[w]
+	return er.Kind == KindR && ew.Kind == KindW && er.Thread == ew.Thread && er.Span == ew.Span &&
+		(g.x.Rmw.Has(r, w) || (er.Tags&TagLKR != 0 && ew.Tags&TagLKW != 0))
+}
+
 // hbStep names an hb edge from a to b that the graph can name, or "".
 func (g *propGraph) hbStep(a, b int) string {
 	x := g.x
@@ -158,7 +166,7 @@ func (g *propGraph) ext(a, b int) bool {
 func (g *propGraph) fence(a, b int) string {
 	x := g.x
 	if !x.Po.Has(a, b) {
-		return ""
+		return g.unlockLock(a, b)
 	}
 	if x.Events[b].Kind == KindW && x.Events[b].Tags&(TagRelease|TagUL) != 0 {
 		return "po-rel" // spin_unlock is a release
@@ -178,7 +186,13 @@ func (g *propGraph) fence(a, b int) string {
 			}
 		}
 	}
-	// po ; [UL] ; (po | rf) ; [LKR] ; po
+	return g.unlockLock(a, b)
+}
+
+// unlockLock returns "po-unlock-lock-po" when a and b are related by
+// po ; [UL] ; (po | rf) ; [LKR] ; po, or "".
+func (g *propGraph) unlockLock(a, b int) string {
+	x := g.x
 	for _, ul := range g.ul {
 		if !x.Po.Has(a, ul) {
 			continue
@@ -194,10 +208,10 @@ func (g *propGraph) fence(a, b int) string {
 
 // Automaton states of a prop path.
 const (
-	propStart = iota // nothing taken yet
-	propFence        // after an overwrite or a fence
-	propRfe          // after an rfe: a strong fence or po-rel, or the end
-	propStates
+	propStart   = iota // nothing taken yet
+	propFence          // after an overwrite or a fence
+	propRfe            // after an rfe: a strong fence or po-rel, or the end
+	propRmwRead        // at the read of an RMW, in an rmw-sequence: its write next
 )
 
 // path returns a shortest prop-shaped path from a to c, or nil.
@@ -214,7 +228,7 @@ func (g *propGraph) path(a, c int) []CycleEdge {
 	queue := []node{start}
 	for h := 0; h < len(queue); h++ {
 		cur := queue[h]
-		if cur.e == c && cur.s != propStart {
+		if cur.e == c && cur.s != propStart && cur.s != propRmwRead {
 			var path []CycleEdge
 			for v := cur; v != start; {
 				st := seen[v]
@@ -236,6 +250,19 @@ func (g *propGraph) path(a, c int) []CycleEdge {
 		for b := 0; b < n; b++ {
 			if !g.marked(b) {
 				continue
+			}
+			if cur.s == propRmwRead {
+				if g.rmwPair(cur.e, b) {
+					visit(b, propFence, "rmw")
+				}
+				continue
+			}
+			if cur.s == propFence && g.x.Rf.Has(cur.e, b) && g.x.Events[b].Tags&(TagRMW|TagLKR) != 0 {
+				rel := "rfi"
+				if g.ext(cur.e, b) {
+					rel = "rfe"
+				}
+				visit(b, propRmwRead, rel)
 			}
 			if cur.s == propStart && g.ext(cur.e, b) {
 				if g.fr.Has(cur.e, b) {

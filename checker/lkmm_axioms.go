@@ -317,26 +317,55 @@ func (e *lkmmExec) rcuOrder() Rel {
 	srscsi := ar.rel(k)
 	e.cd.srcuRscs.Each(func(a, b int) { srscsi.Add(st.rcuIdx[b], st.rcuIdx[a]) })
 	gp, sgp, rscsi, loc := st.rcuGp, st.rcuSgp, st.rcuRscsi, st.rcuLoc
-	// step adds to dst the four "grace period ; x ; critical section"
-	// terms (and their mirror images) for x.
-	step := func(dst, x Rel) {
-		dst.UnionWith(ar.seq(gp, x, rscsi))
-		t := ar.seq(sgp, x, srscsi)
-		t.InterWith(loc)
-		dst.UnionWith(t)
-		dst.UnionWith(ar.seq(rscsi, x, gp))
-		t = ar.seq(srscsi, x, sgp)
-		t.InterWith(loc)
-		dst.UnionWith(t)
+	rcu, srcu := !st.SyncRcu.Empty(), !st.SyncSrcu.Empty()
+	// The terms "g ; link ; x ; link ; c" are (g ; link) ; x ; (link ; c):
+	// the outer factors are fixed.
+	var gpL, lRscsi, rscsiL, lGp, sgpL, lSrscsi, srscsiL, lSgp Rel
+	if rcu {
+		gpL, lRscsi = ar.seq(gp, link), ar.seq(link, rscsi)
+		rscsiL, lGp = ar.seq(rscsi, link), ar.seq(link, gp)
 	}
+	if srcu {
+		sgpL, lSrscsi = ar.seq(sgp, link), ar.seq(link, srscsi)
+		srscsiL, lSgp = ar.seq(srscsi, link), ar.seq(link, sgp)
+	}
+	// step adds to dst the four "grace period ; link ; x ; link ; critical
+	// section" terms (and their mirror images) for x.
+	step := func(dst, x Rel) {
+		if rcu {
+			dst.UnionWith(ar.seq(gpL, x, lRscsi))
+			dst.UnionWith(ar.seq(rscsiL, x, lGp))
+		}
+		if srcu {
+			t := ar.seq(sgpL, x, lSrscsi)
+			t.InterWith(loc)
+			dst.UnionWith(t)
+			t = ar.seq(srscsiL, x, lSgp)
+			t.InterWith(loc)
+			dst.UnionWith(t)
+		}
+	}
+	// base: the grace periods, and the terms with a single link
+	// ("g ; link ; c" is the step above with x = id).
 	base := ar.union(gp, sgp)
-	step(base, link)
+	if rcu {
+		base.UnionWith(ar.seq(gpL, rscsi))
+		base.UnionWith(ar.seq(rscsiL, gp))
+	}
+	if srcu {
+		t := ar.seq(sgpL, srscsi)
+		t.InterWith(loc)
+		base.UnionWith(t)
+		t = ar.seq(srscsiL, sgp)
+		t.InterWith(loc)
+		base.UnionWith(t)
+	}
 	order := ar.clone(base)
 	next := ar.rel(k)
 	m := ar.mark()
 	for {
 		next.CopyFrom(base)
-		step(next, ar.seq(link, order, link))
+		step(next, order)
 		next.UnionWith(ar.seq(order, link, order))
 		if next.Equal(order) {
 			return order

@@ -198,6 +198,7 @@ func (m *LKMM) judgeRf(st *lkmmStruct, cd *lkmmCand, x *Execution, rf Rel, yield
 	ex.pick = pick
 	co := ar.rel(st.n)
 	ex.begin(rf)
+	ex.coherent = !m.AllExecutions
 	for {
 		co.Clear()
 		for i, lins := range perLoc {

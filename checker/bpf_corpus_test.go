@@ -31,7 +31,7 @@ func checkBPFCorpusFile(corpus, rel string) (string, error) {
 	if len(errs) > 0 {
 		return fmt.Sprintf("parse: %v", errs[0]), nil
 	}
-	res, err := CheckBPF(context.Background(), f, Options{Timeout: 60 * time.Second, Workers: 1})
+	res, err := Check(context.Background(), f, Options{Timeout: 60 * time.Second, Workers: 1})
 	if err != nil {
 		return "", err
 	}

@@ -77,9 +77,10 @@ type Result struct {
 	Errors []*LowerError
 }
 
-// Check decides f under opts.Model. A problem in the test is reported in
-// Result.Errors; a Go error means the checker itself failed or ctx was
-// cancelled.
+// Check decides f under opts.Model; a nil Model means the dialect's own:
+// the LKMM for C tests, bpf.cat's model for BPF tests. A problem in the
+// test is reported in Result.Errors; a Go error means the checker itself
+// failed or ctx was cancelled.
 func Check(ctx context.Context, f *syntax.File, opts Options) (*Result, error) {
 	start := ctx
 	// herd7 drops a ".litmus" suffix from the name on the first line.
@@ -88,15 +89,27 @@ func Check(ctx context.Context, f *syntax.File, opts Options) (*Result, error) {
 		res.Quant = f.Cond.Quant
 		res.Condition = res.Quant.String() + " " + propString(f.Cond.Prop, true)
 	}
-	if f.Dialect != syntax.DialectC {
-		res.Errors = append(res.Errors, &LowerError{f.ArchSpan, "only C litmus tests can be checked"})
-		return res, nil
-	}
 	if f.Cond == nil {
 		res.Errors = append(res.Errors, &LowerError{f.NameSpan, "the test has no final condition"})
 		return res, nil
 	}
-	p, err := lower(f)
+	model := opts.Model
+	lowerFile := lower
+	switch f.Dialect {
+	case syntax.DialectC:
+		if model == nil {
+			model = &LKMM{}
+		}
+	case syntax.DialectBPF:
+		lowerFile = lowerBPF
+		if model == nil {
+			model = &BPF{}
+		}
+	default:
+		res.Errors = append(res.Errors, &LowerError{f.ArchSpan, fmt.Sprintf("%s litmus tests cannot be checked", f.Dialect)})
+		return res, nil
+	}
+	p, err := lowerFile(f)
 	if err != nil {
 		var le *LowerError
 		if errors.As(err, &le) {
@@ -118,10 +131,6 @@ func Check(ctx context.Context, f *syntax.File, opts Options) (*Result, error) {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, opts.Timeout)
 		defer cancel()
-	}
-	model := opts.Model
-	if model == nil {
-		model = &LKMM{}
 	}
 	workers := opts.Workers
 	if workers <= 0 {
@@ -247,12 +256,11 @@ func Check(ctx context.Context, f *syntax.File, opts Options) (*Result, error) {
 		res.Verdict = "Sometimes"
 	}
 	if ex != nil {
+		// The counts are complete by now: a time-out during this extra
+		// search only cuts the reason short (Reason.Cutoff), not the result.
 		ex.search(ctx, p, f, shown, model, workers, res)
 		if err := start.Err(); err != nil {
 			return nil, err
-		}
-		if ctx.Err() != nil && ctx.Err() != nil {
-			res.Cutoff = true
 		}
 		ex.finish(p, shown, model, res)
 	}

@@ -2,6 +2,8 @@ package checker
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -642,4 +644,48 @@ func parseTest(t *testing.T, src string) *syntax.File {
 	f, errs := syntax.Parse("t.litmus", []byte(src))
 	require.Empty(t, errs)
 	return f
+}
+
+// TestLKMMLocCheckAgrees compares the compact per-location coherence
+// filter (locCheck) with the general one on every candidate of the
+// lock-free tests of the corpus.
+func TestLKMMLocCheckAgrees(t *testing.T) {
+	if testing.Short() {
+		t.Skip("corpus in -short mode")
+	}
+	corpus := filepath.Join(sharedDir(t), "corpus")
+	checked := 0
+	for _, rel := range corpusTests(t, corpus) {
+		src, err := os.ReadFile(filepath.Join(corpus, rel))
+		require.NoError(t, err)
+		f, errs := syntax.Parse(rel, src)
+		require.Empty(t, errs)
+		p, err := lower(f)
+		if err != nil {
+			continue
+		}
+		p.pathCombos(context.Background(), func(paths []*path) bool {
+			b := p.buildStructure(paths)
+			st := newLkmmStruct(b.Structure)
+			b.candidates(context.Background(), func(c *Candidate) bool {
+				closed := obsCo(&arena{}, st, c.Rf, c.Rf.Inverse()).Plus()
+				for i, lc := range st.locChecks {
+					if lc == nil {
+						continue
+					}
+					lins := linearisations(st.writesByLoc[i], closed)
+					fast := lc.coherentOrders(c.Rf, append([][]int(nil), lins...))
+					st.locChecks[i] = nil
+					slow := coherentOrders(st, c.Rf, i, append([][]int(nil), lins...))
+					st.locChecks[i] = lc
+					assert.Equal(t, slow, fast, "%s location %d", rel, i)
+					checked++
+				}
+				return true
+			})
+			return true
+		})
+	}
+	t.Logf("%d location orders compared", checked)
+	assert.Greater(t, checked, 10000)
 }

@@ -68,7 +68,8 @@ type lkmmStruct struct {
 
 	// orderCache holds, for each location with writes, its coherence
 	// orders for each rf of its reads seen so far (keyed by ordersKey).
-	// Judge may run on candidates of one structure concurrently.
+	// It is guarded by mu, so that candidates of one structure may be
+	// judged concurrently once the structure's part is built.
 	mu         sync.Mutex
 	orderCache []map[string]*locOrders
 

@@ -1,6 +1,9 @@
 package checker
 
-import "math/bits"
+import (
+	"encoding/binary"
+	"math/bits"
+)
 
 // Judge implements [Model]: it enumerates the model's choices for c (the rf
 // of LF and RU events, then the coherence orders) and judges each
@@ -250,21 +253,19 @@ func (st *lkmmStruct) locOrders(i int, rf, closed Rel, filter bool) *locOrders {
 	return &locOrders{orders: lins}
 }
 
-// ordersKey sets *key to the rf of the i-th location's reads: the source
-// of each (two bytes, 0 for none).
+// ordersKey sets *key to the rf of the i-th location's reads: for each,
+// its source event plus one (0 for none), as a varint.
 func (st *lkmmStruct) ordersKey(i int, rf Rel, key *[]byte) {
-	reads := st.readsByLoc[i]
 	k := (*key)[:0]
-	for range reads {
-		k = append(k, 0, 0)
-	}
-	for _, w := range st.locEvents[i] {
-		row := rf.Row(w)
-		for j, r := range reads {
-			if row.Has(r) {
-				k[2*j], k[2*j+1] = byte((w+1)>>8), byte(w+1)
+	for _, r := range st.readsByLoc[i] {
+		src := 0
+		for _, w := range st.locEvents[i] {
+			if rf.Has(w, r) {
+				src = w + 1
+				break
 			}
 		}
+		k = binary.AppendUvarint(k, uint64(src))
 	}
 	*key = k
 }

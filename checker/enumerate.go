@@ -134,10 +134,8 @@ func (p *program) pathCombos(ctx context.Context, f func([]*path) bool) {
 // whether it ran to the end.
 func (b *built) candidates(ctx context.Context, f func(c *Candidate) bool) bool {
 	n := b.N()
-	rfOf := make([]int, n) // write read by each ordinary read, or -1
-	for i := range rfOf {
-		rfOf[i] = -1
-	}
+	v := newValuer(b)
+	rfOf := v.rfOf
 	var rec func(k int) bool
 	count := 0
 	rec = func(k int) bool {
@@ -146,7 +144,7 @@ func (b *built) candidates(ctx context.Context, f func(c *Candidate) bool) bool 
 			if count&1023 == 0 && ctx.Err() != nil {
 				return false
 			}
-			val, ok := b.values(rfOf)
+			val, ok := v.values()
 			if !ok {
 				return true
 			}
@@ -169,48 +167,70 @@ func (b *built) candidates(ctx context.Context, f func(c *Candidate) bool) bool 
 	return rec(0)
 }
 
-// values computes every event's value given the rf choice, and reports
-// false when the values contradict a branch choice or depend on
-// themselves.
-func (b *built) values(rfOf []int) ([]int64, bool) {
+// A valuer computes the values of b's events for the rf choice in rfOf.
+// Its buffers are reused from one choice to the next.
+type valuer struct {
+	b       *built
+	rfOf    []int               // write read by each ordinary read, or -1
+	val     []int64             // the values being computed
+	state   []uint8             // per event: 0 unknown, 1 computing, 2 known
+	ok      bool                // no value depends on itself
+	readers []func(i int) int64 // per thread: the value of its i-th event
+}
+
+func newValuer(b *built) *valuer {
 	n := b.N()
-	val := make([]int64, n)
-	state := make([]uint8, n) // 0 unknown, 1 computing, 2 known
-	ok := true
-	var get func(e int) int64
-	readsOf := func(t int) func(int) int64 {
+	v := &valuer{b: b, rfOf: make([]int, n), state: make([]uint8, n), readers: make([]func(int) int64, len(b.paths))}
+	for i := range v.rfOf {
+		v.rfOf[i] = -1
+	}
+	for t := range b.paths {
 		off := b.offset[t]
-		return func(i int) int64 { return get(off + i) }
+		v.readers[t] = func(i int) int64 { return v.get(off + i) }
 	}
-	get = func(e int) int64 {
-		switch state[e] {
-		case 2:
-			return val[e]
-		case 1:
-			ok = false
-			return 0
-		}
-		state[e] = 1
-		ev := &b.Events[e]
-		var v int64
-		switch {
-		case ev.Thread < 0:
-			v = ev.Val
-		case ev.Kind == KindW:
-			pe := &b.paths[ev.Thread].events[e-b.offset[ev.Thread]]
-			if pe.val != nil {
-				v = pe.val.eval(readsOf(ev.Thread))
-			}
-		case ev.Kind == KindR && rfOf[e] >= 0:
-			v = get(rfOf[e])
-		}
-		val[e] = v
-		state[e] = 2
-		return v
+	return v
+}
+
+// get returns the value of event e, computing it if needed.
+func (v *valuer) get(e int) int64 {
+	switch v.state[e] {
+	case 2:
+		return v.val[e]
+	case 1:
+		v.ok = false
+		return 0
 	}
+	v.state[e] = 1
+	b := v.b
+	ev := &b.Events[e]
+	var x int64
+	switch {
+	case ev.Thread < 0:
+		x = ev.Val
+	case ev.Kind == KindW:
+		pe := &b.paths[ev.Thread].events[e-b.offset[ev.Thread]]
+		if pe.val != nil {
+			x = pe.val.eval(v.readers[ev.Thread])
+		}
+	case ev.Kind == KindR && v.rfOf[e] >= 0:
+		x = v.get(v.rfOf[e])
+	}
+	v.val[e] = x
+	v.state[e] = 2
+	return x
+}
+
+// values computes every event's value given the rf choice, as a new slice,
+// and reports false when the values contradict a branch choice or depend
+// on themselves.
+func (v *valuer) values() ([]int64, bool) {
+	b := v.b
+	v.val = make([]int64, b.N())
+	clear(v.state)
+	v.ok = true
 	for e := range b.Events {
-		get(e)
-		if !ok {
+		v.get(e)
+		if !v.ok {
 			return nil, false
 		}
 	}
@@ -218,12 +238,11 @@ func (b *built) values(rfOf []int) ([]int64, bool) {
 		if pt == nil {
 			continue
 		}
-		rd := readsOf(t)
 		for _, c := range pt.cons {
-			if (c.v.eval(rd) != 0) != c.want {
+			if (c.v.eval(v.readers[t]) != 0) != c.want {
 				return nil, false
 			}
 		}
 	}
-	return val, true
+	return v.val, true
 }

@@ -57,6 +57,7 @@ type lkmmStruct struct {
 	markedW, wMarked                   Rel // Marked × (W ∪ UL), (W ∪ UL) × Marked
 	rcuRscs                            Rel
 	id, idMarked                       Rel
+	none                               Rel         // the empty relation (shared: never modified)
 	preRace                            Rel         // ext & ((Plain × M) | ((M \ IW) × Plain))
 	rfiLF                              Rel         // rf of LF events inside their own critical section
 	co0                                Rel         // coherence fixed before observation (initial writes first, unmatched LKW last)
@@ -217,6 +218,7 @@ func newLkmmStruct(s *Structure) *lkmmStruct {
 	}
 	st.poLoc = st.po.Inter(st.loc)
 	st.id = Identity(n, st.all)
+	st.none = NewRel(n)
 	st.idMarked = Identity(n, st.Marked)
 	st.preRace = Cross(n, st.Plain, st.M).Union(Cross(n, st.M.Diff(st.IW), st.Plain)).Inter(st.ext)
 

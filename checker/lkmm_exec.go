@@ -70,7 +70,7 @@ func newLkmmCand(st *lkmmStruct, c *Candidate) *lkmmCand {
 	s := c.Structure
 	// SRCU matching, with the bell's original data and rf.
 	if st.SrcuLock.Empty() && st.SrcuUnlock.Empty() {
-		cd.srcuRscs = NewRel(st.n)
+		cd.srcuRscs = st.none
 	} else {
 		carrySrcu := s.Data.Restrict(nil, st.notSrcuUnlock).Seq(c.Rf).Star()
 		cd.srcuRscs = carrySrcu.Restrict(st.SrcuLock, nil).Seq(s.Data).Restrict(nil, st.SrcuUnlock).Inter(st.loc)

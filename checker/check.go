@@ -395,14 +395,30 @@ func (p *program) final(b *built, x *Execution) *finalState {
 	n := x.N()
 	for w := 0; w < n; w++ {
 		ev := &x.Events[w]
-		if ev.Kind != KindW {
+		if ev.Kind != KindW || ev.Tags&notMemStore != 0 {
 			continue
 		}
-		if x.Co.Row(w).Empty() {
+		if row := x.Co.Row(w); row.Empty() || !hasMemStore(x, row) {
 			fs.mem[ev.Loc] = x.Val[w]
 		}
 	}
 	return fs
+}
+
+// notMemStore tags the writes that herd7 does not count as stores to
+// memory when it computes final values: lock and SRCU events. A spinlock or
+// srcu_struct therefore keeps its initial value in final states.
+const notMemStore = TagLKW | TagUL | TagSrcuUnlock
+
+// hasMemStore reports whether the set of writes s holds a memory store.
+func hasMemStore(x *Execution, s Set) bool {
+	found := false
+	s.Each(func(e int) {
+		if x.Events[e].Tags&notMemStore == 0 {
+			found = true
+		}
+	})
+	return found
 }
 
 func (fs *finalState) reg(t int, name string) int64 {

@@ -90,3 +90,36 @@ Observation MP Never 0 3
 
 `, b.String())
 }
+
+// TestCheckLockKeepsInitialValue checks that lock events are not stores in
+// final states, as in herd7: a spinlock taken and never released still
+// shows its initial value.
+func TestCheckLockKeepsInitialValue(t *testing.T) {
+	f := parseTest(t, `C lock-final-value
+{}
+P0(spinlock_t *s, int *x)
+{
+	spin_lock(s);
+	WRITE_ONCE(*x, 1);
+}
+
+P1(int *x)
+{
+	int r0;
+
+	r0 = READ_ONCE(*x);
+}
+exists (1:r0=1 /\ s=0)
+`)
+	res, err := Check(context.Background(), f, Options{})
+	require.NoError(t, err)
+	require.Empty(t, res.Errors)
+	var states []string
+	for _, s := range res.States {
+		states = append(states, s.String())
+	}
+	assert.Equal(t, []string{"1:r0=0; [s]=0;", "1:r0=1; [s]=0;"}, states)
+	assert.Equal(t, 1, res.Positive)
+	assert.Equal(t, 1, res.Negative)
+	assert.Equal(t, "Sometimes", res.Verdict)
+}

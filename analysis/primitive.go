@@ -273,9 +273,9 @@ var primitiveDocs = map[string]*PrimitiveDoc{
 		Events: "W[release]", Lower: lowerRelease,
 	},
 	"smp_store_mb": {
-		Params: []string{"*x", "v"},
+		Params:  []string{"*x", "v"},
 		Meaning: "A marked store followed by a full barrier: the store is ordered before every later access of this thread, loads included. It is the usual way to write a flag and then check another one (store-buffering patterns).",
-		Events: "W[once] ; F[mb]",
+		Events:  "W[once] ; F[mb]",
 		Lower: [numArchs]Lowering{
 			{"xchg", "one implicitly locked exchange does both the store and the fence"},
 			{"std ; sync", "a store and a heavyweight sync"},
@@ -322,7 +322,7 @@ var primitiveDocs = map[string]*PrimitiveDoc{
 	},
 	"smp_mb__after_spinlock": {
 		Meaning: "Placed right after taking a lock, it turns the lock acquisition into a full barrier: accesses before the spin_lock() are ordered against accesses after this barrier, even a store before against a load after.",
-		Events: "F[after-spinlock]",
+		Events:  "F[after-spinlock]",
 		Lower: [numArchs]Lowering{
 			{"", "free: taking the lock was already a locked RMW"},
 			{"sync", "same as smp_mb()"},
@@ -332,7 +332,7 @@ var primitiveDocs = map[string]*PrimitiveDoc{
 	},
 	"smp_mb__after_unlock_lock": {
 		Meaning: "Placed after a lock acquisition that follows an unlock in this thread, it makes that unlock-lock pair a full barrier, which the pair alone is not (a store before the unlock may otherwise pass a load after the lock).",
-		Events: "F[after-unlock-lock]",
+		Events:  "F[after-unlock-lock]",
 		Lower: [numArchs]Lowering{
 			{"", "free: unlock followed by lock already orders fully"},
 			{"sync", "a heavyweight sync: powerpc is the one architecture that needs it"},
@@ -342,8 +342,8 @@ var primitiveDocs = map[string]*PrimitiveDoc{
 	},
 	"smp_mb__after_srcu_read_unlock": {
 		Meaning: "Placed after srcu_read_unlock(), it makes that unlock act as a full barrier for the accesses around it.",
-		Events: "F[after-srcu-read-unlock]",
-		Lower: all("", "free: srcu_read_unlock() already runs a full barrier"),
+		Events:  "F[after-srcu-read-unlock]",
+		Lower:   all("", "free: srcu_read_unlock() already runs a full barrier"),
 	},
 	"barrier": {
 		Meaning: "A compiler barrier: the compiler may not move memory accesses across it, but the CPU may, so it orders nothing between threads. " +
@@ -353,42 +353,42 @@ var primitiveDocs = map[string]*PrimitiveDoc{
 	"xchg": {
 		Params: []string{"x", "v"}, Result: "the old value",
 		Meaning: "Fully ordered atomic exchange: writes v and returns what was there, as one atomic step. It behaves as if smp_mb() ran just before and just after it, so it orders every earlier access against every later one.",
-		Events: "R[mb] ->rmw W[mb]",
+		Events:  "R[mb] ->rmw W[mb]",
 	},
 	"xchg_relaxed": {
 		Params: []string{"x", "v"}, Result: "the old value",
 		Meaning: "Atomic exchange without ordering: the read and the write are one atomic step, but other accesses of this thread may be seen on either side of it.",
-		Events: "R[once] ->rmw W[once]",
+		Events:  "R[once] ->rmw W[once]",
 	},
 	"xchg_acquire": {
 		Params: []string{"x", "v"}, Result: "the old value",
 		Meaning: "Atomic exchange whose read has acquire ordering: every later access of this thread is ordered after it. Earlier accesses are not ordered before it.",
-		Events: "R[acquire] ->rmw W[once]",
+		Events:  "R[acquire] ->rmw W[once]",
 	},
 	"xchg_release": {
 		Params: []string{"x", "v"}, Result: "the old value",
 		Meaning: "Atomic exchange whose write has release ordering: every earlier access of this thread is visible before the write. Later accesses are not ordered after it.",
-		Events: "R[once] ->rmw W[release]",
+		Events:  "R[once] ->rmw W[release]",
 	},
 	"cmpxchg": {
 		Params: []string{"x", "old", "new"}, Result: "the value read (equal to old when it succeeded)",
 		Meaning: "Compare-and-exchange: if the location holds old, writes new in the same atomic step. On success it is fully ordered, as if smp_mb() ran before and after it; on failure it is only a marked read with no ordering at all.",
-		Events: "success: R[mb] ->rmw W[mb]; failure: R[once]",
+		Events:  "success: R[mb] ->rmw W[mb]; failure: R[once]",
 	},
 	"cmpxchg_relaxed": {
 		Params: []string{"x", "old", "new"}, Result: "the value read (equal to old when it succeeded)",
 		Meaning: "Compare-and-exchange without ordering, whether it succeeds or fails.",
-		Events: "success: R[once] ->rmw W[once]; failure: R[once]",
+		Events:  "success: R[once] ->rmw W[once]; failure: R[once]",
 	},
 	"cmpxchg_acquire": {
 		Params: []string{"x", "old", "new"}, Result: "the value read (equal to old when it succeeded)",
 		Meaning: "Compare-and-exchange whose read has acquire ordering when it succeeds: later accesses are ordered after it. A failed attempt orders nothing.",
-		Events: "success: R[acquire] ->rmw W[once]; failure: R[once]",
+		Events:  "success: R[acquire] ->rmw W[once]; failure: R[once]",
 	},
 	"cmpxchg_release": {
 		Params: []string{"x", "old", "new"}, Result: "the value read (equal to old when it succeeded)",
 		Meaning: "Compare-and-exchange whose write has release ordering: when it succeeds, earlier accesses are visible before the write. A failed attempt orders nothing.",
-		Events: "success: R[once] ->rmw W[release]; failure: R[once]",
+		Events:  "success: R[once] ->rmw W[release]; failure: R[once]",
 	},
 	"spin_lock": {
 		Params: []string{"l"},
@@ -403,9 +403,9 @@ var primitiveDocs = map[string]*PrimitiveDoc{
 		},
 	},
 	"spin_unlock": {
-		Params: []string{"l"},
+		Params:  []string{"l"},
 		Meaning: "Releases the lock with release ordering: everything the critical section did is visible to the next thread that takes the lock.",
-		Events: "W[UL]",
+		Events:  "W[UL]",
 		Lower: [numArchs]Lowering{
 			{"movb $0", "one ordinary byte store"},
 			{"lwsync ; stb", "a lightweight fence and a store"},
@@ -428,8 +428,8 @@ var primitiveDocs = map[string]*PrimitiveDoc{
 	"spin_is_locked": {
 		Params: []string{"l"}, Result: "1 if the lock is held, 0 if it is free",
 		Meaning: "Looks at the lock without taking it. The read orders nothing, so the answer may be stale by the time the thread acts on it.",
-		Events: "held: R[RL]; free: R[RU]",
-		Lower:  lowerLoad,
+		Events:  "held: R[RL]; free: R[RU]",
+		Lower:   lowerLoad,
 	},
 	"rcu_read_lock": {
 		Meaning: "Starts an RCU read-side critical section. It orders nothing by itself; what it buys is RCU's guarantee: a critical section that starts before a grace period starts also ends before that grace period ends, " +
@@ -466,7 +466,7 @@ var primitiveDocs = map[string]*PrimitiveDoc{
 		},
 	},
 	"srcu_read_unlock": {
-		Params: []string{"s", "idx"},
+		Params:  []string{"s", "idx"},
 		Meaning: "Ends the SRCU read-side critical section whose srcu_read_lock() returned idx. The model makes it a write of s that carries idx.",
 		Events:  "W[srcu-unlock]",
 		Lower: [numArchs]Lowering{
@@ -482,7 +482,7 @@ var primitiveDocs = map[string]*PrimitiveDoc{
 		Events:  "R[srcu-lock]",
 	},
 	"srcu_up_read": {
-		Params: []string{"s", "idx"},
+		Params:  []string{"s", "idx"},
 		Meaning: "Ends the SRCU reader that srcu_down_read() started and returned idx for, possibly in another thread.",
 		Events:  "W[srcu-unlock]",
 	},
@@ -494,7 +494,7 @@ var primitiveDocs = map[string]*PrimitiveDoc{
 		Lower:  all("(a call that sleeps until the grace period ends)", "slow (a grace period), but readers pay only a per-CPU increment and fence"),
 	},
 	"synchronize_srcu_expedited": {
-		Params: []string{"s"},
+		Params:  []string{"s"},
 		Meaning: "Like synchronize_srcu(), but hurries the grace period. The model treats the two alike.",
 		Events:  "Sync-srcu on s",
 		Lower:   all("(a call that sleeps, polling the readers' counters eagerly)", "shorter wait than synchronize_srcu(), more CPU spent"),
@@ -505,7 +505,7 @@ var primitiveDocs = map[string]*PrimitiveDoc{
 		Events:  "R[once]", Lower: lowerLoad,
 	},
 	"atomic_set": {
-		Params: []string{"v", "i"},
+		Params:  []string{"v", "i"},
 		Meaning: "Sets an atomic_t: the same as WRITE_ONCE() on its counter, with no ordering. It is not a read-modify-write.",
 		Events:  "W[once]", Lower: lowerStore,
 	},
@@ -515,14 +515,14 @@ var primitiveDocs = map[string]*PrimitiveDoc{
 		Events:  "R[acquire]", Lower: lowerAcquire,
 	},
 	"atomic_set_release": {
-		Params: []string{"v", "i"},
+		Params:  []string{"v", "i"},
 		Meaning: "Sets an atomic_t with release ordering, as smp_store_release() does: earlier accesses of this thread are visible before it.",
 		Events:  "W[release]", Lower: lowerRelease,
 	},
 	"atomic_add_unless": {
 		Params: []string{"v", "a", "u"}, Result: "nonzero if it added, 0 if the counter held u",
 		Meaning: "Adds a to the counter unless it holds u. When it adds, it is a fully ordered atomic read-modify-write, as if smp_mb() ran before and after it; when the counter holds u, it is only a marked read that orders nothing.",
-		Events: "added: R[mb] ->rmw W[mb]; not added: R[once]",
+		Events:  "added: R[mb] ->rmw W[mb]; not added: R[once]",
 		Lower: [numArchs]Lowering{
 			{"mov ; lock cmpxchg -- (retried until it succeeds or sees u)", "a compare-and-swap loop: locked RMWs, retried under contention"},
 			{"sync ; lwarx ; cmpw ; beq- ; add ; stwcx. ; bne- ; sync", "a reservation loop between two heavyweight syncs"},
@@ -537,12 +537,12 @@ var primitiveDocs = map[string]*PrimitiveDoc{
 		Lower:   all("", "free: a static initialiser"),
 	},
 	"lock": {
-		Params: []string{"l"},
+		Params:  []string{"l"},
 		Meaning: "herd7's own name for spin_lock(): takes the lock, with acquire ordering, and critical sections of one lock run one after another.",
 		Events:  "R[LKR] ->rmw W[LKW]",
 	},
 	"unlock": {
-		Params: []string{"l"},
+		Params:  []string{"l"},
 		Meaning: "herd7's own name for spin_unlock(): releases the lock with release ordering.",
 		Events:  "W[UL]",
 	},

@@ -43,7 +43,7 @@ func propPrec(q syntax.Prop, min int) string {
 	var s string
 	switch q := q.(type) {
 	case *syntax.AtomProp:
-		s = locString(q.Loc) + "=" + valueString(q.Value)
+		s = locString(q.Loc) + "=" + q.Value.String()
 		if q.Op == "!=" {
 			s = "not (" + s + ")"
 		}
@@ -74,16 +74,6 @@ func locString(l syntax.Location) string {
 		return fmt.Sprintf("%d:%s", l.Thread, l.Name)
 	}
 	return "[" + l.Name + "]"
-}
-
-func valueString(v syntax.Value) string {
-	switch {
-	case v.Reg != nil:
-		return locString(*v.Reg)
-	case v.Symbol != "":
-		return v.Symbol
-	}
-	return fmt.Sprint(v.Int)
 }
 
 // WriteHerd writes r as herd7 prints it, without the Hash line (litmusls

@@ -432,7 +432,7 @@ func propString(p Prop, prec int) string {
 func propText(p Prop) string {
 	switch p := p.(type) {
 	case *AtomProp:
-		return condLoc(p.Loc) + p.Op + valueString(p.Value)
+		return condLoc(p.Loc) + p.Op + p.Value.String()
 	case *NotProp:
 		return "~" + propString(p.X, precNot)
 	case *AndProp:
@@ -452,7 +452,9 @@ func propText(p Prop) string {
 	return "true"
 }
 
-func valueString(v Value) string {
+// String returns the value as written in conditions: a thread register
+// ("0:r1"), a variable's address ("x") or an integer.
+func (v Value) String() string {
 	switch {
 	case v.Reg != nil:
 		return locString(*v.Reg)

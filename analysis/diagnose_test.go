@@ -1,0 +1,274 @@
+package analysis
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/litmusls/litmusls/checker"
+	"github.com/litmusls/litmusls/syntax"
+)
+
+// sharedDir returns ../shared relative to the repository root (the
+// directory holding go.mod).
+func diagSharedDir(t testing.TB) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	require.NoError(t, err)
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		require.NotEqual(t, dir, parent, "go.mod not found")
+		dir = parent
+	}
+	shared := filepath.Join(dir, "..", "shared")
+	if _, err := os.Stat(shared); err != nil {
+		t.Skipf("shared directory not found: %v", err)
+	}
+	return shared
+}
+
+// A want is an expected diagnostic: its code, the 1-based line its span
+// starts on and a pattern for its message. With related set, it expects
+// instead a related location of a diagnostic with that code, starting on
+// that line, whose message matches.
+type want struct {
+	code    string
+	line    int
+	rx      string
+	related bool
+}
+
+// diagnose parses and checks src and returns its diagnostics.
+func diagnose(t *testing.T, name string, src []byte, opts checker.Options) (*syntax.File, []Diagnostic) {
+	t.Helper()
+	f, errs := syntax.Parse(name, src)
+	var res *checker.Result
+	if len(errs) == 0 {
+		opts.Explain = true
+		var err error
+		res, err = checker.Check(context.Background(), f, opts)
+		require.NoError(t, err, name)
+	}
+	return f, Diagnose(f, src, errs, res, Options{Budget: opts.Timeout})
+}
+
+// check diagnoses src and compares with wants: every want must match a
+// diagnostic (or a related location), and every diagnostic must be wanted.
+// Each fix offered must make its diagnostic go away.
+func check(t *testing.T, name string, src []byte, wants []want) {
+	t.Helper()
+	f, diags := diagnose(t, name, src, checker.Options{})
+	line := func(off int) int { return f.Lines.Position(off).Line }
+	matched := make([]bool, len(diags))
+	for _, w := range wants {
+		rx := regexp.MustCompile(w.rx)
+		found := false
+		for i, d := range diags {
+			if d.Code != w.code {
+				continue
+			}
+			if !w.related {
+				if line(d.Span.Start) == w.line && rx.MatchString(d.Message) {
+					matched[i], found = true, true
+					break
+				}
+				continue
+			}
+			for _, r := range d.Related {
+				if line(r.Span.Start) == w.line && rx.MatchString(r.Message) {
+					found = true
+				}
+			}
+		}
+		kind := "diagnostic"
+		if w.related {
+			kind = "related location"
+		}
+		assert.True(t, found, "%s:%d: no %s %s matching %q; got:\n%s", name, w.line, w.code, kind, w.rx, dump(f, diags))
+	}
+	for i, d := range diags {
+		assert.True(t, matched[i], "%s:%d: unexpected %s diagnostic: %s", name, line(d.Span.Start), d.Code, d.Message)
+		assert.Equal(t, "", checkSpan(d.Span, src), "%s: %s diagnostic", name, d.Code)
+		for _, r := range d.Related {
+			assert.Equal(t, "", checkSpan(r.Span, src), "%s: related location of %s", name, d.Code)
+			assert.NotEmpty(t, r.Message)
+		}
+		for _, fix := range d.Fixes {
+			fixed := applyEdits(t, src, fix.Edits)
+			_, after := diagnose(t, name, fixed, checker.Options{})
+			for _, a := range after {
+				assert.NotEqual(t, d.Code, a.Code, "%s: after the fix %q: %s", name, fix.Title, a.Message)
+			}
+		}
+	}
+}
+
+// checkSpan says what is wrong with span in src, or "".
+func checkSpan(span syntax.Span, src []byte) string {
+	if span.Start < 0 || span.End < span.Start || span.End > len(src) {
+		return "span out of the text"
+	}
+	return ""
+}
+
+func applyEdits(t *testing.T, src []byte, edits []Edit) []byte {
+	t.Helper()
+	sorted := append([]Edit(nil), edits...)
+	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Span.Start > sorted[j].Span.Start })
+	out := append([]byte(nil), src...)
+	for _, e := range sorted {
+		require.True(t, e.Span.Start >= 0 && e.Span.Start <= e.Span.End && e.Span.End <= len(out), "edit %v", e.Span)
+		out = append(out[:e.Span.Start:e.Span.Start], append([]byte(e.NewText), out[e.Span.End:]...)...)
+	}
+	return out
+}
+
+func dump(f *syntax.File, diags []Diagnostic) string {
+	var b strings.Builder
+	for _, d := range diags {
+		b.WriteString("  " + f.Lines.Position(d.Span.Start).String() + " " + d.Code + ": " + d.Message + "\n")
+		for _, r := range d.Related {
+			b.WriteString("    " + f.Lines.Position(r.Span.Start).String() + ": " + r.Message + "\n")
+		}
+	}
+	return b.String()
+}
+
+// wantRx finds, in comments, `want CODE "rx"` and `related CODE "rx"`.
+var wantRx = regexp.MustCompile(`\b(want|related) ([a-z-]+) "((?:[^"\\]|\\.)*)"`)
+
+// wantsIn reads the wants of a testdata file from its comments.
+func wantsIn(t *testing.T, src []byte, f *syntax.File) []want {
+	t.Helper()
+	var wants []want
+	for _, c := range f.Comments {
+		for _, m := range wantRx.FindAllStringSubmatch(c.Text, -1) {
+			rx := strings.ReplaceAll(m[3], `\"`, `"`)
+			rx = strings.ReplaceAll(rx, `\n`, "\n")
+			wants = append(wants, want{code: m[2], line: f.Lines.Position(c.Span.Start).Line, rx: rx, related: m[1] == "related"})
+		}
+	}
+	return wants
+}
+
+// TestDiagnoseTestdata checks each testdata/*.litmus against the want and
+// related comments it carries.
+func TestDiagnoseTestdata(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("testdata", "*.litmus"))
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	for _, path := range files {
+		t.Run(filepath.Base(path), func(t *testing.T) {
+			src, err := os.ReadFile(path)
+			require.NoError(t, err)
+			f, _ := syntax.Parse(path, src)
+			wants := wantsIn(t, src, f)
+			require.NotEmpty(t, wants, "a testdata file without wants tests nothing")
+			check(t, path, src, wants)
+		})
+	}
+}
+
+// TestDiagnoseCorpus checks the diagnostics of tests from the corpus.
+func TestDiagnoseCorpus(t *testing.T) {
+	corpus := filepath.Join(diagSharedDir(t), "corpus")
+	tests := []struct {
+		path  string
+		wants []want
+	}{
+		{"kernel/MP+poonceonces.litmus", []want{
+			{code: CodeReachable, line: 27, rx: `^Reachable: 1 of 4 allowed executions satisfy \(1:r0=1 /\\ 1:r1=0\) \(Sometimes\)\.\n` +
+				`For example, the execution with final state 1:r0=1; 1:r1=0;:\n` +
+				"  P1's `READ_ONCE\\(\\*flag\\)` reads flag=1, written by P0's `WRITE_ONCE\\(\\*flag, 1\\)`\n" +
+				"  P1's `READ_ONCE\\(\\*buf\\)` reads buf=0, the initial value$"},
+			{code: CodeReachable, line: 23, related: true, rx: "^reads flag=1, written by P0's `WRITE_ONCE\\(\\*flag, 1\\)`$"},
+			{code: CodeReachable, line: 15, related: true, rx: "^writes flag=1, read by P1's `READ_ONCE\\(\\*flag\\)`$"},
+			{code: CodeReachable, line: 24, related: true, rx: "^reads buf=0, the initial value$"},
+		}},
+		{"kernel/MP+pooncerelease+poacquireonce.litmus", []want{
+			{code: CodeNever, line: 28, rx: `^Never: none of the 3 allowed executions satisfies \(1:r0=1 /\\ 1:r1=0\)\.\n` +
+				`An execution that would reach it \(final state 1:r0=1; 1:r1=0;\) is forbidden by happens-before: .*\n` +
+				`hb cycle: R flag ->acq-po R buf ->fre W buf ->po-rel W flag ->rfe R flag\n`},
+			{code: CodeNever, line: 24, related: true, rx: "is an acquire, so it is ordered before P1's `READ_ONCE\\(\\*buf\\)` \\(acq-po\\)"},
+			{code: CodeNever, line: 25, related: true, rx: `\(fre\)`},
+			{code: CodeNever, line: 15, related: true, rx: `\(po-rel\)`},
+			{code: CodeNever, line: 16, related: true, rx: `\(rfe\)`},
+		}},
+		{"kernel/CoWW+poonceonce.litmus", []want{
+			{code: CodeNever, line: 18, rx: `(?s)^Never: not even the only allowed execution satisfies \(\[x\]=1\)\.\nNo candidate execution would reach it`},
+		}},
+		{"paulmck/manual/plain/C-S+o-mb-o+o-ctl-p.litmus", []want{
+			{code: CodeResultMismatch, line: 4, rx: `^The Result comment says Never, but the checker finds Sometimes \(1 of 3 allowed executions satisfy`},
+			{code: CodeReachable, line: 28, rx: "the writes to z, in coherence order: the initial value 0, P1's `\\*z = 0` \\(z=0\\), P0's `WRITE_ONCE\\(\\*z, 1\\)` \\(z=1\\)"},
+			{code: CodeDataRace, line: 28, rx: `^Data race: `},
+			{code: CodeDataRace, line: 25, related: true, rx: "^plain access to z, conflicting with P0's `WRITE_ONCE\\(\\*z, 1\\)`$"},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			src, err := os.ReadFile(filepath.Join(corpus, tt.path))
+			require.NoError(t, err)
+			check(t, tt.path, src, tt.wants)
+		})
+	}
+}
+
+// TestDiagnoseKernelResults: herd7 agrees with the Result comment of every
+// kernel test, so none gets a result-mismatch, and each gets exactly one
+// reachable or never diagnostic on its condition.
+func TestDiagnoseKernelResults(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join(diagSharedDir(t), "corpus", "kernel", "*.litmus"))
+	require.NoError(t, err)
+	require.Len(t, files, 35)
+	for _, path := range files {
+		src, err := os.ReadFile(path)
+		require.NoError(t, err)
+		f, diags := diagnose(t, path, src, checker.Options{})
+		var codes []string
+		for _, d := range diags {
+			codes = append(codes, d.Code)
+			if d.Code == CodeReachable || d.Code == CodeNever {
+				assert.Equal(t, f.Cond.Span, d.Span, path)
+				if d.Code == CodeReachable || strings.Contains(d.Message, " cycle: ") {
+					assert.NotEmpty(t, d.Related, "%s: %s without related locations", path, d.Code)
+				}
+			}
+		}
+		switch f.Result.Verdict {
+		case "Never":
+			assert.Equal(t, []string{CodeNever}, codes, path)
+		default:
+			assert.Equal(t, []string{CodeReachable}, codes, path)
+		}
+	}
+}
+
+// TestDiagnoseBudget: a check cut off by its budget says so, and claims no
+// verdict it has not established.
+func TestDiagnoseBudget(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join(diagSharedDir(t), "corpus", "kernel", "MP+pooncerelease+poacquireonce.litmus"))
+	require.NoError(t, err)
+	_, diags := diagnose(t, "mp.litmus", src, checker.Options{Timeout: time.Nanosecond})
+	var codes []string
+	for _, d := range diags {
+		codes = append(codes, d.Code)
+		if d.Code == CodeBudget {
+			assert.Equal(t, SeverityWarning, d.Severity)
+			assert.Contains(t, d.Message, "The check was cut off after 1ns")
+		}
+	}
+	assert.Contains(t, codes, CodeBudget)
+	assert.NotContains(t, codes, CodeNever, "a cut-off check cannot say never")
+	assert.NotContains(t, codes, CodeResultMismatch, "a cut-off check cannot contradict the Result comment")
+}

@@ -82,7 +82,7 @@ func WriteExplain(w io.Writer, r *Result, f *syntax.File, src []byte) error {
 	if r.Cutoff {
 		e.b.WriteString("  The check was cut off: this is what was found before it stopped.\n")
 	}
-	shown := false
+	var shown *Witness
 	switch {
 	case r.Quant != syntax.Forall && r.Positive > 0:
 		shown = e.witness(r, true, "  The condition "+prop+" is satisfied by this allowed execution:\n")
@@ -90,10 +90,21 @@ func WriteExplain(w io.Writer, r *Result, f *syntax.File, src []byte) error {
 		shown = e.witness(r, false, "  The condition "+prop+" is violated by this allowed execution:\n")
 	}
 	if r.Reason != nil {
-		if shown {
+		if shown != nil {
 			e.b.WriteByte('\n')
 		}
 		e.reason(r, prop)
+	}
+	if shown == nil || len(shown.Races) == 0 {
+		// The flag is the test's: show the races of an execution that
+		// raises it when the one above (if any) does not.
+		for _, wt := range r.Witnesses {
+			if wt != nil && len(wt.Races) > 0 {
+				fmt.Fprintf(&e.b, "\n  The test is flagged data-race: the allowed execution with final state %s has %s:\n", wt.State, plural(len(wt.Races), "race"))
+				e.races(wt)
+				break
+			}
+		}
 	}
 	e.b.WriteByte('\n')
 	_, err := io.WriteString(w, e.b.String())
@@ -106,17 +117,27 @@ type explainText struct {
 	src []byte
 }
 
-// witness writes the first witness whose condition value is cond.
-func (e *explainText) witness(r *Result, cond bool, head string) bool {
+// witness writes the first witness whose condition value is cond, one
+// that races if any does, and returns it, or nil.
+func (e *explainText) witness(r *Result, cond bool, head string) *Witness {
+	var first *Witness
 	for _, wt := range r.Witnesses {
 		if wt == nil || wt.Cond != cond {
 			continue
 		}
-		e.b.WriteString(head)
-		e.execution(wt)
-		return true
+		if first == nil {
+			first = wt
+		}
+		if len(wt.Races) > 0 {
+			first = wt
+			break
+		}
 	}
-	return false
+	if first != nil {
+		e.b.WriteString(head)
+		e.execution(first)
+	}
+	return first
 }
 
 // execution writes the final state, which write each read saw, the
@@ -149,6 +170,7 @@ func (e *explainText) execution(wt *Witness) {
 		}
 		e.b.WriteByte('\n')
 	}
+	e.races(wt)
 }
 
 // coherence writes the order of the writes of each location that more
@@ -231,6 +253,9 @@ func (e *explainText) reason(r *Result, prop string) {
 	if rs.Check == "atomic" {
 		e.atomicBreach(rs.Execution)
 	}
+	for _, p := range rs.Incoherent {
+		e.racePair(rs.Execution, p)
+	}
 	e.b.WriteString("  In that execution:\n")
 	e.execution(rs.Execution)
 }
@@ -308,4 +333,107 @@ func (e *explainText) atomicBreach(wt *Witness) {
 			break
 		}
 	}
+}
+
+// raceWords says, for each kind of race or plain-coherence breach, why
+// the pair is one, read with A and B standing for the two accesses ("P0's
+// write"), as "%[1]s" and "%[2]s".
+var raceWords = map[string]string{
+	"ww-race":  "Nothing orders %[1]s before %[2]s, which overwrites it: no fence, release-acquire or other happens-before chain makes the first visible to %[3]s before the second executes, so neither happens before the other",
+	"wr-race":  "%[1]s does not become visible to %[3]s before %[2]s executes, and %[2]s does not execute before %[1]s: neither happens before the other",
+	"rw-race":  "Nothing makes %[1]s execute before %[2]s, which overwrites the value it read: no fence or happens-before chain orders them, so neither happens before the other",
+	"wr-incoh": "%[2]s reads from %[1]s, yet a fence or happens-before chain makes it execute before that write",
+	"rw-incoh": "%[1]s misses %[2]s (it reads a value that write overwrites), yet %[2]s is visible to %[4]s before the read executes",
+	"ww-incoh": "%[2]s overwrites %[1]s in coherence order, yet it is visible to %[4]s before %[1]s executes",
+}
+
+// races writes the data races of wt.
+func (e *explainText) races(wt *Witness) {
+	for _, p := range wt.Races {
+		e.racePair(wt, p)
+	}
+}
+
+// racePair writes a racing or incoherent pair of accesses of wt: where
+// they are, their source, and why the model singles them out.
+func (e *explainText) racePair(wt *Witness, p Race) {
+	a, b := &wt.Events[p.A], &wt.Events[p.B]
+	if strings.HasSuffix(p.Kind, "-incoh") {
+		fmt.Fprintf(&e.b, "    plain accesses to %s that break coherence (%s):\n", a.Loc, p.Kind)
+	} else {
+		fmt.Fprintf(&e.b, "    data race on %s (%s):\n", a.Loc, p.Kind)
+	}
+	for _, ev := range []*WitnessEvent{a, b} {
+		fmt.Fprintf(&e.b, "      %s: P%d %s, %s\n", e.pos(ev), ev.Thread, e.text(ev), accessWords(ev))
+	}
+	why := raceWords[p.Kind]
+	if why == "" {
+		why = "the pair is in " + p.Kind
+	}
+	fmt.Fprintf(&e.b, "      "+why, whose(a), whose(b), thread(b), thread(a))
+	var plain []string
+	for _, ev := range []*WitnessEvent{a, b} {
+		if ev.Plain() {
+			plain = append(plain, e.text(ev))
+		}
+	}
+	race := !strings.HasSuffix(p.Kind, "-incoh")
+	switch {
+	case len(plain) == 1 && race:
+		fmt.Fprintf(&e.b, ". %s is plain: the compiler may tear, fuse or repeat it", plain[0])
+	case len(plain) == 1:
+		fmt.Fprintf(&e.b, ". %s is plain", plain[0])
+	case len(plain) == 2 && race:
+		e.b.WriteString(". Both are plain: the compiler may tear, fuse or repeat them")
+	case len(plain) == 2:
+		e.b.WriteString(". Both are plain")
+	}
+	e.b.WriteString(".\n")
+}
+
+// accessWords describes an access: "a plain write of x=1".
+func accessWords(ev *WitnessEvent) string {
+	kind := "access"
+	switch ev.Kind {
+	case KindR:
+		kind = "read"
+	case KindW:
+		kind = "write"
+	}
+	mark := "marked"
+	if ev.Plain() {
+		mark = "plain"
+	}
+	return fmt.Sprintf("a %s %s of %s=%s", mark, kind, ev.Loc, ev.Value)
+}
+
+// whose names an access by its thread and kind: "P0's write".
+func whose(ev *WitnessEvent) string {
+	kind := "access"
+	switch ev.Kind {
+	case KindR:
+		kind = "read"
+	case KindW:
+		kind = "write"
+	}
+	if ev.Thread < 0 {
+		return "the initial " + kind
+	}
+	return fmt.Sprintf("P%d's %s", ev.Thread, kind)
+}
+
+// thread names an event's thread: "P1".
+func thread(ev *WitnessEvent) string {
+	if ev.Thread < 0 {
+		return "every CPU"
+	}
+	return fmt.Sprintf("P%d", ev.Thread)
+}
+
+// plural writes n and the noun, in the plural when n is not 1.
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

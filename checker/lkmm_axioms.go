@@ -384,10 +384,31 @@ func (e *lkmmExec) rcuOrder() Rel {
 
 // plain evaluates the plain-coherence check and the data-race flag.
 func (e *lkmmExec) plain() (coherent, race bool) {
-	st, ar := e.st, e.arena()
-	if st.preRace.Empty() {
+	if e.st.preRace.Empty() {
 		return true, false // no plain access: nothing can race
 	}
+	v := e.plainOrder()
+	wr, rw, ww := e.incoherent(v)
+	if !wr.Empty() || !rw.Empty() || !ww.Empty() {
+		return false, false
+	}
+	ww, wr, rw = e.races(v)
+	return true, !ww.Empty() || !wr.Empty() || !rw.Empty()
+}
+
+// plainVis holds the orderings that plain-coherence and the data-race
+// flag ask of pairs of accesses.
+type plainVis struct {
+	wwVis   Rel // ww-vis: a write is visible to a later write's thread before it executes
+	wrVis   Rel // wr-vis: a write is visible to a read's thread before the read executes
+	rwXb    Rel // rw-xbstar: a read executes before a write
+	rwXbInv Rel // rw-xbstar⁻¹
+}
+
+// plainOrder computes ww-vis, wr-vis and rw-xbstar, once the checks up to
+// rcu have filled hb, pb, rb and the fences.
+func (e *lkmmExec) plainOrder() plainVis {
+	st, ar := e.st, e.arena()
 	mk := st.Marked
 	idM := st.idMarked
 	xbstar := ar.union(e.hb, e.pb, e.rb)
@@ -404,26 +425,41 @@ func (e *lkmmExec) plain() (coherent, race bool) {
 	rPost := ar.restrict(ar.opt(ar.union(e.nonrwFence, rmbRN)), nil, mk)
 	sfx := ar.seq(e.strongFenceR, xbstar)
 	wPostVis := ar.seq(wPost, vis)
-	wwVis := ar.union(e.fenceR, ar.seq(sfx, wPre), ar.seq(wPostVis, wPre))
-	wrVis := ar.union(e.fenceR, ar.seq(sfx, rPre), ar.seq(wPostVis, rPre))
-	rwXb := ar.union(e.fenceR, ar.seq(rPost, xbstar, wPre))
-
-	preRace := st.preRace
-	rwXbInv := ar.inverse(rwXb)
-	wrIncoh := ar.inter(ar.inter(preRace, e.rf), rwXbInv)
-	rwIncoh := ar.inter(ar.inter(preRace, e.fr), ar.inverse(wrVis))
-	wwIncoh := ar.inter(ar.inter(preRace, e.co), ar.inverse(wwVis))
-	if !wrIncoh.Empty() || !rwIncoh.Empty() || !wwIncoh.Empty() {
-		return false, false
+	v := plainVis{
+		wwVis: ar.union(e.fenceR, ar.seq(sfx, wPre), ar.seq(wPostVis, wPre)),
+		wrVis: ar.union(e.fenceR, ar.seq(sfx, rPre), ar.seq(wPostVis, rPre)),
+		rwXb:  ar.union(e.fenceR, ar.seq(rPost, xbstar, wPre)),
 	}
-	wwNonrace := ar.inter(wwVis, ar.union(st.markedW, rwXb))
-	wwNonrace.InterWith(ar.union(st.wMarked, wrVis))
-	wwRace := ar.diff(ar.inter(preRace, e.co), wwNonrace)
-	wrRace := ar.inter(preRace, ar.seq(ar.opt(e.co), e.rf))
-	wrRace.DiffWith(wrVis)
-	wrRace.DiffWith(rwXbInv)
-	rwRace := ar.diff(ar.inter(preRace, e.fr), rwXb)
-	return true, !wwRace.Empty() || !wrRace.Empty() || !rwRace.Empty()
+	v.rwXbInv = ar.inverse(v.rwXb)
+	return v
+}
+
+// incoherent returns the pairs of potentially racing accesses that break
+// plain-coherence: wr-incoh (a read sees a write it executes before),
+// rw-incoh (a read misses a write visible to it) and ww-incoh (a write
+// overwrites one visible to it only later in coherence order).
+func (e *lkmmExec) incoherent(v plainVis) (wr, rw, ww Rel) {
+	st, ar := e.st, e.arena()
+	preRace := st.preRace
+	wr = ar.inter(ar.inter(preRace, e.rf), v.rwXbInv)
+	rw = ar.inter(ar.inter(preRace, e.fr), ar.inverse(v.wrVis))
+	ww = ar.inter(ar.inter(preRace, e.co), ar.inverse(v.wwVis))
+	return wr, rw, ww
+}
+
+// races returns the pairs of the data-race flag: ww-race, wr-race and
+// rw-race.
+func (e *lkmmExec) races(v plainVis) (ww, wr, rw Rel) {
+	st, ar := e.st, e.arena()
+	preRace := st.preRace
+	wwNonrace := ar.inter(v.wwVis, ar.union(st.markedW, v.rwXb))
+	wwNonrace.InterWith(ar.union(st.wMarked, v.wrVis))
+	ww = ar.diff(ar.inter(preRace, e.co), wwNonrace)
+	wr = ar.inter(preRace, ar.seq(ar.opt(e.co), e.rf))
+	wr.DiffWith(v.wrVis)
+	wr.DiffWith(v.rwXbInv)
+	rw = ar.diff(ar.inter(preRace, e.fr), v.rwXb)
+	return ww, wr, rw
 }
 
 // mixedAccesses is the mixed-accesses flag: a plain write and a marked

@@ -1,5 +1,10 @@
 package checker
 
+import (
+	"cmp"
+	"slices"
+)
+
 // A CycleEdge is one edge of a cycle that an acyclicity check found: From
 // and To are event numbers, Rel names the relation the edge belongs to, as
 // the model names it ("po-loc", "rfe", "fre", "coe", "po-rel", "mb", ...).
@@ -14,17 +19,9 @@ type CycleEdge struct {
 // and a shortest cycle of the failing relation, each edge labelled. It
 // returns "" and nil for an execution that fails no such check.
 func (m *LKMM) Cycle(x *Execution) (string, []CycleEdge) {
-	st := m.structure(x.Structure)
-	cd := newLkmmCand(st, x.Candidate)
-	e := &lkmmExec{st: st, cd: cd, x: &Execution{Candidate: x.Candidate}}
-	e.co, e.rf = x.Co, x.Rf
-	e.fr = e.rf.Inverse().Seq(e.co)
-	e.rfe = e.rf.Inter(st.ext)
-	e.rfi = e.rf.Inter(st.intl)
-	e.coe = e.co.Inter(st.ext)
-	e.fre = e.fr.Inter(st.ext)
+	e := m.rejudge(x)
 	if !e.coherence() {
-		return "coherence", e.labelled(shortestCycle(unionAll(st.poLoc, e.rf, e.co, e.fr)), e.comLabels())
+		return "coherence", e.labelled(shortestCycle(unionAll(e.st.poLoc, e.rf, e.co, e.fr)), e.comLabels())
 	}
 	if !e.atomic() {
 		return "", nil
@@ -40,6 +37,88 @@ func (m *LKMM) Cycle(x *Execution) (string, []CycleEdge) {
 		return "rcu", e.labelled(shortestCycle(e.rb), []namedRel{{"rb", e.rb}})
 	}
 	return "", nil
+}
+
+// rejudge prepares the judgement of the execution x (its full Co and Rf,
+// as Judge passed them) outside the enumeration: the relations of rf and
+// co, ready for the checks. Its relations are not pooled.
+func (m *LKMM) rejudge(x *Execution) *lkmmExec {
+	st := m.structure(x.Structure)
+	cd := newLkmmCand(st, x.Candidate)
+	e := &lkmmExec{st: st, cd: cd, x: &Execution{Candidate: x.Candidate}}
+	e.co, e.rf = x.Co, x.Rf
+	e.fr = e.rf.Inverse().Seq(e.co)
+	e.rfe = e.rf.Inter(st.ext)
+	e.rfi = e.rf.Inter(st.intl)
+	e.coe = e.co.Inter(st.ext)
+	e.fre = e.fr.Inter(st.ext)
+	return e
+}
+
+// A Race is a pair of accesses to one location, from different threads
+// and at least one of them plain, that the model's plain-access rules
+// single out. A and B number events as the execution (and its [Witness])
+// does.
+type Race struct {
+	A, B int
+	// Kind names the relation of linux-kernel.cat the pair belongs to.
+	// For an allowed execution, whose pairs raise the data-race flag:
+	//   - "ww-race": A and B are writes, A before B in coherence order,
+	//     and neither is ordered before the other's thread sees it;
+	//   - "wr-race": A is a write and read B sees A or a write after it in
+	//     coherence order, yet A is not visible to B's thread before B
+	//     executes and B does not execute before A;
+	//   - "rw-race": read A sees a write that B overwrites (fr), yet A does
+	//     not execute before B.
+	// For an execution rejected by plain-coherence:
+	//   - "wr-incoh": read B reads from write A but executes before it;
+	//   - "rw-incoh": read A misses write B (fr) although B is visible to
+	//     A's thread before A executes;
+	//   - "ww-incoh": write B overwrites write A although B is visible to
+	//     A's thread before A executes.
+	Kind string
+}
+
+// Races re-judges the execution x (its full Co and Rf, as Judge passed
+// them). For an allowed execution it returns the pairs that raise the
+// data-race flag (ww-race, wr-race, rw-race); for one that fails
+// plain-coherence, the pairs that break it (wr-incoh, rw-incoh,
+// ww-incoh). It returns nil otherwise: no plain access, no race, or an
+// earlier check fails. Pairs come sorted by A, then B, then kind. It is
+// meant for explanations, not for the enumeration's hot path.
+func (m *LKMM) Races(x *Execution) []Race {
+	st := m.structure(x.Structure)
+	if st.lockFailed != "" || st.preRace.Empty() {
+		return nil
+	}
+	e := m.rejudge(x)
+	if !e.coherence() || !e.atomic() {
+		return nil
+	}
+	e.fences()
+	if !e.happensBefore() || !e.propagation() || !e.rcu() {
+		return nil
+	}
+	v := e.plainOrder()
+	var out []Race
+	add := func(kind string, r Rel) {
+		r.Each(func(a, b int) { out = append(out, Race{A: a, B: b, Kind: kind}) })
+	}
+	wr, rw, ww := e.incoherent(v)
+	if !wr.Empty() || !rw.Empty() || !ww.Empty() {
+		add("wr-incoh", wr)
+		add("rw-incoh", rw)
+		add("ww-incoh", ww)
+	} else {
+		ww, wr, rw = e.races(v)
+		add("ww-race", ww)
+		add("wr-race", wr)
+		add("rw-race", rw)
+	}
+	slices.SortFunc(out, func(p, q Race) int {
+		return cmp.Or(cmp.Compare(p.A, q.A), cmp.Compare(p.B, q.B), cmp.Compare(p.Kind, q.Kind))
+	})
+	return out
 }
 
 // namedRel is a relation with the name used to label its edges.

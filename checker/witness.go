@@ -3,6 +3,7 @@ package checker
 import (
 	"context"
 	"math"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -37,6 +38,10 @@ type Witness struct {
 	Events []WitnessEvent // every event, numbered as the edges number them
 	Rf     []CycleEdge    // write → read, one per read (Rel "rf")
 	Co     []CycleEdge    // each write → its immediate coherence successor (Rel "co")
+	// Races lists, when Flags has data-race, the pairs of accesses that
+	// race (kinds "ww-race", "wr-race", "rw-race"; see [Race]), numbered
+	// as Events; nil otherwise.
+	Races []Race
 }
 
 // ReadFrom returns the write event that read event r read from, or -1.
@@ -68,6 +73,10 @@ type Reason struct {
 	// Execution.Events, or nil when the check is not an acyclicity check
 	// or the model gives no cycle.
 	Cycle []CycleEdge
+	// Incoherent lists, when Check is "plain-coherence", the pairs of
+	// accesses of Execution that break it (kinds "wr-incoh", "rw-incoh",
+	// "ww-incoh"; see [Race]), numbered as Execution.Events.
+	Incoherent []Race
 	// Cutoff is set when the search for Execution was cut off (the
 	// counts of the Result may still be complete): one may exist.
 	Cutoff bool
@@ -103,6 +112,18 @@ func (r *Reason) CycleString() string {
 		b.WriteString(r.Execution.Events[e.To].short())
 	}
 	return b.String()
+}
+
+// markedTags are the annotations that make an access marked, as the
+// bell's Marked set has them (initial writes are marked too).
+const markedTags = TagOnce | TagRelease | TagAcquire | TagMb | TagRMW | TagLKR | TagLKW | TagUL |
+	TagLF | TagRL | TagRU | TagSrcuLock | TagSrcuUnlock | TagInit
+
+// Plain reports whether the event is a plain access: a read or a write
+// with no annotation (neither READ_ONCE, WRITE_ONCE, an acquire, a
+// release, an atomic, a lock operation nor an initial write).
+func (e *WitnessEvent) Plain() bool {
+	return (e.Kind == KindR || e.Kind == KindW) && e.Tags&markedTags == 0
 }
 
 // short is the event's kind and location: "W x", "R y", "F mb".
@@ -205,7 +226,7 @@ func immediateSuccessor(co Rel, a int) int {
 // its place in the enumeration, which makes the choice among several
 // deterministic whatever the number of workers.
 type found struct {
-	rank   int // for rejected executions: 0 when the failed check gives a cycle
+	rank   int // rejected executions: 0 when the failed check gives a cycle; allowed ones: 0 when they raise data-race
 	seq, k int // structure number, and execution number within it
 	x      *Execution
 	b      *built // the structure x belongs to
@@ -285,21 +306,37 @@ func (ex *explainer) local(seq int) *localExplain {
 	return &localExplain{ex: ex, seq: seq, wits: map[string]*found{}}
 }
 
-// allowed records an allowed execution that reaches state st.
+// allowed records an allowed execution that reaches state st. The
+// witness of a state is its first execution, in enumeration order, that
+// raises data-race if any does (so that a racy test shows its races), or
+// else its first execution.
 func (l *localExplain) allowed(k int, x *Execution, key string, st State, cond bool, flags []string) {
 	l.ex.reached[b2o(cond)].Store(true)
-	if _, ok := l.wits[key]; ok {
+	fd := &found{rank: allowedRank(flags), seq: l.seq, k: k}
+	cur, ok := l.wits[key]
+	if !ok {
+		// What an earlier structure found may win the merge: keep its
+		// place, without the execution, so as not to copy a loser.
+		l.ex.mu.Lock()
+		g := l.ex.wits[key]
+		l.ex.mu.Unlock()
+		if g != nil && g.before(fd) {
+			l.wits[key] = &found{rank: g.rank, seq: g.seq, k: g.k}
+			return
+		}
+	} else if cur.before(fd) {
 		return
 	}
-	// An earlier structure's witness wins the merge: skip the copy.
-	l.ex.mu.Lock()
-	cur := l.ex.wits[key]
-	l.ex.mu.Unlock()
-	if cur != nil && cur.seq < l.seq {
-		l.wits[key] = nil
-		return
+	fd.x, fd.st, fd.cond, fd.flags = snapshot(x), st, cond, flags
+	l.wits[key] = fd
+}
+
+// allowedRank ranks an allowed execution: those raising data-race first.
+func allowedRank(flags []string) int {
+	if slices.Contains(flags, "data-race") {
+		return 0
 	}
-	l.wits[key] = &found{seq: l.seq, k: k, x: snapshot(x), st: st, cond: cond, flags: flags}
+	return 1
 }
 
 // wantsReject reports whether a rejected execution could still improve
@@ -346,7 +383,7 @@ func (l *localExplain) merge() {
 	ex.mu.Lock()
 	defer ex.mu.Unlock()
 	for key, fd := range l.wits {
-		if fd == nil {
+		if fd.x == nil {
 			continue
 		}
 		if cur, ok := ex.wits[key]; !ok || fd.before(cur) {
@@ -382,6 +419,9 @@ func (ex *explainer) finish(p *program, shown []shownLoc, model Model, res *Resu
 		}
 		w := p.witnessOf(fd.x)
 		w.State, w.Cond, w.Flags = fd.st, fd.cond, fd.flags
+		if m, ok := model.(*LKMM); ok && slices.Contains(fd.flags, "data-race") {
+			w.Races = m.Races(fd.x)
+		}
 		res.Witnesses[i] = w
 	}
 	outcome, ok := needReason(res)
@@ -410,6 +450,9 @@ func (ex *explainer) finish(p *program, shown []shownLoc, model Model, res *Resu
 		}
 		if check, cycle := m.Cycle(x); check != "" {
 			r.Check, r.Cycle = check, expandProps(x, cycle)
+		}
+		if r.Check == "plain-coherence" {
+			r.Incoherent = m.Races(x)
 		}
 	}
 	r.Execution = p.witnessOf(x)

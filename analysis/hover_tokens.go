@@ -17,7 +17,7 @@ const (
 	TokenRegister                   // a register
 	TokenThread                     // a thread's name
 	TokenKeyword                    // exists, forall, filter, locations, if, else, while, true, false, C, BPF, goto
-	TokenTypeName                      // a C type name ("int", "spinlock_t")
+	TokenTypeName                   // a C type name ("int", "spinlock_t")
 	TokenNumber                     // an integer
 	TokenComment                    // a comment
 	NumTokenTypes

@@ -351,6 +351,10 @@ var explainGolden = []string{
 	"kernel/LB+poonceonces.litmus",
 	"paulmck/manual/atomic/C-atomic-03.litmus",
 	"paulmck/auto/C-LB-Lww+R-A+R-Oc+R-OC.litmus",
+	"paulmck/manual/plain/C-S+o-mb-o+o-ctl-p.litmus",
+	"paulmck/manual/plain/C-data-race-of-execution.litmus",
+	"paulmck/manual/plain/C-S-rcunoderef-3.litmus",
+	"paulmck/auto/C-LB-Lwr+R-A+R-Ov+R-OC.litmus",
 }
 
 // TestExplainGolden compares herd7's text followed by the explanation

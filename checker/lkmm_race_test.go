@@ -361,3 +361,34 @@ func TestRacesOff(t *testing.T) {
 		assert.Nil(t, w.Races)
 	}
 }
+
+func TestDataRaces(t *testing.T) {
+	// Two witnesses race on the same two accesses (wr-race when the read
+	// sees the write, rw-race when it misses it): one pair.
+	res, _ := raceTest(t, `C RW
+{}
+P0(int *x) { *x = 1; }
+P1(int *x) { int r0; r0 = READ_ONCE(*x); }
+exists (1:r0=1)
+`)
+	races := res.DataRaces()
+	require.Len(t, races, 1)
+	r := races[0]
+	assert.Contains(t, []string{"wr-race", "rw-race"}, r.Kind)
+	assert.Equal(t, []string{"R[once] x", "W x"}, sorted(r.A.Text[:len(r.A.Text)-2], r.B.Text[:len(r.B.Text)-2]))
+	assert.True(t, r.A.Plain() || r.B.Plain())
+	require.NotNil(t, r.Witness)
+	assert.Contains(t, r.Witness.Flags, "data-race")
+
+	// The corpus: one pair at least for each test flagged data-race.
+	for _, rel := range []string{"paulmck/manual/plain/C-data-race-of-execution.litmus", "paulmck/auto/C-LB-Lww+R-A+R-Oc+R-OC.litmus"} {
+		res := explainCorpus(t, rel)
+		assert.NotEmpty(t, res.DataRaces(), rel)
+	}
+	assert.Empty(t, explainCorpus(t, "kernel/MP+pooncerelease+poacquireonce.litmus").DataRaces())
+}
+
+func sorted(s ...string) []string {
+	slices.Sort(s)
+	return s
+}

@@ -44,6 +44,40 @@ type Witness struct {
 	Races []Race
 }
 
+// A DataRace is a pair of accesses that race in some allowed execution of
+// a test, with the execution that shows it.
+type DataRace struct {
+	A, B    *WitnessEvent // the two accesses, at least one plain, as Witness.Events has them
+	Kind    string        // "ww-race", "wr-race" or "rw-race" (see [Race])
+	Witness *Witness      // an allowed execution where they race
+}
+
+// DataRaces returns the distinct pairs of accesses that race in r's
+// witnesses, in the order of the witnesses, then of their races. Two
+// pairs are the same when their accesses come from the same source
+// spans, in either order; the first is kept. It is nil when Explain was
+// off or no witness races.
+func (r *Result) DataRaces() []DataRace {
+	type key struct{ a, b syntax.Span }
+	seen := map[key]bool{}
+	var out []DataRace
+	for _, w := range r.Witnesses {
+		if w == nil {
+			continue
+		}
+		for _, p := range w.Races {
+			a, b := &w.Events[p.A], &w.Events[p.B]
+			k := key{a.Span, b.Span}
+			if seen[k] || seen[key{b.Span, a.Span}] {
+				continue
+			}
+			seen[k] = true
+			out = append(out, DataRace{A: a, B: b, Kind: p.Kind, Witness: w})
+		}
+	}
+	return out
+}
+
 // ReadFrom returns the write event that read event r read from, or -1.
 func (w *Witness) ReadFrom(r int) int {
 	for _, e := range w.Rf {

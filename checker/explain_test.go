@@ -324,7 +324,7 @@ func TestExplainCorpus(t *testing.T) {
 // TestExplainDeterministic checks that the witnesses and reason do not
 // depend on the number of workers.
 func TestExplainDeterministic(t *testing.T) {
-	for _, rel := range []string{"kernel/IRIW+fencembonceonces+OnceOnce.litmus", "kernel/Z6.0+pooncelock+pooncelock+pombonce.litmus", "kernel/ISA2+poonceonces.litmus"} {
+	for _, rel := range []string{"kernel/IRIW+fencembonceonces+OnceOnce.litmus", "kernel/Z6.0+pooncelock+pooncelock+pombonce.litmus", "kernel/ISA2+poonceonces.litmus", "paulmck/auto/C-LB-Lww+R-A+R-Oc+R-OC.litmus", "paulmck/auto/C-LB-Lwr+R-A+R-Ov+R-OC.litmus"} {
 		f, src := corpusFile(t, rel)
 		var texts []string
 		for _, workers := range []int{1, 4} {

@@ -11,6 +11,8 @@ import (
 
 	protocol "github.com/tliron/glsp/protocol_3_16"
 
+	"github.com/litmusls/litmusls/analysis"
+	"github.com/litmusls/litmusls/checker"
 	"github.com/litmusls/litmusls/syntax"
 )
 
@@ -122,18 +124,22 @@ func (d *diagnoser) setDebounce(wait time.Duration) {
 }
 
 // schedule starts diagnosing doc after the debounce delay, cancelling the
-// run for any earlier version. It returns at once.
+// run for any earlier version. The first version of a document (just
+// opened) is diagnosed at once: opening is not typing. It returns at once.
 func (d *diagnoser) schedule(doc *Document) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	wait := d.debounce
 	if prev := d.runs[doc.URI]; prev != nil {
 		prev.cancel()
+	} else {
+		wait = 0
 	}
 	ctx, cancel := context.WithCancel(d.ctx)
 	r := &run{doc: doc, cancel: cancel}
 	d.runs[doc.URI] = r
 	d.wg.Add(1)
-	go d.do(ctx, r, d.debounce)
+	go d.do(ctx, r, wait)
 }
 
 // forget cancels the run for uri, which was closed, and clears the
@@ -223,4 +229,349 @@ func (d *diagnoser) publish(r *run, diags []protocol.Diagnostic) {
 		Version:     &version,
 		Diagnostics: diags,
 	})
+}
+
+// DefaultCheckBudget bounds each check unless the client configures
+// otherwise; a check that runs out of it is reported with the code
+// "budget".
+const DefaultCheckBudget = 10 * time.Second
+
+// progressDelay is how long a check runs before the server reports its
+// progress, and progressEvery the least time between two reports.
+const (
+	progressDelay = time.Second
+	progressEvery = time.Second
+)
+
+// checkGrace is how long a check no run waits for any more goes on: a run
+// for an edit that changes only comments or layout, scheduled after the
+// debounce, can take it over instead of starting again.
+const checkGrace = time.Second
+
+// checkCacheSize bounds the number of check results kept.
+const checkCacheSize = 64
+
+// A CheckFunc runs the checker; [Options.Check] replaces [checker.Check]
+// with one, for instance to count the checks in tests.
+type CheckFunc func(ctx context.Context, f *syntax.File, opts checker.Options) (*checker.Result, error)
+
+// A checkEntry is one finished check, kept by the normalized text of the
+// test it was run on.
+type checkEntry struct {
+	norm    *analysis.Normalized // of the text the spans of res refer to
+	res     *checker.Result
+	elapsed time.Duration // how long the check took
+	budget  time.Duration // the budget it ran under
+}
+
+// A flight is a check under way. The runs waiting for it share it; when
+// none is left for checkGrace, it is cancelled.
+type flight struct {
+	done    chan struct{} // closed when entry and err are set
+	entry   *checkEntry
+	err     error
+	waiters int
+	cancel  context.CancelFunc
+	grace   *time.Timer // pending cancellation once no run waits, or nil
+}
+
+// checks runs the checker for one session: it keeps finished results by
+// normalized text, shares a check under way between the runs that want
+// it, reports the progress of long checks, and gives the code lens its
+// summary.
+type checks struct {
+	check  CheckFunc
+	ctx    context.Context // ends with the connection
+	log    *slog.Logger
+	notify func(method string, params any)
+	call   func(method string, params, result any)
+	wg     sync.WaitGroup
+
+	mu          sync.Mutex
+	budget      time.Duration
+	progress    bool // the client takes window/workDoneProgress/create
+	lensRefresh bool // the client takes workspace/codeLens/refresh
+	entries     map[string]*checkEntry
+	order       []string // keys of entries, oldest first
+	flights     map[string]*flight
+	seq         int // numbers progress tokens
+}
+
+func newChecks(ctx context.Context, check CheckFunc, budget time.Duration, notify func(string, any), call func(string, any, any), log *slog.Logger) *checks {
+	if check == nil {
+		check = checker.Check
+	}
+	return &checks{check: check, ctx: ctx, log: log, notify: notify, call: call, budget: budget,
+		entries: map[string]*checkEntry{}, flights: map[string]*flight{}}
+}
+
+// setBudget changes the budget of checks started from now on.
+func (c *checks) setBudget(b time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.budget = b
+}
+
+// setClient records what the client can take.
+func (c *checks) setClient(caps protocol.ClientCapabilities) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.progress = caps.Window != nil && caps.Window.WorkDoneProgress != nil && *caps.Window.WorkDoneProgress
+	c.lensRefresh = caps.Workspace != nil && caps.Workspace.CodeLens != nil &&
+		caps.Workspace.CodeLens.RefreshSupport != nil && *caps.Workspace.CodeLens.RefreshSupport
+}
+
+// wait waits for the checks under way, which end soon once c.ctx is
+// cancelled.
+func (c *checks) wait() { c.wg.Wait() }
+
+// cachedLocked returns the finished check of key, if it is still good for
+// the current budget. c.mu must be held.
+func (c *checks) cachedLocked(key string) *checkEntry {
+	e := c.entries[key]
+	if e == nil || (e.res.Cutoff && e.budget < c.budget) {
+		return nil
+	}
+	return e
+}
+
+// lookup returns the finished check of norm's key, or nil.
+func (c *checks) lookup(norm *analysis.Normalized) *checkEntry {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.cachedLocked(norm.Key)
+}
+
+// result returns the check of f (parsed from a text normalized as norm):
+// a finished one if the key has one, else the one under way, else a new
+// one; fresh says it was not finished when asked for. It returns ctx.Err()
+// when ctx ends first; the check goes on for checkGrace in case another
+// run wants it.
+func (c *checks) result(ctx context.Context, name string, f *syntax.File, norm *analysis.Normalized) (entry *checkEntry, fresh bool, err error) {
+	c.mu.Lock()
+	if e := c.cachedLocked(norm.Key); e != nil {
+		c.mu.Unlock()
+		return e, false, nil
+	}
+	fl := c.flights[norm.Key]
+	if fl == nil {
+		fl = c.startLocked(name, f, norm)
+	}
+	fl.waiters++
+	if fl.grace != nil {
+		fl.grace.Stop()
+		fl.grace = nil
+	}
+	c.mu.Unlock()
+
+	select {
+	case <-fl.done:
+		return fl.entry, true, fl.err
+	case <-ctx.Done():
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	fl.waiters--
+	if fl.waiters == 0 && c.flights[norm.Key] == fl {
+		fl.grace = time.AfterFunc(checkGrace, func() {
+			c.mu.Lock()
+			defer c.mu.Unlock()
+			if fl.waiters == 0 && c.flights[norm.Key] == fl {
+				delete(c.flights, norm.Key)
+				fl.cancel()
+			}
+		})
+	}
+	return nil, false, ctx.Err()
+}
+
+// refreshLenses asks the client, when it takes it, to ask for code lenses
+// again: a new check result changes the summary on the condition. The
+// request is sent from its own goroutine, so publishing need not wait for
+// the answer.
+func (c *checks) refreshLenses() {
+	c.mu.Lock()
+	refresh := c.lensRefresh
+	c.mu.Unlock()
+	if !refresh || c.ctx.Err() != nil {
+		return
+	}
+	c.wg.Add(1)
+	go func() {
+		defer c.wg.Done()
+		c.call(string(protocol.ServerWorkspaceCodeLensRefresh), nil, nil)
+	}()
+}
+
+// startLocked starts checking f in the background. c.mu must be held.
+func (c *checks) startLocked(name string, f *syntax.File, norm *analysis.Normalized) *flight {
+	ctx, cancel := context.WithCancel(c.ctx)
+	fl := &flight{done: make(chan struct{}), cancel: cancel}
+	c.flights[norm.Key] = fl
+	budget := c.budget
+	c.seq++
+	token := fmt.Sprintf("litmusls/check/%d", c.seq)
+	progress := c.progress
+	c.wg.Add(2)
+	go func() {
+		defer c.wg.Done()
+		defer cancel()
+		start := time.Now()
+		res, err := c.run(ctx, f, checker.Options{Explain: true, Timeout: budget})
+		entry := &checkEntry{norm: norm, res: res, elapsed: time.Since(start), budget: budget}
+		c.mu.Lock()
+		if c.flights[norm.Key] == fl {
+			delete(c.flights, norm.Key)
+		}
+		if fl.grace != nil {
+			fl.grace.Stop()
+		}
+		if err == nil {
+			c.storeLocked(norm.Key, entry)
+			fl.entry = entry
+		} else {
+			fl.err = err
+		}
+		c.mu.Unlock()
+		close(fl.done)
+	}()
+	go func() {
+		defer c.wg.Done()
+		c.reportProgress(ctx, fl, token, name, budget, progress)
+	}()
+	return fl
+}
+
+// run calls the checker, turning a panic into an error.
+func (c *checks) run(ctx context.Context, f *syntax.File, opts checker.Options) (res *checker.Result, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			c.log.Error("panic while checking", "test", f.Name, "panic", p, "stack", string(debug.Stack()))
+			err = fmt.Errorf("bug: the checker panicked: %v", p)
+		}
+	}()
+	res, err = c.check(ctx, f, opts)
+	if err == nil && res == nil {
+		err = fmt.Errorf("bug: the checker returned no result")
+	}
+	return res, err
+}
+
+// storeLocked keeps entry under key, forgetting the oldest entry when the
+// cache is full. c.mu must be held.
+func (c *checks) storeLocked(key string, entry *checkEntry) {
+	if _, ok := c.entries[key]; !ok {
+		c.order = append(c.order, key)
+	}
+	c.entries[key] = entry
+	for len(c.order) > checkCacheSize {
+		delete(c.entries, c.order[0])
+		c.order = c.order[1:]
+	}
+}
+
+// reportProgress reports, when the client takes it, the progress of a
+// check still running after progressDelay, at most once per
+// progressEvery, until fl is done or ctx ends.
+func (c *checks) reportProgress(ctx context.Context, fl *flight, token, name string, budget time.Duration, enabled bool) {
+	if !enabled {
+		return
+	}
+	timer := time.NewTimer(progressDelay)
+	defer timer.Stop()
+	select {
+	case <-fl.done:
+		return
+	case <-ctx.Done():
+		return
+	case <-timer.C:
+	}
+	start := time.Now().Add(-progressDelay)
+	c.call(string(protocol.ServerWindowWorkDoneProgressCreate), protocol.WorkDoneProgressCreateParams{
+		Token: protocol.ProgressToken{Value: token}}, nil)
+	message := func() (*string, *protocol.UInteger) {
+		elapsed := time.Since(start)
+		msg := fmt.Sprintf("%s, %s", name, elapsed.Round(100*time.Millisecond))
+		if budget <= 0 {
+			return &msg, nil
+		}
+		msg += " of " + budget.String()
+		pct := protocol.UInteger(min(99, 100*elapsed/budget))
+		return &msg, &pct
+	}
+	send := func(value any) {
+		c.notify(string(protocol.MethodProgress), protocol.ProgressParams{Token: protocol.ProgressToken{Value: token}, Value: value})
+	}
+	msg, pct := message()
+	send(protocol.WorkDoneProgressBegin{Kind: "begin", Title: "Checking", Message: msg, Percentage: pct})
+	tick := time.NewTicker(progressEvery)
+	defer tick.Stop()
+	for {
+		select {
+		case <-fl.done:
+			end := "cancelled"
+			if fl.entry != nil {
+				end = analysis.Summary(fl.entry.res, fl.entry.elapsed)
+			}
+			send(protocol.WorkDoneProgressEnd{Kind: "end", Message: &end})
+			return
+		case <-ctx.Done():
+			end := "cancelled"
+			send(protocol.WorkDoneProgressEnd{Kind: "end", Message: &end})
+			return
+		case <-tick.C:
+			msg, pct := message()
+			send(protocol.WorkDoneProgressReport{Kind: "report", Message: msg, Percentage: pct})
+		}
+	}
+}
+
+// diagnose is the [DiagnoseFunc] the server uses unless told otherwise:
+// it parses the document, checks it (or takes the check of a text that
+// differs only in comments and layout), and reports what analysis finds.
+func (c *checks) diagnose(ctx context.Context, doc *Document) ([]protocol.Diagnostic, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	f, errs := syntax.Parse(string(doc.URI), doc.Text)
+	var res *checker.Result
+	var budget time.Duration
+	if len(errs) == 0 {
+		norm := analysis.Normalize(f, doc.Text)
+		entry, fresh, err := c.result(ctx, f.Name, f, norm)
+		if err != nil {
+			return nil, err
+		}
+		res = analysis.Remap(entry.res, entry.norm, norm, len(doc.Text))
+		budget = entry.budget
+		if fresh {
+			c.refreshLenses()
+		}
+	}
+	return protocolDiagnostics(doc, analysis.Diagnose(f, doc.Text, errs, res, analysis.Options{Budget: budget}))
+}
+
+// protocolDiagnostics converts diagnostics of doc to LSP's.
+func protocolDiagnostics(doc *Document, diags []analysis.Diagnostic) ([]protocol.Diagnostic, error) {
+	out := make([]protocol.Diagnostic, 0, len(diags))
+	for _, d := range diags {
+		pd, err := newDiagnostic(doc, d.Span, d.Code, d.Message)
+		if err != nil {
+			return nil, err
+		}
+		severity := protocol.DiagnosticSeverity(d.Severity)
+		pd.Severity = &severity
+		for _, r := range d.Related {
+			rng, err := doc.Mapper().SpanRange(fitSpan(doc.Text, r.Span))
+			if err != nil {
+				return nil, fmt.Errorf("bug: related span %v of %s: %w", r.Span, doc.URI, err)
+			}
+			pd.RelatedInformation = append(pd.RelatedInformation, protocol.DiagnosticRelatedInformation{
+				Location: protocol.Location{URI: doc.URI, Range: rng},
+				Message:  r.Message,
+			})
+		}
+		out = append(out, pd)
+	}
+	return out, nil
 }

@@ -32,9 +32,17 @@ type Options struct {
 	// DefaultDebounce. Clients can change it (see [Server]).
 	Debounce time.Duration
 
-	// Diagnose computes a document's diagnostics; nil means
-	// [SyntaxDiagnostics]. The checker plugs in here.
+	// Diagnose computes a document's diagnostics; nil means the checker's
+	// (syntax errors, the condition's outcome, flags, Result comments; see
+	// package analysis), with results cached by normalized text.
 	Diagnose DiagnoseFunc
+
+	// CheckBudget bounds each check; zero means DefaultCheckBudget.
+	// Clients can change it (see [Server]).
+	CheckBudget time.Duration
+
+	// Check runs the checker; nil means [checker.Check].
+	Check CheckFunc
 
 	// Version is reported to the client as the server's version.
 	Version string
@@ -44,8 +52,8 @@ type Options struct {
 // JSON-RPC (through glsp): it keeps the open documents in sync, diagnoses
 // them in the background and answers document-symbol requests.
 //
-// Clients may set "debounce" (a Go duration string such as "200ms") in
-// initializationOptions, or in the settings of
+// Clients may set "debounce" and "checkBudget" (Go duration strings such
+// as "200ms" and "10s") in initializationOptions, or in the settings of
 // workspace/didChangeConfiguration (at the top level or under "litmusls").
 //
 // A Server holds only configuration: each connection served gets its own
@@ -63,8 +71,8 @@ func NewServer(opts Options) *Server {
 	if opts.Debounce <= 0 {
 		opts.Debounce = DefaultDebounce
 	}
-	if opts.Diagnose == nil {
-		opts.Diagnose = SyntaxDiagnostics
+	if opts.CheckBudget <= 0 {
+		opts.CheckBudget = DefaultCheckBudget
 	}
 	if opts.Version == "" {
 		opts.Version = "devel"
@@ -97,6 +105,7 @@ func (s *Server) Serve(ctx context.Context, rwc io.ReadWriteCloser) error {
 	}
 	cancel()
 	ss.diag.wait()
+	ss.checks.wait()
 	if !ss.wasShutdown() {
 		return ErrExitWithoutShutdown
 	}
@@ -162,16 +171,24 @@ type session struct {
 	handler protocol.Handler
 	docs    *documents
 	diag    *diagnoser
+	checks  *checks
 	conn    *connHolder
 	ctx     context.Context // ends with the connection
 
 	mu       sync.Mutex
 	shutdown bool // shutdown was requested
+
+	features features // what the client asked of hover, completion and semantic tokens
 }
 
 func newSession(ctx context.Context, srv *Server) *session {
 	ss := &session{srv: srv, log: srv.log, docs: newDocuments(), conn: newConnHolder(), ctx: ctx}
-	ss.diag = newDiagnoser(ctx, srv.opts.Diagnose, srv.opts.Debounce, ss.notify, srv.log)
+	ss.checks = newChecks(ctx, srv.opts.Check, srv.opts.CheckBudget, ss.notify, ss.call, srv.log)
+	diagnose := srv.opts.Diagnose
+	if diagnose == nil {
+		diagnose = ss.checks.diagnose
+	}
+	ss.diag = newDiagnoser(ctx, diagnose, srv.opts.Debounce, ss.notify, srv.log)
 	ss.handler = protocol.Handler{
 		Initialize:                      ss.initialize,
 		Initialized:                     func(*glsp.Context, *protocol.InitializedParams) error { return nil },
@@ -185,6 +202,11 @@ func newSession(ctx context.Context, srv *Server) *session {
 		TextDocumentDidSave:             func(*glsp.Context, *protocol.DidSaveTextDocumentParams) error { return nil },
 		TextDocumentDocumentSymbol:      ss.documentSymbol,
 		TextDocumentFormatting:          ss.formatting,
+		TextDocumentCodeLens:            ss.codeLens,
+		TextDocumentHover:               ss.hover,
+		TextDocumentCompletion:          ss.completion,
+		TextDocumentDefinition:          ss.definition,
+		TextDocumentSemanticTokensFull:  ss.semanticTokensFull,
 	}
 	return ss
 }
@@ -299,23 +321,26 @@ func (ss *session) handle(ctx context.Context, conn *jsonrpc2.Conn, req *jsonrpc
 	return r, nil
 }
 
-// call sends a request to the client. Like notify, it must not be called
+// call sends a request to the client and waits for the answer, or for the
+// connection to end. Like notify, it must not be called
 // from a handler: the response could never be read.
 func (ss *session) call(method string, params, result any) {
 	conn := ss.conn.Load(ss.ctx)
 	if conn == nil {
 		return
 	}
-	if err := conn.Call(context.Background(), method, params, result); err != nil {
+	if err := conn.Call(ss.ctx, method, params, result); err != nil {
 		ss.log.Warn("call failed", "method", method, "error", err)
 	}
 }
 
 func (ss *session) initialize(_ *glsp.Context, params *protocol.InitializeParams) (any, error) {
+	ss.checks.setClient(params.Capabilities)
 	if err := ss.configure(params.InitializationOptions); err != nil {
 		return nil, &jsonrpc2.Error{Code: jsonrpc2.CodeInvalidParams, Message: "initializationOptions: " + err.Error()}
 	}
 	caps := ss.handler.CreateServerCapabilities()
+	ss.features.initialize(params.Capabilities, &caps)
 	change := protocol.TextDocumentSyncKindIncremental
 	openClose := true
 	caps.TextDocumentSync = &protocol.TextDocumentSyncOptions{OpenClose: &openClose, Change: &change}
@@ -345,7 +370,9 @@ func (ss *session) didChangeConfiguration(_ *glsp.Context, params *protocol.DidC
 
 // settings are the options a client can set.
 type settings struct {
-	Debounce *string `json:"debounce"` // a Go duration, such as "200ms"
+	Debounce    *string  `json:"debounce"`    // a Go duration, such as "200ms"
+	CheckBudget *string  `json:"checkBudget"` // a Go duration, such as "10s"
+	HoverArchs  []string `json:"hoverArchs"`  // architectures hover shows, such as ["arm64", "x86-64"]; empty means all
 }
 
 // configure applies client settings: a JSON object, or nil.
@@ -361,12 +388,34 @@ func (ss *session) configure(raw any) error {
 	if err := json.Unmarshal(data, &set); err != nil {
 		return fmt.Errorf("settings must be an object: %w", err)
 	}
+	// Check every setting before applying any.
+	var debounce, budget time.Duration
 	if set.Debounce != nil {
 		d, err := time.ParseDuration(*set.Debounce)
 		if err != nil || d < 0 {
 			return fmt.Errorf("debounce %q is not a duration such as \"200ms\"", *set.Debounce)
 		}
-		ss.diag.setDebounce(d)
+		debounce = d
+	}
+	if set.CheckBudget != nil {
+		d, err := time.ParseDuration(*set.CheckBudget)
+		if err != nil || d <= 0 {
+			return fmt.Errorf("checkBudget %q is not a positive duration such as \"10s\"", *set.CheckBudget)
+		}
+		budget = d
+	}
+	archs, err := parseHoverArchs(set.HoverArchs)
+	if err != nil {
+		return err
+	}
+	if set.Debounce != nil {
+		ss.diag.setDebounce(debounce)
+	}
+	if set.CheckBudget != nil {
+		ss.checks.setBudget(budget)
+	}
+	if set.HoverArchs != nil {
+		ss.features.setHoverArchs(archs)
 	}
 	return nil
 }

@@ -3,10 +3,13 @@ package lsp
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
+	"os"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -90,7 +93,7 @@ func (g *gate) wait(ctx context.Context) error {
 	}
 }
 
-// session connects a go.lsp.dev/protocol client to a Server over net.Pipe.
+// session connects a go.lsp.dev/protocol client to a Server over a socket pair.
 type testSession struct {
 	t      *testing.T
 	ctx    context.Context
@@ -107,7 +110,7 @@ func startSession(t *testing.T) *testSession {
 	t.Cleanup(cancel)
 	g := newGate()
 	srv := newTestServer(ctx, g)
-	serverEnd, clientEnd := net.Pipe()
+	serverEnd, clientEnd := socketPair(t)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ctx, serverEnd) }()
 	return connect(t, ctx, clientEnd, g, served)
@@ -384,4 +387,27 @@ func TestServerTCP(t *testing.T) {
 	}
 	cancel()
 	assert.ErrorIs(t, <-listening, context.Canceled)
+}
+
+// socketPair returns the two ends of a connected Unix socket pair. Unlike
+// net.Pipe, its writes are buffered by the kernel, as an editor's pipes
+// are: with net.Pipe, a server answering a request while the client
+// answers one of the server's would block both writers forever.
+func socketPair(t testing.TB) (net.Conn, net.Conn) {
+	t.Helper()
+	fds, err := syscall.Socketpair(syscall.AF_UNIX, syscall.SOCK_STREAM, 0)
+	require.NoError(t, err)
+	conns := make([]net.Conn, 2)
+	for i, fd := range fds {
+		f := os.NewFile(uintptr(fd), fmt.Sprintf("socketpair-%d", i))
+		c, err := net.FileConn(f)
+		require.NoError(t, err)
+		require.NoError(t, f.Close()) // FileConn duplicated it
+		conns[i] = c
+	}
+	t.Cleanup(func() {
+		conns[0].Close()
+		conns[1].Close()
+	})
+	return conns[0], conns[1]
 }

@@ -1,0 +1,66 @@
+package lsp
+
+import (
+	"fmt"
+
+	"github.com/tliron/glsp"
+	protocol "github.com/tliron/glsp/protocol_3_16"
+
+	"github.com/litmusls/litmusls/analysis"
+	"github.com/litmusls/litmusls/syntax"
+)
+
+// completion answers textDocument/completion with analysis.Complete's
+// suggestions: primitives (as snippets with their arguments, when the
+// client takes snippets), shared variables and registers.
+func (ss *session) completion(_ *glsp.Context, params *protocol.CompletionParams) (any, error) {
+	doc := ss.docs.get(params.TextDocument.URI)
+	if doc == nil {
+		return nil, fmt.Errorf("%s is not open", params.TextDocument.URI)
+	}
+	list := protocol.CompletionList{Items: []protocol.CompletionItem{}}
+	off, err := doc.Mapper().PositionOffset(params.Position)
+	if err != nil {
+		return list, nil
+	}
+	f, _ := syntax.Parse(string(doc.URI), doc.Text)
+	list.Items = completionItems(analysis.Complete(f, doc.Text, off), ss.features.snippetSupport())
+	return list, nil
+}
+
+// completionKinds maps the kinds of suggestions to LSP's.
+var completionKinds = map[analysis.CompletionKind]protocol.CompletionItemKind{
+	analysis.CompletePrimitive: protocol.CompletionItemKindFunction,
+	analysis.CompleteVariable:  protocol.CompletionItemKindVariable,
+	analysis.CompleteRegister:  protocol.CompletionItemKindField,
+	analysis.CompleteKeyword:   protocol.CompletionItemKindKeyword,
+}
+
+// completionItems converts suggestions to LSP items. Without snippet
+// support a primitive inserts its bare name.
+func completionItems(cs []analysis.Completion, snippets bool) []protocol.CompletionItem {
+	items := make([]protocol.CompletionItem, 0, len(cs))
+	for _, c := range cs {
+		kind := completionKinds[c.Kind]
+		item := protocol.CompletionItem{Label: c.Label, Kind: &kind}
+		if c.Detail != "" {
+			detail := c.Detail
+			item.Detail = &detail
+		}
+		if c.Doc != "" {
+			item.Documentation = c.Doc
+		}
+		insert, format := c.Insert, protocol.InsertTextFormatPlainText
+		if c.Snippet {
+			if snippets {
+				format = protocol.InsertTextFormatSnippet
+			} else {
+				insert = c.Label
+			}
+		}
+		item.InsertText = &insert
+		item.InsertTextFormat = &format
+		items = append(items, item)
+	}
+	return items
+}

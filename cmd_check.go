@@ -131,12 +131,10 @@ func checkFile(name string, opts checker.Options) *checkOutput {
 		return o
 	}
 	start := time.Now()
-	f, errs := syntax.Parse(name, src)
-	o.f, o.src = f, src
-	if len(errs) > 0 {
-		for _, e := range errs {
-			o.Errors = append(o.Errors, fmt.Sprintf("%s: %s", f.Lines.Position(e.Span.Start), e.Msg))
-		}
+	f, text, problems := loadTest(name, src)
+	o.f, o.src = f, text
+	if len(problems) > 0 {
+		o.Errors = problems
 		return o
 	}
 	res, err := checker.Check(context.Background(), f, opts)

@@ -466,44 +466,53 @@ func (d *diagnoser) flagWitness(flag string) *checker.Witness {
 	return nil
 }
 
-// dataRace reports the data-race flag on the condition. The checker does
-// not yet say which accesses race, so the related locations are the plain
-// accesses of the racy execution that conflict with an access of another
-// CPU: the racing pair is among them.
+// dataRace reports the data-race flag: a warning on each plain access
+// that races, naming the access it races with (a related location), from
+// the racing pairs of the checker's witnesses. When the result carries no
+// pairs (Explain was off), one warning on the condition says that some
+// allowed execution races.
 func (d *diagnoser) dataRace(w *checker.Witness) {
-	msg := "Data race: " + flagPhrase("data-race") + "."
-	diag := Diagnostic{Span: d.condSpan(), Severity: SeverityWarning, Code: CodeDataRace}
-	if w != nil {
-		msg += fmt.Sprintf(" It happens in the allowed execution with final state %s.", w.State)
-		var rel relatedSet
-		for i := range w.Events {
-			a := &w.Events[i]
-			if !isPlain(a) {
+	races := d.res.DataRaces()
+	if len(races) == 0 {
+		msg := "Data race: " + flagPhrase("data-race") + "."
+		if w != nil {
+			msg += fmt.Sprintf(" It happens in the allowed execution with final state %s.", w.State)
+		}
+		d.add(Diagnostic{Span: d.condSpan(), Severity: SeverityWarning, Code: CodeDataRace, Message: msg})
+		return
+	}
+	type at struct{ span, other syntax.Span }
+	seen := map[at]bool{}
+	for _, r := range races {
+		for _, p := range [2][2]*checker.WitnessEvent{{r.A, r.B}, {r.B, r.A}} {
+			a, b := p[0], p[1]
+			if !isPlain(a) || seen[at{a.Span, b.Span}] {
 				continue
 			}
-			var others []string
-			for j := range w.Events {
-				b := &w.Events[j]
-				if j == i || b.Thread < 0 || b.Thread == a.Thread || b.Loc != a.Loc ||
-					(a.Kind != checker.KindW && b.Kind != checker.KindW) || (b.Kind != checker.KindR && b.Kind != checker.KindW) {
-					continue
-				}
-				others = append(others, witnessEventName(b, d.src))
+			seen[at{a.Span, b.Span}] = true
+			msg := fmt.Sprintf("Data race on %s: this plain %s races with %s on another CPU.\n"+
+				"Nothing orders the two (they race in the allowed execution with final state %s), "+
+				"so the compiler may tear, fuse or invent this access: "+
+				"use READ_ONCE()/WRITE_ONCE() (or acquire/release), or order the accesses.",
+				a.Loc, accessKind(a), witnessEventName(b, d.src), r.Witness.State)
+			diag := Diagnostic{Span: a.Span, Severity: SeverityWarning, Code: CodeDataRace, Message: msg,
+				Related: []Related{{Span: b.Span, Message: fmt.Sprintf("the access to %s it races with", b.Loc)}}}
+			if a.Span.End <= a.Span.Start {
+				diag.Span = d.condSpan()
 			}
-			if len(others) > 0 {
-				rel.add(a.Span, fmt.Sprintf("plain access to %s, conflicting with %s", a.Loc, strings.Join(others, " and ")))
-			}
-		}
-		if len(rel.list) > 0 {
-			msg += " The racing accesses are among the conflicting plain accesses marked: use READ_ONCE()/WRITE_ONCE() or order them."
-			diag.Related = rel.list
+			d.add(diag)
 		}
 	}
-	diag.Message = msg
-	d.add(diag)
 }
 
-// isPlain reports whether ev is a plain memory access of a thread.
+// accessKind names an access event's kind in words.
+func accessKind(ev *checker.WitnessEvent) string {
+	if ev.Kind == checker.KindW {
+		return "write"
+	}
+	return "read"
+}
+
 func isPlain(ev *checker.WitnessEvent) bool {
 	return ev.Thread >= 0 && (ev.Kind == checker.KindR || ev.Kind == checker.KindW) && ev.Tags&(markedTags|checker.TagInit) == 0
 }

@@ -211,8 +211,8 @@ func TestDiagnoseCorpus(t *testing.T) {
 		{"paulmck/manual/plain/C-S+o-mb-o+o-ctl-p.litmus", []want{
 			{code: CodeResultMismatch, line: 4, rx: `^The Result comment says Never, but the checker finds Sometimes \(1 of 3 allowed executions satisfy`},
 			{code: CodeReachable, line: 28, rx: "the writes to z, in coherence order: the initial value 0, P1's `\\*z = 0` \\(z=0\\), P0's `WRITE_ONCE\\(\\*z, 1\\)` \\(z=1\\)"},
-			{code: CodeDataRace, line: 28, rx: `^Data race: `},
-			{code: CodeDataRace, line: 25, related: true, rx: "^plain access to z, conflicting with P0's `WRITE_ONCE\\(\\*z, 1\\)`$"},
+			{code: CodeDataRace, line: 25, rx: "^Data race on z: this plain write races with P0's `WRITE_ONCE\\(\\*z, 1\\)` on another CPU\\.\n"},
+			{code: CodeDataRace, line: 14, related: true, rx: `^the access to z it races with$`},
 		}},
 	}
 	for _, tt := range tests {

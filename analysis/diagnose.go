@@ -494,7 +494,7 @@ func (d *diagnoser) dataRace(w *checker.Witness) {
 				"Nothing orders the two (they race in the allowed execution with final state %s), "+
 				"so the compiler may tear, fuse or invent this access: "+
 				"use READ_ONCE()/WRITE_ONCE() (or acquire/release), or order the accesses.",
-				a.Loc, accessKind(a), witnessEventName(b, d.src), r.Witness.State)
+				a.Loc, accessWord(a), witnessEventName(b, d.src), r.Witness.State)
 			diag := Diagnostic{Span: a.Span, Severity: SeverityWarning, Code: CodeDataRace, Message: msg,
 				Related: []Related{{Span: b.Span, Message: fmt.Sprintf("the access to %s it races with", b.Loc)}}}
 			if a.Span.End <= a.Span.Start {
@@ -505,8 +505,8 @@ func (d *diagnoser) dataRace(w *checker.Witness) {
 	}
 }
 
-// accessKind names an access event's kind in words.
-func accessKind(ev *checker.WitnessEvent) string {
+// accessWord names an access event's kind in words.
+func accessWord(ev *checker.WitnessEvent) string {
 	if ev.Kind == checker.KindW {
 		return "write"
 	}

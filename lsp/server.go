@@ -203,6 +203,7 @@ func newSession(ctx context.Context, srv *Server) *session {
 		TextDocumentDocumentSymbol:      ss.documentSymbol,
 		TextDocumentFormatting:          ss.formatting,
 		TextDocumentCodeLens:            ss.codeLens,
+		TextDocumentCodeAction:          ss.codeAction,
 		TextDocumentHover:               ss.hover,
 		TextDocumentCompletion:          ss.completion,
 		TextDocumentDefinition:          ss.definition,

@@ -1,0 +1,115 @@
+package lsp
+
+import (
+	"fmt"
+
+	"github.com/tliron/glsp"
+	protocol "github.com/tliron/glsp/protocol_3_16"
+
+	"github.com/litmusls/litmusls/analysis"
+	"github.com/litmusls/litmusls/checker"
+	"github.com/litmusls/litmusls/syntax"
+)
+
+// codeAction answers textDocument/codeAction with the quick fixes at the
+// requested range: the fixes the diagnostics there carry (such as the
+// corrected Result comment), then the rewrites of the accesses and fences
+// there (mark an access, use acquire or release, insert a barrier), each
+// already verified by running the checker on the edited text.
+//
+// The handler never runs the checker itself: glsp answers one message at
+// a time, so a slow handler would stall the session. Diagnostics come from
+// the finished check of the text (cached by normalized content), and the
+// verified rewrites from the background work the check started (see
+// [rewrites]); until that is done the rewrites are simply not offered yet.
+func (ss *session) codeAction(_ *glsp.Context, params *protocol.CodeActionParams) (any, error) {
+	doc := ss.docs.get(params.TextDocument.URI)
+	if doc == nil {
+		return nil, fmt.Errorf("%s is not open", params.TextDocument.URI)
+	}
+	span, err := doc.Mapper().RangeSpan(params.Range)
+	if err != nil {
+		return []protocol.CodeAction{}, nil // a range outside the text has nothing to fix
+	}
+	only := kindFilter(params.Context.Only)
+	actions := []protocol.CodeAction{}
+	if !only(protocol.CodeActionKindQuickFix) {
+		return actions, nil
+	}
+	f, errs := syntax.Parse(string(doc.URI), doc.Text)
+	var res *checker.Result
+	var opts analysis.Options
+	if len(errs) == 0 && ss.checks != nil {
+		norm := analysis.Normalize(f, doc.Text)
+		if e := ss.checks.lookup(norm); e != nil {
+			res = analysis.Remap(e.res, e.norm, norm, len(doc.Text))
+			opts.Budget = e.budget
+		}
+	}
+	if len(errs) > 0 || res != nil {
+		for _, d := range analysis.Diagnose(f, doc.Text, errs, res, opts) {
+			if !overlaps(d.Span, span) || len(d.Fixes) == 0 {
+				continue
+			}
+			pd, err := protocolDiagnostics(doc, []analysis.Diagnostic{d})
+			if err != nil {
+				return nil, err
+			}
+			for i, fix := range d.Fixes {
+				a, err := fixAction(doc, fix)
+				if err != nil {
+					return nil, err
+				}
+				a.Diagnostics = pd
+				a.IsPreferred = boolPtr(i == 0)
+				actions = append(actions, a)
+			}
+		}
+	}
+	return actions, nil
+}
+
+// fixAction turns an analysis fix into a quick fix editing doc.
+func fixAction(doc *Document, fix analysis.Fix) (protocol.CodeAction, error) {
+	edits := make([]protocol.TextEdit, 0, len(fix.Edits))
+	for _, e := range fix.Edits {
+		r, err := doc.Mapper().SpanRange(fitSpan(doc.Text, e.Span))
+		if err != nil {
+			return protocol.CodeAction{}, fmt.Errorf("bug: fix span %v of %s: %w", e.Span, doc.URI, err)
+		}
+		edits = append(edits, protocol.TextEdit{Range: r, NewText: e.NewText})
+	}
+	kind := protocol.CodeActionKindQuickFix
+	return protocol.CodeAction{
+		Title: fix.Title,
+		Kind:  &kind,
+		Edit: &protocol.WorkspaceEdit{Changes: map[protocol.DocumentUri][]protocol.TextEdit{
+			doc.URI: edits,
+		}},
+	}, nil
+}
+
+// kindFilter returns whether a code action kind passes the client's
+// "only" list: a kind passes when it is one of the list or under one
+// ("quickfix" passes "quickfix" and "").
+func kindFilter(only []protocol.CodeActionKind) func(protocol.CodeActionKind) bool {
+	return func(kind protocol.CodeActionKind) bool {
+		if len(only) == 0 {
+			return true
+		}
+		for _, o := range only {
+			if o == "" || kind == o || (len(kind) > len(o) && kind[:len(o)] == o && kind[len(o)] == '.') {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+// overlaps reports whether spans a and b share a byte, or touch when one
+// is empty (a cursor).
+func overlaps(a, b syntax.Span) bool {
+	return a.Start <= b.End && b.Start <= a.End
+}
+
+func boolPtr(b bool) *bool { return &b }

@@ -1,0 +1,86 @@
+package lsp
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	glsp "github.com/tliron/glsp/protocol_3_16"
+	lsp "go.lsp.dev/protocol"
+	"go.lsp.dev/uri"
+)
+
+// codeActions asks for the code actions of u at r.
+func (s *checkSession) codeActions(u uri.URI, r lsp.Range, only ...lsp.CodeActionKind) []lsp.CodeAction {
+	s.t.Helper()
+	actions, err := s.server.CodeAction(s.ctx, &lsp.CodeActionParams{
+		TextDocument: lsp.TextDocumentIdentifier{URI: u},
+		Range:        r,
+		Context:      lsp.CodeActionContext{Only: only},
+	})
+	require.NoError(s.t, err)
+	out := make([]lsp.CodeAction, 0, len(actions))
+	for _, a := range actions {
+		ca, ok := a.(*lsp.CodeAction)
+		require.True(s.t, ok, "a command instead of a code action: %#v", a)
+		out = append(out, *ca)
+	}
+	return out
+}
+
+// applyEdits applies the edits of a code action for u to text, the way an
+// editor does: each range refers to the text before any edit.
+func applyEdits(t *testing.T, text string, u uri.URI, a lsp.CodeAction) string {
+	t.Helper()
+	require.NotNil(t, a.Edit, "action %q has no edit", a.Title)
+	edits := a.Edit.Changes[u]
+	require.NotEmpty(t, edits, "action %q edits nothing in %s", a.Title, u)
+	doc := NewDocument("file:///x", 1, []byte(text))
+	var changes []any
+	// Apply from the last edit backwards so earlier ranges stay valid.
+	for i := len(edits) - 1; i >= 0; i-- {
+		e := edits[i]
+		r := glsp.Range{
+			Start: glsp.Position{Line: e.Range.Start.Line, Character: e.Range.Start.Character},
+			End:   glsp.Position{Line: e.Range.End.Line, Character: e.Range.End.Character},
+		}
+		changes = append(changes, glsp.TextDocumentContentChangeEvent{Range: &r, Text: e.NewText})
+	}
+	next, err := doc.Apply(2, changes)
+	require.NoError(t, err)
+	return string(next.Text)
+}
+
+// TestServerResultCommentFix: the result-mismatch error offers the
+// corrected comment, and applying it clears the error.
+func TestServerResultCommentFix(t *testing.T) {
+	s := startChecked(t, Options{}, `{"debounce": "1ms"}`)
+	const u = uri.URI("file:///work/fixed.litmus")
+	text := kernelTest(t, "MP+poonceonces.litmus")
+	_, text = replace(t, text, "WRITE_ONCE(*flag, 1);", "smp_store_release(flag, 1);")
+	_, text = replace(t, text, "READ_ONCE(*flag);", "smp_load_acquire(flag);")
+	s.open(u, text)
+	p := s.next()
+	mismatch := p.params.Diagnostics[0]
+	require.Equal(t, "result-mismatch", code(mismatch))
+
+	assert.Empty(t, s.codeActions(u, mismatch.Range, lsp.CodeActionKindRefactor), "only refactorings asked for")
+	actions := s.codeActions(u, lsp.Range{Start: mismatch.Range.Start, End: mismatch.Range.Start})
+	require.Len(t, actions, 1)
+	a := actions[0]
+	assert.Equal(t, `Change the Result comment to "Never"`, a.Title)
+	require.NotNil(t, a.Kind)
+	assert.Equal(t, lsp.CodeActionKindQuickFix, *a.Kind)
+	require.NotNil(t, a.IsPreferred)
+	assert.True(t, *a.IsPreferred)
+	require.Len(t, a.Diagnostics, 1)
+	assert.Equal(t, "result-mismatch", code(a.Diagnostics[0]))
+
+	fixed := applyEdits(t, text, u, a)
+	assert.Contains(t, fixed, "Result: Never")
+	s.change(u, 2, &lsp.TextDocumentContentChangeWholeDocument{Text: fixed})
+	p = s.next()
+	only(t, p, "never")
+	assert.Empty(t, s.codeActions(u, lsp.Range{End: lsp.Position{Line: 100}}), "nothing left to fix")
+	s.shutdown()
+}

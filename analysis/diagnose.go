@@ -27,6 +27,9 @@ func Diagnose(f *syntax.File, src []byte, parseErrs syntax.ErrorList, res *check
 	for _, e := range parseErrs {
 		d.add(Diagnostic{Span: e.Span, Severity: SeverityError, Code: CodeSyntax, Message: e.Msg})
 	}
+	if len(parseErrs) == 0 {
+		d.resolve()
+	}
 	if res != nil {
 		d.check()
 	}
@@ -46,6 +49,17 @@ type diagnoser struct {
 	res  *checker.Result
 	opts Options
 	out  []Diagnostic
+
+	resolved map[syntax.Span]bool // spans of undeclared names reported
+}
+
+// resolve reports the undeclared names of the test.
+func (d *diagnoser) resolve() {
+	d.resolved = map[syntax.Span]bool{}
+	for _, diag := range resolve(d.f) {
+		d.resolved[diag.Span] = true
+		d.add(diag)
+	}
 }
 
 func (d *diagnoser) add(diag Diagnostic) { d.out = append(d.out, diag) }
@@ -63,6 +77,9 @@ func (d *diagnoser) check() {
 	res := d.res
 	if len(res.Errors) > 0 {
 		for _, e := range res.Errors {
+			if d.resolved[e.Span] {
+				continue // already reported as undeclared
+			}
 			d.add(Diagnostic{Span: e.Span, Severity: SeverityError, Code: CodeUnsupported,
 				Message: "cannot check this test: " + e.Msg})
 		}

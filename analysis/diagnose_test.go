@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"context"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -271,4 +272,26 @@ func TestDiagnoseBudget(t *testing.T) {
 	assert.Contains(t, codes, CodeBudget)
 	assert.NotContains(t, codes, CodeNever, "a cut-off check cannot say never")
 	assert.NotContains(t, codes, CodeResultMismatch, "a cut-off check cannot contradict the Result comment")
+}
+
+// TestResolveCorpus: herd7 checks every corpus test, so none uses an
+// undeclared name.
+func TestResolveCorpus(t *testing.T) {
+	var n int
+	err := filepath.WalkDir(filepath.Join(diagSharedDir(t), "corpus"), func(path string, e fs.DirEntry, err error) error {
+		if err != nil || e.IsDir() || !strings.HasSuffix(path, ".litmus") {
+			return err
+		}
+		src, err := os.ReadFile(path)
+		require.NoError(t, err)
+		f, errs := syntax.Parse(path, src)
+		require.Empty(t, errs, path)
+		for _, d := range resolve(f) {
+			t.Errorf("%s: %s", f.Lines.Position(d.Span.Start), d.Message)
+		}
+		n++
+		return nil
+	})
+	require.NoError(t, err)
+	assert.Greater(t, n, 600)
 }

@@ -1,0 +1,249 @@
+package analysis
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/litmusls/litmusls/checker"
+	"github.com/litmusls/litmusls/syntax"
+)
+
+// ActionOptions tune [Actions].
+type ActionOptions struct {
+	// Budget bounds each check of an edited text; 0 means
+	// DefaultVerifyBudget.
+	Budget time.Duration
+	// Archs are the architectures costs are taken over (the costliest
+	// counts); empty means DefaultCostArchs.
+	Archs []Arch
+	// Cache, when set, remembers outcomes across calls.
+	Cache *CheckCache
+	// Base is the checker's result for the unedited text, or nil to check
+	// it here.
+	Base *checker.Result
+}
+
+// ActionKindQuickFix is the kind of every action Actions returns, as LSP
+// names it.
+const ActionKindQuickFix = "quickfix"
+
+// An Action is a rewrite the editor can offer, already checked.
+type Action struct {
+	Title     string // the verb and the primitive, then the verified effect: "Use smp_load_acquire (bad outcome becomes Never)"
+	Kind      string // ActionKindQuickFix
+	Edits     []Edit
+	Verdict   string // the verdict of the edited test
+	Fixes     bool   // it makes the bad outcome Never or removes a data race, adding no problem
+	Preferred bool   // the cheapest of the actions that fix
+	Cost      Cost   // what the change adds to the test's cost on each architecture
+}
+
+// Actions returns the rewrites that apply at span (a cursor, or a
+// selection) of the C test f parsed from src, each checked on the edited
+// text with its effect in the title: on a plain load READ_ONCE and
+// smp_load_acquire, on a plain store WRITE_ONCE and smp_store_release, on
+// READ_ONCE or WRITE_ONCE the acquire or release, on an atomic its fully
+// ordered variant, and on or between two accesses of a thread the fences
+// that apply there (smp_rmb() only between loads, smp_wmb() only between
+// stores). Edits whose text does not check are left out. The checks run
+// in parallel, each within opts.Budget; when ctx ends, Actions returns nil.
+func Actions(ctx context.Context, f *syntax.File, src []byte, span syntax.Span, opts ActionOptions) []Action {
+	if f == nil || f.Dialect != syntax.DialectC || f.Cond == nil {
+		return nil
+	}
+	l := scanLayout(f, src)
+	rws := l.rewritesAt(span)
+	if len(rws) == 0 {
+		return nil
+	}
+	v := newVerifier(f, opts.Budget, opts.Cache)
+	base, err := v.baseOutcome(ctx, f, opts.Base)
+	if err != nil {
+		return nil
+	}
+	sets := make([][]Edit, len(rws))
+	for i := range rws {
+		sets[i] = rws[i].Edits
+	}
+	results := v.verifyAll(ctx, src, sets)
+	if ctx.Err() != nil {
+		return nil
+	}
+	var out []Action
+	for i, r := range results {
+		if r.err != nil {
+			continue
+		}
+		rw := &rws[i]
+		out = append(out, Action{
+			Title:   fmt.Sprintf("%s (%s)", actionTitle(rw, rws), describeChange(base, r.outcome)),
+			Kind:    ActionKindQuickFix,
+			Edits:   rw.Edits,
+			Verdict: r.outcome.Verdict,
+			Fixes:   fixes(base, r.outcome),
+			Cost:    rw.Delta(),
+		})
+	}
+	markPreferred(out, opts.Archs)
+	return out
+}
+
+// baseOutcome returns the outcome of the unedited test: res's, or a fresh
+// check's.
+func (v *verifier) baseOutcome(ctx context.Context, f *syntax.File, res *checker.Result) (*Outcome, error) {
+	if res != nil {
+		if len(res.Errors) > 0 {
+			return nil, errors.New("the test cannot be checked")
+		}
+		return OutcomeOf(res), nil
+	}
+	return v.checkFile(ctx, f)
+}
+
+// markPreferred marks the cheapest fixing action (the first on ties).
+func markPreferred(out []Action, archs []Arch) {
+	best := -1
+	for i := range out {
+		if out[i].Fixes && (best < 0 || out[i].Cost.Max(archs) < out[best].Cost.Max(archs)) {
+			best = i
+		}
+	}
+	if best >= 0 {
+		out[best].Preferred = true
+	}
+}
+
+// actionTitle names rw without its effect: "Use smp_load_acquire", or,
+// when another rewrite of the list would read the same, with its line and
+// location.
+func actionTitle(rw *Rewrite, all []Rewrite) string {
+	short := shortTitle(rw)
+	n := 0
+	for i := range all {
+		if shortTitle(&all[i]) == short {
+			n++
+		}
+	}
+	if n <= 1 || rw.Kind == RewriteInsert || rw.Kind == RewriteRemove {
+		return short
+	}
+	return rw.Title()
+}
+
+func shortTitle(rw *Rewrite) string {
+	switch rw.Kind {
+	case RewriteInsert, RewriteRemove:
+		return rw.Title()
+	}
+	return "Use " + rw.To
+}
+
+// rewritesAt returns the strengthening rewrites that apply at span.
+func (l *layout) rewritesAt(span syntax.Span) []Rewrite {
+	touches := func(s syntax.Span) bool {
+		if span.Start == span.End {
+			return s.Start <= span.Start && span.Start <= s.End
+		}
+		return s.Start < span.End && span.Start < s.End
+	}
+	var acc []*access
+	for i := range l.accesses {
+		if touches(l.accesses[i].span) {
+			acc = append(acc, &l.accesses[i])
+		}
+	}
+	if len(acc) == 0 && span.Start == span.End {
+		// The cursor on a statement but not on its access (on "r0 = ",
+		// or the ";"): the accesses of the innermost such statement.
+		if s := l.stmtAt(span.Start); s != nil {
+			sp := s.GetSpan()
+			for i := range l.accesses {
+				if a := &l.accesses[i]; sp.Start <= a.span.Start && a.span.End <= sp.End {
+					acc = append(acc, a)
+				}
+			}
+		}
+	}
+	// Keep only the innermost accesses: on "*x = *y" with the cursor on
+	// "*y", the load, not the store.
+	var out []Rewrite
+	for _, a := range acc {
+		inner := false
+		for _, b := range acc {
+			if b != a && a.span.Start <= b.span.Start && b.span.End <= a.span.End && b.span != a.span && span.Start == span.End {
+				inner = true
+			}
+		}
+		if inner {
+			continue
+		}
+		for _, to := range strongerAccess(a) {
+			kind := RewriteUpgrade
+			if to == "READ_ONCE" || to == "WRITE_ONCE" {
+				kind = RewriteMark
+			}
+			if r, ok := l.rewriteAccess(a, to, kind); ok {
+				out = append(out, r)
+			}
+		}
+	}
+	for i := range l.gaps {
+		g := &l.gaps[i]
+		region := syntax.Span{Start: g.prev.GetSpan().Start, End: g.next.GetSpan().End}
+		if !touches(region) {
+			continue
+		}
+		for _, name := range gapFences(g) {
+			out = append(out, l.insertFence(g, name))
+		}
+	}
+	return out
+}
+
+// stmtAt returns the innermost simple statement of a thread containing
+// off, or nil.
+func (l *layout) stmtAt(off int) syntax.Stmt {
+	var best syntax.Stmt
+	var visit func(s syntax.Stmt)
+	visit = func(s syntax.Stmt) {
+		sp := s.GetSpan()
+		if off < sp.Start || off > sp.End {
+			return
+		}
+		switch s := s.(type) {
+		case *syntax.BlockStmt:
+			for _, t := range s.Stmts {
+				visit(t)
+			}
+			return
+		case *syntax.IfStmt:
+			if s.Then != nil {
+				visit(s.Then)
+			}
+			if s.Else != nil {
+				visit(s.Else)
+			}
+			if best != nil {
+				return
+			}
+		case *syntax.WhileStmt:
+			if s.Body != nil {
+				visit(s.Body)
+			}
+			if best != nil {
+				return
+			}
+		}
+		if best == nil || sp.Len() < best.GetSpan().Len() {
+			best = s
+		}
+	}
+	for _, t := range l.f.Threads {
+		if t.Body != nil {
+			visit(t.Body)
+		}
+	}
+	return best
+}

@@ -1,0 +1,176 @@
+package analysis
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/litmusls/litmusls/checker"
+	"github.com/litmusls/litmusls/syntax"
+)
+
+// readTest reads and parses a test, which must have no syntax errors.
+func readTest(t testing.TB, path string) (*syntax.File, []byte) {
+	t.Helper()
+	src, err := os.ReadFile(path)
+	require.NoError(t, err)
+	f, errs := syntax.Parse(filepath.Base(path), src)
+	require.Empty(t, errs)
+	return f, src
+}
+
+// cursorAt returns the empty span at the start of the n-th (0-based)
+// occurrence of marker in src.
+func cursorAt(t testing.TB, src []byte, marker string, n int) syntax.Span {
+	t.Helper()
+	off := 0
+	for i := 0; ; i++ {
+		j := bytes.Index(src[off:], []byte(marker))
+		require.GreaterOrEqual(t, j, 0, "marker %q #%d not found", marker, n)
+		if i == n {
+			return syntax.Span{Start: off + j, End: off + j}
+		}
+		off += j + 1
+	}
+}
+
+func titles(acts []Action) []string {
+	var out []string
+	for _, a := range acts {
+		out = append(out, a.Title)
+	}
+	return out
+}
+
+// applyAndCheck applies an action and checks the result, which must parse
+// cleanly.
+func applyAndCheck(t *testing.T, name string, src []byte, edits []Edit) (*Outcome, []byte) {
+	t.Helper()
+	text, err := Apply(src, edits)
+	require.NoError(t, err)
+	f, errs := syntax.Parse(name, text)
+	require.Empty(t, errs, "edited text:\n%s", text)
+	res, err := checker.Check(context.Background(), f, checker.Options{})
+	require.NoError(t, err)
+	require.Empty(t, res.Errors)
+	return OutcomeOf(res), text
+}
+
+func TestActionsPlainLoad(t *testing.T) {
+	path := filepath.Join("testdata", "rewrite", "mp-plain.litmus")
+	f, src := readTest(t, path)
+	acts := Actions(context.Background(), f, src, cursorAt(t, src, "*flag;", 0), ActionOptions{})
+	assert.Equal(t, []string{
+		"Use READ_ONCE (bad outcome stays reachable)",
+		"Use smp_load_acquire (bad outcome stays reachable)",
+		"Insert smp_rmb() before line 23 (bad outcome stays reachable)",
+		"Insert smp_mb() before line 23 (bad outcome stays reachable)",
+	}, titles(acts))
+	for _, a := range acts[:2] {
+		assert.Equal(t, ActionKindQuickFix, a.Kind)
+		assert.False(t, a.Fixes)
+		o, text := applyAndCheck(t, path, src, a.Edits)
+		assert.Equal(t, a.Verdict, o.Verdict)
+		assert.Contains(t, string(text), "\tr0 = "+strings.Fields(a.Title)[1])
+	}
+	assert.Contains(t, string(mustApply(t, src, acts[1].Edits)), "r0 = smp_load_acquire(flag);")
+}
+
+func TestActionsPlainStore(t *testing.T) {
+	path := filepath.Join("testdata", "rewrite", "mp-plain.litmus")
+	f, src := readTest(t, path)
+	acts := Actions(context.Background(), f, src, cursorAt(t, src, "*flag = 1", 0), ActionOptions{})
+	require.Len(t, acts, 4, "%q", titles(acts))
+	assert.Equal(t, "Use WRITE_ONCE (bad outcome stays reachable)", acts[0].Title)
+	assert.Equal(t, "Use smp_store_release (bad outcome stays reachable)", acts[1].Title)
+	assert.Contains(t, string(mustApply(t, src, acts[1].Edits)), "\tsmp_store_release(flag, 1);\n")
+	// Between the two stores: smp_wmb() and smp_mb(), on their own line.
+	assert.Equal(t, "Insert smp_wmb() before line 14 (bad outcome stays reachable)", acts[2].Title)
+	assert.Equal(t, "Insert smp_mb() before line 14 (bad outcome stays reachable)", acts[3].Title)
+	assert.Contains(t, string(mustApply(t, src, acts[2].Edits)), "\t*buf = 1;\n\tsmp_wmb();\n\t*flag = 1;\n")
+}
+
+func TestActionsMessagePassing(t *testing.T) {
+	dir := filepath.Join(diagSharedDir(t), "corpus", "kernel")
+	path := filepath.Join(dir, "MP+poonceonces.litmus")
+	f, src := readTest(t, path)
+	ctx := context.Background()
+
+	// On the reader's flag load: acquire fixes nothing alone.
+	acts := Actions(ctx, f, src, cursorAt(t, src, "READ_ONCE(*flag)", 0), ActionOptions{})
+	require.NotEmpty(t, acts)
+	assert.Equal(t, "Use smp_load_acquire (bad outcome stays reachable)", acts[0].Title)
+
+	// Between the reader's loads: smp_rmb() and smp_mb(), neither enough
+	// alone, and no smp_wmb().
+	acts = Actions(ctx, f, src, cursorAt(t, src, "r1 = READ_ONCE", 0), ActionOptions{})
+	var ts []string
+	for _, a := range acts {
+		ts = append(ts, a.Title)
+	}
+	assert.Contains(t, ts, "Insert smp_rmb() before line 24 (bad outcome stays reachable)")
+	assert.NotContains(t, strings.Join(ts, "\n"), "smp_wmb")
+
+	// With the release already there, the acquire fixes it.
+	fixed := bytes.Replace(src, []byte("WRITE_ONCE(*flag, 1)"), []byte("smp_store_release(flag, 1)"), 1)
+	f2, errs := syntax.Parse("mp.litmus", fixed)
+	require.Empty(t, errs)
+	acts = Actions(ctx, f2, fixed, cursorAt(t, fixed, "READ_ONCE(*flag)", 0), ActionOptions{Cache: NewCheckCache(0)})
+	require.NotEmpty(t, acts)
+	assert.Equal(t, "Use smp_load_acquire (bad outcome becomes Never)", acts[0].Title)
+	assert.True(t, acts[0].Fixes)
+	assert.True(t, acts[0].Preferred)
+	assert.Equal(t, "Never", acts[0].Verdict)
+	o, _ := applyAndCheck(t, path, fixed, acts[0].Edits)
+	assert.False(t, o.Bad)
+}
+
+func TestActionsStoreBufferingOneLine(t *testing.T) {
+	path := filepath.Join("testdata", "rewrite", "sb-oneline.litmus")
+	f, src := readTest(t, path)
+	acts := Actions(context.Background(), f, src, cursorAt(t, src, "WRITE_ONCE(*x, 1)", 0), ActionOptions{})
+	var mb *Action
+	for i := range acts {
+		if strings.HasPrefix(acts[i].Title, "Insert smp_mb()") {
+			mb = &acts[i]
+		}
+		assert.NotContains(t, acts[i].Title, "smp_rmb", "no load before the gap")
+		assert.NotContains(t, acts[i].Title, "smp_wmb", "no store after the gap")
+	}
+	require.NotNil(t, mb, "%q", titles(acts))
+	assert.Contains(t, mb.Title, "(bad outcome stays reachable)")
+	text := mustApply(t, src, mb.Edits)
+	assert.Contains(t, string(text), "WRITE_ONCE(*x, 1); smp_mb(); r0 = READ_ONCE(*y); }")
+	// With the fence on the other side too, it is fixed.
+	other := Actions(context.Background(), f, src, cursorAt(t, src, "WRITE_ONCE(*y, 1)", 0), ActionOptions{})
+	var edits []Edit
+	edits = append(edits, mb.Edits...)
+	for _, a := range other {
+		if strings.HasPrefix(a.Title, "Insert smp_mb()") {
+			edits = append(edits, a.Edits...)
+		}
+	}
+	o, _ := applyAndCheck(t, path, src, edits)
+	assert.False(t, o.Bad)
+}
+
+func TestActionsCancelled(t *testing.T) {
+	path := filepath.Join("testdata", "rewrite", "mp-plain.litmus")
+	f, src := readTest(t, path)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	assert.Nil(t, Actions(ctx, f, src, cursorAt(t, src, "*flag;", 0), ActionOptions{}))
+}
+
+func mustApply(t *testing.T, src []byte, edits []Edit) []byte {
+	t.Helper()
+	text, err := Apply(src, edits)
+	require.NoError(t, err)
+	return text
+}

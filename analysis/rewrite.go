@@ -1,0 +1,727 @@
+package analysis
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/litmusls/litmusls/syntax"
+)
+
+// This file is the vocabulary of rewrites of a C litmus test: marking a
+// plain access, strengthening a marked one to acquire or release,
+// inserting a fence between two accesses of a thread, using the fully
+// ordered variant of an atomic, and the opposite moves that weaken or drop
+// an ordering. Each rewrite is a list of byte-offset edits on the user's
+// text that keep the rest of it (indentation, comments) as written.
+
+// Pseudo-primitive names for unmarked accesses, used in [Rewrite.From] and
+// [Rewrite.To] and by the cost model.
+const (
+	PlainLoad  = "plain load"
+	PlainStore = "plain store"
+)
+
+// A RewriteKind says what a rewrite does.
+type RewriteKind int
+
+const (
+	RewriteMark    RewriteKind = iota // plain access to READ_ONCE/WRITE_ONCE
+	RewriteUpgrade                    // to a stronger primitive at the same place (acquire, release, fully ordered RMW)
+	RewriteInsert                     // a fence inserted between two accesses
+	RewriteWeaken                     // to a weaker primitive at the same place
+	RewriteRemove                     // a fence dropped
+)
+
+// A Rewrite is one change from the vocabulary, ready to apply.
+type Rewrite struct {
+	Kind   RewriteKind
+	Thread int         // index of the thread in File.Threads
+	Site   syntax.Span // the access or fence it changes, or the empty span where a fence goes
+	From   string      // the primitive before ("" when a fence is inserted; PlainLoad or PlainStore)
+	To     string      // the primitive after ("" when a fence is removed)
+	Line   int         // 1-based line of Site, for titles
+	Edits  []Edit      // non-overlapping, in source order
+}
+
+// Title says what the rewrite does, starting with the verb and the
+// primitive: "Use smp_load_acquire", "Insert smp_wmb() after line 14",
+// "Remove smp_mb()".
+func (r *Rewrite) Title() string {
+	switch r.Kind {
+	case RewriteInsert:
+		return fmt.Sprintf("Insert %s() before line %d", r.To, r.Line)
+	case RewriteRemove:
+		return fmt.Sprintf("Remove %s() on line %d", r.From, r.Line)
+	}
+	return fmt.Sprintf("Use %s on line %d", r.To, r.Line)
+}
+
+// conflicts reports whether r and s change the same place, so they cannot
+// both apply.
+func (r *Rewrite) conflicts(s *Rewrite) bool {
+	return r.Thread == s.Thread && r.Site == s.Site
+}
+
+// Apply returns src with edits applied. The edits must not overlap; they
+// may come in any order.
+func Apply(src []byte, edits []Edit) ([]byte, error) {
+	sorted := append([]Edit(nil), edits...)
+	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Span.Start < sorted[j].Span.Start })
+	var b []byte
+	last := 0
+	for _, e := range sorted {
+		if e.Span.Start < last || e.Span.End < e.Span.Start || e.Span.End > len(src) {
+			return nil, fmt.Errorf("edit %d-%d overlaps another or lies outside the text", e.Span.Start, e.Span.End)
+		}
+		b = append(b, src[last:e.Span.Start]...)
+		b = append(b, e.NewText...)
+		last = e.Span.End
+	}
+	b = append(b, src[last:]...)
+	return b, nil
+}
+
+// ---------------------------------------------------------------------------
+// What a thread does, as written.
+
+// accessKind is a bit set: a read-modify-write is both.
+type accessKind uint8
+
+const (
+	accLoad accessKind = 1 << iota
+	accStore
+)
+
+// An access is one memory access written in a thread.
+type access struct {
+	thread int
+	kind   accessKind
+	prim   string      // the primitive, or PlainLoad / PlainStore
+	span   syntax.Span // the call, the "*x" of a plain load, or the assignment of a plain store
+	call   *syntax.CallExpr
+	deref  *syntax.UnaryExpr  // the "*x" of a plain access
+	assign *syntax.AssignExpr // a plain store
+}
+
+// A fence is a fence statement "smp_mb();".
+type fence struct {
+	thread int
+	name   string
+	stmt   *syntax.ExprStmt
+	call   *syntax.CallExpr
+}
+
+// A gap is a place between two statements of one block where a fence can
+// go, with at least one access of the thread before it and one after it.
+type gap struct {
+	thread     int
+	prev, next syntax.Stmt
+	before     accessKind // the kinds of the accesses before the gap in the thread
+	after      accessKind // and after it
+	prevFence  string     // the fence statement right before the gap, or ""
+	nextFence  string     // right after it, or ""
+}
+
+// A layout is what the threads of a C test do, found from the tree.
+type layout struct {
+	f        *syntax.File
+	src      []byte
+	accesses []access
+	fences   []fence
+	gaps     []gap
+}
+
+// loadPrims, storePrims: the marked accesses that are only loads or only
+// stores; other value-returning atomics are read-modify-writes.
+var (
+	loadPrims  = map[string]bool{"READ_ONCE": true, "smp_load_acquire": true, "rcu_dereference": true, "atomic_read": true, "atomic_read_acquire": true}
+	storePrims = map[string]bool{"WRITE_ONCE": true, "smp_store_release": true, "rcu_assign_pointer": true, "atomic_set": true, "atomic_set_release": true, "smp_store_mb": true}
+	notAccess  = map[string]bool{"ATOMIC_INIT": true}
+)
+
+// isFence reports whether name is a fence primitive (smp_mb and friends,
+// barrier).
+func isFence(name string) bool {
+	p, ok := syntax.Primitives[name]
+	return ok && p.Arity == 0 && (strings.HasPrefix(name, "smp_") || name == "barrier")
+}
+
+// primKind says whether a call of name accesses memory, and how.
+func primKind(name string) accessKind {
+	switch {
+	case loadPrims[name]:
+		return accLoad
+	case storePrims[name]:
+		return accStore
+	case notAccess[name]:
+		return 0
+	case strings.HasPrefix(name, "atomic_"), strings.HasPrefix(name, "xchg"), strings.HasPrefix(name, "cmpxchg"):
+		return accLoad | accStore
+	}
+	return 0
+}
+
+// scanLayout finds the accesses, fences and gaps of f's C threads.
+func scanLayout(f *syntax.File, src []byte) *layout {
+	l := &layout{f: f, src: src}
+	if f.Dialect != syntax.DialectC {
+		return l
+	}
+	for ti, t := range f.Threads {
+		if t.Body == nil {
+			continue
+		}
+		first := len(l.accesses)
+		l.block(ti, t.Body)
+		l.findGaps(ti, t.Body, l.accesses[first:])
+	}
+	return l
+}
+
+func (l *layout) block(ti int, b *syntax.BlockStmt) {
+	for _, s := range b.Stmts {
+		l.stmt(ti, s)
+	}
+}
+
+func (l *layout) stmt(ti int, s syntax.Stmt) {
+	switch s := s.(type) {
+	case *syntax.BlockStmt:
+		l.block(ti, s)
+	case *syntax.DeclStmt:
+		if s.Value != nil {
+			l.expr(ti, s.Value, false)
+		}
+	case *syntax.ExprStmt:
+		if c, ok := s.X.(*syntax.CallExpr); ok && c.Fun != nil && isFence(c.Fun.Name) {
+			l.fences = append(l.fences, fence{thread: ti, name: c.Fun.Name, stmt: s, call: c})
+			return
+		}
+		l.expr(ti, s.X, false)
+	case *syntax.IfStmt:
+		l.expr(ti, s.Cond, false)
+		if s.Then != nil {
+			l.stmt(ti, s.Then)
+		}
+		if s.Else != nil {
+			l.stmt(ti, s.Else)
+		}
+	case *syntax.WhileStmt:
+		l.expr(ti, s.Cond, false)
+		if s.Body != nil {
+			l.stmt(ti, s.Body)
+		}
+	}
+}
+
+// expr records the accesses of x; lhs says x is the target of an
+// assignment (so a "*p" there is a store, recorded by the caller).
+func (l *layout) expr(ti int, x syntax.Expr, lhs bool) {
+	switch x := x.(type) {
+	case *syntax.AssignExpr:
+		if d, ok := x.X.(*syntax.UnaryExpr); ok && d.Op == "*" {
+			l.expr(ti, d.X, false)
+			if x.Op == "=" {
+				l.accesses = append(l.accesses, access{thread: ti, kind: accStore, prim: PlainStore, span: x.Span, deref: d, assign: x})
+			} else {
+				l.accesses = append(l.accesses, access{thread: ti, kind: accLoad | accStore, prim: PlainStore, span: x.Span, deref: d})
+			}
+		} else {
+			l.expr(ti, x.X, true)
+		}
+		l.expr(ti, x.Y, false)
+	case *syntax.UnaryExpr:
+		if x.Op == "*" && !lhs {
+			l.expr(ti, x.X, false)
+			l.accesses = append(l.accesses, access{thread: ti, kind: accLoad, prim: PlainLoad, span: x.Span, deref: x})
+			return
+		}
+		if x.Op == "&" {
+			return // an address, not an access
+		}
+		l.expr(ti, x.X, false)
+	case *syntax.CallExpr:
+		for _, a := range x.Args {
+			// The pointer argument of a primitive is an address, not a
+			// load: READ_ONCE(*x) reads x once, as the call.
+			if d, ok := a.(*syntax.UnaryExpr); ok && d.Op == "*" {
+				l.expr(ti, d.X, false)
+				continue
+			}
+			l.expr(ti, a, false)
+		}
+		if x.Fun != nil {
+			if k := primKind(x.Fun.Name); k != 0 {
+				l.accesses = append(l.accesses, access{thread: ti, kind: k, prim: x.Fun.Name, span: x.Span, call: x})
+			}
+		}
+	case *syntax.BinaryExpr:
+		l.expr(ti, x.X, false)
+		l.expr(ti, x.Y, false)
+	case *syntax.CondExpr:
+		l.expr(ti, x.Cond, false)
+		l.expr(ti, x.X, false)
+		l.expr(ti, x.Y, false)
+	case *syntax.ParenExpr:
+		l.expr(ti, x.X, lhs)
+	case *syntax.CastExpr:
+		l.expr(ti, x.X, lhs)
+	case *syntax.IndexExpr:
+		l.expr(ti, x.X, false)
+		l.expr(ti, x.Index, false)
+	}
+}
+
+// findGaps records the places between consecutive statements of the
+// blocks of a thread body that have accesses on both sides, one per
+// block and number of accesses before.
+func (l *layout) findGaps(ti int, body *syntax.BlockStmt, acc []access) {
+	var walk func(b *syntax.BlockStmt)
+	walk = func(b *syntax.BlockStmt) {
+		seen := map[int]bool{}
+		var stmts []syntax.Stmt
+		for _, s := range b.Stmts {
+			// Declarators of one declaration share a span.
+			if len(stmts) > 0 && stmts[len(stmts)-1].GetSpan() == s.GetSpan() {
+				continue
+			}
+			stmts = append(stmts, s)
+		}
+		for i := 0; i+1 < len(stmts); i++ {
+			pos := stmts[i].GetSpan().End
+			var before, after accessKind
+			n := 0
+			for _, a := range acc {
+				if a.span.End <= pos {
+					before |= a.kind
+					n++
+				} else if a.span.Start >= pos {
+					after |= a.kind
+				}
+			}
+			if before == 0 || after == 0 || seen[n] {
+				continue
+			}
+			seen[n] = true
+			g := gap{thread: ti, prev: stmts[i], next: stmts[i+1], before: before, after: after}
+			// Put the fence right before the next access: skip declarations
+			// without initializers and fences.
+			for j := i + 1; j+1 < len(stmts) && !hasAccess(stmts[j], acc); j++ {
+				if _, ok := stmts[j].(*syntax.DeclStmt); !ok {
+					break
+				}
+				g.prev, g.next = stmts[j], stmts[j+1]
+			}
+			g.prevFence, g.nextFence = fenceName(g.prev), fenceName(g.next)
+			l.gaps = append(l.gaps, g)
+		}
+		for _, s := range b.Stmts {
+			eachBlock(s, walk)
+		}
+	}
+	walk(body)
+}
+
+// eachBlock calls fn on the blocks nested directly in s.
+func eachBlock(s syntax.Stmt, fn func(*syntax.BlockStmt)) {
+	switch s := s.(type) {
+	case *syntax.BlockStmt:
+		fn(s)
+	case *syntax.IfStmt:
+		for _, t := range []syntax.Stmt{s.Then, s.Else} {
+			if b, ok := t.(*syntax.BlockStmt); ok {
+				fn(b)
+			}
+		}
+	case *syntax.WhileStmt:
+		if b, ok := s.Body.(*syntax.BlockStmt); ok {
+			fn(b)
+		}
+	}
+}
+
+// hasAccess reports whether an access of acc lies in s.
+func hasAccess(s syntax.Stmt, acc []access) bool {
+	sp := s.GetSpan()
+	for _, a := range acc {
+		if sp.Start <= a.span.Start && a.span.End <= sp.End {
+			return true
+		}
+	}
+	return false
+}
+
+// fenceName returns the fence s calls, or "".
+func fenceName(s syntax.Stmt) string {
+	if e, ok := s.(*syntax.ExprStmt); ok {
+		if c, ok := e.X.(*syntax.CallExpr); ok && c.Fun != nil && isFence(c.Fun.Name) {
+			return c.Fun.Name
+		}
+	}
+	return ""
+}
+
+// ---------------------------------------------------------------------------
+// Building the rewrites.
+
+func (l *layout) text(n syntax.Node) string {
+	sp := n.GetSpan()
+	if sp.Start < 0 || sp.End > len(l.src) || sp.Start > sp.End {
+		return ""
+	}
+	return string(l.src[sp.Start:sp.End])
+}
+
+func (l *layout) line(off int) int {
+	if l.f.Lines == nil {
+		return 0
+	}
+	return l.f.Lines.Position(off).Line
+}
+
+// pointer returns the text of the address a marked access's argument
+// names: "x" for "*x", "&y" for "y".
+func (l *layout) pointer(arg syntax.Expr) string {
+	for {
+		p, ok := arg.(*syntax.ParenExpr)
+		if !ok {
+			break
+		}
+		arg = p.X
+	}
+	if d, ok := arg.(*syntax.UnaryExpr); ok && d.Op == "*" {
+		return l.text(d.X)
+	}
+	if _, ok := arg.(*syntax.Ident); ok {
+		return "&" + l.text(arg)
+	}
+	return "&(" + l.text(arg) + ")"
+}
+
+// deref returns the text of the location an address names: "*x" for "x",
+// "y" for "&y".
+func (l *layout) deref(arg syntax.Expr) string {
+	if d, ok := arg.(*syntax.UnaryExpr); ok && d.Op == "&" {
+		return l.text(d.X)
+	}
+	if _, ok := arg.(*syntax.Ident); ok {
+		return "*" + l.text(arg)
+	}
+	return "*(" + l.text(arg) + ")"
+}
+
+// rewriteAccess returns the rewrite of a to primitive to, or false when
+// the vocabulary has no such move.
+func (l *layout) rewriteAccess(a *access, to string, kind RewriteKind) (Rewrite, bool) {
+	r := Rewrite{Kind: kind, Thread: a.thread, Site: a.span, From: a.prim, To: to, Line: l.line(a.span.Start)}
+	var text string
+	switch {
+	case a.prim == PlainLoad && a.deref != nil:
+		switch to {
+		case "READ_ONCE":
+			text = "READ_ONCE(" + l.text(a.deref) + ")"
+		case "smp_load_acquire":
+			text = "smp_load_acquire(" + l.text(a.deref.X) + ")"
+		default:
+			return r, false
+		}
+	case a.prim == PlainStore && a.assign != nil:
+		switch to {
+		case "WRITE_ONCE":
+			text = "WRITE_ONCE(" + l.text(a.deref) + ", " + l.text(a.assign.Y) + ")"
+		case "smp_store_release":
+			text = "smp_store_release(" + l.text(a.deref.X) + ", " + l.text(a.assign.Y) + ")"
+		default:
+			return r, false
+		}
+	case a.call != nil && len(a.call.Args) > 0:
+		args := a.call.Args
+		switch {
+		case a.prim == "READ_ONCE" && to == "smp_load_acquire":
+			text = to + "(" + l.pointer(args[0]) + ")"
+		case a.prim == "smp_load_acquire" && to == "READ_ONCE":
+			text = to + "(" + l.deref(args[0]) + ")"
+		case a.prim == "WRITE_ONCE" && to == "smp_store_release" && len(args) == 2:
+			text = to + "(" + l.pointer(args[0]) + ", " + l.text(args[1]) + ")"
+		case a.prim == "smp_store_release" && to == "WRITE_ONCE" && len(args) == 2:
+			text = to + "(" + l.deref(args[0]) + ", " + l.text(args[1]) + ")"
+		default:
+			// Same arguments, another name: atomics and their orderings.
+			if !sameFamily(a.prim, to) {
+				return r, false
+			}
+			r.Edits = []Edit{{Span: a.call.Fun.Span, NewText: to}}
+			return r, true
+		}
+	default:
+		return r, false
+	}
+	r.Edits = []Edit{{Span: a.span, NewText: text}}
+	return r, true
+}
+
+// orderSuffixes are the ordering variants of an atomic's name.
+var orderSuffixes = []string{"_relaxed", "_acquire", "_release"}
+
+// atomicBase splits an atomic's name into the fully ordered name and its
+// ordering suffix ("" when fully ordered); ok is false for names without
+// ordering variants.
+func atomicBase(name string) (base, suffix string, ok bool) {
+	for _, s := range orderSuffixes {
+		if b, found := strings.CutSuffix(name, s); found {
+			if _, exists := syntax.Primitives[b]; exists {
+				return b, s, true
+			}
+		}
+	}
+	if _, exists := syntax.Primitives[name+"_relaxed"]; exists {
+		return name, "", true
+	}
+	switch name {
+	case "atomic_read", "atomic_read_acquire":
+		return "atomic_read", strings.TrimPrefix(name, "atomic_read"), true
+	case "atomic_set", "atomic_set_release":
+		return "atomic_set", strings.TrimPrefix(name, "atomic_set"), true
+	}
+	return "", "", false
+}
+
+// sameFamily reports whether a and b are ordering variants of one atomic.
+func sameFamily(a, b string) bool {
+	ba, _, oka := atomicBase(a)
+	bb, _, okb := atomicBase(b)
+	if !oka || !okb || ba != bb {
+		return false
+	}
+	_, ok := syntax.Primitives[b]
+	return ok
+}
+
+// strongerAccess lists the primitives an access may be strengthened to,
+// weakest first.
+func strongerAccess(a *access) []string {
+	switch a.prim {
+	case PlainLoad:
+		return []string{"READ_ONCE", "smp_load_acquire"}
+	case PlainStore:
+		if a.assign == nil {
+			return nil
+		}
+		return []string{"WRITE_ONCE", "smp_store_release"}
+	case "READ_ONCE":
+		return []string{"smp_load_acquire"}
+	case "WRITE_ONCE":
+		return []string{"smp_store_release"}
+	case "atomic_read":
+		return []string{"atomic_read_acquire"}
+	case "atomic_set":
+		return []string{"atomic_set_release"}
+	}
+	base, suffix, ok := atomicBase(a.prim)
+	if !ok || base == "atomic_read" || base == "atomic_set" {
+		return nil
+	}
+	switch suffix {
+	case "_relaxed":
+		var out []string
+		for _, s := range []string{"_acquire", "_release", ""} {
+			if _, ok := syntax.Primitives[base+s]; ok {
+				out = append(out, base+s)
+			}
+		}
+		return out
+	case "_acquire", "_release":
+		return []string{base}
+	}
+	return nil
+}
+
+// weakerAccess lists the primitives an access may be weakened to, weakest
+// first. Marked accesses are never made plain (that would add races).
+func weakerAccess(a *access) []string {
+	switch a.prim {
+	case "smp_load_acquire":
+		return []string{"READ_ONCE"}
+	case "smp_store_release":
+		return []string{"WRITE_ONCE"}
+	case "atomic_read_acquire":
+		return []string{"atomic_read"}
+	case "atomic_set_release":
+		return []string{"atomic_set"}
+	}
+	base, suffix, ok := atomicBase(a.prim)
+	if !ok || base == "atomic_read" || base == "atomic_set" {
+		return nil
+	}
+	switch suffix {
+	case "":
+		var out []string
+		for _, s := range []string{"_relaxed", "_acquire", "_release"} {
+			if _, ok := syntax.Primitives[base+s]; ok {
+				out = append(out, base+s)
+			}
+		}
+		return out
+	case "_acquire", "_release":
+		return []string{base + "_relaxed"}
+	}
+	return nil
+}
+
+// gapFences lists the fences that apply at g, weakest first: smp_rmb()
+// between two loads, smp_wmb() between two stores, smp_mb() always. A
+// fence already there (or a stronger one) is not inserted again.
+func gapFences(g *gap) []string {
+	var out []string
+	has := func(name string) bool { return g.prevFence == name || g.nextFence == name }
+	if has("smp_mb") {
+		return nil
+	}
+	if g.before&accLoad != 0 && g.after&accLoad != 0 && !has("smp_rmb") {
+		out = append(out, "smp_rmb")
+	}
+	if g.before&accStore != 0 && g.after&accStore != 0 && !has("smp_wmb") {
+		out = append(out, "smp_wmb")
+	}
+	return append(out, "smp_mb")
+}
+
+// insertFence returns the rewrite inserting fence name at g: on its own
+// line before the next statement, with that line's indentation, or inline
+// after the previous statement when both share a line.
+func (l *layout) insertFence(g *gap, name string) Rewrite {
+	prev, next := g.prev.GetSpan(), g.next.GetSpan()
+	r := Rewrite{Kind: RewriteInsert, Thread: g.thread, Site: syntax.Span{Start: prev.End, End: prev.End}, To: name, Line: l.line(next.Start)}
+	lineStart := next.Start
+	for lineStart > 0 && l.src[lineStart-1] != '\n' {
+		lineStart--
+	}
+	indent := l.src[lineStart:next.Start]
+	ownLine := lineStart > prev.End && strings.Trim(string(indent), " \t") == ""
+	if ownLine {
+		r.Edits = []Edit{{Span: syntax.Span{Start: lineStart, End: lineStart}, NewText: string(indent) + name + "();\n"}}
+	} else {
+		r.Edits = []Edit{{Span: syntax.Span{Start: prev.End, End: prev.End}, NewText: " " + name + "();"}}
+	}
+	return r
+}
+
+// removeFence returns the rewrite dropping fence fc: its whole line when
+// it stands alone on it, else the statement and the blanks after it.
+func (l *layout) removeFence(fc *fence) Rewrite {
+	sp := fc.stmt.Span
+	r := Rewrite{Kind: RewriteRemove, Thread: fc.thread, Site: sp, From: fc.name, Line: l.line(sp.Start)}
+	start, end := sp.Start, sp.End
+	for start > 0 && (l.src[start-1] == ' ' || l.src[start-1] == '\t') {
+		start--
+	}
+	for end < len(l.src) && (l.src[end] == ' ' || l.src[end] == '\t') {
+		end++
+	}
+	switch {
+	case (start == 0 || l.src[start-1] == '\n') && end < len(l.src) && l.src[end] == '\n':
+		end++ // the whole line
+	case end < len(l.src) && l.src[end] == '\r' && end+1 < len(l.src) && l.src[end+1] == '\n' && (start == 0 || l.src[start-1] == '\n'):
+		end += 2
+	default:
+		start = sp.Start // keep the blanks before it
+	}
+	r.Edits = []Edit{{Span: syntax.Span{Start: start, End: end}}}
+	return r
+}
+
+// weakenFence returns the rewrite replacing fence fc by to.
+func (l *layout) weakenFence(fc *fence, to string) Rewrite {
+	sp := fc.stmt.Span
+	return Rewrite{Kind: RewriteWeaken, Thread: fc.thread, Site: sp, From: fc.name, To: to, Line: l.line(sp.Start),
+		Edits: []Edit{{Span: fc.call.Fun.Span, NewText: to}}}
+}
+
+// fenceKinds returns the kinds of accesses before and after fence fc in
+// its thread.
+func (l *layout) fenceKinds(fc *fence) (before, after accessKind) {
+	sp := fc.stmt.Span
+	for i := range l.accesses {
+		a := &l.accesses[i]
+		if a.thread != fc.thread {
+			continue
+		}
+		if a.span.End <= sp.Start {
+			before |= a.kind
+		} else if a.span.Start >= sp.End {
+			after |= a.kind
+		}
+	}
+	return before, after
+}
+
+// Strengthenings returns every rewrite of the vocabulary that adds
+// ordering to f's C threads: marking plain accesses, acquire and release,
+// fully ordered atomics, and fences between accesses. src is the text f
+// was parsed from.
+func Strengthenings(f *syntax.File, src []byte) []Rewrite {
+	l := scanLayout(f, src)
+	return l.strengthenings()
+}
+
+func (l *layout) strengthenings() []Rewrite {
+	var out []Rewrite
+	for i := range l.accesses {
+		a := &l.accesses[i]
+		for _, to := range strongerAccess(a) {
+			kind := RewriteUpgrade
+			if to == "READ_ONCE" || to == "WRITE_ONCE" {
+				kind = RewriteMark
+			}
+			if r, ok := l.rewriteAccess(a, to, kind); ok {
+				out = append(out, r)
+			}
+		}
+	}
+	for i := range l.gaps {
+		g := &l.gaps[i]
+		for _, name := range gapFences(g) {
+			out = append(out, l.insertFence(g, name))
+		}
+	}
+	return out
+}
+
+// Weakenings returns every rewrite of the vocabulary that removes ordering
+// from f's C threads: a full fence to a read or write fence, a fence
+// dropped, acquire or release to a marked access, a fully ordered atomic
+// to an ordering variant.
+func Weakenings(f *syntax.File, src []byte) []Rewrite {
+	l := scanLayout(f, src)
+	return l.weakenings()
+}
+
+func (l *layout) weakenings() []Rewrite {
+	var out []Rewrite
+	for i := range l.fences {
+		fc := &l.fences[i]
+		if fc.name == "barrier" {
+			continue
+		}
+		out = append(out, l.removeFence(fc))
+		if fc.name == "smp_mb" {
+			before, after := l.fenceKinds(fc)
+			if before&accLoad != 0 && after&accLoad != 0 {
+				out = append(out, l.weakenFence(fc, "smp_rmb"))
+			}
+			if before&accStore != 0 && after&accStore != 0 {
+				out = append(out, l.weakenFence(fc, "smp_wmb"))
+			}
+		}
+	}
+	for i := range l.accesses {
+		a := &l.accesses[i]
+		for _, to := range weakerAccess(a) {
+			if r, ok := l.rewriteAccess(a, to, RewriteWeaken); ok {
+				out = append(out, r)
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,241 @@
+package analysis
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/litmusls/litmusls/checker"
+	"github.com/litmusls/litmusls/syntax"
+)
+
+// DefaultVerifyBudget is the time limit of one check of an edited text
+// when the options give none.
+const DefaultVerifyBudget = 2 * time.Second
+
+// An Outcome is what the checker says of a (possibly edited) test, reduced
+// to what a fix changes.
+type Outcome struct {
+	Verdict string // "Never", "Sometimes" or "Always"
+	Bad     bool   // the outcome the condition is about happens: exists or ~exists satisfiable, forall violated
+	Race    bool   // some allowed execution has a data race
+	Cutoff  bool   // the check ran out of budget: Bad and Race may be wrong
+	Quant   syntax.Quantifier
+}
+
+// OK reports whether the test is as its author wants it: the bad outcome
+// never happens and nothing races.
+func (o *Outcome) OK() bool { return !o.Bad && !o.Race && !o.Cutoff }
+
+// OutcomeOf reduces a checker result.
+func OutcomeOf(res *checker.Result) *Outcome {
+	o := &Outcome{Verdict: res.Verdict, Cutoff: res.Cutoff, Quant: res.Quant}
+	if res.Quant == syntax.Forall {
+		o.Bad = res.Negative > 0
+	} else {
+		o.Bad = res.Positive > 0
+	}
+	o.Race = flagIn(res.Flags, "data-race")
+	return o
+}
+
+// A CheckCache remembers the outcomes of the texts a verifier checked,
+// keyed by the printed tree, so that the same edit asked for again (the
+// editor asks at every cursor move) costs nothing. It is safe for
+// concurrent use; the zero value is not: use [NewCheckCache].
+type CheckCache struct {
+	mu    sync.Mutex
+	max   int
+	m     map[string]*Outcome
+	order []string // keys, oldest first
+}
+
+// NewCheckCache returns a cache of at most n outcomes (1024 when n <= 0).
+func NewCheckCache(n int) *CheckCache {
+	if n <= 0 {
+		n = 1024
+	}
+	return &CheckCache{max: n, m: map[string]*Outcome{}}
+}
+
+func (c *CheckCache) get(key string) (*Outcome, bool) {
+	if c == nil {
+		return nil, false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	o, ok := c.m[key]
+	return o, ok
+}
+
+func (c *CheckCache) put(key string, o *Outcome) {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.m[key]; ok {
+		return
+	}
+	for len(c.order) >= c.max {
+		delete(c.m, c.order[0])
+		c.order = c.order[1:]
+	}
+	c.m[key] = o
+	c.order = append(c.order, key)
+}
+
+// A verifier checks edited texts of one test.
+type verifier struct {
+	filename string
+	budget   time.Duration
+	cache    *CheckCache
+}
+
+func newVerifier(f *syntax.File, budget time.Duration, cache *CheckCache) *verifier {
+	if budget <= 0 {
+		budget = DefaultVerifyBudget
+	}
+	name := f.Filename
+	if f.Lines != nil && f.Lines.Filename() != "" {
+		name = f.Lines.Filename()
+	}
+	return &verifier{filename: name, budget: budget, cache: cache}
+}
+
+// errUncheckable says an edited text does not parse or cannot be checked;
+// the edit is then not offered.
+type errUncheckable struct{ msg string }
+
+func (e *errUncheckable) Error() string { return e.msg }
+
+// check parses and checks text. A Go error is either *errUncheckable
+// (the text is not a checkable test) or ctx's error.
+func (v *verifier) check(ctx context.Context, text []byte) (*Outcome, *syntax.File, error) {
+	f, errs := syntax.Parse(v.filename, text)
+	if len(errs) > 0 {
+		return nil, f, &errUncheckable{"the edited text does not parse: " + errs[0].Msg}
+	}
+	o, err := v.checkFile(ctx, f)
+	return o, f, err
+}
+
+func (v *verifier) checkFile(ctx context.Context, f *syntax.File) (*Outcome, error) {
+	bare := *f
+	bare.Comments, bare.Result, bare.Lines = nil, nil, nil
+	key := string(syntax.Print(&bare))
+	if o, ok := v.cache.get(key); ok {
+		return o, nil
+	}
+	res, err := checker.Check(ctx, f, checker.Options{Timeout: v.budget, Workers: 1})
+	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if len(res.Errors) > 0 {
+		return nil, &errUncheckable{"the edited text cannot be checked: " + res.Errors[0].Msg}
+	}
+	o := OutcomeOf(res)
+	if !o.Cutoff {
+		v.cache.put(key, o)
+	}
+	return o, nil
+}
+
+// A verified is the outcome of one set of edits.
+type verified struct {
+	edits   []Edit
+	text    []byte
+	outcome *Outcome
+	err     error
+}
+
+// verifyAll applies each edit set to src and checks the results, in
+// parallel on all CPUs. A set whose text cannot be checked gets an
+// *errUncheckable; after ctx ends, the rest get ctx's error.
+func (v *verifier) verifyAll(ctx context.Context, src []byte, sets [][]Edit) []verified {
+	out := make([]verified, len(sets))
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for i, edits := range sets {
+		out[i].edits = edits
+		text, err := Apply(src, edits)
+		if err != nil {
+			out[i].err = &errUncheckable{err.Error()}
+			continue
+		}
+		out[i].text = text
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			select {
+			case sem <- struct{}{}:
+			case <-ctx.Done():
+				out[i].err = ctx.Err()
+				return
+			}
+			defer func() { <-sem }()
+			out[i].outcome, _, out[i].err = v.check(ctx, text)
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
+// describeChange says in a few words what going from base to after does,
+// for titles: "bad outcome becomes Never", "data race gone; outcome still
+// Sometimes", "bad outcome stays reachable", "outcome stays Never".
+func describeChange(base, after *Outcome) string {
+	if after.Cutoff {
+		return "not verified: the check ran out of time"
+	}
+	badName := "bad outcome"
+	fixed := "becomes Never"
+	if after.Quant == syntax.Forall {
+		badName = "forall"
+		fixed = "now always holds"
+	}
+	var parts []string
+	if base.Race && !after.Race {
+		parts = append(parts, "data race gone")
+	} else if !base.Race && after.Race {
+		parts = append(parts, "adds a data race")
+	}
+	switch {
+	case base.Bad && !after.Bad:
+		parts = append(parts, badName+" "+fixed)
+	case base.Bad && after.Bad && len(parts) > 0:
+		parts = append(parts, "outcome still "+after.Verdict)
+	case base.Bad && after.Bad:
+		parts = append(parts, badName+" stays reachable")
+	case !base.Bad && after.Bad:
+		parts = append(parts, fmt.Sprintf("makes the %s reachable (%s)", badName, after.Verdict))
+	default:
+		parts = append(parts, "outcome stays "+after.Verdict)
+	}
+	return joinSemi(parts)
+}
+
+func joinSemi(parts []string) string {
+	s := ""
+	for i, p := range parts {
+		if i > 0 {
+			s += "; "
+		}
+		s += p
+	}
+	return s
+}
+
+// fixes reports whether going from base to after removes a problem (the
+// bad outcome or a race) without adding one.
+func fixes(base, after *Outcome) bool {
+	if after.Cutoff || after.Bad && !base.Bad || after.Race && !base.Race {
+		return false
+	}
+	return base.Bad && !after.Bad || base.Race && !after.Race
+}

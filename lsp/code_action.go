@@ -39,8 +39,10 @@ func (ss *session) codeAction(_ *glsp.Context, params *protocol.CodeActionParams
 	f, errs := syntax.Parse(string(doc.URI), doc.Text)
 	var res *checker.Result
 	var opts analysis.Options
+	var key string
 	if len(errs) == 0 && ss.checks != nil {
 		norm := analysis.Normalize(f, doc.Text)
+		key = norm.Key
 		if e := ss.checks.lookup(norm); e != nil {
 			res = analysis.Remap(e.res, e.norm, norm, len(doc.Text))
 			opts.Budget = e.budget
@@ -64,6 +66,16 @@ func (ss *session) codeAction(_ *glsp.Context, params *protocol.CodeActionParams
 				a.IsPreferred = boolPtr(i == 0)
 				actions = append(actions, a)
 			}
+		}
+	}
+	if res != nil && ss.rewrites != nil {
+		for _, rw := range ss.rewrites.actions(f, doc.Text, key, span, res) {
+			a, err := fixAction(doc, analysis.Fix{Title: rw.Title, Edits: rw.Edits})
+			if err != nil {
+				return nil, err
+			}
+			a.IsPreferred = boolPtr(rw.Preferred)
+			actions = append(actions, a)
 		}
 	}
 	return actions, nil

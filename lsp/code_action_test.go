@@ -1,7 +1,9 @@
 package lsp
 
 import (
+	"sort"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -83,4 +85,66 @@ func TestServerResultCommentFix(t *testing.T) {
 	only(t, p, "never")
 	assert.Empty(t, s.codeActions(u, lsp.Range{End: lsp.Position{Line: 100}}), "nothing left to fix")
 	s.shutdown()
+}
+
+// TestServerRewriteActions: once a test is checked, the server verifies
+// its rewrites in the background; the code actions on a load then offer
+// READ_ONCE's acquire with its verified effect, and applying it makes the
+// bad outcome Never.
+func TestServerRewriteActions(t *testing.T) {
+	s := startChecked(t, Options{}, `{"debounce": "1ms"}`)
+	const u = uri.URI("file:///work/mp.litmus")
+	text := kernelTest(t, "MP+poonceonces.litmus")
+	_, text = replace(t, text, "WRITE_ONCE(*flag, 1);", "smp_store_release(flag, 1);")
+	_, text = replace(t, text, "Result: Sometimes", "Result: Sometimes (a release alone is not enough)")
+	s.open(u, text)
+	only(t, s.next(), "reachable")
+
+	at := positionOf(t, text, "READ_ONCE(*flag)")
+	cursor := lsp.Range{Start: at, End: at}
+	var actions []lsp.CodeAction
+	for len(actions) == 0 {
+		actions = s.codeActions(u, cursor)
+		if len(actions) == 0 {
+			select {
+			case <-s.ctx.Done():
+				t.Fatal("the rewrites were never verified")
+			case <-time.After(10 * time.Millisecond):
+			}
+		}
+	}
+	titles := map[string]lsp.CodeAction{}
+	for _, a := range actions {
+		titles[a.Title] = a
+	}
+	t.Logf("actions: %q", keys(titles))
+	acquire, ok := titles["Use smp_load_acquire (bad outcome becomes Never)"]
+	require.True(t, ok, "titles: %v", keys(titles))
+	require.NotNil(t, acquire.IsPreferred)
+	assert.True(t, *acquire.IsPreferred, "the cheapest fix is preferred")
+	for title, a := range titles {
+		if title != acquire.Title {
+			assert.False(t, a.IsPreferred != nil && *a.IsPreferred, "%q is not preferred", title)
+		}
+	}
+
+	fixed := applyEdits(t, text, u, acquire)
+	assert.Contains(t, fixed, "smp_load_acquire(flag)")
+	s.change(u, 2, &lsp.TextDocumentContentChangeWholeDocument{Text: fixed})
+	p := s.next()
+	var codes []string
+	for _, d := range p.params.Diagnostics {
+		codes = append(codes, code(d))
+	}
+	assert.Equal(t, []string{"result-mismatch", "never"}, codes)
+	s.shutdown()
+}
+
+func keys[V any](m map[string]V) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }

@@ -295,6 +295,10 @@ type checks struct {
 	order       []string // keys of entries, oldest first
 	flights     map[string]*flight
 	seq         int // numbers progress tokens
+
+	// onResult, when set, is told of each document version whose check
+	// result diagnose has (the result's spans refer to text).
+	onResult func(uri protocol.DocumentUri, f *syntax.File, text []byte, key string, res *checker.Result)
 }
 
 func newChecks(ctx context.Context, check CheckFunc, budget time.Duration, notify func(string, any), call func(string, any, any), log *slog.Logger) *checks {
@@ -546,6 +550,9 @@ func (c *checks) diagnose(ctx context.Context, doc *Document) ([]protocol.Diagno
 		budget = entry.budget
 		if fresh {
 			c.refreshLenses()
+		}
+		if c.onResult != nil {
+			c.onResult(doc.URI, f, doc.Text, norm.Key, res)
 		}
 	}
 	return protocolDiagnostics(doc, analysis.Diagnose(f, doc.Text, errs, res, analysis.Options{Budget: budget}))

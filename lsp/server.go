@@ -106,6 +106,7 @@ func (s *Server) Serve(ctx context.Context, rwc io.ReadWriteCloser) error {
 	cancel()
 	ss.diag.wait()
 	ss.checks.wait()
+	ss.rewrites.wait()
 	if !ss.wasShutdown() {
 		return ErrExitWithoutShutdown
 	}
@@ -166,14 +167,15 @@ func (stdio) Close() error                { return errors.Join(os.Stdin.Close(),
 
 // A session is the server's state for one connection.
 type session struct {
-	srv     *Server
-	log     *slog.Logger
-	handler protocol.Handler
-	docs    *documents
-	diag    *diagnoser
-	checks  *checks
-	conn    *connHolder
-	ctx     context.Context // ends with the connection
+	srv      *Server
+	log      *slog.Logger
+	handler  protocol.Handler
+	docs     *documents
+	diag     *diagnoser
+	checks   *checks
+	rewrites *rewrites
+	conn     *connHolder
+	ctx      context.Context // ends with the connection
 
 	mu       sync.Mutex
 	shutdown bool // shutdown was requested
@@ -184,6 +186,8 @@ type session struct {
 func newSession(ctx context.Context, srv *Server) *session {
 	ss := &session{srv: srv, log: srv.log, docs: newDocuments(), conn: newConnHolder(), ctx: ctx}
 	ss.checks = newChecks(ctx, srv.opts.Check, srv.opts.CheckBudget, ss.notify, ss.call, srv.log)
+	ss.rewrites = newRewrites(ctx, srv.log)
+	ss.checks.onResult = ss.rewrites.warm
 	diagnose := srv.opts.Diagnose
 	if diagnose == nil {
 		diagnose = ss.checks.diagnose

@@ -29,6 +29,7 @@ func (ss *session) didChange(_ *glsp.Context, params *protocol.DidChangeTextDocu
 func (ss *session) didClose(_ *glsp.Context, params *protocol.DidCloseTextDocumentParams) error {
 	if ss.docs.close(params.TextDocument.URI) {
 		ss.diag.forget(params.TextDocument.URI)
+		ss.rewrites.forget(params.TextDocument.URI)
 	}
 	return nil
 }

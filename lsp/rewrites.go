@@ -1,0 +1,140 @@
+package lsp
+
+import (
+	"context"
+	"log/slog"
+	"runtime/debug"
+	"sync"
+	"time"
+
+	protocol "github.com/tliron/glsp/protocol_3_16"
+
+	"github.com/litmusls/litmusls/analysis"
+	"github.com/litmusls/litmusls/checker"
+	"github.com/litmusls/litmusls/syntax"
+)
+
+// rewrites verifies, in the background, the rewrites code actions offer
+// (mark an access, use acquire or release, insert a fence): once a
+// document's check is done, every rewrite of the whole test is checked on
+// its edited text and the outcome kept in a cache, so that the code
+// actions asked for at each cursor move are answered from it without
+// running the checker in the handler.
+type rewrites struct {
+	ctx   context.Context // ends with the connection
+	log   *slog.Logger
+	cache *analysis.CheckCache
+	wg    sync.WaitGroup
+
+	mu      sync.Mutex
+	ready   map[string]bool                         // normalized keys whose rewrites are all in cache
+	order   []string                                // keys of ready, oldest first
+	running map[protocol.DocumentUri]*rewriteWarmup // the warm-up under way for each document
+}
+
+// A rewriteWarmup is the verification of one text's rewrites.
+type rewriteWarmup struct {
+	key    string
+	cancel context.CancelFunc
+}
+
+// rewriteHandlerBudget bounds the time a code-action request spends on
+// rewrites whose outcome left the cache (it runs in the read loop).
+const rewriteHandlerBudget = 100 * time.Millisecond
+
+// rewriteReadyMax bounds the number of texts remembered as verified.
+const rewriteReadyMax = 256
+
+func newRewrites(ctx context.Context, log *slog.Logger) *rewrites {
+	return &rewrites{ctx: ctx, log: log, cache: analysis.NewCheckCache(4096),
+		ready: map[string]bool{}, running: map[protocol.DocumentUri]*rewriteWarmup{}}
+}
+
+// isReady reports whether the rewrites of the text normalized as key have
+// all been verified.
+func (w *rewrites) isReady(key string) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.ready[key]
+}
+
+// warm starts verifying the rewrites of doc's test f (normalized as key,
+// checked as res), unless they are verified or being verified. A warm-up
+// of an older text of the document is cancelled.
+func (w *rewrites) warm(uri protocol.DocumentUri, f *syntax.File, text []byte, key string, res *checker.Result) {
+	if f.Dialect != syntax.DialectC || res == nil || len(res.Errors) > 0 || res.Cutoff {
+		return
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.ready[key] || w.ctx.Err() != nil {
+		return
+	}
+	if prev := w.running[uri]; prev != nil {
+		if prev.key == key {
+			return
+		}
+		prev.cancel()
+	}
+	ctx, cancel := context.WithCancel(w.ctx)
+	run := &rewriteWarmup{key: key, cancel: cancel}
+	w.running[uri] = run
+	w.wg.Add(1)
+	go func() {
+		defer w.wg.Done()
+		defer cancel()
+		defer func() {
+			if p := recover(); p != nil {
+				w.log.Error("panic while verifying rewrites", "uri", uri, "panic", p, "stack", string(debug.Stack()))
+			}
+		}()
+		whole := syntax.Span{Start: 0, End: len(text)}
+		analysis.Actions(ctx, f, text, whole, analysis.ActionOptions{Cache: w.cache, Base: res})
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		if w.running[uri] == run {
+			delete(w.running, uri)
+		}
+		if ctx.Err() == nil {
+			w.markReadyLocked(key)
+		}
+	}()
+}
+
+func (w *rewrites) markReadyLocked(key string) {
+	if w.ready[key] {
+		return
+	}
+	w.ready[key] = true
+	w.order = append(w.order, key)
+	for len(w.order) > rewriteReadyMax {
+		delete(w.ready, w.order[0])
+		w.order = w.order[1:]
+	}
+}
+
+// forget cancels the warm-up of a closed document.
+func (w *rewrites) forget(uri protocol.DocumentUri) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if prev := w.running[uri]; prev != nil {
+		prev.cancel()
+		delete(w.running, uri)
+	}
+}
+
+// wait waits for the warm-ups, which end soon once w.ctx is cancelled.
+func (w *rewrites) wait() { w.wg.Wait() }
+
+// actions returns the verified rewrites at span of the test f (normalized
+// as key, checked as res), or nil when they are not verified yet.
+func (w *rewrites) actions(f *syntax.File, text []byte, key string, span syntax.Span, res *checker.Result) []analysis.Action {
+	if !w.isReady(key) {
+		return nil
+	}
+	// Every outcome is in the cache, so this runs no check; the context
+	// only guards against a cache evicted meanwhile.
+	ctx, cancel := context.WithTimeout(w.ctx, rewriteHandlerBudget)
+	defer cancel()
+	return analysis.Actions(ctx, f, text, span, analysis.ActionOptions{Cache: w.cache, Base: res})
+}

@@ -1,0 +1,2 @@
+" litmusls: herd7 litmus tests (C/LKMM and BPF-assembly dialects).
+autocmd BufRead,BufNewFile *.litmus setfiletype litmus

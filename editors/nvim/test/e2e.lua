@@ -1,0 +1,307 @@
+-- End-to-end test of the litmusls Neovim plugin, run by run.sh in headless
+-- Neovim: it opens a kernel litmus test and a racy test, waits for the
+-- server's diagnostics and checks their codes and lines, hovers on
+-- smp_load_acquire, and applies the quick fix that makes the racy test's
+-- outcome Never.
+--
+-- Environment: LITMUSLS (the server binary), KERNEL_TEST (a copy of the
+-- corpus's MP+poonceonces.litmus), RACY_TEST (a copy of racy-lb.litmus).
+-- Each check prints "ok: ..." or "FAIL: ..."; the last line is
+-- "e2e: N passed, N failed" and the exit status is 1 if any check failed.
+
+local passed, failed = 0, 0
+local TIMEOUT = tonumber(os.getenv('E2E_TIMEOUT_MS') or '30000')
+
+local function say(line)
+  io.stderr:write(line .. '\n')
+end
+
+local function ok(cond, what, detail)
+  if cond then
+    passed = passed + 1
+    say('ok:   ' .. what)
+  else
+    failed = failed + 1
+    say('FAIL: ' .. what .. (detail and ('\n      ' .. detail) or ''))
+  end
+  return cond
+end
+
+local function finish()
+  say(string.format('e2e: %d passed, %d failed', passed, failed))
+  for _, c in pairs(vim.lsp.get_active_clients()) do
+    c.stop()
+  end
+  vim.wait(2000, function()
+    return #vim.lsp.get_active_clients() == 0
+  end, 50)
+  if failed > 0 then
+    vim.cmd('cquit 1')
+  else
+    vim.cmd('qall!')
+  end
+end
+
+local function env(name)
+  local v = os.getenv(name)
+  if not v or v == '' then
+    say('FAIL: the environment variable ' .. name .. ' is not set (run editors/nvim/test/run.sh)')
+    failed = failed + 1
+    finish()
+  end
+  return v
+end
+
+-- code of a vim.diagnostic item: Neovim 0.8+ copies it, 0.7 keeps the LSP
+-- diagnostic in user_data.
+local function code(d)
+  if d.code ~= nil then
+    return tostring(d.code)
+  end
+  local lsp = d.user_data and d.user_data.lsp
+  return lsp and lsp.code and tostring(lsp.code) or '?'
+end
+
+local function describe(diags)
+  local parts = {}
+  for _, d in ipairs(diags) do
+    table.insert(parts, string.format('%s@%d', code(d), d.lnum + 1))
+  end
+  table.sort(parts)
+  return '[' .. table.concat(parts, ' ') .. ']'
+end
+
+local function with_code(diags, c)
+  local out = {}
+  for _, d in ipairs(diags) do
+    if code(d) == c then
+      table.insert(out, d)
+    end
+  end
+  return out
+end
+
+-- wait_diags waits until pred(diagnostics of bufnr) holds, and returns
+-- whether it did and the diagnostics last seen.
+local function wait_diags(bufnr, pred)
+  local diags = {}
+  local done = vim.wait(TIMEOUT, function()
+    diags = vim.diagnostic.get(bufnr)
+    return pred(diags)
+  end, 50)
+  return done, vim.diagnostic.get(bufnr)
+end
+
+-- line_of returns the 0-based number of the first line of bufnr matching
+-- the Lua pattern, and the byte column of the match.
+local function line_of(bufnr, pattern)
+  for i, line in ipairs(vim.api.nvim_buf_get_lines(bufnr, 0, -1, false)) do
+    local col = line:find(pattern)
+    if col then
+      return i - 1, col - 1
+    end
+  end
+  error('no line matches ' .. pattern)
+end
+
+local function lines_of(diags)
+  local out = {}
+  for _, d in ipairs(diags) do
+    table.insert(out, d.lnum)
+  end
+  table.sort(out)
+  return out
+end
+
+local function open(path)
+  vim.cmd('edit ' .. vim.fn.fnameescape(path))
+  local bufnr = vim.api.nvim_get_current_buf()
+  ok(vim.bo[bufnr].filetype == 'litmus', 'filetype of ' .. vim.fn.fnamemodify(path, ':t') .. ' is litmus',
+    'got "' .. vim.bo[bufnr].filetype .. '"')
+  ok(vim.bo[bufnr].syntax == 'litmus', 'syntax of ' .. vim.fn.fnamemodify(path, ':t') .. ' is litmus',
+    'got "' .. vim.bo[bufnr].syntax .. '"')
+  return bufnr
+end
+
+local function client_of(bufnr)
+  local c
+  vim.wait(TIMEOUT, function()
+    c = require('litmusls').client(bufnr)
+    return c ~= nil and c.initialized ~= false and c.server_capabilities ~= nil
+  end, 50)
+  return c
+end
+
+local function hover_text(result)
+  if not result or not result.contents then
+    return ''
+  end
+  local contents = result.contents
+  if type(contents) == 'string' then
+    return contents
+  end
+  if contents.value then
+    return contents.value
+  end
+  local parts = {}
+  for _, c in ipairs(contents) do
+    table.insert(parts, type(c) == 'string' and c or c.value or '')
+  end
+  return table.concat(parts, '\n')
+end
+
+-- request sends method to the litmusls client of bufnr and returns its
+-- result, or nil and an error message.
+local function request(bufnr, method, params)
+  local responses, err = vim.lsp.buf_request_sync(bufnr, method, params, TIMEOUT)
+  if not responses then
+    return nil, tostring(err)
+  end
+  local client = require('litmusls').client(bufnr)
+  for id, r in pairs(responses) do
+    if client and id == client.id then
+      if r.error then
+        return nil, vim.inspect(r.error)
+      end
+      return r.result
+    end
+  end
+  return nil, 'no answer from litmusls'
+end
+
+------------------------------------------------------------------------
+
+local litmusls = env('LITMUSLS')
+local kernel_path = env('KERNEL_TEST')
+local racy_path = env('RACY_TEST')
+
+say('neovim ' .. tostring(vim.version().major) .. '.' .. tostring(vim.version().minor) .. '.'
+  .. tostring(vim.version().patch) .. (vim.lsp.start and ' (vim.lsp.start)' or ' (vim.lsp.start_client)'))
+
+require('litmusls').setup({
+  cmd = { litmusls, 'serve' },
+  settings = { litmusls = { debounce = '20ms', checkBudget = '20s', hoverArchs = { 'x86-64', 'powerpc64', 'arm64', 'riscv64' } } },
+})
+
+-- 1. The kernel test: MP+poonceonces, whose bad outcome is reachable.
+local kernel = open(kernel_path)
+local kclient = client_of(kernel)
+ok(kclient ~= nil, 'litmusls attached to the kernel test')
+local exists_line = line_of(kernel, '^exists')
+local done, diags = wait_diags(kernel, function(d)
+  return #with_code(d, 'reachable') > 0
+end)
+ok(done, 'kernel test: a "reachable" diagnostic arrives', 'diagnostics: ' .. describe(diags))
+local reach = with_code(diags, 'reachable')
+ok(#reach == 1 and reach[1].lnum == exists_line,
+  string.format('kernel test: "reachable" is on the exists clause, line %d', exists_line + 1),
+  'diagnostics: ' .. describe(diags))
+ok(#reach == 1 and reach[1].severity == vim.diagnostic.severity.WARN, 'kernel test: "reachable" is a warning')
+ok(#diags == 1, 'kernel test: no other diagnostics (its Result: comment agrees, its accesses are marked)',
+  'diagnostics: ' .. describe(diags))
+
+-- 2. The racy test: plain accesses to y race, and the LB outcome is reachable.
+local racy = open(racy_path)
+local rclient = client_of(racy)
+ok(rclient ~= nil, 'litmusls attached to the racy test')
+ok(kclient == nil or rclient == nil or kclient.id == rclient.id, 'both tests share one server')
+exists_line = line_of(racy, '^exists')
+local store_line = line_of(racy, '%*y = 1;')
+local load_line, load_col = line_of(racy, 'r1 = %*y;')
+done, diags = wait_diags(racy, function(d)
+  return #with_code(d, 'reachable') > 0 and #with_code(d, 'data-race') > 0
+end)
+ok(done, 'racy test: "reachable" and "data-race" diagnostics arrive', 'diagnostics: ' .. describe(diags))
+reach = with_code(diags, 'reachable')
+ok(#reach == 1 and reach[1].lnum == exists_line,
+  string.format('racy test: "reachable" is on the exists clause, line %d', exists_line + 1),
+  'diagnostics: ' .. describe(diags))
+local races = lines_of(with_code(diags, 'data-race'))
+ok(#races == 2 and races[1] == store_line and races[2] == load_line,
+  string.format('racy test: "data-race" on the plain store (line %d) and the plain load (line %d)',
+    store_line + 1, load_line + 1),
+  'diagnostics: ' .. describe(diags))
+for _, d in ipairs(with_code(diags, 'data-race')) do
+  ok(d.severity == vim.diagnostic.severity.WARN, string.format('racy test: data race at line %d is a warning', d.lnum + 1))
+end
+
+-- 3. Hover on smp_load_acquire: its meaning and its lowering per architecture.
+local acq_line, acq_col = line_of(racy, 'smp_load_acquire')
+local hover, herr = request(racy, 'textDocument/hover', {
+  textDocument = { uri = vim.uri_from_bufnr(racy) },
+  position = { line = acq_line, character = acq_col + 3 },
+})
+local text = hover_text(hover)
+ok(hover ~= nil, 'hover on smp_load_acquire answers', herr)
+ok(text:find('smp_load_acquire', 1, true) ~= nil, 'hover names smp_load_acquire', text)
+local function row(arch)
+  for l in text:gmatch('[^\n]+') do
+    if l:find(arch, 1, true) and l:find('|', 1, true) then
+      return l
+    end
+  end
+  return nil
+end
+local ppc, arm = row('powerpc'), row('arm64')
+ok(ppc ~= nil and (ppc:find('lwsync', 1, true) or ppc:find('sync', 1, true)) ~= nil,
+  'hover shows the powerpc lowering (a sync-family barrier)', 'powerpc row: ' .. tostring(ppc) .. '\n' .. text)
+ok(arm ~= nil and arm:lower():find('ldar', 1, true) ~= nil, 'hover shows the arm64 lowering (ldar)',
+  'arm64 row: ' .. tostring(arm) .. '\n' .. text)
+
+-- 4. The quick fix on the plain load that makes the outcome Never.
+local caps = rclient and rclient.server_capabilities or {}
+if not ok(caps.codeActionProvider ~= nil, 'the server offers code actions (codeActionProvider)') then
+  say('      (quick fixes come from lsp/code_action.go; without them the last step cannot run)')
+else
+  local line_text = vim.api.nvim_buf_get_lines(racy, load_line, load_line + 1, false)[1]
+  local star = line_text:find('*y', 1, true) - 1
+  local context_diags = {}
+  for _, d in ipairs(vim.diagnostic.get(racy)) do
+    if d.user_data and d.user_data.lsp then
+      table.insert(context_diags, d.user_data.lsp)
+    end
+  end
+  local actions, aerr = request(racy, 'textDocument/codeAction', {
+    textDocument = { uri = vim.uri_from_bufnr(racy) },
+    range = { start = { line = load_line, character = star }, ['end'] = { line = load_line, character = star + 2 } },
+    context = { diagnostics = context_diags, only = { 'quickfix' } },
+  })
+  local titles = {}
+  local fix
+  for _, a in ipairs(actions or {}) do
+    table.insert(titles, a.title)
+    if not fix and a.title:find('becomes Never', 1, true) then
+      fix = a
+    end
+  end
+  ok(fix ~= nil, 'a quick fix on the plain load says the bad outcome becomes Never'
+    .. (fix and (': "' .. fix.title .. '"') or ''),
+    'code actions: ' .. (aerr or vim.inspect(titles)))
+  if fix then
+    ok(fix.kind == nil or fix.kind == 'quickfix', 'the fix is a quickfix', 'kind: ' .. tostring(fix.kind))
+    if not fix.edit and not fix.command and fix.data then
+      local resolved = request(racy, 'codeAction/resolve', fix)
+      fix = resolved or fix
+    end
+    if fix.edit then
+      vim.lsp.util.apply_workspace_edit(fix.edit, rclient.offset_encoding or 'utf-16')
+    elseif fix.command then
+      local cmd = type(fix.command) == 'table' and fix.command or fix
+      request(racy, 'workspace/executeCommand', { command = cmd.command, arguments = cmd.arguments })
+    end
+    local fixed_line = vim.api.nvim_buf_get_lines(racy, load_line, load_line + 1, false)[1]
+    ok(fixed_line:find('smp_load_acquire', 1, true) ~= nil,
+      string.format('the fix makes line %d an acquire load', load_line + 1), 'line: ' .. fixed_line)
+    done, diags = wait_diags(racy, function(d)
+      return #with_code(d, 'reachable') == 0 and #with_code(d, 'never') > 0
+    end)
+    ok(done, 'after the fix the "reachable" warning is gone and "never" is reported',
+      'diagnostics: ' .. describe(diags))
+    local never = with_code(diags, 'never')
+    ok(#never == 1 and never[1].lnum == exists_line,
+      string.format('after the fix "never" is on the exists clause, line %d', exists_line + 1),
+      'diagnostics: ' .. describe(diags))
+  end
+end
+
+finish()

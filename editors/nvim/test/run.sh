@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# End-to-end test of the Neovim plugin: headless Neovim with the plugin
+# opens a kernel litmus test (copied from ../shared at run time) and a racy
+# test, and e2e.lua checks diagnostics, hover and the quick fix.
+#
+# usage: run.sh [LITMUSLS]   (default: build the server into a temp dir)
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+plugin="$(dirname "$here")"
+root="$(cd "$plugin/../.." && pwd)"
+shared="$root/../shared"
+
+command -v nvim >/dev/null || { echo "nvim e2e: nvim is not installed" >&2; exit 1; }
+kernel="$shared/corpus/kernel/MP+poonceonces.litmus"
+[ -f "$kernel" ] || { echo "nvim e2e: $kernel is missing (the corpus is read from ../shared)" >&2; exit 1; }
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+litmusls="${1:-}"
+if [ -z "$litmusls" ]; then
+  litmusls="$work/litmusls"
+  (cd "$root" && go build -o "$litmusls" .)
+fi
+
+mkdir -p "$work/tests" "$work/xdg/config" "$work/xdg/data" "$work/xdg/state" "$work/xdg/cache"
+cp "$kernel" "$work/tests/"
+cp "$here/racy-lb.litmus" "$work/tests/"
+
+export LITMUSLS="$litmusls"
+export KERNEL_TEST="$work/tests/MP+poonceonces.litmus"
+export RACY_TEST="$work/tests/racy-lb.litmus"
+export XDG_CONFIG_HOME="$work/xdg/config" XDG_DATA_HOME="$work/xdg/data"
+export XDG_STATE_HOME="$work/xdg/state" XDG_CACHE_HOME="$work/xdg/cache"
+
+status=0
+timeout 180 nvim --headless -u NONE -i NONE -n \
+  --cmd "set rtp^=$plugin" \
+  -c 'filetype plugin on' -c 'syntax on' \
+  -c "luafile $here/e2e.lua" </dev/null || status=$?
+if [ "$status" -ne 0 ]; then
+  echo "nvim e2e: FAILED (exit status $status)" >&2
+  log="$(find "$work/xdg" -name 'lsp.log' 2>/dev/null | head -1)"
+  if [ -n "$log" ]; then
+    echo "--- tail of Neovim's LSP log ---" >&2
+    tail -n 40 "$log" >&2
+  fi
+  exit 1
+fi

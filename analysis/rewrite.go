@@ -67,7 +67,13 @@ func (r *Rewrite) conflicts(s *Rewrite) bool {
 // may come in any order.
 func Apply(src []byte, edits []Edit) ([]byte, error) {
 	sorted := append([]Edit(nil), edits...)
-	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Span.Start < sorted[j].Span.Start })
+	sort.SliceStable(sorted, func(i, j int) bool {
+		a, b := sorted[i].Span, sorted[j].Span
+		if a.Start != b.Start {
+			return a.Start < b.Start
+		}
+		return a.End == a.Start && b.End != b.Start // insertions first
+	})
 	var b []byte
 	last := 0
 	for _, e := range sorted {
@@ -85,18 +91,19 @@ func Apply(src []byte, edits []Edit) ([]byte, error) {
 // ---------------------------------------------------------------------------
 // What a thread does, as written.
 
-// accessKind is a bit set: a read-modify-write is both.
-type accessKind uint8
+// rwKind is a bit set: a read-modify-write is both.
+type rwKind uint8
 
 const (
-	accLoad accessKind = 1 << iota
-	accStore
+	rwLoad rwKind = 1 << iota
+	rwStore
+	rwLock // a lock operation: not a load or store of data, but a fence may go after it
 )
 
 // An access is one memory access written in a thread.
-type access struct {
+type rwAccess struct {
 	thread int
-	kind   accessKind
+	kind   rwKind
 	prim   string      // the primitive, or PlainLoad / PlainStore
 	span   syntax.Span // the call, the "*x" of a plain load, or the assignment of a plain store
 	call   *syntax.CallExpr
@@ -105,7 +112,7 @@ type access struct {
 }
 
 // A fence is a fence statement "smp_mb();".
-type fence struct {
+type rwFence struct {
 	thread int
 	name   string
 	stmt   *syntax.ExprStmt
@@ -114,57 +121,62 @@ type fence struct {
 
 // A gap is a place between two statements of one block where a fence can
 // go, with at least one access of the thread before it and one after it.
-type gap struct {
+type rwGap struct {
 	thread     int
 	prev, next syntax.Stmt
-	before     accessKind // the kinds of the accesses before the gap in the thread
-	after      accessKind // and after it
+	before     rwKind // the kinds of the accesses before the gap in the thread
+	after      rwKind // and after it
 	prevFence  string     // the fence statement right before the gap, or ""
 	nextFence  string     // right after it, or ""
+	prevCall   string     // the primitive the statement before the gap calls, or ""
+	nextCall   string     // and the one after it
 }
 
-// A layout is what the threads of a C test do, found from the tree.
-type layout struct {
+// A rwLayout is what the threads of a C test do, found from the tree.
+type rwLayout struct {
 	f        *syntax.File
 	src      []byte
-	accesses []access
-	fences   []fence
-	gaps     []gap
+	accesses []rwAccess
+	fences   []rwFence
+	gaps     []rwGap
 }
 
-// loadPrims, storePrims: the marked accesses that are only loads or only
+// rwLoadPrims, rwStorePrims: the marked accesses that are only loads or only
 // stores; other value-returning atomics are read-modify-writes.
 var (
-	loadPrims  = map[string]bool{"READ_ONCE": true, "smp_load_acquire": true, "rcu_dereference": true, "atomic_read": true, "atomic_read_acquire": true}
-	storePrims = map[string]bool{"WRITE_ONCE": true, "smp_store_release": true, "rcu_assign_pointer": true, "atomic_set": true, "atomic_set_release": true, "smp_store_mb": true}
-	notAccess  = map[string]bool{"ATOMIC_INIT": true}
+	rwLoadPrims  = map[string]bool{"READ_ONCE": true, "smp_load_acquire": true, "rcu_dereference": true, "atomic_read": true, "atomic_read_acquire": true}
+	rwStorePrims = map[string]bool{"WRITE_ONCE": true, "smp_store_release": true, "rcu_assign_pointer": true, "atomic_set": true, "atomic_set_release": true, "smp_store_mb": true}
+	rwNotAccess  = map[string]bool{"ATOMIC_INIT": true}
+	rwLockPrims  = map[string]bool{"spin_lock": true, "spin_unlock": true, "spin_trylock": true, "spin_is_locked": true, "lock": true, "unlock": true}
 )
 
-// isFence reports whether name is a fence primitive (smp_mb and friends,
+// rwIsFence reports whether name is a fence primitive (smp_mb and friends,
 // barrier).
-func isFence(name string) bool {
+func rwIsFence(name string) bool {
 	p, ok := syntax.Primitives[name]
 	return ok && p.Arity == 0 && (strings.HasPrefix(name, "smp_") || name == "barrier")
 }
 
-// primKind says whether a call of name accesses memory, and how.
-func primKind(name string) accessKind {
+// rwPrimKind says whether a call of name accesses memory, and how.
+func rwPrimKind(name string) rwKind {
 	switch {
-	case loadPrims[name]:
-		return accLoad
-	case storePrims[name]:
-		return accStore
-	case notAccess[name]:
+	case rwLoadPrims[name]:
+		return rwLoad
+	case rwStorePrims[name]:
+		return rwStore
+	case rwNotAccess[name]:
 		return 0
+	case rwLockPrims[name]:
+		return rwLock
 	case strings.HasPrefix(name, "atomic_"), strings.HasPrefix(name, "xchg"), strings.HasPrefix(name, "cmpxchg"):
-		return accLoad | accStore
+		return rwLoad | rwStore
 	}
 	return 0
 }
 
-// scanLayout finds the accesses, fences and gaps of f's C threads.
-func scanLayout(f *syntax.File, src []byte) *layout {
-	l := &layout{f: f, src: src}
+// scanRwLayout finds the accesses, fences and gaps of f's C threads.
+func scanRwLayout(f *syntax.File, src []byte) *rwLayout {
+	l := &rwLayout{f: f, src: src}
 	if f.Dialect != syntax.DialectC {
 		return l
 	}
@@ -179,13 +191,13 @@ func scanLayout(f *syntax.File, src []byte) *layout {
 	return l
 }
 
-func (l *layout) block(ti int, b *syntax.BlockStmt) {
+func (l *rwLayout) block(ti int, b *syntax.BlockStmt) {
 	for _, s := range b.Stmts {
 		l.stmt(ti, s)
 	}
 }
 
-func (l *layout) stmt(ti int, s syntax.Stmt) {
+func (l *rwLayout) stmt(ti int, s syntax.Stmt) {
 	switch s := s.(type) {
 	case *syntax.BlockStmt:
 		l.block(ti, s)
@@ -194,8 +206,8 @@ func (l *layout) stmt(ti int, s syntax.Stmt) {
 			l.expr(ti, s.Value, false)
 		}
 	case *syntax.ExprStmt:
-		if c, ok := s.X.(*syntax.CallExpr); ok && c.Fun != nil && isFence(c.Fun.Name) {
-			l.fences = append(l.fences, fence{thread: ti, name: c.Fun.Name, stmt: s, call: c})
+		if c, ok := s.X.(*syntax.CallExpr); ok && c.Fun != nil && rwIsFence(c.Fun.Name) {
+			l.fences = append(l.fences, rwFence{thread: ti, name: c.Fun.Name, stmt: s, call: c})
 			return
 		}
 		l.expr(ti, s.X, false)
@@ -217,15 +229,15 @@ func (l *layout) stmt(ti int, s syntax.Stmt) {
 
 // expr records the accesses of x; lhs says x is the target of an
 // assignment (so a "*p" there is a store, recorded by the caller).
-func (l *layout) expr(ti int, x syntax.Expr, lhs bool) {
+func (l *rwLayout) expr(ti int, x syntax.Expr, lhs bool) {
 	switch x := x.(type) {
 	case *syntax.AssignExpr:
 		if d, ok := x.X.(*syntax.UnaryExpr); ok && d.Op == "*" {
 			l.expr(ti, d.X, false)
 			if x.Op == "=" {
-				l.accesses = append(l.accesses, access{thread: ti, kind: accStore, prim: PlainStore, span: x.Span, deref: d, assign: x})
+				l.accesses = append(l.accesses, rwAccess{thread: ti, kind: rwStore, prim: PlainStore, span: x.Span, deref: d, assign: x})
 			} else {
-				l.accesses = append(l.accesses, access{thread: ti, kind: accLoad | accStore, prim: PlainStore, span: x.Span, deref: d})
+				l.accesses = append(l.accesses, rwAccess{thread: ti, kind: rwLoad | rwStore, prim: PlainStore, span: x.Span, deref: d})
 			}
 		} else {
 			l.expr(ti, x.X, true)
@@ -234,7 +246,7 @@ func (l *layout) expr(ti int, x syntax.Expr, lhs bool) {
 	case *syntax.UnaryExpr:
 		if x.Op == "*" && !lhs {
 			l.expr(ti, x.X, false)
-			l.accesses = append(l.accesses, access{thread: ti, kind: accLoad, prim: PlainLoad, span: x.Span, deref: x})
+			l.accesses = append(l.accesses, rwAccess{thread: ti, kind: rwLoad, prim: PlainLoad, span: x.Span, deref: x})
 			return
 		}
 		if x.Op == "&" {
@@ -252,8 +264,8 @@ func (l *layout) expr(ti int, x syntax.Expr, lhs bool) {
 			l.expr(ti, a, false)
 		}
 		if x.Fun != nil {
-			if k := primKind(x.Fun.Name); k != 0 {
-				l.accesses = append(l.accesses, access{thread: ti, kind: k, prim: x.Fun.Name, span: x.Span, call: x})
+			if k := rwPrimKind(x.Fun.Name); k != 0 {
+				l.accesses = append(l.accesses, rwAccess{thread: ti, kind: k, prim: x.Fun.Name, span: x.Span, call: x})
 			}
 		}
 	case *syntax.BinaryExpr:
@@ -276,7 +288,7 @@ func (l *layout) expr(ti int, x syntax.Expr, lhs bool) {
 // findGaps records the places between consecutive statements of the
 // blocks of a thread body that have accesses on both sides, one per
 // block and number of accesses before.
-func (l *layout) findGaps(ti int, body *syntax.BlockStmt, acc []access) {
+func (l *rwLayout) findGaps(ti int, body *syntax.BlockStmt, acc []rwAccess) {
 	var walk func(b *syntax.BlockStmt)
 	walk = func(b *syntax.BlockStmt) {
 		seen := map[int]bool{}
@@ -290,7 +302,7 @@ func (l *layout) findGaps(ti int, body *syntax.BlockStmt, acc []access) {
 		}
 		for i := 0; i+1 < len(stmts); i++ {
 			pos := stmts[i].GetSpan().End
-			var before, after accessKind
+			var before, after rwKind
 			n := 0
 			for _, a := range acc {
 				if a.span.End <= pos {
@@ -304,27 +316,28 @@ func (l *layout) findGaps(ti int, body *syntax.BlockStmt, acc []access) {
 				continue
 			}
 			seen[n] = true
-			g := gap{thread: ti, prev: stmts[i], next: stmts[i+1], before: before, after: after}
+			g := rwGap{thread: ti, prev: stmts[i], next: stmts[i+1], before: before, after: after}
 			// Put the fence right before the next access: skip declarations
 			// without initializers and fences.
-			for j := i + 1; j+1 < len(stmts) && !hasAccess(stmts[j], acc); j++ {
+			for j := i + 1; j+1 < len(stmts) && !rwHasAccess(stmts[j], acc); j++ {
 				if _, ok := stmts[j].(*syntax.DeclStmt); !ok {
 					break
 				}
 				g.prev, g.next = stmts[j], stmts[j+1]
 			}
-			g.prevFence, g.nextFence = fenceName(g.prev), fenceName(g.next)
+			g.prevFence, g.nextFence = rwFenceName(g.prev), rwFenceName(g.next)
+			g.prevCall, g.nextCall = stmtCall(g.prev), stmtCall(g.next)
 			l.gaps = append(l.gaps, g)
 		}
 		for _, s := range b.Stmts {
-			eachBlock(s, walk)
+			rwEachBlock(s, walk)
 		}
 	}
 	walk(body)
 }
 
-// eachBlock calls fn on the blocks nested directly in s.
-func eachBlock(s syntax.Stmt, fn func(*syntax.BlockStmt)) {
+// rwEachBlock calls fn on the blocks nested directly in s.
+func rwEachBlock(s syntax.Stmt, fn func(*syntax.BlockStmt)) {
 	switch s := s.(type) {
 	case *syntax.BlockStmt:
 		fn(s)
@@ -341,8 +354,8 @@ func eachBlock(s syntax.Stmt, fn func(*syntax.BlockStmt)) {
 	}
 }
 
-// hasAccess reports whether an access of acc lies in s.
-func hasAccess(s syntax.Stmt, acc []access) bool {
+// rwHasAccess reports whether an access of acc lies in s.
+func rwHasAccess(s syntax.Stmt, acc []rwAccess) bool {
 	sp := s.GetSpan()
 	for _, a := range acc {
 		if sp.Start <= a.span.Start && a.span.End <= sp.End {
@@ -352,10 +365,10 @@ func hasAccess(s syntax.Stmt, acc []access) bool {
 	return false
 }
 
-// fenceName returns the fence s calls, or "".
-func fenceName(s syntax.Stmt) string {
+// rwFenceName returns the fence s calls, or "".
+func rwFenceName(s syntax.Stmt) string {
 	if e, ok := s.(*syntax.ExprStmt); ok {
-		if c, ok := e.X.(*syntax.CallExpr); ok && c.Fun != nil && isFence(c.Fun.Name) {
+		if c, ok := e.X.(*syntax.CallExpr); ok && c.Fun != nil && rwIsFence(c.Fun.Name) {
 			return c.Fun.Name
 		}
 	}
@@ -365,7 +378,7 @@ func fenceName(s syntax.Stmt) string {
 // ---------------------------------------------------------------------------
 // Building the rewrites.
 
-func (l *layout) text(n syntax.Node) string {
+func (l *rwLayout) text(n syntax.Node) string {
 	sp := n.GetSpan()
 	if sp.Start < 0 || sp.End > len(l.src) || sp.Start > sp.End {
 		return ""
@@ -373,7 +386,7 @@ func (l *layout) text(n syntax.Node) string {
 	return string(l.src[sp.Start:sp.End])
 }
 
-func (l *layout) line(off int) int {
+func (l *rwLayout) line(off int) int {
 	if l.f.Lines == nil {
 		return 0
 	}
@@ -382,7 +395,7 @@ func (l *layout) line(off int) int {
 
 // pointer returns the text of the address a marked access's argument
 // names: "x" for "*x", "&y" for "y".
-func (l *layout) pointer(arg syntax.Expr) string {
+func (l *rwLayout) pointer(arg syntax.Expr) string {
 	for {
 		p, ok := arg.(*syntax.ParenExpr)
 		if !ok {
@@ -401,7 +414,7 @@ func (l *layout) pointer(arg syntax.Expr) string {
 
 // deref returns the text of the location an address names: "*x" for "x",
 // "y" for "&y".
-func (l *layout) deref(arg syntax.Expr) string {
+func (l *rwLayout) deref(arg syntax.Expr) string {
 	if d, ok := arg.(*syntax.UnaryExpr); ok && d.Op == "&" {
 		return l.text(d.X)
 	}
@@ -413,7 +426,7 @@ func (l *layout) deref(arg syntax.Expr) string {
 
 // rewriteAccess returns the rewrite of a to primitive to, or false when
 // the vocabulary has no such move.
-func (l *layout) rewriteAccess(a *access, to string, kind RewriteKind) (Rewrite, bool) {
+func (l *rwLayout) rewriteAccess(a *rwAccess, to string, kind RewriteKind) (Rewrite, bool) {
 	r := Rewrite{Kind: kind, Thread: a.thread, Site: a.span, From: a.prim, To: to, Line: l.line(a.span.Start)}
 	var text string
 	switch {
@@ -500,7 +513,7 @@ func sameFamily(a, b string) bool {
 
 // strongerAccess lists the primitives an access may be strengthened to,
 // weakest first.
-func strongerAccess(a *access) []string {
+func strongerAccess(a *rwAccess) []string {
 	switch a.prim {
 	case PlainLoad:
 		return []string{"READ_ONCE", "smp_load_acquire"}
@@ -539,7 +552,7 @@ func strongerAccess(a *access) []string {
 
 // weakerAccess lists the primitives an access may be weakened to, weakest
 // first. Marked accesses are never made plain (that would add races).
-func weakerAccess(a *access) []string {
+func weakerAccess(a *rwAccess) []string {
 	switch a.prim {
 	case "smp_load_acquire":
 		return []string{"READ_ONCE"}
@@ -569,19 +582,64 @@ func weakerAccess(a *access) []string {
 	return nil
 }
 
+// stmtCall returns the primitive s calls as a statement ("spin_lock(l);",
+// "r0 = xchg(x, 1);"), or "".
+func stmtCall(s syntax.Stmt) string {
+	var x syntax.Expr
+	switch s := s.(type) {
+	case *syntax.ExprStmt:
+		x = s.X
+	case *syntax.DeclStmt:
+		x = s.Value
+	}
+	if a, ok := x.(*syntax.AssignExpr); ok {
+		x = a.Y
+	}
+	if c, ok := x.(*syntax.CallExpr); ok && c.Fun != nil {
+		return c.Fun.Name
+	}
+	return ""
+}
+
+// unorderedAtomic reports whether name is an atomic read-modify-write that
+// orders nothing by itself (a void atomic or a _relaxed one), which
+// smp_mb__before_atomic() and smp_mb__after_atomic() strengthen.
+func unorderedAtomic(name string) bool {
+	if rwPrimKind(name) != rwLoad|rwStore {
+		return false
+	}
+	if strings.HasSuffix(name, "_relaxed") {
+		return true
+	}
+	p := syntax.Primitives[name]
+	return strings.HasPrefix(name, "atomic_") && !p.Returns
+}
+
 // gapFences lists the fences that apply at g, weakest first: smp_rmb()
-// between two loads, smp_wmb() between two stores, smp_mb() always. A
-// fence already there (or a stronger one) is not inserted again.
-func gapFences(g *gap) []string {
+// between two loads, smp_wmb() between two stores, smp_mb() always, and
+// the special full fences where they apply: smp_mb__after_spinlock()
+// right after taking a lock, smp_mb__before_atomic() right before an
+// unordered atomic and smp_mb__after_atomic() right after one (free on
+// x86). A fence already there (or a stronger one) is not inserted again.
+func gapFences(g *rwGap) []string {
 	var out []string
 	has := func(name string) bool { return g.prevFence == name || g.nextFence == name }
 	if has("smp_mb") {
 		return nil
 	}
-	if g.before&accLoad != 0 && g.after&accLoad != 0 && !has("smp_rmb") {
+	if (g.prevCall == "spin_lock" || g.prevCall == "lock") && !has("smp_mb__after_spinlock") {
+		out = append(out, "smp_mb__after_spinlock")
+	}
+	if unorderedAtomic(g.nextCall) && !has("smp_mb__before_atomic") {
+		out = append(out, "smp_mb__before_atomic")
+	}
+	if unorderedAtomic(g.prevCall) && !has("smp_mb__after_atomic") {
+		out = append(out, "smp_mb__after_atomic")
+	}
+	if g.before&rwLoad != 0 && g.after&rwLoad != 0 && !has("smp_rmb") {
 		out = append(out, "smp_rmb")
 	}
-	if g.before&accStore != 0 && g.after&accStore != 0 && !has("smp_wmb") {
+	if g.before&rwStore != 0 && g.after&rwStore != 0 && !has("smp_wmb") {
 		out = append(out, "smp_wmb")
 	}
 	return append(out, "smp_mb")
@@ -590,7 +648,7 @@ func gapFences(g *gap) []string {
 // insertFence returns the rewrite inserting fence name at g: on its own
 // line before the next statement, with that line's indentation, or inline
 // after the previous statement when both share a line.
-func (l *layout) insertFence(g *gap, name string) Rewrite {
+func (l *rwLayout) insertFence(g *rwGap, name string) Rewrite {
 	prev, next := g.prev.GetSpan(), g.next.GetSpan()
 	r := Rewrite{Kind: RewriteInsert, Thread: g.thread, Site: syntax.Span{Start: prev.End, End: prev.End}, To: name, Line: l.line(next.Start)}
 	lineStart := next.Start
@@ -609,7 +667,7 @@ func (l *layout) insertFence(g *gap, name string) Rewrite {
 
 // removeFence returns the rewrite dropping fence fc: its whole line when
 // it stands alone on it, else the statement and the blanks after it.
-func (l *layout) removeFence(fc *fence) Rewrite {
+func (l *rwLayout) removeFence(fc *rwFence) Rewrite {
 	sp := fc.stmt.Span
 	r := Rewrite{Kind: RewriteRemove, Thread: fc.thread, Site: sp, From: fc.name, Line: l.line(sp.Start)}
 	start, end := sp.Start, sp.End
@@ -632,7 +690,7 @@ func (l *layout) removeFence(fc *fence) Rewrite {
 }
 
 // weakenFence returns the rewrite replacing fence fc by to.
-func (l *layout) weakenFence(fc *fence, to string) Rewrite {
+func (l *rwLayout) weakenFence(fc *rwFence, to string) Rewrite {
 	sp := fc.stmt.Span
 	return Rewrite{Kind: RewriteWeaken, Thread: fc.thread, Site: sp, From: fc.name, To: to, Line: l.line(sp.Start),
 		Edits: []Edit{{Span: fc.call.Fun.Span, NewText: to}}}
@@ -640,7 +698,7 @@ func (l *layout) weakenFence(fc *fence, to string) Rewrite {
 
 // fenceKinds returns the kinds of accesses before and after fence fc in
 // its thread.
-func (l *layout) fenceKinds(fc *fence) (before, after accessKind) {
+func (l *rwLayout) fenceKinds(fc *rwFence) (before, after rwKind) {
 	sp := fc.stmt.Span
 	for i := range l.accesses {
 		a := &l.accesses[i]
@@ -661,11 +719,11 @@ func (l *layout) fenceKinds(fc *fence) (before, after accessKind) {
 // fully ordered atomics, and fences between accesses. src is the text f
 // was parsed from.
 func Strengthenings(f *syntax.File, src []byte) []Rewrite {
-	l := scanLayout(f, src)
+	l := scanRwLayout(f, src)
 	return l.strengthenings()
 }
 
-func (l *layout) strengthenings() []Rewrite {
+func (l *rwLayout) strengthenings() []Rewrite {
 	var out []Rewrite
 	for i := range l.accesses {
 		a := &l.accesses[i]
@@ -693,11 +751,11 @@ func (l *layout) strengthenings() []Rewrite {
 // dropped, acquire or release to a marked access, a fully ordered atomic
 // to an ordering variant.
 func Weakenings(f *syntax.File, src []byte) []Rewrite {
-	l := scanLayout(f, src)
+	l := scanRwLayout(f, src)
 	return l.weakenings()
 }
 
-func (l *layout) weakenings() []Rewrite {
+func (l *rwLayout) weakenings() []Rewrite {
 	var out []Rewrite
 	for i := range l.fences {
 		fc := &l.fences[i]
@@ -707,10 +765,10 @@ func (l *layout) weakenings() []Rewrite {
 		out = append(out, l.removeFence(fc))
 		if fc.name == "smp_mb" {
 			before, after := l.fenceKinds(fc)
-			if before&accLoad != 0 && after&accLoad != 0 {
+			if before&rwLoad != 0 && after&rwLoad != 0 {
 				out = append(out, l.weakenFence(fc, "smp_rmb"))
 			}
-			if before&accStore != 0 && after&accStore != 0 {
+			if before&rwStore != 0 && after&rwStore != 0 {
 				out = append(out, l.weakenFence(fc, "smp_wmb"))
 			}
 		}

@@ -1,0 +1,397 @@
+package analysis
+
+import (
+	"container/heap"
+	"context"
+	"fmt"
+	"runtime"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/litmusls/litmusls/checker"
+	"github.com/litmusls/litmusls/syntax"
+)
+
+// This file is fence synthesis: the cheapest set of rewrites from the
+// vocabulary that makes a reachable bad outcome Never and the test free of
+// data races, found by a best-first search over sets of rewrites ordered
+// by cost and checked by the checker.
+
+// SynthOptions tune [Synthesize].
+type SynthOptions struct {
+	// Archs are the target architectures; a set of changes costs what it
+	// costs on the costliest of them. Empty means DefaultCostArchs.
+	Archs []Arch
+	// Budget bounds the whole search; 0 means 10 s. When it runs out,
+	// Synthesize returns the fixes found so far with Cutoff set.
+	Budget time.Duration
+	// CheckBudget bounds each check; 0 means DefaultVerifyBudget.
+	CheckBudget time.Duration
+	// MaxChanges is the largest number of rewrites in a fix; 0 means 5.
+	MaxChanges int
+	// Fixes is the number of fixes wanted, cheapest first; 0 means 2.
+	Fixes int
+	// Cache, when set, remembers outcomes across calls.
+	Cache *CheckCache
+	// Base is the checker's result for f, or nil to check it here.
+	Base *checker.Result
+}
+
+// A SynthFix is one set of rewrites that makes the test correct.
+type SynthFix struct {
+	Rewrites []Rewrite
+	Edits    []Edit   // all the rewrites' edits, in source order
+	Outcome  *Outcome // the edited test's
+	Cost     Cost     // what the changes add on each architecture
+	// Saved is what the fix saves on each architecture against putting
+	// one smp_mb() in each thread it changes, the usual reflex.
+	Saved Cost
+	Title string // "Use smp_store_release on line 14, smp_load_acquire on line 22 (bad outcome becomes Never; +10 on powerpc64, ...)"
+}
+
+// A Synthesis is the result of a search.
+type Synthesis struct {
+	Base    *Outcome
+	Fixes   []SynthFix // cheapest first; empty when none was found
+	Checked int        // candidate sets checked
+	// Cutoff says the search stopped on its budget or MaxChanges with
+	// cheaper sets still unchecked... or before finding all Fixes wanted.
+	Cutoff bool
+	// Impossible says no combination of the vocabulary fixes the test:
+	// even every access made as strong as it can be and smp_mb() between
+	// all of them leaves it broken.
+	Impossible bool
+}
+
+// candSet is a set of candidate indices, sorted.
+type candSet struct {
+	idx   []int
+	cost  Cost
+	key   [3]int // target cost, cost over all archs, size
+	out   *Outcome
+	err   error
+	fresh bool // not yet checked
+}
+
+type candHeap []*candSet
+
+func (h candHeap) Len() int { return len(h) }
+func (h candHeap) Less(i, j int) bool {
+	a, b := h[i], h[j]
+	if a.key != b.key {
+		for k := range a.key {
+			if a.key[k] != b.key[k] {
+				return a.key[k] < b.key[k]
+			}
+		}
+	}
+	for k := 0; k < len(a.idx) && k < len(b.idx); k++ {
+		if a.idx[k] != b.idx[k] {
+			return a.idx[k] < b.idx[k]
+		}
+	}
+	return len(a.idx) < len(b.idx)
+}
+func (h candHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
+func (h *candHeap) Push(x any)   { *h = append(*h, x.(*candSet)) }
+func (h *candHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
+}
+
+// Synthesize searches for the cheapest sets of strengthening rewrites of
+// the C test f (parsed from src) that make its bad outcome Never and leave
+// no data race. Candidates are tried in order of cost on the target
+// architectures (sets whose cost ties by fewer changes first); supersets
+// of a fix found are skipped, and a first check with everything made as
+// strong as possible tells when no fix exists. A Go error means ctx ended
+// or the test itself cannot be checked.
+func Synthesize(ctx context.Context, f *syntax.File, src []byte, opts SynthOptions) (*Synthesis, error) {
+	if f == nil || f.Dialect != syntax.DialectC || f.Cond == nil {
+		return nil, fmt.Errorf("synthesis needs a C litmus test with a final condition")
+	}
+	budget := opts.Budget
+	if budget <= 0 {
+		budget = 10 * time.Second
+	}
+	maxChanges := opts.MaxChanges
+	if maxChanges <= 0 {
+		maxChanges = 5
+	}
+	want := opts.Fixes
+	if want <= 0 {
+		want = 2
+	}
+	archs := opts.Archs
+	if len(archs) == 0 {
+		archs = DefaultCostArchs
+	}
+	deadline := time.Now().Add(budget)
+	sctx, cancel := context.WithDeadline(ctx, deadline)
+	defer cancel()
+
+	v := newVerifier(f, opts.CheckBudget, opts.Cache)
+	base, err := v.baseOutcome(ctx, f, opts.Base)
+	if err != nil {
+		return nil, err
+	}
+	syn := &Synthesis{Base: base}
+	if base.OK() || base.Cutoff {
+		return syn, nil
+	}
+	l := scanRwLayout(f, src)
+	cands := l.strengthenings()
+	deltas := make([]Cost, len(cands))
+	for i := range cands {
+		deltas[i] = cands[i].Delta()
+	}
+
+	// Everything as strong as it can be: if that does not fix the test,
+	// nothing will.
+	strongest := strongestSet(cands)
+	if len(strongest) == 0 {
+		syn.Impossible = true
+		return syn, nil
+	}
+	res := v.verifyAll(sctx, src, [][]Edit{setEdits(cands, strongest)})
+	syn.Checked++
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if res[0].err != nil {
+		if sctx.Err() != nil {
+			syn.Cutoff = true
+			return syn, nil
+		}
+		return syn, nil // the strongest text does not check: give up quietly
+	}
+	if !res[0].outcome.OK() {
+		syn.Impossible = !res[0].outcome.Cutoff
+		syn.Cutoff = res[0].outcome.Cutoff
+		return syn, nil
+	}
+
+	mk := func(idx []int) *candSet {
+		s := &candSet{idx: idx, fresh: true}
+		for _, i := range idx {
+			s.cost = s.cost.add(deltas[i])
+		}
+		total := 0
+		for _, c := range s.cost {
+			total += c
+		}
+		s.key = [3]int{s.cost.Max(archs), total, len(idx)}
+		return s
+	}
+	h := &candHeap{}
+	for i := range cands {
+		heap.Push(h, mk([]int{i}))
+	}
+	var found []*candSet
+	batch := 2 * runtime.GOMAXPROCS(0)
+	for h.Len() > 0 && len(found) < want {
+		if sctx.Err() != nil {
+			syn.Cutoff = true
+			break
+		}
+		var items []*candSet
+		for h.Len() > 0 && len(items) < batch {
+			s := heap.Pop(h).(*candSet)
+			if supersetOfAny(s.idx, found) {
+				continue
+			}
+			items = append(items, s)
+		}
+		var sets [][]Edit
+		var fresh []*candSet
+		for _, s := range items {
+			if s.fresh {
+				sets = append(sets, setEdits(cands, s.idx))
+				fresh = append(fresh, s)
+			}
+		}
+		for i, r := range v.verifyAll(sctx, src, sets) {
+			fresh[i].out, fresh[i].err, fresh[i].fresh = r.outcome, r.err, false
+			syn.Checked++
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		for _, s := range items {
+			if s.err != nil {
+				if sctx.Err() != nil {
+					syn.Cutoff = true
+				}
+				continue
+			}
+			if s.out.OK() {
+				if h.Len() > 0 && candLess((*h)[0], s) {
+					heap.Push(h, s) // a cheaper set is still unchecked
+					continue
+				}
+				if !supersetOfAny(s.idx, found) {
+					found = append(found, s)
+					if len(found) == want {
+						break
+					}
+				}
+				continue
+			}
+			if len(s.idx) >= maxChanges {
+				continue
+			}
+			for j := s.idx[len(s.idx)-1] + 1; j < len(cands); j++ {
+				if conflictsWith(cands, s.idx, j) {
+					continue
+				}
+				heap.Push(h, mk(append(append([]int(nil), s.idx...), j)))
+			}
+		}
+	}
+	if len(found) < want && h.Len() > 0 && sctx.Err() != nil {
+		syn.Cutoff = true
+	}
+	for _, s := range found {
+		syn.Fixes = append(syn.Fixes, l.synthFix(cands, s, base))
+	}
+	return syn, nil
+}
+
+func candLess(a, b *candSet) bool { return candHeap{a, b}.Less(0, 1) }
+
+// strongestSet picks, for every site, the strongest candidate (the last
+// one listed for it).
+func strongestSet(cands []Rewrite) []int {
+	last := map[[2]int]int{}
+	var order [][2]int
+	for i := range cands {
+		k := [2]int{cands[i].Thread, cands[i].Site.Start<<20 | cands[i].Site.End&0xfffff}
+		if _, ok := last[k]; !ok {
+			order = append(order, k)
+		}
+		last[k] = i
+	}
+	var out []int
+	for _, k := range order {
+		out = append(out, last[k])
+	}
+	sort.Ints(out)
+	return out
+}
+
+func setEdits(cands []Rewrite, idx []int) []Edit {
+	var edits []Edit
+	for _, i := range idx {
+		edits = append(edits, cands[i].Edits...)
+	}
+	sort.SliceStable(edits, func(i, j int) bool {
+		a, b := edits[i].Span, edits[j].Span
+		if a.Start != b.Start {
+			return a.Start < b.Start
+		}
+		return a.End == a.Start && b.End != b.Start
+	})
+	return edits
+}
+
+func conflictsWith(cands []Rewrite, idx []int, j int) bool {
+	for _, i := range idx {
+		if cands[i].conflicts(&cands[j]) {
+			return true
+		}
+		// Two insertions at one offset would be ambiguous in order.
+		for _, a := range cands[i].Edits {
+			for _, b := range cands[j].Edits {
+				if a.Span.Start < b.Span.End && b.Span.Start < a.Span.End || a.Span == b.Span {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// supersetOfAny reports whether idx contains every index of some set of
+// found.
+func supersetOfAny(idx []int, found []*candSet) bool {
+	for _, s := range found {
+		all := true
+		for _, i := range s.idx {
+			k := sort.SearchInts(idx, i)
+			if k >= len(idx) || idx[k] != i {
+				all = false
+				break
+			}
+		}
+		if all {
+			return true
+		}
+	}
+	return false
+}
+
+// synthFix describes a found set.
+func (l *rwLayout) synthFix(cands []Rewrite, s *candSet, base *Outcome) SynthFix {
+	fx := SynthFix{Edits: setEdits(cands, s.idx), Outcome: s.out, Cost: s.cost}
+	threads := map[int]bool{}
+	var names []string
+	for _, i := range s.idx {
+		fx.Rewrites = append(fx.Rewrites, cands[i])
+		threads[cands[i].Thread] = true
+		names = append(names, cands[i].Title())
+	}
+	full := costOf("smp_mb")
+	for a := range fx.Saved {
+		fx.Saved[a] = len(threads)*full[a] - fx.Cost[a]
+	}
+	for i := 1; i < len(names); i++ {
+		// "Use READ_ONCE on line 3, smp_load_acquire on line 5"
+		if strings.HasPrefix(names[i], "Use ") && strings.HasPrefix(names[i-1], "Use ") || strings.HasPrefix(names[i], "Insert ") && strings.HasPrefix(names[i-1], "Insert ") {
+			names[i] = names[i][strings.IndexByte(names[i], ' ')+1:]
+		}
+	}
+	fx.Title = fmt.Sprintf("%s (%s; %s)", strings.Join(names, ", "), describeChange(base, s.out), fx.CostText(nil))
+	return fx
+}
+
+// CostText says what the fix costs on archs (every documented one when
+// nil): "+10 on powerpc64, +2 on arm64, free on x86-64".
+func (fx *SynthFix) CostText(archs []Arch) string {
+	if archs == nil {
+		archs = []Arch{PowerPC64, ARM64, X86_64}
+	}
+	var parts []string
+	for _, a := range archs {
+		if c := fx.Cost.On(a); c == 0 {
+			parts = append(parts, "free on "+a.String())
+		} else {
+			parts = append(parts, fmt.Sprintf("%+d on %s", c, a))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// SavedText says what the fix saves against one smp_mb() per changed
+// thread: "saves 60 on powerpc64, 16 on arm64, 30 on x86-64 against
+// smp_mb()"; "" when it saves nothing anywhere.
+func (fx *SynthFix) SavedText(archs []Arch) string {
+	if archs == nil {
+		archs = []Arch{PowerPC64, ARM64, X86_64}
+	}
+	var parts []string
+	any := false
+	for _, a := range archs {
+		s := fx.Saved.On(a)
+		if s > 0 {
+			any = true
+		}
+		parts = append(parts, fmt.Sprintf("%d on %s", s, a))
+	}
+	if !any {
+		return ""
+	}
+	return "saves " + strings.Join(parts, ", ") + " against an smp_mb() in each thread it changes"
+}

@@ -126,10 +126,10 @@ type rwGap struct {
 	prev, next syntax.Stmt
 	before     rwKind // the kinds of the accesses before the gap in the thread
 	after      rwKind // and after it
-	prevFence  string     // the fence statement right before the gap, or ""
-	nextFence  string     // right after it, or ""
-	prevCall   string     // the primitive the statement before the gap calls, or ""
-	nextCall   string     // and the one after it
+	prevFence  string // the fence statement right before the gap, or ""
+	nextFence  string // right after it, or ""
+	prevCall   string // the primitive the statement before the gap calls, or ""
+	nextCall   string // and the one after it
 }
 
 // A rwLayout is what the threads of a C test do, found from the tree.

@@ -53,7 +53,7 @@ func Actions(ctx context.Context, f *syntax.File, src []byte, span syntax.Span, 
 	if f == nil || f.Dialect != syntax.DialectC || f.Cond == nil {
 		return nil
 	}
-	l := scanLayout(f, src)
+	l := scanRwLayout(f, src)
 	rws := l.rewritesAt(span)
 	if len(rws) == 0 {
 		return nil
@@ -141,14 +141,14 @@ func shortTitle(rw *Rewrite) string {
 }
 
 // rewritesAt returns the strengthening rewrites that apply at span.
-func (l *layout) rewritesAt(span syntax.Span) []Rewrite {
+func (l *rwLayout) rewritesAt(span syntax.Span) []Rewrite {
 	touches := func(s syntax.Span) bool {
 		if span.Start == span.End {
 			return s.Start <= span.Start && span.Start <= s.End
 		}
 		return s.Start < span.End && span.Start < s.End
 	}
-	var acc []*access
+	var acc []*rwAccess
 	for i := range l.accesses {
 		if touches(l.accesses[i].span) {
 			acc = append(acc, &l.accesses[i])
@@ -204,7 +204,7 @@ func (l *layout) rewritesAt(span syntax.Span) []Rewrite {
 
 // stmtAt returns the innermost simple statement of a thread containing
 // off, or nil.
-func (l *layout) stmtAt(off int) syntax.Stmt {
+func (l *rwLayout) stmtAt(off int) syntax.Stmt {
 	var best syntax.Stmt
 	var visit func(s syntax.Stmt)
 	visit = func(s syntax.Stmt) {

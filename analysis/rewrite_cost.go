@@ -108,7 +108,7 @@ func PrimitiveCost(name string, arch Arch) int {
 	if _, ok := syntax.Primitives[name]; !ok {
 		return 0
 	}
-	if primKind(name) == accLoad|accStore {
+	if rwPrimKind(name) == rwLoad|rwStore {
 		base, suffix, ok := atomicBase(name)
 		switch {
 		case !ok && strings.HasPrefix(name, "atomic_") && !syntax.Primitives[name].Returns:
@@ -185,7 +185,7 @@ func (r *Rewrite) Delta() Cost {
 // their plain accesses, on each architecture. src is the text f was parsed
 // from.
 func TestCost(f *syntax.File, src []byte) Cost {
-	l := scanLayout(f, src)
+	l := scanRwLayout(f, src)
 	var c Cost
 	for _, a := range l.accesses {
 		c = c.add(costOf(a.prim))
@@ -196,8 +196,8 @@ func TestCost(f *syntax.File, src []byte) Cost {
 	// Calls that are neither accesses nor fences (locks, RCU).
 	for _, t := range f.Threads {
 		if t.Body != nil {
-			eachCall(t.Body, func(c2 *syntax.CallExpr) {
-				if c2.Fun != nil && primKind(c2.Fun.Name) == 0 && !isFence(c2.Fun.Name) {
+			rwEachCall(t.Body, func(c2 *syntax.CallExpr) {
+				if c2.Fun != nil && rwPrimKind(c2.Fun.Name) == 0 && !rwIsFence(c2.Fun.Name) {
 					c = c.add(costOf(c2.Fun.Name))
 				}
 			})
@@ -206,8 +206,8 @@ func TestCost(f *syntax.File, src []byte) Cost {
 	return c
 }
 
-// eachCall calls fn on every call in s.
-func eachCall(s syntax.Stmt, fn func(*syntax.CallExpr)) {
+// rwEachCall calls fn on every call in s.
+func rwEachCall(s syntax.Stmt, fn func(*syntax.CallExpr)) {
 	var expr func(x syntax.Expr)
 	expr = func(x syntax.Expr) {
 		switch x := x.(type) {

@@ -191,7 +191,7 @@ func TestPrimitiveCost(t *testing.T) {
 	// Every primitive the parser knows has a cost (unknown names cost 0;
 	// every access and fence costs something somewhere).
 	for name := range syntax.Primitives {
-		if primKind(name) != 0 || name == "smp_mb" {
+		if rwPrimKind(name) != 0 || name == "smp_mb" {
 			assert.Greater(t, costOf(name).Max(Archs), 0, name)
 		}
 	}

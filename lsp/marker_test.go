@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 	glsp "github.com/tliron/glsp/protocol_3_16"
@@ -87,7 +88,11 @@ func updating() bool {
 //	@codeaction(location, title, golden)
 //	                             the code actions for the location's range
 //	                             include one with that title; the golden is
-//	                             the document after its edits
+//	                             the document after its edits. Rewrites
+//	                             are offered once the server has verified
+//	                             them in the background, so the marker asks
+//	                             again until the title appears (for up to
+//	                             rewriteWait)
 //	@symbols(golden)             the document's outline
 //	@format(golden)              the document after formatting
 //	@tokens(golden)              the document's semantic tokens, one a line
@@ -726,16 +731,36 @@ func (r *markerRun) codeAction(m *marker) {
 	if !ok {
 		return
 	}
-	var titles []string
-	for _, a := range r.s.codeActions(loc.doc.uri, loc.rng) {
-		if a.Title == title {
-			r.golden(m, 2, applyEdits(r.t, loc.doc.text, loc.doc.uri, a))
+	// The server verifies rewrites in the background once the check is
+	// done, and offers them only then: ask again until the title appears.
+	deadline := time.Now().Add(rewriteWait)
+	for {
+		var titles []string
+		for _, a := range r.s.codeActions(loc.doc.uri, loc.rng) {
+			if a.Title == title {
+				r.golden(m, 2, applyEdits(r.t, loc.doc.text, loc.doc.uri, a))
+				return
+			}
+			titles = append(titles, strconv.Quote(a.Title))
+		}
+		if time.Now().After(deadline) {
+			r.errorf(m, "no code action %q at %s after %v; there are [%s]", title,
+				r.describe(loc.doc, loc.doc.uri, loc.rng), rewriteWait, strings.Join(titles, ", "))
 			return
 		}
-		titles = append(titles, strconv.Quote(a.Title))
+		select {
+		case <-time.After(10 * time.Millisecond):
+		case <-r.s.ctx.Done():
+			r.errorf(m, "%v", r.s.ctx.Err())
+			return
+		}
 	}
-	r.errorf(m, "no code action %q at %s; there are [%s]", title, r.describe(loc.doc, loc.doc.uri, loc.rng), strings.Join(titles, ", "))
 }
+
+// rewriteWait bounds the wait of @codeaction for its action: the server
+// offers the rewrites it verifies in the background once they are all
+// verified.
+const rewriteWait = 10 * time.Second
 
 // symbolKindNames names the symbol kinds the server uses.
 var symbolKindNames = map[lsp.SymbolKind]string{

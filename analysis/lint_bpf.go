@@ -1,0 +1,202 @@
+package analysis
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/litmusls/litmusls/checker"
+	"github.com/litmusls/litmusls/syntax"
+)
+
+// This file holds the BPF rules: an atomic without fetch used as a
+// barrier (L15), a relaxed fetch whose result is used (L16), and an
+// outcome that only x86's strong JIT hides (L17). They apply to BPF
+// litmus tests and to C tests that stand for translated BPF C
+// (LintOptions.BPF).
+
+var bpfFetchName = map[string]string{"+": "add", "&": "and", "|": "or", "^": "xor"}
+
+// bpf runs the BPF rules.
+func (l *linter) bpf(ctx context.Context) error {
+	l.unusedAtomics()
+	if l.f.Dialect == syntax.DialectC {
+		l.relaxedFetches()
+	}
+	return l.jitStrength(ctx)
+}
+
+// unusedAtomics runs L15: an atomic without fetch on a location no other
+// thread touches, between accesses of its thread, is there to act as a
+// barrier, and orders nothing.
+func (l *linter) unusedAtomics() {
+	for _, v := range l.views {
+		for t, evs := range v.threads {
+			for _, i := range evs {
+				e := v.ev(i)
+				if e.Kind != checker.KindR || !isRMW(e) || e.Tags&checker.TagNoreturn == 0 {
+					continue
+				}
+				p, q := v.neighbours(t, i)
+				shared := false
+				for _, j := range v.s.Events {
+					if access(&j) && j.Thread != t && j.Loc == e.Loc {
+						shared = true
+					}
+				}
+				if shared || p < 0 || q < 0 {
+					l.voteGood(CodeBPFUnusedAtomic, e.Span)
+					continue
+				}
+				msg := fmt.Sprintf("%s updates %s, which no other thread touches, as if to act as a barrier between %s and %s, but an atomic operation without fetch is unordered in BPF: it orders nothing (arm64 stadd, riscv amoadd without aq/rl, a powerpc loop without sync). clang emits it for __sync_fetch_and_add() with an unused result when building for -mcpu=v1 or v2.",
+					l.quote(e), locName(v.s, e), l.quote(v.ev(p)), l.quote(v.ev(q)))
+				d := Diagnostic{Span: e.Span, Severity: l.uselessSeverity(), Code: CodeBPFUnusedAtomic, Message: msg,
+					Related: l.neighbourRelated(v, t, i)}
+				if ed, ok := l.fetchEdit(e); ok {
+					d.Fixes = []Fix{{Title: "Use the fetching form, which is fully ordered: " + ed.NewText, Edits: []Edit{ed}}}
+				}
+				l.voteBad(d)
+			}
+		}
+	}
+}
+
+// fetchEdit rewrites an atomic without fetch as its fully ordered
+// fetching form.
+func (l *linter) fetchEdit(e *checker.Event) (Edit, bool) {
+	if in := l.nodes.instrs[e.Span]; in != nil {
+		op := bpfFetchName[in.Op]
+		if in.Kind != syntax.InstrAtomic || op == "" || in.Mem == nil || in.Src == nil || !in.Src.IsReg {
+			return Edit{}, false
+		}
+		return Edit{Span: in.Span, NewText: fmt.Sprintf("r%d = atomic_fetch_%s(%s, r%d)", in.Src.Reg, op, l.text(in.Mem.Span), in.Src.Reg)}, true
+	}
+	c := l.call(e)
+	if c == nil || !strings.HasPrefix(c.Fun.Name, "atomic_") {
+		return Edit{}, false
+	}
+	return Edit{Span: c.Fun.Span, NewText: "atomic_fetch_" + strings.TrimPrefix(c.Fun.Name, "atomic_")}, true
+}
+
+// relaxedFetches runs L16: a relaxed fetch whose old value is used.
+func (l *linter) relaxedFetches() {
+	for _, v := range l.views {
+		for i := range v.s.Events {
+			e := v.ev(i)
+			c := l.call(e)
+			if e.Kind != checker.KindR || !isRMW(e) || c == nil || !strings.HasSuffix(c.Fun.Name, "_relaxed") || !strings.Contains(c.Fun.Name, "fetch") {
+				continue
+			}
+			used := !v.s.Addr.Row(i).Empty() || !v.s.Data.Row(i).Empty() || !v.s.Ctrl.Row(i).Empty()
+			if reg := l.nodes.regOf[e.Span]; reg != "" && l.regUsed(e.Thread, reg, e.Span.End) {
+				used = true
+			}
+			if !used {
+				continue
+			}
+			strong := strings.TrimSuffix(c.Fun.Name, "_relaxed")
+			l.add(Diagnostic{Span: e.Span, Severity: SeverityWarning, Code: CodeBPFRelaxedFetch,
+				Message: fmt.Sprintf("The old value %s returns is used, but it stands for a relaxed __atomic_fetch_*() in BPF C, which clang 22 compiles to the atomic without fetch: the register then holds the operand, not the old value. Use a stronger memory order (the JITs make every fetching atomic fully ordered anyway), or check the compiler.", l.quote(e)),
+				Fixes:   []Fix{{Title: "Use the fully ordered " + strong, Edits: []Edit{{Span: c.Fun.Span, NewText: strong}}}},
+			})
+		}
+	}
+}
+
+// jitStrength runs L17: an outcome the model allows but the x86-64 JIT
+// never shows, because it gives every load acquire and every store
+// release order. It checks the test again with its accesses made that
+// strong.
+func (l *linter) jitStrength(ctx context.Context) error {
+	known, reached := l.outcome()
+	if !known || !reached || l.f.Cond == nil {
+		return nil
+	}
+	seen := map[syntax.Span]bool{}
+	var edits []Edit
+	for _, v := range l.views {
+		for i := range v.s.Events {
+			e := v.ev(i)
+			if !dataAccess(e) || seen[e.Span] {
+				continue
+			}
+			var ed Edit
+			var ok bool
+			switch {
+			case isRMW(e) && e.Tags&checker.TagNoreturn != 0:
+				ed, ok = l.fetchEdit(e)
+			case e.Kind == checker.KindR:
+				ed, ok = l.acquireEdit(e)
+			default:
+				ed, ok = l.releaseEdit(e)
+			}
+			if ok {
+				seen[e.Span] = true
+				edits = append(edits, ed)
+			}
+		}
+	}
+	if len(edits) == 0 {
+		return nil
+	}
+	text, ok := applyLintEdits(l.src, edits)
+	if !ok {
+		return nil
+	}
+	sf, errs := syntax.Parse(l.f.Filename, text)
+	if len(errs) > 0 {
+		return nil
+	}
+	res, err := checker.Check(ctx, sf, checker.Options{Timeout: l.opts.timeout()})
+	if err != nil {
+		return err
+	}
+	if res.Cutoff || len(res.Errors) > 0 {
+		return nil
+	}
+	strongReached := res.Positive > 0
+	if res.Quant == syntax.Forall {
+		strongReached = res.Negative > 0
+	}
+	if strongReached {
+		return nil
+	}
+	l.add(Diagnostic{Span: l.f.Cond.Span, Severity: SeverityWarning, Code: CodeBPFJITStrength,
+		Message: "This outcome is allowed by the BPF memory model and can happen with the arm64, powerpc and riscv JITs, but never with the x86-64 JIT, whose loads and stores keep their order (only a store followed by a load may pass): testing on x86 will not show it. Judge the code by the model, not by an x86 run."})
+	return nil
+}
+
+// applyLintEdits applies non-overlapping edits to src.
+func applyLintEdits(src []byte, edits []Edit) ([]byte, bool) {
+	sorted := append([]Edit(nil), edits...)
+	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Span.Start > sorted[j].Span.Start })
+	out := append([]byte(nil), src...)
+	last := len(src) + 1
+	for _, e := range sorted {
+		if e.Span.Start < 0 || e.Span.End < e.Span.Start || e.Span.End > len(src) || e.Span.End > last {
+			return nil, false
+		}
+		last = e.Span.Start
+		out = append(out[:e.Span.Start:e.Span.Start], append([]byte(e.NewText), out[e.Span.End:]...)...)
+	}
+	return out, true
+}
+
+// bpfAcquireEdit rewrites a BPF load as load_acquire.
+func (l *linter) bpfAcquireEdit(e *checker.Event) (Edit, bool) {
+	in := l.nodes.instrs[e.Span]
+	if in == nil || in.Kind != syntax.InstrLoad || in.Mem == nil || in.Dst == nil {
+		return Edit{}, false
+	}
+	return Edit{Span: in.Span, NewText: fmt.Sprintf("r%d = load_acquire(%s)", in.Dst.Reg, l.text(in.Mem.Span))}, true
+}
+
+// bpfReleaseEdit rewrites a BPF store as store_release.
+func (l *linter) bpfReleaseEdit(e *checker.Event) (Edit, bool) {
+	in := l.nodes.instrs[e.Span]
+	if in == nil || in.Kind != syntax.InstrStore || in.Mem == nil || in.Src == nil {
+		return Edit{}, false
+	}
+	return Edit{Span: in.Span, NewText: fmt.Sprintf("store_release(%s, %s)", l.text(in.Mem.Span), l.text(in.Src.Span))}, true
+}

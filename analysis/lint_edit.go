@@ -1,0 +1,274 @@
+package analysis
+
+import (
+	"strings"
+
+	"github.com/litmusls/litmusls/checker"
+	"github.com/litmusls/litmusls/syntax"
+)
+
+// This file finds the syntax behind events (by span) and builds the edits
+// of the lints' fixes: rewriting one access, inserting or deleting a
+// statement.
+
+// A stmtInfo is the statement that holds an expression, and the block
+// that holds the statement directly (nil when it is the arm of an if).
+type stmtInfo struct {
+	stmt   syntax.Stmt
+	block  *syntax.BlockStmt
+	thread int
+}
+
+// A nodeIndex maps spans of a C test's thread code to their syntax.
+type nodeIndex struct {
+	exprs  map[syntax.Span]syntax.Expr // outermost expression with each span
+	stmts  map[syntax.Span]stmtInfo    // innermost statement holding each expression span
+	regOf  map[syntax.Span]string      // call or access span → the register assigned its value
+	ifs    [][]*syntax.IfStmt          // per thread index
+	idents [][]*syntax.Ident           // per thread index: every name used, in source order
+	instrs map[syntax.Span]*syntax.Instr
+}
+
+func indexNodes(f *syntax.File) *nodeIndex {
+	ix := &nodeIndex{exprs: map[syntax.Span]syntax.Expr{}, stmts: map[syntax.Span]stmtInfo{}, regOf: map[syntax.Span]string{}, instrs: map[syntax.Span]*syntax.Instr{}}
+	for _, t := range f.Threads {
+		for len(ix.ifs) <= t.Index {
+			ix.ifs = append(ix.ifs, nil)
+			ix.idents = append(ix.idents, nil)
+		}
+		for _, in := range t.Instrs {
+			ix.instrs[in.Span] = in
+		}
+		if t.Body != nil {
+			ix.stmt(t.Index, t.Body, nil)
+		}
+	}
+	return ix
+}
+
+func (ix *nodeIndex) stmt(t int, s syntax.Stmt, block *syntax.BlockStmt) {
+	info := stmtInfo{stmt: s, block: block, thread: t}
+	switch s := s.(type) {
+	case *syntax.BlockStmt:
+		for _, x := range s.Stmts {
+			ix.stmt(t, x, s)
+		}
+	case *syntax.DeclStmt:
+		ix.expr(t, s.Value, info)
+		if v := unparen(s.Value); v != nil && s.Name != nil {
+			ix.regOf[v.GetSpan()] = s.Name.Name
+		}
+	case *syntax.ExprStmt:
+		ix.expr(t, s.X, info)
+		if a, ok := s.X.(*syntax.AssignExpr); ok && a.Op == "=" {
+			if id, ok := a.X.(*syntax.Ident); ok {
+				if v := unparen(a.Y); v != nil {
+					ix.regOf[v.GetSpan()] = id.Name
+				}
+			}
+		}
+	case *syntax.IfStmt:
+		ix.ifs[t] = append(ix.ifs[t], s)
+		ix.expr(t, s.Cond, info)
+		if s.Then != nil {
+			ix.stmt(t, s.Then, nil)
+		}
+		if s.Else != nil {
+			ix.stmt(t, s.Else, nil)
+		}
+	case *syntax.WhileStmt:
+		ix.expr(t, s.Cond, info)
+		if s.Body != nil {
+			ix.stmt(t, s.Body, nil)
+		}
+	}
+}
+
+func (ix *nodeIndex) expr(t int, e syntax.Expr, info stmtInfo) {
+	walkExpr(e, func(x syntax.Expr) {
+		sp := x.GetSpan()
+		if _, ok := ix.exprs[sp]; !ok {
+			ix.exprs[sp] = x
+		}
+		ix.stmts[sp] = info
+		if id, ok := x.(*syntax.Ident); ok {
+			ix.idents[t] = append(ix.idents[t], id)
+		}
+	})
+}
+
+// unparen strips parentheses and casts.
+func unparen(e syntax.Expr) syntax.Expr {
+	for {
+		switch x := e.(type) {
+		case *syntax.ParenExpr:
+			e = x.X
+		case *syntax.CastExpr:
+			e = x.X
+		default:
+			return e
+		}
+	}
+}
+
+// call returns the primitive call an event comes from, or nil.
+func (l *linter) call(e *checker.Event) *syntax.CallExpr {
+	c, _ := l.nodes.exprs[e.Span].(*syntax.CallExpr)
+	return c
+}
+
+// pointerText is the pointer a primitive's lvalue argument designates:
+// "x" for "*x", "&y" for a variable named directly.
+func (l *linter) pointerText(arg syntax.Expr) string {
+	a := unparen(arg)
+	if u, ok := a.(*syntax.UnaryExpr); ok && u.Op == "*" {
+		return l.text(u.X.GetSpan())
+	}
+	if _, ok := a.(*syntax.Ident); ok {
+		return "&" + l.text(a.GetSpan())
+	}
+	return "&(" + l.text(arg.GetSpan()) + ")"
+}
+
+// acquireEdit rewrites the read e as an acquire load.
+func (l *linter) acquireEdit(e *checker.Event) (Edit, bool) {
+	if e.Kind != checker.KindR || e.Tags&(checker.TagRMW|checker.TagAcquire) != 0 || !dataAccess(e) {
+		return Edit{}, false
+	}
+	switch x := l.nodes.exprs[e.Span].(type) {
+	case *syntax.CallExpr:
+		if len(x.Args) == 0 {
+			return Edit{}, false
+		}
+		switch x.Fun.Name {
+		case "READ_ONCE", "rcu_dereference":
+			return Edit{Span: e.Span, NewText: "smp_load_acquire(" + l.pointerText(x.Args[0]) + ")"}, true
+		case "atomic_read":
+			return Edit{Span: e.Span, NewText: "atomic_read_acquire(" + l.text(x.Args[0].GetSpan()) + ")"}, true
+		}
+	case *syntax.UnaryExpr:
+		if x.Op == "*" {
+			return Edit{Span: e.Span, NewText: "smp_load_acquire(" + l.text(x.X.GetSpan()) + ")"}, true
+		}
+	}
+	return l.bpfAcquireEdit(e)
+}
+
+// releaseEdit rewrites the write e as a release store.
+func (l *linter) releaseEdit(e *checker.Event) (Edit, bool) {
+	if e.Kind != checker.KindW || e.Tags&(checker.TagRMW|checker.TagRelease) != 0 || !dataAccess(e) {
+		return Edit{}, false
+	}
+	switch x := l.nodes.exprs[e.Span].(type) {
+	case *syntax.CallExpr:
+		if len(x.Args) != 2 {
+			return Edit{}, false
+		}
+		switch x.Fun.Name {
+		case "WRITE_ONCE":
+			return Edit{Span: e.Span, NewText: "smp_store_release(" + l.pointerText(x.Args[0]) + ", " + l.text(x.Args[1].GetSpan()) + ")"}, true
+		case "atomic_set":
+			return Edit{Span: e.Span, NewText: "atomic_set_release(" + l.text(x.Args[0].GetSpan()) + ", " + l.text(x.Args[1].GetSpan()) + ")"}, true
+		}
+	case *syntax.AssignExpr:
+		if u, ok := unparen(x.X).(*syntax.UnaryExpr); ok && u.Op == "*" && x.Op == "=" {
+			return Edit{Span: e.Span, NewText: "smp_store_release(" + l.text(u.X.GetSpan()) + ", " + l.text(x.Y.GetSpan()) + ")"}, true
+		}
+	}
+	return l.bpfReleaseEdit(e)
+}
+
+// onceEdit marks the plain access e with READ_ONCE or WRITE_ONCE.
+func (l *linter) onceEdit(e *checker.Event) (Edit, bool) {
+	switch x := l.nodes.exprs[e.Span].(type) {
+	case *syntax.UnaryExpr:
+		if x.Op == "*" && e.Kind == checker.KindR {
+			return Edit{Span: e.Span, NewText: "READ_ONCE(" + l.text(x.Span) + ")"}, true
+		}
+	case *syntax.AssignExpr:
+		if u, ok := unparen(x.X).(*syntax.UnaryExpr); ok && u.Op == "*" && x.Op == "=" && e.Kind == checker.KindW {
+			return Edit{Span: e.Span, NewText: "WRITE_ONCE(" + l.text(u.Span) + ", " + l.text(x.Y.GetSpan()) + ")"}, true
+		}
+	}
+	return Edit{}, false
+}
+
+// stmtOf returns the statement holding the event's source.
+func (l *linter) stmtOf(e *checker.Event) (stmtInfo, bool) {
+	info, ok := l.nodes.stmts[e.Span]
+	return info, ok && info.stmt != nil
+}
+
+// lineBounds returns the start of the line holding off and the end of
+// the line (the offset of its '\n', or the end of the source).
+func (l *linter) lineBounds(off int) (int, int) {
+	start := off
+	for start > 0 && l.src[start-1] != '\n' {
+		start--
+	}
+	end := off
+	for end < len(l.src) && l.src[end] != '\n' {
+		end++
+	}
+	return start, end
+}
+
+func blank(b []byte) bool { return strings.TrimSpace(string(b)) == "" }
+
+// insertBefore inserts the statement text before the statement of info,
+// on its own line when the statement starts its line.
+func (l *linter) insertBefore(info stmtInfo, text string) (Edit, bool) {
+	if info.block == nil {
+		return Edit{}, false
+	}
+	sp := info.stmt.GetSpan()
+	ls, _ := l.lineBounds(sp.Start)
+	if blank(l.src[ls:sp.Start]) {
+		indent := string(l.src[ls:sp.Start])
+		return Edit{Span: syntax.Span{Start: ls, End: ls}, NewText: indent + text + "\n"}, true
+	}
+	return Edit{Span: syntax.Span{Start: sp.Start, End: sp.Start}, NewText: text + " "}, true
+}
+
+// insertAfter inserts the statement text after the statement of info.
+func (l *linter) insertAfter(info stmtInfo, text string) (Edit, bool) {
+	if info.block == nil {
+		return Edit{}, false
+	}
+	sp := info.stmt.GetSpan()
+	ls, le := l.lineBounds(sp.End)
+	if sp.End <= len(l.src) && blank(l.src[sp.End:le]) {
+		i := ls
+		for i < len(l.src) && (l.src[i] == ' ' || l.src[i] == '\t') {
+			i++
+		}
+		return Edit{Span: syntax.Span{Start: sp.End, End: sp.End}, NewText: "\n" + string(l.src[ls:i]) + text}, true
+	}
+	return Edit{Span: syntax.Span{Start: sp.End, End: sp.End}, NewText: " " + text}, true
+}
+
+// deleteStmt removes the statement of info, with its line when nothing
+// else is on it.
+func (l *linter) deleteStmt(info stmtInfo) (Edit, bool) {
+	if info.block == nil {
+		return Edit{}, false
+	}
+	sp := info.stmt.GetSpan()
+	ls, le := l.lineBounds(sp.Start)
+	if blank(l.src[ls:sp.Start]) && blank(l.src[sp.End:le]) {
+		if le < len(l.src) {
+			le++
+		}
+		return Edit{Span: syntax.Span{Start: ls, End: le}}, true
+	}
+	end := sp.End
+	for end < len(l.src) && (l.src[end] == ' ' || l.src[end] == '\t') {
+		end++
+	}
+	return Edit{Span: syntax.Span{Start: sp.Start, End: end}}, true
+}
+
+// replaceCall replaces a call's whole text (a fence such as "smp_rmb()").
+func replaceCall(e *checker.Event, text string) Edit {
+	return Edit{Span: e.Span, NewText: text}
+}

@@ -33,10 +33,11 @@ func updating() bool {
 	return f != nil && f.Value.String() == "true"
 }
 
-// TestMarkers runs the marker tests: every testdata/<feature>/*.txt (but
-// testdata/fuzz) is a txtar archive run against an in-process server that
-// uses the real checker, with a go.lsp.dev/protocol client over a socket
-// pair. Rewrite the goldens with
+// TestMarkers runs the marker tests: every testdata/<feature>/*.txt
+// (testdata/fuzz is the fuzz corpus) is a txtar archive, run against an
+// in-process server that uses the real checker, with a go.lsp.dev/protocol
+// client over a socket pair (see [startChecked]: the client takes progress
+// and lens refreshes, but not snippets). Rewrite the goldens with
 //
 //	go test ./lsp -run Markers -update
 //
@@ -58,9 +59,10 @@ func updating() bool {
 //
 // # Markers
 //
-// A marker is @name(arg, ...) in a document, normally in a comment:
-// (* @lens(re"^Never") *) or // @def(r0, r0decl). Several may share a
-// comment. An argument is a Go string literal ("..." or `...`), a regular
+// A marker is @name(arg, ...) anywhere in a document (not in a golden),
+// normally in a comment: (* @lens(re"^Never") *) or // @def(r0, r0decl).
+// Several may share a comment; an '@' not followed by a name and '(' is
+// text. An argument is a Go string literal ("..." or `...`), a regular
 // expression re"..." (Go syntax), or an identifier.
 //
 // A location argument names a range of a document. A string names the
@@ -100,7 +102,7 @@ func updating() bool {
 //	                             marker's line and its title matches pattern
 //
 // Diagnostics are checked both ways: every diagnostic the server publishes
-// for a document must be matched by a @diag marker of that document (one
+// must be matched by a @diag marker whose location is in its document (one
 // marker matches one diagnostic), and every @diag must match one.
 func TestMarkers(t *testing.T) {
 	archives, err := filepath.Glob(filepath.Join("testdata", "*", "*.txt"))
@@ -966,4 +968,50 @@ func (r *markerRun) describeDiagnostic(doc *markerDoc, d lsp.Diagnostic) string 
 		fmt.Fprintf(&b, "related %s: %s\n", r.describe(doc, rel.Location.URI, rel.Location.Range), rel.Message)
 	}
 	return b.String()
+}
+
+// TestParseMarkerArgs covers the argument syntax of markers.
+func TestParseMarkerArgs(t *testing.T) {
+	for _, tc := range []struct {
+		text string // after the marker's '('
+		want string // the arguments as kind:text, or the error
+	}{
+		{`)`, ""},
+		{`r0, r0decl) rest`, "ident:r0 ident:r0decl"},
+		{` "a/b" , re"^N\\d" )`, `string:a/b regexp:^N\d`},
+		{"`raw \\d`, re`^x$`)", `string:raw \d regexp:^x$`},
+		{`"Change to \"Never\""`, "error: no ')'"},
+		{`x y)`, `error: expected ',' or ')', found 'y'`},
+		{`"open)`, "error: bad string literal: invalid syntax"},
+		{`re"(")`, "error: error parsing regexp: missing closing ): `(`"},
+		{`1)`, `error: unexpected '1' in the arguments`},
+	} {
+		var args []markerArg
+		end, err := parseMarkerArgs(tc.text, 0, &args)
+		var got []string
+		if err != nil {
+			got = append(got, "error: "+err.Error())
+		} else {
+			for _, a := range args {
+				got = append(got, [...]string{argIdent: "ident", argString: "string", argRegexp: "regexp"}[a.kind]+":"+a.text)
+			}
+			require.Equal(t, ')', rune(tc.text[end-1]), "%q: end %d", tc.text, end)
+		}
+		require.Equal(t, tc.want, strings.Join(got, " "), "%q", tc.text)
+	}
+}
+
+// TestParseMarkers: markers are found anywhere, several to a comment; an
+// '@' not followed by a name and '(' is text.
+func TestParseMarkers(t *testing.T) {
+	r := &markerRun{t: t, path: "inline"}
+	doc := &markerDoc{name: "t.litmus", text: "C t (* by a@b.c, @ home *)\n{}\nexists (x=1) (* @hover(x, \"g\") @lens(re\"^N\") *)\n"}
+	r.parseMarkers(doc)
+	var got []string
+	for _, m := range doc.markers {
+		got = append(got, fmt.Sprintf("%d:@%s/%d %q", m.line+1, m.name, len(m.args), doc.text[m.start:m.end]))
+	}
+	require.Equal(t, []string{`3:@hover/2 "@hover(x, \"g\")"`, `3:@lens/1 "@lens(re\"^N\")"`}, got)
+	require.True(t, doc.inMarker(strings.Index(doc.text, `"g"`), strings.Index(doc.text, `"g"`)+1))
+	require.False(t, doc.inMarker(strings.Index(doc.text, "x=1"), strings.Index(doc.text, "x=1")+1))
 }

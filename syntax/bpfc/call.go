@@ -1,0 +1,449 @@
+package bpfc
+
+import (
+	"strings"
+
+	"github.com/litmusls/litmusls/syntax"
+)
+
+// This file lowers calls: the marked accesses and barriers of the kernel
+// and of bpf_atomic.h, the __sync and __atomic builtins (and C11's
+// atomic_*_explicit), and the BPF lock helpers. See
+// ../shared/facts/bpf-to-lkmm.md for the table this follows.
+
+// An order is a C memory order.
+type order int
+
+const (
+	relaxed order = iota
+	consume
+	acquire
+	release
+	acqRel
+	seqCst
+)
+
+// parseOrder reads __ATOMIC_X, memory_order_x or the number 0..5.
+func (c *lowerer) parseOrder(n *cnode) order {
+	t := strings.ToUpper(c.text(n))
+	t = strings.TrimPrefix(strings.TrimPrefix(t, "__ATOMIC_"), "MEMORY_ORDER_")
+	switch t {
+	case "RELAXED", "0":
+		return relaxed
+	case "CONSUME", "1":
+		return consume
+	case "ACQUIRE", "2":
+		return acquire
+	case "RELEASE", "3":
+		return release
+	case "ACQ_REL", "4":
+		return acqRel
+	case "SEQ_CST", "5":
+		return seqCst
+	}
+	c.notModeled(n, "memory order "+c.short(n)+" (taken as seq_cst)")
+	return seqCst
+}
+
+// suffix gives the LKMM ordering suffix of a read-modify-write.
+func (o order) suffix() string {
+	switch o {
+	case relaxed:
+		return "_relaxed"
+	case consume, acquire:
+		return "_acquire"
+	case release:
+		return "_release"
+	}
+	return ""
+}
+
+var rmwOps = map[string]string{"add": "+", "sub": "-", "and": "&", "or": "|", "xor": "^"}
+
+// call lowers a call; used says its value is needed. It returns nil when
+// the call emits nothing.
+func (c *lowerer) call(n *cnode, used bool) syntax.Expr {
+	fn := n.child("function")
+	var args []*cnode
+	if al := n.child("arguments"); al != nil {
+		args = al.named()
+	}
+	if fn == nil || fn.Type != "identifier" {
+		c.notModeled(n, "call through "+c.short(fn))
+		return nil
+	}
+	name := c.text(fn)
+	need := func(k int) bool {
+		if len(args) < k {
+			c.notModeled(n, name+" with too few arguments")
+			return false
+		}
+		return true
+	}
+	// ptr resolves argument i, a pointer to a shared location.
+	ptr := func(i int, lock bool) (syntax.Expr, bool) {
+		o := c.pointee(args[i])
+		loc := c.location(o, args[i], lock)
+		if loc == "" {
+			return nil, false
+		}
+		return at(c, &syntax.Ident{Name: loc}, args[i]), true
+	}
+	mk := func(prim string, xs ...syntax.Expr) syntax.Expr { return at(c, call(prim, xs...), n) }
+	fence := func(prim string) syntax.Expr {
+		if used {
+			c.notModeled(n, "the value of "+name+" (taken as 0)")
+		}
+		return mk(prim)
+	}
+
+	switch name {
+	case "READ_ONCE":
+		if !need(1) {
+			return nil
+		}
+		return c.loadOnce(args[0], n, "READ_ONCE")
+	case "WRITE_ONCE":
+		if !need(2) {
+			return nil
+		}
+		return c.store(args[0], args[1], n, "WRITE_ONCE", false)
+	case "smp_load_acquire":
+		if !need(1) {
+			return nil
+		}
+		if p, ok := ptr(0, false); ok {
+			return mk("smp_load_acquire", p)
+		}
+		return nil
+	case "smp_store_release":
+		if !need(2) {
+			return nil
+		}
+		if p, ok := ptr(0, false); ok {
+			return mk("smp_store_release", p, c.expr(args[1]))
+		}
+		return nil
+	case "smp_mb", "smp_rmb", "smp_wmb", "barrier", "smp_mb__before_atomic", "smp_mb__after_atomic":
+		return fence(name)
+	case "smp_acquire__after_ctrl_dep":
+		return fence("smp_rmb")
+	case "__sync_synchronize":
+		return fence("smp_mb")
+	case "cpu_relax", "__atomic_signal_fence", "atomic_signal_fence":
+		return fence("barrier")
+	case "__atomic_thread_fence", "atomic_thread_fence":
+		if !need(1) {
+			return nil
+		}
+		switch c.parseOrder(args[0]) {
+		case relaxed:
+			return nil
+		case consume, acquire:
+			c.note(n, NoteTranslation, "acquire fence translated as smp_rmb(), which does not order reads before later writes")
+			return fence("smp_rmb")
+		case release:
+			c.note(n, NoteTranslation, "release fence translated as smp_wmb(), which does not order reads before later writes")
+			return fence("smp_wmb")
+		}
+		return fence("smp_mb")
+
+	case "__sync_lock_test_and_set", "xchg":
+		if !need(2) {
+			return nil
+		}
+		if p, ok := ptr(0, false); ok {
+			return mk("xchg", p, c.expr(args[1]))
+		}
+		return nil
+	case "__sync_lock_release":
+		if !need(1) {
+			return nil
+		}
+		if p, ok := ptr(0, false); ok {
+			return mk("smp_store_release", p, c.lit(0, nil))
+		}
+		return nil
+	case "__sync_val_compare_and_swap", "cmpxchg":
+		if !need(3) {
+			return nil
+		}
+		if p, ok := ptr(0, false); ok {
+			return mk("cmpxchg", p, c.expr(args[1]), c.expr(args[2]))
+		}
+		return nil
+	case "__sync_bool_compare_and_swap":
+		if !need(3) {
+			return nil
+		}
+		if p, ok := ptr(0, false); ok {
+			old := c.pure(c.expr(args[1]), args[1])
+			x := mk("cmpxchg", p, old, c.expr(args[2]))
+			return at(c, &syntax.BinaryExpr{Op: "==", X: x, Y: old}, n)
+		}
+		return nil
+
+	case "__atomic_load_n", "atomic_load_explicit", "atomic_load":
+		if !need(1) {
+			return nil
+		}
+		o := seqCst
+		if len(args) > 1 {
+			o = c.parseOrder(args[1])
+		}
+		if o == relaxed {
+			return c.loadOnce(args[0], n, "")
+		}
+		if p, ok := ptr(0, false); ok {
+			return mk("smp_load_acquire", p)
+		}
+		return nil
+	case "__atomic_store_n", "atomic_store_explicit", "atomic_store":
+		if !need(2) {
+			return nil
+		}
+		o := seqCst
+		if len(args) > 2 {
+			o = c.parseOrder(args[2])
+		}
+		if o == relaxed {
+			return c.store(args[0], args[1], n, "", true)
+		}
+		p, ok := ptr(0, false)
+		if !ok {
+			return nil
+		}
+		x := mk("smp_store_release", p, c.expr(args[1]))
+		if o == seqCst {
+			// A seq_cst store is also ordered before later seq_cst loads.
+			c.post = append(c.post, at(c, &syntax.ExprStmt{X: mk("smp_mb")}, n))
+		}
+		return x
+	case "__atomic_exchange_n", "atomic_exchange_explicit", "atomic_exchange":
+		if !need(2) {
+			return nil
+		}
+		o := seqCst
+		if len(args) > 2 {
+			o = c.parseOrder(args[2])
+		}
+		if p, ok := ptr(0, false); ok {
+			return mk("xchg"+o.suffix(), p, c.expr(args[1]))
+		}
+		return nil
+	case "__atomic_compare_exchange_n", "atomic_compare_exchange_strong_explicit", "atomic_compare_exchange_weak_explicit",
+		"atomic_compare_exchange_strong", "atomic_compare_exchange_weak", "try_cmpxchg":
+		if !need(3) {
+			return nil
+		}
+		o := seqCst
+		switch {
+		case name == "__atomic_compare_exchange_n" && len(args) > 4:
+			o = c.parseOrder(args[4])
+		case strings.HasSuffix(name, "_explicit") && len(args) > 3:
+			o = c.parseOrder(args[3])
+		}
+		return c.compareExchange(n, args, o, used)
+	case "bpf_spin_lock", "pthread_mutex_lock", "pthread_spin_lock", "spin_lock":
+		if !need(1) {
+			return nil
+		}
+		if l, ok := ptr(0, true); ok {
+			return mk("spin_lock", l)
+		}
+		return nil
+	case "bpf_spin_unlock", "pthread_mutex_unlock", "pthread_spin_unlock", "spin_unlock",
+		"bpf_res_spin_unlock", "bpf_res_spin_unlock_irqrestore":
+		if !need(1) {
+			return nil
+		}
+		if l, ok := ptr(0, true); ok {
+			return mk("spin_unlock", l)
+		}
+		return nil
+	case "bpf_res_spin_lock", "bpf_res_spin_lock_irqsave", "pthread_mutex_trylock", "pthread_spin_trylock":
+		// 0 on success: the conservative reading of a resilient lock is a
+		// trylock, which may fail.
+		if !need(1) {
+			return nil
+		}
+		if l, ok := ptr(0, true); ok {
+			return at(c, &syntax.UnaryExpr{Op: "!", X: mk("spin_trylock", l)}, n)
+		}
+		return nil
+	case "bpf_rcu_read_lock", "rcu_read_lock":
+		return fence("rcu_read_lock")
+	case "bpf_rcu_read_unlock", "rcu_read_unlock":
+		return fence("rcu_read_unlock")
+	}
+
+	if op, ok := strings.CutPrefix(name, "__sync_fetch_and_"); ok && rmwOps[op] != "" {
+		if !need(2) {
+			return nil
+		}
+		return c.fetchOp(n, args, op, seqCst, true, used, false)
+	}
+	if op, ok := strings.CutSuffix(strings.TrimPrefix(name, "__sync_"), "_and_fetch"); ok && strings.HasPrefix(name, "__sync_") && rmwOps[op] != "" {
+		if !need(2) {
+			return nil
+		}
+		return c.fetchOp(n, args, op, seqCst, true, used, true)
+	}
+	if op, ok := strings.CutPrefix(name, "__atomic_fetch_"); ok && rmwOps[op] != "" {
+		if !need(3) {
+			return nil
+		}
+		return c.fetchOp(n, args, op, c.parseOrder(args[2]), false, used, false)
+	}
+	if rest, ok := strings.CutPrefix(name, "__atomic_"); ok {
+		if op, ok := strings.CutSuffix(rest, "_fetch"); ok && rmwOps[op] != "" {
+			if !need(3) {
+				return nil
+			}
+			return c.fetchOp(n, args, op, c.parseOrder(args[2]), false, used, true)
+		}
+	}
+	if rest, ok := strings.CutPrefix(name, "atomic_fetch_"); ok {
+		op, explicit := strings.CutSuffix(rest, "_explicit")
+		if rmwOps[op] != "" {
+			o := seqCst
+			if explicit {
+				if !need(3) {
+					return nil
+				}
+				o = c.parseOrder(args[2])
+			}
+			if !need(2) {
+				return nil
+			}
+			return c.fetchOp(n, args, op, o, false, used, false)
+		}
+	}
+
+	msg := "call to " + name
+	if strings.HasPrefix(name, "bpf_") {
+		msg = "helper call " + name
+	}
+	if used {
+		msg += " (its result is taken as 0)"
+	}
+	c.notModeled(n, msg)
+	return nil
+}
+
+// loadOnce lowers a marked load of the lvalue arg (READ_ONCE(x), or a
+// relaxed atomic load when arg is a pointer, as with __atomic_load_n).
+func (c *lowerer) loadOnce(arg, n *cnode, macro string) syntax.Expr {
+	var o *obj
+	if macro == "READ_ONCE" {
+		o = c.objectOf(arg)
+	} else {
+		o = c.pointee(arg)
+	}
+	if o == nil {
+		return nil
+	}
+	if o.reg != "" {
+		return at(c, &syntax.Ident{Name: o.reg}, arg)
+	}
+	name := c.location(o, arg, false)
+	if name == "" {
+		return nil
+	}
+	return at(c, call("READ_ONCE", at(c, &syntax.UnaryExpr{Op: "*", X: &syntax.Ident{Name: name}}, arg)), n)
+}
+
+// store lowers a marked store: WRITE_ONCE(x, v), or a relaxed atomic store
+// through a pointer when viaPtr.
+func (c *lowerer) store(dst, val, n *cnode, macro string, viaPtr bool) syntax.Expr {
+	var o *obj
+	if viaPtr {
+		o = c.pointee(dst)
+	} else {
+		o = c.objectOf(dst)
+	}
+	v := c.expr(val)
+	if o == nil {
+		return nil
+	}
+	if o.reg != "" {
+		return at(c, &syntax.AssignExpr{Op: "=", X: at(c, &syntax.Ident{Name: o.reg}, dst), Y: v}, n)
+	}
+	name := c.location(o, dst, false)
+	if name == "" {
+		return nil
+	}
+	return at(c, call("WRITE_ONCE", at(c, &syntax.UnaryExpr{Op: "*", X: &syntax.Ident{Name: name}}, dst), v), n)
+}
+
+// fetchOp lowers the read-modify-write builtins. sync marks the __sync
+// family (always fully ordered when the result is used); newValue the
+// OP_and_fetch forms, which return the new value.
+func (c *lowerer) fetchOp(n *cnode, args []*cnode, op string, o order, sync, used, newValue bool) syntax.Expr {
+	o2 := c.pointee(args[0])
+	loc := c.location(o2, args[0], false)
+	if loc == "" {
+		return nil
+	}
+	p := at(c, &syntax.Ident{Name: loc}, args[0])
+	v := c.expr(args[1])
+	if !used && !newValue && (o == relaxed || sync) {
+		if sync {
+			c.note(n, NoteTranslation, "result unused: clang -mcpu=v1/v2 emits an unordered atomic "+op+" (atomic_"+op+"), the weakest form; with -mcpu=v3 and later it is fully ordered")
+		}
+		return at(c, call("atomic_"+op, v, p), n)
+	}
+	if !newValue {
+		return at(c, call("atomic_fetch_"+op+o.suffix(), v, p), n)
+	}
+	if op == "add" || op == "sub" {
+		return at(c, call("atomic_"+op+"_return"+o.suffix(), v, p), n)
+	}
+	// and/or/xor have no _return form: the new value is old OP v.
+	v = c.pure(v, args[1])
+	x := at(c, call("atomic_fetch_"+op+o.suffix(), v, p), n)
+	return at(c, &syntax.BinaryExpr{Op: rmwOps[op], X: x, Y: v}, n)
+}
+
+// pure returns x, or a register holding its value when x has effects
+// (so that it can be used twice).
+func (c *lowerer) pure(x syntax.Expr, n *cnode) syntax.Expr {
+	if !hasEffects(x) {
+		return x
+	}
+	t := c.fresh("t")
+	c.pre = append(c.pre, at(c, &syntax.DeclStmt{Type: intType(), Name: &syntax.Ident{Name: t}, Value: x}, n))
+	return &syntax.Ident{Name: t}
+}
+
+// compareExchange lowers the compare-and-exchange builtins that take the
+// expected value through a pointer to a local, which receives the old
+// value: "t = cmpxchg(x, e, d); ok = t == e; e = t;", valued ok.
+func (c *lowerer) compareExchange(n *cnode, args []*cnode, o order, used bool) syntax.Expr {
+	p0 := c.pointee(args[0])
+	loc := c.location(p0, args[0], false)
+	if loc == "" {
+		return nil
+	}
+	e := c.pointee(args[1])
+	if e == nil {
+		return nil
+	}
+	if e.reg == "" {
+		c.notModeled(args[1], "expected value not in a local variable")
+		return nil
+	}
+	d := c.expr(args[2])
+	t := c.fresh("t")
+	ok := c.fresh("ok")
+	x := at(c, call("cmpxchg"+o.suffix(), at(c, &syntax.Ident{Name: loc}, args[0]), &syntax.Ident{Name: e.reg}, d), n)
+	c.pre = append(c.pre,
+		at(c, &syntax.DeclStmt{Type: intType(), Name: &syntax.Ident{Name: t}, Value: x}, n),
+		&syntax.DeclStmt{Type: intType(), Name: &syntax.Ident{Name: ok}, Value: &syntax.BinaryExpr{Op: "==", X: &syntax.Ident{Name: t}, Y: &syntax.Ident{Name: e.reg}}},
+		&syntax.ExprStmt{X: &syntax.AssignExpr{Op: "=", X: &syntax.Ident{Name: e.reg}, Y: &syntax.Ident{Name: t}}},
+	)
+	if !used {
+		return nil
+	}
+	return at(c, &syntax.Ident{Name: ok}, n)
+}

@@ -1,0 +1,70 @@
+// Package bpfc translates annotated BPF C (and the user-space C that
+// shares memory with it) into LKMM C litmus tests, with a source map back
+// to the C.
+//
+// The C is parsed with the tree-sitter C grammar, which recovers from
+// anything it cannot read: macros, attributes, unknown types. Before
+// parsing, the declaration macros of BPF C that tree-sitter cannot place
+// (SEC("..."), __attribute__((...)), __hidden, private(X), __uint(...),
+// ...) are replaced by spaces, so every byte offset stays that of the
+// file.
+//
+// # Annotations
+//
+// Annotations are comments that start with "litmus:":
+//
+//	// litmus: test NAME        starts a scenario; the annotations after it belong to it
+//	// litmus: with PATH        adds the threads (and globals) of another C file, relative to this one
+//	// litmus: thread [NAME]    makes the next function a thread (named after the function by default;
+//	                            for BPF_PROG(name, ...) the program's name)
+//	// litmus: exists PROP      the final condition; also ~exists and forall
+//	// litmus: filter PROP      keeps only the executions satisfying PROP
+//	// litmus: expect VERDICT   the expected result, as herd7 prints it ("Never", "Sometimes DATARACE")
+//
+// PROP is herd7's syntax (/\, \/, ~, ->, parentheses), C's spellings
+// (&&, ||, !, ==, !=) accepted too, over atoms THREAD:local=VALUE (a
+// thread's local variable at the end, THREAD a thread name or number) and
+// global=VALUE (a global, g.f for a field of a struct global). Annotations
+// before the first "test" apply to every scenario of the file; a file with
+// a condition and no "test" is one scenario named after the file. A block
+// comment may hold several annotations, one per line, and continue a
+// condition over several lines.
+//
+// # Translation
+//
+// Globals are the shared locations, with their initializers; struct
+// globals are flattened to one location per field (g.cnt becomes g_cnt).
+// In user space the libbpf skeleton forms skel->bss->x, skel->data->x,
+// skel->rodata->x and skel->data_NAME->x name the global x. Local scalars
+// become registers; local pointers to globals are followed.
+//
+// Accesses follow ../shared/facts/bpf-to-lkmm.md: volatile casts and
+// READ_ONCE/WRITE_ONCE are marked accesses; plain accesses stay plain; the
+// __sync builtins are fully ordered read-modify-writes (an unused
+// __sync_fetch_and_OP is the unordered atomic_OP, the weakest form a
+// compiler emits); the __atomic builtins and C11's atomic_*_explicit keep
+// their memory order (relaxed, acquire, release; seq_cst as fully ordered,
+// a seq_cst store as a release store followed by smp_mb()); the smp_*
+// macros of bpf_atomic.h map to the kernel's; bpf_spin_lock/unlock (and
+// pthread mutexes) are spin_lock/spin_unlock; bpf_res_spin_lock is a
+// spin_trylock that may fail. if/else is kept; an early return takes the
+// code after its if into the other branch. A spin-wait loop (a condition
+// and a body without effects) is modeled by its last iteration: its
+// condition is read once into a register that the scenario's filter
+// requires to be false.
+//
+// What the model cannot express (helper calls, other loops, pointers the
+// translation cannot resolve, arrays) is left out with a [Note] of kind
+// [NoteNotModeled] at its C location, repeated as a comment in the
+// generated test; nothing is dropped silently.
+//
+// # Output
+//
+// [Translate] returns a [Translation]: one [Scenario] per test, each with
+// the test printed by syntax.Print, the tree parsed back from that text
+// (so every span refers to the text), and a [SourceMap] from generated
+// spans to C locations and back. Each thread carries a comment naming the
+// C lines it came from.
+//
+// The package imports only syntax: it knows nothing of the checker.
+package bpfc

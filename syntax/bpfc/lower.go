@@ -1,0 +1,963 @@
+package bpfc
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/litmusls/litmusls/syntax"
+)
+
+// This file lowers one annotated C function to the body of an LKMM litmus
+// thread, following ../shared/facts/bpf-to-lkmm.md: marked accesses and
+// atomics become the kernel primitives with the same ordering, plain
+// accesses stay plain, and what the model cannot express becomes a note.
+
+// maxStmts bounds the statements one thread may generate (early returns
+// copy the code after them into both branches of an if).
+const maxStmts = 4000
+
+// maxExprDepth bounds the nesting of expressions the lowering follows.
+const maxExprDepth = 100
+
+// A lowerer lowers one thread.
+type lowerer struct {
+	a        *assembler
+	u        *unit
+	th       *threadDef
+	scopes   []map[string]*local
+	names    map[string]bool   // register names taken in this thread
+	condRegs map[string]string // C local name → register, for conditions (first declaration)
+	pending  []string          // comments for the next statement
+	pre      []syntax.Stmt     // statements the current statement needs first
+	post     []syntax.Stmt     // statements the current statement needs after it
+	waits    []wait
+	usedHere map[*global]bool // locations this thread accesses
+	count    int              // statements generated
+	overflow bool             // maxStmts was reached
+	depth    int
+}
+
+// A wait is a spin-wait loop, modeled by its last iteration: its
+// condition, in register reg, must be false at the end.
+type wait struct {
+	reg string
+	loc Loc
+}
+
+// A local is a C local variable of a thread.
+type local struct {
+	reg    string // its register, for a scalar
+	isPtr  bool
+	ptr    *obj   // for a pointer: what it points to, or nil when unknown
+	opaque string // for a local the translation does not model: why
+}
+
+// An obj is what an lvalue denotes.
+type obj struct {
+	g        *global // a shared location
+	agg      string  // a struct object's C path ("g"), when g is nil
+	skel     bool    // a libbpf skeleton section (skel->bss)
+	reg      string  // a local scalar's register
+	volatile bool    // reached through a volatile-qualified pointer
+}
+
+// use marks g as accessed by the thread and returns its location name.
+func (c *lowerer) use(g *global) string {
+	if c.usedHere == nil {
+		c.usedHere = map[*global]bool{}
+	}
+	c.usedHere[g] = true
+	return c.a.use(g)
+}
+
+// uses reports whether the thread accessed g.
+func (c *lowerer) uses(g *global) bool { return c.usedHere[g] }
+
+func (c *lowerer) loc(n *cnode) Loc {
+	return Loc{File: c.u.name, Span: syntax.Span{Start: n.Start, End: n.End}}
+}
+
+// at records that x came from n and returns x.
+func at[T any](c *lowerer, x T, n *cnode) T {
+	if n != nil {
+		c.a.origin[x] = c.loc(n)
+	}
+	return x
+}
+
+// note records a note at n and leaves a comment for the generated code.
+func (c *lowerer) note(n *cnode, kind NoteKind, msg string) {
+	l := c.loc(n)
+	c.a.addNote(Note{Kind: kind, File: l.File, Span: l.Span, Msg: msg})
+	// Duplicated code (after an early return) repeats the comment, not the note.
+	p := c.u.lines.Position(n.Start)
+	text := fmt.Sprintf("// %s (%s:%d)", msg, c.u.name, p.Line)
+	c.pending = append(c.pending, strings.NewReplacer("\n", " ", "\r", " ").Replace(text))
+}
+
+func (c *lowerer) notModeled(n *cnode, what string) {
+	c.note(n, NoteNotModeled, "not modeled: "+what)
+}
+
+func (c *lowerer) text(n *cnode) string { return n.text(c.u.src) }
+
+// short returns n's text on one line, cut to a readable length.
+func (c *lowerer) short(n *cnode) string {
+	s := strings.Join(strings.Fields(c.text(n)), " ")
+	if len(s) > 40 {
+		s = s[:37] + "..."
+	}
+	return s
+}
+
+// ---------------------------------------------------------------------------
+// Names and scopes.
+
+func (c *lowerer) lookup(name string) *local {
+	for i := len(c.scopes) - 1; i >= 0; i-- {
+		if l, ok := c.scopes[i][name]; ok {
+			return l
+		}
+	}
+	return nil
+}
+
+func (c *lowerer) declare(name string, l *local) {
+	c.scopes[len(c.scopes)-1][name] = l
+}
+
+// newReg gives the C local cname a register name no location, primitive
+// or other register of the thread uses.
+func (c *lowerer) newReg(cname string) string {
+	name := cname
+	for i := 1; c.a.taken(name) || c.names[name]; i++ {
+		name = fmt.Sprintf("%s_%d", cname, i)
+	}
+	c.names[name] = true
+	if _, ok := c.condRegs[cname]; !ok {
+		c.condRegs[cname] = name
+	}
+	return name
+}
+
+// fresh makes a register for a value the translation introduces.
+func (c *lowerer) fresh(base string) string {
+	for i := 0; ; i++ {
+		name := fmt.Sprintf("%s%d", base, i)
+		if !c.a.taken(name) && !c.names[name] {
+			c.names[name] = true
+			return name
+		}
+	}
+}
+
+// A snapshot is the lowering state a branch starts from.
+type snapshot struct {
+	scopes []map[string]*local
+	names  map[string]bool
+}
+
+func (c *lowerer) save() snapshot {
+	s := snapshot{names: map[string]bool{}}
+	for k, v := range c.names {
+		s.names[k] = v
+	}
+	for _, sc := range c.scopes {
+		m := map[string]*local{}
+		for k, v := range sc {
+			cp := *v
+			m[k] = &cp
+		}
+		s.scopes = append(s.scopes, m)
+	}
+	return s
+}
+
+func (c *lowerer) restore(s snapshot) {
+	c.names = map[string]bool{}
+	for k, v := range s.names {
+		c.names[k] = v
+	}
+	c.scopes = nil
+	for _, sc := range s.scopes {
+		m := map[string]*local{}
+		for k, v := range sc {
+			cp := *v
+			m[k] = &cp
+		}
+		c.scopes = append(c.scopes, m)
+	}
+}
+
+// ---------------------------------------------------------------------------
+// Statements.
+
+// function lowers the thread's function to its body.
+func (c *lowerer) function() *syntax.BlockStmt {
+	fn := c.th.fn
+	c.scopes = []map[string]*local{{}}
+	c.names = map[string]bool{}
+	c.condRegs = map[string]string{}
+	if d := fn.child("declarator"); d != nil {
+		for d != nil && d.Type != "function_declarator" {
+			d = d.child("declarator")
+		}
+		if ps := d.child("parameters"); ps != nil {
+			for _, p := range ps.named() {
+				if name := declName(p.child("declarator"), c.u.src); name != "" {
+					c.declare(name, &local{opaque: "a parameter of the thread function"})
+				}
+			}
+		}
+	}
+	body := fn.child("body")
+	if body == nil {
+		c.notModeled(fn, "a function without a body")
+		return at(c, &syntax.BlockStmt{}, fn)
+	}
+	b := c.block(body, nil)
+	if len(c.waits) > 0 {
+		var decls []syntax.Stmt
+		for _, w := range c.waits {
+			decls = append(decls, &syntax.DeclStmt{Type: intType(), Name: &syntax.Ident{Name: w.reg}})
+		}
+		b.Stmts = append(decls, b.Stmts...)
+	}
+	return b
+}
+
+func intType() *syntax.Type { return &syntax.Type{Name: "int"} }
+
+// block lowers a compound statement (or one statement as a block), with
+// rest the statements that follow it (see seq).
+func (c *lowerer) block(n *cnode, rest []*cnode) *syntax.BlockStmt {
+	saved := c.pending
+	c.pending = nil
+	c.scopes = append(c.scopes, map[string]*local{})
+	var nodes []*cnode
+	if n != nil && n.Type == "compound_statement" {
+		nodes = n.named()
+	} else if n != nil {
+		nodes = []*cnode{n}
+	}
+	stmts, _ := c.seq(append(nodes, rest...))
+	c.scopes = c.scopes[:len(c.scopes)-1]
+	b := &syntax.BlockStmt{Stmts: stmts}
+	if n != nil {
+		at(c, b, n)
+	}
+	c.a.tail[b] = c.pending
+	c.pending = saved
+	return b
+}
+
+// seq lowers a statement list. An if whose branches may return takes the
+// rest of the list into its branches (the code after an early return runs
+// only on the paths that do not return); term reports that the list was
+// consumed that way or ended in a return.
+func (c *lowerer) seq(nodes []*cnode) (out []syntax.Stmt, term bool) {
+	for i, n := range nodes {
+		if c.overflow {
+			return out, true
+		}
+		rest := nodes[i+1:]
+		switch {
+		case n.Type == "if_statement" && mayReturn(n):
+			out = c.emit(out, c.ifStmt(n, rest, true))
+			return out, true
+		case n.Type == "compound_statement" && mayReturn(n) && len(rest) > 0:
+			out = c.emit(out, []syntax.Stmt{c.block(n, rest)})
+			return out, true
+		}
+		ss, t := c.stmt(n)
+		out = c.emit(out, ss)
+		if t {
+			return out, true
+		}
+	}
+	return out, false
+}
+
+// emit appends ss to out, giving the pending comments to the first.
+func (c *lowerer) emit(out, ss []syntax.Stmt) []syntax.Stmt {
+	if len(ss) == 0 {
+		return out
+	}
+	c.count += len(ss)
+	if c.count > maxStmts && !c.overflow {
+		c.overflow = true
+	}
+	if len(c.pending) > 0 {
+		c.a.lead[ss[0]] = append(c.a.lead[ss[0]], c.pending...)
+		c.pending = nil
+	}
+	return append(out, ss...)
+}
+
+// mayReturn reports whether a return statement lies in n.
+func mayReturn(n *cnode) bool {
+	found := false
+	walk(n, func(k *cnode) bool {
+		if k.Type == "return_statement" {
+			found = true
+		}
+		return !found
+	})
+	return found
+}
+
+// stmt lowers one statement; term reports a return.
+func (c *lowerer) stmt(n *cnode) (out []syntax.Stmt, term bool) {
+	c.pre, c.post = nil, nil
+	if n.Truncated {
+		c.notModeled(n, "code nested too deeply")
+		return nil, false
+	}
+	var main []syntax.Stmt
+	switch n.Type {
+	case "compound_statement":
+		return []syntax.Stmt{c.block(n, nil)}, false
+	case "declaration":
+		main = c.declaration(n)
+	case "expression_statement":
+		if nm := n.named(); len(nm) == 1 {
+			if x := c.exprStmt(nm[0]); x != nil {
+				main = []syntax.Stmt{at(c, &syntax.ExprStmt{X: x}, n)}
+			}
+		} else if len(nm) > 1 {
+			c.notModeled(n, "statement "+c.short(n))
+		}
+	case "if_statement":
+		return c.ifStmt(n, nil, false), false
+	case "return_statement":
+		if nm := n.named(); len(nm) == 1 {
+			if x := c.exprStmt(nm[0]); x != nil && hasEffects(x) {
+				main = []syntax.Stmt{at(c, &syntax.ExprStmt{X: x}, n)}
+			}
+		}
+		term = true
+	case "while_statement", "do_statement", "for_statement":
+		main = c.loop(n)
+	case "comment":
+	case "break_statement", "continue_statement":
+		c.notModeled(n, strings.TrimSuffix(n.Type, "_statement")+" outside a modeled loop")
+	case "goto_statement", "labeled_statement", "switch_statement":
+		c.notModeled(n, strings.TrimSuffix(n.Type, "_statement")+" statement")
+	case "type_definition", "struct_specifier", "enum_specifier", "union_specifier", ";":
+	default:
+		if strings.HasPrefix(n.Type, "preproc_") {
+			c.notModeled(n, "preprocessor conditional inside a thread")
+		} else {
+			c.notModeled(n, "code the C parser could not read: "+c.short(n))
+		}
+	}
+	out = append(append(append(out, c.pre...), main...), c.post...)
+	c.pre, c.post = nil, nil
+	return out, term
+}
+
+// ifStmt lowers an if statement; with consume, rest is lowered into each
+// branch after the branch's own code.
+func (c *lowerer) ifStmt(n *cnode, rest []*cnode, consume bool) []syntax.Stmt {
+	c.pre, c.post = nil, nil
+	cond := c.cond(n.child("condition"))
+	pre := c.pre
+	c.pre = nil
+	thenN := n.child("consequence")
+	elseN := n.child("alternative")
+	if elseN != nil && elseN.Type == "else_clause" {
+		if nm := elseN.named(); len(nm) > 0 {
+			elseN = nm[0]
+		} else {
+			elseN = nil
+		}
+	}
+	s := at(c, &syntax.IfStmt{Cond: cond}, n)
+	if !consume {
+		s.Then = c.block(thenN, nil)
+		if elseN != nil {
+			s.Else = c.block(elseN, nil)
+		}
+		return append(pre, s)
+	}
+	snap := c.save()
+	s.Then = c.block(thenN, rest)
+	c.restore(snap)
+	if elseN != nil || len(rest) > 0 {
+		s.Else = c.block(elseN, rest)
+		if elseN == nil {
+			// The else branch is the code after the if: it maps to that code.
+			delete(c.a.origin, s.Else)
+		}
+	}
+	return append(pre, s)
+}
+
+// cond lowers the parenthesised condition of an if or a loop.
+func (c *lowerer) cond(n *cnode) syntax.Expr {
+	if n == nil {
+		return &syntax.IntLit{Value: 1, Text: "1"}
+	}
+	if n.Type == "parenthesized_expression" {
+		if nm := n.named(); len(nm) == 1 {
+			n = nm[0]
+		}
+	}
+	return c.expr(n)
+}
+
+// loop lowers a loop. A spin-wait loop (a condition and a body without
+// effects) becomes one evaluation of its condition into a register that
+// the scenario's filter requires to be false: the executions where the
+// loop ends. Other loops are not modeled.
+func (c *lowerer) loop(n *cnode) []syntax.Stmt {
+	if n.Type == "for_statement" && (n.child("initializer") != nil || n.child("update") != nil) {
+		c.notModeled(n, "loop "+c.short(n))
+		return nil
+	}
+	condN := n.child("condition")
+	if condN == nil || !idle(n.child("body"), c.u.src) {
+		c.notModeled(n, "loop "+c.short(n))
+		return nil
+	}
+	reg := c.fresh("w")
+	x := c.cond(condN)
+	c.waits = append(c.waits, wait{reg: reg, loc: c.loc(n)})
+	c.note(n, NoteTranslation, "spin-wait loop modeled by its last iteration: the filter keeps the executions where it ends")
+	assign := at(c, &syntax.AssignExpr{Op: "=", X: &syntax.Ident{Name: reg}, Y: x}, condN)
+	return []syntax.Stmt{at(c, &syntax.ExprStmt{X: assign}, n)}
+}
+
+// idleCalls are calls a spin-wait loop body may make: they touch no
+// shared memory.
+var idleCalls = map[string]bool{
+	"cpu_relax": true, "barrier": true, "sched_yield": true, "usleep": true, "nanosleep": true,
+	"sleep": true, "bpf_cpu_relax": true, "__builtin_ia32_pause": true,
+}
+
+// idle reports whether a loop body has no effect on memory.
+func idle(n *cnode, src []byte) bool {
+	if n == nil {
+		return true
+	}
+	switch n.Type {
+	case "expression_statement":
+		nm := n.named()
+		if len(nm) == 0 {
+			return true
+		}
+		if len(nm) == 1 && nm[0].Type == "call_expression" {
+			return idleCalls[nm[0].child("function").text(src)]
+		}
+		return false
+	case "compound_statement":
+		for _, k := range n.named() {
+			if !idle(k, src) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// declaration lowers a local declaration: scalars become registers,
+// pointers to shared locations become aliases.
+func (c *lowerer) declaration(n *cnode) []syntax.Stmt {
+	var out []syntax.Stmt
+	typ := n.child("type")
+	typText := strings.Join(strings.Fields(typ.text(c.u.src)), " ")
+	aggregate := typ != nil && (typ.Type == "struct_specifier" || typ.Type == "union_specifier") || lockTypes[typText]
+	for _, d := range n.children("declarator") {
+		var value *cnode
+		if d.Type == "init_declarator" {
+			value = d.child("value")
+			d = d.child("declarator")
+		}
+		if d == nil {
+			continue
+		}
+		name := declName(d, c.u.src)
+		if name == "" {
+			continue
+		}
+		switch {
+		case d.Type == "pointer_declarator":
+			l := &local{isPtr: true}
+			if value != nil {
+				l.ptr = c.pointee(value)
+			}
+			c.declare(name, l)
+		case d.Type != "identifier":
+			c.declare(name, &local{opaque: "an array or function local"})
+			if value != nil {
+				c.notModeled(d, "local "+name+" (an array)")
+			}
+		case aggregate:
+			c.declare(name, &local{opaque: "a struct local"})
+		default:
+			var x syntax.Expr
+			if value != nil {
+				x = c.expr(value)
+			}
+			reg := c.newReg(name)
+			c.declare(name, &local{reg: reg})
+			out = append(out, at(c, &syntax.DeclStmt{Type: intType(), Name: at(c, &syntax.Ident{Name: reg}, d), Value: x}, n))
+		}
+	}
+	return out
+}
+
+// exprStmt lowers an expression whose value is not used, or returns nil
+// when it has no effect to keep.
+func (c *lowerer) exprStmt(n *cnode) syntax.Expr {
+	switch n.Type {
+	case "call_expression":
+		return c.call(n, false)
+	case "assignment_expression":
+		return c.assign(n, false)
+	case "update_expression":
+		return c.update(n, false)
+	case "comma_expression":
+		if x := c.exprStmt(n.child("left")); x != nil {
+			c.pre = append(c.pre, at(c, &syntax.ExprStmt{X: x}, n.child("left")))
+		}
+		return c.exprStmt(n.child("right"))
+	case "cast_expression":
+		return c.exprStmt(n.child("value"))
+	case "parenthesized_expression":
+		if nm := n.named(); len(nm) == 1 {
+			return c.exprStmt(nm[0])
+		}
+	}
+	x := c.expr(n)
+	if !hasEffects(x) {
+		return nil
+	}
+	return x
+}
+
+// hasEffects reports whether x accesses memory or calls a primitive.
+func hasEffects(x syntax.Expr) bool {
+	switch x := x.(type) {
+	case *syntax.CallExpr, *syntax.AssignExpr:
+		return true
+	case *syntax.UnaryExpr:
+		return x.Op == "*" || hasEffects(x.X)
+	case *syntax.BinaryExpr:
+		return hasEffects(x.X) || hasEffects(x.Y)
+	case *syntax.ParenExpr:
+		return hasEffects(x.X)
+	case *syntax.CondExpr:
+		return hasEffects(x.Cond) || hasEffects(x.X) || hasEffects(x.Y)
+	}
+	return false
+}
+
+// ---------------------------------------------------------------------------
+// Expressions.
+
+func (c *lowerer) lit(k int64, n *cnode) syntax.Expr {
+	if k < 0 {
+		return at(c, &syntax.UnaryExpr{Op: "-", X: &syntax.IntLit{Value: -k, Text: fmt.Sprint(-k)}}, n)
+	}
+	return at(c, &syntax.IntLit{Value: k, Text: fmt.Sprint(k)}, n)
+}
+
+// zero stands for a value the translation cannot compute, after a note.
+func (c *lowerer) zero(n *cnode) syntax.Expr { return c.lit(0, n) }
+
+// expr lowers an expression whose value is used.
+func (c *lowerer) expr(n *cnode) syntax.Expr {
+	if n == nil {
+		return &syntax.IntLit{Value: 0, Text: "0"}
+	}
+	c.depth++
+	defer func() { c.depth-- }()
+	if c.depth > maxExprDepth || n.Truncated {
+		c.notModeled(n, "expression nested too deeply")
+		return c.zero(n)
+	}
+	switch n.Type {
+	case "number_literal":
+		k, ok := parseIntText(c.text(n))
+		if !ok {
+			c.notModeled(n, "number "+c.short(n)+" (taken as 0)")
+		}
+		return c.lit(k, n)
+	case "char_literal":
+		k, ok := charValue(c.text(n))
+		if !ok {
+			c.notModeled(n, "character "+c.short(n)+" (taken as 0)")
+		}
+		return c.lit(k, n)
+	case "true":
+		return c.lit(1, n)
+	case "false", "null":
+		return c.lit(0, n)
+	case "identifier":
+		return c.ident(n)
+	case "parenthesized_expression":
+		nm := n.named()
+		if len(nm) != 1 {
+			c.notModeled(n, "expression "+c.short(n))
+			return c.zero(n)
+		}
+		return at(c, &syntax.ParenExpr{X: c.expr(nm[0])}, n)
+	case "unary_expression":
+		op := n.child("operator")
+		if op == nil {
+			return c.zero(n)
+		}
+		x := c.expr(n.child("argument"))
+		if op.Type == "+" {
+			return x
+		}
+		return at(c, &syntax.UnaryExpr{Op: op.Type, X: x}, n)
+	case "pointer_expression":
+		if op := n.child("operator"); op != nil && op.Type == "&" {
+			o := c.objectOf(n.child("argument"))
+			if o == nil {
+				return c.zero(n)
+			}
+			if o.g == nil || o.g.reason != "" {
+				c.notModeled(n, "address "+c.short(n)+" used as a value (taken as 0)")
+				return c.zero(n)
+			}
+			return at(c, &syntax.Ident{Name: c.use(o.g)}, n)
+		}
+		return c.load(c.objectOf(n), n, false)
+	case "field_expression", "subscript_expression":
+		return c.load(c.objectOf(n), n, false)
+	case "binary_expression":
+		op := n.child("operator")
+		x, y := c.expr(n.child("left")), c.expr(n.child("right"))
+		if op == nil {
+			return c.zero(n)
+		}
+		return at(c, &syntax.BinaryExpr{Op: op.Type, X: x, Y: y}, n)
+	case "conditional_expression":
+		return at(c, &syntax.CondExpr{Cond: c.expr(n.child("condition")), X: c.expr(n.child("consequence")), Y: c.expr(n.child("alternative"))}, n)
+	case "assignment_expression":
+		if x := c.assign(n, true); x != nil {
+			return x
+		}
+		return c.zero(n)
+	case "update_expression":
+		if x := c.update(n, true); x != nil {
+			return x
+		}
+		return c.zero(n)
+	case "call_expression":
+		if x := c.call(n, true); x != nil {
+			return x
+		}
+		return c.zero(n)
+	case "cast_expression":
+		if t := c.text(n.child("type")); strings.Contains(t, "*") {
+			c.notModeled(n, "pointer cast "+c.short(n)+" used as a value (taken as 0)")
+			return c.zero(n)
+		}
+		return c.expr(n.child("value"))
+	case "comma_expression":
+		if x := c.exprStmt(n.child("left")); x != nil {
+			c.pre = append(c.pre, at(c, &syntax.ExprStmt{X: x}, n.child("left")))
+		}
+		return c.expr(n.child("right"))
+	}
+	c.notModeled(n, "expression "+c.short(n)+" (taken as 0)")
+	return c.zero(n)
+}
+
+// ident lowers a name used as a value.
+func (c *lowerer) ident(n *cnode) syntax.Expr {
+	name := c.text(n)
+	if l := c.lookup(name); l != nil {
+		switch {
+		case l.reg != "":
+			return at(c, &syntax.Ident{Name: l.reg}, n)
+		case l.isPtr && l.ptr != nil:
+			return c.lit(1, n) // a pointer to a location is not NULL
+		case l.isPtr:
+			c.notModeled(n, "pointer "+name+" whose target is unknown (taken as non-NULL)")
+			return c.lit(1, n)
+		}
+		c.notModeled(n, "value of "+name+", "+l.opaque+" (taken as 0)")
+		return c.zero(n)
+	}
+	if g := c.a.global(name); g != nil || c.a.isAgg(name) {
+		return c.load(c.objectOf(n), n, false)
+	}
+	if name == "NULL" {
+		return c.lit(0, n)
+	}
+	if k, ok := c.u.consts[name]; ok {
+		return c.lit(k, n)
+	}
+	c.notModeled(n, "unknown name "+name+" (taken as 0)")
+	return c.zero(n)
+}
+
+// location returns the name of the shared location o denotes, or "" after
+// a note.
+func (c *lowerer) location(o *obj, n *cnode, lock bool) string {
+	switch {
+	case o == nil:
+		return ""
+	case o.reg != "":
+		c.notModeled(n, "atomic or marked access to the local "+c.short(n))
+		return ""
+	case o.g == nil:
+		c.notModeled(n, "access to a whole struct or skeleton section "+c.short(n))
+		return ""
+	case o.g.reason != "":
+		c.notModeled(n, o.g.path+", "+o.g.reason)
+		return ""
+	case lock && !o.g.lock:
+		o.g.lock = true
+	case !lock && o.g.lock:
+		c.notModeled(n, "a lock accessed as data: "+c.short(n))
+		return ""
+	}
+	return c.use(o.g)
+}
+
+// load reads o: a register, a plain load "*x", or READ_ONCE(*x) when once
+// or the access is volatile.
+func (c *lowerer) load(o *obj, n *cnode, once bool) syntax.Expr {
+	if o != nil && o.reg != "" {
+		return at(c, &syntax.Ident{Name: o.reg}, n)
+	}
+	name := c.location(o, n, false)
+	if name == "" {
+		return c.zero(n)
+	}
+	deref := at(c, &syntax.UnaryExpr{Op: "*", X: &syntax.Ident{Name: name}}, n)
+	if once || o.volatile {
+		return at(c, call("READ_ONCE", deref), n)
+	}
+	return deref
+}
+
+func call(name string, args ...syntax.Expr) *syntax.CallExpr {
+	return &syntax.CallExpr{Fun: &syntax.Ident{Name: name}, Args: args}
+}
+
+// objectOf resolves an lvalue, or returns nil after a note.
+func (c *lowerer) objectOf(n *cnode) *obj {
+	if n == nil {
+		return nil
+	}
+	switch n.Type {
+	case "identifier":
+		name := c.text(n)
+		if l := c.lookup(name); l != nil {
+			if l.reg != "" {
+				return &obj{reg: l.reg}
+			}
+			c.notModeled(n, name+", "+func() string {
+				if l.isPtr {
+					return "a pointer local"
+				}
+				return l.opaque
+			}())
+			return nil
+		}
+		if g := c.a.global(name); g != nil {
+			return &obj{g: g}
+		}
+		if c.a.isAgg(name) {
+			return &obj{agg: name}
+		}
+		c.notModeled(n, "unknown variable "+name)
+		return nil
+	case "parenthesized_expression":
+		if nm := n.named(); len(nm) == 1 {
+			return c.objectOf(nm[0])
+		}
+	case "pointer_expression":
+		if op := n.child("operator"); op != nil && op.Type == "*" {
+			return c.pointee(n.child("argument"))
+		}
+	case "field_expression":
+		arg, field := n.child("argument"), c.text(n.child("field"))
+		var base *obj
+		if isSkelSection(arg, c.u.src) {
+			base = &obj{skel: true}
+		} else if n.hasKid("->") {
+			base = c.pointee(arg)
+		} else {
+			base = c.objectOf(arg)
+		}
+		if base == nil {
+			return nil
+		}
+		path := field
+		if !base.skel {
+			if base.agg == "" {
+				c.notModeled(n, "field access "+c.short(n))
+				return nil
+			}
+			path = base.agg + "." + field
+		}
+		if g := c.a.global(path); g != nil {
+			return &obj{g: g, volatile: base.volatile}
+		}
+		if c.a.isAgg(path) {
+			return &obj{agg: path, volatile: base.volatile}
+		}
+		c.notModeled(n, "unknown global "+path)
+		return nil
+	case "subscript_expression":
+		c.notModeled(n, "array element "+c.short(n))
+		return nil
+	}
+	c.notModeled(n, "lvalue "+c.short(n))
+	return nil
+}
+
+// isSkelSection reports whether n is a libbpf skeleton section, as in
+// skel->bss, skel->data, skel->rodata, skel->data_foo.
+func isSkelSection(n *cnode, src []byte) bool {
+	if n == nil || n.Type != "field_expression" {
+		return false
+	}
+	f := n.child("field").text(src)
+	for _, s := range []string{"bss", "data", "rodata"} {
+		if f == s || strings.HasPrefix(f, s+"_") {
+			return true
+		}
+	}
+	return false
+}
+
+// pointee resolves a pointer expression to what it points to, or returns
+// nil after a note.
+func (c *lowerer) pointee(n *cnode) *obj {
+	if n == nil {
+		return nil
+	}
+	switch n.Type {
+	case "pointer_expression":
+		if op := n.child("operator"); op != nil && op.Type == "&" {
+			return c.objectOf(n.child("argument"))
+		}
+	case "identifier":
+		if l := c.lookup(c.text(n)); l != nil && l.isPtr {
+			if l.ptr == nil {
+				c.notModeled(n, "pointer "+c.text(n)+" whose target is unknown")
+				return nil
+			}
+			cp := *l.ptr
+			return &cp
+		}
+	case "parenthesized_expression":
+		if nm := n.named(); len(nm) == 1 {
+			return c.pointee(nm[0])
+		}
+	case "cast_expression":
+		o := c.pointee(n.child("value"))
+		if o != nil && strings.Contains(c.text(n.child("type")), "volatile") {
+			cp := *o
+			cp.volatile = true
+			return &cp
+		}
+		return o
+	case "call_expression":
+		c.notModeled(n, "pointer returned by "+c.short(n.child("function")))
+		return nil
+	}
+	c.notModeled(n, "pointer "+c.short(n))
+	return nil
+}
+
+// assign lowers an assignment. It returns nil when nothing is to be
+// emitted (a pointer local retargeted) or the target cannot be modeled.
+func (c *lowerer) assign(n *cnode, used bool) syntax.Expr {
+	left, right := n.child("left"), n.child("right")
+	opN := n.child("operator")
+	if left == nil || right == nil || opN == nil {
+		c.notModeled(n, "assignment "+c.short(n))
+		return nil
+	}
+	op := opN.Type
+	if left.Type == "identifier" {
+		if l := c.lookup(c.text(left)); l != nil && l.isPtr {
+			if op == "=" {
+				l.ptr = c.pointee(right)
+			} else {
+				c.notModeled(n, "pointer arithmetic "+c.short(n))
+			}
+			return nil
+		}
+	}
+	o := c.objectOf(left)
+	if o == nil {
+		c.expr(right)
+		return nil
+	}
+	rhs := c.expr(right)
+	if o.reg != "" {
+		return at(c, &syntax.AssignExpr{Op: op, X: at(c, &syntax.Ident{Name: o.reg}, left), Y: rhs}, n)
+	}
+	name := c.location(o, left, false)
+	if name == "" {
+		return nil
+	}
+	deref := at(c, &syntax.UnaryExpr{Op: "*", X: &syntax.Ident{Name: name}}, left)
+	if !o.volatile {
+		return at(c, &syntax.AssignExpr{Op: op, X: deref, Y: rhs}, n)
+	}
+	if op != "=" {
+		old := at(c, call("READ_ONCE", at(c, &syntax.UnaryExpr{Op: "*", X: &syntax.Ident{Name: name}}, left)), left)
+		rhs = &syntax.BinaryExpr{Op: strings.TrimSuffix(op, "="), X: old, Y: rhs}
+	}
+	if used {
+		c.notModeled(n, "the value of a volatile store (taken as 0)")
+	}
+	return at(c, call("WRITE_ONCE", deref, rhs), n)
+}
+
+// update lowers ++ and --.
+func (c *lowerer) update(n *cnode, used bool) syntax.Expr {
+	opN, arg := n.child("operator"), n.child("argument")
+	if opN == nil || arg == nil {
+		c.notModeled(n, "update "+c.short(n))
+		return nil
+	}
+	op := "+="
+	if opN.Type == "--" {
+		op = "-="
+	}
+	prefix := opN.Start < arg.Start
+	o := c.objectOf(arg)
+	if o == nil {
+		return nil
+	}
+	var target syntax.Expr
+	if o.reg != "" {
+		target = at(c, &syntax.Ident{Name: o.reg}, arg)
+	} else {
+		name := c.location(o, arg, false)
+		if name == "" {
+			return nil
+		}
+		target = at(c, &syntax.UnaryExpr{Op: "*", X: &syntax.Ident{Name: name}}, arg)
+		if o.volatile {
+			old := at(c, call("READ_ONCE", at(c, &syntax.UnaryExpr{Op: "*", X: &syntax.Ident{Name: name}}, arg)), arg)
+			if used {
+				c.notModeled(n, "the value of a volatile update (taken as 0)")
+			}
+			return at(c, call("WRITE_ONCE", target, &syntax.BinaryExpr{Op: op[:1], X: old, Y: c.lit(1, nil)}), n)
+		}
+	}
+	x := at(c, &syntax.AssignExpr{Op: op, X: target, Y: c.lit(1, nil)}, n)
+	if used && !prefix {
+		back := "-"
+		if op == "-=" {
+			back = "+"
+		}
+		return at(c, &syntax.BinaryExpr{Op: back, X: x, Y: c.lit(1, nil)}, n)
+	}
+	return x
+}

@@ -1,0 +1,652 @@
+package bpfc
+
+import (
+	"fmt"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/litmusls/litmusls/syntax"
+)
+
+// A NoteKind classifies a note.
+type NoteKind int
+
+const (
+	// NoteNotModeled marks C the translation leaves out or approximates
+	// (helper calls, loops, pointers it cannot resolve): information.
+	NoteNotModeled NoteKind = iota
+	// NoteTranslation explains a choice of the translation the reader
+	// should know (a spin-wait loop turned into a filter, the -mcpu
+	// caveat of an unused __sync result): information.
+	NoteTranslation
+	// NoteAnnotation marks a malformed or unresolved annotation: an error.
+	NoteAnnotation
+	// NoteInternal marks a generated test that does not parse (a bug of
+	// the translation): an error.
+	NoteInternal
+)
+
+// A Note is a remark on the C source: what was not modeled, or a problem
+// with an annotation.
+type Note struct {
+	Kind NoteKind
+	File string      // the C file, as Translation.Sources names it
+	Span syntax.Span // byte offsets in that file
+	Msg  string
+}
+
+// IsError reports whether the note is an error (the scenario cannot be
+// trusted or checked) rather than information.
+func (n Note) IsError() bool { return n.Kind == NoteAnnotation || n.Kind == NoteInternal }
+
+// A Source is one C file a translation read.
+type Source struct {
+	Name  string // as given to Translate, or the path of a "with" annotation joined to the directory of the file naming it
+	Text  []byte
+	Lines *syntax.Lines
+}
+
+// A Translation is the outcome of translating one annotated C file.
+type Translation struct {
+	Sources   []*Source   // the translated file first, then the files "with" annotations named
+	Scenarios []*Scenario // one per "test" annotation (or one for a file with a condition and no test)
+	Notes     []Note      // sorted by file (in Sources order), then offset
+}
+
+// Source returns the source named name, or nil.
+func (t *Translation) Source(name string) *Source {
+	for _, s := range t.Sources {
+		if s.Name == name {
+			return s
+		}
+	}
+	return nil
+}
+
+// Position returns the file:line:col of a C location.
+func (t *Translation) Position(l Loc) syntax.Position {
+	if s := t.Source(l.File); s != nil {
+		return s.Lines.Position(l.Span.Start)
+	}
+	return syntax.Position{Filename: l.File, Offset: l.Span.Start}
+}
+
+// A Scenario is one generated LKMM litmus test.
+type Scenario struct {
+	Name string
+	Text []byte       // the test as printed by syntax.Print
+	File *syntax.File // Text parsed again: every span refers to Text
+	Map  *SourceMap   // generated spans ↔ C locations
+	Decl Loc          // the "test" annotation, or the condition's when the scenario is implicit
+}
+
+// Translate reads the annotated C file name (contents src) and returns
+// its scenarios as LKMM litmus tests. load reads the files that "with"
+// annotations name (paths already joined to the directory of name). The
+// error is for the tool failing: load failing, or the C parser not
+// running; problems in the C or the annotations are notes.
+func Translate(name string, src []byte, load func(path string) ([]byte, error)) (*Translation, error) {
+	t := &Translation{}
+	var notes []Note
+	main, err := readUnit(name, src, &notes)
+	if err != nil {
+		return nil, err
+	}
+	t.Sources = append(t.Sources, &Source{Name: name, Text: src, Lines: main.lines})
+	units := map[string]*unit{name: main}
+
+	// Group the annotations into scenarios.
+	type group struct {
+		name  string
+		decl  *annot
+		withs []*annot
+		conds []*annot
+		filts []*annot
+		exps  []*annot
+	}
+	file := &group{}
+	var groups []*group
+	cur := file
+	for _, a := range main.annots {
+		switch a.Kind {
+		case "test":
+			name := strings.TrimSpace(a.Arg)
+			if name == "" || strings.ContainsAny(name, " \t\n") {
+				notes = append(notes, Note{Kind: NoteAnnotation, File: main.name, Span: a.Span, Msg: "litmus: test takes one name"})
+				if f := strings.Fields(name); len(f) > 0 {
+					name = f[0]
+				}
+			}
+			cur = &group{name: name, decl: a}
+			groups = append(groups, cur)
+		case "with":
+			cur.withs = append(cur.withs, a)
+		case "exists", "~exists", "forall":
+			cur.conds = append(cur.conds, a)
+		case "filter":
+			cur.filts = append(cur.filts, a)
+		case "expect":
+			cur.exps = append(cur.exps, a)
+		}
+	}
+	if len(groups) == 0 && len(file.conds) > 0 {
+		base := strings.TrimSuffix(filepath.Base(name), filepath.Ext(name))
+		groups = append(groups, &group{name: base, decl: file.conds[0]})
+	}
+	loadUnit := func(a *annot) *unit {
+		path := strings.TrimSpace(a.Arg)
+		if path == "" {
+			notes = append(notes, Note{Kind: NoteAnnotation, File: main.name, Span: a.Span, Msg: "litmus: with needs a file path"})
+			return nil
+		}
+		if !filepath.IsAbs(path) {
+			path = filepath.Join(filepath.Dir(name), path)
+		}
+		if u, ok := units[path]; ok {
+			return u
+		}
+		data, err := load(path)
+		if err != nil {
+			notes = append(notes, Note{Kind: NoteAnnotation, File: main.name, Span: a.Span, Msg: "cannot read " + path + ": " + err.Error()})
+			units[path] = nil
+			return nil
+		}
+		u, err := readUnit(path, data, &notes)
+		if err != nil {
+			return nil
+		}
+		units[path] = u
+		t.Sources = append(t.Sources, &Source{Name: path, Text: data, Lines: u.lines})
+		return u
+	}
+	if len(groups) == 0 {
+		for _, a := range file.withs {
+			loadUnit(a)
+		}
+	}
+	seen := map[string]bool{}
+	for _, g := range groups {
+		if seen[g.name] {
+			notes = append(notes, Note{Kind: NoteAnnotation, File: main.name, Span: g.decl.Span, Msg: "another scenario is named " + strconv.Quote(g.name)})
+			continue
+		}
+		seen[g.name] = true
+		us := []*unit{main}
+		for _, a := range append(append([]*annot(nil), file.withs...), g.withs...) {
+			if u := loadUnit(a); u != nil && !contains(us, u) {
+				us = append(us, u)
+			}
+		}
+		pick := func(own, def []*annot, what string) *annot {
+			if len(own) == 0 {
+				own = def
+			}
+			for _, extra := range own[min(1, len(own)):] {
+				notes = append(notes, Note{Kind: NoteAnnotation, File: main.name, Span: extra.Span, Msg: "a scenario has one " + what + " annotation"})
+			}
+			if len(own) == 0 {
+				return nil
+			}
+			return own[0]
+		}
+		cond := pick(g.conds, file.conds, "condition (exists, ~exists or forall)")
+		filt := pick(g.filts, file.filts, "filter")
+		exp := pick(g.exps, file.exps, "expect")
+		a := &assembler{name: g.name, units: us, notes: &notes}
+		sc := a.scenario(g.decl, cond, filt, exp)
+		if sc != nil {
+			t.Scenarios = append(t.Scenarios, sc)
+		}
+	}
+	t.Notes = sortNotes(dedupe(notes), t.Sources)
+	return t, nil
+}
+
+func contains(us []*unit, u *unit) bool {
+	for _, x := range us {
+		if x == u {
+			return true
+		}
+	}
+	return false
+}
+
+func dedupe(ns []Note) []Note {
+	seen := map[Note]bool{}
+	var out []Note
+	for _, n := range ns {
+		if !seen[n] {
+			seen[n] = true
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+func sortNotes(ns []Note, srcs []*Source) []Note {
+	rank := map[string]int{}
+	for i, s := range srcs {
+		rank[s.Name] = i
+	}
+	sort.SliceStable(ns, func(i, j int) bool {
+		a, b := ns[i], ns[j]
+		if a.File != b.File {
+			return rank[a.File] < rank[b.File]
+		}
+		if a.Span.Start != b.Span.Start {
+			return a.Span.Start < b.Span.Start
+		}
+		return a.Msg < b.Msg
+	})
+	return ns
+}
+
+// An assembler builds one scenario.
+type assembler struct {
+	name    string
+	units   []*unit
+	notes   *[]Note
+	globals map[string]*global // by C path, first declaration wins
+	aggs    map[string]bool
+	names   map[string]bool // location names in use
+	used    map[*global]bool
+	origin  map[any]Loc
+	kind    map[any]LinkKind
+	lead    map[syntax.Stmt][]string       // comments before a statement
+	tail    map[*syntax.BlockStmt][]string // comments at the end of a block
+	noteSet map[Note]bool
+}
+
+func (a *assembler) addNote(n Note) bool {
+	if a.noteSet[n] {
+		return false
+	}
+	a.noteSet[n] = true
+	*a.notes = append(*a.notes, n)
+	return true
+}
+
+func (a *assembler) global(path string) *global { return a.globals[path] }
+func (a *assembler) isAgg(path string) bool     { return a.aggs[path] }
+
+// reserved names cannot be locations or registers.
+var reserved = map[string]bool{
+	"exists": true, "forall": true, "filter": true, "locations": true, "true": true, "false": true,
+	"int": true, "if": true, "else": true, "while": true, "return": true, "NULL": true, "char": true,
+	"long": true, "short": true, "unsigned": true, "signed": true, "void": true, "struct": true,
+	"const": true, "volatile": true, "for": true, "do": true, "break": true, "continue": true,
+	"spinlock_t": true, "atomic_t": true, "intptr_t": true, "u32": true, "u64": true, "with": true,
+}
+
+// taken reports whether name is a location's or a reserved name.
+func (a *assembler) taken(name string) bool {
+	if reserved[name] || a.names[name] {
+		return true
+	}
+	if _, ok := syntax.Primitives[name]; ok {
+		return true
+	}
+	if len(name) > 1 && name[0] == 'P' {
+		if _, err := strconv.Atoi(name[1:]); err == nil {
+			return true
+		}
+	}
+	return false
+}
+
+// use marks g as used by the test and returns its location name.
+func (a *assembler) use(g *global) string {
+	a.used[g] = true
+	return g.name
+}
+
+func (a *assembler) scenario(decl, cond, filt, exp *annot) *Scenario {
+	main := a.units[0]
+	a.globals, a.aggs, a.names = map[string]*global{}, map[string]bool{}, map[string]bool{}
+	a.used, a.origin, a.kind = map[*global]bool{}, map[any]Loc{}, map[any]LinkKind{}
+	a.lead, a.tail = map[syntax.Stmt][]string{}, map[*syntax.BlockStmt][]string{}
+	a.noteSet = map[Note]bool{}
+	for _, n := range *a.notes {
+		a.noteSet[n] = true
+	}
+	var order []*global
+	for _, u := range a.units {
+		for p := range u.aggs {
+			a.aggs[p] = true
+		}
+		for _, g := range u.globals {
+			if prev, ok := a.globals[g.path]; ok {
+				if prev.init != g.init {
+					a.addNote(Note{Kind: NoteAnnotation, File: g.decl.File, Span: g.decl.Span,
+						Msg: fmt.Sprintf("%s is also declared in %s with another initial value", g.path, prev.decl.File)})
+				}
+				continue
+			}
+			cp := *g
+			a.globals[g.path] = &cp
+			order = append(order, &cp)
+		}
+	}
+	for _, g := range order {
+		base := strings.ReplaceAll(g.path, ".", "_")
+		name := base
+		for i := 1; a.taken(name); i++ {
+			name = fmt.Sprintf("%s_%d", base, i)
+		}
+		g.name = name
+		a.names[name] = true
+	}
+
+	f := &syntax.File{Dialect: syntax.DialectC, Name: a.name}
+	declLoc := Loc{File: main.name}
+	if decl != nil {
+		declLoc.Span = decl.Span
+	}
+	a.origin[f] = declLoc
+	a.kind[f] = LinkTest
+
+	// Threads.
+	type built struct {
+		th *syntax.Thread
+		l  *lowerer
+	}
+	var ths []built
+	byName := map[string]int{}
+	for _, u := range a.units {
+		for _, td := range u.threads {
+			idx := len(ths)
+			l := &lowerer{a: a, u: u, th: td}
+			body := l.function()
+			th := &syntax.Thread{Name: fmt.Sprintf("P%d", idx), Index: idx, Body: body}
+			a.origin[th] = Loc{File: u.name, Span: syntax.Span{Start: td.fn.Start, End: td.fn.End}}
+			if td.name != "" {
+				if _, dup := byName[td.name]; dup {
+					a.addNote(Note{Kind: NoteAnnotation, File: u.name, Span: td.ann.Span, Msg: "another thread is named " + strconv.Quote(td.name)})
+				} else {
+					byName[td.name] = idx
+				}
+			}
+			ths = append(ths, built{th, l})
+		}
+	}
+	if len(ths) == 0 {
+		a.addNote(Note{Kind: NoteAnnotation, File: main.name, Span: declLoc.Span, Msg: "scenario " + strconv.Quote(a.name) + " has no thread: annotate functions with // litmus: thread"})
+		return nil
+	}
+
+	// The condition, the filter and the waits of spin loops.
+	res := &resolver{a: a, threads: byName, regs: map[int]map[string]string{}}
+	for i, b := range ths {
+		res.regs[i] = b.l.condRegs
+	}
+	if cond != nil {
+		if p := res.prop(cond, main); p != nil {
+			q := syntax.Exists
+			switch cond.Kind {
+			case "~exists":
+				q = syntax.NotExists
+			case "forall":
+				q = syntax.Forall
+			}
+			f.Cond = &syntax.Cond{Quant: q, Prop: p}
+			a.origin[f.Cond] = Loc{File: main.name, Span: cond.Span}
+		}
+	} else {
+		a.addNote(Note{Kind: NoteAnnotation, File: main.name, Span: declLoc.Span, Msg: "scenario " + strconv.Quote(a.name) + " has no condition: add // litmus: exists (...)"})
+	}
+	var fprop syntax.Prop
+	var floc Loc
+	if filt != nil {
+		fprop = res.prop(filt, main)
+		floc = Loc{File: main.name, Span: filt.Span}
+	}
+	for i, b := range ths {
+		for _, w := range b.l.waits {
+			atom := &syntax.AtomProp{Loc: syntax.Location{Thread: i, Name: w.reg}, Op: "=", Value: syntax.Value{Int: 0}}
+			a.origin[atom] = w.loc
+			if fprop == nil {
+				fprop, floc = atom, w.loc
+			} else {
+				fprop = &syntax.AndProp{X: fprop, Y: atom}
+			}
+		}
+	}
+	if fprop != nil {
+		f.Filter = &syntax.Filter{Prop: fprop}
+		a.origin[f.Filter] = floc
+	}
+
+	// Init and parameters: the locations the threads and clauses use, in
+	// declaration order.
+	f.Init = &syntax.Init{}
+	var used []*global
+	for _, g := range order {
+		if a.used[g] {
+			used = append(used, g)
+		}
+	}
+	for _, g := range used {
+		it := &syntax.InitItem{Loc: syntax.Location{Thread: -1, Name: g.name}}
+		if g.lock {
+			it.Type = &syntax.Type{Name: "spinlock_t"}
+		} else {
+			it.Type = intType()
+			it.Value = &syntax.IntLit{Value: g.init, Text: fmt.Sprint(g.init)}
+			if g.init < 0 {
+				it.Value = &syntax.UnaryExpr{Op: "-", X: &syntax.IntLit{Value: -g.init, Text: fmt.Sprint(-g.init)}}
+			}
+		}
+		a.origin[it] = g.decl
+		f.Init.Items = append(f.Init.Items, it)
+	}
+	for _, b := range ths {
+		for _, g := range used {
+			if !b.l.uses(g) {
+				continue
+			}
+			t := &syntax.Type{Name: "int", Stars: 1}
+			if g.lock {
+				t.Name = "spinlock_t"
+			}
+			b.th.Params = append(b.th.Params, &syntax.Param{Type: t, Name: &syntax.Ident{Name: g.name}})
+		}
+		f.Threads = append(f.Threads, b.th)
+	}
+
+	// Comments: the header, and the C lines each thread came from.
+	var header []string
+	srcNames := make([]string, len(a.units))
+	for i, u := range a.units {
+		srcNames[i] = u.name
+	}
+	header = append(header, "// Translated by litmusls from "+strings.Join(srcNames, " and ")+"; edit the C, not this test.")
+	if exp != nil {
+		header = append(header, "// Result: "+strings.Join(strings.Fields(exp.Arg), " "))
+	}
+	threadComments := map[*syntax.Thread][]string{}
+	for i, b := range ths {
+		td := b.l.th
+		p0, p1 := td.u.lines.Position(td.fn.Start), td.u.lines.Position(max(td.fn.Start, td.fn.End-1))
+		threadComments[b.th] = []string{fmt.Sprintf("// %s:%d-%d %s", td.u.name, p0.Line, p1.Line, ths[i].l.th.name)}
+	}
+	a.layout(f, header, threadComments)
+
+	text := syntax.Print(f)
+	f2, errs := syntax.Parse(a.name+".litmus", text)
+	for _, e := range errs {
+		a.addNote(Note{Kind: NoteInternal, File: main.name, Span: declLoc.Span,
+			Msg: fmt.Sprintf("internal error: the generated test does not parse at %s: %s", f2.Lines.Position(e.Span.Start), e.Msg)})
+	}
+	p := &pairer{origin: a.origin, kind: a.kind}
+	if exp != nil {
+		f.Result = &syntax.Result{}
+		a.origin[f.Result] = Loc{File: main.name, Span: exp.Span}
+	}
+	p.file(f, f2, len(text))
+	return &Scenario{Name: a.name, Text: text, File: f2, Map: newSourceMap(p.links), Decl: declLoc}
+}
+
+// layout gives the built tree increasing spans in printing order, and
+// places the comments among them, so that syntax.Print puts each comment
+// where it belongs. The spans mean nothing else: the test is parsed again
+// after printing.
+func (a *assembler) layout(f *syntax.File, header []string, thc map[*syntax.Thread][]string) {
+	pos := 0
+	next := func() int { pos += 2; return pos }
+	comment := func(text string) {
+		s := next()
+		f.Comments = append(f.Comments, &syntax.Comment{Span: syntax.Span{Start: s, End: s + 1}, Text: text})
+	}
+	for _, h := range header {
+		comment(h)
+	}
+	f.Init.Span.Start = next()
+	for _, it := range f.Init.Items {
+		it.Span = syntax.Span{Start: next(), End: next()}
+	}
+	f.Init.Span.End = next()
+	var stmt func(s syntax.Stmt)
+	stmt = func(s syntax.Stmt) {
+		if s == nil {
+			return
+		}
+		for _, c := range a.lead[s] {
+			comment(c)
+		}
+		start := next()
+		switch s := s.(type) {
+		case *syntax.BlockStmt:
+			for _, x := range s.Stmts {
+				stmt(x)
+			}
+			for _, c := range a.tail[s] {
+				comment(c)
+			}
+			s.Span = syntax.Span{Start: start, End: next()}
+		case *syntax.IfStmt:
+			stmt(s.Then)
+			stmt(s.Else)
+			s.Span = syntax.Span{Start: start, End: next()}
+		case *syntax.DeclStmt:
+			s.Span = syntax.Span{Start: start, End: next()}
+		case *syntax.ExprStmt:
+			s.Span = syntax.Span{Start: start, End: next()}
+		}
+	}
+	for _, th := range f.Threads {
+		for _, c := range thc[th] {
+			comment(c)
+		}
+		th.Span.Start = next()
+		th.NameSpan = syntax.Span{Start: next(), End: next()}
+		stmt(th.Body)
+		th.Span.End = next()
+	}
+	if f.Filter != nil {
+		f.Filter.Span = syntax.Span{Start: next(), End: next()}
+	}
+	if f.Cond != nil {
+		f.Cond.Span = syntax.Span{Start: next(), End: next()}
+	}
+}
+
+// A resolver turns the propositions of annotations into the test's.
+type resolver struct {
+	a       *assembler
+	threads map[string]int            // thread name → index
+	regs    map[int]map[string]string // thread index → C local → register
+}
+
+func (r *resolver) prop(an *annot, u *unit) syntax.Prop {
+	pn, err := parseProp(an.Arg, an.ArgStart)
+	if err != nil {
+		r.a.addNote(Note{Kind: NoteAnnotation, File: u.name, Span: err.Span, Msg: err.Msg})
+		return nil
+	}
+	ok := true
+	p := r.conv(pn, u, &ok)
+	if !ok {
+		return nil
+	}
+	return p
+}
+
+func (r *resolver) fail(u *unit, span syntax.Span, msg string, ok *bool) {
+	r.a.addNote(Note{Kind: NoteAnnotation, File: u.name, Span: span, Msg: msg})
+	*ok = false
+}
+
+func (r *resolver) conv(pn *pnode, u *unit, ok *bool) syntax.Prop {
+	if pn == nil {
+		return &syntax.BoolProp{Value: true}
+	}
+	var out syntax.Prop
+	switch pn.Op {
+	case "true", "false":
+		out = &syntax.BoolProp{Value: pn.Op == "true"}
+	case "~":
+		out = &syntax.NotProp{X: r.conv(pn.X, u, ok)}
+	case "()":
+		out = &syntax.ParenProp{X: r.conv(pn.X, u, ok)}
+	case `/\`:
+		out = &syntax.AndProp{X: r.conv(pn.X, u, ok), Y: r.conv(pn.Y, u, ok)}
+	case `\/`:
+		out = &syntax.OrProp{X: r.conv(pn.X, u, ok), Y: r.conv(pn.Y, u, ok)}
+	case "->":
+		out = &syntax.ImpliesProp{X: r.conv(pn.X, u, ok), Y: r.conv(pn.Y, u, ok)}
+	case "atom":
+		atom := &syntax.AtomProp{Op: "="}
+		if pn.Neq {
+			atom.Op = "!="
+		}
+		if pn.Thread != "" {
+			idx, found := r.threads[pn.Thread]
+			if !found {
+				if k, err := strconv.Atoi(strings.TrimPrefix(pn.Thread, "P")); err == nil && k >= 0 && k < len(r.regs) {
+					idx, found = k, true
+				}
+			}
+			if !found {
+				r.fail(u, pn.LocSpan, "no thread named "+strconv.Quote(pn.Thread), ok)
+				return atom
+			}
+			reg, found := r.regs[idx][pn.Name]
+			if !found {
+				r.fail(u, pn.LocSpan, "thread "+pn.Thread+" has no local variable "+strconv.Quote(pn.Name), ok)
+				return atom
+			}
+			atom.Loc = syntax.Location{Thread: idx, Name: reg}
+		} else {
+			g := r.a.global(pn.Name)
+			switch {
+			case g == nil:
+				r.fail(u, pn.LocSpan, "no global "+strconv.Quote(pn.Name)+" (write THREAD:local for a thread's local variable)", ok)
+				return atom
+			case g.reason != "":
+				r.fail(u, pn.LocSpan, pn.Name+" cannot be a location: "+g.reason, ok)
+				return atom
+			case g.lock:
+				r.fail(u, pn.LocSpan, pn.Name+" is a lock", ok)
+				return atom
+			}
+			atom.Loc = syntax.Location{Thread: -1, Name: r.a.use(g)}
+		}
+		if pn.ValueSym != "" {
+			g := r.a.global(pn.ValueSym)
+			if g == nil {
+				r.fail(u, pn.Span, "no global "+strconv.Quote(pn.ValueSym)+" to take the address of", ok)
+				return atom
+			}
+			atom.Value = syntax.Value{Symbol: r.a.use(g)}
+		} else {
+			atom.Value = syntax.Value{Int: pn.Value}
+		}
+		out = atom
+	default:
+		out = &syntax.BoolProp{Value: true}
+	}
+	r.a.origin[out] = Loc{File: u.name, Span: pn.Span}
+	return out
+}

@@ -1,0 +1,608 @@
+package bpfc
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/litmusls/litmusls/syntax"
+)
+
+// This file reads one C file: its annotations, its globals (the shared
+// locations), its constants and its annotated thread functions.
+
+// A unit is one parsed C file.
+type unit struct {
+	name    string
+	src     []byte // as read
+	lines   *syntax.Lines
+	root    *cnode
+	annots  []*annot
+	globals []*global          // in declaration order; structs flattened to their fields
+	byName  map[string]*global // by C path ("x", "g.cnt")
+	aggs    map[string]bool    // C paths of struct objects ("g")
+	structs map[string]*cnode  // struct name → field_declaration_list
+	consts  map[string]int64   // #define NAME number, enumerators
+	threads []*threadDef
+}
+
+// A global is one shared location: a global scalar, or one scalar field of
+// a global struct.
+type global struct {
+	path   string // C path: "x", "g.cnt"
+	name   string // the location's name in the litmus test, set per scenario
+	lock   bool   // a bpf_spin_lock (or a lock used as one)
+	init   int64
+	decl   Loc    // the declaration
+	reason string // why it cannot be a location ("an array"), or ""
+}
+
+// A threadDef is a function annotated as a thread.
+type threadDef struct {
+	name string // from the annotation, or the function's name
+	fn   *cnode
+	ann  *annot
+	u    *unit
+}
+
+// blankNames are macros BPF C puts on declarations that tree-sitter cannot
+// parse as C; blank replaces them (and their parenthesised arguments) by
+// spaces, keeping every byte offset.
+var blankNames = map[string]bool{
+	"SEC": true, "__attribute__": true, "__attribute": true, "private": true, "__section": true,
+	"__uint": true, "__type": true, "__array": true, "__ulong": true, "__aligned": true,
+	"__hidden": true, "__weak": true, "__always_inline": true, "__noinline": true, "__ksym": true,
+	"__kconfig": true, "__arena": true, "__kptr": true, "__percpu_kptr": true, "__used": true,
+	"__naked": true, "__arg_ctx": true, "__arg_nonnull": true, "__arg_arena": true,
+	"__arg_trusted": true, "__arg_untrusted": true, "__rcu": true, "__must_check": true,
+	"__maybe_unused": true, "__contains": true, "__tag": true, "__ksym_weak": true,
+}
+
+// blankFuncLike names the macros of blankNames that take arguments.
+var blankFuncLike = map[string]bool{
+	"SEC": true, "__attribute__": true, "__attribute": true, "private": true, "__section": true,
+	"__uint": true, "__type": true, "__array": true, "__ulong": true, "__aligned": true, "__contains": true, "__tag": true,
+}
+
+// blank returns a copy of src with the declaration macros of blankNames
+// replaced by spaces (newlines kept). Comments and strings are skipped.
+func blank(src []byte) []byte {
+	out := append([]byte(nil), src...)
+	i := 0
+	for i < len(out) {
+		switch b := out[i]; {
+		case b == '/' && i+1 < len(out) && out[i+1] == '/':
+			for i < len(out) && out[i] != '\n' {
+				i++
+			}
+		case b == '/' && i+1 < len(out) && out[i+1] == '*':
+			i += 2
+			for i+1 < len(out) && !(out[i] == '*' && out[i+1] == '/') {
+				i++
+			}
+			i += 2
+		case b == '"' || b == '\'':
+			i++
+			for i < len(out) && out[i] != b && out[i] != '\n' {
+				if out[i] == '\\' {
+					i++
+				}
+				i++
+			}
+			i++
+		case b == '_' || 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z':
+			j := i
+			for j < len(out) && isIdentByte(out[j]) {
+				j++
+			}
+			word := string(out[i:j])
+			if !blankNames[word] {
+				i = j
+				continue
+			}
+			end := j
+			if blankFuncLike[word] {
+				k := j
+				for k < len(out) && (out[k] == ' ' || out[k] == '\t') {
+					k++
+				}
+				if k >= len(out) || out[k] != '(' {
+					i = j
+					continue
+				}
+				end = matchParen(out, k)
+			}
+			for k := i; k < end; k++ {
+				if out[k] != '\n' {
+					out[k] = ' '
+				}
+			}
+			i = end
+		default:
+			i++
+		}
+	}
+	return out
+}
+
+func isIdentByte(b byte) bool {
+	return b == '_' || '0' <= b && b <= '9' || 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z'
+}
+
+// matchParen returns the offset just past the ')' matching the '(' at
+// open, skipping strings; or len(b) if there is none.
+func matchParen(b []byte, open int) int {
+	depth := 0
+	for i := open; i < len(b); i++ {
+		switch b[i] {
+		case '(':
+			depth++
+		case ')':
+			depth--
+			if depth == 0 {
+				return i + 1
+			}
+		case '"':
+			for i++; i < len(b) && b[i] != '"' && b[i] != '\n'; i++ {
+				if b[i] == '\\' {
+					i++
+				}
+			}
+		case ';', '{', '}':
+			return i // an unbalanced macro: stop at the statement's end
+		}
+	}
+	return len(b)
+}
+
+// readUnit parses one C file.
+func readUnit(name string, src []byte, notes *[]Note) (*unit, error) {
+	root, err := parseC(blank(src))
+	if err != nil {
+		return nil, err
+	}
+	u := &unit{
+		name: name, src: src, lines: syntax.NewLines(name, src), root: root,
+		byName: map[string]*global{}, aggs: map[string]bool{}, structs: map[string]*cnode{}, consts: map[string]int64{},
+	}
+	u.annots = annotations(root, src, name, notes)
+	walk(root, func(n *cnode) bool {
+		switch n.Type {
+		case "struct_specifier":
+			if name, body := n.child("name"), n.child("body"); name != nil && body != nil {
+				u.structs[name.text(src)] = body
+			}
+		case "enumerator_list":
+			next := int64(0)
+			for _, e := range n.named() {
+				if e.Type != "enumerator" {
+					continue
+				}
+				if v := e.child("value"); v != nil {
+					if k, ok := u.constValue(v, 0); ok {
+						next = k
+					}
+				}
+				u.consts[e.child("name").text(src)] = next
+				next++
+			}
+		case "preproc_def":
+			if v := n.child("value"); v != nil {
+				if k, ok := parseIntText(strings.TrimSpace(v.text(src))); ok {
+					u.consts[n.child("name").text(src)] = k
+				}
+			}
+		case "function_definition":
+			return false
+		}
+		return true
+	})
+	for _, n := range topLevel(root) {
+		if n.Type == "declaration" {
+			u.declaration(n, notes)
+		}
+	}
+	u.findThreads(notes)
+	return u, nil
+}
+
+// topLevel returns the top-level nodes, looking into the ERROR nodes that
+// recovery wraps around code it could not parse.
+func topLevel(root *cnode) []*cnode {
+	var out []*cnode
+	for _, n := range root.Kids {
+		if n.Type == "ERROR" {
+			out = append(out, topLevel(n)...)
+			continue
+		}
+		out = append(out, n)
+	}
+	return out
+}
+
+// declaration records the globals one top-level declaration declares.
+func (u *unit) declaration(n *cnode, notes *[]Note) {
+	for _, k := range n.Kids {
+		if k.Type == "storage_class_specifier" {
+			if w := k.text(u.src); w == "extern" || w == "typedef" {
+				return
+			}
+		}
+	}
+	typ := n.child("type")
+	for _, d := range n.children("declarator") {
+		var value *cnode
+		if d.Type == "init_declarator" {
+			value = d.child("value")
+			d = d.child("declarator")
+		}
+		if d == nil {
+			continue
+		}
+		loc := Loc{File: u.name, Span: syntax.Span{Start: n.Start, End: n.End}}
+		switch d.Type {
+		case "identifier":
+			u.object(d.text(u.src), typ, value, loc, 0)
+		case "pointer_declarator":
+			if id := declName(d, u.src); id != "" {
+				u.add(&global{path: id, decl: loc, reason: "a pointer"})
+			}
+		case "array_declarator":
+			if id := declName(d, u.src); id != "" {
+				u.add(&global{path: id, decl: loc, reason: "an array"})
+			}
+		}
+	}
+}
+
+// declName returns the identifier a declarator declares, or "".
+func declName(d *cnode, src []byte) string {
+	for depth := 0; d != nil && depth < 20; depth++ {
+		if d.Type == "identifier" || d.Type == "field_identifier" {
+			return d.text(src)
+		}
+		d = d.child("declarator")
+	}
+	return ""
+}
+
+func (u *unit) add(g *global) {
+	if _, dup := u.byName[g.path]; dup {
+		return
+	}
+	u.byName[g.path] = g
+	u.globals = append(u.globals, g)
+}
+
+// lockTypes are the types whose objects are locks.
+var lockTypes = map[string]bool{
+	"struct bpf_spin_lock": true, "struct bpf_res_spin_lock": true, "spinlock_t": true,
+	"pthread_mutex_t": true, "pthread_spinlock_t": true, "bpf_spin_lock": true,
+}
+
+// object records a global object of type typ named path: a scalar, a lock,
+// or a struct whose fields it flattens.
+func (u *unit) object(path string, typ, value *cnode, loc Loc, depth int) {
+	if typ == nil {
+		return
+	}
+	tname := strings.Join(strings.Fields(typ.text(u.src)), " ")
+	switch {
+	case lockTypes[tname]:
+		u.add(&global{path: path, lock: true, decl: loc})
+	case typ.Type == "struct_specifier" || typ.Type == "union_specifier":
+		body := typ.child("body")
+		if body == nil {
+			if nm := typ.child("name"); nm != nil {
+				body = u.structs[nm.text(u.src)]
+			}
+		}
+		if body == nil || depth > 4 || typ.Type == "union_specifier" {
+			u.add(&global{path: path, decl: loc, reason: "a struct whose fields are unknown"})
+			return
+		}
+		u.aggs[path] = true
+		inits := u.fieldInits(value)
+		pos := 0
+		for _, fd := range body.named() {
+			if fd.Type != "field_declaration" {
+				continue
+			}
+			ft := fd.child("type")
+			for _, d := range fd.children("declarator") {
+				if d.Type != "field_identifier" {
+					if id := declName(d, u.src); id != "" {
+						u.add(&global{path: path + "." + id, decl: loc, reason: "an array or pointer field"})
+					}
+					pos++
+					continue
+				}
+				fname := d.text(u.src)
+				v := inits[fname]
+				if v == nil {
+					v = inits["#"+strconv.Itoa(pos)]
+				}
+				u.object(path+"."+fname, ft, v, loc, depth+1)
+				pos++
+			}
+		}
+	default:
+		g := &global{path: path, decl: loc}
+		if value != nil {
+			k, ok := u.constValue(value, 0)
+			if !ok {
+				g.reason = "initialised with a value the translation cannot compute"
+			}
+			g.init = k
+		}
+		u.add(g)
+	}
+}
+
+// fieldInits maps the fields of a struct initializer "{ .a = 1, 2 }" to
+// their values: by name, or "#N" by position.
+func (u *unit) fieldInits(value *cnode) map[string]*cnode {
+	out := map[string]*cnode{}
+	if value == nil || value.Type != "initializer_list" {
+		return out
+	}
+	pos := 0
+	for _, k := range value.named() {
+		if k.Type == "initializer_pair" {
+			if ds := k.children("designator"); len(ds) == 1 && ds[0].Type == "field_designator" {
+				if nm := ds[0].named(); len(nm) == 1 {
+					out[nm[0].text(u.src)] = k.child("value")
+				}
+			}
+			continue
+		}
+		out["#"+strconv.Itoa(pos)] = k
+		pos++
+	}
+	return out
+}
+
+// constValue evaluates a constant C expression: numbers, characters,
+// constants, enumerators, and the arithmetic of those.
+func (u *unit) constValue(n *cnode, depth int) (int64, bool) {
+	if n == nil || depth > 50 {
+		return 0, false
+	}
+	switch n.Type {
+	case "number_literal":
+		return parseIntText(n.text(u.src))
+	case "char_literal":
+		return charValue(n.text(u.src))
+	case "true":
+		return 1, true
+	case "false", "null":
+		return 0, true
+	case "identifier":
+		if n.text(u.src) == "NULL" {
+			return 0, true
+		}
+		k, ok := u.consts[n.text(u.src)]
+		return k, ok
+	case "parenthesized_expression", "cast_expression":
+		nm := n.named()
+		if len(nm) == 0 {
+			return 0, false
+		}
+		return u.constValue(nm[len(nm)-1], depth+1)
+	case "initializer_list":
+		nm := n.named()
+		if len(nm) == 0 {
+			return 0, true
+		}
+		return u.constValue(nm[0], depth+1)
+	case "unary_expression":
+		x, ok := u.constValue(n.child("argument"), depth+1)
+		op := n.child("operator")
+		if !ok || op == nil {
+			return 0, false
+		}
+		return unop(op.Type, x), true
+	case "binary_expression":
+		x, ok1 := u.constValue(n.child("left"), depth+1)
+		y, ok2 := u.constValue(n.child("right"), depth+1)
+		op := n.child("operator")
+		if !ok1 || !ok2 || op == nil {
+			return 0, false
+		}
+		return binop(op.Type, x, y)
+	}
+	return 0, false
+}
+
+func unop(op string, x int64) int64 {
+	switch op {
+	case "-":
+		return -x
+	case "!":
+		if x == 0 {
+			return 1
+		}
+		return 0
+	case "~":
+		return ^x
+	}
+	return x
+}
+
+func binop(op string, x, y int64) (int64, bool) {
+	b := func(c bool) int64 {
+		if c {
+			return 1
+		}
+		return 0
+	}
+	switch op {
+	case "+":
+		return x + y, true
+	case "-":
+		return x - y, true
+	case "*":
+		return x * y, true
+	case "/", "%":
+		if y == 0 {
+			return 0, false
+		}
+		if op == "/" {
+			return x / y, true
+		}
+		return x % y, true
+	case "&":
+		return x & y, true
+	case "|":
+		return x | y, true
+	case "^":
+		return x ^ y, true
+	case "<<", ">>":
+		if y < 0 || y > 63 {
+			return 0, false
+		}
+		if op == "<<" {
+			return x << y, true
+		}
+		return x >> y, true
+	case "==":
+		return b(x == y), true
+	case "!=":
+		return b(x != y), true
+	case "<":
+		return b(x < y), true
+	case "<=":
+		return b(x <= y), true
+	case ">":
+		return b(x > y), true
+	case ">=":
+		return b(x >= y), true
+	case "&&":
+		return b(x != 0 && y != 0), true
+	case "||":
+		return b(x != 0 || y != 0), true
+	}
+	return 0, false
+}
+
+var intSuffix = regexp.MustCompile(`[uUlL]+$`)
+
+// parseIntText parses a C integer literal ("42", "0x10UL", "-1", "0b101").
+func parseIntText(s string) (int64, bool) {
+	s = strings.TrimSpace(s)
+	for strings.HasPrefix(s, "(") && strings.HasSuffix(s, ")") {
+		s = strings.TrimSpace(s[1 : len(s)-1])
+	}
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(strings.TrimPrefix(s, "-"), "+")
+	s = intSuffix.ReplaceAllString(s, "")
+	if s == "" {
+		return 0, false
+	}
+	if len(s) > 1 && s[0] == '0' && '0' <= s[1] && s[1] <= '7' {
+		s = "0o" + s[1:]
+	}
+	k, err := strconv.ParseInt(strings.ReplaceAll(s, "'", ""), 0, 64)
+	if err != nil {
+		u, err := strconv.ParseUint(s, 0, 64)
+		if err != nil {
+			return 0, false
+		}
+		k = int64(u)
+	}
+	if neg {
+		k = -k
+	}
+	return k, true
+}
+
+// charValue evaluates a character literal.
+func charValue(s string) (int64, bool) {
+	v, err := strconv.Unquote(s)
+	if err != nil || len(v) == 0 {
+		return 0, false
+	}
+	return int64(v[0]), true
+}
+
+// findThreads ties each "thread" annotation to the function after it.
+func (u *unit) findThreads(notes *[]Note) {
+	var fns []*cnode
+	walk(u.root, func(n *cnode) bool {
+		if n.Type == "function_definition" {
+			fns = append(fns, n)
+			return false
+		}
+		return true
+	})
+	for _, a := range u.annots {
+		if a.Kind != "thread" {
+			continue
+		}
+		var fn *cnode
+		for _, f := range fns {
+			if f.Start >= a.Comment.End {
+				fn = f
+				break
+			}
+		}
+		if fn == nil {
+			*notes = append(*notes, Note{Kind: NoteAnnotation, File: u.name, Span: a.Span, Msg: "litmus: thread is not followed by a function definition"})
+			continue
+		}
+		name := strings.TrimSpace(a.Arg)
+		if f := strings.Fields(name); len(f) > 1 {
+			*notes = append(*notes, Note{Kind: NoteAnnotation, File: u.name, Span: a.Span, Msg: "litmus: thread takes one name"})
+			name = f[0]
+		}
+		if name == "" {
+			name = u.funcName(fn)
+		}
+		if !validName(name) {
+			*notes = append(*notes, Note{Kind: NoteAnnotation, File: u.name, Span: a.Span, Msg: "thread name " + strconv.Quote(name) + " is not a C identifier"})
+			name = ""
+		}
+		u.threads = append(u.threads, &threadDef{name: name, fn: fn, ann: a, u: u})
+	}
+}
+
+var macroProg = regexp.MustCompile(`^BPF_[A-Z0-9_]+$`)
+
+// funcName returns the name of a function definition; for the
+// BPF_PROG(name, args...) family of macros, the program's name.
+func (u *unit) funcName(fn *cnode) string {
+	d := fn.child("declarator")
+	for d != nil && d.Type != "function_declarator" {
+		d = d.child("declarator")
+	}
+	if d == nil {
+		return ""
+	}
+	id := d.child("declarator")
+	if id == nil {
+		return ""
+	}
+	name := id.text(u.src)
+	if macroProg.MatchString(name) {
+		if ps := d.child("parameters"); ps != nil {
+			if nm := ps.named(); len(nm) > 0 {
+				if w := strings.TrimSpace(nm[0].text(u.src)); validName(w) {
+					return w
+				}
+			}
+		}
+	}
+	return name
+}
+
+func validName(s string) bool {
+	if s == "" || '0' <= s[0] && s[0] <= '9' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !isIdentByte(s[i]) {
+			return false
+		}
+	}
+	return true
+}

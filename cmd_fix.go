@@ -115,9 +115,6 @@ func fixFile(name string, dryRun bool, archs []analysis.Arch, timeout time.Durat
 	case !base.OK():
 		fx := syn.Fixes[0]
 		fmt.Fprintf(stdout, "%s: %s (%s); cheapest fix: %s\n", name, problemWords(base), base.Verdict, fx.Title)
-		if s := fx.SavedText(archs); s != "" {
-			fmt.Fprintf(stdout, "%s: it %s\n", name, s)
-		}
 		edits = fx.Edits
 	default:
 		rel, err := analysis.Relax(ctx, f, text, nil, analysis.FenceOptions{Archs: archs, Cache: cache})

@@ -23,6 +23,9 @@ type ActionOptions struct {
 	// Base is the checker's result for the unedited text, or nil to check
 	// it here.
 	Base *checker.Result
+	// SynthBudget bounds the fence synthesis run when span touches the
+	// condition of a broken test; 0 means 5 s.
+	SynthBudget time.Duration
 }
 
 // ActionKindQuickFix is the kind of every action Actions returns, as LSP
@@ -47,21 +50,39 @@ type Action struct {
 // READ_ONCE or WRITE_ONCE the acquire or release, on an atomic its fully
 // ordered variant, and on or between two accesses of a thread the fences
 // that apply there (smp_rmb() only between loads, smp_wmb() only between
-// stores). Edits whose text does not check are left out. The checks run
-// in parallel, each within opts.Budget; when ctx ends, Actions returns nil.
+// stores). On the condition of a test whose bad outcome is reachable (or
+// which races), the one or two cheapest fixes [Synthesize] finds. Edits
+// whose text does not check are left out. The checks run in parallel,
+// each within opts.Budget; when ctx ends, Actions returns nil. The
+// cheapest action that fixes the test is marked Preferred.
 func Actions(ctx context.Context, f *syntax.File, src []byte, span syntax.Span, opts ActionOptions) []Action {
 	if f == nil || f.Dialect != syntax.DialectC || f.Cond == nil {
 		return nil
 	}
 	l := scanRwLayout(f, src)
 	rws := l.rewritesAt(span)
-	if len(rws) == 0 {
+	onCond := spanTouches(span, f.Cond.Span)
+	if len(rws) == 0 && !onCond {
 		return nil
 	}
 	v := newVerifier(f, opts.Budget, opts.Cache)
 	base, err := v.baseOutcome(ctx, f, opts.Base)
-	if err != nil {
+	if err != nil || base.Cutoff {
 		return nil
+	}
+	var out []Action
+	if onCond && !base.OK() {
+		budget := opts.SynthBudget
+		if budget <= 0 {
+			budget = 5 * time.Second
+		}
+		syn, err := Synthesize(ctx, f, src, SynthOptions{Archs: opts.Archs, Budget: budget, CheckBudget: opts.Budget, Cache: opts.Cache, Base: opts.Base})
+		if err != nil {
+			return nil
+		}
+		for _, fx := range syn.Fixes {
+			out = append(out, Action{Title: fx.Title, Kind: ActionKindQuickFix, Edits: fx.Edits, Verdict: fx.Outcome.Verdict, Fixes: true, Cost: fx.Cost})
+		}
 	}
 	sets := make([][]Edit, len(rws))
 	for i := range rws {
@@ -71,7 +92,6 @@ func Actions(ctx context.Context, f *syntax.File, src []byte, span syntax.Span, 
 	if ctx.Err() != nil {
 		return nil
 	}
-	var out []Action
 	for i, r := range results {
 		if r.err != nil {
 			continue
@@ -142,12 +162,7 @@ func shortTitle(rw *Rewrite) string {
 
 // rewritesAt returns the strengthening rewrites that apply at span.
 func (l *rwLayout) rewritesAt(span syntax.Span) []Rewrite {
-	touches := func(s syntax.Span) bool {
-		if span.Start == span.End {
-			return s.Start <= span.Start && span.Start <= s.End
-		}
-		return s.Start < span.End && span.Start < s.End
-	}
+	touches := func(s syntax.Span) bool { return spanTouches(span, s) }
 	var acc []*rwAccess
 	for i := range l.accesses {
 		if touches(l.accesses[i].span) {
@@ -200,6 +215,15 @@ func (l *rwLayout) rewritesAt(span syntax.Span) []Rewrite {
 		}
 	}
 	return out
+}
+
+// spanTouches reports whether the cursor or selection span touches s: a
+// cursor inside s or at either end, a selection overlapping it.
+func spanTouches(span, s syntax.Span) bool {
+	if span.Start == span.End {
+		return s.Start <= span.Start && span.Start <= s.End
+	}
+	return s.Start < span.End && span.Start < s.End
 }
 
 // stmtAt returns the innermost simple statement of a thread containing

@@ -174,3 +174,23 @@ func mustApply(t *testing.T, src []byte, edits []Edit) []byte {
 	require.NoError(t, err)
 	return text
 }
+
+func TestActionsOnCondition(t *testing.T) {
+	f, src := readTest(t, filepath.Join(diagSharedDir(t), "corpus", "kernel", "MP+poonceonces.litmus"))
+	acts := Actions(context.Background(), f, src, cursorAt(t, src, "exists", 0), ActionOptions{})
+	require.Len(t, acts, 2, "%q", titles(acts))
+	assert.True(t, acts[0].Preferred)
+	assert.False(t, acts[1].Preferred)
+	for _, a := range acts {
+		assert.True(t, a.Fixes)
+		assert.Equal(t, "Never", a.Verdict)
+		assert.Contains(t, a.Title, "(bad outcome becomes Never; ")
+		o, _ := applyAndCheck(t, "MP.litmus", src, a.Edits)
+		assert.True(t, o.OK())
+	}
+	assert.Equal(t, "Use smp_store_release on line 15, smp_load_acquire on line 23 (bad outcome becomes Never; +20 on powerpc64, +4 on arm64, free on x86-64; saves 60 on powerpc64 against smp_mb() in each thread)", acts[0].Title)
+
+	// A correct test has nothing to offer there.
+	f, src = readTest(t, filepath.Join(diagSharedDir(t), "corpus", "kernel", "MP+pooncerelease+poacquireonce.litmus"))
+	assert.Empty(t, Actions(context.Background(), f, src, cursorAt(t, src, "exists", 0), ActionOptions{}))
+}

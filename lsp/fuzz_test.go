@@ -283,14 +283,23 @@ type editStream struct {
 	pos   lsp.Position // the last position decoded, for the final requests
 }
 
-// A fuzzEdit is one didChange notification.
+// A fuzzEdit is one didChange notification, or a didClose followed by a
+// didOpen of a new text.
 type fuzzEdit struct {
-	changes []fuzzChange
-	want    string // the reference client's text after it
+	changes []fuzzChange // of a didChange; may be empty
+	reopen  bool         // close the document, then open it with text
+	text    wireText     // when reopen
+	want    string       // the reference client's text after it
 }
 
 // maxFuzzChanges bounds the content changes of one stream.
 const maxFuzzChanges = 64
+
+// The op bytes of notifications other than a didChange with changes.
+const (
+	reopenOp = 0x1f // didClose, then didOpen with a text
+	emptyOp  = 0x1e // didChange with no content changes
+)
 
 // The kinds of content change, the first byte of each change.
 const (
@@ -402,11 +411,14 @@ func (r *streamReader) position(text string) lsp.Position {
 }
 
 // decodeEditStream decodes data: the text to open, then notifications
-// until the data or maxFuzzChanges run out. A notification is a byte
-// whose value modulo 4, plus one, is the number of its changes; a change
-// is a kind byte (modulo changeKinds), a range for the kinds that have one
-// (two positions, in either order), and a text. Positions are decoded
-// against the text left by the changes before, as a client computes them.
+// until the data or maxFuzzChanges run out. A notification starts with an
+// op byte: in the ops reopenOp (modulo 32) and emptyOp, the document is
+// closed and opened again with a text that follows, or changed with no
+// content changes; in any other, the op modulo 4, plus one, is the number
+// of changes that follow. A change is a kind byte (modulo changeKinds), a
+// range for the kinds that have one (two positions, in either order), and
+// a text. Positions are decoded against the text left by the changes
+// before, as a client computes them.
 func decodeEditStream(data []byte) editStream {
 	r := &streamReader{data: data}
 	s := editStream{open: r.text()}
@@ -414,7 +426,19 @@ func decodeEditStream(data []byte) editStream {
 	changes := 0
 	for len(r.data) > 0 && changes < maxFuzzChanges {
 		var e fuzzEdit
-		for range 1 + r.next()%4 {
+		op := r.next()
+		n := 1 + op%4
+		switch op % 32 {
+		case reopenOp:
+			e.reopen, e.text = true, r.text()
+			text = e.text.decoded()
+			n = 0
+			changes++
+		case emptyOp:
+			n = 0
+			changes++
+		}
+		for range n {
 			var c fuzzChange
 			switch r.next() % changeKinds {
 			case changeRange:
@@ -531,13 +555,17 @@ func (c *fuzzClient) text() (string, int32) {
 	return string(doc.Text), doc.Version
 }
 
+// didOpenParams are the params of a didOpen of the fuzzed document.
+func didOpenParams(version int32, text wireText) []byte {
+	params := fmt.Appendf(nil, `{"textDocument": {"uri": %q, "languageId": "litmus", "version": %d, "text": `, fuzzURI, version)
+	return append(text.appendJSON(params), "}}"...)
+}
+
 // checkEditStream sends s to a new session and checks the server keeps the
 // reference client's text.
 func checkEditStream(t *testing.T, s editStream) {
 	c := startFuzzClient(t)
-	open := fmt.Appendf(nil, `{"textDocument": {"uri": %q, "languageId": "litmus", "version": 1, "text": `, fuzzURI)
-	open = append(s.open.appendJSON(open), "}}"...)
-	c.notify(lsp.MethodTextDocumentDidOpen, open)
+	c.notify(lsp.MethodTextDocumentDidOpen, didOpenParams(1, s.open))
 	want := s.open.decoded()
 	got, v := c.text()
 	require.Equal(t, want, got, "after didOpen")
@@ -546,6 +574,15 @@ func checkEditStream(t *testing.T, s editStream) {
 	version := int32(1)
 	for i, e := range s.edits {
 		version++
+		if e.reopen {
+			c.notify(lsp.MethodTextDocumentDidClose, fmt.Appendf(nil, `{"textDocument": {"uri": %q}}`, fuzzURI))
+			c.notify(lsp.MethodTextDocumentDidOpen, didOpenParams(version, e.text))
+			got, v := c.text()
+			require.Equal(t, e.want, got, "after reopening (edit %d)", i)
+			require.Equal(t, version, v)
+			want = e.want
+			continue
+		}
 		msg := fmt.Appendf(nil, `{"textDocument": {"uri": %q, "version": %d}, "contentChanges": [`, fuzzURI, version)
 		for j, ch := range e.changes {
 			if j > 0 {
@@ -750,13 +787,23 @@ func editStreamSeeds() map[string][]byte {
 			seedEdit(seedWhole(true, seedText("C t\n{ x=0; }\n")), seedRange(pastEnd, 0, pastEnd, 0, seedText("exists (1:r0=1)\n"))),
 			seedEdit(append([]byte{changeRangeLength, 0, 0, 1, 0, 200}, seedText("y")...)),
 			seedEdit(seedWhole(false, empty), seedRange(0, 0, 0, 0, seedText("a")))),
+		// Closing and opening again, and a didChange without changes,
+		// between edits.
+		"reopen": seedStream(seedText("a", "\n", "😀"),
+			seedEdit(seedRange(1, 2, 1, 2, seedText("b"))),
+			append([]byte{reopenOp}, seedText("é", "\r\n", litmusPiece)...),
+			[]byte{emptyOp},
+			seedEdit(seedRange(0, 1, 1, 0, seedText("x"))),
+			append([]byte{reopenOp}, empty...),
+			seedEdit(seedRange(0, 0, 0, 0, seedText("y")))),
 		// Edits of a whole test, so that the checker runs: break and fix a
-		// statement, and change a comment.
+		// statement, change a variable, and add comments (the last on a CRLF
+		// line); the last version checks.
 		"litmus": seedStream(seedText(litmusPiece),
 			seedEdit(seedRange(5, 18, 5, 19, empty)),
 			seedEdit(seedRange(5, 18, 5, 18, seedText(";"))),
-			seedEdit(seedRange(6, 13, 6, 14, seedText("x")), seedRange(6, 1, 6, 1, seedText("(*", "*)"))),
-			seedEdit(seedRange(0, 0, 0, 0, seedText("😀", "\r\n")))),
+			seedEdit(seedRange(6, 13, 6, 14, seedText("x")), seedRange(2, 0, 2, 0, seedText("(*", "x", "*)"))),
+			seedEdit(seedRange(1, 0, 1, 0, seedText("(*", "😀", "*)", "\r\n")))),
 	}
 }
 

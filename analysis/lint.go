@@ -91,11 +91,15 @@ func Lint(ctx context.Context, f *syntax.File, src []byte, res *checker.Result, 
 		l.views = append(l.views, newView(s))
 	}
 	l.fences()
+	bpf := f.Dialect == syntax.DialectBPF || opts.BPF
+	if bpf {
+		l.unusedAtomics()
+	}
 	l.shapes()
 	l.acquires()
 	l.races()
 	l.rcuCompares()
-	if f.Dialect == syntax.DialectBPF || opts.BPF {
+	if bpf {
 		if err := l.bpf(ctx); err != nil {
 			return nil, err
 		}

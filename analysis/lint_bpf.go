@@ -19,8 +19,8 @@ import (
 var bpfFetchName = map[string]string{"+": "add", "&": "and", "|": "or", "^": "xor"}
 
 // bpf runs the BPF rules.
+// (L15 runs before the other rules, which leave its atomics to it.)
 func (l *linter) bpf(ctx context.Context) error {
-	l.unusedAtomics()
 	if l.f.Dialect == syntax.DialectC {
 		l.relaxedFetches()
 	}

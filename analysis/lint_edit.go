@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/litmusls/litmusls/checker"
@@ -38,6 +39,9 @@ func indexNodes(f *syntax.File) *nodeIndex {
 		}
 		for _, in := range t.Instrs {
 			ix.instrs[in.Span] = in
+			if in.Dst != nil && in.Dst.IsReg && in.Kind != syntax.InstrCondJump {
+				ix.regOf[in.Span] = fmt.Sprintf("r%d", in.Dst.Reg)
+			}
 		}
 		if t.Body != nil {
 			ix.stmt(t.Index, t.Body, nil)

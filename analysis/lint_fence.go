@@ -41,7 +41,7 @@ func (l *linter) fences() {
 func (v *view) neighbours(t, m int) (int, int) {
 	p, q := -1, -1
 	for _, i := range v.threads[t] {
-		if !dataAccess(v.ev(i)) {
+		if !dataAccess(v.ev(i)) || v.ev(i).Span == v.ev(m).Span {
 			continue
 		}
 		if i < m {

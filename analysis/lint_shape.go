@@ -168,14 +168,11 @@ func (l *linter) mpCase(v *view, wd, wf, rf, rd int) {
 }
 
 // uselessFenceBetween reports whether a fence between a and b is one the
-// fence rules (L01, L02, L04, L05) report as ordering nothing.
+// fence rules (L01, L02, L04, L05, L15) report as ordering nothing.
 func (l *linter) uselessFenceBetween(v *view, a, b int) bool {
 	for _, m := range v.between(a, b) {
 		e := v.ev(m)
-		if e.Kind != checker.KindF {
-			continue
-		}
-		for _, code := range []string{CodeRmbNoLoad, CodeWmbOnLoads, CodeBeforeAtomicNoRMW, CodeAfterAtomicNoRMW} {
+		for _, code := range []string{CodeRmbNoLoad, CodeWmbOnLoads, CodeBeforeAtomicNoRMW, CodeAfterAtomicNoRMW, CodeBPFUnusedAtomic} {
 			if vt := l.votes[fmt.Sprintf("%s@%d-%d", code, e.Span.Start, e.Span.End)]; vt != nil && !vt.good && vt.diag != nil {
 				return true
 			}

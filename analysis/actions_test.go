@@ -194,3 +194,68 @@ func TestActionsOnCondition(t *testing.T) {
 	f, src = readTest(t, filepath.Join(diagSharedDir(t), "corpus", "kernel", "MP+pooncerelease+poacquireonce.litmus"))
 	assert.Empty(t, Actions(context.Background(), f, src, cursorAt(t, src, "exists", 0), ActionOptions{}))
 }
+
+func TestActionsDataRace(t *testing.T) {
+	src := []byte(`C race
+
+{}
+
+P0(int *x)
+{
+	*x = 1;
+}
+
+P1(int *x)
+{
+	int r0;
+
+	r0 = READ_ONCE(*x);
+}
+
+exists (1:r0=1)
+`)
+	f, errs := syntax.Parse("race.litmus", src)
+	require.Empty(t, errs)
+	acts := Actions(context.Background(), f, src, cursorAt(t, src, "*x = 1", 0), ActionOptions{})
+	assert.Equal(t, []string{
+		"Use WRITE_ONCE (data race gone; outcome still Sometimes)",
+		"Use smp_store_release (data race gone; outcome still Sometimes)",
+	}, titles(acts))
+	require.Len(t, acts, 2)
+	assert.True(t, acts[0].Fixes)
+	assert.True(t, acts[0].Preferred, "the cheaper of the two")
+	assert.False(t, acts[1].Preferred)
+}
+
+// TestActionsEveryOffset asks for the rewrites at every byte of some
+// corpus tests and of a broken text: nothing panics, and every rewrite
+// offered at a cursor touches it or a gap next to it.
+func TestActionsEveryOffset(t *testing.T) {
+	dir := filepath.Join(diagSharedDir(t), "corpus", "kernel")
+	var srcs [][]byte
+	for _, name := range []string{"MP+poonceonces", "dep+plain", "Z6.0+pooncelock+poonceLock+pombonce", "ISA2+pooncelock+pooncelock+pombonce"} {
+		_, src := readTest(t, filepath.Join(dir, name+".litmus"))
+		srcs = append(srcs, src)
+	}
+	srcs = append(srcs, []byte("C broken\n{}\nP0(int *x) { *x = ; r0 = READ_ONCE(*x) smp_mb(); }\nexists (0:r0=1"))
+	for _, src := range srcs {
+		f, _ := syntax.Parse("t.litmus", src)
+		l := scanRwLayout(f, src)
+		offered := 0
+		for off := 0; off <= len(src); off++ {
+			for _, rw := range l.rewritesAt(syntax.Span{Start: off, End: off}) {
+				offered++
+				_, err := Apply(src, rw.Edits)
+				assert.NoError(t, err)
+			}
+		}
+		assert.Greater(t, offered, 0, "%s", src[:20])
+	}
+	// The broken text cannot be checked: no actions, and no panic.
+	broken := srcs[len(srcs)-1]
+	f, errs := syntax.Parse("broken.litmus", broken)
+	require.NotEmpty(t, errs)
+	for off := 0; off <= len(broken); off += 7 {
+		assert.Empty(t, Actions(context.Background(), f, broken, syntax.Span{Start: off, End: off}, ActionOptions{}))
+	}
+}

@@ -59,7 +59,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return 2
 	}
-	files, err := litmusFiles(fs.Args())
+	files, err := checkInputs(fs.Args())
 	if err != nil {
 		fmt.Fprintf(stderr, "litmusls check: %v\n", err)
 		return 2
@@ -125,7 +125,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 // checkFile parses and checks one file.
 func checkFile(name string, opts checker.Options) *checkOutput {
 	o := &checkOutput{File: name}
-	src, err := os.ReadFile(name)
+	src, err := os.ReadFile(inputFile(name))
 	if err != nil {
 		o.failed = err
 		return o

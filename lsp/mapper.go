@@ -73,14 +73,16 @@ func (m *Mapper) line(i int) (start, end int) {
 
 // OffsetPosition converts a byte offset to an LSP position. The offset may
 // be len(text) (EOF); it is an error for it to be negative, past EOF or
-// inside a UTF-8 sequence.
+// inside a UTF-8 sequence. An offset between the "\r" and the "\n" of a
+// CRLF line break, which LSP cannot express, gives the end of its line.
 func (m *Mapper) OffsetPosition(off int) (protocol.Position, error) {
 	if off < 0 || off > len(m.text) {
 		return protocol.Position{}, fmt.Errorf("offset %d out of range [0, %d]", off, len(m.text))
 	}
 	m.init()
 	line := sort.Search(len(m.starts), func(i int) bool { return m.starts[i] > off }) - 1
-	start := m.starts[line]
+	start, end := m.line(line)
+	off = min(off, end) // between "\r" and "\n": LSP has no such position; the line's end
 	if m.ascii {
 		return protocol.Position{Line: uint32(line), Character: uint32(off - start)}, nil
 	}

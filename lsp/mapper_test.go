@@ -144,13 +144,17 @@ func FuzzMapperOffsets(f *testing.F) {
 			if err != nil {
 				t.Fatalf("OffsetPosition(%d): %v", off, err)
 			}
-			// Between '\r' and '\n' is past the line's end as LSP sees it.
-			if off > 0 && off < len(text) && text[off-1] == '\r' && text[off] == '\n' {
-				continue
-			}
 			back, err := m.PositionOffset(p)
 			if err != nil {
 				t.Fatalf("PositionOffset(%v) (from offset %d): %v", p, off, err)
+			}
+			// Between '\r' and '\n' is past the line's end as LSP sees
+			// it: the position is the line's end, before the '\r'.
+			if off > 0 && off < len(text) && text[off-1] == '\r' && text[off] == '\n' {
+				if back != off-1 {
+					t.Fatalf("offset %d between CR and LF → %v → %d, want the line end %d", off, p, back, off-1)
+				}
+				continue
 			}
 			if back != off {
 				t.Fatalf("offset %d → %v → %d", off, p, back)

@@ -55,6 +55,8 @@ func TestParseErrors(t *testing.T) {
 				require.Len(t, f.Threads[0].Body.Stmts, 3)
 				require.NotNil(t, f.Cond)
 			}},
+		{"unterminated string on a CRLF line", "C t\r\n{ x=1; }\r\n\"\r\n",
+			"3:1: expected thread P0 or final condition, found '\"'\n3:1: string not terminated\n", nil},
 		{"bad condition",
 			"C t\n{ x=1; }\nP0(int *x) {\n\tsmp_mb();\n}\nexists (0:r0= /\\ x=1)\n",
 			"6:15: expected value, found '/\\'\n", func(t *testing.T, f *File) {

@@ -173,6 +173,9 @@ func (s *scanner) next() token {
 		}
 		if s.off >= len(s.src) || s.src[s.off] != '"' {
 			s.errorOnce(Span{start, start + 1}, "string not terminated")
+			if s.off > start+1 && s.src[s.off-1] == '\r' {
+				s.off-- // the '\r' of a CRLF line break is not part of the string
+			}
 			return s.tok(tokString, start)
 		}
 		s.off++

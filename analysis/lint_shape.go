@@ -425,7 +425,7 @@ func (l *linter) releaseUnpairedDiag(v *view, wd, wf, rf, rd int, wit *checker.W
 
 func (l *linter) ctrlDepDiag(v *view, wd, wf, rf, rd int, wit *checker.Witness) {
 	R, D := v.ev(rf), v.ev(rd)
-	msg := fmt.Sprintf("%s depends on %s only through a control dependency, which orders the stores inside an if but not its loads: the CPU may load %s before it knows the outcome of the test, so %s can see the new %s and still the old %s, although %s orders its stores (by %s).",
+	msg := fmt.Sprintf("%s depends on %s only through a control dependency (a branch on its value), which orders later stores but not later loads: the CPU may load %s before it knows which way the branch goes, so %s can see the new %s and still the old %s, although %s orders its stores (by %s).",
 		l.quote(D), l.quote(R), locName(v.s, D), thread(D.Thread), locName(v.s, R), locName(v.s, D), thread(v.ev(wf).Thread), l.orderWords(v, wd, wf))
 	msg += example(wit)
 	d := Diagnostic{Span: D.Span, Severity: SeverityWarning, Code: CodeCtrlDepLoad, Message: msg,

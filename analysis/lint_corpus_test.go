@@ -1,0 +1,140 @@
+package analysis
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/litmusls/litmusls/checker"
+	"github.com/litmusls/litmusls/syntax"
+)
+
+// The -update flag rewrites golden files. Another test file of the
+// package may define it too; package variables are set before init runs.
+func init() {
+	if flag.Lookup("update") == nil {
+		flag.Bool("update", false, "rewrite golden files")
+	}
+}
+
+func updating() bool {
+	f := flag.Lookup("update")
+	return f != nil && f.Value.String() == "true"
+}
+
+const lintGolden = "testdata/lint-corpus.golden"
+
+// lintCorpus lints every test of the corpus, checked with explanations,
+// and returns one line per lint, "file:line:col CODE message", sorted,
+// with file relative to the corpus; and the results by file.
+func lintCorpus(t *testing.T) ([]string, map[string]*checker.Result, map[string][]Diagnostic) {
+	corpus := filepath.Join(diagSharedDir(t), "corpus")
+	var files []string
+	require.NoError(t, filepath.WalkDir(corpus, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".litmus") {
+			files = append(files, p)
+		}
+		return err
+	}))
+	require.NotEmpty(t, files)
+	type out struct {
+		rel   string
+		lines []string
+		res   *checker.Result
+		diags []Diagnostic
+	}
+	outs := make([]out, len(files))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 2)
+	for i, path := range files {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			rel, _ := filepath.Rel(corpus, path)
+			rel = filepath.ToSlash(rel)
+			outs[i].rel = rel
+			src, err := os.ReadFile(path)
+			if !assert.NoError(t, err) {
+				return
+			}
+			f, errs := syntax.Parse(rel, src)
+			if len(errs) > 0 {
+				return
+			}
+			res, err := checker.Check(context.Background(), f, checker.Options{Explain: true, Workers: 1, Timeout: 60 * time.Second})
+			if !assert.NoError(t, err, rel) || len(res.Errors) > 0 || res.Cutoff {
+				return
+			}
+			diags, err := Lint(context.Background(), f, src, res, LintOptions{Timeout: 60 * time.Second})
+			if !assert.NoError(t, err, rel) {
+				return
+			}
+			outs[i].res, outs[i].diags = res, diags
+			for _, d := range diags {
+				msg := strings.SplitN(d.Message, "\n", 2)[0]
+				outs[i].lines = append(outs[i].lines, fmt.Sprintf("%s %s %s: %s", f.Lines.Position(d.Span.Start), d.Severity, d.Code, msg))
+			}
+		}()
+	}
+	wg.Wait()
+	var lines []string
+	results := map[string]*checker.Result{}
+	diags := map[string][]Diagnostic{}
+	for _, o := range outs {
+		lines = append(lines, o.lines...)
+		if o.res != nil {
+			results[o.rel], diags[o.rel] = o.res, o.diags
+		}
+	}
+	sort.Strings(lines)
+	return lines, results, diags
+}
+
+// TestLintCorpus compares the lints of the whole corpus with the golden
+// file (go test ./analysis -run Corpus -update rewrites it), and holds
+// every lint to its promise: no warning that an ordering is broken on a
+// test whose outcome is never reached, unless the rule is about code the
+// model trusts and a compiler need not keep (L14) or about the data-race
+// flag (L10), which the model raises whatever the verdict.
+func TestLintCorpus(t *testing.T) {
+	if testing.Short() {
+		t.Skip("corpus lints in -short mode")
+	}
+	lines, results, diags := lintCorpus(t)
+	for rel, ds := range diags {
+		res := results[rel]
+		reached := res.Positive > 0
+		if res.Quant == syntax.Forall {
+			reached = res.Negative > 0
+		}
+		for _, d := range ds {
+			if !reached && d.Severity <= SeverityWarning {
+				assert.Contains(t, []string{CodeRcuPointerCompared, CodePlainRace}, d.Code, "%s: warning on a test whose outcome is never reached: %s", rel, d.Message)
+			}
+			if d.Code == CodePlainRace {
+				assert.Contains(t, res.Flags, "data-race", rel)
+			}
+		}
+	}
+	got := strings.Join(lines, "\n") + "\n"
+	if updating() {
+		require.NoError(t, os.WriteFile(lintGolden, []byte(got), 0o644))
+		return
+	}
+	want, err := os.ReadFile(lintGolden)
+	require.NoError(t, err)
+	assert.Equal(t, string(want), got, "run go test ./analysis -run Corpus -update and read the diff")
+}

@@ -35,6 +35,7 @@ type lowerer struct {
 	count    int              // statements generated
 	overflow bool             // maxStmts was reached
 	depth    int
+	quiet    int // notes are suppressed while positive
 }
 
 // A wait is a spin-wait loop, modeled by its last iteration: its
@@ -87,6 +88,9 @@ func at[T any](c *lowerer, x T, n *cnode) T {
 
 // note records a note at n and leaves a comment for the generated code.
 func (c *lowerer) note(n *cnode, kind NoteKind, msg string) {
+	if c.quiet > 0 {
+		return
+	}
 	l := c.loc(n)
 	c.a.addNote(Note{Kind: kind, File: l.File, Span: l.Span, Msg: msg})
 	// Duplicated code (after an early return) repeats the comment, not the note.
@@ -485,7 +489,7 @@ func (c *lowerer) declaration(n *cnode) []syntax.Stmt {
 		case d.Type == "pointer_declarator":
 			l := &local{isPtr: true}
 			if value != nil {
-				l.ptr = c.pointee(value)
+				l.ptr = c.quietPointee(value)
 			}
 			c.declare(name, l)
 		case d.Type != "identifier":
@@ -871,6 +875,16 @@ func (c *lowerer) pointee(n *cnode) *obj {
 	return nil
 }
 
+// quietPointee resolves the value a pointer local is given. A pointer
+// that cannot be resolved (a skeleton, a helper's result) is noted only
+// where it is dereferenced.
+func (c *lowerer) quietPointee(n *cnode) *obj {
+	c.quiet++
+	o := c.pointee(n)
+	c.quiet--
+	return o
+}
+
 // assign lowers an assignment. It returns nil when nothing is to be
 // emitted (a pointer local retargeted) or the target cannot be modeled.
 func (c *lowerer) assign(n *cnode, used bool) syntax.Expr {
@@ -884,7 +898,7 @@ func (c *lowerer) assign(n *cnode, used bool) syntax.Expr {
 	if left.Type == "identifier" {
 		if l := c.lookup(c.text(left)); l != nil && l.isPtr {
 			if op == "=" {
-				l.ptr = c.pointee(right)
+				l.ptr = c.quietPointee(right)
 			} else {
 				c.notModeled(n, "pointer arithmetic "+c.short(n))
 			}

@@ -69,7 +69,24 @@ var blankFuncLike = map[string]bool{
 func blank(src []byte) []byte {
 	out := append([]byte(nil), src...)
 	i := 0
+	lineStart := true
 	for i < len(out) {
+		if lineStart {
+			// Preprocessor lines (with their continuations) are left alone:
+			// a #define of one of these macros must keep its name.
+			j := i
+			for j < len(out) && (out[j] == ' ' || out[j] == '\t') {
+				j++
+			}
+			if j < len(out) && out[j] == '#' {
+				for j < len(out) && !(out[j] == '\n' && out[j-1] != '\\') {
+					j++
+				}
+				i = j
+				continue
+			}
+		}
+		lineStart = out[i] == '\n'
 		switch b := out[i]; {
 		case b == '/' && i+1 < len(out) && out[i+1] == '/':
 			for i < len(out) && out[i] != '\n' {

@@ -129,7 +129,7 @@ exists (0:r0=1)
 func TestRewritesReparse(t *testing.T) {
 	root := filepath.Join(diagSharedDir(t), "corpus")
 	var files []string
-	for _, dir := range []string{"kernel", "herd-linux"} {
+	for _, dir := range []string{"kernel", "herd-linux", "paulmck/*", "paulmck/*/*", "paulmck/*/*/*"} {
 		m, err := filepath.Glob(filepath.Join(root, dir, "*.litmus"))
 		require.NoError(t, err)
 		files = append(files, m...)

@@ -55,8 +55,8 @@ type Synthesis struct {
 	Base    *Outcome
 	Fixes   []SynthFix // cheapest first; empty when none was found
 	Checked int        // candidate sets checked
-	// Cutoff says the search stopped on its budget or MaxChanges with
-	// cheaper sets still unchecked... or before finding all Fixes wanted.
+	// Cutoff says the search stopped on its budget with cheaper sets still
+	// unchecked: the fixes are correct but maybe not the cheapest.
 	Cutoff bool
 	// Impossible says no combination of the vocabulary fixes the test:
 	// even every access made as strong as it can be and smp_mb() between
@@ -106,9 +106,11 @@ func (h *candHeap) Pop() any {
 // the C test f (parsed from src) that make its bad outcome Never and leave
 // no data race. Candidates are tried in order of cost on the target
 // architectures (sets whose cost ties by fewer changes first); supersets
-// of a fix found are skipped, and a first check with everything made as
-// strong as possible tells when no fix exists. A Go error means ctx ended
-// or the test itself cannot be checked.
+// of a fix found are skipped. A first check with everything made as strong
+// as possible tells when no fix exists; when one does, that strongest set
+// is minimized greedily into a first fix whose cost bounds the search, and
+// which is returned if the budget runs out before anything cheaper is
+// found. A Go error means ctx ended or the test itself cannot be checked.
 func Synthesize(ctx context.Context, f *syntax.File, src []byte, opts SynthOptions) (*Synthesis, error) {
 	if f == nil || f.Dialect != syntax.DialectC || f.Cond == nil {
 		return nil, fmt.Errorf("synthesis needs a C litmus test with a final condition")
@@ -186,9 +188,18 @@ func Synthesize(ctx context.Context, f *syntax.File, src []byte, opts SynthOptio
 		s.key = [3]int{s.cost.Max(archs), total, len(idx)}
 		return s
 	}
+	// A first fix, found fast: from the strongest set, drop what is not
+	// needed and weaken what can be. Its cost bounds the search.
+	greedy := minimize(sctx, v, src, cands, strongest, res[0].outcome, mk, syn)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	bound := greedy.key[0]
 	h := &candHeap{}
 	for i := range cands {
-		heap.Push(h, mk([]int{i}))
+		if s := mk([]int{i}); s.key[0] <= bound {
+			heap.Push(h, s)
+		}
 	}
 	var found []*candSet
 	batch := 2 * runtime.GOMAXPROCS(0)
@@ -247,12 +258,18 @@ func Synthesize(ctx context.Context, f *syntax.File, src []byte, opts SynthOptio
 				if conflictsWith(cands, s.idx, j) {
 					continue
 				}
-				heap.Push(h, mk(append(append([]int(nil), s.idx...), j)))
+				if c := mk(append(append([]int(nil), s.idx...), j)); c.key[0] <= bound {
+					heap.Push(h, c)
+				}
 			}
 		}
 	}
 	if len(found) < want && h.Len() > 0 && sctx.Err() != nil {
 		syn.Cutoff = true
+	}
+	if len(found) < want && !supersetOfAny(greedy.idx, found) {
+		found = append(found, greedy)
+		sort.SliceStable(found, func(i, j int) bool { return candLess(found[i], found[j]) })
 	}
 	for _, s := range found {
 		syn.Fixes = append(syn.Fixes, l.synthFix(cands, s, base, archs))
@@ -261,6 +278,61 @@ func Synthesize(ctx context.Context, f *syntax.File, src []byte, opts SynthOptio
 }
 
 func candLess(a, b *candSet) bool { return candHeap{a, b}.Less(0, 1) }
+
+// minimize turns the fixing set strongest (whose outcome is out) into a
+// fix no rewrite of which can be dropped or replaced by a cheaper one at
+// its place: it tries dropping each rewrite, costliest first, then
+// replacing each by the cheapest alternative that still fixes, checking
+// every step. When ctx ends it returns what it has, which still fixes.
+func minimize(ctx context.Context, v *verifier, src []byte, cands []Rewrite, strongest []int, out *Outcome, mk func([]int) *candSet, syn *Synthesis) *candSet {
+	cur := append([]int(nil), strongest...)
+	try := func(idx []int) bool {
+		if ctx.Err() != nil {
+			return false
+		}
+		r := v.verifyAll(ctx, src, [][]Edit{setEdits(cands, idx)})[0]
+		syn.Checked++
+		if r.err == nil && r.outcome.OK() {
+			cur, out = idx, r.outcome
+			return true
+		}
+		return false
+	}
+	costOfIdx := func(i int) int { return mk([]int{i}).key[0] }
+	order := append([]int(nil), cur...)
+	sort.SliceStable(order, func(a, b int) bool { return costOfIdx(order[a]) > costOfIdx(order[b]) })
+	for _, c := range order {
+		var without []int
+		for _, i := range cur {
+			if i != c {
+				without = append(without, i)
+			}
+		}
+		try(without)
+	}
+	for k := 0; k < len(cur); k++ {
+		c := cur[k]
+		var alts []int
+		for j := range cands {
+			if j != c && cands[j].conflicts(&cands[c]) && costOfIdx(j) < costOfIdx(c) {
+				alts = append(alts, j)
+			}
+		}
+		sort.SliceStable(alts, func(a, b int) bool { return costOfIdx(alts[a]) < costOfIdx(alts[b]) })
+		for _, j := range alts {
+			idx := append([]int(nil), cur...)
+			idx[k] = j
+			sort.Ints(idx)
+			if try(idx) {
+				k = -1 // cur is re-sorted: start over; each step makes it cheaper
+				break
+			}
+		}
+	}
+	s := mk(cur)
+	s.out, s.fresh = out, false
+	return s
+}
 
 // strongestSet picks, for every site, the strongest candidate (the last
 // one listed for it).

@@ -8,9 +8,11 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"strings"
 	"sync"
 	"time"
 
+	"github.com/litmusls/litmusls/analysis"
 	"github.com/litmusls/litmusls/checker"
 	"github.com/litmusls/litmusls/syntax"
 )
@@ -28,19 +30,29 @@ type checkOutput struct {
 	failed  error // the tool failed (I/O)
 	f       *syntax.File
 	src     []byte
+	lints   []analysis.Diagnostic // with --lint: the lints, then the rewrite diagnostics
 }
 
 // runCheck implements "litmusls check [-j N] [--timeout D] [--json]
-// [--explain] PATH...": it checks every test and prints herd7's text for
-// each (or one JSON object per line), followed with --explain by the
-// witness or the reason in words.
+// [--explain] [--lint[=error]] [--lint-budget D] PATH...": it checks every
+// test and prints herd7's text for each (or one JSON object per line),
+// followed with --explain by the witness or the reason in words, and with
+// --lint by the test's lints, one per line as
+// "file:line:col: severity: CODE message" (further lines of a message and
+// the titles of its fixes indented below it; "lints" in JSON): the
+// barrier-misuse rules L01-L17, then the rewrite machinery's cheapest
+// fix of a broken test or its over-fencing hints when it is correct.
+// Positions of a translated C file's lints are in the generated test.
 //
 // A test cut off by --timeout prints no herd7 text (herd7 prints nothing
 // for a timeout) but the line "Test NAME cut off after D: no result" on
 // stderr; its JSON object has "cutoff": true.
 //
 // Exit status: 0 every test checked to the end, 1 some test had errors
-// (syntax, unsupported constructs, I/O) or was cut off, 2 usage.
+// (syntax, unsupported constructs, I/O) or was cut off, 2 usage. Lints do
+// not change it, except with --lint=error, where a lint of severity
+// warning (a barrier that orders nothing, an ordering the outcome shows
+// broken) makes it 1.
 func runCheck(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -48,8 +60,11 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	timeout := fs.Duration("timeout", 0, "time limit per test (0: none); a cut-off test prints no result and makes the exit status 1")
 	asJSON := fs.Bool("json", false, "print one JSON object per test instead of herd7's text, with witnesses and the reason")
 	explain := fs.Bool("explain", false, "after herd7's text, explain the result: which write each read saw, or why the condition is never reached")
+	var lint lintMode
+	fs.Var(&lint, "lint", "after herd7's text, print the barrier-misuse lints (L01-L17), the cheapest fix of a broken test and over-fencing hints of a correct one; --lint=error also makes a warning lint exit 1")
+	lintBudget := fs.Duration("lint-budget", 10*time.Second, "with --lint, time limit of the search for the cheapest fix of each test")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: litmusls check [-j N] [--timeout D] [--json] [--explain] PATH...")
+		fmt.Fprintln(stderr, "usage: litmusls check [-j N] [--timeout D] [--json] [--explain] [--lint[=error]] [--lint-budget D] PATH...")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -74,7 +89,11 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			outs[i] <- checkFile(name, checker.Options{Timeout: *timeout, Explain: *explain || *asJSON})
+			o := checkFile(name, checker.Options{Timeout: *timeout, Explain: *explain || *asJSON || lint != ""})
+			if lint != "" {
+				o.lint(name, *timeout, *lintBudget)
+			}
+			outs[i] <- o
 		}()
 	}
 	status := 0
@@ -86,6 +105,9 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 			continue
 		}
 		if len(o.Errors) > 0 || (o.Result != nil && o.Result.Cutoff) {
+			status = 1
+		}
+		if lint == "error" && o.warns() {
 			status = 1
 		}
 		if *asJSON {
@@ -117,6 +139,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 				return 1
 			}
 		}
+		writeLints(stdout, o)
 	}
 	wg.Wait()
 	return status
@@ -168,6 +191,7 @@ type checkJSON struct {
 	Errors    []string      `json:"errors,omitempty"`    // "file:line:col: message"
 	Witnesses []witnessJSON `json:"witnesses,omitempty"` // one per state, same order
 	Reason    *reasonJSON   `json:"reason,omitempty"`
+	Lints     []lintJSON    `json:"lints,omitempty"` // with --lint
 }
 
 type witnessJSON struct {
@@ -219,6 +243,9 @@ func jsonOf(o *checkOutput) *checkJSON {
 			j.Witnesses = append(j.Witnesses, *witnessOf(o, w))
 		}
 	}
+	for _, d := range o.lints {
+		j.Lints = append(j.Lints, lintOf(o, d))
+	}
 	if rs := r.Reason; rs != nil {
 		j.Reason = &reasonJSON{Outcome: rs.Outcome, Check: rs.Check, Cycle: rs.CycleString(), Edges: edgesOf(rs.Cycle), Cutoff: rs.Cutoff}
 		if rs.Execution != nil {
@@ -249,4 +276,123 @@ func edgesOf(es []checker.CycleEdge) []edgeJSON {
 		out = append(out, edgeJSON{e.From, e.To, e.Rel})
 	}
 	return out
+}
+
+// A lintMode is the value of --lint: "" (off), "warn" (print the lints) or
+// "error" (print them; a warning makes the exit status 1). A bare --lint
+// means "warn".
+type lintMode string
+
+func (m *lintMode) String() string { return string(*m) }
+
+func (m *lintMode) Set(s string) error {
+	switch s {
+	case "true", "warn":
+		*m = "warn"
+	case "error":
+		*m = "error"
+	case "false", "off":
+		*m = ""
+	default:
+		return fmt.Errorf("want --lint, --lint=warn or --lint=error, not %q", s)
+	}
+	return nil
+}
+
+// IsBoolFlag lets --lint stand alone.
+func (m *lintMode) IsBoolFlag() bool { return true }
+
+// lint fills o.lints: the barrier-misuse lints of a checked test, then
+// the rewrite diagnostics (cheapest fix, over-fencing hints). A test with
+// errors or cut off gets none.
+func (o *checkOutput) lint(name string, timeout, budget time.Duration) {
+	r := o.Result
+	if o.failed != nil || r == nil || len(r.Errors) > 0 || r.Cutoff || len(o.Errors) > 0 {
+		return
+	}
+	file, _ := splitScenario(name)
+	ctx := context.Background()
+	lints, err := analysis.Lint(ctx, o.f, o.src, r, analysis.LintOptions{BPF: isC(file), Timeout: timeout})
+	if err != nil {
+		o.failed = fmt.Errorf("%s: %v", name, err)
+		return
+	}
+	rw, err := analysis.RewriteDiagnostics(ctx, o.f, o.src, r, analysis.FenceOptions{CheckBudget: timeout, Budget: budget})
+	if err != nil {
+		o.failed = fmt.Errorf("%s: %v", name, err)
+		return
+	}
+	o.lints = append(lints, rw...)
+}
+
+// warns reports whether a lint of o is a warning or an error.
+func (o *checkOutput) warns() bool {
+	for _, d := range o.lints {
+		if d.Severity <= analysis.SeverityWarning {
+			return true
+		}
+	}
+	return false
+}
+
+// writeLints prints o's lints: "file:line:col: severity: CODE message",
+// then the message's further lines and each fix's title, indented.
+func writeLints(w io.Writer, o *checkOutput) {
+	for _, d := range o.lints {
+		lines := strings.Split(d.Message, "\n")
+		fmt.Fprintf(w, "%s: %s: %s %s\n", o.f.Lines.Position(d.Span.Start), d.Severity, d.Code, lines[0])
+		for _, l := range lines[1:] {
+			fmt.Fprintf(w, "  %s\n", l)
+		}
+		for _, fx := range d.Fixes {
+			fmt.Fprintf(w, "  fix: %s\n", fx.Title)
+		}
+	}
+}
+
+// lintJSON is one lint in "check --json --lint". Positions are
+// "file:line:col" and byte offsets into the checked text.
+type lintJSON struct {
+	Pos      string        `json:"pos"`
+	Start    int           `json:"start"`
+	End      int           `json:"end"`
+	Severity string        `json:"severity"` // "error", "warning", "information", "hint"
+	Code     string        `json:"code"`     // "L01"..."L17", "over-fencing", "cheapest-fix"
+	Message  string        `json:"message"`
+	Related  []relatedJSON `json:"related,omitempty"`
+	Fixes    []fixJSON     `json:"fixes,omitempty"`
+}
+
+type relatedJSON struct {
+	Pos     string `json:"pos"`
+	Start   int    `json:"start"`
+	End     int    `json:"end"`
+	Message string `json:"message"`
+}
+
+type fixJSON struct {
+	Title string     `json:"title"`
+	Edits []editJSON `json:"edits"`
+}
+
+type editJSON struct {
+	Start   int    `json:"start"` // byte offsets of the text replaced
+	End     int    `json:"end"`
+	NewText string `json:"newText"`
+}
+
+func lintOf(o *checkOutput, d analysis.Diagnostic) lintJSON {
+	j := lintJSON{Pos: o.f.Lines.Position(d.Span.Start).String(), Start: d.Span.Start, End: d.Span.End,
+		Severity: d.Severity.String(), Code: d.Code, Message: d.Message}
+	for _, r := range d.Related {
+		j.Related = append(j.Related, relatedJSON{Pos: o.f.Lines.Position(r.Span.Start).String(), Start: r.Span.Start, End: r.Span.End, Message: r.Message})
+	}
+	for _, fx := range d.Fixes {
+		f := fixJSON{Title: fx.Title, Edits: []editJSON{}}
+		for _, e := range fx.Edits {
+			f.Edits = append(f.Edits, editJSON{Start: e.Span.Start, End: e.Span.End, NewText: e.NewText})
+		}
+		j.Fixes = append(j.Fixes, f)
+	}
+	return j
 }

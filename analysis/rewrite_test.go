@@ -199,3 +199,36 @@ func TestPrimitiveCost(t *testing.T) {
 	assert.Equal(t, -30, rw.Delta().On(PowerPC64))
 	assert.Equal(t, -15, rw.Delta().On(X86_64))
 }
+
+func TestRewriteCRLF(t *testing.T) {
+	src := []byte(strings.ReplaceAll(`C crlf
+
+{}
+
+P0(int *x, int *y)
+{
+	WRITE_ONCE(*x, 1);
+	smp_mb();
+	WRITE_ONCE(*y, 1);
+}
+
+P1(int *x, int *y)
+{
+	int r0;
+	int r1;
+
+	r0 = READ_ONCE(*y);
+	r1 = READ_ONCE(*x);
+}
+
+exists (1:r0=1 /\ 1:r1=0)
+`, "\n", "\r\n"))
+	f, errs := syntax.Parse("crlf.litmus", src)
+	require.Empty(t, errs)
+	for _, rw := range append(Strengthenings(f, src), Weakenings(f, src)...) {
+		text := mustApply(t, src, rw.Edits)
+		assert.NotRegexp(t, "[^\r]\n", string(text), rw.Title())
+		_, errs := syntax.Parse("crlf.litmus", text)
+		assert.Empty(t, errs)
+	}
+}

@@ -138,3 +138,56 @@ func TestLintCorpus(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, string(want), got, "run go test ./analysis -run Corpus -update and read the diff")
 }
+
+// TestLintCorpusFixes applies the first fix of every lint over the corpus:
+// the fixed text must parse and check, and have fewer lints of that code.
+// It logs how many fixes make the outcome never reached.
+func TestLintCorpusFixes(t *testing.T) {
+	if testing.Short() {
+		t.Skip("corpus lints in -short mode")
+	}
+	corpus := filepath.Join(diagSharedDir(t), "corpus")
+	_, results, diags := lintCorpus(t)
+	var rels []string
+	for rel := range diags {
+		rels = append(rels, rel)
+	}
+	sort.Strings(rels)
+	fixed, never := 0, 0
+	for _, rel := range rels {
+		src, err := os.ReadFile(filepath.Join(corpus, rel))
+		require.NoError(t, err)
+		for _, d := range diags[rel] {
+			if len(d.Fixes) == 0 || !strings.HasPrefix(d.Code, "L") {
+				continue
+			}
+			count := func(ds []Diagnostic) int {
+				n := 0
+				for _, x := range ds {
+					if x.Code == d.Code {
+						n++
+					}
+				}
+				return n
+			}
+			text := applyEdits(t, src, d.Fixes[0].Edits)
+			f, errs := syntax.Parse(rel, text)
+			if !assert.Empty(t, errs, "%s: %s fix %q breaks the syntax:\n%s", rel, d.Code, d.Fixes[0].Title, text) {
+				continue
+			}
+			res, err := checker.Check(context.Background(), f, checker.Options{Explain: true, Workers: 1, Timeout: 60 * time.Second})
+			require.NoError(t, err)
+			if !assert.Empty(t, res.Errors, "%s: %s fix %q", rel, d.Code, d.Fixes[0].Title) {
+				continue
+			}
+			after, err := Lint(context.Background(), f, text, res, LintOptions{})
+			require.NoError(t, err)
+			assert.Less(t, count(after), count(diags[rel]), "%s: the %s fix %q leaves as many %s lints", rel, d.Code, d.Fixes[0].Title, d.Code)
+			fixed++
+			if res.Verdict == "Never" && results[rel].Verdict != "Never" {
+				never++
+			}
+		}
+	}
+	t.Logf("%d fixes applied over the corpus; %d of them make a reachable outcome Never", fixed, never)
+}

@@ -1,0 +1,360 @@
+package bpfc
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/litmusls/litmusls/syntax"
+)
+
+// files maps names to contents, as the load function of Translate sees
+// them.
+type files map[string]string
+
+func (fs files) load(p string) ([]byte, error) {
+	s, ok := fs[p]
+	if !ok {
+		return nil, errors.New("no such file")
+	}
+	return []byte(s), nil
+}
+
+// translate translates fs["main.c"].
+func translate(t *testing.T, fs files) *Translation {
+	t.Helper()
+	tr, err := Translate("main.c", []byte(fs["main.c"]), fs.load)
+	require.NoError(t, err)
+	return tr
+}
+
+// check translates src (as main.c) and compares the body of the threads of
+// its one scenario, and the notes as "line:col: message", with want.
+func check(t *testing.T, src string, wantThreads string, wantNotes ...string) {
+	t.Helper()
+	tr := translate(t, files{"main.c": src})
+	var notes []string
+	for _, n := range tr.Notes {
+		p := tr.Position(Loc{n.File, n.Span})
+		notes = append(notes, p.String()[len("main.c:"):]+": "+n.Msg)
+	}
+	assert.Equal(t, wantNotes, notes)
+	require.Len(t, tr.Scenarios, 1)
+	text := string(tr.Scenarios[0].Text)
+	start := strings.Index(text, "\nP0(")
+	end := strings.LastIndex(text, "\n}\n")
+	require.True(t, start >= 0 && end > start, text)
+	assert.Equal(t, strings.TrimSpace(wantThreads), strings.TrimSpace(text[start:end+2]))
+}
+
+const head = "// litmus: exists (x=1)\nint x, y;\nstruct bpf_spin_lock l;\n"
+
+func TestAccesses(t *testing.T) {
+	check(t, head+`
+// litmus: thread
+int f(void *ctx)
+{
+	int r = x;                    /* plain */
+	x = r + 1;
+	y += 2;
+	r = READ_ONCE(y);
+	WRITE_ONCE(x, r);
+	*(volatile int *)&y = 3;
+	r = *(volatile int *)&x;
+	r = smp_load_acquire(&x);
+	smp_store_release(&y, 1);
+	x++;
+	return r;
+}`, `
+P0(int *x, int *y)
+{
+	int r = *x;
+	*x = r + 1;
+	*y += 2;
+	r = READ_ONCE(*y);
+	WRITE_ONCE(*x, r);
+	WRITE_ONCE(*y, 3);
+	r = READ_ONCE(*x);
+	r = smp_load_acquire(x);
+	smp_store_release(y, 1);
+	*x += 1;
+}`)
+}
+
+func TestAtomics(t *testing.T) {
+	check(t, head+`
+// litmus: thread
+int f(void *ctx)
+{
+	int r, e = 0;
+	r = __sync_fetch_and_add(&x, 1);
+	__sync_fetch_and_or(&x, 4);
+	r = __sync_add_and_fetch(&x, 1);
+	r = __sync_xor_and_fetch(&x, 1);
+	r = __sync_val_compare_and_swap(&x, 0, 1);
+	r = __sync_bool_compare_and_swap(&x, 0, 1);
+	r = __sync_lock_test_and_set(&y, 2);
+	__atomic_fetch_add(&x, 1, __ATOMIC_RELAXED);
+	r = __atomic_fetch_sub(&x, 1, __ATOMIC_RELAXED);
+	r = __atomic_fetch_and(&x, 1, __ATOMIC_ACQUIRE);
+	r = __atomic_add_fetch(&x, 1, __ATOMIC_RELEASE);
+	r = __atomic_exchange_n(&y, 1, __ATOMIC_ACQ_REL);
+	r = __atomic_load_n(&x, __ATOMIC_RELAXED);
+	__atomic_store_n(&x, 1, __ATOMIC_RELAXED);
+	__atomic_store_n(&x, 2, __ATOMIC_SEQ_CST);
+	if (__atomic_compare_exchange_n(&y, &e, 5, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+		r = e;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	smp_mb();
+	return 0;
+}`, `
+P0(int *x, int *y)
+{
+	int r;
+	int e = 0;
+	r = atomic_fetch_add(1, x);
+	// result unused: clang -mcpu=v1/v2 emits an unordered atomic or (atomic_or), the weakest form; with -mcpu=v3 and later it is fully ordered (main.c:10)
+	atomic_or(4, x);
+	r = atomic_add_return(1, x);
+	r = atomic_fetch_xor(1, x) ^ 1;
+	r = cmpxchg(x, 0, 1);
+	r = cmpxchg(x, 0, 1) == 0;
+	r = xchg(y, 2);
+	atomic_add(1, x);
+	r = atomic_fetch_sub_relaxed(1, x);
+	r = atomic_fetch_and_acquire(1, x);
+	r = atomic_add_return_release(1, x);
+	r = xchg(y, 1);
+	r = READ_ONCE(*x);
+	WRITE_ONCE(*x, 1);
+	smp_store_release(x, 2);
+	smp_mb();
+	int t0 = cmpxchg_acquire(y, e, 5);
+	int ok0 = t0 == e;
+	e = t0;
+	if (ok0) {
+		r = e;
+	}
+	smp_mb();
+	smp_mb();
+}`, "10:2: result unused: clang -mcpu=v1/v2 emits an unordered atomic or (atomic_or), the weakest form; with -mcpu=v3 and later it is fully ordered")
+}
+
+func TestLocksAndControl(t *testing.T) {
+	check(t, head+`
+// litmus: thread
+SEC("tc")
+int f(struct __sk_buff *skb)
+{
+	bpf_spin_lock(&l);
+	if (x) {
+		bpf_spin_unlock(&l);
+		return 0;
+	}
+	y = 1;
+	bpf_spin_unlock(&l);
+	return 1;
+}`, `
+P0(int *x, int *y, spinlock_t *l)
+{
+	spin_lock(l);
+	if (*x) {
+		spin_unlock(l);
+	} else {
+		*y = 1;
+		spin_unlock(l);
+	}
+}`)
+}
+
+func TestNotModeled(t *testing.T) {
+	check(t, head+`
+struct { __uint(type, BPF_MAP_TYPE_ARRAY); } m SEC(".maps");
+// litmus: thread
+int f(void *ctx)
+{
+	int *v, k = 0, i;
+	v = bpf_map_lookup_elem(&m, &k);
+	if (!v)
+		return 0;
+	*v = 1;
+	for (i = 0; i < 4; i++)
+		x = i;
+	bpf_printk("hi");
+	return 0;
+}`, `
+P0()
+{
+	int k = 0;
+	int i;
+	// not modeled: pointer v whose target is unknown (taken as non-NULL) (main.c:11)
+	if (!1) {
+	} else {
+		// not modeled: pointer v whose target is unknown (main.c:13)
+		// not modeled: loop for (i = 0; i < 4; i++) x = i; (main.c:14)
+		// not modeled: helper call bpf_printk (main.c:16)
+	}
+}`,
+		"11:7: not modeled: pointer v whose target is unknown (taken as non-NULL)",
+		"13:3: not modeled: pointer v whose target is unknown",
+		"14:2: not modeled: loop for (i = 0; i < 4; i++) x = i;",
+		"16:2: not modeled: helper call bpf_printk")
+}
+
+func TestAnnotationErrors(t *testing.T) {
+	tr := translate(t, files{"main.c": `int x;
+// litmus: exists (t:r=1 /\ z=2)
+// litmus: frobnicate
+// litmus: thread t
+void f(void) { x = 1; }
+// litmus: thread
+`})
+	var msgs []string
+	for _, n := range tr.Notes {
+		assert.True(t, n.IsError())
+		msgs = append(msgs, tr.Position(Loc{n.File, n.Span}).String()+": "+n.Msg)
+	}
+	assert.Equal(t, []string{
+		`main.c:2:20: thread t has no local variable "r"`,
+		`main.c:2:29: no global "z" (write THREAD:local for a thread's local variable)`,
+		`main.c:3:4: unknown litmus annotation "frobnicate" (want test, with, thread, exists, ~exists, forall, filter or expect)`,
+		`main.c:6:4: litmus: thread is not followed by a function definition`,
+	}, msgs)
+	require.Len(t, tr.Scenarios, 1)
+	assert.Nil(t, tr.Scenarios[0].File.Cond)
+}
+
+func TestPropSyntax(t *testing.T) {
+	for _, tc := range []struct{ in, err string }{
+		{`(0:r=1 /\ x!=2) \/ ~(y==-1) -> true`, ""},
+		{`0:r=1 && !(x=0x10 || y=1)`, ""},
+		{`0:r=`, "expected a value"},
+		{`0:r=1 /\`, "expected THREAD:local=value or global=value"},
+		{`(x=1`, "expected ')'"},
+		{`x=1 y=2`, `unexpected "y=2"`},
+		{strings.Repeat("(", 500) + "x=1", "condition nested too deeply"},
+	} {
+		_, err := parseProp(tc.in, 0)
+		if tc.err == "" {
+			assert.Nil(t, err, tc.in)
+		} else if assert.NotNil(t, err, tc.in) {
+			assert.Equal(t, tc.err, err.Msg)
+		}
+	}
+}
+
+// The "with" file's threads join the scenario, its skeleton accesses name
+// the BPF globals, and the source map leads both ways.
+func TestWithAndSourceMap(t *testing.T) {
+	fs := files{
+		"progs/p.c": `// litmus: test mp
+// litmus: with ../user/u.c
+// litmus: exists (user:f=1 /\ user:d=0)
+int data SEC(".bss"), flag SEC(".bss");
+// litmus: thread
+SEC("xdp") int prog(void *ctx) { data = 1; smp_store_release(&flag, 1); return 0; }
+`,
+		"user/u.c": `// litmus: thread user
+void u(struct p *skel)
+{
+	int f = smp_load_acquire(&skel->bss->flag);
+	int d = skel->bss->data;
+}
+`,
+	}
+	tr, err := Translate("progs/p.c", []byte(fs["progs/p.c"]), fs.load)
+	require.NoError(t, err)
+	assert.Empty(t, tr.Notes)
+	require.Len(t, tr.Scenarios, 1)
+	sc := tr.Scenarios[0]
+	assert.Equal(t, "mp", sc.Name)
+	text := string(sc.Text)
+	assert.Contains(t, text, "// user/u.c:2-6 user\nP1(int *data, int *flag)")
+
+	// Generated → C: the plain read of data in P1.
+	gen := strings.Index(text, "*data;")
+	l, ok := sc.Map.ToC(syntax.Span{Start: gen, End: gen + len("*data")})
+	require.True(t, ok)
+	assert.Equal(t, LinkExpr, l.Kind)
+	u := tr.Source("user/u.c")
+	assert.Equal(t, "skel->bss->data", string(u.Text[l.C.Span.Start:l.C.Span.End]))
+
+	// The condition maps to its annotation; an atom to its text.
+	l, ok = sc.Map.ToC(sc.File.Cond.Span)
+	require.True(t, ok)
+	assert.Equal(t, LinkCond, l.Kind)
+	assert.Equal(t, "litmus: exists (user:f=1 /\\ user:d=0)", string(tr.Sources[0].Text[l.C.Span.Start:l.C.Span.End]))
+
+	// C → generated: the acquire load of flag.
+	off := strings.Index(fs["user/u.c"], "smp_load_acquire")
+	links := sc.Map.FromC("user/u.c", off)
+	require.NotEmpty(t, links)
+	assert.Equal(t, "smp_load_acquire(flag)", text[links[0].Gen.Start:links[0].Gen.End])
+
+	// Every link lies in the generated text and in its C file.
+	for _, l := range sc.Map.Links() {
+		assert.True(t, 0 <= l.Gen.Start && l.Gen.Start <= l.Gen.End && l.Gen.End <= len(sc.Text))
+		src := tr.Source(l.C.File)
+		require.NotNil(t, src, l.C.File)
+		assert.True(t, 0 <= l.C.Span.Start && l.C.Span.Start <= l.C.Span.End && l.C.Span.End <= len(src.Text))
+	}
+}
+
+func TestScenarios(t *testing.T) {
+	tr := translate(t, files{"main.c": `int x;
+// litmus: filter (x=1)
+// litmus: test one
+// litmus: exists (x=1)
+// litmus: test two
+// litmus: forall (x=1)
+// litmus: expect Always
+// litmus: thread
+void f(void) { WRITE_ONCE(x, 1); }
+`})
+	assert.Empty(t, tr.Notes)
+	require.Len(t, tr.Scenarios, 2)
+	assert.Equal(t, "one", tr.Scenarios[0].Name)
+	assert.Equal(t, syntax.Exists, tr.Scenarios[0].File.Cond.Quant)
+	assert.NotNil(t, tr.Scenarios[0].File.Filter) // file-level annotations apply to every scenario
+	assert.Equal(t, syntax.Forall, tr.Scenarios[1].File.Cond.Quant)
+	require.NotNil(t, tr.Scenarios[1].File.Result)
+	assert.Equal(t, "Always", tr.Scenarios[1].File.Result.Verdict)
+
+	// A file with only threads is no scenario; a missing "with" file is an error.
+	tr = translate(t, files{"main.c": "// litmus: with nope.c\n// litmus: thread\nvoid f(void) {}\n"})
+	assert.Empty(t, tr.Scenarios)
+	require.Len(t, tr.Notes, 1)
+	assert.Equal(t, "cannot read nope.c: no such file", tr.Notes[0].Msg)
+}
+
+// Names that clash with primitives or with each other are renamed.
+func TestNames(t *testing.T) {
+	check(t, "// litmus: exists (xchg=1)\nint xchg, x;\n"+`
+// litmus: thread
+void f(void)
+{
+	int x = xchg;
+	{
+		int x = 2;
+		xchg = x;
+	}
+}`, `
+P0(int *xchg_1)
+{
+	int x_1 = *xchg_1;
+	{
+		int x_2 = 2;
+		*xchg_1 = x_2;
+	}
+}`)
+}
+
+func TestBlank(t *testing.T) {
+	src := "#define private(n) SEC(\".data.\" #n)\nprivate(A) int x SEC(\".bss\") __hidden = 1; // SEC(\"keep\")\nchar s[] = \"SEC(x)\";\n"
+	got := string(blank([]byte(src)))
+	assert.Equal(t, len(src), len(got))
+	assert.Equal(t, "#define private(n) SEC(\".data.\" #n)\n           int x                      = 1; // SEC(\"keep\")\nchar s[] = \"SEC(x)\";\n", got)
+}

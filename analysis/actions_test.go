@@ -259,3 +259,97 @@ func TestActionsEveryOffset(t *testing.T) {
 		assert.Empty(t, Actions(context.Background(), f, broken, syntax.Span{Start: off, End: off}, ActionOptions{}))
 	}
 }
+
+func TestActionsAtomics(t *testing.T) {
+	src := []byte(`C sb-xchg
+
+{}
+
+P0(int *x, int *y)
+{
+	int r0;
+	int r1;
+
+	r0 = xchg_relaxed(x, 1);
+	r1 = READ_ONCE(*y);
+}
+
+P1(atomic_t *y, int *x)
+{
+	int r0;
+	int r1;
+
+	r0 = atomic_fetch_add_relaxed(1, y);
+	r1 = READ_ONCE(*x);
+}
+
+exists (0:r1=0 /\ 1:r1=0)
+`)
+	f, errs := syntax.Parse("sb-xchg.litmus", src)
+	require.Empty(t, errs)
+	acts := Actions(context.Background(), f, src, cursorAt(t, src, "xchg_relaxed", 0), ActionOptions{})
+	assert.Equal(t, []string{
+		"Use xchg_acquire (bad outcome stays reachable)",
+		"Use xchg_release (bad outcome stays reachable)",
+		"Use xchg (bad outcome stays reachable)",
+		"Insert smp_mb__after_atomic() before line 11 (bad outcome stays reachable)",
+		"Insert smp_rmb() before line 11 (bad outcome stays reachable)",
+		"Insert smp_mb() before line 11 (bad outcome stays reachable)",
+	}, titles(acts))
+	require.Len(t, acts, 6)
+	assert.Contains(t, string(mustApply(t, src, acts[2].Edits)), "\tr0 = xchg(x, 1);\n")
+
+	// With the other side fully ordered, the full exchange fixes it, and
+	// so do the full fences after it; smp_mb__after_atomic() is the
+	// cheapest (free on x86, where the exchange is already locked).
+	src2 := bytes.Replace(src, []byte("atomic_fetch_add_relaxed"), []byte("atomic_fetch_add"), 1)
+	f2, errs := syntax.Parse("sb-xchg.litmus", src2)
+	require.Empty(t, errs)
+	acts = Actions(context.Background(), f2, src2, cursorAt(t, src2, "xchg_relaxed", 0), ActionOptions{})
+	byTitle := map[string]Action{}
+	for _, a := range acts {
+		byTitle[a.Title] = a
+	}
+	require.Contains(t, byTitle, "Use xchg (bad outcome becomes Never)", "%q", titles(acts))
+	require.Contains(t, byTitle, "Insert smp_mb() before line 11 (bad outcome becomes Never)")
+	require.Contains(t, byTitle, "Insert smp_mb__after_atomic() before line 11 (bad outcome becomes Never)")
+	require.Contains(t, byTitle, "Insert smp_rmb() before line 11 (bad outcome stays reachable)")
+	assert.True(t, byTitle["Insert smp_mb__after_atomic() before line 11 (bad outcome becomes Never)"].Preferred)
+	assert.False(t, byTitle["Use xchg (bad outcome becomes Never)"].Preferred)
+
+	// On the relaxed fetch-add: its fully ordered variant.
+	acts = Actions(context.Background(), f, src, cursorAt(t, src, "atomic_fetch_add_relaxed", 0), ActionOptions{})
+	require.NotEmpty(t, acts)
+	assert.Contains(t, titles(acts), "Use atomic_fetch_add (bad outcome stays reachable)")
+}
+
+func TestSynthesizeForall(t *testing.T) {
+	src := []byte(`C mp-forall
+
+{}
+
+P0(int *buf, int *flag)
+{
+	WRITE_ONCE(*buf, 1);
+	WRITE_ONCE(*flag, 1);
+}
+
+P1(int *buf, int *flag)
+{
+	int r0;
+	int r1;
+
+	r0 = READ_ONCE(*flag);
+	r1 = READ_ONCE(*buf);
+}
+
+forall (1:r0=0 \/ 1:r1=1)
+`)
+	f, errs := syntax.Parse("mp-forall.litmus", src)
+	require.Empty(t, errs)
+	syn, err := Synthesize(context.Background(), f, src, SynthOptions{Fixes: 1})
+	require.NoError(t, err)
+	require.Len(t, syn.Fixes, 1)
+	assert.Equal(t, "Always", syn.Fixes[0].Outcome.Verdict)
+	assert.Contains(t, syn.Fixes[0].Title, "(forall now always holds; +20 on powerpc64")
+}

@@ -33,6 +33,9 @@ func (ss *session) codeAction(_ *glsp.Context, params *protocol.CodeActionParams
 	}
 	only := kindFilter(params.Context.Only)
 	actions := []protocol.CodeAction{}
+	if doc.Lang == LangC {
+		return ss.cCodeActions(doc, span, only)
+	}
 	if !only(protocol.CodeActionKindQuickFix) {
 		return actions, nil
 	}

@@ -24,6 +24,9 @@ func (ss *session) codeLens(_ *glsp.Context, params *protocol.CodeLensParams) ([
 	if ss.checks == nil {
 		return []protocol.CodeLens{}, nil
 	}
+	if doc.Lang == LangC {
+		return ss.cCodeLenses(doc)
+	}
 	return codeLenses(doc, ss.checks)
 }
 

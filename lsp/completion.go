@@ -18,6 +18,9 @@ func (ss *session) completion(_ *glsp.Context, params *protocol.CompletionParams
 	if doc == nil {
 		return nil, fmt.Errorf("%s is not open", params.TextDocument.URI)
 	}
+	if doc.Lang == LangC {
+		return nil, nil // C has its own language servers for that
+	}
 	list := protocol.CompletionList{Items: []protocol.CompletionItem{}}
 	off, err := doc.Mapper().PositionOffset(params.Position)
 	if err != nil {

@@ -18,6 +18,9 @@ func (ss *session) definition(_ *glsp.Context, params *protocol.DefinitionParams
 	if doc == nil {
 		return nil, fmt.Errorf("%s is not open", params.TextDocument.URI)
 	}
+	if doc.Lang == LangC {
+		return nil, nil
+	}
 	off, err := doc.Mapper().PositionOffset(params.Position)
 	if err != nil {
 		return nil, nil

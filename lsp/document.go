@@ -14,6 +14,7 @@ type Document struct {
 	URI     protocol.DocumentUri
 	Version int32  // the client's version number
 	Text    []byte // UTF-8 text; never modified
+	Lang    Language
 
 	mapper *Mapper
 }
@@ -60,7 +61,7 @@ func (d *Document) Apply(version int32, changes []any) (*Document, error) {
 		}
 		m = NewMapper(text)
 	}
-	return &Document{URI: d.URI, Version: version, Text: text, mapper: m}, nil
+	return &Document{URI: d.URI, Version: version, Text: text, Lang: d.Lang, mapper: m}, nil
 }
 
 // documents records the open documents. Handlers replace entries under
@@ -113,4 +114,15 @@ func (s *documents) get(uri protocol.DocumentUri) *Document {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.docs[uri]
+}
+
+// all returns the open documents, in no particular order.
+func (s *documents) all() []*Document {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]*Document, 0, len(s.docs))
+	for _, d := range s.docs {
+		out = append(out, d)
+	}
+	return out
 }

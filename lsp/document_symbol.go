@@ -17,6 +17,9 @@ func (ss *session) documentSymbol(_ *glsp.Context, params *protocol.DocumentSymb
 	if doc == nil {
 		return nil, fmt.Errorf("%s is not open", params.TextDocument.URI)
 	}
+	if doc.Lang == LangC {
+		return []protocol.DocumentSymbol{}, nil
+	}
 	return documentSymbols(doc)
 }
 

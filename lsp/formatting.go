@@ -17,6 +17,9 @@ func (ss *session) formatting(_ *glsp.Context, params *protocol.DocumentFormatti
 	if doc == nil {
 		return nil, fmt.Errorf("%s is not open", params.TextDocument.URI)
 	}
+	if doc.Lang == LangC {
+		return []protocol.TextEdit{}, nil // never reformat C
+	}
 	return formatEdits(doc)
 }
 

@@ -25,6 +25,9 @@ func (ss *session) hover(_ *glsp.Context, params *protocol.HoverParams) (*protoc
 	if err != nil {
 		return nil, nil // a position outside the text has nothing to show
 	}
+	if doc.Lang == LangC {
+		return nil, nil
+	}
 	f, errs := syntax.Parse(string(doc.URI), doc.Text)
 	opts := analysis.HoverOptions{Archs: ss.features.hoverArchs(), Src: doc.Text}
 	md, span, ok := opts.Hover(f, ss.lastResult(f, errs, doc), off)

@@ -47,6 +47,9 @@ func (ss *session) semanticTokensFull(_ *glsp.Context, params *protocol.Semantic
 	if doc == nil {
 		return nil, fmt.Errorf("%s is not open", params.TextDocument.URI)
 	}
+	if doc.Lang == LangC {
+		return &protocol.SemanticTokens{Data: []protocol.UInteger{}}, nil
+	}
 	data, err := semanticTokens(doc)
 	if err != nil {
 		return nil, err

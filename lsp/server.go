@@ -181,6 +181,12 @@ type session struct {
 	shutdown bool // shutdown was requested
 
 	features features // what the client asked of hover, completion and semantic tokens
+
+	// cDeps records, for a C document and another whose scenarios include
+	// it, the version of the other that last made it diagnosed again.
+	cDeps map[[2]protocol.DocumentUri]int32
+	// genDir is where generated tests are written for the editor to show.
+	genDir string
 }
 
 func newSession(ctx context.Context, srv *Server) *session {
@@ -190,7 +196,7 @@ func newSession(ctx context.Context, srv *Server) *session {
 	ss.checks.onResult = ss.rewrites.warm
 	diagnose := srv.opts.Diagnose
 	if diagnose == nil {
-		diagnose = ss.checks.diagnose
+		diagnose = ss.diagnose
 	}
 	ss.diag = newDiagnoser(ctx, diagnose, srv.opts.Debounce, ss.notify, srv.log)
 	ss.handler = protocol.Handler{
@@ -208,6 +214,7 @@ func newSession(ctx context.Context, srv *Server) *session {
 		TextDocumentFormatting:          ss.formatting,
 		TextDocumentCodeLens:            ss.codeLens,
 		TextDocumentCodeAction:          ss.codeAction,
+		WorkspaceExecuteCommand:         ss.executeCommand,
 		TextDocumentHover:               ss.hover,
 		TextDocumentCompletion:          ss.completion,
 		TextDocumentDefinition:          ss.definition,
@@ -349,6 +356,7 @@ func (ss *session) initialize(_ *glsp.Context, params *protocol.InitializeParams
 	change := protocol.TextDocumentSyncKindIncremental
 	openClose := true
 	caps.TextDocumentSync = &protocol.TextDocumentSyncOptions{OpenClose: &openClose, Change: &change}
+	caps.ExecuteCommandProvider = &protocol.ExecuteCommandOptions{Commands: []string{CommandShowTranslation}}
 	version := ss.srv.opts.Version
 	return protocol.InitializeResult{
 		Capabilities: caps,

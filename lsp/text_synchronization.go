@@ -12,6 +12,7 @@ import (
 func (ss *session) didOpen(_ *glsp.Context, params *protocol.DidOpenTextDocumentParams) error {
 	item := params.TextDocument
 	doc := NewDocument(item.URI, item.Version, []byte(item.Text))
+	doc.Lang = languageOf(item.LanguageID, item.URI)
 	ss.docs.open(doc)
 	ss.diag.schedule(doc)
 	return nil

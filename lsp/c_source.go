@@ -1,0 +1,402 @@
+package lsp
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/tliron/glsp"
+	protocol "github.com/tliron/glsp/protocol_3_16"
+
+	"github.com/litmusls/litmusls/analysis"
+	"github.com/litmusls/litmusls/checker"
+	"github.com/litmusls/litmusls/syntax"
+	"github.com/litmusls/litmusls/syntax/bpfc"
+)
+
+// C sources with litmus annotations (BPF programs and their user-space
+// side) are translated to LKMM litmus tests by package bpfc; the server
+// checks each scenario like a litmus test and maps what analysis says back
+// to the C through the translation's source map.
+
+// A Language says how the server reads a document.
+type Language int
+
+const (
+	// LangLitmus is a herd7 litmus test, C or BPF dialect.
+	LangLitmus Language = iota
+	// LangC is C source, checked when it carries litmus annotations.
+	LangC
+)
+
+// languageOf tells a document's language from the client's language id,
+// or else from the name's extension.
+func languageOf(languageID string, uri protocol.DocumentUri) Language {
+	switch strings.ToLower(languageID) {
+	case "litmus":
+		return LangLitmus
+	case "c", "cpp", "bpf":
+		return LangC
+	}
+	switch strings.ToLower(filepath.Ext(uriPath(uri))) {
+	case ".c", ".h":
+		return LangC
+	}
+	return LangLitmus
+}
+
+// annotated reports whether C text carries litmus annotations at all.
+func annotated(text []byte) bool { return bytes.Contains(text, []byte("litmus:")) }
+
+// uriPath returns the file path of a file URI, or the URI itself for any
+// other scheme (an unsaved buffer): translation names files by it.
+func uriPath(uri protocol.DocumentUri) string {
+	u, err := url.Parse(string(uri))
+	if err != nil || u.Scheme != "file" {
+		return string(uri)
+	}
+	return filepath.FromSlash(u.Path)
+}
+
+// fileURI returns the URI of a name uriPath returned.
+func fileURI(name string) protocol.DocumentUri {
+	if strings.Contains(name, ":") && !filepath.IsAbs(name) {
+		return protocol.DocumentUri(name) // already a URI
+	}
+	return protocol.DocumentUri((&url.URL{Scheme: "file", Path: filepath.ToSlash(name)}).String())
+}
+
+// translate translates the C document doc, reading the files its "with"
+// annotations name from the open documents first, then from disk. A file
+// that cannot be read is a problem in the document (the error names it),
+// not a failure of the server.
+func (ss *session) translate(doc *Document) (*bpfc.Translation, error) {
+	load := func(path string) ([]byte, error) {
+		if open := ss.docs.get(fileURI(path)); open != nil {
+			return open.Text, nil
+		}
+		return os.ReadFile(path)
+	}
+	return bpfc.Translate(uriPath(doc.URI), doc.Text, load)
+}
+
+// CodeNotModeled marks C that the translation leaves out or approximates,
+// and CodeAnnotation a malformed litmus annotation.
+const (
+	CodeNotModeled = "not-modeled"
+	CodeAnnotation = "annotation"
+)
+
+// diagnose is the [DiagnoseFunc] the server uses unless told otherwise:
+// litmus tests through [checks.diagnose], C sources through diagnoseC.
+func (ss *session) diagnose(ctx context.Context, doc *Document) ([]protocol.Diagnostic, error) {
+	if doc.Lang == LangC {
+		return ss.diagnoseC(ctx, doc)
+	}
+	return ss.checks.diagnose(ctx, doc)
+}
+
+// diagnoseC is the diagnosis of a C document: the notes of its
+// translation, then for each scenario what analysis finds in its check,
+// on the C the generated test came from.
+func (ss *session) diagnoseC(ctx context.Context, doc *Document) ([]protocol.Diagnostic, error) {
+	out := []protocol.Diagnostic{}
+	if !annotated(doc.Text) {
+		return out, nil
+	}
+	tr, err := ss.translate(doc)
+	if err != nil {
+		// A "with" file that cannot be read: say so at the top.
+		d, derr := newDiagnostic(doc, syntax.Span{}, CodeAnnotation, "cannot translate: "+err.Error())
+		if derr != nil {
+			return nil, derr
+		}
+		return append(out, d), nil
+	}
+	name := uriPath(doc.URI)
+	for _, n := range tr.Notes {
+		if n.File != name {
+			continue
+		}
+		code, severity := CodeNotModeled, protocol.DiagnosticSeverityInformation
+		if n.IsError() {
+			code, severity = CodeAnnotation, protocol.DiagnosticSeverityError
+		}
+		d, err := newDiagnostic(doc, n.Span, code, n.Msg)
+		if err != nil {
+			return nil, err
+		}
+		d.Severity = &severity
+		out = append(out, d)
+	}
+	for _, sc := range tr.Scenarios {
+		diags, err := ss.scenarioDiagnostics(ctx, doc, tr, sc)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, diags...)
+	}
+	// The files this one pulls in with "with" (the user-space side) show
+	// what the scenarios find in them: diagnose them again.
+	for _, src := range tr.Sources[1:] {
+		ss.rediagnose(fileURI(src.Name), doc)
+	}
+	// Scenarios of other open files that pull this one in.
+	for _, other := range ss.docs.all() {
+		if other.URI == doc.URI || other.Lang != LangC || !annotated(other.Text) || !bytes.Contains(other.Text, []byte("with")) {
+			continue
+		}
+		otr, err := ss.translate(other)
+		if err != nil || otr.Source(name) == nil {
+			continue
+		}
+		for _, sc := range otr.Scenarios {
+			diags, err := ss.scenarioDiagnostics(ctx, doc, otr, sc)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, diags...)
+		}
+	}
+	return out, nil
+}
+
+// rediagnose schedules the diagnosis of the open C document uri again,
+// because by, a document whose scenarios include it, has a new version.
+// It does so once per version of by, so that two files naming each other
+// do not diagnose each other forever.
+func (ss *session) rediagnose(uri protocol.DocumentUri, by *Document) {
+	target := ss.docs.get(uri)
+	if target == nil || target.Lang != LangC {
+		return
+	}
+	ss.mu.Lock()
+	if ss.cDeps == nil {
+		ss.cDeps = map[[2]protocol.DocumentUri]int32{}
+	}
+	key := [2]protocol.DocumentUri{uri, by.URI}
+	if v, ok := ss.cDeps[key]; ok && v == by.Version {
+		ss.mu.Unlock()
+		return
+	}
+	ss.cDeps[key] = by.Version
+	ss.mu.Unlock()
+	ss.diag.schedule(target)
+}
+
+// scenarioDiagnostics checks one scenario of doc's translation and maps
+// its diagnostics to doc. A diagnostic whose place is in another file (the
+// user-space side of a "with") or in generated text with no C behind it
+// goes on the scenario's annotation, with its place as a related
+// location. Fixes, which edit the generated test, are not carried over.
+func (ss *session) scenarioDiagnostics(ctx context.Context, doc *Document, tr *bpfc.Translation, sc *bpfc.Scenario) ([]protocol.Diagnostic, error) {
+	name := uriPath(doc.URI)
+	f, errs := syntax.Parse(sc.Name, sc.Text)
+	var res *checker.Result
+	var opts analysis.Options
+	if len(errs) == 0 {
+		norm := analysis.Normalize(f, sc.Text)
+		entry, _, err := ss.checks.result(ctx, sc.Name, f, norm)
+		if err != nil {
+			return nil, err
+		}
+		res = analysis.Remap(entry.res, entry.norm, norm, len(sc.Text))
+		opts.Budget = entry.budget
+	}
+	prefix := ""
+	if len(tr.Scenarios) > 1 {
+		prefix = "[" + sc.Name + "] "
+	}
+	var out []protocol.Diagnostic
+	for _, d := range analysis.Diagnose(f, sc.Text, errs, res, opts) {
+		at, ok := sc.Map.ToC(d.Span)
+		var elsewhere *bpfc.Loc // the diagnostic's own place, when not in doc
+		if !ok || at.C.File != name {
+			if sc.Decl.File != name {
+				continue // the scenario is declared in another file: its diagnostics go there
+			}
+			if ok {
+				elsewhere = &at.C
+			}
+			at = bpfc.Link{C: sc.Decl}
+		}
+		pd, err := newDiagnostic(doc, at.C.Span, d.Code, prefix+d.Message)
+		if err != nil {
+			return nil, err
+		}
+		severity := protocol.DiagnosticSeverity(d.Severity)
+		pd.Severity = &severity
+		if elsewhere != nil {
+			if rel, ok := relatedIn(tr, *elsewhere, "here"); ok {
+				pd.RelatedInformation = append(pd.RelatedInformation, rel)
+			}
+		}
+		for _, r := range d.Related {
+			if l, ok := sc.Map.ToC(r.Span); ok {
+				if rel, ok := relatedIn(tr, l.C, r.Message); ok {
+					pd.RelatedInformation = append(pd.RelatedInformation, rel)
+				}
+			}
+		}
+		out = append(out, pd)
+	}
+	return out, nil
+}
+
+// relatedIn makes a related location of a place in one of tr's sources.
+func relatedIn(tr *bpfc.Translation, l bpfc.Loc, msg string) (protocol.DiagnosticRelatedInformation, bool) {
+	src := tr.Source(l.File)
+	if src == nil {
+		return protocol.DiagnosticRelatedInformation{}, false
+	}
+	r, err := NewMapper(src.Text).SpanRange(fitSpan(src.Text, l.Span))
+	if err != nil {
+		return protocol.DiagnosticRelatedInformation{}, false
+	}
+	return protocol.DiagnosticRelatedInformation{Location: protocol.Location{URI: fileURI(l.File), Range: r}, Message: msg}, true
+}
+
+// cCodeLenses puts on the annotation of each scenario of a C document the
+// summary of its check: "Never · 3 states · 0.4 ms", or "Checking…".
+func (ss *session) cCodeLenses(doc *Document) ([]protocol.CodeLens, error) {
+	lenses := []protocol.CodeLens{}
+	if !annotated(doc.Text) {
+		return lenses, nil
+	}
+	tr, err := ss.translate(doc)
+	if err != nil {
+		return lenses, nil // diagnosed
+	}
+	name := uriPath(doc.URI)
+	for _, sc := range tr.Scenarios {
+		if sc.Decl.File != name {
+			continue
+		}
+		title := "Not checked: the generated test does not parse"
+		if f, errs := syntax.Parse(sc.Name, sc.Text); len(errs) == 0 {
+			title = "Checking…"
+			if e := ss.checks.lookup(analysis.Normalize(f, sc.Text)); e != nil {
+				title = analysis.Summary(e.res, e.elapsed)
+			}
+		}
+		r, err := doc.Mapper().SpanRange(fitSpan(doc.Text, sc.Decl.Span))
+		if err != nil {
+			return nil, fmt.Errorf("bug: code lens span of %s: %w", doc.URI, err)
+		}
+		lenses = append(lenses, protocol.CodeLens{Range: r, Command: &protocol.Command{
+			Title:     sc.Name + ": " + title,
+			Command:   CommandShowTranslation,
+			Arguments: []any{string(doc.URI), sc.Name},
+		}})
+	}
+	return lenses, nil
+}
+
+// CommandShowTranslation is the command that opens the litmus test
+// generated for a scenario of a C document. Its arguments are the
+// document's URI and the scenario's name; it writes the test to a file in
+// the temporary directory, asks the client to show it
+// (window/showDocument) and returns its URI.
+const CommandShowTranslation = "litmusls.showTranslation"
+
+// cCodeActions offers, anywhere in a C document, to open the litmus test
+// generated for each scenario.
+func (ss *session) cCodeActions(doc *Document, _ syntax.Span, only func(protocol.CodeActionKind) bool) ([]protocol.CodeAction, error) {
+	actions := []protocol.CodeAction{}
+	if !annotated(doc.Text) || !only(protocol.CodeActionKindSource) {
+		return actions, nil
+	}
+	tr, err := ss.translate(doc)
+	if err != nil {
+		return actions, nil
+	}
+	kind := protocol.CodeActionKindSource
+	for _, sc := range tr.Scenarios {
+		actions = append(actions, protocol.CodeAction{
+			Title: "Open the litmus test generated for " + sc.Name,
+			Kind:  &kind,
+			Command: &protocol.Command{
+				Title:     "Open the litmus test generated for " + sc.Name,
+				Command:   CommandShowTranslation,
+				Arguments: []any{string(doc.URI), sc.Name},
+			},
+		})
+	}
+	return actions, nil
+}
+
+// executeCommand runs CommandShowTranslation. The request to show the
+// file goes from a goroutine: a request sent from a handler could never
+// be answered.
+func (ss *session) executeCommand(_ *glsp.Context, params *protocol.ExecuteCommandParams) (any, error) {
+	if params.Command != CommandShowTranslation {
+		return nil, fmt.Errorf("unknown command %q", params.Command)
+	}
+	if len(params.Arguments) != 2 {
+		return nil, fmt.Errorf("%s takes a document URI and a scenario name", params.Command)
+	}
+	uri, _ := params.Arguments[0].(string)
+	scenario, _ := params.Arguments[1].(string)
+	doc := ss.docs.get(protocol.DocumentUri(uri))
+	if doc == nil {
+		return nil, fmt.Errorf("%s is not open", uri)
+	}
+	tr, err := ss.translate(doc)
+	if err != nil {
+		return nil, err
+	}
+	for _, sc := range tr.Scenarios {
+		if sc.Name != scenario {
+			continue
+		}
+		dir, err := ss.translationDir()
+		if err != nil {
+			return nil, err
+		}
+		path := filepath.Join(dir, safeFileName(sc.Name)+".litmus")
+		if err := os.WriteFile(path, sc.Text, 0o644); err != nil {
+			return nil, err
+		}
+		target := fileURI(path)
+		go func() {
+			takeFocus := true
+			ss.call(string(protocol.ServerWindowShowDocument), protocol.ShowDocumentParams{URI: target, TakeFocus: &takeFocus}, nil)
+		}()
+		return string(target), nil
+	}
+	return nil, fmt.Errorf("%s has no scenario %q", uri, scenario)
+}
+
+// translationDir returns the session's directory for generated tests,
+// made on first use in the temporary directory. It is left behind when
+// the session ends: the editor may still show its files.
+func (ss *session) translationDir() (string, error) {
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	if ss.genDir == "" {
+		dir, err := os.MkdirTemp("", "litmusls-")
+		if err != nil {
+			return "", err
+		}
+		ss.genDir = dir
+	}
+	return ss.genDir, nil
+}
+
+// safeFileName keeps the letters, digits and -+._ of a scenario name.
+func safeFileName(name string) string {
+	b := []byte(name)
+	for i, c := range b {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("-+._", c) >= 0) {
+			b[i] = '_'
+		}
+	}
+	if len(b) == 0 {
+		return "scenario"
+	}
+	return string(b)
+}

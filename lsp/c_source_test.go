@@ -1,0 +1,119 @@
+package lsp
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	glsp "github.com/tliron/glsp/protocol_3_16"
+	lsp "go.lsp.dev/protocol"
+	"go.lsp.dev/uri"
+)
+
+// openC opens the C file testdata/bpfc/rel of the repository under its
+// real path, so that its "with" annotations resolve, and returns its URI
+// and text.
+func (s *checkSession) openC(rel string) (uri.URI, string) {
+	s.t.Helper()
+	path, err := filepath.Abs(filepath.Join("..", "testdata", "bpfc", rel))
+	require.NoError(s.t, err)
+	src, err := os.ReadFile(path)
+	require.NoError(s.t, err)
+	u := uri.File(path)
+	require.NoError(s.t, s.server.DidOpen(s.ctx, &lsp.DidOpenTextDocumentParams{
+		TextDocument: lsp.TextDocumentItem{URI: u, LanguageID: "c", Version: 1, Text: string(src)},
+	}))
+	return u, string(src)
+}
+
+// until reads published diagnostics until ok holds for the latest ones of
+// each document.
+func (s *checkSession) until(ok func(latest map[uri.URI][]lsp.Diagnostic) bool) map[uri.URI][]lsp.Diagnostic {
+	s.t.Helper()
+	latest := map[uri.URI][]lsp.Diagnostic{}
+	for !ok(latest) {
+		p := s.next()
+		latest[p.params.URI] = p.params.Diagnostics
+	}
+	return latest
+}
+
+func withCode(diags []lsp.Diagnostic, c string) []lsp.Diagnostic {
+	var out []lsp.Diagnostic
+	for _, d := range diags {
+		if code(d) == c {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+func lineOf(t *testing.T, text, sub string) uint32 {
+	t.Helper()
+	return positionOf(t, text, sub).Line
+}
+
+// TestServerBPFC: annotated BPF C and its user-space side are checked in
+// place. The selftest-shaped atomics pair with an acquire load of
+// completion never sees the old value; with a plain load, the outcome is
+// reachable and the user-space read races, reported on the user-space
+// line.
+func TestServerBPFC(t *testing.T) {
+	s := startChecked(t, Options{}, `{"debounce": "1ms"}`)
+
+	prog, progText := s.openC("progs/atomics_xchg.c")
+	user, userText := s.openC("prog_tests/atomics_xchg.c")
+	latest := s.until(func(l map[uri.URI][]lsp.Diagnostic) bool { return len(withCode(l[prog], "never")) > 0 })
+	never := withCode(latest[prog], "never")[0]
+	assert.Equal(t, lineOf(t, progText, "litmus: exists"), never.Range.Start.Line, "on the exists annotation")
+	assert.Empty(t, withCode(latest[prog], "data-race"))
+	assert.Empty(t, withCode(latest[prog], "reachable"))
+	_ = user
+	_ = userText
+
+	prog, progText = s.openC("progs/atomics_xchg_plain.c")
+	user, userText = s.openC("prog_tests/atomics_xchg_plain.c")
+	latest = s.until(func(l map[uri.URI][]lsp.Diagnostic) bool {
+		return len(withCode(l[prog], "reachable")) > 0 && len(withCode(l[user], "data-race")) > 0
+	})
+	reach := withCode(latest[prog], "reachable")[0]
+	assert.Equal(t, lineOf(t, progText, "litmus: exists"), reach.Range.Start.Line)
+	assert.Equal(t, lsp.DiagnosticSeverityWarning, reach.Severity)
+	races := withCode(latest[user], "data-race")
+	var lines []uint32
+	for _, d := range races {
+		lines = append(lines, d.Range.Start.Line)
+		assert.True(t, strings.HasPrefix(message(d), "Data race on "), message(d))
+	}
+	assert.Contains(t, lines, lineOf(t, userText, "int done_seen = skel->bss->done;"), "the plain read of completion races: %v", races)
+
+	// The code lens sums up the scenario on its annotation; a source action
+	// opens the generated test.
+	lenses, err := s.server.CodeLens(s.ctx, &lsp.CodeLensParams{TextDocument: lsp.TextDocumentIdentifier{URI: prog}})
+	require.NoError(t, err)
+	require.Len(t, lenses, 1)
+	assert.Regexp(t, `^atomics_xchg_plain: Sometimes · \d+ states · `, lenses[0].Command.Title)
+	assert.Equal(t, lineOf(t, progText, "litmus: test atomics_xchg_plain"), lenses[0].Range.Start.Line)
+
+	actions := s.codeActions(prog, lsp.Range{})
+	require.Len(t, actions, 1)
+	assert.Equal(t, "Open the litmus test generated for atomics_xchg_plain", actions[0].Title)
+	require.NotNil(t, actions[0].Command)
+	res, err := s.server.ExecuteCommand(s.ctx, &lsp.ExecuteCommandParams{Command: actions[0].Command.Command, Arguments: actions[0].Command.Arguments})
+	require.NoError(t, err)
+	var target string
+	require.NoError(t, json.Unmarshal(res, &target), "result %s", res)
+	generated, err := os.ReadFile(uriPath(glsp.DocumentUri(target)))
+	require.NoError(t, err)
+	assert.True(t, strings.HasPrefix(string(generated), "C atomics_xchg_plain"), string(generated))
+
+	// Other features stay out of C.
+	edits, err := s.server.Formatting(s.ctx, &lsp.DocumentFormattingParams{TextDocument: lsp.TextDocumentIdentifier{URI: prog}})
+	require.NoError(t, err)
+	assert.Empty(t, edits)
+	s.shutdown()
+}

@@ -55,7 +55,11 @@ func OverFencing(ctx context.Context, f *syntax.File, src []byte, res *checker.R
 	}
 	var out []Diagnostic
 	for _, w := range ws {
-		out = append(out, w.diagnostic(f, src, opts.Archs))
+		d := w.diagnostic(f, src, opts.Archs)
+		if len(ws) > 1 {
+			d.Message += "\nThis was checked as the only change; with other hints applied as well, the test may break (\"litmusls fix\" weakens only as far as the changes hold together)."
+		}
+		out = append(out, d)
 	}
 	return out
 }

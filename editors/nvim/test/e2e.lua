@@ -261,11 +261,25 @@ else
       table.insert(context_diags, d.user_data.lsp)
     end
   end
-  local actions, aerr = request(racy, 'textDocument/codeAction', {
-    textDocument = { uri = vim.uri_from_bufnr(racy) },
-    range = { start = { line = load_line, character = star }, ['end'] = { line = load_line, character = star + 2 } },
-    context = { diagnostics = context_diags, only = { 'quickfix' } },
-  })
+  -- The server verifies rewrites in the background after the check and
+  -- offers them once they are done: ask until the Never fix is there.
+  local actions, aerr
+  local function never_fix(list)
+    for _, a in ipairs(list or {}) do
+      if a.title:find('becomes Never', 1, true) then
+        return a
+      end
+    end
+    return nil
+  end
+  vim.wait(TIMEOUT, function()
+    actions, aerr = request(racy, 'textDocument/codeAction', {
+      textDocument = { uri = vim.uri_from_bufnr(racy) },
+      range = { start = { line = load_line, character = star }, ['end'] = { line = load_line, character = star + 2 } },
+      context = { diagnostics = context_diags, only = { 'quickfix' } },
+    })
+    return never_fix(actions) ~= nil
+  end, 100)
   local titles = {}
   local fix
   for _, a in ipairs(actions or {}) do

@@ -140,7 +140,13 @@ end
 -- client returns the litmusls client attached to bufnr, or nil.
 function M.client(bufnr)
   bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
-  for _, c in pairs(vim.lsp.buf_get_clients(bufnr)) do
+  local list
+  if vim.lsp.get_clients then
+    list = vim.lsp.get_clients({ bufnr = bufnr })
+  else
+    list = vim.lsp.buf_get_clients(bufnr)
+  end
+  for _, c in pairs(list) do
     if c.name == 'litmusls' then
       return c
     end

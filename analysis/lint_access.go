@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/litmusls/litmusls/checker"
 	"github.com/litmusls/litmusls/syntax"
@@ -176,7 +177,8 @@ func (l *linter) races() {
 				if x.Span == eb.Span && !b.Plain() {
 					continue
 				}
-				if e, ok := l.onceEdit(x); ok {
+				e, ok := l.onceEdit(x)
+				if ok && !slices.Contains(edits, e) {
 					edits = append(edits, e)
 				}
 			}

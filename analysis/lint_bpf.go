@@ -3,6 +3,7 @@ package analysis
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -110,7 +111,9 @@ func (l *linter) relaxedFetches() {
 // strong.
 func (l *linter) jitStrength(ctx context.Context) error {
 	known, reached := l.outcome()
-	if !known || !reached || l.f.Cond == nil {
+	if !known || !reached || l.f.Cond == nil || slices.Contains(l.res.Flags, "data-race") {
+		// With a data race, the compiler may reorder plain accesses
+		// whatever the JIT does.
 		return nil
 	}
 	seen := map[syntax.Span]bool{}

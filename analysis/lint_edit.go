@@ -28,10 +28,13 @@ type nodeIndex struct {
 	ifs    [][]*syntax.IfStmt          // per thread index
 	idents [][]*syntax.Ident           // per thread index: every name used, in source order
 	instrs map[syntax.Span]*syntax.Instr
+	// lvalue maps the target of an assignment (its span) to the
+	// assignment: a compound one reads it too.
+	lvalue map[syntax.Span]*syntax.AssignExpr
 }
 
 func indexNodes(f *syntax.File) *nodeIndex {
-	ix := &nodeIndex{exprs: map[syntax.Span]syntax.Expr{}, stmts: map[syntax.Span]stmtInfo{}, regOf: map[syntax.Span]string{}, instrs: map[syntax.Span]*syntax.Instr{}}
+	ix := &nodeIndex{exprs: map[syntax.Span]syntax.Expr{}, stmts: map[syntax.Span]stmtInfo{}, regOf: map[syntax.Span]string{}, lvalue: map[syntax.Span]*syntax.AssignExpr{}, instrs: map[syntax.Span]*syntax.Instr{}}
 	for _, t := range f.Threads {
 		for len(ix.ifs) <= t.Index {
 			ix.ifs = append(ix.ifs, nil)
@@ -97,6 +100,9 @@ func (ix *nodeIndex) expr(t int, e syntax.Expr, info stmtInfo) {
 		ix.stmts[sp] = info
 		if id, ok := x.(*syntax.Ident); ok {
 			ix.idents[t] = append(ix.idents[t], id)
+		}
+		if a, ok := x.(*syntax.AssignExpr); ok {
+			ix.lvalue[unparen(a.X).GetSpan()] = a
 		}
 	})
 }
@@ -182,19 +188,41 @@ func (l *linter) releaseEdit(e *checker.Event) (Edit, bool) {
 	return l.bpfReleaseEdit(e)
 }
 
-// onceEdit marks the plain access e with READ_ONCE or WRITE_ONCE.
+// onceEdit marks the plain access e with READ_ONCE or WRITE_ONCE. Both
+// accesses of a compound assignment "*p += v" become
+// "WRITE_ONCE(*p, READ_ONCE(*p) + v)".
 func (l *linter) onceEdit(e *checker.Event) (Edit, bool) {
 	switch x := l.nodes.exprs[e.Span].(type) {
 	case *syntax.UnaryExpr:
+		if a := l.nodes.lvalue[x.Span]; a != nil {
+			if a.Op == "=" {
+				return Edit{}, false
+			}
+			return l.compoundOnce(a)
+		}
 		if x.Op == "*" && e.Kind == checker.KindR {
 			return Edit{Span: e.Span, NewText: "READ_ONCE(" + l.text(x.Span) + ")"}, true
 		}
 	case *syntax.AssignExpr:
-		if u, ok := unparen(x.X).(*syntax.UnaryExpr); ok && u.Op == "*" && x.Op == "=" && e.Kind == checker.KindW {
+		if x.Op != "=" {
+			return l.compoundOnce(x)
+		}
+		if u, ok := unparen(x.X).(*syntax.UnaryExpr); ok && u.Op == "*" && e.Kind == checker.KindW {
 			return Edit{Span: e.Span, NewText: "WRITE_ONCE(" + l.text(u.Span) + ", " + l.text(x.Y.GetSpan()) + ")"}, true
 		}
 	}
 	return Edit{}, false
+}
+
+// compoundOnce marks both accesses of "*p op= v".
+func (l *linter) compoundOnce(a *syntax.AssignExpr) (Edit, bool) {
+	u, ok := unparen(a.X).(*syntax.UnaryExpr)
+	if !ok || u.Op != "*" {
+		return Edit{}, false
+	}
+	lhs := l.text(u.Span)
+	op := strings.TrimSuffix(a.Op, "=")
+	return Edit{Span: a.Span, NewText: fmt.Sprintf("WRITE_ONCE(%s, READ_ONCE(%s) %s (%s))", lhs, lhs, op, l.text(a.Y.GetSpan()))}, true
 }
 
 // stmtOf returns the statement holding the event's source.

@@ -126,12 +126,8 @@ func fixFile(name string, dryRun bool, archs []analysis.Arch, timeout time.Durat
 			fmt.Fprintf(stdout, "%s: correct (%s), and nothing is stronger than it needs\n", name, base.Verdict)
 			return true
 		}
-		var titles []string
-		for i := range rel.Rewrites {
-			titles = append(titles, rel.Rewrites[i].Title())
-		}
 		fmt.Fprintf(stdout, "%s: correct (%s) but over-fenced; %s (outcome stays %s; saves %s)\n",
-			name, base.Verdict, strings.Join(titles, ", "), rel.Outcome.Verdict, savedWords(rel.Saved, archs))
+			name, base.Verdict, analysis.JoinTitles(rel.Rewrites), rel.Outcome.Verdict, savedWords(rel.Saved, archs))
 		edits = rel.Edits
 	}
 	out, err := analysis.Apply(text, edits)

@@ -75,7 +75,7 @@ func TestFixCommandRelaxes(t *testing.T) {
 	path := writeFile(t, t.TempDir(), "MP.litmus", over)
 	code, out, errs := run("fix", "--dry-run", path)
 	require.Equal(t, 0, code, errs)
-	assert.Contains(t, out, path+": correct (Never) but over-fenced; Use smp_wmb on line 8, Use smp_rmb on line 18 (outcome stays Never; saves 60 on powerpc64, 10 on arm64, 30 on x86-64)\n")
+	assert.Contains(t, out, path+": correct (Never) but over-fenced; Use smp_wmb on line 8, smp_rmb on line 18 (outcome stays Never; saves 60 on powerpc64, 10 on arm64, 30 on x86-64)\n")
 	assert.Contains(t, out, "-\tsmp_mb();\n+\tsmp_wmb();\n")
 }
 

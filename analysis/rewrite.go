@@ -57,6 +57,23 @@ func (r *Rewrite) Title() string {
 	return fmt.Sprintf("Use %s on line %d", r.To, r.Line)
 }
 
+// JoinTitles names several rewrites in one line, not repeating a verb:
+// "Use READ_ONCE on line 3, smp_load_acquire on line 5, Insert smp_mb()
+// before line 9".
+func JoinTitles(rws []Rewrite) string {
+	names := make([]string, len(rws))
+	for i := range rws {
+		names[i] = rws[i].Title()
+	}
+	for i := len(names) - 1; i > 0; i-- {
+		verb := names[i][:strings.IndexByte(names[i], ' ')+1]
+		if strings.HasPrefix(names[i-1], verb) {
+			names[i] = names[i][len(verb):]
+		}
+	}
+	return strings.Join(names, ", ")
+}
+
 // conflicts reports whether r and s change the same place, so they cannot
 // both apply.
 func (r *Rewrite) conflicts(s *Rewrite) bool {

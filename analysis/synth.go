@@ -409,24 +409,15 @@ func supersetOfAny(idx []int, found []*candSet) bool {
 func (l *rwLayout) synthFix(cands []Rewrite, s *candSet, base *Outcome, archs []Arch) SynthFix {
 	fx := SynthFix{Edits: setEdits(cands, s.idx), Outcome: s.out, Cost: s.cost}
 	threads := map[int]bool{}
-	var names []string
 	for _, i := range s.idx {
 		fx.Rewrites = append(fx.Rewrites, cands[i])
 		threads[cands[i].Thread] = true
-		names = append(names, cands[i].Title())
 	}
 	full := costOf("smp_mb")
 	for a := range fx.Saved {
 		fx.Saved[a] = len(threads)*full[a] - fx.Cost[a]
 	}
-	for i := len(names) - 1; i > 0; i-- {
-		// "Use READ_ONCE on line 3, smp_load_acquire on line 5"
-		verb := names[i][:strings.IndexByte(names[i], ' ')+1]
-		if strings.HasPrefix(names[i-1], verb) {
-			names[i] = names[i][len(verb):]
-		}
-	}
-	fx.Title = fmt.Sprintf("%s (%s; %s", strings.Join(names, ", "), describeChange(base, s.out), fx.CostText(nil))
+	fx.Title = fmt.Sprintf("%s (%s; %s", JoinTitles(fx.Rewrites), describeChange(base, s.out), fx.CostText(nil))
 	// The saving against the reflex, on the target where it is largest.
 	bestArch, best := Arch(-1), 0
 	for _, a := range archs {

@@ -2,6 +2,7 @@ package lsp
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -22,7 +23,8 @@ import (
 )
 
 // FuzzEditStream decodes its input into a stream of didChange
-// notifications (see decodeEditStream), sends them to a server over a real
+// notifications, with an occasional close and reopen (see
+// decodeEditStream), sends them to a server over a real
 // JSON-RPC connection, and checks after each one that the server's text is
 // the text a reference client computes on its own (refApply). At the end
 // it checks that the last version's diagnostics arrive with ranges inside
@@ -97,6 +99,74 @@ func TestEditStreamSeeds(t *testing.T) {
 	assert.Equal(t, uint32(math.MaxUint32), s.edits[2].changes[0].end.Line)
 }
 
+// TestWireTextDecoded checks the reference client's model of JSON
+// decoding against encoding/json, which the server uses, on every pair of
+// pieces with a raw byte between them, and on hand-written cases.
+func TestWireTextDecoded(t *testing.T) {
+	check := func(w wireText) string {
+		t.Helper()
+		var got string
+		require.NoError(t, json.Unmarshal(w.appendJSON(nil), &got), "%s", w.appendJSON(nil))
+		require.Equal(t, got, w.decoded(), "%s", w.appendJSON(nil))
+		return got
+	}
+	for _, a := range fuzzPieces {
+		for _, b := range fuzzPieces {
+			for _, mid := range []string{"", "\xc3", "\xa9", "\xff"} {
+				check(slices.Concat(a, raw(mid), b))
+			}
+		}
+	}
+	for _, tt := range []struct {
+		w    wireText
+		want string
+	}{
+		{raw("a\xffb"), "a\uFFFDb"},
+		{raw("\xe6\xbc"), "\uFFFD\uFFFD"},
+		{slices.Concat(raw("\xe6\xbc"), raw("\xa2")), "漢"},
+		{raw("\xed\xa0\x80"), "\uFFFD\uFFFD\uFFFD"},
+		{esc(0xd83d), "\uFFFD"},
+		{esc(0xd83d, 0xde00), "😀"},
+		{esc(0xde00, 0xd83d), "\uFFFD\uFFFD"},
+		{esc(0xd83d, 0xd83d, 0xde00), "\uFFFD😀"},
+		{slices.Concat(esc(0xd83d), raw("x"), esc(0xde00)), "\uFFFDx\uFFFD"},
+		{raw("\"\\\x00\r\n"), "\"\\\x00\r\n"},
+	} {
+		assert.Equal(t, tt.want, check(tt.w), "%s", tt.w.appendJSON(nil))
+	}
+}
+
+// TestRefOffset checks the reference client's position conversion on
+// cases worked out by hand.
+func TestRefOffset(t *testing.T) {
+	const text = "a😀b\r\né\r\n\rc\n"
+	for _, tt := range []struct {
+		p     lsp.Position
+		off   int
+		exact bool
+	}{
+		{lsp.Position{Line: 0, Character: 0}, 0, true},
+		{lsp.Position{Line: 0, Character: 1}, 1, true},
+		{lsp.Position{Line: 0, Character: 2}, 1, false}, // inside 😀
+		{lsp.Position{Line: 0, Character: 3}, 5, true},
+		{lsp.Position{Line: 0, Character: 4}, 6, true}, // before "\r\n"
+		{lsp.Position{Line: 0, Character: 5}, 6, false},
+		{lsp.Position{Line: 1, Character: 0}, 8, true},
+		{lsp.Position{Line: 1, Character: 1}, 10, true},
+		{lsp.Position{Line: 1, Character: 9}, 10, false},
+		{lsp.Position{Line: 2, Character: 1}, 13, true}, // a lone '\r' is a character
+		{lsp.Position{Line: 2, Character: 2}, 14, true},
+		{lsp.Position{Line: 3, Character: 0}, 15, true}, // the empty last line
+		{lsp.Position{Line: 3, Character: 1}, 15, false},
+		{lsp.Position{Line: 4, Character: 0}, 15, false},
+		{lsp.Position{Line: math.MaxUint32, Character: math.MaxUint32}, 15, false},
+	} {
+		off, exact := refOffset(text, tt.p)
+		assert.Equal(t, tt.off, off, "%v", tt.p)
+		assert.Equal(t, tt.exact, exact, "%v", tt.p)
+	}
+}
+
 // seedFile is data in the fuzzing engine's corpus file format.
 func seedFile(data []byte) []byte {
 	return fmt.Appendf(nil, "go test fuzz v1\n[]byte(%q)\n", data)
@@ -152,6 +222,8 @@ func (w wireText) decoded() string {
 		out.WriteString(string([]rune(raw.String())))
 		raw.Reset()
 	}
+	// Empty raw parts write nothing: they do not separate escapes.
+	w = slices.DeleteFunc(slices.Clone(w), func(p wirePart) bool { return !p.escape && p.raw == "" })
 	for i := 0; i < len(w); i++ {
 		p := w[i]
 		if !p.escape {
@@ -564,6 +636,21 @@ func didOpenParams(version int32, text wireText) []byte {
 // checkEditStream sends s to a new session and checks the server keeps the
 // reference client's text.
 func checkEditStream(t *testing.T, s editStream) {
+	// Were the reference client's model of JSON decoding wrong, a
+	// difference below would blame the server: check the model first.
+	texts := []wireText{s.open}
+	for _, e := range s.edits {
+		texts = append(texts, e.text)
+		for _, c := range e.changes {
+			texts = append(texts, c.text)
+		}
+	}
+	for _, w := range texts {
+		var got string
+		require.NoError(t, json.Unmarshal(w.appendJSON(nil), &got))
+		require.Equal(t, got, w.decoded(), "the reference's decoding of %s", w.appendJSON(nil))
+	}
+
 	c := startFuzzClient(t)
 	c.notify(lsp.MethodTextDocumentDidOpen, didOpenParams(1, s.open))
 	want := s.open.decoded()

@@ -117,7 +117,7 @@ const (
 	rwLock // a lock operation: not a load or store of data, but a fence may go after it
 )
 
-// An access is one memory access written in a thread.
+// An rwAccess is one memory access written in a thread.
 type rwAccess struct {
 	thread int
 	kind   rwKind
@@ -128,7 +128,7 @@ type rwAccess struct {
 	assign *syntax.AssignExpr // a plain store
 }
 
-// A fence is a fence statement "smp_mb();".
+// An rwFence is a fence statement "smp_mb();".
 type rwFence struct {
 	thread int
 	name   string
@@ -136,7 +136,7 @@ type rwFence struct {
 	call   *syntax.CallExpr
 }
 
-// A gap is a place between two statements of one block where a fence can
+// An rwGap is a place between two statements of one block where a fence can
 // go, with at least one access of the thread before it and one after it.
 type rwGap struct {
 	thread     int
@@ -149,7 +149,7 @@ type rwGap struct {
 	nextCall   string // and the one after it
 }
 
-// A rwLayout is what the threads of a C test do, found from the tree.
+// An rwLayout is what the threads of a C test do, found from the tree.
 type rwLayout struct {
 	f        *syntax.File
 	src      []byte

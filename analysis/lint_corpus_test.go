@@ -36,9 +36,30 @@ func updating() bool {
 const lintGolden = "testdata/lint-corpus.golden"
 
 // lintCorpus lints every test of the corpus, checked with explanations,
-// and returns one line per lint, "file:line:col CODE message", sorted,
-// with file relative to the corpus; and the results by file.
+// and returns one line per lint or over-fencing hint,
+// "file:line:col severity CODE: message", sorted, with file relative to
+// the corpus; and the results and lints by file.
+// The corpus is linted once for all the tests that need it.
+var lintCorpusOnce struct {
+	sync.Mutex
+	done    bool
+	lines   []string
+	results map[string]*checker.Result
+	diags   map[string][]Diagnostic
+}
+
 func lintCorpus(t *testing.T) ([]string, map[string]*checker.Result, map[string][]Diagnostic) {
+	c := &lintCorpusOnce
+	c.Lock()
+	defer c.Unlock()
+	if !c.done {
+		c.lines, c.results, c.diags = lintCorpusRun(t)
+		c.done = !t.Failed()
+	}
+	return c.lines, c.results, c.diags
+}
+
+func lintCorpusRun(t *testing.T) ([]string, map[string]*checker.Result, map[string][]Diagnostic) {
 	corpus := filepath.Join(diagSharedDir(t), "corpus")
 	var files []string
 	require.NoError(t, filepath.WalkDir(corpus, func(p string, d fs.DirEntry, err error) error {
@@ -83,7 +104,8 @@ func lintCorpus(t *testing.T) ([]string, map[string]*checker.Result, map[string]
 				return
 			}
 			outs[i].res, outs[i].diags = res, diags
-			for _, d := range diags {
+			hints := OverFencing(context.Background(), f, src, res, FenceOptions{CheckBudget: 60 * time.Second})
+			for _, d := range append(append([]Diagnostic(nil), diags...), hints...) {
 				msg := strings.SplitN(d.Message, "\n", 2)[0]
 				outs[i].lines = append(outs[i].lines, fmt.Sprintf("%s %s %s: %s", f.Lines.Position(d.Span.Start), d.Severity, d.Code, msg))
 			}

@@ -69,6 +69,7 @@ type PrimitiveDoc struct {
 	Meaning string   // what it means in the memory model: its events and what they order
 	Events  string   // the events herd7 makes for it, as "R[acquire]"
 	Lower   [numArchs]Lowering
+	Caveats []string // warnings listed after the table, or nil (kernel primitives have none)
 }
 
 // Signature returns the call as tests write it, such as
@@ -103,9 +104,9 @@ func snippetEscape(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `$`, `\$`, `}`, `\}`).Replace(s)
 }
 
-// Markdown renders the documentation: signature, meaning, events, and a
+// Markdown renders the documentation: signature, meaning, events, a
 // table of the lowering on each architecture in archs (all of them when
-// archs is empty).
+// archs is empty), and the caveats as a list when there are any.
 func (d *PrimitiveDoc) Markdown(archs []Arch) string {
 	if len(archs) == 0 {
 		archs = Archs
@@ -127,6 +128,12 @@ func (d *PrimitiveDoc) Markdown(archs []Arch) string {
 		}
 		l := d.Lower[a]
 		fmt.Fprintf(&b, "| %s | %s | %s |\n", a, codeCell(l.Code), tableEscape(l.Cost))
+	}
+	if len(d.Caveats) > 0 {
+		b.WriteString("\n**Caveats:**\n\n")
+		for _, c := range d.Caveats {
+			fmt.Fprintf(&b, "- %s\n", c)
+		}
 	}
 	return b.String()
 }

@@ -5,7 +5,9 @@
 -- outcome Never.
 --
 -- Environment: LITMUSLS (the server binary), KERNEL_TEST (a copy of the
--- corpus's MP+poonceonces.litmus), RACY_TEST (a copy of racy-lb.litmus).
+-- corpus's MP+poonceonces.litmus), RACY_TEST (a copy of racy-lb.litmus),
+-- ANNOTATED_C (a copy of testdata/bpfc/mp_plain_flag.c), PLAIN_C (a C file
+-- without annotations).
 -- Each check prints "ok: ..." or "FAIL: ..."; the last line is
 -- "e2e: N passed, N failed" and the exit status is 1 if any check failed.
 
@@ -174,6 +176,8 @@ end
 local litmusls = env('LITMUSLS')
 local kernel_path = env('KERNEL_TEST')
 local racy_path = env('RACY_TEST')
+local annotated_path = env('ANNOTATED_C')
+local plain_path = env('PLAIN_C')
 
 say('neovim ' .. tostring(vim.version().major) .. '.' .. tostring(vim.version().minor) .. '.'
   .. tostring(vim.version().patch) .. (vim.lsp.start and ' (vim.lsp.start)' or ' (vim.lsp.start_client)'))
@@ -317,5 +321,29 @@ else
       'diagnostics: ' .. describe(diags))
   end
 end
+
+-- 5. C files: attached only with litmus: annotations, checked in C lines.
+vim.cmd('edit ' .. vim.fn.fnameescape(annotated_path))
+local annotated = vim.api.nvim_get_current_buf()
+ok(vim.bo[annotated].filetype == 'c', 'the annotated BPF C file is a c buffer')
+ok(client_of(annotated) ~= nil, 'litmusls attached to the annotated C file')
+local cond_line = line_of(annotated, 'litmus: exists')
+done, diags = wait_diags(annotated, function(d)
+  return #with_code(d, 'reachable') > 0
+end)
+reach = with_code(diags, 'reachable')
+ok(done and #reach == 1 and reach[1].lnum == cond_line,
+  string.format('annotated C: "reachable" on the litmus: exists annotation, line %d', cond_line + 1),
+  'diagnostics: ' .. describe(diags))
+races = lines_of(with_code(diags, 'data-race'))
+local want = { line_of(annotated, 'data = 42;'), line_of(annotated, 'flag = 1;'), line_of(annotated, 'int f = flag;'),
+  (line_of(annotated, 'd = data;')) }
+table.sort(want)
+ok(vim.deep_equal(races, want), 'annotated C: "data-race" on the four plain accesses, in C lines',
+  'diagnostics: ' .. describe(diags))
+vim.cmd('edit ' .. vim.fn.fnameescape(plain_path))
+local plain = vim.api.nvim_get_current_buf()
+vim.wait(500)
+ok(require('litmusls').client(plain) == nil, 'litmusls does not attach to a C file without annotations')
 
 finish()

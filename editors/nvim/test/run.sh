@@ -26,10 +26,13 @@ fi
 mkdir -p "$work/tests" "$work/xdg/config" "$work/xdg/data" "$work/xdg/state" "$work/xdg/cache"
 cp "$kernel" "$work/tests/"
 cp "$here/racy-lb.litmus" "$work/tests/"
+cp "$root/testdata/bpfc/mp_plain_flag.c" "$work/tests/"
+printf 'int main(void)\n{\n\treturn 0;\n}\n' >"$work/tests/plain.c"
 
 export LITMUSLS="$litmusls"
 export KERNEL_TEST="$work/tests/MP+poonceonces.litmus"
 export RACY_TEST="$work/tests/racy-lb.litmus"
+export ANNOTATED_C="$work/tests/mp_plain_flag.c" PLAIN_C="$work/tests/plain.c"
 export XDG_CONFIG_HOME="$work/xdg/config" XDG_DATA_HOME="$work/xdg/data"
 export XDG_STATE_HOME="$work/xdg/state" XDG_CACHE_HOME="$work/xdg/cache"
 

@@ -251,3 +251,29 @@ test('check now and show the witness run the CLI on unsaved text', async () => {
   assert.ok(why.stdout.includes(name + ':'), 'positions name the editor document, not the temporary copy');
   assert.ok(!why.stdout.includes(os.tmpdir() + path.sep + 'litmusls-'), 'no temporary path leaks');
 });
+
+test('annotated BPF C: the extension sends it, the server checks it, translate prints the litmus test', async () => {
+  const file = path.join(root, 'testdata', 'bpfc', 'mp_plain_flag.c');
+  const text = fs.readFileSync(file, 'utf8');
+  assert.equal(config.wantsDocument('c', text), true, 'the file carries litmus: annotations');
+  const srv = await startServer({ debounce: '20ms' });
+  const doc = await srv.open(file, 'c');
+  const diags = await srv.waitFor(doc.uri, (d) => d.some((x) => x.code === 'reachable'), 'a reachable diagnostic on the C file');
+  const lines = text.split('\n');
+  const at = (d) => [d.code, d.range.start.line];
+  const want = [
+    ['data-race', lineOf(lines, /^\tdata = 42;/)],
+    ['data-race', lineOf(lines, /^\tflag = 1;/)],
+    ['data-race', lineOf(lines, /^\tint f = flag;/)],
+    ['data-race', lineOf(lines, /^\t\td = data;/)],
+    ['reachable', lineOf(lines, /litmus: exists/)],
+  ];
+  const byLine = (a, b) => a[1] - b[1] || a[0].localeCompare(b[0]);
+  assert.deepEqual(diags.map(at).sort(byLine), want.sort(byLine), 'diagnostics at the C lines');
+  assert.equal(await srv.stop(), 0);
+
+  const res = await cli.run(serverBinary(), ['translate'], { text, file, name: file, dirty: false });
+  assert.equal(res.code, 0, res.stderr);
+  assert.match(res.stdout, /^C mp_plain_flag$/m);
+  assert.match(res.stdout, /^exists \(/m);
+});

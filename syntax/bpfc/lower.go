@@ -334,7 +334,7 @@ func (c *lowerer) stmt(n *cnode) (out []syntax.Stmt, term bool) {
 	case "if_statement":
 		return c.ifStmt(n, nil, false), false
 	case "return_statement":
-		if nm := n.named(); len(nm) == 1 {
+		if nm := n.named(); len(nm) == 1 && !c.constant(nm[0]) {
 			if x := c.exprStmt(nm[0]); x != nil && hasEffects(x) {
 				main = []syntax.Stmt{at(c, &syntax.ExprStmt{X: x}, n)}
 			}
@@ -358,6 +358,23 @@ func (c *lowerer) stmt(n *cnode) (out []syntax.Stmt, term bool) {
 	out = append(append(append(out, c.pre...), main...), c.post...)
 	c.pre, c.post = nil, nil
 	return out, term
+}
+
+// constant reports whether n is a number or a name that is neither a
+// local nor a global (an enumerator or macro such as TC_ACT_OK): a
+// returned value with no effect to translate.
+func (c *lowerer) constant(n *cnode) bool {
+	switch n.Type {
+	case "number_literal", "char_literal", "true", "false", "null":
+		return true
+	case "identifier":
+		name := c.text(n)
+		return c.lookup(name) == nil && c.a.global(name) == nil && !c.a.isAgg(name)
+	case "unary_expression", "parenthesized_expression":
+		nm := n.named()
+		return len(nm) == 1 && c.constant(nm[0])
+	}
+	return false
 }
 
 // ifStmt lowers an if statement; with consume, rest is lowered into each
@@ -868,6 +885,9 @@ func (c *lowerer) pointee(n *cnode) *obj {
 		}
 		return o
 	case "call_expression":
+		if o := c.mapLookup(n); o != nil {
+			return o
+		}
 		c.notModeled(n, "pointer returned by "+c.short(n.child("function")))
 		return nil
 	}
@@ -883,6 +903,38 @@ func (c *lowerer) quietPointee(n *cnode) *obj {
 	o := c.pointee(n)
 	c.quiet--
 	return o
+}
+
+// mapLookup resolves bpf_map_lookup_elem(&map, key) to the element of a
+// map defined in the scenario's files, or returns nil. Keys are not
+// modeled: the map has one element, which every key names.
+func (c *lowerer) mapLookup(n *cnode) *obj {
+	fn := n.child("function")
+	if fn == nil || c.text(fn) != "bpf_map_lookup_elem" {
+		return nil
+	}
+	var args []*cnode
+	if al := n.child("arguments"); al != nil {
+		args = al.named()
+	}
+	if len(args) != 2 || args[0].Type != "pointer_expression" {
+		return nil
+	}
+	name := c.text(args[0].child("argument"))
+	if !c.a.maps[name] {
+		return nil
+	}
+	g := c.a.global(name)
+	if g == nil || g.reason == "" {
+		quiet := c.quiet
+		c.quiet = 0
+		c.note(n, NoteTranslation, "every key of map "+name+" names one element: accesses through different keys are taken to conflict")
+		c.quiet = quiet
+	}
+	if g != nil {
+		return &obj{g: g}
+	}
+	return &obj{agg: name}
 }
 
 // assign lowers an assignment. It returns nil when nothing is to be

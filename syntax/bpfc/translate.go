@@ -250,6 +250,7 @@ type assembler struct {
 	notes   *[]Note
 	globals map[string]*global // by C path, first declaration wins
 	aggs    map[string]bool
+	maps    map[string]bool // BPF map definitions
 	names   map[string]bool // location names in use
 	used    map[*global]bool
 	origin  map[any]Loc
@@ -304,7 +305,7 @@ func (a *assembler) use(g *global) string {
 
 func (a *assembler) scenario(decl, cond, filt, exp *annot) *Scenario {
 	main := a.units[0]
-	a.globals, a.aggs, a.names = map[string]*global{}, map[string]bool{}, map[string]bool{}
+	a.globals, a.aggs, a.names, a.maps = map[string]*global{}, map[string]bool{}, map[string]bool{}, map[string]bool{}
 	a.used, a.origin, a.kind = map[*global]bool{}, map[any]Loc{}, map[any]LinkKind{}
 	a.lead, a.tail = map[syntax.Stmt][]string{}, map[*syntax.BlockStmt][]string{}
 	a.noteSet = map[Note]bool{}
@@ -315,6 +316,9 @@ func (a *assembler) scenario(decl, cond, filt, exp *annot) *Scenario {
 	for _, u := range a.units {
 		for p := range u.aggs {
 			a.aggs[p] = true
+		}
+		for m := range u.maps {
+			a.maps[m] = true
 		}
 		for _, g := range u.globals {
 			if prev, ok := a.globals[g.path]; ok {

@@ -172,36 +172,40 @@ P0(int *x, int *y, spinlock_t *l)
 
 func TestNotModeled(t *testing.T) {
 	check(t, head+`
-struct { __uint(type, BPF_MAP_TYPE_ARRAY); } m SEC(".maps");
+struct { __uint(type, BPF_MAP_TYPE_ARRAY); __type(key, int); __type(value, int); } m SEC(".maps");
+struct { __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY); __type(value, int); } pc SEC(".maps");
 // litmus: thread
 int f(void *ctx)
 {
-	int *v, k = 0, i;
+	int *v, *w, k = 0, i;
 	v = bpf_map_lookup_elem(&m, &k);
 	if (!v)
 		return 0;
 	*v = 1;
+	w = bpf_map_lookup_elem(&pc, &k);
+	*w = 2;
 	for (i = 0; i < 4; i++)
 		x = i;
 	bpf_printk("hi");
-	return 0;
+	return TC_ACT_OK;
 }`, `
-P0()
+P0(int *m)
 {
 	int k = 0;
 	int i;
-	// not modeled: pointer v whose target is unknown (taken as non-NULL) (main.c:11)
+	// every key of map m names one element: accesses through different keys are taken to conflict (main.c:11)
 	if (!1) {
 	} else {
-		// not modeled: pointer v whose target is unknown (main.c:13)
-		// not modeled: loop for (i = 0; i < 4; i++) x = i; (main.c:14)
-		// not modeled: helper call bpf_printk (main.c:16)
+		*m = 1;
+		// not modeled: pc, a per-CPU map, whose elements no two CPUs share (main.c:16)
+		// not modeled: loop for (i = 0; i < 4; i++) x = i; (main.c:17)
+		// not modeled: helper call bpf_printk (main.c:19)
 	}
 }`,
-		"11:7: not modeled: pointer v whose target is unknown (taken as non-NULL)",
-		"13:3: not modeled: pointer v whose target is unknown",
-		"14:2: not modeled: loop for (i = 0; i < 4; i++) x = i;",
-		"16:2: not modeled: helper call bpf_printk")
+		"11:6: every key of map m names one element: accesses through different keys are taken to conflict",
+		"16:2: not modeled: pc, a per-CPU map, whose elements no two CPUs share",
+		"17:2: not modeled: loop for (i = 0; i < 4; i++) x = i;",
+		"19:2: not modeled: helper call bpf_printk")
 }
 
 func TestAnnotationErrors(t *testing.T) {

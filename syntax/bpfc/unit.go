@@ -23,6 +23,7 @@ type unit struct {
 	aggs    map[string]bool    // C paths of struct objects ("g")
 	structs map[string]*cnode  // struct name → field_declaration_list
 	consts  map[string]int64   // #define NAME number, enumerators
+	maps    map[string]bool    // names of BPF map definitions
 	threads []*threadDef
 }
 
@@ -180,7 +181,7 @@ func readUnit(name string, src []byte, notes *[]Note) (*unit, error) {
 	}
 	u := &unit{
 		name: name, src: src, lines: syntax.NewLines(name, src), root: root,
-		byName: map[string]*global{}, aggs: map[string]bool{}, structs: map[string]*cnode{}, consts: map[string]int64{},
+		byName: map[string]*global{}, aggs: map[string]bool{}, structs: map[string]*cnode{}, consts: map[string]int64{}, maps: map[string]bool{},
 	}
 	u.annots = annotations(root, src, name, notes)
 	walk(root, func(n *cnode) bool {
@@ -259,7 +260,9 @@ func (u *unit) declaration(n *cnode, notes *[]Note) {
 		loc := Loc{File: u.name, Span: syntax.Span{Start: n.Start, End: n.End}}
 		switch d.Type {
 		case "identifier":
-			u.object(d.text(u.src), typ, value, loc, 0)
+			if !u.bpfMap(d.text(u.src), n, loc) {
+				u.object(d.text(u.src), typ, value, loc, 0)
+			}
 		case "pointer_declarator":
 			if id := declName(d, u.src); id != "" {
 				u.add(&global{path: id, decl: loc, reason: "a pointer"})
@@ -318,31 +321,7 @@ func (u *unit) object(path string, typ, value *cnode, loc Loc, depth int) {
 			u.add(&global{path: path, decl: loc, reason: "a struct whose fields are unknown"})
 			return
 		}
-		u.aggs[path] = true
-		inits := u.fieldInits(value)
-		pos := 0
-		for _, fd := range body.named() {
-			if fd.Type != "field_declaration" {
-				continue
-			}
-			ft := fd.child("type")
-			for _, d := range fd.children("declarator") {
-				if d.Type != "field_identifier" {
-					if id := declName(d, u.src); id != "" {
-						u.add(&global{path: path + "." + id, decl: loc, reason: "an array or pointer field"})
-					}
-					pos++
-					continue
-				}
-				fname := d.text(u.src)
-				v := inits[fname]
-				if v == nil {
-					v = inits["#"+strconv.Itoa(pos)]
-				}
-				u.object(path+"."+fname, ft, v, loc, depth+1)
-				pos++
-			}
-		}
+		u.fields(path, body, value, loc, depth)
 	default:
 		g := &global{path: path, decl: loc}
 		if value != nil {
@@ -354,6 +333,80 @@ func (u *unit) object(path string, typ, value *cnode, loc Loc, depth int) {
 		}
 		u.add(g)
 	}
+}
+
+// fields records the fields of a struct object at path, with body its
+// field_declaration_list and value its initializer (or nil).
+func (u *unit) fields(path string, body, value *cnode, loc Loc, depth int) {
+	u.aggs[path] = true
+	inits := u.fieldInits(value)
+	pos := 0
+	for _, fd := range body.named() {
+		if fd.Type != "field_declaration" {
+			continue
+		}
+		ft := fd.child("type")
+		for _, d := range fd.children("declarator") {
+			if d.Type != "field_identifier" {
+				if id := declName(d, u.src); id != "" {
+					u.add(&global{path: path + "." + id, decl: loc, reason: "an array or pointer field"})
+				}
+				pos++
+				continue
+			}
+			fname := d.text(u.src)
+			v := inits[fname]
+			if v == nil {
+				v = inits["#"+strconv.Itoa(pos)]
+			}
+			u.object(path+"."+fname, ft, v, loc, depth+1)
+			pos++
+		}
+	}
+}
+
+var (
+	mapTypeRe  = regexp.MustCompile(`__uint\s*\(\s*type\s*,\s*(\w+)`)
+	mapValueRe = regexp.MustCompile(`__type\s*\(\s*value\s*,\s*([^)]*)\)`)
+)
+
+// bpfMap records the value of a BPF map definition
+// "struct { __uint(type, ...); __type(value, T); } name SEC(".maps");"
+// as a global object named after the map: every key of the map is that
+// one element. It reports whether decl is a map definition.
+func (u *unit) bpfMap(name string, decl *cnode, loc Loc) bool {
+	text := decl.text(u.src)
+	m := mapTypeRe.FindStringSubmatch(text)
+	if m == nil {
+		return false
+	}
+	u.maps[name] = true
+	if strings.Contains(m[1], "PERCPU") {
+		u.add(&global{path: name, decl: loc, reason: "a per-CPU map, whose elements no two CPUs share"})
+		return true
+	}
+	v := mapValueRe.FindStringSubmatch(text)
+	if v == nil {
+		u.add(&global{path: name, decl: loc, reason: "a map whose value type is not given by __type(value, ...)"})
+		return true
+	}
+	vt := strings.Join(strings.Fields(v[1]), " ")
+	switch {
+	case lockTypes[vt]:
+		u.add(&global{path: name, lock: true, decl: loc})
+	case strings.HasPrefix(vt, "struct "):
+		body := u.structs[strings.TrimPrefix(vt, "struct ")]
+		if body == nil {
+			u.add(&global{path: name, decl: loc, reason: "a map whose value struct is unknown"})
+			return true
+		}
+		u.fields(name, body, nil, loc, 1)
+	case strings.ContainsAny(vt, "*["):
+		u.add(&global{path: name, decl: loc, reason: "a map of pointers or arrays"})
+	default:
+		u.add(&global{path: name, decl: loc})
+	}
+	return true
 }
 
 // fieldInits maps the fields of a struct initializer "{ .a = 1, 2 }" to

@@ -459,10 +459,14 @@ func (r bpfcRMW) doc(call BPFCCall) *BPFCDoc {
 		d.LKMM = "atomic_" + r.op
 		d.Events = "R[noreturn] ->rmw W[once]"
 		d.Lower = lowerBPFNoFetch(r.op)
-		d.Meaning = fmt.Sprintf("**BPF:** `%s` (printed `lock *(u64 *)(r1 + 0) %s= r2`): an atomic %s that fetches nothing. "+
+		when := ""
+		if order != orderRelaxed && call.CPU == 0 {
+			when = " with -mcpu=v1 or v2, or any clang before 20 (clang 20 and later, at their default -mcpu=v3, emit the fetching form: see the caveats)"
+		}
+		d.Meaning = fmt.Sprintf("**BPF:** `%s` (printed `lock *(u64 *)(r1 + 0) %s= r2`)%s: an atomic %s that fetches nothing. "+
 			"It is atomic but orders nothing: x86 happens to run it as a full barrier, arm64, powerpc and riscv do not.\n\n"+
 			"**LKMM:** `%s()`, because %s. It orders no other access of the program.",
-			d.Insn, asmOp, r.op, d.LKMM, because)
+			d.Insn, asmOp, when, r.op, d.LKMM, because)
 		if arith && order != orderRelaxed {
 			caveats = append(caveats,
 				"Built with -mcpu=v3 or later by clang 20 or later, the same call is `BPF_ATOMIC | BPF_FETCH | "+insnOp+"` instead, which every JIT runs fully ordered (x86-64 `lock xadd`, arm64 `ldaddal`, powerpc `sync` around the reservation loop, riscv `amoadd.d.aqrl`). "+

@@ -28,14 +28,19 @@ type ActionOptions struct {
 	SynthBudget time.Duration
 }
 
-// ActionKindQuickFix is the kind of every action Actions returns, as LSP
-// names it.
-const ActionKindQuickFix = "quickfix"
+// The kinds of actions, as LSP names them.
+const (
+	// ActionKindQuickFix is a change that adds ordering or marks an access.
+	ActionKindQuickFix = "quickfix"
+	// ActionKindRewrite is a weakening that keeps a correct test correct
+	// and makes it cheaper.
+	ActionKindRewrite = "refactor.rewrite"
+)
 
 // An Action is a rewrite the editor can offer, already checked.
 type Action struct {
 	Title     string // the verb and the primitive, then the verified effect: "Use smp_load_acquire (bad outcome becomes Never)"
-	Kind      string // ActionKindQuickFix
+	Kind      string // ActionKindQuickFix, or ActionKindRewrite for a weakening
 	Edits     []Edit
 	Verdict   string // the verdict of the edited test
 	Fixes     bool   // it makes the bad outcome Never or removes a data race, adding no problem
@@ -50,7 +55,9 @@ type Action struct {
 // READ_ONCE or WRITE_ONCE the acquire or release, on an atomic its fully
 // ordered variant, and on or between two accesses of a thread the fences
 // that apply there (smp_rmb() only between loads, smp_wmb() only between
-// stores). On the condition of a test whose bad outcome is reachable (or
+// stores). In a correct test, on a fence, acquire, release or fully
+// ordered atomic, the weakenings that keep it correct, with what they save
+// (kind ActionKindRewrite). On the condition of a test whose bad outcome is reachable (or
 // which races), the one or two cheapest fixes [Synthesize] finds. Edits
 // whose text does not check are left out. The checks run in parallel,
 // each within opts.Budget; when ctx ends, Actions returns nil. The
@@ -61,8 +68,9 @@ func Actions(ctx context.Context, f *syntax.File, src []byte, span syntax.Span, 
 	}
 	l := scanRwLayout(f, src)
 	rws := l.rewritesAt(span)
+	weak := l.weakeningsAt(span)
 	onCond := spanTouches(span, f.Cond.Span)
-	if len(rws) == 0 && !onCond {
+	if len(rws) == 0 && len(weak) == 0 && !onCond {
 		return nil
 	}
 	v := newVerifier(f, opts.Budget, opts.Cache)
@@ -84,6 +92,10 @@ func Actions(ctx context.Context, f *syntax.File, src []byte, span syntax.Span, 
 			out = append(out, Action{Title: fx.Title, Kind: ActionKindQuickFix, Edits: fx.Edits, Verdict: fx.Outcome.Verdict, Fixes: true, Cost: fx.Cost})
 		}
 	}
+	nStrong := len(rws)
+	if base.OK() {
+		rws = append(rws, weak...)
+	}
 	sets := make([][]Edit, len(rws))
 	for i := range rws {
 		sets[i] = rws[i].Edits
@@ -97,6 +109,19 @@ func Actions(ctx context.Context, f *syntax.File, src []byte, span syntax.Span, 
 			continue
 		}
 		rw := &rws[i]
+		if i >= nStrong {
+			if !r.outcome.OK() {
+				continue // the weakening breaks the test
+			}
+			out = append(out, Action{
+				Title:   fmt.Sprintf("%s (outcome stays %s; %s)", actionTitle(rw, rws), r.outcome.Verdict, savedShort(rw.Delta(), opts.Archs)),
+				Kind:    ActionKindRewrite,
+				Edits:   rw.Edits,
+				Verdict: r.outcome.Verdict,
+				Cost:    rw.Delta(),
+			})
+			continue
+		}
 		out = append(out, Action{
 			Title:   fmt.Sprintf("%s (%s)", actionTitle(rw, rws), describeChange(base, r.outcome)),
 			Kind:    ActionKindQuickFix,
@@ -212,6 +237,25 @@ func (l *rwLayout) rewritesAt(span syntax.Span) []Rewrite {
 		}
 		for _, name := range gapFences(g) {
 			out = append(out, l.insertFence(g, name))
+		}
+	}
+	return out
+}
+
+// weakeningsAt returns the weakening rewrites of the fences and accesses
+// at span (or in the statement a cursor is on).
+func (l *rwLayout) weakeningsAt(span syntax.Span) []Rewrite {
+	var stmt syntax.Span
+	if span.Start == span.End {
+		if s := l.stmtAt(span.Start); s != nil {
+			stmt = s.GetSpan()
+		}
+	}
+	var out []Rewrite
+	for _, rw := range l.weakenings() {
+		in := stmt.End > stmt.Start && stmt.Start <= rw.Site.Start && rw.Site.End <= stmt.End
+		if spanTouches(span, rw.Site) || in {
+			out = append(out, rw)
 		}
 	}
 	return out

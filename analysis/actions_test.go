@@ -353,3 +353,25 @@ forall (1:r0=0 \/ 1:r1=1)
 	assert.Equal(t, "Always", syn.Fixes[0].Outcome.Verdict)
 	assert.Contains(t, syn.Fixes[0].Title, "(forall now always holds; +20 on powerpc64")
 }
+
+func TestActionsWeaken(t *testing.T) {
+	path := filepath.Join("testdata", "rewrite", "mp-mb.litmus")
+	f, src := readTest(t, path)
+	acts := Actions(context.Background(), f, src, cursorAt(t, src, "smp_mb();", 0), ActionOptions{})
+	assert.Equal(t, []string{"Use smp_wmb (outcome stays Never; saves 30 on powerpc64, 5 on arm64, 15 on x86-64)"}, titles(acts))
+	require.Len(t, acts, 1)
+	assert.Equal(t, ActionKindRewrite, acts[0].Kind)
+	assert.False(t, acts[0].Fixes)
+	assert.False(t, acts[0].Preferred)
+	o, _ := applyAndCheck(t, path, src, acts[0].Edits)
+	assert.True(t, o.OK())
+
+	// A needed release is not offered for weakening.
+	f, src = readTest(t, filepath.Join(diagSharedDir(t), "corpus", "kernel", "MP+pooncerelease+poacquireonce.litmus"))
+	assert.Empty(t, Actions(context.Background(), f, src, cursorAt(t, src, "smp_store_release", 0), ActionOptions{}))
+	// In a broken test, nothing is weakened.
+	f, src = readTest(t, filepath.Join("testdata", "rewrite", "sb-release.litmus"))
+	for _, a := range Actions(context.Background(), f, src, cursorAt(t, src, "smp_store_release(x", 0), ActionOptions{}) {
+		assert.Equal(t, ActionKindQuickFix, a.Kind, a.Title)
+	}
+}

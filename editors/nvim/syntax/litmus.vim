@@ -13,12 +13,17 @@ set cpo&vim
 
 syntax case match
 
+" Litmus tests are short: parse from the start, so (* ... *) spans are right.
+syntax sync fromstart
+
 " Header: the first line names the dialect and the test.
 syntax match litmusHeader /\%1l^\s*\(C\|BPF\)\>.*$/ contains=litmusArch
 syntax match litmusArch /\%1l^\s*\zs\(C\|BPF\)\>/ contained
 
-" Comments: OCaml-style (* ... *) anywhere, C-style // and /* */ in C tests.
-syntax region litmusComment start=/(\*/ end=/\*)/ contains=litmusTodo,litmusResult,litmusComment fold
+" Comments: OCaml-style (* ... *), C-style // and /* */ in C tests. In C
+" code "(*" is a dereference, as in READ_ONCE(*x): a comment starts with
+" "(*" followed by a blank, another "*" or the end of the line.
+syntax region litmusComment start=/(\*\%(\s\|\*\|$\)/ end=/\*)/ contains=litmusTodo,litmusResult,litmusComment fold
 syntax region litmusComment start=+/\*+ end=+\*/+ contains=litmusTodo,litmusResult
 syntax match litmusComment +//.*$+ contains=litmusTodo
 syntax match litmusResult /\<Result:\s*\(Always\|Sometimes\|Never\|DeadlockLocks\)\?/ contained

@@ -204,6 +204,26 @@ ok(#reach == 1 and reach[1].severity == vim.diagnostic.severity.WARN, 'kernel te
 ok(#diags == 1, 'kernel test: no other diagnostics (its Result: comment agrees, its accesses are marked)',
   'diagnostics: ' .. describe(diags))
 
+-- Highlighting: the syntax group at the first match of a pattern.
+local function syn_at(bufnr, pattern, offset)
+  local l, c = line_of(bufnr, pattern)
+  return vim.api.nvim_buf_call(bufnr, function()
+    return vim.fn.synIDattr(vim.fn.synID(l + 1, c + 1 + (offset or 0), 1), 'name')
+  end)
+end
+for _, case in ipairs({
+  { '^C MP', 'litmusArch' },
+  { 'WRITE_ONCE', 'litmusPrimitive' },
+  { '%*buf, 1', '', 1, 'the "buf" of WRITE_ONCE(*buf (no comment)' },
+  { 'Result: Sometimes', 'litmusResult' },
+  { '^exists', 'litmusQuantifier' },
+  { '%(%* Bad outcome', 'litmusComment' },
+}) do
+  local got = syn_at(kernel, case[1], case[3])
+  ok(got == case[2], string.format('highlighting: %s is %s', case[4] or case[1], case[2] ~= '' and case[2] or 'plain'),
+    'got ' .. got)
+end
+
 -- 2. The racy test: plain accesses to y race, and the LB outcome is reachable.
 local racy = open(racy_path)
 local rclient = client_of(racy)

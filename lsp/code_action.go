@@ -52,7 +52,9 @@ func (ss *session) codeAction(_ *glsp.Context, params *protocol.CodeActionParams
 		}
 	}
 	if len(errs) > 0 || res != nil {
-		for _, d := range analysis.Diagnose(f, doc.Text, errs, res, opts) {
+		diags := analysis.Diagnose(f, doc.Text, errs, res, opts)
+		diags = append(diags, ss.refined.get(doc.URI, doc.Version)...)
+		for _, d := range diags {
 			if !overlaps(d.Span, span) || len(d.Fixes) == 0 {
 				continue
 			}

@@ -2,6 +2,7 @@ package lsp
 
 import (
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -147,4 +148,57 @@ func keys[V any](m map[string]V) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// TestServerLints: after the check's diagnostics, a second publication of
+// the same version adds the lints and the cheapest fix fence synthesis
+// found; its fix is a code action that makes the bad outcome Never. On a
+// correct but over-fenced test, the hints say what a weaker barrier
+// saves.
+func TestServerLints(t *testing.T) {
+	s := startLinted(t, Options{}, `{"debounce": "1ms"}`)
+	const u = uri.URI("file:///work/mp-lint.litmus")
+	text := kernelTest(t, "MP+poonceonces.litmus")
+	s.open(u, text)
+	first := s.next()
+	assert.Equal(t, int32(1), version(t, first))
+	only(t, first, "reachable")
+	second := s.next()
+	assert.Equal(t, int32(1), version(t, second), "the second phase republishes the same version")
+	fixes := withCode(second.params.Diagnostics, "cheapest-fix")
+	require.Len(t, fixes, 1, "diagnostics: %v", second.params.Diagnostics)
+	assert.Equal(t, positionOf(t, text, "exists").Line, fixes[0].Range.Start.Line)
+	assert.Contains(t, message(fixes[0]), "bad outcome becomes Never")
+	assert.NotEmpty(t, withCode(second.params.Diagnostics, "reachable"), "the first phase's diagnostics stay")
+
+	actions := s.codeActions(u, fixes[0].Range)
+	var fix *lsp.CodeAction
+	for i, a := range actions {
+		if len(a.Diagnostics) == 1 && code(a.Diagnostics[0]) == "cheapest-fix" {
+			fix = &actions[i]
+			break
+		}
+	}
+	require.NotNil(t, fix, "no code action for the cheapest fix among %d", len(actions))
+	fixed := applyEdits(t, text, u, *fix)
+	s.change(u, 2, &lsp.TextDocumentContentChangeWholeDocument{Text: fixed})
+	p := s.next()
+	assert.Equal(t, int32(2), version(t, p))
+	assert.NotEmpty(t, withCode(p.params.Diagnostics, "never"), "the fix makes the outcome Never: %v", p.params.Diagnostics)
+
+	const v = uri.URI("file:///work/mp-mb.litmus")
+	over := kernelTest(t, "MP+fencewmbonceonce+fencermbonceonce.litmus")
+	over = strings.Replace(over, "smp_wmb();", "smp_mb();", 1)
+	s.open(v, over)
+	var hints []lsp.Diagnostic
+	for len(hints) == 0 {
+		p := s.next()
+		if p.params.URI == v {
+			hints = withCode(p.params.Diagnostics, "over-fencing")
+		}
+	}
+	assert.Equal(t, positionOf(t, over, "smp_mb();").Line, hints[0].Range.Start.Line)
+	assert.Equal(t, lsp.DiagnosticSeverityHint, hints[0].Severity)
+	t.Logf("hint: %s", message(hints[0]))
+	s.shutdown()
 }

@@ -85,6 +85,7 @@ func fitSpan(text []byte, span syntax.Span) syntax.Span {
 // published, with the version it was computed for.
 type diagnoser struct {
 	diagnose DiagnoseFunc
+	refine   DiagnoseFunc                    // a second phase, published again with the first; or nil
 	notify   func(method string, params any) // sends a notification to the client
 	log      *slog.Logger
 	ctx      context.Context // cancelled when the connection ends
@@ -201,6 +202,20 @@ func (d *diagnoser) do(ctx context.Context, r *run, debounce time.Duration) {
 		return
 	}
 	d.publish(r, diags)
+	if d.refine == nil {
+		return
+	}
+	more, err := d.refine(ctx, r.doc)
+	if ctx.Err() != nil {
+		return
+	}
+	if err != nil {
+		d.log.Error("refining diagnostics failed", "uri", r.doc.URI, "version", r.doc.Version, "error", err)
+		return
+	}
+	if len(more) > 0 {
+		d.publish(r, append(diags, more...))
+	}
 }
 
 // latest reports whether r is the latest run of its document.

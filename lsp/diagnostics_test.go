@@ -60,7 +60,21 @@ func countingCheck(n *atomic.Int32, check CheckFunc) CheckFunc {
 // startChecked serves opts (with Check counted) to a new client, and
 // initializes it with initOptions and the capabilities for progress and
 // lens refreshes.
+//
+// The second phase of diagnostics (lints and fence synthesis), which
+// publishes a version again, is off: tests of it use startLinted.
 func startChecked(t testing.TB, opts Options, initOptions string) *checkSession {
+	opts.NoLints = true
+	return startCheckedWith(t, opts, initOptions)
+}
+
+// startLinted is startChecked with the second phase of diagnostics on.
+func startLinted(t testing.TB, opts Options, initOptions string) *checkSession {
+	opts.NoLints = false
+	return startCheckedWith(t, opts, initOptions)
+}
+
+func startCheckedWith(t testing.TB, opts Options, initOptions string) *checkSession {
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	tt, _ := t.(*testing.T)
 	s := &checkSession{t: tt, ctx: ctx, checks: &atomic.Int32{}, served: make(chan error, 1),

@@ -44,6 +44,11 @@ type Options struct {
 	// Check runs the checker; nil means [checker.Check].
 	Check CheckFunc
 
+	// NoLints turns off the second phase of diagnostics (lints, fence
+	// synthesis, over-fencing hints): each version is then published
+	// once. Tests of the first phase set it.
+	NoLints bool
+
 	// Version is reported to the client as the server's version.
 	Version string
 }
@@ -174,6 +179,7 @@ type session struct {
 	diag     *diagnoser
 	checks   *checks
 	rewrites *rewrites
+	refined  refinements // second-phase diagnostics, for their fixes
 	conn     *connHolder
 	ctx      context.Context // ends with the connection
 
@@ -199,6 +205,9 @@ func newSession(ctx context.Context, srv *Server) *session {
 		diagnose = ss.diagnose
 	}
 	ss.diag = newDiagnoser(ctx, diagnose, srv.opts.Debounce, ss.notify, srv.log)
+	if srv.opts.Diagnose == nil && !srv.opts.NoLints {
+		ss.diag.refine = ss.refine
+	}
 	ss.handler = protocol.Handler{
 		Initialize:                      ss.initialize,
 		Initialized:                     func(*glsp.Context, *protocol.InitializedParams) error { return nil },

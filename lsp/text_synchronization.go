@@ -31,6 +31,7 @@ func (ss *session) didClose(_ *glsp.Context, params *protocol.DidCloseTextDocume
 	if ss.docs.close(params.TextDocument.URI) {
 		ss.diag.forget(params.TextDocument.URI)
 		ss.rewrites.forget(params.TextDocument.URI)
+		ss.refined.forget(params.TextDocument.URI)
 	}
 	return nil
 }

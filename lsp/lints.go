@@ -1,0 +1,103 @@
+package lsp
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	protocol "github.com/tliron/glsp/protocol_3_16"
+
+	"github.com/litmusls/litmusls/analysis"
+	"github.com/litmusls/litmusls/checker"
+	"github.com/litmusls/litmusls/syntax"
+)
+
+// Diagnostics come in two phases. The first (the check's verdict, races,
+// flags) is published as soon as the check is done; the second adds what
+// takes more checks to know: the barrier-misuse lints, and either the
+// cheapest fix found by fence synthesis (when the bad outcome is
+// reachable or a race is flagged) or the over-fencing hints (when the
+// test is correct). It is published again for the same version, unless a
+// newer version came meanwhile.
+
+// lintBudget bounds the second phase of one document version.
+const lintBudget = 10 * time.Second
+
+// A refined is the second-phase diagnostics of one document version,
+// kept for code actions: their fixes are edits of that version's text.
+type refined struct {
+	version int32
+	diags   []analysis.Diagnostic
+}
+
+// refinements keeps the second-phase diagnostics of each document.
+type refinements struct {
+	mu   sync.Mutex
+	docs map[protocol.DocumentUri]refined
+}
+
+func (r *refinements) set(uri protocol.DocumentUri, v refined) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.docs == nil {
+		r.docs = map[protocol.DocumentUri]refined{}
+	}
+	r.docs[uri] = v
+}
+
+// get returns the second-phase diagnostics of version of uri, or nil.
+func (r *refinements) get(uri protocol.DocumentUri, version int32) []analysis.Diagnostic {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if v, ok := r.docs[uri]; ok && v.version == version {
+		return v.diags
+	}
+	return nil
+}
+
+func (r *refinements) forget(uri protocol.DocumentUri) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	delete(r.docs, uri)
+}
+
+// refine computes the second-phase diagnostics of a litmus document whose
+// check is done; it returns nil for C documents and for tests that do not
+// parse or check.
+func (ss *session) refine(ctx context.Context, doc *Document) ([]protocol.Diagnostic, error) {
+	if doc.Lang != LangLitmus {
+		return nil, nil
+	}
+	f, errs := syntax.Parse(string(doc.URI), doc.Text)
+	if len(errs) > 0 {
+		return nil, nil
+	}
+	norm := analysis.Normalize(f, doc.Text)
+	e := ss.checks.lookup(norm)
+	if e == nil || len(e.res.Errors) > 0 || e.res.Cutoff {
+		return nil, nil
+	}
+	res := analysis.Remap(e.res, e.norm, norm, len(doc.Text))
+	ctx, cancel := context.WithTimeout(ctx, lintBudget)
+	defer cancel()
+	diags, err := lintDiagnostics(ctx, f, doc.Text, res, ss.rewrites.cache)
+	if err != nil {
+		return nil, err
+	}
+	ss.refined.set(doc.URI, refined{version: doc.Version, diags: diags})
+	return protocolDiagnostics(doc, diags)
+}
+
+// lintDiagnostics are the lints of f and what fence synthesis or the
+// over-fencing search says about it.
+func lintDiagnostics(ctx context.Context, f *syntax.File, src []byte, res *checker.Result, cache *analysis.CheckCache) ([]analysis.Diagnostic, error) {
+	lints, err := analysis.Lint(ctx, f, src, res, analysis.LintOptions{})
+	if err != nil {
+		return nil, err
+	}
+	more, err := analysis.RewriteDiagnostics(ctx, f, src, res, analysis.FenceOptions{Cache: cache})
+	if err != nil {
+		return nil, err
+	}
+	return append(lints, more...), nil
+}

@@ -96,6 +96,32 @@ func (l *linter) replacementFix(v *view, t, m int) []Fix {
 	return []Fix{{Title: "Remove " + l.quote(fe) + ", which orders nothing here", Edits: []Edit{del}}}
 }
 
+// neighbourWords says whether the accesses around the fence at m are
+// left unordered or ordered by something else.
+func (l *linter) neighbourWords(v *view, t, m int) string {
+	p, q := v.neighbours(t, m)
+	if p < 0 || q < 0 {
+		return ""
+	}
+	P, Q := v.ev(p), v.ev(q)
+	if v.ordered(p, q) {
+		return fmt.Sprintf(" The %s %s and the %s %s around it are ordered anyway, by %s.", kindWord(P), l.quote(P), kindWord(Q), l.quote(Q), l.orderWords(v, p, q))
+	}
+	return fmt.Sprintf(" The %s %s and the %s %s around it stay unordered.", kindWord(P), l.quote(P), kindWord(Q), l.quote(Q))
+}
+
+// fenceSeverity is the severity of "the fence at m orders nothing": a
+// warning when the accesses around it are left unordered and the test's
+// outcome may be reached; information when something else orders them,
+// one side has none, or the outcome is never reached.
+func (l *linter) fenceSeverity(v *view, t, m int) Severity {
+	p, q := v.neighbours(t, m)
+	if p < 0 || q < 0 || v.ordered(p, q) {
+		return SeverityInformation
+	}
+	return l.uselessSeverity()
+}
+
 // neighbourRelated lists the nearest accesses around m.
 func (l *linter) neighbourRelated(v *view, t, m int) []Related {
 	var rel []Related
@@ -138,10 +164,8 @@ func (l *linter) sidedFence(v *view, t, m int, code string, kind func(*checker.E
 		where = fmt.Sprintf("%s has no %s after it", thread(t), one)
 	}
 	msg := fmt.Sprintf("%s orders nothing here: it only keeps earlier %s ahead of later %s, and %s.", l.quote(fe), many, many, where)
-	if p, q := v.neighbours(t, m); p >= 0 && q >= 0 && !v.ordered(p, q) {
-		msg += fmt.Sprintf(" The %s %s and the %s %s around it stay unordered.", kindWord(v.ev(p)), l.quote(v.ev(p)), kindWord(v.ev(q)), l.quote(v.ev(q)))
-	}
-	l.voteBad(Diagnostic{Span: fe.Span, Severity: l.uselessSeverity(), Code: code, Message: msg,
+	msg += l.neighbourWords(v, t, m)
+	l.voteBad(Diagnostic{Span: fe.Span, Severity: l.fenceSeverity(v, t, m), Code: code, Message: msg,
 		Related: l.neighbourRelated(v, t, m), Fixes: l.replacementFix(v, t, m)})
 }
 
@@ -191,7 +215,8 @@ func (l *linter) atomicFence(v *view, t, m int, before bool) {
 		what = fmt.Sprintf("the access right %s it is %s, which is not an atomic read-modify-write", side, l.quote(v.ev(next)))
 	}
 	msg := fmt.Sprintf("%s only orders through an atomic read-modify-write immediately %s by it, and %s; so it orders nothing here (x86 emits no instruction for it).", l.quote(fe), verb, what)
-	d := Diagnostic{Span: fe.Span, Severity: l.uselessSeverity(), Code: code, Message: msg,
+	msg += l.neighbourWords(v, t, m)
+	d := Diagnostic{Span: fe.Span, Severity: l.fenceSeverity(v, t, m), Code: code, Message: msg,
 		Related: l.neighbourRelated(v, t, m), Fixes: l.replacementFix(v, t, m)}
 	if mv, ok := l.moveToRMW(v, t, m, before); ok {
 		d.Fixes = append(d.Fixes, mv)

@@ -23,7 +23,8 @@ import (
 //
 // These rules say an ordering is broken, so they stay silent when the
 // test's outcome is never reached, and, when the result has witness
-// executions, they speak only of reorderings some witness shows.
+// executions, they speak only of reorderings that a witness reaching the
+// outcome shows.
 
 func (l *linter) shapes() {
 	if l.never() {
@@ -319,20 +320,31 @@ func stale(w *checker.Witness, r, wd int) bool {
 // witnesses reports whether the result carries witness executions.
 func (l *linter) witnesses() bool { return l.res != nil && len(l.res.Witnesses) > 0 }
 
+// reaching returns the witnesses that reach the outcome the test asks
+// about: the condition holding, for exists and ~exists; failing, for
+// forall.
+func (l *linter) reaching() []*checker.Witness {
+	var out []*checker.Witness
+	for _, w := range l.res.Witnesses {
+		if w != nil && w.Cond == (l.res.Quant != syntax.Forall) {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
 // noWitness stands for "no witness to show, the shape alone decides".
 var noWitness = &checker.Witness{}
 
-// confirmMP returns an allowed execution where the reader sees the
-// writer's f and then a d older than the writer's, noWitness when the
-// result has no witnesses, or nil when no witness shows it.
+// confirmMP returns an allowed execution that reaches the test's outcome
+// with the reader seeing the writer's f and then a d older than the
+// writer's; noWitness when the result has no witnesses, or nil when no
+// witness shows it.
 func (l *linter) confirmMP(v *view, wd, wf, rf, rd int) *checker.Witness {
 	if !l.witnesses() {
 		return noWitness
 	}
-	for _, w := range l.res.Witnesses {
-		if w == nil {
-			continue
-		}
+	for _, w := range l.reaching() {
 		iwd, iwf, irf, ird := witnessEvent(w, v.ev(wd)), witnessEvent(w, v.ev(wf)), witnessEvent(w, v.ev(rf)), witnessEvent(w, v.ev(rd))
 		if iwd < 0 || iwf < 0 || irf < 0 || ird < 0 {
 			continue
@@ -344,16 +356,14 @@ func (l *linter) confirmMP(v *view, wd, wf, rf, rd int) *checker.Witness {
 	return nil
 }
 
-// confirmSB returns an allowed execution where both loads of a store
-// buffering pair miss the other thread's store.
+// confirmSB returns an allowed execution that reaches the test's outcome
+// with both loads of a store buffering pair missing the other thread's
+// store.
 func (l *linter) confirmSB(v *view, p, q shapePair) *checker.Witness {
 	if !l.witnesses() {
 		return noWitness
 	}
-	for _, w := range l.res.Witnesses {
-		if w == nil {
-			continue
-		}
+	for _, w := range l.reaching() {
 		ia, ib, ja, jb := witnessEvent(w, v.ev(p.a)), witnessEvent(w, v.ev(p.b)), witnessEvent(w, v.ev(q.a)), witnessEvent(w, v.ev(q.b))
 		if ia < 0 || ib < 0 || ja < 0 || jb < 0 {
 			continue
@@ -387,13 +397,26 @@ func (l *linter) orderWords(v *view, a, b int) string {
 		return "a fully ordered read-modify-write"
 	case A.Kind == checker.KindR && v.s.Addr.Has(a, b):
 		return "an address dependency"
+	case A.Kind == checker.KindR && B.Kind == checker.KindW && v.s.Data.Has(a, b):
+		return "a data dependency"
+	case A.Kind == checker.KindR && B.Kind == checker.KindW && v.s.Ctrl.Has(a, b):
+		return "a control dependency"
 	}
 	for _, m := range v.between(a, b) {
-		if e := v.ev(m); e.Kind == checker.KindF || full(e) || strongFence(e) {
+		e := v.ev(m)
+		switch {
+		case strongFence(e), full(e),
+			e.Kind == checker.KindF && e.Tags&checker.TagRmb != 0 && isRead(A) && isRead(B),
+			e.Kind == checker.KindF && e.Tags&checker.TagWmb != 0 && isWrite(A) && isWrite(B):
 			return l.quote(e)
 		}
 	}
-	return "its code"
+	for _, m := range v.between(a, b) {
+		if e := v.ev(m); e.Kind == checker.KindF && e.Tags&(checker.TagRmb|checker.TagWmb|checker.TagBarrier|checker.TagRcuLock|checker.TagRcuUnlock) == 0 {
+			return l.quote(e)
+		}
+	}
+	return "a chain of orderings through the accesses between them"
 }
 
 func (l *linter) related(e *checker.Event, msg string) Related {

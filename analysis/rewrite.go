@@ -445,9 +445,12 @@ func (l *rwLayout) deref(arg syntax.Expr) string {
 // the vocabulary has no such move.
 func (l *rwLayout) rewriteAccess(a *rwAccess, to string, kind RewriteKind) (Rewrite, bool) {
 	r := Rewrite{Kind: kind, Thread: a.thread, Site: a.span, From: a.prim, To: to, Line: l.line(a.span.Start)}
-	var text string
+	// The edits leave the value of a store, and the arguments of a call
+	// other than its address, alone, so that rewrites of the accesses
+	// nested in them ("*y = *x") combine with this one.
 	switch {
 	case a.prim == PlainLoad && a.deref != nil:
+		var text string
 		switch to {
 		case "READ_ONCE":
 			text = "READ_ONCE(" + l.text(a.deref) + ")"
@@ -456,38 +459,42 @@ func (l *rwLayout) rewriteAccess(a *rwAccess, to string, kind RewriteKind) (Rewr
 		default:
 			return r, false
 		}
+		r.Edits = []Edit{{Span: a.span, NewText: text}}
 	case a.prim == PlainStore && a.assign != nil:
+		var head string
 		switch to {
 		case "WRITE_ONCE":
-			text = "WRITE_ONCE(" + l.text(a.deref) + ", " + l.text(a.assign.Y) + ")"
+			head = "WRITE_ONCE(" + l.text(a.deref) + ", "
 		case "smp_store_release":
-			text = "smp_store_release(" + l.text(a.deref.X) + ", " + l.text(a.assign.Y) + ")"
+			head = "smp_store_release(" + l.text(a.deref.X) + ", "
 		default:
 			return r, false
 		}
-	case a.call != nil && len(a.call.Args) > 0:
+		y := a.assign.Y.GetSpan()
+		r.Edits = []Edit{
+			{Span: syntax.Span{Start: a.assign.Span.Start, End: y.Start}, NewText: head},
+			{Span: syntax.Span{Start: a.assign.Span.End, End: a.assign.Span.End}, NewText: ")"},
+		}
+	case a.call != nil && len(a.call.Args) > 0 && a.call.Fun != nil:
 		args := a.call.Args
+		rename := Edit{Span: a.call.Fun.Span, NewText: to}
 		switch {
-		case a.prim == "READ_ONCE" && to == "smp_load_acquire":
-			text = to + "(" + l.pointer(args[0]) + ")"
-		case a.prim == "smp_load_acquire" && to == "READ_ONCE":
-			text = to + "(" + l.deref(args[0]) + ")"
-		case a.prim == "WRITE_ONCE" && to == "smp_store_release" && len(args) == 2:
-			text = to + "(" + l.pointer(args[0]) + ", " + l.text(args[1]) + ")"
-		case a.prim == "smp_store_release" && to == "WRITE_ONCE" && len(args) == 2:
-			text = to + "(" + l.deref(args[0]) + ", " + l.text(args[1]) + ")"
+		case a.prim == "READ_ONCE" && to == "smp_load_acquire",
+			a.prim == "WRITE_ONCE" && to == "smp_store_release" && len(args) == 2:
+			r.Edits = []Edit{rename, {Span: args[0].GetSpan(), NewText: l.pointer(args[0])}}
+		case a.prim == "smp_load_acquire" && to == "READ_ONCE",
+			a.prim == "smp_store_release" && to == "WRITE_ONCE" && len(args) == 2:
+			r.Edits = []Edit{rename, {Span: args[0].GetSpan(), NewText: l.deref(args[0])}}
 		default:
 			// Same arguments, another name: atomics and their orderings.
 			if !sameFamily(a.prim, to) {
 				return r, false
 			}
-			r.Edits = []Edit{{Span: a.call.Fun.Span, NewText: to}}
-			return r, true
+			r.Edits = []Edit{rename}
 		}
 	default:
 		return r, false
 	}
-	r.Edits = []Edit{{Span: a.span, NewText: text}}
 	return r, true
 }
 

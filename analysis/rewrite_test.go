@@ -116,7 +116,8 @@ exists (0:r0=1)
 	var got []string
 	for _, rw := range append(Strengthenings(f, src), Weakenings(f, src)...) {
 		if rw.Kind == RewriteUpgrade || rw.Kind == RewriteWeaken {
-			got = append(got, rw.Edits[0].NewText)
+			text := mustApply(t, src, rw.Edits)
+			got = append(got, string(text[rw.Site.Start:rw.Site.End+len(text)-len(src)]))
 		}
 	}
 	assert.Equal(t, []string{"smp_load_acquire(&z)", "smp_store_release(x, r0)", "READ_ONCE(z)", "WRITE_ONCE(*x, 1)"}, got)

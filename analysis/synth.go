@@ -153,7 +153,7 @@ func Synthesize(ctx context.Context, f *syntax.File, src []byte, opts SynthOptio
 
 	// Everything as strong as it can be: if that does not fix the test,
 	// nothing will.
-	strongest := strongestSet(cands)
+	strongest, complete := strongestSet(cands)
 	if len(strongest) == 0 {
 		syn.Impossible = true
 		return syn, nil
@@ -171,7 +171,7 @@ func Synthesize(ctx context.Context, f *syntax.File, src []byte, opts SynthOptio
 		return syn, nil // the strongest text does not check: give up quietly
 	}
 	if !res[0].outcome.OK() {
-		syn.Impossible = !res[0].outcome.Cutoff
+		syn.Impossible = complete && !res[0].outcome.Cutoff
 		syn.Cutoff = res[0].outcome.Cutoff
 		return syn, nil
 	}
@@ -335,8 +335,10 @@ func minimize(ctx context.Context, v *verifier, src []byte, cands []Rewrite, str
 }
 
 // strongestSet picks, for every site, the strongest candidate (the last
-// one listed for it).
-func strongestSet(cands []Rewrite) []int {
+// one listed for it), leaving out those whose edits overlap one already
+// picked (nested accesses, as in "*x = *y"); complete says none was left
+// out.
+func strongestSet(cands []Rewrite) (idx []int, complete bool) {
 	last := map[[2]int]int{}
 	var order [][2]int
 	for i := range cands {
@@ -347,11 +349,16 @@ func strongestSet(cands []Rewrite) []int {
 		last[k] = i
 	}
 	var out []int
+	complete = true
 	for _, k := range order {
+		if conflictsWith(cands, out, last[k]) {
+			complete = false
+			continue
+		}
 		out = append(out, last[k])
 	}
 	sort.Ints(out)
-	return out
+	return out, complete
 }
 
 func setEdits(cands []Rewrite, idx []int) []Edit {

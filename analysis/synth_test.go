@@ -252,3 +252,42 @@ func BenchmarkSynthesize(b *testing.B) {
 		})
 	}
 }
+
+func TestSynthesizeNestedAccesses(t *testing.T) {
+	// "*y = *x" nests a plain load in a plain store: their rewrites
+	// combine, and marking both is needed to end the race.
+	src := []byte(`C nested
+
+{}
+
+P0(int *x, int *y)
+{
+	*y = *x;
+}
+
+P1(int *x, int *y)
+{
+	int r0;
+
+	r0 = READ_ONCE(*y);
+	WRITE_ONCE(*x, 1);
+}
+
+exists (1:r0=1)
+`)
+	f, errs := syntax.Parse("nested.litmus", src)
+	require.Empty(t, errs)
+	rws := Strengthenings(f, src)
+	idx, complete := strongestSet(rws)
+	assert.True(t, complete)
+	text, err := Apply(src, setEdits(rws, idx))
+	require.NoError(t, err)
+	assert.Contains(t, string(text), "\tsmp_store_release(y, smp_load_acquire(x));\n")
+	syn, err := Synthesize(context.Background(), f, src, SynthOptions{Fixes: 1})
+	require.NoError(t, err)
+	require.False(t, syn.Base.OK())
+	require.NotEmpty(t, syn.Fixes)
+	o, fixed := applyAndCheck(t, "nested.litmus", src, syn.Fixes[0].Edits)
+	assert.True(t, o.OK(), syn.Fixes[0].Title)
+	assert.NotContains(t, string(fixed), "= *", "both accesses marked:\n%s", fixed)
+}

@@ -463,17 +463,19 @@ func (a *assembler) scenario(decl, cond, filt, exp *annot) *Scenario {
 	var header []string
 	srcNames := make([]string, len(a.units))
 	for i, u := range a.units {
-		srcNames[i] = u.name
+		srcNames[i] = strings.NewReplacer("*)", "* )", "\n", " ", "\r", " ").Replace(u.name)
 	}
-	header = append(header, "// Translated by litmusls from "+strings.Join(srcNames, " and ")+"; edit the C, not this test.")
+	// herd7 reads (* *) comments in the header.
+	header = append(header, "(* Translated by litmusls from "+strings.Join(srcNames, " and ")+"; edit the C, not this test. *)")
 	if exp != nil {
-		header = append(header, "// Result: "+strings.Join(strings.Fields(exp.Arg), " "))
+		header = append(header, "(* Result: "+strings.ReplaceAll(strings.Join(strings.Fields(exp.Arg), " "), "*)", "* )")+" *)")
 	}
 	threadComments := map[*syntax.Thread][]string{}
 	for i, b := range ths {
 		td := b.l.th
 		p0, p1 := td.u.lines.Position(td.fn.Start), td.u.lines.Position(max(td.fn.Start, td.fn.End-1))
-		threadComments[b.th] = []string{fmt.Sprintf("// %s:%d-%d %s", td.u.name, p0.Line, p1.Line, ths[i].l.th.name)}
+		name := strings.NewReplacer("\n", " ", "\r", " ").Replace(td.u.name)
+		threadComments[b.th] = []string{fmt.Sprintf("// %s:%d-%d %s", name, p0.Line, p1.Line, ths[i].l.th.name)}
 	}
 	a.layout(f, header, threadComments)
 

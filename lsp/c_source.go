@@ -260,6 +260,22 @@ func relatedIn(tr *bpfc.Translation, l bpfc.Loc, msg string) (protocol.Diagnosti
 	return protocol.DiagnosticRelatedInformation{Location: protocol.Location{URI: fileURI(l.File), Range: r}, Message: msg}, true
 }
 
+// cHover explains the atomic builtin or bpf_atomic.h macro under the
+// cursor in C: the BPF instruction it becomes, what the translation makes
+// of it in the LKMM, its JIT lowering per architecture and the caveats of
+// compiler versions and -mcpu.
+func cHover(doc *Document, off int) (*protocol.Hover, error) {
+	md, span, ok := analysis.BPFCHoverAt(doc.Text, off)
+	if !ok {
+		return nil, nil
+	}
+	r, err := doc.Mapper().SpanRange(fitSpan(doc.Text, span))
+	if err != nil {
+		return nil, fmt.Errorf("bug: hover span of %s: %w", doc.URI, err)
+	}
+	return &protocol.Hover{Contents: protocol.MarkupContent{Kind: protocol.MarkupKindMarkdown, Value: md}, Range: &r}, nil
+}
+
 // cCodeLenses puts on the annotation of each scenario of a C document the
 // summary of its check: "Never · 3 states · 0.4 ms", or "Checking…".
 func (ss *session) cCodeLenses(doc *Document) ([]protocol.CodeLens, error) {

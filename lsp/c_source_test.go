@@ -2,6 +2,7 @@ package lsp
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -72,8 +73,21 @@ func TestServerBPFC(t *testing.T) {
 	assert.Equal(t, lineOf(t, progText, "litmus: exists"), never.Range.Start.Line, "on the exists annotation")
 	assert.Empty(t, withCode(latest[prog], "data-race"))
 	assert.Empty(t, withCode(latest[prog], "reachable"))
-	_ = user
-	_ = userText
+
+	// Hover on the builtin: the BPF instruction and its JIT lowering.
+	h, err := s.server.Hover(s.ctx, &lsp.HoverParams{TextDocumentPositionParams: lsp.TextDocumentPositionParams{
+		TextDocument: lsp.TextDocumentIdentifier{URI: prog}, Position: positionOf(t, progText, "__sync_lock_test_and_set")}})
+	require.NoError(t, err)
+	require.NotNil(t, h)
+	md := fmt.Sprint(h.Contents)
+	for _, want := range []string{"XCHG", "xchg", "x86-64", "arm64", "powerpc64", "riscv64"} {
+		assert.Contains(t, md, want)
+	}
+	h, err = s.server.Hover(s.ctx, &lsp.HoverParams{TextDocumentPositionParams: lsp.TextDocumentPositionParams{
+		TextDocument: lsp.TextDocumentIdentifier{URI: user}, Position: positionOf(t, userText, "__atomic_load_n")}})
+	require.NoError(t, err)
+	require.NotNil(t, h)
+	assert.Contains(t, fmt.Sprint(h.Contents), "acquire")
 
 	prog, progText = s.openC("progs/atomics_xchg_plain.c")
 	user, userText = s.openC("prog_tests/atomics_xchg_plain.c")

@@ -1,6 +1,7 @@
 package lsp
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -92,7 +93,7 @@ func startCheckedWith(t testing.TB, opts Options, initOptions string) *checkSess
 		switch req.Method() {
 		case lsp.MethodTextDocumentPublishDiagnostics:
 			var p lsp.PublishDiagnosticsParams
-			if err := lsp.Unmarshal(req.Params(), &p); err != nil {
+			if err := lsp.Unmarshal(bytes.Clone(req.Params()), &p); err != nil {
 				return nil, err
 			}
 			c.diags <- published{&p, append(json.RawMessage(nil), req.Params()...)}

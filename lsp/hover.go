@@ -26,7 +26,7 @@ func (ss *session) hover(_ *glsp.Context, params *protocol.HoverParams) (*protoc
 		return nil, nil // a position outside the text has nothing to show
 	}
 	if doc.Lang == LangC {
-		return nil, nil
+		return cHover(doc, off)
 	}
 	f, errs := syntax.Parse(string(doc.URI), doc.Text)
 	opts := analysis.HoverOptions{Archs: ss.features.hoverArchs(), Src: doc.Text}

@@ -1,6 +1,7 @@
 package lsp
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -42,7 +43,10 @@ func (codec) Unmarshal(data []byte, v any) error {
 		*p = append(jsonrpc2.RawMessage(nil), data...)
 		return nil
 	}
-	return lsp.Unmarshal(data, v)
+	// go.lsp.dev/protocol's decoder makes strings that share data's
+	// bytes, and jsonrpc2 reuses its read buffer: without a copy, a string
+	// of a result changes when the next message arrives.
+	return lsp.Unmarshal(bytes.Clone(data), v)
 }
 
 // A published is one textDocument/publishDiagnostics the client received.
@@ -141,7 +145,7 @@ func connect(t *testing.T, ctx context.Context, c net.Conn, g *gate, served chan
 	conn.Go(ctx, func(ctx context.Context, req *jsonrpc2.Request) (any, error) {
 		if req.Method() == lsp.MethodTextDocumentPublishDiagnostics {
 			var p lsp.PublishDiagnosticsParams
-			if err := lsp.Unmarshal(req.Params(), &p); err != nil {
+			if err := lsp.Unmarshal(bytes.Clone(req.Params()), &p); err != nil {
 				return nil, err
 			}
 			client.diags <- published{&p, append(json.RawMessage(nil), req.Params()...)}

@@ -36,9 +36,6 @@ func (ss *session) codeAction(_ *glsp.Context, params *protocol.CodeActionParams
 	if doc.Lang == LangC {
 		return ss.cCodeActions(doc, span, only)
 	}
-	if !only(protocol.CodeActionKindQuickFix) {
-		return actions, nil
-	}
 	f, errs := syntax.Parse(string(doc.URI), doc.Text)
 	var res *checker.Result
 	var opts analysis.Options
@@ -51,7 +48,7 @@ func (ss *session) codeAction(_ *glsp.Context, params *protocol.CodeActionParams
 			opts.Budget = e.budget
 		}
 	}
-	if len(errs) > 0 || res != nil {
+	if (len(errs) > 0 || res != nil) && only(protocol.CodeActionKindQuickFix) {
 		diags := analysis.Diagnose(f, doc.Text, errs, res, opts)
 		diags = append(diags, ss.refined.get(doc.URI, doc.Version)...)
 		for _, d := range diags {
@@ -75,15 +72,34 @@ func (ss *session) codeAction(_ *glsp.Context, params *protocol.CodeActionParams
 	}
 	if res != nil && ss.rewrites != nil {
 		for _, rw := range ss.rewrites.actions(f, doc.Text, key, span, res) {
+			if !only(rw.Kind) {
+				continue
+			}
 			a, err := fixAction(doc, analysis.Fix{Title: rw.Title, Edits: rw.Edits})
 			if err != nil {
 				return nil, err
 			}
+			a.Kind = &rw.Kind
 			a.IsPreferred = boolPtr(rw.Preferred)
 			actions = append(actions, a)
 		}
 	}
-	return actions, nil
+	return dedupe(actions), nil
+}
+
+// dedupe drops the actions whose title an earlier one has: the cheapest
+// fix can come both from its diagnostic and from the rewrites at the
+// condition.
+func dedupe(actions []protocol.CodeAction) []protocol.CodeAction {
+	seen := map[string]bool{}
+	out := actions[:0]
+	for _, a := range actions {
+		if !seen[a.Title] {
+			seen[a.Title] = true
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 // fixAction turns an analysis fix into a quick fix editing doc.

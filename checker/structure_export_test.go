@@ -24,8 +24,9 @@ exists (1:r0=1 /\ 1:r1=0)
 	ss, le, err := Structures(f)
 	require.NoError(t, err)
 	require.Nil(t, le)
-	// P0 and P1 have two paths each; P2 one.
-	require.Len(t, ss, 2)
+	// P0 and P1 have two paths each, P2 one: the diagonal gives (0,0)
+	// and (1,1), then (0,1) and (1,0) put the other pairs side by side.
+	require.Len(t, ss, 4)
 	counts := map[string][]int{}
 	for _, s := range ss {
 		per := map[int]int{}
@@ -39,9 +40,14 @@ exists (1:r0=1 /\ 1:r1=0)
 		counts["P1"] = append(counts["P1"], per[1])
 		counts["P2"] = append(counts["P2"], per[2])
 	}
-	assert.ElementsMatch(t, []int{3, 2}, counts["P0"], "cmpxchg succeeds (R, W) or fails (R), then the store")
-	assert.ElementsMatch(t, []int{2, 1}, counts["P1"], "the if is taken or not")
-	assert.Equal(t, []int{1, 1}, counts["P2"])
+	assert.ElementsMatch(t, []int{3, 2, 3, 2}, counts["P0"], "cmpxchg succeeds (R, W) or fails (R), then the store")
+	assert.ElementsMatch(t, []int{2, 1, 1, 2}, counts["P1"], "the if is taken or not")
+	assert.Equal(t, []int{1, 1, 1, 1}, counts["P2"])
+	pairs := map[[2]int]bool{}
+	for i := range counts["P0"] {
+		pairs[[2]int{counts["P0"][i], counts["P1"][i]}] = true
+	}
+	assert.Len(t, pairs, 4, "every path of P0 next to every path of P1")
 	// The taken branch's read of x is control-dependent on the read of y.
 	found := false
 	for _, s := range ss {

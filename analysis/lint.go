@@ -138,7 +138,6 @@ type linter struct {
 type vote struct {
 	good bool
 	diag *Diagnostic // from the first path that breaks it
-	key  string
 }
 
 // add records d unless a diagnostic with its code and span exists.
@@ -158,7 +157,7 @@ func (l *linter) voteBad(d Diagnostic) {
 	k := fmt.Sprintf("%s@%d-%d", d.Code, d.Span.Start, d.Span.End)
 	v := l.votes[k]
 	if v == nil {
-		v = &vote{key: k}
+		v = &vote{}
 		l.votes[k] = v
 	}
 	if v.diag == nil {
@@ -170,7 +169,7 @@ func (l *linter) voteGood(code string, span syntax.Span) {
 	k := fmt.Sprintf("%s@%d-%d", code, span.Start, span.End)
 	v := l.votes[k]
 	if v == nil {
-		v = &vote{key: k}
+		v = &vote{}
 		l.votes[k] = v
 	}
 	v.good = true

@@ -233,3 +233,31 @@ exists (1:r0=1 /\ 1:r1=0)
 		assert.Empty(t, errs)
 	}
 }
+
+// FuzzRewrites: on any text, the rewrites of the vocabulary never panic
+// and always apply; on a text that parses cleanly, every rewrite's result
+// parses cleanly too.
+func FuzzRewrites(f *testing.F) {
+	paths, _ := filepath.Glob(filepath.Join("testdata", "rewrite", "*.litmus"))
+	for _, p := range paths {
+		src, err := os.ReadFile(p)
+		if err == nil {
+			f.Add(src)
+		}
+	}
+	f.Add([]byte("C x\n{}\nP0(int *x, int *y) { *y = *x; r0 = READ_ONCE(*(x)); smp_store_release(&y, 1); }\nexists (0:r0=1)\n"))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		file, errs := syntax.Parse("fuzz.litmus", src)
+		for _, rw := range append(Strengthenings(file, src), Weakenings(file, src)...) {
+			text, err := Apply(src, rw.Edits)
+			if err != nil {
+				t.Fatalf("%s: %v", rw.Title(), err)
+			}
+			if len(errs) == 0 {
+				if _, errs2 := syntax.Parse("fuzz.litmus", text); len(errs2) > 0 {
+					t.Fatalf("%s: the edited text does not parse: %v\n%s", rw.Title(), errs2, text)
+				}
+			}
+		}
+	})
+}

@@ -121,7 +121,11 @@ function M.attach(bufnr)
   end
   local conf = client_config(cfg, bufnr)
   if has_start() then
-    return vim.lsp.start(conf, { bufnr = bufnr })
+    -- Neovim 0.8.0's vim.lsp.start attaches to the current buffer and has
+    -- no bufnr option; later versions take it. Make bufnr current for both.
+    return vim.api.nvim_buf_call(bufnr, function()
+      return vim.lsp.start(conf, { bufnr = bufnr })
+    end)
   end
   -- Neovim 0.7: one client per root, started once.
   local id = clients[conf.root_dir]

@@ -156,8 +156,12 @@ test('the server publishes a reachable warning on the exists clause of a kernel 
   const doc = await srv.open(kernelTest);
   const diags = await srv.waitFor(doc.uri, (d) => d.some((x) => x.code === 'reachable'), 'a reachable diagnostic');
   const exists = lineOf(doc.lines, /^exists/);
-  assert.deepEqual(diags.map((d) => [d.code, d.range.start.line, d.severity, d.source]),
-    [['reachable', exists, 2, 'litmusls']]);
+  assert.deepEqual(diags.filter((d) => d.code === 'reachable').map((d) => [d.range.start.line, d.severity, d.source]),
+    [[exists, 2, 'litmusls']]);
+  // Its Result: comment agrees, its accesses are marked and it parses (lints
+  // may add codes of their own; they are not checked here).
+  const wrong = ['result-mismatch', 'data-race', 'syntax', 'unsupported', 'budget'];
+  assert.deepEqual(diags.filter((d) => wrong.includes(d.code)), []);
   assert.equal(await srv.stop(), 0, 'the server exits with status 0 after shutdown and exit');
 });
 
@@ -269,7 +273,8 @@ test('annotated BPF C: the extension sends it, the server checks it, translate p
     ['reachable', lineOf(lines, /litmus: exists/)],
   ];
   const byLine = (a, b) => a[1] - b[1] || a[0].localeCompare(b[0]);
-  assert.deepEqual(diags.map(at).sort(byLine), want.sort(byLine), 'diagnostics at the C lines');
+  const known = diags.filter((d) => d.code === 'data-race' || d.code === 'reachable');
+  assert.deepEqual(known.map(at).sort(byLine), want.sort(byLine), 'diagnostics at the C lines');
   assert.equal(await srv.stop(), 0);
 
   const res = await cli.run(serverBinary(), ['translate'], { text, file, name: file, dirty: false });

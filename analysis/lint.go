@@ -20,7 +20,8 @@ import (
 // over lint_fence.go (fences that order nothing), lint_shape.go (message
 // passing and store buffering with one side unordered), lint_access.go
 // (acquire results, plain accesses, pointer comparisons) and lint_bpf.go
-// (BPF code).
+// (BPF code); lint_edit.go finds the syntax behind events and builds the
+// fixes' edits.
 
 // Lint codes. They are stable: each names one rule of the barrier-misuse
 // catalogue, whatever the wording of its message.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"math"
 	"os"
@@ -79,6 +80,9 @@ func TestEditStreamSeeds(t *testing.T) {
 			assert.Equal(t, string(seedFile(data)), string(got), "seed %s: run with LITMUSLS_WRITE_SEEDS=1", name)
 		}
 		entries, err := os.ReadDir(set.dir)
+		if len(set.seeds) == 0 && errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
 		require.NoError(t, err)
 		for _, e := range entries {
 			if _, ok := set.seeds[e.Name()]; !ok && !e.IsDir() {
@@ -883,6 +887,11 @@ func editStreamSeeds() map[string][]byte {
 			seedEdit(seedRange(0, 1, 1, 0, seedText("x"))),
 			append([]byte{reopenOp}, empty...),
 			seedEdit(seedRange(0, 0, 0, 0, seedText("y")))),
+		// A '"' at the end of a CRLF line: the syntax error on the
+		// unterminated string ends between the '\r' and the '\n', which
+		// LSP cannot express; the range must end at the line's end (2:1).
+		// Found by the fuzzer; fixed in 6fb5ea8.
+		"crlf-unterminated-string": seedStream(seedText("C t\n{ x=0; }\n", `"`, "\r\n")),
 		// Edits of a whole test, so that the checker runs: break and fix a
 		// statement, change a variable, and add comments (the last on a CRLF
 		// line); the last version checks.
@@ -899,12 +908,8 @@ func editStreamSeeds() map[string][]byte {
 // the corpus, so that go test passes until the fix; run one with
 //
 //	cp testdata/fuzz/failing/FuzzEditStream/NAME testdata/fuzz/FuzzEditStream/ && go test -run FuzzEditStream/NAME
+//
+// None is known at present.
 func failingEditStreamSeeds() map[string][]byte {
-	return map[string][]byte{
-		// A '"' at the end of a CRLF line: the syntax error on the
-		// unterminated string ends between the '\r' and the '\n', and the
-		// diagnostic's range ends past the end of its line (2:2 on the line
-		// `"`), a position LSP cannot express.
-		"crlf-unterminated-string": seedStream(seedText("C t\n{ x=0; }\n", `"`, "\r\n")),
-	}
+	return map[string][]byte{}
 }

@@ -35,7 +35,9 @@ type lowerer struct {
 	count    int              // statements generated
 	overflow bool             // maxStmts was reached
 	depth    int
-	quiet    int // notes are suppressed while positive
+	quiet    int             // notes are suppressed while positive
+	unknown  int             // values the translation could not compute so far
+	tainted  map[string]bool // registers holding such a value
 }
 
 // A wait is a spin-wait loop, modeled by its last iteration: its
@@ -155,16 +157,29 @@ func (c *lowerer) fresh(base string) string {
 	}
 }
 
+// taint records whether register reg holds a value the translation could
+// not compute.
+func (c *lowerer) taint(reg string, unknown bool) {
+	if c.tainted == nil {
+		c.tainted = map[string]bool{}
+	}
+	c.tainted[reg] = unknown
+}
+
 // A snapshot is the lowering state a branch starts from.
 type snapshot struct {
-	scopes []map[string]*local
-	names  map[string]bool
+	scopes  []map[string]*local
+	names   map[string]bool
+	tainted map[string]bool
 }
 
 func (c *lowerer) save() snapshot {
-	s := snapshot{names: map[string]bool{}}
+	s := snapshot{names: map[string]bool{}, tainted: map[string]bool{}}
 	for k, v := range c.names {
 		s.names[k] = v
+	}
+	for k, v := range c.tainted {
+		s.tainted[k] = v
 	}
 	for _, sc := range c.scopes {
 		m := map[string]*local{}
@@ -181,6 +196,10 @@ func (c *lowerer) restore(s snapshot) {
 	c.names = map[string]bool{}
 	for k, v := range s.names {
 		c.names[k] = v
+	}
+	c.tainted = map[string]bool{}
+	for k, v := range s.tainted {
+		c.tainted[k] = v
 	}
 	c.scopes = nil
 	for _, sc := range s.scopes {
@@ -260,9 +279,18 @@ func (c *lowerer) block(n *cnode, rest []*cnode) *syntax.BlockStmt {
 // only on the paths that do not return); term reports that the list was
 // consumed that way or ended in a return.
 func (c *lowerer) seq(nodes []*cnode) (out []syntax.Stmt, term bool) {
-	for i, n := range nodes {
+	for i := 0; i < len(nodes); i++ {
+		n := nodes[i]
 		if c.overflow {
 			return out, true
+		}
+		if loopMacro(n, c.u.src) {
+			// bpf_for(i, 0, n) { ... } parses as a call, then a block.
+			c.notModeled(n, "loop "+c.short(n))
+			if i+1 < len(nodes) && nodes[i+1].Type != "return_statement" {
+				i++
+			}
+			continue
 		}
 		rest := nodes[i+1:]
 		switch {
@@ -280,6 +308,18 @@ func (c *lowerer) seq(nodes []*cnode) (out []syntax.Stmt, term bool) {
 		}
 	}
 	return out, false
+}
+
+// loopMacros are the open-coded iterator macros of bpf_experimental.h.
+var loopMacros = map[string]bool{"bpf_for": true, "bpf_for_each": true, "bpf_repeat": true}
+
+// loopMacro reports whether n is a statement calling one of loopMacros.
+func loopMacro(n *cnode, src []byte) bool {
+	if n.Type != "expression_statement" {
+		return false
+	}
+	nm := n.named()
+	return len(nm) == 1 && nm[0].Type == "call_expression" && loopMacros[nm[0].child("function").text(src)]
 }
 
 // emit appends ss to out, giving the pending comments to the first.
@@ -381,6 +421,7 @@ func (c *lowerer) constant(n *cnode) bool {
 // branch after the branch's own code.
 func (c *lowerer) ifStmt(n *cnode, rest []*cnode, consume bool) []syntax.Stmt {
 	c.pre, c.post = nil, nil
+	u0 := c.unknown
 	cond := c.cond(n.child("condition"))
 	pre := c.pre
 	c.pre = nil
@@ -392,6 +433,25 @@ func (c *lowerer) ifStmt(n *cnode, rest []*cnode, consume bool) []syntax.Stmt {
 		} else {
 			elseN = nil
 		}
+	}
+	if c.unknown > u0 {
+		// The condition depends on a value the translation could not
+		// compute: take the branch that carries on (past a guard that
+		// returns, into the then branch otherwise), keeping the
+		// condition's accesses.
+		if hasEffects(cond) {
+			pre = append(pre, at(c, &syntax.ExprStmt{X: cond}, n.child("condition")))
+		}
+		var rest2 []*cnode
+		if consume {
+			rest2 = rest
+		}
+		if thenN != nil && mayReturn(thenN) {
+			c.notModeled(n.child("condition"), "condition "+c.short(n.child("condition"))+" depends on values not modeled: taken as false")
+			return append(pre, c.block(elseN, rest2))
+		}
+		c.notModeled(n.child("condition"), "condition "+c.short(n.child("condition"))+" depends on values not modeled: taken as true")
+		return append(pre, c.block(thenN, rest2))
 	}
 	s := at(c, &syntax.IfStmt{Cond: cond}, n)
 	if !consume {
@@ -518,10 +578,12 @@ func (c *lowerer) declaration(n *cnode) []syntax.Stmt {
 			c.declare(name, &local{opaque: "a struct local"})
 		default:
 			var x syntax.Expr
+			u0 := c.unknown
 			if value != nil {
 				x = c.expr(value)
 			}
 			reg := c.newReg(name)
+			c.taint(reg, c.unknown > u0)
 			c.declare(name, &local{reg: reg})
 			out = append(out, at(c, &syntax.DeclStmt{Type: intType(), Name: at(c, &syntax.Ident{Name: reg}, d), Value: x}, n))
 		}
@@ -586,7 +648,10 @@ func (c *lowerer) lit(k int64, n *cnode) syntax.Expr {
 }
 
 // zero stands for a value the translation cannot compute, after a note.
-func (c *lowerer) zero(n *cnode) syntax.Expr { return c.lit(0, n) }
+func (c *lowerer) zero(n *cnode) syntax.Expr {
+	c.unknown++
+	return c.lit(0, n)
+}
 
 // expr lowers an expression whose value is used.
 func (c *lowerer) expr(n *cnode) syntax.Expr {
@@ -696,11 +761,15 @@ func (c *lowerer) ident(n *cnode) syntax.Expr {
 	if l := c.lookup(name); l != nil {
 		switch {
 		case l.reg != "":
+			if c.tainted[l.reg] {
+				c.unknown++
+			}
 			return at(c, &syntax.Ident{Name: l.reg}, n)
 		case l.isPtr && l.ptr != nil:
 			return c.lit(1, n) // a pointer to a location is not NULL
 		case l.isPtr:
 			c.notModeled(n, "pointer "+name+" whose target is unknown (taken as non-NULL)")
+			c.unknown++
 			return c.lit(1, n)
 		}
 		c.notModeled(n, "value of "+name+", "+l.opaque+" (taken as 0)")
@@ -962,8 +1031,10 @@ func (c *lowerer) assign(n *cnode, used bool) syntax.Expr {
 		c.expr(right)
 		return nil
 	}
+	u0 := c.unknown
 	rhs := c.expr(right)
 	if o.reg != "" {
+		c.taint(o.reg, c.unknown > u0 || op != "=" && c.tainted[o.reg])
 		return at(c, &syntax.AssignExpr{Op: op, X: at(c, &syntax.Ident{Name: o.reg}, left), Y: rhs}, n)
 	}
 	name := c.location(o, left, false)

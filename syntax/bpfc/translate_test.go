@@ -362,3 +362,41 @@ func TestBlank(t *testing.T) {
 	assert.Equal(t, len(src), len(got))
 	assert.Equal(t, "#define private(n) SEC(\".data.\" #n)\n           int x                      = 1; // SEC(\"keep\")\nchar s[] = \"SEC(x)\";\n", got)
 }
+
+// A condition on a value the translation cannot compute keeps the path
+// that carries on; bpf_for loops are not modeled, body included.
+func TestUnknownConditions(t *testing.T) {
+	check(t, head+`
+// litmus: thread
+int f(void *ctx)
+{
+	int i, t = bpf_ktime_get_ns();
+	if (t > 5)
+		return 0;
+	if (READ_ONCE(y) && t)
+		x = 1;
+	bpf_for(i, 0, 4) {
+		y = i;
+	}
+	return 0;
+}`, `
+P0(int *x, int *y)
+{
+	// not modeled: helper call bpf_ktime_get_ns (its result is taken as 0) (main.c:8)
+	int i;
+	int t = 0;
+	// not modeled: condition (t > 5) depends on values not modeled: taken as false (main.c:9)
+	{
+		// not modeled: condition (READ_ONCE(y) && t) depends on values not modeled: taken as true (main.c:11)
+		READ_ONCE(*y) && t;
+		{
+			*x = 1;
+		}
+		// not modeled: loop bpf_for(i, 0, 4) (main.c:13)
+	}
+}`,
+		"8:13: not modeled: helper call bpf_ktime_get_ns (its result is taken as 0)",
+		"9:5: not modeled: condition (t > 5) depends on values not modeled: taken as false",
+		"11:5: not modeled: condition (READ_ONCE(y) && t) depends on values not modeled: taken as true",
+		"13:2: not modeled: loop bpf_for(i, 0, 4)")
+}

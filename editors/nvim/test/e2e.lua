@@ -367,6 +367,19 @@ else
     ok(#never == 1 and never[1].lnum == exists_line,
       string.format('after the fix "never" is on the exists clause, line %d', exists_line + 1),
       'diagnostics: ' .. describe(diags))
+
+    -- :LitmusWitness on the fixed, unsaved buffer explains the new verdict.
+    vim.api.nvim_set_current_buf(racy)
+    vim.cmd('LitmusWitness')
+    local shown = table.concat(vim.api.nvim_buf_get_lines(0, 0, -1, false), '\n')
+    vim.cmd('close')
+    ok(shown:find('Observation LB+acquire+plain Never', 1, true) ~= nil,
+      ':LitmusWitness checks the unsaved buffer (the outcome is now Never)', shown)
+    ok(shown:find('Explanation of LB+acquire+plain', 1, true) ~= nil and shown:find(racy_path, 1, true) ~= nil
+      and shown:find('unsaved-', 1, true) == nil,
+      ':LitmusWitness explains, naming the buffer\'s file, not its temporary copy', shown)
+    ok(#vim.fn.glob(vim.fn.fnamemodify(racy_path, ':h') .. '/.*unsaved*', true, true) == 0,
+      ':LitmusWitness removes its copy of the buffer')
   end
 end
 

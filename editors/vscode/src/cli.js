@@ -10,9 +10,12 @@ const path = require('path');
 
 /**
  * run runs `binary ...args FILE` where FILE holds text: the document's own
- * file if it is saved (file is its path), else a temporary copy with the
- * same name. Paths of the temporary copy in the output are replaced by the
- * document's name, so messages point at the editor's document.
+ * file if it is saved (file is its path and dirty is false); for a file
+ * with unsaved changes, a hidden copy beside it (so relative paths in its
+ * annotations, such as `litmus: with ../prog_tests/x.c`, still resolve);
+ * for an untitled document, a copy in a temporary directory. The copy's
+ * path is replaced by the document's name in the output, so messages point
+ * at the editor's document, and the copy is removed afterwards.
  *
  * @param {string} binary the litmusls binary
  * @param {string[]} args arguments before the file
@@ -22,11 +25,18 @@ const path = require('path');
  */
 async function run(binary, args, doc, timeoutMs = 60000) {
   let file = doc.file;
-  let tmp;
-  if (!file || doc.dirty) {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'litmusls-'));
-    file = path.join(tmp, path.basename(doc.name || 'untitled.litmus'));
-    fs.writeFileSync(file, doc.text);
+  let copy;
+  let tmpDir;
+  if (!file) {
+    tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'litmusls-'));
+    copy = path.join(tmpDir, path.basename(doc.name || 'untitled.litmus'));
+  } else if (doc.dirty) {
+    const ext = path.extname(file);
+    copy = path.join(path.dirname(file), `.${path.basename(file, ext)}.unsaved-${process.pid}${ext}`);
+  }
+  if (copy) {
+    fs.writeFileSync(copy, doc.text);
+    file = copy;
   }
   try {
     const res = await new Promise((resolve) => {
@@ -36,14 +46,15 @@ async function run(binary, args, doc, timeoutMs = 60000) {
         resolve({ code, stdout: String(stdout), stderr: String(stderr || (err && !stdout ? err.message : '')) });
       });
     });
-    if (tmp) {
+    if (copy) {
       const shown = doc.file || doc.name;
       res.stdout = res.stdout.split(file).join(shown);
       res.stderr = res.stderr.split(file).join(shown);
     }
     return res;
   } finally {
-    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+    if (copy) fs.rmSync(copy, { force: true });
+    if (tmpDir) fs.rmSync(tmpDir, { recursive: true, force: true });
   }
 }
 

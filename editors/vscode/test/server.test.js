@@ -254,6 +254,17 @@ test('check now and show the witness run the CLI on unsaved text', async () => {
   assert.match(why.stdout, /Explanation of MP\+poonceonces/);
   assert.ok(why.stdout.includes(name + ':'), 'positions name the editor document, not the temporary copy');
   assert.ok(!why.stdout.includes(os.tmpdir() + path.sep + 'litmusls-'), 'no temporary path leaks');
+
+  // A saved file with unsaved edits: the edits are checked, through a copy
+  // beside the file that is gone afterwards.
+  const dir = fs.mkdtempSync(path.join(tmp, 'dirty-'));
+  const file = path.join(dir, 'MP.litmus');
+  fs.writeFileSync(file, text);
+  const edited = text.replace('READ_ONCE(*flag)', 'smp_load_acquire(flag)').replace('WRITE_ONCE(*flag, 1)', 'smp_store_release(flag, 1)');
+  const res2 = await cli.run(bin, ['check'], { text: edited, file, name: file, dirty: true });
+  assert.equal(res2.code, 0, res2.stderr);
+  assert.match(cli.summary(res2.stdout), /: Never \(0 positive/, 'the unsaved edits are what was checked');
+  assert.deepEqual(fs.readdirSync(dir), ['MP.litmus'], 'the copy is removed');
 });
 
 test('annotated BPF C: the extension sends it, the server checks it, translate prints the litmus test', async () => {

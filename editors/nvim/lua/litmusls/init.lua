@@ -159,22 +159,42 @@ function M.client(bufnr)
 end
 
 -- run_cli runs `litmusls ARGS... FILE` on bufnr's text and shows the output
--- in a scratch split named title.
+-- in a scratch split named title. A buffer with unsaved changes is written
+-- to a hidden copy beside its file (so relative paths in annotations still
+-- resolve), an unnamed one to a temporary file; the copy's name is replaced
+-- by the buffer's in the output, and the copy is deleted.
 local function run_cli(args, title, filetype)
   local cfg = M.config or M.defaults
   local bufnr = vim.api.nvim_get_current_buf()
-  local file = vim.api.nvim_buf_get_name(bufnr)
-  if file == '' or vim.api.nvim_buf_get_option(bufnr, 'modified') then
-    local ext = vim.fn.fnamemodify(file, ':e')
-    file = vim.fn.tempname() .. '.' .. (ext ~= '' and ext or 'litmus')
-    vim.fn.writefile(vim.api.nvim_buf_get_lines(bufnr, 0, -1, false), file)
+  local name = vim.api.nvim_buf_get_name(bufnr)
+  local file, copy = name, nil
+  if name == '' then
+    copy = vim.fn.tempname() .. '.litmus'
+  elseif vim.api.nvim_buf_get_option(bufnr, 'modified') then
+    local dir, tail = vim.fn.fnamemodify(name, ':h'), vim.fn.fnamemodify(name, ':t:r')
+    local ext = vim.fn.fnamemodify(name, ':e')
+    copy = string.format('%s/.%s.unsaved-%d%s', dir, tail, vim.fn.getpid(), ext ~= '' and ('.' .. ext) or '')
+  end
+  if copy then
+    vim.fn.writefile(vim.api.nvim_buf_get_lines(bufnr, 0, -1, false), copy)
+    file = copy
   end
   local cmd = { cfg.cmd[1] }
   vim.list_extend(cmd, args)
   table.insert(cmd, file)
   local out = vim.fn.systemlist(cmd)
-  if vim.v.shell_error ~= 0 and #out == 0 then
-    out = { 'litmusls: ' .. table.concat(cmd, ' ') .. ' failed with status ' .. vim.v.shell_error }
+  local status = vim.v.shell_error
+  if copy then
+    vim.fn.delete(copy)
+    local shown = name ~= '' and name or '[No Name]'
+    for i, line in ipairs(out) do
+      out[i] = (line:gsub(vim.pesc(copy), function()
+        return shown
+      end))
+    end
+  end
+  if status ~= 0 and #out == 0 then
+    out = { 'litmusls: ' .. table.concat(cmd, ' ') .. ' failed with status ' .. status }
   end
   vim.cmd('botright new')
   local buf = vim.api.nvim_get_current_buf()

@@ -43,6 +43,12 @@ rm -f ./*.vsix
 npx vsce package --skip-license >"$work/vsce.log" 2>&1 || { cat "$work/vsce.log" >&2; exit 1; }
 vsix="$(ls ./*.vsix 2>/dev/null | head -1)"
 [ -n "$vsix" ] && [ -s "$vsix" ] || { cat "$work/vsce.log" >&2; echo "test.sh: vsce made no .vsix" >&2; exit 1; }
+# Zip entry names are stored as text: check the files the extension needs.
+for f in extension/package.json extension/src/extension.js extension/src/config.js extension/src/cli.js \
+  extension/syntaxes/litmus.tmLanguage.json extension/language-configuration.json \
+  extension/node_modules/vscode-languageclient/package.json; do
+  grep -qaF "$f" "$vsix" || { echo "test.sh: $vsix lacks $f" >&2; exit 1; }
+done
 echo "packaged $vsix ($(wc -c <"$vsix") bytes)"
 
 echo "== nvim: end to end"

@@ -15,6 +15,7 @@ import (
 	"github.com/litmusls/litmusls/analysis"
 	"github.com/litmusls/litmusls/checker"
 	"github.com/litmusls/litmusls/syntax"
+	"github.com/litmusls/litmusls/syntax/bpfc"
 )
 
 func init() {
@@ -31,6 +32,9 @@ type checkOutput struct {
 	f       *syntax.File
 	src     []byte
 	lints   []analysis.Diagnostic // with --lint: the lints, then the rewrite diagnostics
+	// lintPos gives the "file:line:col" of a lint's span: in the C file
+	// for a translated C input, else in the test.
+	lintPos func(syntax.Span) string
 }
 
 // runCheck implements "litmusls check [-j N] [--timeout D] [--json]
@@ -42,7 +46,8 @@ type checkOutput struct {
 // the titles of its fixes indented below it; "lints" in JSON): the
 // barrier-misuse rules L01-L17, then the rewrite machinery's cheapest
 // fix of a broken test or its over-fencing hints when it is correct.
-// Positions of a translated C file's lints are in the generated test.
+// A translated C file's lints are placed in the C, when the translation
+// links their span to it; their fixes edit the generated test.
 //
 // A test cut off by --timeout prints no herd7 text (herd7 prints nothing
 // for a timeout) but the line "Test NAME cut off after D: no result" on
@@ -323,6 +328,49 @@ func (o *checkOutput) lint(name string, timeout, budget time.Duration) {
 		return
 	}
 	o.lints = append(lints, rw...)
+	o.lintPos = func(sp syntax.Span) string { return o.f.Lines.Position(sp.Start).String() }
+	if isC(file) && len(o.lints) > 0 {
+		if toC := cPositions(name); toC != nil {
+			gen := o.lintPos
+			o.lintPos = func(sp syntax.Span) string {
+				if p, ok := toC(sp); ok {
+					return p
+				}
+				return gen(sp)
+			}
+		}
+	}
+}
+
+// cPositions translates the C input name again and returns the map from
+// spans of its generated test to "file:line:col" in the C, or nil when
+// the translation fails (the check reported why).
+func cPositions(name string) func(syntax.Span) (string, bool) {
+	file, scenario := splitScenario(name)
+	src, err := os.ReadFile(file)
+	if err != nil {
+		return nil
+	}
+	tr, err := bpfc.Translate(file, src, os.ReadFile)
+	if err != nil {
+		return nil
+	}
+	var sc *bpfc.Scenario
+	for _, s := range tr.Scenarios {
+		if s.Name == scenario || (scenario == "" && len(tr.Scenarios) == 1) {
+			sc = s
+		}
+	}
+	if sc == nil || sc.Map == nil {
+		return nil
+	}
+	return func(sp syntax.Span) (string, bool) {
+		l, ok := sc.Map.ToC(sp)
+		if !ok {
+			return "", false
+		}
+		return tr.Position(l.C).String(), true
+	}
 }
 
 // warns reports whether a lint of o is a warning or an error.
@@ -340,7 +388,7 @@ func (o *checkOutput) warns() bool {
 func writeLints(w io.Writer, o *checkOutput) {
 	for _, d := range o.lints {
 		lines := strings.Split(d.Message, "\n")
-		fmt.Fprintf(w, "%s: %s: %s %s\n", o.f.Lines.Position(d.Span.Start), d.Severity, d.Code, lines[0])
+		fmt.Fprintf(w, "%s: %s: %s %s\n", o.lintPos(d.Span), d.Severity, d.Code, lines[0])
 		for _, l := range lines[1:] {
 			fmt.Fprintf(w, "  %s\n", l)
 		}
@@ -351,7 +399,8 @@ func writeLints(w io.Writer, o *checkOutput) {
 }
 
 // lintJSON is one lint in "check --json --lint". Positions are
-// "file:line:col" and byte offsets into the checked text.
+// "file:line:col" (in the C file, for a translated C input) and byte
+// offsets into the checked text (for a C input, the generated test).
 type lintJSON struct {
 	Pos      string        `json:"pos"`
 	Start    int           `json:"start"`
@@ -382,10 +431,10 @@ type editJSON struct {
 }
 
 func lintOf(o *checkOutput, d analysis.Diagnostic) lintJSON {
-	j := lintJSON{Pos: o.f.Lines.Position(d.Span.Start).String(), Start: d.Span.Start, End: d.Span.End,
+	j := lintJSON{Pos: o.lintPos(d.Span), Start: d.Span.Start, End: d.Span.End,
 		Severity: d.Severity.String(), Code: d.Code, Message: d.Message}
 	for _, r := range d.Related {
-		j.Related = append(j.Related, relatedJSON{Pos: o.f.Lines.Position(r.Span.Start).String(), Start: r.Span.Start, End: r.Span.End, Message: r.Message})
+		j.Related = append(j.Related, relatedJSON{Pos: o.lintPos(r.Span), Start: r.Span.Start, End: r.Span.End, Message: r.Message})
 	}
 	for _, fx := range d.Fixes {
 		f := fixJSON{Title: fx.Title, Edits: []editJSON{}}

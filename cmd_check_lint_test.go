@@ -70,3 +70,31 @@ func TestCheckCommandLintJSON(t *testing.T) {
 	assert.Equal(t, "smp_rmb()", mpRmbTest[e.Start:e.End])
 	assert.Len(t, l.Related, 2)
 }
+
+// relaxedFetchC is annotated BPF C whose relaxed fetch's old value is
+// observed: lint L16, placed on the C line of the call.
+const relaxedFetchC = `long hits = 0;
+
+// litmus: exists (p0:old=1)
+
+// litmus: thread
+int p0(void *ctx)
+{
+	long old = __atomic_fetch_add(&hits, 1, __ATOMIC_RELAXED);
+	return 0;
+}
+
+// litmus: thread
+int p1(void *ctx)
+{
+	__sync_fetch_and_add(&hits, 1);
+	return 0;
+}
+`
+
+func TestCheckCommandLintC(t *testing.T) {
+	path := writeTest(t, "relaxed.c", relaxedFetchC)
+	var out, errb bytes.Buffer
+	require.Equal(t, 0, dispatch([]string{"check", "--lint", path}, &out, &errb), errb.String())
+	assert.Contains(t, out.String(), path+":8:13: warning: L16 ", "the lint is on the C line of the relaxed fetch:\n%s", out.String())
+}

@@ -320,6 +320,9 @@ func (c *lowerer) call(n *cnode, used bool) syntax.Expr {
 		}
 	}
 
+	if x, ok := c.inline(n, name, args, used); ok {
+		return x
+	}
 	msg := "call to " + name
 	if strings.HasPrefix(name, "bpf_") {
 		msg = "helper call " + name

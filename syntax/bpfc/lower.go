@@ -38,6 +38,96 @@ type lowerer struct {
 	quiet    int             // notes are suppressed while positive
 	unknown  int             // values the translation could not compute so far
 	tainted  map[string]bool // registers holding such a value
+	inlined  []inlineFrame   // the functions being inlined, innermost last
+}
+
+// An inlineFrame is a function of the file being inlined at a call.
+type inlineFrame struct {
+	name string
+	ret  string // the register of its result, or "" when unused
+}
+
+// maxInline bounds the nesting of inlined calls.
+const maxInline = 4
+
+// inline lowers a call to a function defined in the thread's file: its
+// parameters become registers (or aliases, for pointers), its body is
+// lowered before the statement holding the call, and its returns set the
+// result register, which is the call's value. It returns nil, false when
+// name is not such a function or cannot be inlined.
+func (c *lowerer) inline(n *cnode, name string, args []*cnode, used bool) (syntax.Expr, bool) {
+	fn := c.u.funcs[name]
+	if fn == nil || fn.child("body") == nil {
+		return nil, false
+	}
+	for _, f := range c.inlined {
+		if f.name == name {
+			c.notModeled(n, "recursive call to "+name)
+			return nil, true
+		}
+	}
+	if len(c.inlined) >= maxInline {
+		c.notModeled(n, "call to "+name+" nested too deeply to inline")
+		return nil, true
+	}
+	d := fn.child("declarator")
+	for d != nil && d.Type != "function_declarator" {
+		d = d.child("declarator")
+	}
+	var params []*cnode
+	if d != nil && d.child("parameters") != nil {
+		for _, p := range d.child("parameters").named() {
+			if p.Type == "parameter_declaration" && declName(p.child("declarator"), c.u.src) != "" {
+				params = append(params, p)
+			}
+		}
+	}
+	if len(params) != len(args) {
+		c.notModeled(n, "call to "+name+" with "+fmt.Sprint(len(args))+" arguments for "+fmt.Sprint(len(params))+" parameters")
+		return nil, true
+	}
+	// Arguments are evaluated in the caller's scope, then bound. What the
+	// body could not compute reaches the caller only through the result.
+	u0 := c.unknown
+	saved := c.pre
+	c.pre = nil
+	var binds []syntax.Stmt
+	scope := map[string]*local{}
+	for i, p := range params {
+		pd := p.child("declarator")
+		pname := declName(pd, c.u.src)
+		if pd.Type == "pointer_declarator" {
+			scope[pname] = &local{isPtr: true, ptr: c.quietPointee(args[i])}
+			continue
+		}
+		u0 := c.unknown
+		x := c.expr(args[i])
+		reg := c.newReg(pname)
+		c.taint(reg, c.unknown > u0)
+		scope[pname] = &local{reg: reg}
+		binds = append(binds, at(c, &syntax.DeclStmt{Type: intType(), Name: &syntax.Ident{Name: reg}, Value: x}, args[i]))
+	}
+	frame := inlineFrame{name: name}
+	if used {
+		frame.ret = c.fresh(name + "_ret")
+		binds = append(binds, &syntax.DeclStmt{Type: intType(), Name: &syntax.Ident{Name: frame.ret}})
+	}
+	binds = append(c.pre, binds...)
+	c.inlined = append(c.inlined, frame)
+	outer := c.scopes
+	c.scopes = []map[string]*local{scope}
+	body := c.block(fn.child("body"), nil)
+	c.scopes = outer
+	c.inlined = c.inlined[:len(c.inlined)-1]
+	c.pre = append(append(saved, binds...), body)
+	c.unknown = u0
+	if !used {
+		return nil, true
+	}
+	if c.tainted[frame.ret] {
+		c.unknown++
+	}
+	return at(c, &syntax.Ident{Name: frame.ret}, n), true
 }
 
 // A wait is a spin-wait loop, modeled by its last iteration: its
@@ -374,7 +464,16 @@ func (c *lowerer) stmt(n *cnode) (out []syntax.Stmt, term bool) {
 	case "if_statement":
 		return c.ifStmt(n, nil, false), false
 	case "return_statement":
-		if nm := n.named(); len(nm) == 1 && !c.constant(nm[0]) {
+		nm := n.named()
+		switch {
+		case len(c.inlined) > 0 && c.inlined[len(c.inlined)-1].ret != "" && len(nm) == 1:
+			// The return of an inlined function sets its result.
+			ret := c.inlined[len(c.inlined)-1].ret
+			u0 := c.unknown
+			x := c.expr(nm[0])
+			c.taint(ret, c.unknown > u0)
+			main = []syntax.Stmt{at(c, &syntax.ExprStmt{X: at(c, &syntax.AssignExpr{Op: "=", X: &syntax.Ident{Name: ret}, Y: x}, n)}, n)}
+		case len(nm) == 1 && !c.constant(nm[0]):
 			if x := c.exprStmt(nm[0]); x != nil && hasEffects(x) {
 				main = []syntax.Stmt{at(c, &syntax.ExprStmt{X: x}, n)}
 			}

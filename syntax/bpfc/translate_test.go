@@ -400,3 +400,44 @@ P0(int *x, int *y)
 		"11:5: not modeled: condition (READ_ONCE(y) && t) depends on values not modeled: taken as true",
 		"13:2: not modeled: loop bpf_for(i, 0, 4)")
 }
+
+// Functions of the file are inlined: parameters become registers or
+// aliases, returns set the result.
+func TestInline(t *testing.T) {
+	check(t, head+`
+static __always_inline int bump(int *p, int by)
+{
+	if (READ_ONCE(y))
+		return 0;
+	__sync_fetch_and_add(p, by);
+	return 1;
+}
+static void rec(void) { rec(); }
+// litmus: thread
+int f(void *ctx)
+{
+	int ok = bump(&x, 2);
+	rec();
+	return ok;
+}`, `
+P0(int *x, int *y)
+{
+	int by = 2;
+	int bump_ret0;
+	{
+		if (READ_ONCE(*y)) {
+			bump_ret0 = 0;
+		} else {
+			// result unused: clang -mcpu=v1/v2 emits an unordered atomic add (atomic_add), the weakest form; with -mcpu=v3 and later it is fully ordered (main.c:9)
+			atomic_add(by, x);
+			bump_ret0 = 1;
+		}
+	}
+	int ok = bump_ret0;
+	{
+		// not modeled: recursive call to rec (main.c:12)
+	}
+}`,
+		"9:2: result unused: clang -mcpu=v1/v2 emits an unordered atomic add (atomic_add), the weakest form; with -mcpu=v3 and later it is fully ordered",
+		"12:25: not modeled: recursive call to rec")
+}

@@ -24,6 +24,7 @@ type unit struct {
 	structs map[string]*cnode  // struct name → field_declaration_list
 	consts  map[string]int64   // #define NAME number, enumerators
 	maps    map[string]bool    // names of BPF map definitions
+	funcs   map[string]*cnode  // function definitions by name, for inlining
 	threads []*threadDef
 }
 
@@ -181,7 +182,7 @@ func readUnit(name string, src []byte, notes *[]Note) (*unit, error) {
 	}
 	u := &unit{
 		name: name, src: src, lines: syntax.NewLines(name, src), root: root,
-		byName: map[string]*global{}, aggs: map[string]bool{}, structs: map[string]*cnode{}, consts: map[string]int64{}, maps: map[string]bool{},
+		byName: map[string]*global{}, aggs: map[string]bool{}, structs: map[string]*cnode{}, consts: map[string]int64{}, maps: map[string]bool{}, funcs: map[string]*cnode{},
 	}
 	u.annots = annotations(root, src, name, notes)
 	walk(root, func(n *cnode) bool {
@@ -605,6 +606,13 @@ func (u *unit) findThreads(notes *[]Note) {
 		}
 		return true
 	})
+	for _, f := range fns {
+		if name := u.funcName(f); name != "" {
+			if _, dup := u.funcs[name]; !dup {
+				u.funcs[name] = f
+			}
+		}
+	}
 	for _, a := range u.annots {
 		if a.Kind != "thread" {
 			continue

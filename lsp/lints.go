@@ -85,7 +85,16 @@ func (ss *session) refine(ctx context.Context, doc *Document) ([]protocol.Diagno
 		return nil, err
 	}
 	ss.refined.set(doc.URI, refined{version: doc.Version, diags: diags})
-	return protocolDiagnostics(doc, diags)
+	// L10 (a plain access in a data race) says again what the first
+	// phase's data-race warning on the same access says: it is kept only
+	// for its fixes, which code actions offer there.
+	shown := make([]analysis.Diagnostic, 0, len(diags))
+	for _, d := range diags {
+		if d.Code != analysis.CodePlainRace {
+			shown = append(shown, d)
+		}
+	}
+	return protocolDiagnostics(doc, shown)
 }
 
 // lintDiagnostics are the lints of f and what fence synthesis or the

@@ -37,6 +37,17 @@ type Note struct {
 	Msg  string
 }
 
+var noteKindNames = [...]string{"not-modeled", "translation", "annotation", "internal"}
+
+// String returns a stable name of the kind, usable as a diagnostic code:
+// "not-modeled", "translation", "annotation" or "internal".
+func (k NoteKind) String() string {
+	if int(k) < len(noteKindNames) {
+		return noteKindNames[k]
+	}
+	return "?"
+}
+
 // IsError reports whether the note is an error (the scenario cannot be
 // trusted or checked) rather than information.
 func (n Note) IsError() bool { return n.Kind == NoteAnnotation || n.Kind == NoteInternal }
@@ -105,6 +116,7 @@ func Translate(name string, src []byte, load func(path string) ([]byte, error)) 
 		conds []*annot
 		filts []*annot
 		exps  []*annot
+		thrs  []*annot
 	}
 	file := &group{}
 	var groups []*group
@@ -129,6 +141,8 @@ func Translate(name string, src []byte, load func(path string) ([]byte, error)) 
 			cur.filts = append(cur.filts, a)
 		case "expect":
 			cur.exps = append(cur.exps, a)
+		case "threads":
+			cur.thrs = append(cur.thrs, a)
 		}
 	}
 	if len(groups) == 0 && len(file.conds) > 0 {
@@ -194,8 +208,9 @@ func Translate(name string, src []byte, load func(path string) ([]byte, error)) 
 		cond := pick(g.conds, file.conds, "condition (exists, ~exists or forall)")
 		filt := pick(g.filts, file.filts, "filter")
 		exp := pick(g.exps, file.exps, "expect")
+		thrs := pick(g.thrs, file.thrs, "threads")
 		a := &assembler{name: g.name, units: us, notes: &notes}
-		sc := a.scenario(g.decl, cond, filt, exp)
+		sc := a.scenario(g.decl, cond, filt, exp, thrs)
 		if sc != nil {
 			t.Scenarios = append(t.Scenarios, sc)
 		}
@@ -303,7 +318,7 @@ func (a *assembler) use(g *global) string {
 	return g.name
 }
 
-func (a *assembler) scenario(decl, cond, filt, exp *annot) *Scenario {
+func (a *assembler) scenario(decl, cond, filt, exp, thrs *annot) *Scenario {
 	main := a.units[0]
 	a.globals, a.aggs, a.names, a.maps = map[string]*global{}, map[string]bool{}, map[string]bool{}, map[string]bool{}
 	a.used, a.origin, a.kind = map[*global]bool{}, map[any]Loc{}, map[any]LinkKind{}
@@ -358,8 +373,30 @@ func (a *assembler) scenario(decl, cond, filt, exp *annot) *Scenario {
 	}
 	var ths []built
 	byName := map[string]int{}
+	// "threads A B" keeps the threads named, in their order of appearance.
+	var only map[string]bool
+	if thrs != nil {
+		only = map[string]bool{}
+		for _, name := range strings.Fields(thrs.Arg) {
+			only[name] = true
+		}
+		for name := range only {
+			found := false
+			for _, u := range a.units {
+				for _, td := range u.threads {
+					found = found || td.name == name
+				}
+			}
+			if !found {
+				a.addNote(Note{Kind: NoteAnnotation, File: main.name, Span: thrs.Span, Msg: "no thread named " + strconv.Quote(name)})
+			}
+		}
+	}
 	for _, u := range a.units {
 		for _, td := range u.threads {
+			if only != nil && !only[td.name] {
+				continue
+			}
 			idx := len(ths)
 			l := &lowerer{a: a, u: u, th: td}
 			body := l.function()

@@ -224,7 +224,7 @@ void f(void) { x = 1; }
 	assert.Equal(t, []string{
 		`main.c:2:20: thread t has no local variable "r"`,
 		`main.c:2:29: no global "z" (write THREAD:local for a thread's local variable)`,
-		`main.c:3:4: unknown litmus annotation "frobnicate" (want test, with, thread, exists, ~exists, forall, filter or expect)`,
+		`main.c:3:4: unknown litmus annotation "frobnicate" (want test, with, thread, threads, exists, ~exists, forall, filter or expect)`,
 		`main.c:6:4: litmus: thread is not followed by a function definition`,
 	}, msgs)
 	require.Len(t, tr.Scenarios, 1)
@@ -326,6 +326,27 @@ void f(void) { WRITE_ONCE(x, 1); }
 	assert.Equal(t, syntax.Forall, tr.Scenarios[1].File.Cond.Quant)
 	require.NotNil(t, tr.Scenarios[1].File.Result)
 	assert.Equal(t, "Always", tr.Scenarios[1].File.Result.Verdict)
+
+	// "threads" picks the threads of a scenario.
+	tr = translate(t, files{"main.c": `int x;
+// litmus: test one
+// litmus: threads b
+// litmus: exists (x=2)
+// litmus: test two
+// litmus: threads a c
+// litmus: exists (x=1)
+// litmus: thread a
+void f(void) { WRITE_ONCE(x, 1); }
+// litmus: thread b
+void g(void) { WRITE_ONCE(x, 2); }
+`})
+	require.Len(t, tr.Scenarios, 2)
+	assert.Len(t, tr.Scenarios[0].File.Threads, 1)
+	assert.Contains(t, string(tr.Scenarios[0].Text), "WRITE_ONCE(*x, 2)")
+	assert.Len(t, tr.Scenarios[1].File.Threads, 1)
+	require.Len(t, tr.Notes, 1)
+	assert.Equal(t, `no thread named "c"`, tr.Notes[0].Msg)
+	assert.Equal(t, "annotation", tr.Notes[0].Kind.String())
 
 	// A file with only threads is no scenario; a missing "with" file is an error.
 	tr = translate(t, files{"main.c": "// litmus: with nope.c\n// litmus: thread\nvoid f(void) {}\n"})

@@ -17,6 +17,7 @@
 //	// litmus: with PATH        adds the threads (and globals) of another C file, relative to this one
 //	// litmus: thread [NAME]    makes the next function a thread (named after the function by default;
 //	                            for BPF_PROG(name, ...) the program's name)
+//	// litmus: threads A B ...  the scenario uses only these threads (all of them by default)
 //	// litmus: exists PROP      the final condition; also ~exists and forall
 //	// litmus: filter PROP      keeps only the executions satisfying PROP
 //	// litmus: expect VERDICT   the expected result, as herd7 prints it ("Never", "Sometimes DATARACE")
@@ -35,8 +36,13 @@
 // Globals are the shared locations, with their initializers; struct
 // globals are flattened to one location per field (g.cnt becomes g_cnt).
 // In user space the libbpf skeleton forms skel->bss->x, skel->data->x,
-// skel->rodata->x and skel->data_NAME->x name the global x. Local scalars
-// become registers; local pointers to globals are followed.
+// skel->rodata->x and skel->data_NAME->x name the global x. The element of
+// a BPF map defined with __type(value, T) is a location (a struct value is
+// flattened like a struct global) that bpf_map_lookup_elem(&map, key)
+// points to, whatever the key: every key names the one element, so
+// accesses through different keys are taken to conflict; per-CPU maps are
+// not modeled. Local scalars become registers; local pointers to globals
+// are followed. Calls to functions of the same file are inlined.
 //
 // Accesses follow ../shared/facts/bpf-to-lkmm.md: volatile casts and
 // READ_ONCE/WRITE_ONCE are marked accesses; plain accesses stay plain; the
@@ -56,7 +62,19 @@
 // What the model cannot express (helper calls, other loops, pointers the
 // translation cannot resolve, arrays) is left out with a [Note] of kind
 // [NoteNotModeled] at its C location, repeated as a comment in the
-// generated test; nothing is dropped silently.
+// generated test; nothing is dropped silently. A value it cannot compute
+// (a helper's result) is taken as 0, and a condition that depends on one
+// is not guessed: the translation keeps the path that carries on (past a
+// guard that returns, into the then branch otherwise), with a note.
+//
+// # Using the source map
+//
+// A checker event's span (an access of a data race, a witness event) is
+// a span of Scenario.Text: Scenario.Map.ToC gives the innermost C
+// expression or statement it came from. The final condition's span maps
+// to its annotation (LinkCond), the "Result:" comment to the "expect"
+// annotation, a thread to its function. FromC goes the other way, from a
+// C offset to what it became.
 //
 // # Output
 //

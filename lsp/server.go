@@ -381,13 +381,19 @@ func (ss *session) shutdownRequest(*glsp.Context) error {
 }
 
 func (ss *session) didChangeConfiguration(_ *glsp.Context, params *protocol.DidChangeConfigurationParams) error {
-	settings := params.Settings
+	return ss.configure(params.Settings)
+}
+
+// ownSettings returns the "litmusls" object of settings when it has one
+// (clients often send every extension's settings, keyed by section), and
+// settings otherwise.
+func ownSettings(settings any) any {
 	if m, ok := settings.(map[string]any); ok {
 		if sub, ok := m["litmusls"]; ok {
-			settings = sub
+			return sub
 		}
 	}
-	return ss.configure(settings)
+	return settings
 }
 
 // settings are the options a client can set.
@@ -397,8 +403,11 @@ type settings struct {
 	HoverArchs  []string `json:"hoverArchs"`  // architectures hover shows, such as ["arm64", "x86-64"]; empty means all
 }
 
-// configure applies client settings: a JSON object, or nil.
+// configure applies client settings: a JSON object, or nil; at the top
+// level or under "litmusls", in initializationOptions and in
+// workspace/didChangeConfiguration alike.
 func (ss *session) configure(raw any) error {
+	raw = ownSettings(raw)
 	if raw == nil {
 		return nil
 	}

@@ -353,6 +353,8 @@ func TestConfigure(t *testing.T) {
 		Settings: map[string]any{"litmusls": map[string]any{"debounce": "1s"}},
 	}))
 	assert.Equal(t, time.Second, ss.diag.debounce)
+	require.NoError(t, ss.configure(map[string]any{"litmusls": map[string]any{"debounce": "2s"}}), "initializationOptions may nest too")
+	assert.Equal(t, 2*time.Second, ss.diag.debounce)
 	assert.Error(t, ss.configure(map[string]any{"debounce": "soon"}))
 	assert.Error(t, ss.configure("not an object"))
 	assert.Equal(t, time.Second, ss.diag.debounce)

@@ -374,6 +374,19 @@ func (c *lowerer) seq(nodes []*cnode) (out []syntax.Stmt, term bool) {
 		if c.overflow {
 			return out, true
 		}
+		if n.Type == "preproc_if" || n.Type == "preproc_ifdef" {
+			// Translate the first branch, in place of the directive.
+			c.note(n, NoteTranslation, "preprocessor conditional: only its first branch is translated")
+			var branch []*cnode
+			for _, k := range n.named() {
+				if k.Field == "" {
+					branch = append(branch, k)
+				}
+			}
+			nodes = append(append(append([]*cnode(nil), nodes[:i]...), branch...), nodes[i+1:]...)
+			i--
+			continue
+		}
 		if loopMacro(n, c.u.src) {
 			// bpf_for(i, 0, n) { ... } parses as a call, then a block.
 			c.notModeled(n, "loop "+c.short(n))
@@ -489,7 +502,7 @@ func (c *lowerer) stmt(n *cnode) (out []syntax.Stmt, term bool) {
 	case "type_definition", "struct_specifier", "enum_specifier", "union_specifier", ";":
 	default:
 		if strings.HasPrefix(n.Type, "preproc_") {
-			c.notModeled(n, "preprocessor conditional inside a thread")
+			c.notModeled(n, "preprocessor directive "+c.short(n))
 		} else {
 			c.notModeled(n, "code the C parser could not read: "+c.short(n))
 		}

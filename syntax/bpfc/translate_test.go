@@ -462,3 +462,24 @@ P0(int *x, int *y)
 		"9:2: result unused: clang -mcpu=v1/v2 emits an unordered atomic add (atomic_add), the weakest form; with -mcpu=v3 and later it is fully ordered",
 		"12:25: not modeled: recursive call to rec")
 }
+
+// The first branch of a preprocessor conditional is translated.
+func TestPreprocessor(t *testing.T) {
+	check(t, head+`
+// litmus: thread
+void f(void)
+{
+#ifdef __BPF_FEATURE_LOAD_ACQ_STORE_REL
+	__atomic_store_n(&x, 1, __ATOMIC_RELEASE);
+#else
+	smp_store_release(&x, 1);
+#endif
+	WRITE_ONCE(y, 1);
+}`, `
+P0(int *x, int *y)
+{
+	// preprocessor conditional: only its first branch is translated (main.c:8)
+	smp_store_release(x, 1);
+	WRITE_ONCE(*y, 1);
+}`, "8:1: preprocessor conditional: only its first branch is translated")
+}

@@ -357,7 +357,7 @@ func TestConfigure(t *testing.T) {
 	assert.Equal(t, 2*time.Second, ss.diag.debounce)
 	assert.Error(t, ss.configure(map[string]any{"debounce": "soon"}))
 	assert.Error(t, ss.configure("not an object"))
-	assert.Equal(t, time.Second, ss.diag.debounce)
+	assert.Equal(t, 2*time.Second, ss.diag.debounce, "a wrong setting changes nothing")
 }
 
 func TestServerTCP(t *testing.T) {

@@ -609,16 +609,63 @@ func (c *lowerer) loop(n *cnode) []syntax.Stmt {
 		return nil
 	}
 	condN := n.child("condition")
-	if condN == nil || !idle(n.child("body"), c.u.src) {
+	body := n.child("body")
+	var out []syntax.Stmt
+	switch {
+	case condN == nil:
+		c.notModeled(n, "loop "+c.short(n))
+		return nil
+	case idle(body, c.u.src):
+		c.note(n, NoteTranslation, "spin-wait loop modeled by its last iteration: the filter keeps the executions where it ends")
+	case n.Type == "do_statement" && c.readOnly(body):
+		// do { v = READ_ONCE(x); } while (!v): the last iteration runs the
+		// body, then finds the condition false.
+		c.note(n, NoteTranslation, "polling loop modeled by its last iteration: the filter keeps the executions where it ends")
+		out = append(out, c.block(body, nil))
+	default:
 		c.notModeled(n, "loop "+c.short(n))
 		return nil
 	}
 	reg := c.fresh("w")
 	x := c.cond(condN)
 	c.waits = append(c.waits, wait{reg: reg, loc: c.loc(n)})
-	c.note(n, NoteTranslation, "spin-wait loop modeled by its last iteration: the filter keeps the executions where it ends")
 	assign := at(c, &syntax.AssignExpr{Op: "=", X: &syntax.Ident{Name: reg}, Y: x}, condN)
-	return []syntax.Stmt{at(c, &syntax.ExprStmt{X: assign}, n)}
+	return append(out, at(c, &syntax.ExprStmt{X: assign}, n))
+}
+
+// readCalls are the calls a polling loop body may make besides idleCalls:
+// loads.
+var readCalls = map[string]bool{
+	"READ_ONCE": true, "smp_load_acquire": true, "__atomic_load_n": true, "atomic_load_explicit": true,
+	"atomic_load": true, "smp_rmb": true, "smp_mb": true, "smp_acquire__after_ctrl_dep": true,
+}
+
+// readOnly reports whether a loop body only reads shared memory and
+// assigns locals: its earlier iterations leave nothing the last one does
+// not redo.
+func (c *lowerer) readOnly(body *cnode) bool {
+	ok := true
+	walk(body, func(k *cnode) bool {
+		switch k.Type {
+		case "assignment_expression", "update_expression":
+			target := k.child("left")
+			if target == nil {
+				target = k.child("argument")
+			}
+			if target == nil || target.Type != "identifier" {
+				ok = false
+			} else if l := c.lookup(c.text(target)); l == nil || l.reg == "" {
+				ok = false
+			}
+		case "call_expression":
+			name := c.text(k.child("function"))
+			ok = ok && (idleCalls[name] || readCalls[name])
+		case "return_statement", "break_statement", "continue_statement", "goto_statement", "declaration", "ERROR":
+			ok = false
+		}
+		return ok
+	})
+	return ok
 }
 
 // idleCalls are calls a spin-wait loop body may make: they touch no

@@ -483,3 +483,47 @@ P0(int *x, int *y)
 	WRITE_ONCE(*y, 1);
 }`, "8:1: preprocessor conditional: only its first branch is translated")
 }
+
+// Polling loops that only read are modeled by their last iteration.
+func TestLoops(t *testing.T) {
+	check(t, head+`
+// litmus: thread
+void f(void)
+{
+	int v, n = 0;
+	do {
+		v = smp_load_acquire(&x);
+	} while (v == 0);
+	do {
+		WRITE_ONCE(y, 1);
+	} while (READ_ONCE(x) < 2);
+	while (!READ_ONCE(y))
+		cpu_relax();
+}`, `
+P0(int *x, int *y)
+{
+	int w0;
+	int w1;
+	int v;
+	int n = 0;
+	// polling loop modeled by its last iteration: the filter keeps the executions where it ends (main.c:9)
+	{
+		v = smp_load_acquire(x);
+	}
+	w0 = v == 0;
+	// not modeled: loop do { WRITE_ONCE(y, 1); } while (READ_... (main.c:12)
+	// spin-wait loop modeled by its last iteration: the filter keeps the executions where it ends (main.c:15)
+	w1 = !READ_ONCE(*y);
+}`,
+		"9:2: polling loop modeled by its last iteration: the filter keeps the executions where it ends",
+		"12:2: not modeled: loop do { WRITE_ONCE(y, 1); } while (READ_...",
+		"15:2: spin-wait loop modeled by its last iteration: the filter keeps the executions where it ends")
+	tr := translate(t, files{"main.c": head + "// litmus: thread\nvoid f(void) { while (!READ_ONCE(x)); }\n"})
+	require.Len(t, tr.Scenarios, 1)
+	require.NotNil(t, tr.Scenarios[0].File.Filter)
+	assert.Contains(t, string(tr.Scenarios[0].Text), "filter 0:w0=0\n")
+	l, ok := tr.Scenarios[0].Map.ToC(tr.Scenarios[0].File.Filter.Span)
+	require.True(t, ok)
+	assert.Equal(t, LinkFilter, l.Kind)
+	assert.Equal(t, "while (!READ_ONCE(x));", string(tr.Sources[0].Text[l.C.Span.Start:l.C.Span.End]))
+}

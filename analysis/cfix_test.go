@@ -1,0 +1,284 @@
+package analysis
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/litmusls/litmusls/checker"
+	"github.com/litmusls/litmusls/syntax"
+	"github.com/litmusls/litmusls/syntax/bpfc"
+)
+
+// cfixFile returns the path of testdata/bpfc/rel under the repository
+// root (the directory holding go.mod).
+func cfixFile(t *testing.T, rel string) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	require.NoError(t, err)
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		require.NotEqual(t, dir, parent, "go.mod not found")
+		dir = parent
+	}
+	return filepath.Join(dir, "testdata", "bpfc", filepath.FromSlash(rel))
+}
+
+// cfixTranslate translates the C file at path, reading "with" files
+// from disk.
+func cfixTranslate(t *testing.T, path string, src []byte, load func(string) ([]byte, error)) *bpfc.Translation {
+	t.Helper()
+	if src == nil {
+		var err error
+		src, err = os.ReadFile(path)
+		require.NoError(t, err)
+	}
+	if load == nil {
+		load = os.ReadFile
+	}
+	tr, err := bpfc.Translate(path, src, load)
+	require.NoError(t, err)
+	for _, n := range tr.Notes {
+		require.False(t, n.IsError(), "%s: %s", tr.Position(bpfc.Loc{File: n.File, Span: n.Span}), n.Msg)
+	}
+	require.NotEmpty(t, tr.Scenarios)
+	return tr
+}
+
+// cfixOutcomes checks every scenario of tr.
+func cfixOutcomes(t *testing.T, tr *bpfc.Translation) []*Outcome {
+	t.Helper()
+	var out []*Outcome
+	for _, sc := range tr.Scenarios {
+		res, err := checker.Check(context.Background(), sc.File, checker.Options{Timeout: 20 * time.Second})
+		require.NoError(t, err)
+		require.Empty(t, res.Errors, "scenario %s", sc.Name)
+		out = append(out, OutcomeOf(res))
+	}
+	return out
+}
+
+// at returns the cursor span on the n-th (0-based) occurrence of needle in
+// src, plus skip bytes.
+func cfixAt(t *testing.T, src []byte, needle string, n, skip int) syntax.Span {
+	t.Helper()
+	off := -1
+	for i := 0; i <= n; i++ {
+		k := bytes.Index(src[off+1:], []byte(needle))
+		require.GreaterOrEqual(t, k, 0, "%q occurrence %d not found", needle, i)
+		off += 1 + k
+	}
+	return syntax.Span{Start: off + skip, End: off + skip}
+}
+
+func findAction(acts []Action, prefix string) *Action {
+	for i := range acts {
+		if strings.HasPrefix(acts[i].Title, prefix) {
+			return &acts[i]
+		}
+	}
+	return nil
+}
+
+func actionTitles(acts []Action) []string {
+	var out []string
+	for _, a := range acts {
+		out = append(out, a.Title)
+	}
+	return out
+}
+
+func TestCActionsMessagePassing(t *testing.T) {
+	path := cfixFile(t, "mp_plain_flag.c")
+	tr := cfixTranslate(t, path, nil, nil)
+	src := tr.Source(path).Text
+	opts := ActionOptions{Budget: 10 * time.Second, Cache: NewCheckCache(0)}
+	ctx := context.Background()
+
+	base := cfixOutcomes(t, tr)
+	require.True(t, base[0].Bad && base[0].Race, "the plain test races and reaches the bad outcome")
+
+	// The reader's read of the flag: "int f = flag;".
+	rd := CActions(ctx, tr, path, cfixAt(t, src, "int f = flag", 0, len("int f = ")+1), opts)
+	acq := findAction(rd, "Use smp_load_acquire (")
+	require.NotNil(t, acq, "titles: %q", actionTitles(rd))
+	require.NotNil(t, findAction(rd, "Use READ_ONCE ("), "titles: %q", actionTitles(rd))
+	assert.Equal(t, ActionKindQuickFix, acq.Kind)
+	require.Len(t, acq.Edits, 1)
+	assert.Equal(t, "smp_load_acquire(&flag)", acq.Edits[0].NewText)
+	assert.Equal(t, "flag", string(src[acq.Edits[0].Span.Start:acq.Edits[0].Span.End]))
+	// Alone, the acquire does not order the writer's plain stores: the
+	// title says what the checker found for the edited C.
+	assert.Equal(t, "Use smp_load_acquire (bad outcome stays reachable)", acq.Title)
+	assert.False(t, acq.Fixes)
+
+	// The writer's store to the flag: "flag = 1;".
+	wr := CActions(ctx, tr, path, cfixAt(t, src, "flag = 1", 0, 0), opts)
+	rel := findAction(wr, "Use smp_store_release (")
+	require.NotNil(t, rel, "titles: %q", actionTitles(wr))
+	require.NotNil(t, findAction(wr, "Use WRITE_ONCE ("), "titles: %q", actionTitles(wr))
+	require.Len(t, rel.Edits, 1)
+	assert.Equal(t, "smp_store_release(&flag, 1)", rel.Edits[0].NewText)
+	assert.Equal(t, "flag = 1", string(src[rel.Edits[0].Span.Start:rel.Edits[0].Span.End]))
+	assert.Contains(t, rel.Title, "bad outcome stays reachable")
+
+	// Both together fix the test: translate and check the edited C.
+	fixed, err := Apply(src, append(append([]Edit(nil), rel.Edits...), acq.Edits...))
+	require.NoError(t, err)
+	ftr := cfixTranslate(t, path, fixed, nil)
+	after := cfixOutcomes(t, ftr)
+	assert.Equal(t, "Never", after[0].Verdict)
+	assert.False(t, after[0].Bad)
+	assert.False(t, after[0].Race, "the flag accesses are marked; data is ordered by them")
+}
+
+func TestCActionsFences(t *testing.T) {
+	path := cfixFile(t, "mp_plain_flag.c")
+	tr := cfixTranslate(t, path, nil, nil)
+	src := tr.Source(path).Text
+	opts := ActionOptions{Budget: 10 * time.Second}
+
+	// Between the writer's two stores: smp_wmb() and smp_mb(), each on
+	// its own line with the next statement's indentation; not smp_rmb().
+	at := bytes.Index(src, []byte("\n\tflag = 1;"))
+	require.Greater(t, at, 0)
+	acts := CActions(context.Background(), tr, path, syntax.Span{Start: at, End: at}, opts)
+	wmb := findAction(acts, "Insert smp_wmb() before line 17 (")
+	require.NotNil(t, wmb, "titles: %q", actionTitles(acts))
+	assert.NotNil(t, findAction(acts, "Insert smp_mb() before line 17 ("), "titles: %q", actionTitles(acts))
+	assert.Nil(t, findAction(acts, "Insert smp_rmb()"), "titles: %q", actionTitles(acts))
+	require.Len(t, wmb.Edits, 1)
+	assert.Equal(t, syntax.Span{Start: at + 1, End: at + 1}, wmb.Edits[0].Span)
+	assert.Equal(t, "\tsmp_wmb();\n", wmb.Edits[0].NewText)
+	// The reader still reads the flag plainly: the fence alone leaves the
+	// race and the bad outcome.
+	assert.False(t, wmb.Fixes)
+	assert.Contains(t, wmb.Title, "stays reachable")
+
+	// Between the reader's read of the flag and the if: smp_rmb() goes
+	// before the if, not inside its unbraced body.
+	at = bytes.Index(src, []byte("\tif (f)"))
+	require.Greater(t, at, 0)
+	acts = CActions(context.Background(), tr, path, syntax.Span{Start: at, End: at}, opts)
+	rmb := findAction(acts, "Insert smp_rmb() before line 28")
+	require.NotNil(t, rmb, "titles: %q", actionTitles(acts))
+	assert.Equal(t, syntax.Span{Start: at, End: at}, rmb.Edits[0].Span)
+	for _, a := range acts {
+		for _, e := range a.Edits {
+			assert.NotEqual(t, bytes.Index(src, []byte("\t\td = data;")), e.Span.Start, "%s: a fence in the unbraced body", a.Title)
+		}
+	}
+}
+
+func TestCActionsUserSpace(t *testing.T) {
+	prog := cfixFile(t, "progs/atomics_xchg_plain.c")
+	user := cfixFile(t, "prog_tests/atomics_xchg_plain.c")
+	tr := cfixTranslate(t, prog, nil, nil)
+	us := tr.Source(user)
+	require.NotNil(t, us, "the translation reads the user-space file through its with annotation")
+	opts := ActionOptions{Budget: 10 * time.Second, Cache: NewCheckCache(0)}
+
+	base := cfixOutcomes(t, tr)
+	require.True(t, base[0].Bad && base[0].Race)
+
+	acts := CActions(context.Background(), tr, user, cfixAt(t, us.Text, "skel->bss->done", 0, 3), opts)
+	acq := findAction(acts, "Use __atomic_load_n with __ATOMIC_ACQUIRE (")
+	require.NotNil(t, acq, "titles: %q", actionTitles(acts))
+	assert.Equal(t, "Use __atomic_load_n with __ATOMIC_ACQUIRE (data race gone; bad outcome becomes Never)", acq.Title)
+	assert.True(t, acq.Fixes)
+	assert.True(t, acq.Preferred, "titles: %q", actionTitles(acts))
+	assert.Equal(t, "Never", acq.Verdict)
+	require.Len(t, acq.Edits, 1)
+	assert.Equal(t, "__atomic_load_n(&skel->bss->done, __ATOMIC_ACQUIRE)", acq.Edits[0].NewText)
+	// The relaxed load removes the race but not the bad outcome.
+	rlx := findAction(acts, "Use __atomic_load_n with __ATOMIC_RELAXED (")
+	require.NotNil(t, rlx, "titles: %q", actionTitles(acts))
+	assert.False(t, rlx.Preferred)
+	assert.Less(t, rlx.Cost.Max(nil), acq.Cost.Max(nil))
+	// No kernel macro is offered in user space.
+	for _, a := range acts {
+		assert.NotContains(t, a.Title, "smp_load_acquire")
+		assert.NotContains(t, a.Title, "READ_ONCE")
+	}
+
+	// Check the edited C the way a user would: translate again and check.
+	edited, err := Apply(us.Text, acq.Edits)
+	require.NoError(t, err)
+	ftr := cfixTranslate(t, prog, nil, func(p string) ([]byte, error) {
+		if p == user {
+			return edited, nil
+		}
+		return os.ReadFile(p)
+	})
+	after := cfixOutcomes(t, ftr)
+	assert.Equal(t, "Never", after[0].Verdict)
+	assert.False(t, after[0].Race)
+
+	// Between the read of done and the if: the C11 fences the translation
+	// reads, not the kernel's.
+	at := bytes.Index(us.Text, []byte("\tif (!done_seen)"))
+	require.Greater(t, at, 0)
+	acts = CActions(context.Background(), tr, user, syntax.Span{Start: at, End: at}, opts)
+	fence := findAction(acts, "Insert __atomic_thread_fence(__ATOMIC_ACQUIRE) before line 10 (")
+	require.NotNil(t, fence, "titles: %q", actionTitles(acts))
+	assert.Equal(t, "\t__atomic_thread_fence(__ATOMIC_ACQUIRE);\n", fence.Edits[0].NewText)
+	for _, a := range acts {
+		assert.NotContains(t, a.Title, "smp_")
+	}
+}
+
+func TestCActionsNothingThere(t *testing.T) {
+	path := cfixFile(t, "mp_plain_flag.c")
+	tr := cfixTranslate(t, path, nil, nil)
+	src := tr.Source(path).Text
+	// On the include line, and on an annotation, nothing applies.
+	assert.Empty(t, CActions(context.Background(), tr, path, cfixAt(t, src, "#include", 0, 2), ActionOptions{}))
+	assert.Empty(t, CActions(context.Background(), tr, path, cfixAt(t, src, "litmus: exists", 0, 2), ActionOptions{}))
+	// A file that is not one of the sources.
+	assert.Empty(t, CActions(context.Background(), tr, "other.c", syntax.Span{}, ActionOptions{}))
+	assert.Empty(t, CActions(context.Background(), nil, path, syntax.Span{}, ActionOptions{}))
+}
+
+func TestCActionsCancelled(t *testing.T) {
+	path := cfixFile(t, "mp_plain_flag.c")
+	tr := cfixTranslate(t, path, nil, nil)
+	src := tr.Source(path).Text
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	assert.Nil(t, CActions(ctx, tr, path, cfixAt(t, src, "flag = 1", 0, 0), ActionOptions{}))
+}
+
+func TestFenceSite(t *testing.T) {
+	for _, tc := range []struct {
+		src  string // "|" marks the statement
+		want bool
+	}{
+		{"\ta = 1;\n\t|b = 2;\n", true},
+		{"{\n\t|b = 2;\n", true},
+		{"\t}\n\n\t|b = 2;\n", true},
+		{"\ta = 1; // done\n\t/* next */\n\t|b = 2;\n", true},
+		{"\tif (f)\n\t\t|d = data;\n", false},
+		{"\telse\n\t\t|d = data;\n", false},
+		{"\ta = 1; |b = 2;\n", false},
+	} {
+		off := strings.Index(tc.src, "|")
+		text := []byte(tc.src[:off] + tc.src[off+1:])
+		at, indent, ok := fenceSite(text, off)
+		assert.Equal(t, tc.want, ok, "%q", tc.src)
+		if ok {
+			ls := strings.LastIndex(string(text[:off]), "\n") + 1
+			assert.Equal(t, ls, at, "%q", tc.src)
+			assert.Equal(t, string(text[ls:off]), indent, "%q", tc.src)
+		}
+	}
+}

@@ -58,12 +58,21 @@ var blankNames = map[string]bool{
 	"__naked": true, "__arg_ctx": true, "__arg_nonnull": true, "__arg_arena": true,
 	"__arg_trusted": true, "__arg_untrusted": true, "__rcu": true, "__must_check": true,
 	"__maybe_unused": true, "__contains": true, "__tag": true, "__ksym_weak": true,
+	// Annotations of the verifier selftests (bpf_misc.h).
+	"__success": true, "__failure": true, "__msg": true, "__retval": true, "__log_level": true,
+	"__description": true, "__flag": true, "__auxiliary": true, "__xlated": true, "__jited": true,
+	"__arch_x86_64": true, "__arch_arm64": true, "__arch_riscv64": true, "__success_unpriv": true,
+	"__failure_unpriv": true, "__msg_unpriv": true, "__retval_unpriv": true, "__not_msg": true,
+	"__caps_unpriv": true, "__load_if_JITed": true, "__btf_path": true, "__arch": true,
 }
 
 // blankFuncLike names the macros of blankNames that take arguments.
 var blankFuncLike = map[string]bool{
 	"SEC": true, "__attribute__": true, "__attribute": true, "private": true, "__section": true,
 	"__uint": true, "__type": true, "__array": true, "__ulong": true, "__aligned": true, "__contains": true, "__tag": true,
+	"__msg": true, "__retval": true, "__log_level": true, "__description": true, "__flag": true, "__xlated": true,
+	"__jited": true, "__msg_unpriv": true, "__retval_unpriv": true, "__not_msg": true, "__caps_unpriv": true,
+	"__btf_path": true, "__arch": true,
 }
 
 // blank returns a copy of src with the declaration macros of blankNames

@@ -29,8 +29,8 @@ import (
 // JSON-RPC connection, and checks after each one that the server's text is
 // the text a reference client computes on its own (refApply). At the end
 // it checks that the last version's diagnostics arrive with ranges inside
-// the text, that requests at a fuzzed position are answered, and that the
-// server logged no error or panic.
+// the text (the second phase's too), that requests at a fuzzed position
+// are answered, and that the server logged no error or panic.
 //
 // The client writes the JSON itself, so that it can send what a sloppy
 // client would: invalid UTF-8 bytes inside strings, and \u escapes of
@@ -575,7 +575,7 @@ func startFuzzClient(t *testing.T) *fuzzClient {
 		srpc.SetLogger(slog.NewLogLogger(srv.log.Handler(), slog.LevelWarn)))
 	ss.conn.Store(sconn)
 
-	c := &fuzzClient{t: t, ctx: ctx, ss: ss, stop: scancel, end: sconn.DisconnectNotify(), logs: logs, diags: make(chan published, 4*maxFuzzChanges)}
+	c := &fuzzClient{t: t, ctx: ctx, ss: ss, stop: scancel, end: sconn.DisconnectNotify(), logs: logs, diags: make(chan published, 16*maxFuzzChanges)}
 	c.conn = jsonrpc2.NewConn(jsonrpc2.NewStream(clientEnd), jsonrpc2.WithCodec(codec{}))
 	c.conn.Go(ctx, func(_ context.Context, req *jsonrpc2.Request) (any, error) {
 		if req.Method() != lsp.MethodTextDocumentPublishDiagnostics {
@@ -689,16 +689,29 @@ func checkEditStream(t *testing.T, s editStream) {
 		want = e.want
 	}
 
-	// The last version's diagnostics arrive, with ranges in the text.
-	var last *lsp.PublishDiagnosticsParams
-	for last == nil {
+	// The last version's diagnostics arrive, then its second phase, if
+	// any (once every run is done); all have ranges in the text.
+	var last []*lsp.PublishDiagnosticsParams
+	for len(last) == 0 {
 		select {
 		case p := <-c.diags:
 			if v, _ := p.params.Version.Get(); v == version {
-				last = p.params
+				last = append(last, p.params)
 			}
 		case <-c.ctx.Done():
 			t.Fatalf("no diagnostics for version %d; log:\n%s", version, c.logs)
+		}
+	}
+	c.ss.diag.wait()
+	c.text() // the client has handled what the server sent before its answer
+	for more := true; more; {
+		select {
+		case p := <-c.diags:
+			if v, _ := p.params.Version.Get(); v == version {
+				last = append(last, p.params)
+			}
+		default:
+			more = false
 		}
 	}
 	inText := func(r lsp.Range, what string) {
@@ -708,10 +721,12 @@ func checkEditStream(t *testing.T, s editStream) {
 		assert.True(t, ok, "%s ends at %v, outside %q", what, r.End, want)
 		assert.LessOrEqual(t, start, end, "%s %v is reversed", what, r)
 	}
-	for _, d := range last.Diagnostics {
-		inText(d.Range, "diagnostic "+code(d))
-		for _, rel := range d.RelatedInformation {
-			inText(rel.Location.Range, "related information of "+code(d))
+	for _, p := range last {
+		for _, d := range p.Diagnostics {
+			inText(d.Range, "diagnostic "+code(d))
+			for _, rel := range d.RelatedInformation {
+				inText(rel.Location.Range, "related information of "+code(d))
+			}
 		}
 	}
 
@@ -892,6 +907,11 @@ func editStreamSeeds() map[string][]byte {
 		// LSP cannot express; the range must end at the line's end (2:1).
 		// Found by the fuzzer; fixed in 6fb5ea8.
 		"crlf-unterminated-string": seedStream(seedText("C t\n{ x=0; }\n", `"`, "\r\n")),
+		// A test whose bad outcome is reachable, with a multi-byte comment
+		// on a CRLF line before it: the second phase of diagnostics (fence
+		// synthesis) runs and publishes its cheapest fix.
+		"cheapest-fix": seedStream(seedText(litmusPiece),
+			seedEdit(seedRange(1, 0, 1, 0, seedText("(*", "漢", "😀", "*)", "\r\n")))),
 		// Edits of a whole test, so that the checker runs: break and fix a
 		// statement, change a variable, and add comments (the last on a CRLF
 		// line); the last version checks.

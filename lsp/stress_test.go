@@ -84,15 +84,18 @@ func rapidEditCorpus(tb testing.TB) string {
 
 // burst is what one burst of edits showed the client.
 type burst struct {
-	published []published      // every publication after the edits began, in order
-	latency   time.Duration    // from sending the last edit to its diagnostics
-	last      []lsp.Diagnostic // the last version's diagnostics
+	published []published // every publication after the edits began, in order
+	sent      time.Time   // when the last edit was sent
+	latency   time.Duration
+	last      []lsp.Diagnostic // the first diagnostics published for the last version
 }
 
 // sendBurst opens the rapid-edit test in s as u, waits for its first
-// diagnostics, sends the burst of edits as fast as the connection takes
-// them, and waits for the diagnostics of the last version. It returns the
-// final text too.
+// diagnostics (the opened text is a correct test with no fence, for which
+// the second phase finds nothing), sends the burst of edits as fast as the
+// connection takes them, and waits for the first diagnostics of the last
+// version; latency is the time from sending the last edit to them. It
+// returns the final text too.
 func sendBurst(tb testing.TB, s *checkSession, u uri.URI) (burst, string) {
 	tb.Helper()
 	src, err := os.ReadFile(filepath.Join(rapidEditCorpus(tb), "kernel", rapidEditTest))
@@ -112,22 +115,21 @@ func sendBurst(tb testing.TB, s *checkSession, u uri.URI) (burst, string) {
 	}
 
 	last := int32(rapidEditCount + 1)
-	var sent time.Time
+	var b burst
 	for i, c := range changes {
 		require.NoError(tb, s.server.DidChange(s.ctx, &lsp.DidChangeTextDocumentParams{
 			TextDocument: lsp.VersionedTextDocumentIdentifier{
 				TextDocumentIdentifier: lsp.TextDocumentIdentifier{URI: u}, Version: int32(i + 2)},
 			ContentChanges: []lsp.TextDocumentContentChangeEvent{c},
 		}))
-		sent = time.Now()
+		b.sent = time.Now()
 	}
-	var b burst
 	for {
 		select {
 		case p := <-s.client.diags:
 			b.published = append(b.published, p)
 			if v, _ := p.params.Version.Get(); v == last {
-				b.latency = time.Since(sent)
+				b.latency = time.Since(b.sent)
 				b.last = p.params.Diagnostics
 				return b, final
 			}
@@ -137,31 +139,56 @@ func sendBurst(tb testing.TB, s *checkSession, u uri.URI) (burst, string) {
 	}
 }
 
+// quiet is how long a client waits to be sure nothing more is published:
+// well past the debounce.
+const quiet = DefaultDebounce + 300*time.Millisecond
+
 // TestRapidEdits sends 100 edits as fast as possible, with the default
 // debounce and with none (where each version's check starts at once and is
-// cancelled by the next), and checks that the versions published only
-// grow and end at the last, that nothing is published after it, and that
-// the last diagnostics are those of the final text opened afresh. It logs
-// the time from the last edit to its diagnostics; it asserts nothing on
-// timing.
+// cancelled by the next), with the second phase of diagnostics (lints and
+// fence synthesis, which publishes a version again) and without. It checks
+// that the versions published never go back and end at the last, that
+// nothing is published after the last version's diagnostics (its two
+// phases: the final text is a broken test, for which the second phase
+// finds the cheapest fix), and that those are the diagnostics of the final
+// text opened afresh. It logs the time from the last edit to the last
+// version's diagnostics; it asserts nothing on timing.
 func TestRapidEdits(t *testing.T) {
 	for _, tt := range []struct {
-		name, init string
+		name   string
+		start  func(testing.TB, Options, string) *checkSession
+		phases int
+		init   string
 	}{
-		{"default debounce", ""},
-		{"no debounce", `{"debounce": "0s"}`},
+		{"default debounce", startChecked, 1, ""},
+		{"no debounce", startChecked, 1, `{"debounce": "0s"}`},
+		{"lints, default debounce", startLinted, 2, ""},
+		{"lints, no debounce", startLinted, 2, `{"debounce": "0s"}`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			s := startChecked(t, Options{}, tt.init)
+			s := tt.start(t, Options{}, tt.init)
 			const u = uri.URI("file:///work/rapid.litmus")
 			b, final := sendBurst(t, s, u)
+			// The last version's second phase.
+			all := b.published
+			for len(all) < len(b.published)+tt.phases-1 {
+				all = append(all, s.next())
+			}
+			lastAt := time.Now()
 
-			prev := int32(1)
+			// Versions never go back; each is published once per phase.
+			prev, count := int32(1), 0
 			var versions []int32
-			for _, p := range b.published {
+			for _, p := range all {
 				v := version(t, p)
 				versions = append(versions, v)
-				assert.Greater(t, v, prev, "diagnostics for version %d after version %d's", v, prev)
+				assert.GreaterOrEqual(t, v, prev, "diagnostics for version %d after version %d's", v, prev)
+				if v == prev {
+					count++
+				} else {
+					count = 1
+				}
+				assert.LessOrEqual(t, count, tt.phases, "version %d published more than once per phase", v)
 				prev = v
 			}
 			assert.Equal(t, int32(rapidEditCount+1), prev)
@@ -171,26 +198,37 @@ func TestRapidEdits(t *testing.T) {
 			select {
 			case p := <-s.client.diags:
 				t.Errorf("diagnostics for version %d after the last version's", version(t, p))
-			case <-time.After(DefaultDebounce + 300*time.Millisecond):
+			case <-time.After(quiet):
 			}
 
-			// The last diagnostics are those of the final text: the bad
-			// outcome, P1 reading 101 from flag, is reachable.
-			require.Len(t, b.last, 1, "diagnostics: %v", b.last)
+			// The last version's first diagnostics are those of the final
+			// text: the bad outcome, P1 reading 101 from flag, is reachable.
+			require.NotEmpty(t, b.last)
 			d := b.last[0]
 			assert.Equal(t, "reachable", code(d))
 			assert.Contains(t, message(d), "Reachable: 1 of 4 allowed executions satisfy (1:r0=101 /\\ 1:r1=0)")
 			assert.Contains(t, message(d), "WRITE_ONCE(*flag, 101)")
 			assert.GreaterOrEqual(t, s.checks.Load(), int32(2), "the checker ran for the final text")
+			last := all[len(all)-1].params.Diagnostics
+			if tt.phases == 1 {
+				assert.Len(t, b.last, 1, "diagnostics: %v", b.last)
+			} else {
+				assert.Greater(t, len(last), len(b.last), "the second phase adds to the first")
+				assert.Equal(t, b.last, last[:len(b.last)], "the second phase keeps the first")
+			}
 
-			// And exactly what a new session finds for the final text.
-			fresh := startChecked(t, Options{}, "")
+			// And its diagnostics are exactly what a new session finds for
+			// the final text.
+			fresh := tt.start(t, Options{}, "")
 			fresh.open(u, final)
-			p := fresh.next()
-			assert.Equal(t, p.params.Diagnostics, b.last)
+			var p published
+			for range tt.phases {
+				p = fresh.next()
+			}
+			assert.Equal(t, p.params.Diagnostics, last)
 
-			t.Logf("%d edits: %d publications (versions %v), %d checks; last diagnostics %v after the last edit",
-				rapidEditCount, len(b.published), versions, s.checks.Load(), b.latency.Round(time.Millisecond/10))
+			t.Logf("%d edits: %d publications (versions %v), %d checks; the last version's diagnostics %v after the last edit, all of them after %v",
+				rapidEditCount, len(all), versions, s.checks.Load(), b.latency.Round(time.Millisecond/10), lastAt.Sub(b.sent).Round(time.Millisecond/10))
 			fresh.shutdown()
 			s.shutdown()
 		})
@@ -205,34 +243,49 @@ func roundTrip(t *testing.T, s *checkSession, u uri.URI) {
 	require.NoError(t, err)
 }
 
-// BenchmarkRapidEdits measures, with the default debounce, the time from
-// the last of 100 edits sent as fast as possible to the diagnostics of its
-// version (ms-after-last-edit, the mean over the iterations; the
-// distribution is logged). Each iteration is a new session, so the final
-// text is always checked afresh.
+// BenchmarkRapidEdits measures, with the server's defaults (debounce,
+// second phase of diagnostics on), the time from the last of 100 edits sent
+// as fast as possible to the first diagnostics of its version
+// (ms-after-last-edit, the mean over the iterations) and to its second
+// phase (ms-after-last-edit-lints); the distribution is logged. Each
+// iteration is a new session, so the final text is always checked afresh.
 func BenchmarkRapidEdits(b *testing.B) {
-	var latencies []time.Duration
+	var first, second []time.Duration
 	for i := range b.N {
 		b.StopTimer()
-		s := startChecked(b, Options{}, "")
+		s := startLinted(b, Options{}, "")
 		b.StartTimer()
 		burst, _ := sendBurst(b, s, uri.URI(fmt.Sprintf("file:///work/rapid%d.litmus", i)))
+		select {
+		case <-s.client.diags:
+		case <-s.ctx.Done():
+			b.Fatal("no second phase of diagnostics for the last version")
+		}
+		second = append(second, time.Since(burst.sent))
 		b.StopTimer()
-		latencies = append(latencies, burst.latency)
+		first = append(first, burst.latency)
 		require.NoError(b, s.server.Shutdown(s.ctx))
 		require.NoError(b, s.server.Exit(s.ctx))
 		<-s.served
 		b.StartTimer()
 	}
 	b.StopTimer()
-	var sum time.Duration
-	for _, l := range latencies {
-		sum += l
-	}
-	sort.Slice(latencies, func(i, j int) bool { return latencies[i] < latencies[j] })
 	ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
-	b.ReportMetric(ms(sum/time.Duration(len(latencies))), "ms-after-last-edit")
-	b.ReportMetric(ms(latencies[len(latencies)-1]), "max-ms-after-last-edit")
-	b.Logf("%d bursts of %d edits: last diagnostics after the last edit: min %v, median %v, max %v (debounce %v)",
-		len(latencies), rapidEditCount, latencies[0], latencies[len(latencies)/2], latencies[len(latencies)-1], DefaultDebounce)
+	mean := func(ds []time.Duration) time.Duration {
+		var sum time.Duration
+		for _, d := range ds {
+			sum += d
+		}
+		return sum / time.Duration(len(ds))
+	}
+	b.ReportMetric(ms(mean(first)), "ms-after-last-edit")
+	b.ReportMetric(ms(mean(second)), "ms-after-last-edit-lints")
+	for _, l := range []struct {
+		what string
+		ds   []time.Duration
+	}{{"first diagnostics", first}, {"with lints", second}} {
+		sort.Slice(l.ds, func(i, j int) bool { return l.ds[i] < l.ds[j] })
+		b.Logf("%d bursts of %d edits, debounce %v: the last version's %s after the last edit: min %v, median %v, max %v",
+			len(l.ds), rapidEditCount, DefaultDebounce, l.what, l.ds[0], l.ds[len(l.ds)/2], l.ds[len(l.ds)-1])
+	}
 }

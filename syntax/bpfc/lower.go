@@ -2,6 +2,7 @@ package bpfc
 
 import (
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/litmusls/litmusls/syntax"
@@ -799,11 +800,17 @@ func hasEffects(x syntax.Expr) bool {
 // ---------------------------------------------------------------------------
 // Expressions.
 
-func (c *lowerer) lit(k int64, n *cnode) syntax.Expr {
-	if k < 0 {
-		return at(c, &syntax.UnaryExpr{Op: "-", X: &syntax.IntLit{Value: -k, Text: fmt.Sprint(-k)}}, n)
+func (c *lowerer) lit(k int64, n *cnode) syntax.Expr { return at(c, intExpr(k), n) }
+
+// intExpr writes k as litmus C: a literal, negated when negative.
+func intExpr(k int64) syntax.Expr {
+	switch {
+	case k == math.MinInt64:
+		return &syntax.BinaryExpr{Op: "-", X: intExpr(-math.MaxInt64), Y: &syntax.IntLit{Value: 1, Text: "1"}}
+	case k < 0:
+		return &syntax.UnaryExpr{Op: "-", X: &syntax.IntLit{Value: -k, Text: fmt.Sprint(-k)}}
 	}
-	return at(c, &syntax.IntLit{Value: k, Text: fmt.Sprint(k)}, n)
+	return &syntax.IntLit{Value: k, Text: fmt.Sprint(k)}
 }
 
 // zero stands for a value the translation cannot compute, after a note.

@@ -474,10 +474,7 @@ func (a *assembler) scenario(decl, cond, filt, exp, thrs *annot) *Scenario {
 			it.Type = &syntax.Type{Name: "spinlock_t"}
 		} else {
 			it.Type = intType()
-			it.Value = &syntax.IntLit{Value: g.init, Text: fmt.Sprint(g.init)}
-			if g.init < 0 {
-				it.Value = &syntax.UnaryExpr{Op: "-", X: &syntax.IntLit{Value: -g.init, Text: fmt.Sprint(-g.init)}}
-			}
+			it.Value = intExpr(g.init)
 		}
 		a.origin[it] = g.decl
 		f.Init.Items = append(f.Init.Items, it)

@@ -1,6 +1,7 @@
 package bpfc
 
 import (
+	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -336,8 +337,11 @@ func (u *unit) object(path string, typ, value *cnode, loc Loc, depth int) {
 		g := &global{path: path, decl: loc}
 		if value != nil {
 			k, ok := u.constValue(value, 0)
-			if !ok {
+			switch {
+			case !ok:
 				g.reason = "initialised with a value the translation cannot compute"
+			case k == math.MinInt64:
+				g.reason = "initialised with a value out of range"
 			}
 			g.init = k
 		}

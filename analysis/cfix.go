@@ -108,6 +108,7 @@ func CActions(ctx context.Context, tr *bpfc.Translation, file string, span synta
 		return nil
 	}
 	var out []Action
+	var whole []bool // the action leaves every scenario as its author wants it
 	for i, r := range results {
 		if r == nil {
 			continue
@@ -119,11 +120,31 @@ func CActions(ctx context.Context, tr *bpfc.Translation, file string, span synta
 			Edits:   c.edits,
 			Verdict: r.verdict(),
 			Fixes:   r.fixes(base),
-			Cost:    costOf(c.to).add(costOf(c.from).neg()),
+			Cost:    r.cost,
 		})
+		whole = append(whole, r.ok())
 	}
-	markPreferred(out, opts.Archs)
+	markPreferredC(out, whole, opts.Archs)
 	return out
+}
+
+// markPreferredC marks the cheapest of the fixing actions that leave every
+// scenario correct, or, when none does, the cheapest fixing action (the
+// first on ties).
+func markPreferredC(out []Action, whole []bool, archs []Arch) {
+	best := -1
+	for i := range out {
+		if !out[i].Fixes {
+			continue
+		}
+		if best < 0 || whole[i] && !whole[best] ||
+			whole[i] == whole[best] && out[i].Cost.Max(archs) < out[best].Cost.Max(archs) {
+			best = i
+		}
+	}
+	if best >= 0 {
+		out[best].Preferred = true
+	}
 }
 
 // scenarioUses reports whether some thread of sc has code from file.
@@ -145,12 +166,11 @@ func isUserSpace(src []byte) bool {
 
 // A cCandidate is one C rewrite before it is verified.
 type cCandidate struct {
-	short    string // the title without its effect: "Use smp_load_acquire"
-	line     int    // 1-based line of the change in the C file
-	from, to string // the LKMM primitives before and after (PlainLoad, "" for a fence inserted), for the cost
-	fence    bool   // the rewrite inserts a fence
-	site     syntax.Span
-	edits    []Edit
+	short string      // the title without its effect: "Use smp_load_acquire"
+	line  int         // 1-based line of the change in the C file
+	fence bool        // the rewrite inserts a fence
+	site  syntax.Span // the C it changes, or where the fence goes
+	edits []Edit
 }
 
 // candidateTitle is c's title without its effect, with its line when
@@ -201,64 +221,36 @@ func addressOf(lv string) string {
 func cCandidatesIn(sc *bpfc.Scenario, src *bpfc.Source, span syntax.Span, user bool) []cCandidate {
 	l := scanRwLayout(sc.File, sc.Text)
 	text := src.Text
-	file := src.Name
-	// cLink returns the link of exactly the generated span gen, in file.
+	// cLink returns the C span of the link of exactly the generated span
+	// gen, in src.
 	cLink := func(gen syntax.Span, kind bpfc.LinkKind) (syntax.Span, bool) {
 		lk, ok := sc.Map.ToC(gen)
-		if !ok || lk.Gen != gen || lk.Kind != kind || lk.C.File != file || lk.C.Span.End > len(text) || lk.C.Span.Start < 0 {
+		if !ok || lk.Gen != gen || lk.Kind != kind || lk.C.File != src.Name || lk.C.Span.Start < 0 || lk.C.Span.End > len(text) {
 			return syntax.Span{}, false
 		}
 		return lk.C.Span, true
 	}
-	line := func(off int) int { return src.Lines.Position(off).Line }
 
-	// The plain accesses, with their C spans.
-	type cAccess struct {
-		a    *rwAccess
-		c    syntax.Span // the lvalue of a load, the assignment of a store
-		lhs  syntax.Span // the stored lvalue
-		rhs  syntax.Span // the stored value
-		done bool
-	}
+	// The accesses written in src, with their C spans.
 	var accs []cAccess
 	for i := range l.accesses {
 		a := &l.accesses[i]
-		switch a.prim {
-		case PlainLoad:
-			cs, ok := cLink(a.span, bpfc.LinkExpr)
-			if !ok || !lvalueRx.MatchString(string(text[cs.Start:cs.End])) {
-				continue
-			}
-			accs = append(accs, cAccess{a: a, c: cs})
-		case PlainStore:
+		cs, ok := cLink(a.span, bpfc.LinkExpr)
+		if !ok {
+			continue
+		}
+		ca := cAccess{a: a, c: cs}
+		if a.prim == PlainStore {
 			if a.assign == nil || a.assign.Op != "=" {
 				continue
 			}
-			cs, ok := cLink(a.span, bpfc.LinkExpr)
-			if !ok {
-				continue
-			}
 			lhs, ok := cLink(a.assign.X.GetSpan(), bpfc.LinkExpr)
-			if !ok || lhs.Start != cs.Start || !lvalueRx.MatchString(string(text[lhs.Start:lhs.End])) {
+			if !ok || lhs.Start != cs.Start {
 				continue
 			}
-			// "lhs = rhs": the value is the text after a lone '='.
-			k := lhs.End
-			for k < cs.End && (text[k] == ' ' || text[k] == '\t') {
-				k++
-			}
-			if k+1 >= cs.End || text[k] != '=' || text[k+1] == '=' {
-				continue
-			}
-			rs, re := k+1, cs.End
-			for rs < re && isCSpace(text[rs]) {
-				rs++
-			}
-			if rs == re {
-				continue
-			}
-			accs = append(accs, cAccess{a: a, c: cs, lhs: lhs, rhs: syntax.Span{Start: rs, End: re}})
+			ca.lhs = lhs
 		}
+		accs = append(accs, ca)
 	}
 	var picked []*cAccess
 	for i := range accs {
@@ -268,16 +260,12 @@ func cCandidatesIn(sc *bpfc.Scenario, src *bpfc.Source, span syntax.Span, user b
 	}
 	if len(picked) == 0 && span.Start == span.End {
 		// The cursor on a statement but not on its access: the accesses
-		// of the innermost statement there.
-		var stmt syntax.Span
-		for _, lk := range sc.Map.FromC(file, span.Start) {
-			if lk.Kind == bpfc.LinkStmt && lk.C.Span.Start < len(text) && text[lk.C.Span.Start] != '{' {
-				stmt = lk.C.Span
-				break
-			}
-		}
+		// of the innermost statement there (of an if or a loop, those of
+		// its condition).
+		within := cStmtAt(sc, l, src.Name, span.Start)
 		for i := range accs {
-			if stmt.Len() > 0 && stmt.Start <= accs[i].c.Start && accs[i].c.End <= stmt.End {
+			g := accs[i].a.span
+			if within.Len() > 0 && within.Start <= g.Start && g.End <= within.End {
 				picked = append(picked, &accs[i])
 			}
 		}
@@ -296,39 +284,7 @@ func cCandidatesIn(sc *bpfc.Scenario, src *bpfc.Source, span syntax.Span, user b
 				continue
 			}
 		}
-		ln := line(p.c.Start)
-		if p.a.prim == PlainLoad {
-			lv := string(text[p.c.Start:p.c.End])
-			forms := [][2]string{{"READ_ONCE", "READ_ONCE(" + lv + ")"}, {"smp_load_acquire", "smp_load_acquire(" + addressOf(lv) + ")"}}
-			titles := []string{"Use READ_ONCE", "Use smp_load_acquire"}
-			if user {
-				forms = [][2]string{
-					{"READ_ONCE", "__atomic_load_n(" + addressOf(lv) + ", __ATOMIC_RELAXED)"},
-					{"smp_load_acquire", "__atomic_load_n(" + addressOf(lv) + ", __ATOMIC_ACQUIRE)"},
-				}
-				titles = []string{"Use __atomic_load_n with __ATOMIC_RELAXED", "Use __atomic_load_n with __ATOMIC_ACQUIRE"}
-			}
-			for i, f := range forms {
-				out = append(out, cCandidate{short: titles[i], line: ln, from: PlainLoad, to: f[0], site: p.c,
-					edits: []Edit{{Span: p.c, NewText: f[1]}}})
-			}
-			continue
-		}
-		lv := string(text[p.lhs.Start:p.lhs.End])
-		v := string(text[p.rhs.Start:p.rhs.End])
-		forms := [][2]string{{"WRITE_ONCE", "WRITE_ONCE(" + lv + ", " + v + ")"}, {"smp_store_release", "smp_store_release(" + addressOf(lv) + ", " + v + ")"}}
-		titles := []string{"Use WRITE_ONCE", "Use smp_store_release"}
-		if user {
-			forms = [][2]string{
-				{"WRITE_ONCE", "__atomic_store_n(" + addressOf(lv) + ", " + v + ", __ATOMIC_RELAXED)"},
-				{"smp_store_release", "__atomic_store_n(" + addressOf(lv) + ", " + v + ", __ATOMIC_RELEASE)"},
-			}
-			titles = []string{"Use __atomic_store_n with __ATOMIC_RELAXED", "Use __atomic_store_n with __ATOMIC_RELEASE"}
-		}
-		for i, f := range forms {
-			out = append(out, cCandidate{short: titles[i], line: ln, from: PlainStore, to: f[0], site: p.c,
-				edits: []Edit{{Span: p.c, NewText: f[1]}}})
-		}
+		out = append(out, accessRewrites(p, text, src.Lines.Position(p.c.Start).Line, user)...)
 	}
 
 	// The fences between two statements.
@@ -350,7 +306,7 @@ func cCandidatesIn(sc *bpfc.Scenario, src *bpfc.Source, span syntax.Span, user b
 		if at >= 2 && text[at-2] == '\r' {
 			nl = "\r\n"
 		}
-		ln := line(next.Start)
+		ln := src.Lines.Position(next.Start).Line
 		for _, name := range gapFences(g) {
 			call, ok := cFenceCall(name, user)
 			if !ok {
@@ -358,13 +314,287 @@ func cCandidatesIn(sc *bpfc.Scenario, src *bpfc.Source, span syntax.Span, user b
 			}
 			out = append(out, cCandidate{
 				short: fmt.Sprintf("Insert %s before line %d", call, ln),
-				line:  ln, to: name, fence: true,
+				line:  ln, fence: true,
 				site:  syntax.Span{Start: at, End: at},
 				edits: []Edit{{Span: syntax.Span{Start: at, End: at}, NewText: indent + call + ";" + nl}},
 			})
 		}
 	}
 	return out
+}
+
+// A cAccess is an access of a generated test and the C it came from.
+type cAccess struct {
+	a   *rwAccess
+	c   syntax.Span // the C expression: the lvalue of a plain load, the assignment of a plain store, the call of a marked access
+	lhs syntax.Span // the stored lvalue of a plain store
+}
+
+// cStmtAt returns the generated span of the innermost statement of sc
+// whose C in file holds off, or of its condition for an if or a loop; the
+// empty span when there is none.
+func cStmtAt(sc *bpfc.Scenario, l *rwLayout, file string, off int) syntax.Span {
+	for _, lk := range sc.Map.FromC(file, off) {
+		if lk.Kind != bpfc.LinkStmt {
+			continue
+		}
+		s := findStmt(l.f, lk.Gen)
+		switch s := s.(type) {
+		case nil, *syntax.BlockStmt:
+			continue
+		case *syntax.IfStmt:
+			if s.Cond != nil {
+				return s.Cond.GetSpan()
+			}
+		case *syntax.WhileStmt:
+			if s.Cond != nil {
+				return s.Cond.GetSpan()
+			}
+		}
+		return lk.Gen
+	}
+	return syntax.Span{}
+}
+
+// findStmt returns the statement of f's threads whose span is sp, or nil.
+func findStmt(f *syntax.File, sp syntax.Span) syntax.Stmt {
+	var found syntax.Stmt
+	var visit func(s syntax.Stmt)
+	visit = func(s syntax.Stmt) {
+		if s == nil || found != nil {
+			return
+		}
+		if s.GetSpan() == sp {
+			if _, ok := s.(*syntax.BlockStmt); !ok {
+				found = s
+				return
+			}
+		}
+		switch s := s.(type) {
+		case *syntax.BlockStmt:
+			for _, t := range s.Stmts {
+				visit(t)
+			}
+		case *syntax.IfStmt:
+			visit(s.Then)
+			visit(s.Else)
+		case *syntax.WhileStmt:
+			visit(s.Body)
+		}
+	}
+	for _, t := range f.Threads {
+		if t.Body != nil {
+			visit(t.Body)
+		}
+	}
+	return found
+}
+
+// accessRewrites returns the C rewrites of the access p (on line ln of
+// text) that add ordering: a plain load becomes a marked or an acquire
+// load, a plain store a marked or a release store, READ_ONCE and
+// WRITE_ONCE become acquire and release, and a relaxed __atomic or C11
+// atomic gets a stronger memory order.
+func accessRewrites(p *cAccess, text []byte, ln int, user bool) []cCandidate {
+	c := string(text[p.c.Start:p.c.End])
+	one := func(short, newText string) cCandidate {
+		return cCandidate{short: short, line: ln, site: p.c, edits: []Edit{{Span: p.c, NewText: newText}}}
+	}
+	load := func(lv string, relaxed bool) []cCandidate {
+		var out []cCandidate
+		if user {
+			if relaxed {
+				out = append(out, one("Use __atomic_load_n with __ATOMIC_RELAXED", "__atomic_load_n("+addressOf(lv)+", __ATOMIC_RELAXED)"))
+			}
+			return append(out, one("Use __atomic_load_n with __ATOMIC_ACQUIRE", "__atomic_load_n("+addressOf(lv)+", __ATOMIC_ACQUIRE)"))
+		}
+		if relaxed {
+			out = append(out, one("Use READ_ONCE", "READ_ONCE("+lv+")"))
+		}
+		return append(out, one("Use smp_load_acquire", "smp_load_acquire("+addressOf(lv)+")"))
+	}
+	store := func(lv, v string, relaxed bool) []cCandidate {
+		var out []cCandidate
+		if user {
+			if relaxed {
+				out = append(out, one("Use __atomic_store_n with __ATOMIC_RELAXED", "__atomic_store_n("+addressOf(lv)+", "+v+", __ATOMIC_RELAXED)"))
+			}
+			return append(out, one("Use __atomic_store_n with __ATOMIC_RELEASE", "__atomic_store_n("+addressOf(lv)+", "+v+", __ATOMIC_RELEASE)"))
+		}
+		if relaxed {
+			out = append(out, one("Use WRITE_ONCE", "WRITE_ONCE("+lv+", "+v+")"))
+		}
+		return append(out, one("Use smp_store_release", "smp_store_release("+addressOf(lv)+", "+v+")"))
+	}
+
+	switch p.a.prim {
+	case PlainLoad:
+		if !lvalueRx.MatchString(c) {
+			return nil
+		}
+		return load(c, true)
+	case PlainStore:
+		lv := string(text[p.lhs.Start:p.lhs.End])
+		if !lvalueRx.MatchString(lv) {
+			return nil
+		}
+		// "lhs = rhs": the value is the text after a lone '='.
+		k := p.lhs.End
+		for k < p.c.End && (text[k] == ' ' || text[k] == '\t') {
+			k++
+		}
+		if k+1 >= p.c.End || text[k] != '=' || text[k+1] == '=' {
+			return nil
+		}
+		v := strings.TrimSpace(string(text[k+1 : p.c.End]))
+		if v == "" {
+			return nil
+		}
+		return store(lv, v, true)
+	}
+	name, args, ok := splitCall(c)
+	if !ok {
+		return nil
+	}
+	switch {
+	case name == "READ_ONCE" && len(args) == 1 && lvalueRx.MatchString(args[0]):
+		return load(args[0], false)
+	case name == "WRITE_ONCE" && len(args) == 2 && lvalueRx.MatchString(args[0]):
+		return store(args[0], args[1], false)
+	}
+	// A relaxed memory order made stronger, keeping the call.
+	if !strings.HasPrefix(name, "__atomic_") && !strings.HasPrefix(name, "atomic_") {
+		return nil
+	}
+	at := -1
+	for i, a := range args {
+		if i > 0 && isRelaxedOrder(a) {
+			at = i
+			break
+		}
+	}
+	if at < 0 {
+		return nil
+	}
+	c11 := strings.HasPrefix(strings.ToLower(args[at]), "memory_order")
+	var orders []string
+	switch {
+	case strings.Contains(name, "load"):
+		orders = []string{"acquire"}
+	case strings.Contains(name, "store"):
+		orders = []string{"release"}
+	default:
+		orders = []string{"acquire", "release", "seq_cst"}
+	}
+	// The order argument's span in text: find it after the call's '('.
+	var out []cCandidate
+	argSpan, ok := callArgSpan(text, p.c, at)
+	if !ok {
+		return nil
+	}
+	for _, o := range orders {
+		word := "__ATOMIC_" + strings.ToUpper(o)
+		if c11 {
+			word = "memory_order_" + o
+		}
+		out = append(out, cCandidate{short: "Use " + name + " with " + word, line: ln, site: p.c,
+			edits: []Edit{{Span: argSpan, NewText: word}}})
+	}
+	return out
+}
+
+// isRelaxedOrder reports whether the C text a names the relaxed memory
+// order.
+func isRelaxedOrder(a string) bool {
+	switch strings.TrimSpace(a) {
+	case "__ATOMIC_RELAXED", "memory_order_relaxed":
+		return true
+	}
+	return false
+}
+
+// splitCall splits the C call text c into the function's name and the
+// trimmed texts of its arguments.
+func splitCall(c string) (name string, args []string, ok bool) {
+	open := strings.IndexByte(c, '(')
+	if open <= 0 || !strings.HasSuffix(c, ")") {
+		return "", nil, false
+	}
+	name = strings.TrimSpace(c[:open])
+	if !lvalueRx.MatchString(name) || strings.ContainsAny(name, ".->*") {
+		return "", nil, false
+	}
+	depth, start := 0, open+1
+	for i := open + 1; i < len(c)-1; i++ {
+		switch c[i] {
+		case '(', '[', '{':
+			depth++
+		case ')', ']', '}':
+			depth--
+			if depth < 0 {
+				return "", nil, false
+			}
+		case '"', '\'':
+			return "", nil, false // no string literals in the calls rewritten
+		case ',':
+			if depth == 0 {
+				args = append(args, strings.TrimSpace(c[start:i]))
+				start = i + 1
+			}
+		}
+	}
+	if depth != 0 {
+		return "", nil, false
+	}
+	if last := strings.TrimSpace(c[start : len(c)-1]); last != "" || len(args) > 0 {
+		args = append(args, last)
+	}
+	return name, args, true
+}
+
+// callArgSpan returns the byte span in text of argument i (trimmed) of
+// the call at span call.
+func callArgSpan(text []byte, call syntax.Span, i int) (syntax.Span, bool) {
+	c := text[call.Start:call.End]
+	open := bytes.IndexByte(c, '(')
+	if open < 0 {
+		return syntax.Span{}, false
+	}
+	depth, start, n := 0, open+1, 0
+	for k := open + 1; k < len(c); k++ {
+		switch c[k] {
+		case '(', '[', '{':
+			depth++
+		case ')', ']', '}':
+			if depth == 0 && c[k] == ')' && k == len(c)-1 {
+				if n == i {
+					return trimSpan(text, syntax.Span{Start: call.Start + start, End: call.Start + k}), true
+				}
+				return syntax.Span{}, false
+			}
+			depth--
+		case ',':
+			if depth == 0 {
+				if n == i {
+					return trimSpan(text, syntax.Span{Start: call.Start + start, End: call.Start + k}), true
+				}
+				n++
+				start = k + 1
+			}
+		}
+	}
+	return syntax.Span{}, false
+}
+
+// trimSpan drops the blanks at both ends of sp.
+func trimSpan(text []byte, sp syntax.Span) syntax.Span {
+	for sp.Start < sp.End && isCSpace(text[sp.Start]) {
+		sp.Start++
+	}
+	for sp.End > sp.Start && isCSpace(text[sp.End-1]) {
+		sp.End--
+	}
+	return sp
 }
 
 // cFenceCall returns the C call written for the LKMM fence name, and
@@ -450,6 +680,18 @@ type cVerifier struct {
 type cVerified struct {
 	names    []string
 	outcomes []*Outcome
+	cost     Cost // what the edit adds to the cost of the scenarios, the most on each architecture
+}
+
+// ok reports whether every scenario is as its author wants it after the
+// edit.
+func (r *cVerified) ok() bool {
+	for _, o := range r.outcomes {
+		if !o.OK() {
+			return false
+		}
+	}
+	return true
 }
 
 func (r *cVerified) describe(base map[string]*Outcome) string {
@@ -557,6 +799,12 @@ func (cv *cVerifier) verifyOne(ctx context.Context, c *cCandidate, base map[stri
 		o, err := cv.v.checkFile(ctx, nsc.File)
 		if err != nil {
 			return nil
+		}
+		d := TestCost(nsc.File, nsc.Text).add(TestCost(sc.File, sc.Text).neg())
+		for a := range d {
+			if len(r.names) == 0 || d[a] > r.cost[a] {
+				r.cost[a] = d[a]
+			}
 		}
 		r.names = append(r.names, sc.Name)
 		r.outcomes = append(r.outcomes, o)

@@ -3,6 +3,7 @@ package analysis
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -281,4 +282,118 @@ func TestFenceSite(t *testing.T) {
 			assert.Equal(t, string(text[ls:off]), indent, "%q", tc.src)
 		}
 	}
+}
+
+// cfixPrograms returns the annotated C files of testdata/bpfc that start
+// translations: the top-level examples and the BPF programs (whose with
+// annotations name their user-space sides).
+func cfixPrograms(t *testing.T) []string {
+	t.Helper()
+	top, err := filepath.Glob(cfixFile(t, "*.c"))
+	require.NoError(t, err)
+	progs, err := filepath.Glob(cfixFile(t, "progs/*.c"))
+	require.NoError(t, err)
+	all := append(top, progs...)
+	require.NotEmpty(t, all)
+	return all
+}
+
+// TestCActionsVerified asks for actions at the start of every line of
+// every example (BPF and user space) and checks each offered action
+// independently: its edits apply to the file, the edited C translates
+// with no new error, and the outcome its verdict and Fixes claim is the
+// checker's for the edited scenarios.
+func TestCActionsVerified(t *testing.T) {
+	ctx := context.Background()
+	opts := ActionOptions{Budget: 10 * time.Second, Cache: NewCheckCache(0)}
+	offered, fixing := 0, 0
+	for _, prog := range cfixPrograms(t) {
+		tr := cfixTranslate(t, prog, nil, nil)
+		base := cfixOutcomes(t, tr)
+		for _, src := range tr.Sources {
+			seen := map[string]bool{}
+			for ln := 1; ln <= src.Lines.Count(); ln++ {
+				start, ok := src.Lines.LineStart(ln)
+				require.True(t, ok)
+				for start < len(src.Text) && (src.Text[start] == ' ' || src.Text[start] == '\t') {
+					start++
+				}
+				for _, a := range CActions(ctx, tr, src.Name, syntax.Span{Start: start, End: start}, opts) {
+					key := a.Title + fmt.Sprint(a.Edits)
+					if seen[key] {
+						continue
+					}
+					seen[key] = true
+					offered++
+					assert.True(t, strings.HasPrefix(a.Title, "Use ") || strings.HasPrefix(a.Title, "Insert "), a.Title)
+					assert.Equal(t, ActionKindQuickFix, a.Kind)
+					edited, err := Apply(src.Text, a.Edits)
+					require.NoError(t, err, a.Title)
+					etr, err := bpfc.Translate(tr.Sources[0].Name, pick(src.Name == tr.Sources[0].Name, edited, tr.Sources[0].Text), func(p string) ([]byte, error) {
+						if p == src.Name {
+							return edited, nil
+						}
+						return os.ReadFile(p)
+					})
+					require.NoError(t, err)
+					for _, n := range etr.Notes {
+						assert.False(t, n.IsError(), "%s: %s: %s", a.Title, etr.Position(bpfc.Loc{File: n.File, Span: n.Span}), n.Msg)
+					}
+					require.Len(t, etr.Scenarios, len(tr.Scenarios), a.Title)
+					after := cfixOutcomes(t, etr)
+					var verdicts []string
+					better, worse := false, false
+					for i, sc := range etr.Scenarios {
+						verdicts = append(verdicts, sc.Name+" "+after[i].Verdict)
+						if fixes(base[i], after[i]) {
+							better = true
+						}
+						if after[i].Bad && !base[i].Bad || after[i].Race && !base[i].Race {
+							worse = true
+						}
+					}
+					if len(etr.Scenarios) == 1 {
+						assert.Equal(t, after[0].Verdict, a.Verdict, a.Title)
+					} else {
+						assert.Equal(t, strings.Join(verdicts, ", "), a.Verdict, a.Title)
+					}
+					assert.Equal(t, better && !worse, a.Fixes, a.Title)
+					if a.Fixes {
+						fixing++
+					}
+				}
+			}
+		}
+	}
+	t.Logf("%d actions offered, %d fixing, all verified again", offered, fixing)
+	assert.Greater(t, offered, 50)
+	assert.Greater(t, fixing, 1)
+}
+
+func pick[T any](c bool, a, b T) T {
+	if c {
+		return a
+	}
+	return b
+}
+
+// TestCActionsOddSpans asks at places no cursor should be: before the
+// start, past the end, a selection of the whole file.
+func TestCActionsOddSpans(t *testing.T) {
+	path := cfixFile(t, "mp_plain_flag.c")
+	tr := cfixTranslate(t, path, nil, nil)
+	n := len(tr.Source(path).Text)
+	opts := ActionOptions{Budget: 5 * time.Second}
+	assert.Empty(t, CActions(context.Background(), tr, path, syntax.Span{Start: -5, End: -5}, opts))
+	assert.Empty(t, CActions(context.Background(), tr, path, syntax.Span{Start: n + 10, End: n + 10}, opts))
+	// A selection of the whole file offers every rewrite of every access
+	// and gap, each once, the same titles telling their lines apart.
+	all := CActions(context.Background(), tr, path, syntax.Span{Start: 0, End: n}, opts)
+	titles := map[string]bool{}
+	for _, a := range all {
+		assert.False(t, titles[a.Title], "twice: %s", a.Title)
+		titles[a.Title] = true
+	}
+	assert.True(t, titles["Use smp_load_acquire on line 25 (bad outcome stays reachable)"], "titles: %q", actionTitles(all))
+	assert.True(t, titles["Use smp_store_release on line 17 (bad outcome stays reachable)"], "titles: %q", actionTitles(all))
 }

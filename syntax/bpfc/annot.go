@@ -225,7 +225,7 @@ func (p *propParser) unary(depth int) *pnode {
 }
 
 func isWordByte(b byte) bool {
-	return b == '_' || b == '.' || '0' <= b && b <= '9' || 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z'
+	return b == '_' || b == '.' || b == '[' || b == ']' || '0' <= b && b <= '9' || 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z'
 }
 
 func (p *propParser) word() string {

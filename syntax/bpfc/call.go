@@ -349,6 +349,9 @@ func (c *lowerer) loadOnce(arg, n *cnode, macro string) syntax.Expr {
 	if o.reg != "" {
 		return at(c, &syntax.Ident{Name: o.reg}, arg)
 	}
+	if o.dyn != nil {
+		return c.dynLoad(o, n, true)
+	}
 	name := c.location(o, arg, false)
 	if name == "" {
 		return nil
@@ -367,6 +370,10 @@ func (c *lowerer) store(dst, val, n *cnode, macro string, viaPtr bool) syntax.Ex
 	}
 	v := c.expr(val)
 	if o == nil {
+		return nil
+	}
+	if o.dyn != nil {
+		c.dynStore(o, n, "=", v, val, true)
 		return nil
 	}
 	if o.reg != "" {

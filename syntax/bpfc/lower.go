@@ -153,6 +153,8 @@ type obj struct {
 	skel     bool    // a libbpf skeleton section (skel->bss)
 	reg      string  // a local scalar's register
 	volatile bool    // reached through a volatile-qualified pointer
+	arr      string  // a global array's C path: the whole array, or with dyn an element
+	dyn      *cnode  // the index of an element computed at run time
 }
 
 // use marks g as accessed by the thread and returns its location name.
@@ -963,6 +965,12 @@ func (c *lowerer) location(o *obj, n *cnode, lock bool) string {
 	case o.reg != "":
 		c.notModeled(n, "atomic or marked access to the local "+c.short(n))
 		return ""
+	case o.dyn != nil:
+		c.notModeled(n, "atomic access to an element of "+o.arr+" at a computed index")
+		return ""
+	case o.arr != "":
+		c.notModeled(n, "access to the whole array "+o.arr)
+		return ""
 	case o.g == nil:
 		c.notModeled(n, "access to a whole struct or skeleton section "+c.short(n))
 		return ""
@@ -983,6 +991,9 @@ func (c *lowerer) location(o *obj, n *cnode, lock bool) string {
 func (c *lowerer) load(o *obj, n *cnode, once bool) syntax.Expr {
 	if o != nil && o.reg != "" {
 		return at(c, &syntax.Ident{Name: o.reg}, n)
+	}
+	if o != nil && o.dyn != nil {
+		return c.dynLoad(o, n, once || o.volatile)
 	}
 	name := c.location(o, n, false)
 	if name == "" {
@@ -1025,6 +1036,9 @@ func (c *lowerer) objectOf(n *cnode) *obj {
 		if c.a.isAgg(name) {
 			return &obj{agg: name}
 		}
+		if c.a.arrays[name] > 0 {
+			return &obj{arr: name}
+		}
 		c.notModeled(n, "unknown variable "+name)
 		return nil
 	case "parenthesized_expression":
@@ -1062,11 +1076,30 @@ func (c *lowerer) objectOf(n *cnode) *obj {
 		if c.a.isAgg(path) {
 			return &obj{agg: path, volatile: base.volatile}
 		}
+		if c.a.arrays[path] > 0 {
+			return &obj{arr: path, volatile: base.volatile}
+		}
 		c.notModeled(n, "unknown global "+path)
 		return nil
 	case "subscript_expression":
-		c.notModeled(n, "array element "+c.short(n))
-		return nil
+		base := c.objectOf(n.child("argument"))
+		if base == nil {
+			return nil
+		}
+		if base.arr == "" || base.dyn != nil {
+			c.notModeled(n, "element of "+c.short(n.child("argument"))+", which is not a global array")
+			return nil
+		}
+		idx := n.child("index")
+		if k, ok := c.u.constValue(idx, 0); ok {
+			g := c.a.global(fmt.Sprintf("%s[%d]", base.arr, k))
+			if g == nil {
+				c.notModeled(n, fmt.Sprintf("element %d of %s, out of its bounds", k, base.arr))
+				return nil
+			}
+			return &obj{g: g, volatile: base.volatile}
+		}
+		return &obj{arr: base.arr, dyn: idx, volatile: base.volatile}
 	}
 	c.notModeled(n, "lvalue "+c.short(n))
 	return nil
@@ -1128,6 +1161,76 @@ func (c *lowerer) pointee(n *cnode) *obj {
 	}
 	c.notModeled(n, "pointer "+c.short(n))
 	return nil
+}
+
+// elements returns the locations of the elements of array o.arr, after a
+// note on the computed index.
+func (c *lowerer) elements(o *obj, n *cnode) []string {
+	c.note(n, NoteTranslation, "computed index into "+o.arr+": one branch per element")
+	var out []string
+	for k := 0; k < c.a.arrays[o.arr]; k++ {
+		g := c.a.global(fmt.Sprintf("%s[%d]", o.arr, k))
+		if g == nil || g.reason != "" {
+			c.notModeled(n, fmt.Sprintf("element %d of %s", k, o.arr))
+			return nil
+		}
+		out = append(out, c.use(g))
+	}
+	return out
+}
+
+// chain builds "if (idx == 0) body(0) else if (idx == 1) body(1) ...".
+func (c *lowerer) chain(idx syntax.Expr, locs []string, n *cnode, body func(loc string) syntax.Stmt) syntax.Stmt {
+	var s syntax.Stmt
+	for k := len(locs) - 1; k >= 0; k-- {
+		cond := &syntax.BinaryExpr{Op: "==", X: idx, Y: intExpr(int64(k))}
+		then := at(c, &syntax.BlockStmt{Stmts: []syntax.Stmt{body(locs[k])}}, n)
+		s = at(c, &syntax.IfStmt{Cond: cond, Then: then, Else: s}, n)
+	}
+	return s
+}
+
+// dynLoad reads the element of an array at an index computed at run time,
+// into a fresh register through a chain of ifs.
+func (c *lowerer) dynLoad(o *obj, n *cnode, once bool) syntax.Expr {
+	idx := c.pure(c.expr(o.dyn), o.dyn)
+	locs := c.elements(o, n)
+	if locs == nil {
+		return c.zero(n)
+	}
+	t := c.fresh("t")
+	c.pre = append(c.pre, &syntax.DeclStmt{Type: intType(), Name: &syntax.Ident{Name: t}})
+	c.pre = append(c.pre, c.chain(idx, locs, n, func(loc string) syntax.Stmt {
+		var rd syntax.Expr = at(c, &syntax.UnaryExpr{Op: "*", X: &syntax.Ident{Name: loc}}, n)
+		if once {
+			rd = at(c, call("READ_ONCE", rd), n)
+		}
+		return at(c, &syntax.ExprStmt{X: &syntax.AssignExpr{Op: "=", X: &syntax.Ident{Name: t}, Y: rd}}, n)
+	}))
+	return &syntax.Ident{Name: t}
+}
+
+// dynStore writes v (lowered from vn) to the element of an array at an
+// index computed at run time, through a chain of ifs.
+func (c *lowerer) dynStore(o *obj, n *cnode, op string, v syntax.Expr, vn *cnode, once bool) {
+	v = c.pure(v, vn)
+	idx := c.pure(c.expr(o.dyn), o.dyn)
+	locs := c.elements(o, n)
+	if locs == nil {
+		return
+	}
+	c.pre = append(c.pre, c.chain(idx, locs, n, func(loc string) syntax.Stmt {
+		deref := at(c, &syntax.UnaryExpr{Op: "*", X: &syntax.Ident{Name: loc}}, n)
+		if !once {
+			return at(c, &syntax.ExprStmt{X: at(c, &syntax.AssignExpr{Op: op, X: deref, Y: v}, n)}, n)
+		}
+		val := v
+		if op != "=" {
+			old := at(c, call("READ_ONCE", at(c, &syntax.UnaryExpr{Op: "*", X: &syntax.Ident{Name: loc}}, n)), n)
+			val = &syntax.BinaryExpr{Op: strings.TrimSuffix(op, "="), X: old, Y: v}
+		}
+		return at(c, &syntax.ExprStmt{X: at(c, call("WRITE_ONCE", deref, val), n)}, n)
+	}))
 }
 
 // quietPointee resolves the value a pointer local is given. A pointer
@@ -1199,6 +1302,13 @@ func (c *lowerer) assign(n *cnode, used bool) syntax.Expr {
 	}
 	u0 := c.unknown
 	rhs := c.expr(right)
+	if o.dyn != nil {
+		if used {
+			c.notModeled(n, "the value of a store to a computed element (taken as 0)")
+		}
+		c.dynStore(o, n, op, rhs, right, o.volatile)
+		return nil
+	}
 	if o.reg != "" {
 		c.taint(o.reg, c.unknown > u0 || op != "=" && c.tainted[o.reg])
 		return at(c, &syntax.AssignExpr{Op: op, X: at(c, &syntax.Ident{Name: o.reg}, left), Y: rhs}, n)

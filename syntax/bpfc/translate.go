@@ -266,6 +266,7 @@ type assembler struct {
 	globals map[string]*global // by C path, first declaration wins
 	aggs    map[string]bool
 	maps    map[string]bool // BPF map definitions
+	arrays  map[string]int  // global arrays by C path, with their length
 	names   map[string]bool // location names in use
 	used    map[*global]bool
 	origin  map[any]Loc
@@ -321,6 +322,7 @@ func (a *assembler) use(g *global) string {
 func (a *assembler) scenario(decl, cond, filt, exp, thrs *annot) *Scenario {
 	main := a.units[0]
 	a.globals, a.aggs, a.names, a.maps = map[string]*global{}, map[string]bool{}, map[string]bool{}, map[string]bool{}
+	a.arrays = map[string]int{}
 	a.used, a.origin, a.kind = map[*global]bool{}, map[any]Loc{}, map[any]LinkKind{}
 	a.lead, a.tail = map[syntax.Stmt][]string{}, map[*syntax.BlockStmt][]string{}
 	a.noteSet = map[Note]bool{}
@@ -334,6 +336,9 @@ func (a *assembler) scenario(decl, cond, filt, exp, thrs *annot) *Scenario {
 		}
 		for m := range u.maps {
 			a.maps[m] = true
+		}
+		for p, n := range u.arrays {
+			a.arrays[p] = n
 		}
 		for _, g := range u.globals {
 			if prev, ok := a.globals[g.path]; ok {
@@ -349,7 +354,7 @@ func (a *assembler) scenario(decl, cond, filt, exp, thrs *annot) *Scenario {
 		}
 	}
 	for _, g := range order {
-		base := strings.ReplaceAll(g.path, ".", "_")
+		base := strings.NewReplacer(".", "_", "[", "_", "]", "").Replace(g.path)
 		name := base
 		for i := 1; a.taken(name); i++ {
 			name = fmt.Sprintf("%s_%d", base, i)

@@ -527,3 +527,47 @@ P0(int *x, int *y)
 	assert.Equal(t, LinkFilter, l.Kind)
 	assert.Equal(t, "while (!READ_ONCE(x));", string(tr.Sources[0].Text[l.C.Span.Start:l.C.Span.End]))
 }
+
+// Global arrays of scalars are one location per element; a computed index
+// becomes a chain of ifs.
+func TestArrays(t *testing.T) {
+	check(t, `#define N (1 << 1)
+// litmus: exists (buf[1]=7)
+int buf[N] = { 5 };
+int i;
+// litmus: thread
+void f(void)
+{
+	int k = READ_ONCE(i);
+	buf[1] = 3;
+	buf[k] = 7;
+	WRITE_ONCE(buf[k & 1], buf[0]);
+	k = buf[9];
+}`, `
+P0(int *buf_0, int *buf_1, int *i)
+{
+	int k = READ_ONCE(*i);
+	*buf_1 = 3;
+	// computed index into buf: one branch per element (main.c:10)
+	if (k == 0) {
+		*buf_0 = 7;
+	} else if (k == 1) {
+		*buf_1 = 7;
+	}
+	// computed index into buf: one branch per element (main.c:11)
+	int t0 = *buf_0;
+	if ((k & 1) == 0) {
+		WRITE_ONCE(*buf_0, t0);
+	} else if ((k & 1) == 1) {
+		WRITE_ONCE(*buf_1, t0);
+	}
+	// not modeled: element 9 of buf, out of its bounds (main.c:12)
+	k = 0;
+}`,
+		"10:2: computed index into buf: one branch per element",
+		"11:2: computed index into buf: one branch per element",
+		"12:6: not modeled: element 9 of buf, out of its bounds")
+	tr := translate(t, files{"main.c": "#define N (1 << 1)\n// litmus: exists (buf[0]=5)\nint buf[N] = { 5 };\n// litmus: thread\nvoid f(void) { buf[1] = 7; }\n"})
+	require.Len(t, tr.Scenarios, 1)
+	assert.Contains(t, string(tr.Scenarios[0].Text), "int buf_0 = 5;")
+}

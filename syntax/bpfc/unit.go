@@ -1,6 +1,7 @@
 package bpfc
 
 import (
+	"fmt"
 	"math"
 	"regexp"
 	"strconv"
@@ -26,6 +27,8 @@ type unit struct {
 	consts  map[string]int64   // #define NAME number, enumerators
 	maps    map[string]bool    // names of BPF map definitions
 	funcs   map[string]*cnode  // function definitions by name, for inlining
+	arrays  map[string]int     // global arrays of scalars by C path, with their length
+	macros  map[string]string  // object-like macros: name → body
 	threads []*threadDef
 }
 
@@ -192,9 +195,10 @@ func readUnit(name string, src []byte, notes *[]Note) (*unit, error) {
 	}
 	u := &unit{
 		name: name, src: src, lines: syntax.NewLines(name, src), root: root,
-		byName: map[string]*global{}, aggs: map[string]bool{}, structs: map[string]*cnode{}, consts: map[string]int64{}, maps: map[string]bool{}, funcs: map[string]*cnode{},
+		byName: map[string]*global{}, aggs: map[string]bool{}, structs: map[string]*cnode{}, consts: map[string]int64{}, maps: map[string]bool{}, funcs: map[string]*cnode{}, arrays: map[string]int{}, macros: map[string]string{},
 	}
 	u.annots = annotations(root, src, name, notes)
+
 	walk(root, func(n *cnode) bool {
 		switch n.Type {
 		case "struct_specifier":
@@ -217,15 +221,21 @@ func readUnit(name string, src []byte, notes *[]Note) (*unit, error) {
 			}
 		case "preproc_def":
 			if v := n.child("value"); v != nil {
-				if k, ok := parseIntText(strings.TrimSpace(v.text(src))); ok {
-					u.consts[n.child("name").text(src)] = k
-				}
+				u.macros[n.child("name").text(src)] = strings.TrimSpace(v.text(src))
 			}
 		case "function_definition":
 			return false
 		}
 		return true
 	})
+	// Macros whose body is an integer constant expression are constants.
+	for name, body := range u.macros {
+		if _, ok := u.consts[name]; !ok {
+			if k, ok := u.macroValue(body, 0); ok {
+				u.consts[name] = k
+			}
+		}
+	}
 	for _, n := range topLevel(root) {
 		if n.Type == "declaration" {
 			u.declaration(n, notes)
@@ -279,10 +289,50 @@ func (u *unit) declaration(n *cnode, notes *[]Note) {
 				u.add(&global{path: id, decl: loc, reason: "a pointer"})
 			}
 		case "array_declarator":
-			if id := declName(d, u.src); id != "" {
-				u.add(&global{path: id, decl: loc, reason: "an array"})
-			}
+			u.array(d, typ, value, loc)
 		}
+	}
+}
+
+// maxArray bounds the length of the arrays the translation models, one
+// location per element.
+const maxArray = 16
+
+// array records a global array of scalars with a constant length, one
+// location per element ("buf[0]", ...).
+func (u *unit) array(d, typ, value *cnode, loc Loc) {
+	id := declName(d, u.src)
+	if id == "" {
+		return
+	}
+	size, ok := u.constValue(d.child("size"), 0)
+	inner := d.child("declarator")
+	switch {
+	case inner == nil || inner.Type != "identifier":
+		u.add(&global{path: id, decl: loc, reason: "an array of arrays or pointers"})
+		return
+	case !ok || size < 1 || size > maxArray:
+		u.add(&global{path: id, decl: loc, reason: fmt.Sprintf("an array whose length is not a constant from 1 to %d", maxArray)})
+		return
+	case typ == nil || typ.Type == "struct_specifier" || typ.Type == "union_specifier" || lockTypes[strings.Join(strings.Fields(typ.text(u.src)), " ")]:
+		u.add(&global{path: id, decl: loc, reason: "an array of structs or locks"})
+		return
+	}
+	var inits []*cnode
+	if value != nil && value.Type == "initializer_list" {
+		inits = value.named()
+	}
+	u.arrays[id] = int(size)
+	for k := 0; k < int(size); k++ {
+		g := &global{path: fmt.Sprintf("%s[%d]", id, k), decl: loc}
+		if k < len(inits) {
+			v, ok := u.constValue(inits[k], 0)
+			if !ok || v == math.MinInt64 {
+				g.reason = "initialised with a value the translation cannot compute"
+			}
+			g.init = v
+		}
+		u.add(g)
 	}
 }
 
@@ -444,6 +494,104 @@ func (u *unit) fieldInits(value *cnode) map[string]*cnode {
 		pos++
 	}
 	return out
+}
+
+// macroValue evaluates the body of an object-like macro as an integer
+// constant expression: literals, other such macros, enumerators, and
+// + - * / % & | ^ << >> ~ ! with parentheses.
+func (u *unit) macroValue(body string, depth int) (int64, bool) {
+	if depth > 20 {
+		return 0, false
+	}
+	p := &macroParser{u: u, s: body, depth: depth}
+	k, ok := p.expr(0)
+	p.space()
+	return k, ok && p.pos == len(p.s)
+}
+
+type macroParser struct {
+	u     *unit
+	s     string
+	pos   int
+	depth int
+}
+
+func (p *macroParser) space() {
+	for p.pos < len(p.s) && (p.s[p.pos] == ' ' || p.s[p.pos] == '\t') {
+		p.pos++
+	}
+}
+
+var macroPrec = map[string]int{"|": 1, "^": 2, "&": 3, "<<": 4, ">>": 4, "+": 5, "-": 5, "*": 6, "/": 6, "%": 6}
+
+// expr parses a binary expression whose operators bind tighter than min.
+func (p *macroParser) expr(min int) (int64, bool) {
+	x, ok := p.unary()
+	for ok {
+		p.space()
+		op := ""
+		for _, o := range []string{"<<", ">>", "|", "^", "&", "+", "-", "*", "/", "%"} {
+			if strings.HasPrefix(p.s[p.pos:], o) {
+				op = o
+				break
+			}
+		}
+		if op == "" || macroPrec[op] <= min {
+			return x, true
+		}
+		p.pos += len(op)
+		y, ok2 := p.expr(macroPrec[op])
+		if !ok2 {
+			return 0, false
+		}
+		x, ok = binop(op, x, y)
+	}
+	return 0, false
+}
+
+func (p *macroParser) unary() (int64, bool) {
+	p.space()
+	if p.pos >= len(p.s) || p.depth > 50 {
+		return 0, false
+	}
+	switch c := p.s[p.pos]; {
+	case c == '(':
+		p.pos++
+		p.depth++
+		x, ok := p.expr(0)
+		p.depth--
+		p.space()
+		if !ok || p.pos >= len(p.s) || p.s[p.pos] != ')' {
+			return 0, false
+		}
+		p.pos++
+		return x, true
+	case c == '-' || c == '~' || c == '!' || c == '+':
+		p.pos++
+		p.depth++
+		x, ok := p.unary()
+		p.depth--
+		return unop(string(c), x), ok
+	case '0' <= c && c <= '9':
+		start := p.pos
+		for p.pos < len(p.s) && (isIdentByte(p.s[p.pos])) {
+			p.pos++
+		}
+		return parseIntText(p.s[start:p.pos])
+	case isIdentByte(c):
+		start := p.pos
+		for p.pos < len(p.s) && isIdentByte(p.s[p.pos]) {
+			p.pos++
+		}
+		name := p.s[start:p.pos]
+		if k, ok := p.u.consts[name]; ok {
+			return k, true
+		}
+		if body, ok := p.u.macros[name]; ok {
+			return p.u.macroValue(body, p.depth+1)
+		}
+	}
+	return 0, false
 }
 
 // constValue evaluates a constant C expression: numbers, characters,

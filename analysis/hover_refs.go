@@ -148,29 +148,19 @@ func (ix *index) initValue(e syntax.Expr) {
 
 // prop indexes the locations of a condition or filter.
 func (ix *index) prop(p syntax.Prop) {
-	switch p := p.(type) {
-	case *syntax.AtomProp:
-		ix.location(p.Loc, false)
-		switch {
-		case p.Value.Reg != nil:
-			ix.location(*p.Value.Reg, false)
-		case p.Value.Symbol != "":
-			ix.add(Ref{Span: p.Value.Span, Kind: RefVariable, Name: p.Value.Symbol, Thread: -1})
+	syntax.InspectProp(p, func(q syntax.Prop) {
+		a, ok := q.(*syntax.AtomProp)
+		if !ok {
+			return
 		}
-	case *syntax.NotProp:
-		ix.prop(p.X)
-	case *syntax.AndProp:
-		ix.prop(p.X)
-		ix.prop(p.Y)
-	case *syntax.OrProp:
-		ix.prop(p.X)
-		ix.prop(p.Y)
-	case *syntax.ImpliesProp:
-		ix.prop(p.X)
-		ix.prop(p.Y)
-	case *syntax.ParenProp:
-		ix.prop(p.X)
-	}
+		ix.location(a.Loc, false)
+		switch {
+		case a.Value.Reg != nil:
+			ix.location(*a.Value.Reg, false)
+		case a.Value.Symbol != "":
+			ix.add(Ref{Span: a.Value.Span, Kind: RefVariable, Name: a.Value.Symbol, Thread: -1})
+		}
+	})
 }
 
 // cThread indexes a C thread: its parameters (shared variables), its

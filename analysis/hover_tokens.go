@@ -162,27 +162,16 @@ func exprTokens(e syntax.Expr, add func(syntax.Span, TokenType, bool)) {
 
 // propTokens adds the numbers and truth values of a condition.
 func propTokens(p syntax.Prop, add func(syntax.Span, TokenType, bool)) {
-	switch p := p.(type) {
-	case *syntax.AtomProp:
-		if p.Value.Reg == nil && p.Value.Symbol == "" {
-			add(p.Value.Span, TokenNumber, false)
+	syntax.InspectProp(p, func(q syntax.Prop) {
+		switch q := q.(type) {
+		case *syntax.AtomProp:
+			if q.Value.Reg == nil && q.Value.Symbol == "" {
+				add(q.Value.Span, TokenNumber, false)
+			}
+		case *syntax.BoolProp:
+			add(q.Span, TokenKeyword, false)
 		}
-	case *syntax.NotProp:
-		propTokens(p.X, add)
-	case *syntax.AndProp:
-		propTokens(p.X, add)
-		propTokens(p.Y, add)
-	case *syntax.OrProp:
-		propTokens(p.X, add)
-		propTokens(p.Y, add)
-	case *syntax.ImpliesProp:
-		propTokens(p.X, add)
-		propTokens(p.Y, add)
-	case *syntax.ParenProp:
-		propTokens(p.X, add)
-	case *syntax.BoolProp:
-		add(p.Span, TokenKeyword, false)
-	}
+	})
 }
 
 // instrTokens adds a BPF instruction's mnemonic, keywords and immediates.

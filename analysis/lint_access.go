@@ -24,27 +24,14 @@ func (l *linter) regUsed(t int, reg string, off int) bool {
 		}
 	}
 	used := false
-	var walk func(syntax.Prop)
-	walk = func(q syntax.Prop) {
-		switch q := q.(type) {
-		case *syntax.AtomProp:
-			if q.Loc.Thread == t && q.Loc.Name == reg {
-				used = true
+	walk := func(p syntax.Prop) {
+		syntax.InspectProp(p, func(q syntax.Prop) {
+			if q, ok := q.(*syntax.AtomProp); ok {
+				if q.Loc.Thread == t && q.Loc.Name == reg {
+					used = true
+				}
 			}
-		case *syntax.NotProp:
-			walk(q.X)
-		case *syntax.AndProp:
-			walk(q.X)
-			walk(q.Y)
-		case *syntax.OrProp:
-			walk(q.X)
-			walk(q.Y)
-		case *syntax.ImpliesProp:
-			walk(q.X)
-			walk(q.Y)
-		case *syntax.ParenProp:
-			walk(q.X)
-		}
+		})
 	}
 	if l.f.Cond != nil {
 		walk(l.f.Cond.Prop)

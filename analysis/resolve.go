@@ -66,28 +66,15 @@ func resolve(f *syntax.File) []Diagnostic {
 			out = append(out, Diagnostic{Span: id.Span, Severity: SeverityError, Code: CodeUndeclared, Message: msg})
 		})
 	}
-	var prop func(p syntax.Prop)
-	prop = func(p syntax.Prop) {
-		switch p := p.(type) {
-		case *syntax.AtomProp:
-			out = append(out, condRegister(p.Loc, names, regs)...)
-			if p.Value.Reg != nil {
-				out = append(out, condRegister(*p.Value.Reg, names, regs)...)
+	prop := func(p syntax.Prop) {
+		syntax.InspectProp(p, func(q syntax.Prop) {
+			if a, ok := q.(*syntax.AtomProp); ok {
+				out = append(out, condRegister(a.Loc, names, regs)...)
+				if a.Value.Reg != nil {
+					out = append(out, condRegister(*a.Value.Reg, names, regs)...)
+				}
 			}
-		case *syntax.NotProp:
-			prop(p.X)
-		case *syntax.AndProp:
-			prop(p.X)
-			prop(p.Y)
-		case *syntax.OrProp:
-			prop(p.X)
-			prop(p.Y)
-		case *syntax.ImpliesProp:
-			prop(p.X)
-			prop(p.Y)
-		case *syntax.ParenProp:
-			prop(p.X)
-		}
+		})
 	}
 	if f.Filter != nil {
 		prop(f.Filter.Prop)

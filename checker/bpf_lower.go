@@ -100,30 +100,17 @@ func lowerBPF(f *syntax.File) (*program, error) {
 			}
 		}
 	}
-	var walk func(syntax.Prop)
-	walk = func(q syntax.Prop) {
-		switch q := q.(type) {
-		case *syntax.AtomProp:
-			if q.Loc.Thread < 0 {
-				note(q.Loc.Name)
+	walk := func(p syntax.Prop) {
+		syntax.InspectProp(p, func(q syntax.Prop) {
+			if q, ok := q.(*syntax.AtomProp); ok {
+				if q.Loc.Thread < 0 {
+					note(q.Loc.Name)
+				}
+				if q.Value.Symbol != "" {
+					note(q.Value.Symbol)
+				}
 			}
-			if q.Value.Symbol != "" {
-				note(q.Value.Symbol)
-			}
-		case *syntax.NotProp:
-			walk(q.X)
-		case *syntax.AndProp:
-			walk(q.X)
-			walk(q.Y)
-		case *syntax.OrProp:
-			walk(q.X)
-			walk(q.Y)
-		case *syntax.ImpliesProp:
-			walk(q.X)
-			walk(q.Y)
-		case *syntax.ParenProp:
-			walk(q.X)
-		}
+		})
 	}
 	if f.Locations != nil {
 		for _, l := range f.Locations.Locs {

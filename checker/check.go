@@ -338,28 +338,15 @@ func (p *program) shownLocations(f *syntax.File) ([]shownLoc, error) {
 			locs = append(locs, s)
 		}
 	}
-	var walk func(syntax.Prop)
-	walk = func(q syntax.Prop) {
-		switch q := q.(type) {
-		case *syntax.AtomProp:
-			add(q.Loc)
-			if q.Value.Reg != nil {
-				add(*q.Value.Reg)
+	walk := func(p syntax.Prop) {
+		syntax.InspectProp(p, func(q syntax.Prop) {
+			if q, ok := q.(*syntax.AtomProp); ok {
+				add(q.Loc)
+				if q.Value.Reg != nil {
+					add(*q.Value.Reg)
+				}
 			}
-		case *syntax.NotProp:
-			walk(q.X)
-		case *syntax.AndProp:
-			walk(q.X)
-			walk(q.Y)
-		case *syntax.OrProp:
-			walk(q.X)
-			walk(q.Y)
-		case *syntax.ImpliesProp:
-			walk(q.X)
-			walk(q.Y)
-		case *syntax.ParenProp:
-			walk(q.X)
-		}
+		})
 	}
 	if f.Locations != nil {
 		for _, l := range f.Locations.Locs {

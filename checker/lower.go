@@ -324,26 +324,13 @@ func (p *program) observedLocations(f *syntax.File) []int {
 			seen[i] = true
 		}
 	}
-	var walk func(syntax.Prop)
-	walk = func(q syntax.Prop) {
-		switch q := q.(type) {
-		case *syntax.AtomProp:
-			add(&q.Loc)
-			add(q.Value.Reg)
-		case *syntax.NotProp:
-			walk(q.X)
-		case *syntax.AndProp:
-			walk(q.X)
-			walk(q.Y)
-		case *syntax.OrProp:
-			walk(q.X)
-			walk(q.Y)
-		case *syntax.ImpliesProp:
-			walk(q.X)
-			walk(q.Y)
-		case *syntax.ParenProp:
-			walk(q.X)
-		}
+	walk := func(p syntax.Prop) {
+		syntax.InspectProp(p, func(q syntax.Prop) {
+			if q, ok := q.(*syntax.AtomProp); ok {
+				add(&q.Loc)
+				add(q.Value.Reg)
+			}
+		})
 	}
 	if f.Cond != nil {
 		walk(f.Cond.Prop)

@@ -1,6 +1,7 @@
 package lsp
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -582,7 +583,7 @@ func startFuzzClient(t *testing.T) *fuzzClient {
 			return nil, fmt.Errorf("unexpected %s", req.Method())
 		}
 		var p lsp.PublishDiagnosticsParams
-		if err := lsp.Unmarshal(req.Params(), &p); err != nil {
+		if err := lsp.Unmarshal(bytes.Clone(req.Params()), &p); err != nil {
 			return nil, err
 		}
 		c.diags <- published{params: &p}

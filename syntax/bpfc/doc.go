@@ -25,7 +25,8 @@
 // PROP is herd7's syntax (/\, \/, ~, ->, parentheses), C's spellings
 // (&&, ||, !, ==, !=) accepted too, over atoms THREAD:local=VALUE (a
 // thread's local variable at the end, THREAD a thread name or number) and
-// global=VALUE (a global, g.f for a field of a struct global). Annotations
+// global=VALUE (a global, g.f for a field of a struct global, buf[2] for an
+// element of a global array). Annotations
 // before the first "test" apply to every scenario of the file; a file with
 // a condition and no "test" is one scenario named after the file. A block
 // comment may hold several annotations, one per line, and continue a
@@ -41,8 +42,12 @@
 // flattened like a struct global) that bpf_map_lookup_elem(&map, key)
 // points to, whatever the key: every key names the one element, so
 // accesses through different keys are taken to conflict; per-CPU maps are
-// not modeled. Local scalars become registers; local pointers to globals
-// are followed. Calls to functions of the same file are inlined.
+// not modeled. A global array of scalars with a constant length (up to 16)
+// is one location per element (buf[2] becomes buf_2); an index computed at
+// run time becomes a chain of ifs, one branch per element. Object-like
+// macros and enumerators with constant values are constants. Local scalars
+// become registers; local pointers to globals are followed. Calls to
+// functions of the same file are inlined.
 //
 // Accesses follow ../shared/facts/bpf-to-lkmm.md: volatile casts and
 // READ_ONCE/WRITE_ONCE are marked accesses; plain accesses stay plain; the

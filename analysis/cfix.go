@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/litmusls/litmusls/syntax"
 	"github.com/litmusls/litmusls/syntax/bpfc"
@@ -33,6 +34,12 @@ import (
 // __atomic_store_n(&x, v, __ATOMIC_RELAXED or __ATOMIC_RELEASE) and
 // __atomic_thread_fence(__ATOMIC_ACQUIRE, __ATOMIC_RELEASE or
 // __ATOMIC_SEQ_CST), which it models as smp_rmb(), smp_wmb() and smp_mb().
+// READ_ONCE and WRITE_ONCE become acquire and release; an __atomic or
+// C11 call with a relaxed order gets acquire or release (a
+// read-modify-write also seq_cst), one with acquire or release seq_cst.
+// On the condition annotation of a broken scenario, the cheapest fixes
+// [Synthesize] finds for its litmus test, written in C (a fix that needs
+// edits in another file than file is left out).
 //
 // Each candidate is verified: its edits are applied to file's text, the
 // C is translated again (the other files as tr.Sources holds them), and
@@ -44,14 +51,16 @@ import (
 // outcome becomes Never)"); when several scenarios take part, the effect
 // on each is named. The cheapest action that fixes is Preferred.
 //
-// Cost: one translation of the C per candidate (milliseconds) and one
-// check per candidate and scenario, each within opts.Budget, run in
-// parallel on all CPUs; the unedited scenarios are checked first unless
-// opts.Cache already holds them (opts.Base is used only when tr has a
-// single scenario). With opts.Cache set, asking again at the same place
-// costs only the translations. A cursor on nothing fixable costs one scan
-// of each scenario's threads and no check. When ctx ends, CActions
-// returns nil.
+// Cost: one translation of the C per candidate (a millisecond or two for
+// the examples) and one check per candidate and scenario, each within
+// opts.Budget, run in parallel on all CPUs; the unedited scenarios are
+// checked first unless opts.Cache already holds them (opts.Base is used
+// only when tr has a single scenario). On a condition, the synthesis adds
+// up to opts.SynthBudget (5 s when 0). With opts.Cache set, asking again
+// at the same place costs only the translations. A cursor on nothing
+// fixable costs one scan of each scenario's threads and no check. When
+// ctx ends, CActions returns nil. It only reads tr, so a handler may call
+// it on the translation it keeps for the open document.
 func CActions(ctx context.Context, tr *bpfc.Translation, file string, span syntax.Span, opts ActionOptions) []Action {
 	if tr == nil {
 		return nil
@@ -71,11 +80,18 @@ func CActions(ctx context.Context, tr *bpfc.Translation, file string, span synta
 	}
 	user := isUserSpace(src.Text)
 	var cands []cCandidate
+	var onCond []*bpfc.Scenario // the scenarios whose condition span touches
 	for _, sc := range scens {
-		cands = append(cands, cCandidatesIn(sc, src, span, user)...)
+		cs := newCScan(sc, src, user)
+		cands = append(cands, cs.candidatesAt(span)...)
+		for _, lk := range sc.Map.Links() {
+			if lk.Kind == bpfc.LinkCond && lk.C.File == file && spanTouches(span, lk.C.Span) {
+				onCond = append(onCond, sc)
+				break
+			}
+		}
 	}
-	cands = dedupeCandidates(cands)
-	if len(cands) == 0 {
+	if len(cands) == 0 && len(onCond) == 0 {
 		return nil
 	}
 
@@ -103,6 +119,16 @@ func CActions(ctx context.Context, tr *bpfc.Translation, file string, span synta
 	if len(base) == 0 {
 		return nil
 	}
+	for _, sc := range onCond {
+		if b := base[sc.Name]; b == nil || b.OK() {
+			continue
+		}
+		cands = append(cands, synthCandidates(ctx, newCScan(sc, src, user), opts)...)
+		if ctx.Err() != nil {
+			return nil
+		}
+	}
+	cands = dedupeCandidates(cands)
 	results := cv.verifyAll(ctx, cands, base)
 	if ctx.Err() != nil {
 		return nil
@@ -129,16 +155,32 @@ func CActions(ctx context.Context, tr *bpfc.Translation, file string, span synta
 }
 
 // markPreferredC marks the cheapest of the fixing actions that leave every
-// scenario correct, or, when none does, the cheapest fixing action (the
-// first on ties).
+// scenario correct, or, when none does, the cheapest fixing action: the
+// cost on the costliest of archs, then over all architectures, then the
+// fewest edits, then the first.
 func markPreferredC(out []Action, whole []bool, archs []Arch) {
+	key := func(i int) [4]int {
+		w := 1
+		if whole[i] {
+			w = 0
+		}
+		sum := 0
+		for _, c := range out[i].Cost {
+			sum += c
+		}
+		return [4]int{w, out[i].Cost.Max(archs), sum, len(out[i].Edits)}
+	}
+	less := func(a, b [4]int) bool {
+		for k := range a {
+			if a[k] != b[k] {
+				return a[k] < b[k]
+			}
+		}
+		return false
+	}
 	best := -1
 	for i := range out {
-		if !out[i].Fixes {
-			continue
-		}
-		if best < 0 || whole[i] && !whole[best] ||
-			whole[i] == whole[best] && out[i].Cost.Max(archs) < out[best].Cost.Max(archs) {
+		if out[i].Fixes && (best < 0 || less(key(i), key(best))) {
 			best = i
 		}
 	}
@@ -166,17 +208,19 @@ func isUserSpace(src []byte) bool {
 
 // A cCandidate is one C rewrite before it is verified.
 type cCandidate struct {
-	short string      // the title without its effect: "Use smp_load_acquire"
-	line  int         // 1-based line of the change in the C file
-	fence bool        // the rewrite inserts a fence
-	site  syntax.Span // the C it changes, or where the fence goes
-	edits []Edit
+	short  string      // the title without its effect: "Use smp_load_acquire"
+	to     string      // the LKMM primitive the change makes, as Rewrite.To names it ("" when none is)
+	line   int         // 1-based line of the change in the C file
+	fence  bool        // the rewrite inserts a fence
+	titled bool        // short is the whole title, lines included (a set of rewrites)
+	site   syntax.Span // the C it changes, or where the fence goes
+	edits  []Edit
 }
 
 // candidateTitle is c's title without its effect, with its line when
 // another candidate would read the same.
 func candidateTitle(c *cCandidate, all []cCandidate) string {
-	if c.fence {
+	if c.fence || c.titled {
 		return c.short
 	}
 	n := 0
@@ -217,40 +261,95 @@ func addressOf(lv string) string {
 	return "&" + lv
 }
 
-// cCandidatesIn finds the rewrites at span of src in scenario sc.
-func cCandidatesIn(sc *bpfc.Scenario, src *bpfc.Source, span syntax.Span, user bool) []cCandidate {
-	l := scanRwLayout(sc.File, sc.Text)
-	text := src.Text
-	// cLink returns the C span of the link of exactly the generated span
-	// gen, in src.
-	cLink := func(gen syntax.Span, kind bpfc.LinkKind) (syntax.Span, bool) {
-		lk, ok := sc.Map.ToC(gen)
-		if !ok || lk.Gen != gen || lk.Kind != kind || lk.C.File != src.Name || lk.C.Span.Start < 0 || lk.C.Span.End > len(text) {
-			return syntax.Span{}, false
-		}
-		return lk.C.Span, true
-	}
+// A cScan is what one scenario says about the C file src: its threads'
+// accesses and gaps, and the C they came from.
+type cScan struct {
+	sc   *bpfc.Scenario
+	l    *rwLayout
+	src  *bpfc.Source
+	user bool // src is user-space C
+}
 
-	// The accesses written in src, with their C spans.
-	var accs []cAccess
-	for i := range l.accesses {
-		a := &l.accesses[i]
-		cs, ok := cLink(a.span, bpfc.LinkExpr)
+func newCScan(sc *bpfc.Scenario, src *bpfc.Source, user bool) *cScan {
+	return &cScan{sc: sc, l: scanRwLayout(sc.File, sc.Text), src: src, user: user}
+}
+
+// cLink returns the C span, in src, of the link of exactly the generated
+// span gen.
+func (s *cScan) cLink(gen syntax.Span, kind bpfc.LinkKind) (syntax.Span, bool) {
+	lk, ok := s.sc.Map.ToC(gen)
+	if !ok || lk.Gen != gen || lk.Kind != kind || lk.C.File != s.src.Name || lk.C.Span.Start < 0 || lk.C.Span.End > len(s.src.Text) {
+		return syntax.Span{}, false
+	}
+	return lk.C.Span, true
+}
+
+// access returns the C of the generated access a, when it is in src.
+func (s *cScan) access(a *rwAccess) (cAccess, bool) {
+	cs, ok := s.cLink(a.span, bpfc.LinkExpr)
+	if !ok {
+		return cAccess{}, false
+	}
+	ca := cAccess{a: a, c: cs}
+	if a.prim == PlainStore {
+		if a.assign == nil || a.assign.Op != "=" {
+			return cAccess{}, false
+		}
+		lhs, ok := s.cLink(a.assign.X.GetSpan(), bpfc.LinkExpr)
+		if !ok || lhs.Start != cs.Start {
+			return cAccess{}, false
+		}
+		ca.lhs = lhs
+	}
+	return ca, true
+}
+
+// rewrites returns the C rewrites of the access p.
+func (s *cScan) rewrites(p *cAccess) []cCandidate {
+	return accessRewrites(p, s.src.Text, s.src.Lines.Position(p.c.Start).Line, s.user)
+}
+
+// fences returns the C rewrites inserting the fences names at g, and the C
+// span from the statement before g to the one after it.
+func (s *cScan) fences(g *rwGap, names []string) ([]cCandidate, syntax.Span, bool) {
+	text := s.src.Text
+	prev, ok1 := s.cLink(g.prev.GetSpan(), bpfc.LinkStmt)
+	next, ok2 := s.cLink(g.next.GetSpan(), bpfc.LinkStmt)
+	if !ok1 || !ok2 || prev.End > next.Start {
+		return nil, syntax.Span{}, false
+	}
+	at, indent, ok := fenceSite(text, next.Start)
+	if !ok {
+		return nil, syntax.Span{}, false
+	}
+	nl := "\n"
+	if at >= 2 && text[at-2] == '\r' {
+		nl = "\r\n"
+	}
+	ln := s.src.Lines.Position(next.Start).Line
+	var out []cCandidate
+	for _, name := range names {
+		call, ok := cFenceCall(name, s.user)
 		if !ok {
 			continue
 		}
-		ca := cAccess{a: a, c: cs}
-		if a.prim == PlainStore {
-			if a.assign == nil || a.assign.Op != "=" {
-				continue
-			}
-			lhs, ok := cLink(a.assign.X.GetSpan(), bpfc.LinkExpr)
-			if !ok || lhs.Start != cs.Start {
-				continue
-			}
-			ca.lhs = lhs
+		out = append(out, cCandidate{
+			short: fmt.Sprintf("Insert %s before line %d", call, ln),
+			to:    name, line: ln, fence: true,
+			site:  syntax.Span{Start: at, End: at},
+			edits: []Edit{{Span: syntax.Span{Start: at, End: at}, NewText: indent + call + ";" + nl}},
+		})
+	}
+	return out, syntax.Span{Start: prev.Start, End: next.End}, true
+}
+
+// candidatesAt finds the rewrites at span of src.
+func (s *cScan) candidatesAt(span syntax.Span) []cCandidate {
+	var accs []cAccess
+	for i := range s.l.accesses {
+		if ca, ok := s.access(&s.l.accesses[i]); ok {
+			accs = append(accs, ca)
 		}
-		accs = append(accs, ca)
 	}
 	var picked []*cAccess
 	for i := range accs {
@@ -262,7 +361,7 @@ func cCandidatesIn(sc *bpfc.Scenario, src *bpfc.Source, span syntax.Span, user b
 		// The cursor on a statement but not on its access: the accesses
 		// of the innermost statement there (of an if or a loop, those of
 		// its condition).
-		within := cStmtAt(sc, l, src.Name, span.Start)
+		within := cStmtAt(s.sc, s.l, s.src.Name, span.Start)
 		for i := range accs {
 			g := accs[i].a.span
 			if within.Len() > 0 && within.Start <= g.Start && g.End <= within.End {
@@ -284,43 +383,108 @@ func cCandidatesIn(sc *bpfc.Scenario, src *bpfc.Source, span syntax.Span, user b
 				continue
 			}
 		}
-		out = append(out, accessRewrites(p, text, src.Lines.Position(p.c.Start).Line, user)...)
+		out = append(out, s.rewrites(p)...)
 	}
-
 	// The fences between two statements.
-	for i := range l.gaps {
-		g := &l.gaps[i]
-		prev, ok1 := cLink(g.prev.GetSpan(), bpfc.LinkStmt)
-		next, ok2 := cLink(g.next.GetSpan(), bpfc.LinkStmt)
-		if !ok1 || !ok2 || prev.End > next.Start {
-			continue
-		}
-		if !spanTouches(span, syntax.Span{Start: prev.Start, End: next.End}) {
-			continue
-		}
-		at, indent, ok := fenceSite(text, next.Start)
-		if !ok {
-			continue
-		}
-		nl := "\n"
-		if at >= 2 && text[at-2] == '\r' {
-			nl = "\r\n"
-		}
-		ln := src.Lines.Position(next.Start).Line
-		for _, name := range gapFences(g) {
-			call, ok := cFenceCall(name, user)
-			if !ok {
-				continue
-			}
-			out = append(out, cCandidate{
-				short: fmt.Sprintf("Insert %s before line %d", call, ln),
-				line:  ln, fence: true,
-				site:  syntax.Span{Start: at, End: at},
-				edits: []Edit{{Span: syntax.Span{Start: at, End: at}, NewText: indent + call + ";" + nl}},
-			})
+	for i := range s.l.gaps {
+		g := &s.l.gaps[i]
+		fs, region, ok := s.fences(g, gapFences(g))
+		if ok && spanTouches(span, region) {
+			out = append(out, fs...)
 		}
 	}
 	return out
+}
+
+// synthCandidates runs [Synthesize] on the scenario of s and returns its
+// fixes written in C, each as one candidate; a fix with a rewrite C
+// cannot say in src (another file, a primitive C has no spelling for) is
+// left out.
+func synthCandidates(ctx context.Context, s *cScan, opts ActionOptions) []cCandidate {
+	budget := opts.SynthBudget
+	if budget <= 0 {
+		budget = 5 * time.Second
+	}
+	syn, err := Synthesize(ctx, s.sc.File, s.sc.Text, SynthOptions{Archs: opts.Archs, Budget: budget, CheckBudget: opts.Budget, Cache: opts.Cache})
+	if err != nil {
+		return nil
+	}
+	var out []cCandidate
+fixes:
+	for _, fx := range syn.Fixes {
+		var parts []cCandidate
+		for _, rw := range fx.Rewrites {
+			c, ok := s.candidateFor(&rw)
+			if !ok {
+				continue fixes
+			}
+			parts = append(parts, c)
+		}
+		if len(parts) == 0 {
+			continue
+		}
+		sort.SliceStable(parts, func(i, j int) bool { return parts[i].site.Start < parts[j].site.Start })
+		all := cCandidate{titled: true, site: parts[0].site, line: parts[0].line}
+		var names []string
+		for _, p := range parts {
+			all.edits = append(all.edits, p.edits...)
+			if p.fence {
+				names = append(names, p.short)
+			} else {
+				names = append(names, fmt.Sprintf("%s on line %d", p.short, p.line))
+			}
+		}
+		all.short = joinVerbs(names)
+		out = append(out, all)
+	}
+	return out
+}
+
+// candidateFor returns the C rewrite doing what the litmus rewrite rw does
+// in the scenario of s.
+func (s *cScan) candidateFor(rw *Rewrite) (cCandidate, bool) {
+	switch rw.Kind {
+	case RewriteInsert:
+		for i := range s.l.gaps {
+			g := &s.l.gaps[i]
+			if g.thread == rw.Thread && g.prev.GetSpan().End == rw.Site.Start {
+				fs, _, ok := s.fences(g, []string{rw.To})
+				if ok && len(fs) == 1 {
+					return fs[0], true
+				}
+			}
+		}
+	case RewriteMark, RewriteUpgrade:
+		for i := range s.l.accesses {
+			a := &s.l.accesses[i]
+			if a.span != rw.Site {
+				continue
+			}
+			ca, ok := s.access(a)
+			if !ok {
+				return cCandidate{}, false
+			}
+			for _, c := range s.rewrites(&ca) {
+				if c.to == rw.To {
+					return c, true
+				}
+			}
+		}
+	}
+	return cCandidate{}, false
+}
+
+// joinVerbs joins titles, not repeating a verb the one before starts
+// with: "Use smp_store_release on line 17, smp_load_acquire on line 25".
+func joinVerbs(names []string) string {
+	names = append([]string(nil), names...)
+	for i := len(names) - 1; i > 0; i-- {
+		verb := names[i][:strings.IndexByte(names[i], ' ')+1]
+		if strings.HasPrefix(names[i-1], verb) {
+			names[i] = names[i][len(verb):]
+		}
+	}
+	return strings.Join(names, ", ")
 }
 
 // A cAccess is an access of a generated test and the C it came from.
@@ -397,34 +561,34 @@ func findStmt(f *syntax.File, sp syntax.Span) syntax.Stmt {
 // atomic gets a stronger memory order.
 func accessRewrites(p *cAccess, text []byte, ln int, user bool) []cCandidate {
 	c := string(text[p.c.Start:p.c.End])
-	one := func(short, newText string) cCandidate {
-		return cCandidate{short: short, line: ln, site: p.c, edits: []Edit{{Span: p.c, NewText: newText}}}
+	one := func(to, short, newText string) cCandidate {
+		return cCandidate{short: short, to: to, line: ln, site: p.c, edits: []Edit{{Span: p.c, NewText: newText}}}
 	}
 	load := func(lv string, relaxed bool) []cCandidate {
 		var out []cCandidate
 		if user {
 			if relaxed {
-				out = append(out, one("Use __atomic_load_n with __ATOMIC_RELAXED", "__atomic_load_n("+addressOf(lv)+", __ATOMIC_RELAXED)"))
+				out = append(out, one("READ_ONCE", "Use __atomic_load_n with __ATOMIC_RELAXED", "__atomic_load_n("+addressOf(lv)+", __ATOMIC_RELAXED)"))
 			}
-			return append(out, one("Use __atomic_load_n with __ATOMIC_ACQUIRE", "__atomic_load_n("+addressOf(lv)+", __ATOMIC_ACQUIRE)"))
+			return append(out, one("smp_load_acquire", "Use __atomic_load_n with __ATOMIC_ACQUIRE", "__atomic_load_n("+addressOf(lv)+", __ATOMIC_ACQUIRE)"))
 		}
 		if relaxed {
-			out = append(out, one("Use READ_ONCE", "READ_ONCE("+lv+")"))
+			out = append(out, one("READ_ONCE", "Use READ_ONCE", "READ_ONCE("+lv+")"))
 		}
-		return append(out, one("Use smp_load_acquire", "smp_load_acquire("+addressOf(lv)+")"))
+		return append(out, one("smp_load_acquire", "Use smp_load_acquire", "smp_load_acquire("+addressOf(lv)+")"))
 	}
 	store := func(lv, v string, relaxed bool) []cCandidate {
 		var out []cCandidate
 		if user {
 			if relaxed {
-				out = append(out, one("Use __atomic_store_n with __ATOMIC_RELAXED", "__atomic_store_n("+addressOf(lv)+", "+v+", __ATOMIC_RELAXED)"))
+				out = append(out, one("WRITE_ONCE", "Use __atomic_store_n with __ATOMIC_RELAXED", "__atomic_store_n("+addressOf(lv)+", "+v+", __ATOMIC_RELAXED)"))
 			}
-			return append(out, one("Use __atomic_store_n with __ATOMIC_RELEASE", "__atomic_store_n("+addressOf(lv)+", "+v+", __ATOMIC_RELEASE)"))
+			return append(out, one("smp_store_release", "Use __atomic_store_n with __ATOMIC_RELEASE", "__atomic_store_n("+addressOf(lv)+", "+v+", __ATOMIC_RELEASE)"))
 		}
 		if relaxed {
-			out = append(out, one("Use WRITE_ONCE", "WRITE_ONCE("+lv+", "+v+")"))
+			out = append(out, one("WRITE_ONCE", "Use WRITE_ONCE", "WRITE_ONCE("+lv+", "+v+")"))
 		}
-		return append(out, one("Use smp_store_release", "smp_store_release("+addressOf(lv)+", "+v+")"))
+		return append(out, one("smp_store_release", "Use smp_store_release", "smp_store_release("+addressOf(lv)+", "+v+")"))
 	}
 
 	switch p.a.prim {
@@ -462,14 +626,16 @@ func accessRewrites(p *cAccess, text []byte, ln int, user bool) []cCandidate {
 	case name == "WRITE_ONCE" && len(args) == 2 && lvalueRx.MatchString(args[0]):
 		return store(args[0], args[1], false)
 	}
-	// A relaxed memory order made stronger, keeping the call.
+	// A memory order made stronger, keeping the call: a relaxed one to
+	// acquire, release or seq_cst (as the access allows), an acquire or
+	// release read-modify-write to seq_cst.
 	if !strings.HasPrefix(name, "__atomic_") && !strings.HasPrefix(name, "atomic_") {
 		return nil
 	}
-	at := -1
+	at, from := -1, ""
 	for i, a := range args {
-		if i > 0 && isRelaxedOrder(a) {
-			at = i
+		if o := orderName(a); i > 0 && o != "" {
+			at, from = i, o
 			break
 		}
 	}
@@ -477,40 +643,59 @@ func accessRewrites(p *cAccess, text []byte, ln int, user bool) []cCandidate {
 		return nil
 	}
 	c11 := strings.HasPrefix(strings.ToLower(args[at]), "memory_order")
+	rmw := !strings.Contains(name, "load") && !strings.Contains(name, "store")
 	var orders []string
 	switch {
-	case strings.Contains(name, "load"):
+	case from == "relaxed" && !rmw && strings.Contains(name, "load"):
 		orders = []string{"acquire"}
-	case strings.Contains(name, "store"):
+	case from == "relaxed" && !rmw:
 		orders = []string{"release"}
-	default:
+	case from == "relaxed":
 		orders = []string{"acquire", "release", "seq_cst"}
+	case rmw && (from == "acquire" || from == "release"):
+		orders = []string{"seq_cst"}
 	}
-	// The order argument's span in text: find it after the call's '('.
-	var out []cCandidate
 	argSpan, ok := callArgSpan(text, p.c, at)
 	if !ok {
 		return nil
 	}
+	base, _, isAtomic := atomicBase(p.a.prim)
+	var out []cCandidate
 	for _, o := range orders {
 		word := "__ATOMIC_" + strings.ToUpper(o)
 		if c11 {
 			word = "memory_order_" + o
 		}
-		out = append(out, cCandidate{short: "Use " + name + " with " + word, line: ln, site: p.c,
+		// The LKMM primitive it becomes, as the vocabulary of [Synthesize]
+		// names it.
+		to := ""
+		switch {
+		case !rmw && o == "acquire":
+			to = "smp_load_acquire"
+		case !rmw && o == "release":
+			to = "smp_store_release"
+		case isAtomic && o == "seq_cst":
+			to = base
+		case isAtomic:
+			to = base + "_" + o
+		}
+		out = append(out, cCandidate{short: "Use " + name + " with " + word, to: to, line: ln, site: p.c,
 			edits: []Edit{{Span: argSpan, NewText: word}}})
 	}
 	return out
 }
 
-// isRelaxedOrder reports whether the C text a names the relaxed memory
-// order.
-func isRelaxedOrder(a string) bool {
-	switch strings.TrimSpace(a) {
-	case "__ATOMIC_RELAXED", "memory_order_relaxed":
-		return true
+// orderName returns the memory order the C text a names ("relaxed",
+// "acquire", ...), or "".
+func orderName(a string) string {
+	a = strings.TrimSpace(a)
+	if o, ok := strings.CutPrefix(a, "__ATOMIC_"); ok {
+		return strings.ToLower(o)
 	}
-	return false
+	if o, ok := strings.CutPrefix(a, "memory_order_"); ok {
+		return o
+	}
+	return ""
 }
 
 // splitCall splits the C call text c into the function's name and the

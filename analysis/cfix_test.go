@@ -242,9 +242,9 @@ func TestCActionsNothingThere(t *testing.T) {
 	path := cfixFile(t, "mp_plain_flag.c")
 	tr := cfixTranslate(t, path, nil, nil)
 	src := tr.Source(path).Text
-	// On the include line, and on an annotation, nothing applies.
+	// On the include line, and on the expect annotation, nothing applies.
 	assert.Empty(t, CActions(context.Background(), tr, path, cfixAt(t, src, "#include", 0, 2), ActionOptions{}))
-	assert.Empty(t, CActions(context.Background(), tr, path, cfixAt(t, src, "litmus: exists", 0, 2), ActionOptions{}))
+	assert.Empty(t, CActions(context.Background(), tr, path, cfixAt(t, src, "litmus: expect", 0, 2), ActionOptions{}))
 	// A file that is not one of the sources.
 	assert.Empty(t, CActions(context.Background(), tr, "other.c", syntax.Span{}, ActionOptions{}))
 	assert.Empty(t, CActions(context.Background(), nil, path, syntax.Span{}, ActionOptions{}))
@@ -298,7 +298,7 @@ func cfixPrograms(t *testing.T) []string {
 	return all
 }
 
-// TestCActionsVerified asks for actions at the start of every line of
+// TestCActionsVerified asks for actions at both ends of every line of
 // every example (BPF and user space) and checks each offered action
 // independently: its edits apply to the file, the edited C translates
 // with no new error, and the outcome its verdict and Fixes claim is the
@@ -318,7 +318,15 @@ func TestCActionsVerified(t *testing.T) {
 				for start < len(src.Text) && (src.Text[start] == ' ' || src.Text[start] == '\t') {
 					start++
 				}
-				for _, a := range CActions(ctx, tr, src.Name, syntax.Span{Start: start, End: start}, opts) {
+				end := start
+				for end < len(src.Text) && src.Text[end] != '\n' {
+					end++
+				}
+				// The first and the last character of the line (an
+				// annotation's condition, a statement's ";").
+				acts := CActions(ctx, tr, src.Name, syntax.Span{Start: start, End: start}, opts)
+				acts = append(acts, CActions(ctx, tr, src.Name, syntax.Span{Start: max(start, end-1), End: max(start, end-1)}, opts)...)
+				for _, a := range acts {
 					key := a.Title + fmt.Sprint(a.Edits)
 					if seen[key] {
 						continue
@@ -396,4 +404,38 @@ func TestCActionsOddSpans(t *testing.T) {
 	}
 	assert.True(t, titles["Use smp_load_acquire on line 25 (bad outcome stays reachable)"], "titles: %q", actionTitles(all))
 	assert.True(t, titles["Use smp_store_release on line 17 (bad outcome stays reachable)"], "titles: %q", actionTitles(all))
+}
+
+// TestCActionsCondition: on the condition annotation of a broken test,
+// the cheapest fixes fence synthesis finds, written in C, each verified.
+func TestCActionsCondition(t *testing.T) {
+	path := cfixFile(t, "mp_plain_flag.c")
+	tr := cfixTranslate(t, path, nil, nil)
+	src := tr.Source(path).Text
+	opts := ActionOptions{Budget: 10 * time.Second, SynthBudget: 20 * time.Second, Cache: NewCheckCache(0)}
+	acts := CActions(context.Background(), tr, path, cfixAt(t, src, "litmus: exists", 0, 10), opts)
+	require.NotEmpty(t, acts)
+	var preferred *Action
+	for i := range acts {
+		a := &acts[i]
+		assert.True(t, a.Fixes, a.Title)
+		assert.True(t, strings.HasSuffix(a.Title, "(data race gone; bad outcome becomes Never)"), a.Title)
+		if a.Preferred {
+			require.Nil(t, preferred, "one preferred action")
+			preferred = a
+		}
+	}
+	require.NotNil(t, preferred, "titles: %q", actionTitles(acts))
+	// Release and acquire on the flag: free on x86, one lwsync each on
+	// powerpc, the cheapest fix there is.
+	assert.Equal(t, "Use smp_store_release on line 17, smp_load_acquire on line 25 (data race gone; bad outcome becomes Never)", preferred.Title)
+	fixed, err := Apply(src, preferred.Edits)
+	require.NoError(t, err)
+	after := cfixOutcomes(t, cfixTranslate(t, path, fixed, nil))
+	assert.True(t, after[0].OK(), "verdict %s", after[0].Verdict)
+
+	// A correct test offers nothing on its condition.
+	ok := cfixFile(t, "mp_relacq.c")
+	otr := cfixTranslate(t, ok, nil, nil)
+	assert.Empty(t, CActions(context.Background(), otr, ok, cfixAt(t, otr.Source(ok).Text, "litmus: exists", 0, 10), opts))
 }

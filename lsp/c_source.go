@@ -3,6 +3,7 @@ package lsp
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"net/url"
 	"os"
@@ -140,20 +141,18 @@ func (ss *session) diagnoseC(ctx context.Context, doc *Document) ([]protocol.Dia
 		}
 		out = append(out, diags...)
 	}
+	if len(tr.Scenarios) > 0 {
+		ss.rewrites.warmC(doc, tr, cTextKey(tr))
+	}
 	// The files this one pulls in with "with" (the user-space side) show
 	// what the scenarios find in them: diagnose them again.
 	for _, src := range tr.Sources[1:] {
 		ss.rediagnose(fileURI(src.Name), doc)
 	}
 	// Scenarios of other open files that pull this one in.
-	for _, other := range ss.docs.all() {
-		if other.URI == doc.URI || other.Lang != LangC || !annotated(other.Text) || !bytes.Contains(other.Text, []byte("with")) {
-			continue
-		}
-		otr, err := ss.translate(other)
-		if err != nil || otr.Source(name) == nil {
-			continue
-		}
+	for _, otr := range ss.includers(doc) {
+		ss.rediagnose(fileURI(otr.Sources[0].Name), doc) // its outcome depends on this text
+		ss.rewrites.warmC(doc, otr, cTextKey(otr))
 		for _, sc := range otr.Scenarios {
 			diags, err := ss.scenarioDiagnostics(ctx, doc, otr, sc)
 			if err != nil {
@@ -163,6 +162,22 @@ func (ss *session) diagnoseC(ctx context.Context, doc *Document) ([]protocol.Dia
 		}
 	}
 	return out, nil
+}
+
+// includers returns the translations of the other open C documents whose
+// "with" annotations pull doc in.
+func (ss *session) includers(doc *Document) []*bpfc.Translation {
+	var out []*bpfc.Translation
+	name := uriPath(doc.URI)
+	for _, other := range ss.docs.all() {
+		if other.URI == doc.URI || other.Lang != LangC || !annotated(other.Text) || !bytes.Contains(other.Text, []byte("with")) {
+			continue
+		}
+		if otr, err := ss.translate(other); err == nil && otr.Source(name) != nil {
+			out = append(out, otr)
+		}
+	}
+	return out
 }
 
 // rediagnose schedules the diagnosis of the open C document uri again,
@@ -319,15 +334,51 @@ func (ss *session) cCodeLenses(doc *Document) ([]protocol.CodeLens, error) {
 // (window/showDocument) and returns its URI.
 const CommandShowTranslation = "litmusls.showTranslation"
 
-// cCodeActions offers, anywhere in a C document, to open the litmus test
-// generated for each scenario.
-func (ss *session) cCodeActions(doc *Document, _ syntax.Span, only func(protocol.CodeActionKind) bool) ([]protocol.CodeAction, error) {
+// cTextKey identifies a translation (the texts of all its sources) among
+// the verified fixes.
+func cTextKey(tr *bpfc.Translation) string {
+	h := sha256.New()
+	for _, s := range tr.Sources {
+		h.Write([]byte(s.Name))
+		h.Write([]byte{0})
+		h.Write(s.Text)
+		h.Write([]byte{0})
+	}
+	return "c:" + string(h.Sum(nil))
+}
+
+// cCodeActions offers the checker-verified quick fixes at span of a C
+// document (verified in the background once the document is diagnosed;
+// see [rewrites.warmC]) and, anywhere, to open the litmus test generated
+// for each scenario.
+func (ss *session) cCodeActions(doc *Document, span syntax.Span, only func(protocol.CodeActionKind) bool) ([]protocol.CodeAction, error) {
 	actions := []protocol.CodeAction{}
-	if !annotated(doc.Text) || !only(protocol.CodeActionKindSource) {
+	if !annotated(doc.Text) {
 		return actions, nil
 	}
 	tr, err := ss.translate(doc)
 	if err != nil {
+		return actions, nil
+	}
+	for _, t := range append([]*bpfc.Translation{tr}, ss.includers(doc)...) {
+		if len(t.Scenarios) == 0 {
+			continue
+		}
+		for _, a := range ss.rewrites.cActions(doc, t, cTextKey(t), span) {
+			if !only(a.Kind) {
+				continue
+			}
+			pa, err := fixAction(doc, analysis.Fix{Title: a.Title, Edits: a.Edits})
+			if err != nil {
+				return nil, err
+			}
+			pa.Kind = &a.Kind
+			pa.IsPreferred = boolPtr(a.Preferred)
+			actions = append(actions, pa)
+		}
+	}
+	actions = dedupe(actions)
+	if !only(protocol.CodeActionKindSource) {
 		return actions, nil
 	}
 	kind := protocol.CodeActionKindSource

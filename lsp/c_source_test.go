@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -105,15 +106,44 @@ func TestServerBPFC(t *testing.T) {
 	}
 	assert.Contains(t, lines, lineOf(t, userText, "int done_seen = skel->bss->done;"), "the plain read of completion races: %v", races)
 
+	// A quick fix on the user-space read of completion, verified by
+	// translating the edited C and checking it, makes the outcome Never.
+	at := positionOf(t, userText, "skel->bss->done;")
+	var acquire *lsp.CodeAction
+	for acquire == nil {
+		for _, a := range s.codeActions(user, lsp.Range{Start: at, End: at}, lsp.CodeActionKindQuickFix) {
+			if strings.Contains(a.Title, "becomes Never") {
+				acquire = &a
+				break
+			}
+		}
+		if acquire == nil {
+			select {
+			case <-s.ctx.Done():
+				t.Fatal("no verified fix on the user-space read")
+			case <-time.After(10 * time.Millisecond):
+			}
+		}
+	}
+	t.Logf("fix: %s", acquire.Title)
+	fixedUser := applyEdits(t, userText, user, *acquire)
+	require.NoError(t, s.server.DidChange(s.ctx, &lsp.DidChangeTextDocumentParams{
+		TextDocument:   lsp.VersionedTextDocumentIdentifier{TextDocumentIdentifier: lsp.TextDocumentIdentifier{URI: user}, Version: 2},
+		ContentChanges: []lsp.TextDocumentContentChangeEvent{&lsp.TextDocumentContentChangeWholeDocument{Text: fixedUser}},
+	}))
+	s.until(func(l map[uri.URI][]lsp.Diagnostic) bool {
+		return len(withCode(l[prog], "never")) > 0 && len(withCode(l[user], "data-race")) == 0 && l[user] != nil
+	})
+
 	// The code lens sums up the scenario on its annotation; a source action
 	// opens the generated test.
 	lenses, err := s.server.CodeLens(s.ctx, &lsp.CodeLensParams{TextDocument: lsp.TextDocumentIdentifier{URI: prog}})
 	require.NoError(t, err)
 	require.Len(t, lenses, 1)
-	assert.Regexp(t, `^atomics_xchg_plain: Sometimes · \d+ states · `, lenses[0].Command.Title)
+	assert.Regexp(t, `^atomics_xchg_plain: Never · \d+ states · `, lenses[0].Command.Title)
 	assert.Equal(t, lineOf(t, progText, "litmus: test atomics_xchg_plain"), lenses[0].Range.Start.Line)
 
-	actions := s.codeActions(prog, lsp.Range{})
+	actions := s.codeActions(prog, lsp.Range{}, lsp.CodeActionKindSource)
 	require.Len(t, actions, 1)
 	assert.Equal(t, "Open the litmus test generated for atomics_xchg_plain", actions[0].Title)
 	require.NotNil(t, actions[0].Command)

@@ -12,6 +12,7 @@ import (
 	"github.com/litmusls/litmusls/analysis"
 	"github.com/litmusls/litmusls/checker"
 	"github.com/litmusls/litmusls/syntax"
+	"github.com/litmusls/litmusls/syntax/bpfc"
 )
 
 // rewrites verifies, in the background, the rewrites code actions offer
@@ -99,6 +100,58 @@ func (w *rewrites) warm(uri protocol.DocumentUri, f *syntax.File, text []byte, k
 			w.markReadyLocked(key)
 		}
 	}()
+}
+
+// warmC starts verifying the quick fixes of the whole C document doc,
+// translated as tr, unless they are verified or being verified; key
+// identifies doc's text. A warm-up of an older text is cancelled.
+func (w *rewrites) warmC(doc *Document, tr *bpfc.Translation, key string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.ready[key] || w.ctx.Err() != nil {
+		return
+	}
+	if prev := w.running[doc.URI]; prev != nil {
+		if prev.key == key {
+			return
+		}
+		prev.cancel()
+	}
+	ctx, cancel := context.WithCancel(w.ctx)
+	run := &rewriteWarmup{key: key, cancel: cancel}
+	w.running[doc.URI] = run
+	w.wg.Add(1)
+	go func() {
+		defer w.wg.Done()
+		defer cancel()
+		defer func() {
+			if p := recover(); p != nil {
+				w.log.Error("panic while verifying C fixes", "uri", doc.URI, "panic", p, "stack", string(debug.Stack()))
+			}
+		}()
+		whole := syntax.Span{Start: 0, End: len(doc.Text)}
+		analysis.CActions(ctx, tr, uriPath(doc.URI), whole, analysis.ActionOptions{Cache: w.cache})
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		if w.running[doc.URI] == run {
+			delete(w.running, doc.URI)
+		}
+		if ctx.Err() == nil {
+			w.markReadyLocked(key)
+		}
+	}()
+}
+
+// cActions returns the verified quick fixes at span of the C document
+// doc (translated as tr, its text identified by key), or nil when they are
+// not verified yet.
+func (w *rewrites) cActions(doc *Document, tr *bpfc.Translation, key string, span syntax.Span) []analysis.Action {
+	if !w.isReady(key) {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(w.ctx, rewriteHandlerBudget)
+	defer cancel()
+	return analysis.CActions(ctx, tr, uriPath(doc.URI), span, analysis.ActionOptions{Cache: w.cache})
 }
 
 func (w *rewrites) markReadyLocked(key string) {

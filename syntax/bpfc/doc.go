@@ -59,10 +59,11 @@
 // macros of bpf_atomic.h map to the kernel's; bpf_spin_lock/unlock (and
 // pthread mutexes) are spin_lock/spin_unlock; bpf_res_spin_lock is a
 // spin_trylock that may fail. if/else is kept; an early return takes the
-// code after its if into the other branch. A spin-wait loop (a condition
-// and a body without effects) is modeled by its last iteration: its
-// condition is read once into a register that the scenario's filter
-// requires to be false.
+// code after its if into the other branch. A counted loop with constant
+// bounds (at most 8 iterations) is unrolled. A spin-wait loop (a condition
+// and a body without effects), or a do-while loop whose body only reads,
+// is modeled by its last iteration: its condition is read once into a
+// register that the scenario's filter requires to be false.
 //
 // What the model cannot express (helper calls, other loops, pointers the
 // translation cannot resolve, arrays) is left out with a [Note] of kind

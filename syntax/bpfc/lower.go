@@ -505,6 +505,9 @@ func (c *lowerer) stmt(n *cnode) (out []syntax.Stmt, term bool) {
 	case "type_definition", "struct_specifier", "enum_specifier", "union_specifier", ";":
 	default:
 		if strings.HasPrefix(n.Type, "preproc_") {
+			if strings.HasPrefix(strings.TrimSpace(c.text(n)), "#pragma") {
+				break // #pragma unroll and friends: no effect on memory
+			}
 			c.notModeled(n, "preprocessor directive "+c.short(n))
 		} else {
 			c.notModeled(n, "code the C parser could not read: "+c.short(n))
@@ -608,6 +611,9 @@ func (c *lowerer) cond(n *cnode) syntax.Expr {
 // loop ends. Other loops are not modeled.
 func (c *lowerer) loop(n *cnode) []syntax.Stmt {
 	if n.Type == "for_statement" && (n.child("initializer") != nil || n.child("update") != nil) {
+		if out, ok := c.unroll(n); ok {
+			return out
+		}
 		c.notModeled(n, "loop "+c.short(n))
 		return nil
 	}
@@ -634,6 +640,110 @@ func (c *lowerer) loop(n *cnode) []syntax.Stmt {
 	c.waits = append(c.waits, wait{reg: reg, loc: c.loc(n)})
 	assign := at(c, &syntax.AssignExpr{Op: "=", X: &syntax.Ident{Name: reg}, Y: x}, condN)
 	return append(out, at(c, &syntax.ExprStmt{X: assign}, n))
+}
+
+// maxUnroll bounds the iterations of a counted loop the translation
+// unrolls.
+const maxUnroll = 8
+
+// unroll unrolls "for (i = K; i < N; i++) body" with constant bounds and at
+// most maxUnroll iterations, when the body neither leaves the loop nor
+// assigns i: i is a register set before each copy of the body.
+func (c *lowerer) unroll(n *cnode) ([]syntax.Stmt, bool) {
+	init, cond, upd, body := n.child("initializer"), n.child("condition"), n.child("update"), n.child("body")
+	if init == nil || cond == nil || upd == nil || body == nil {
+		return nil, false
+	}
+	var name string
+	var start int64
+	var ok, decl bool
+	switch init.Type {
+	case "declaration":
+		ds := init.children("declarator")
+		if len(ds) != 1 || ds[0].Type != "init_declarator" || ds[0].child("declarator").Type != "identifier" {
+			return nil, false
+		}
+		name = c.text(ds[0].child("declarator"))
+		start, ok = c.u.constValue(ds[0].child("value"), 0)
+		decl = true
+	case "assignment_expression":
+		if init.child("left").Type != "identifier" || init.child("operator").Type != "=" {
+			return nil, false
+		}
+		name = c.text(init.child("left"))
+		if l := c.lookup(name); l == nil || l.reg == "" {
+			return nil, false
+		}
+		start, ok = c.u.constValue(init.child("right"), 0)
+	}
+	if !ok || cond.Type != "binary_expression" || c.text(cond.child("left")) != name {
+		return nil, false
+	}
+	end, ok := c.u.constValue(cond.child("right"), 0)
+	if !ok {
+		return nil, false
+	}
+	count := end - start
+	switch cond.child("operator").Type {
+	case "<", "!=":
+	case "<=":
+		count++
+	default:
+		return nil, false
+	}
+	step := false
+	switch upd.Type {
+	case "update_expression":
+		step = upd.child("operator").Type == "++" && c.text(upd.child("argument")) == name
+	case "assignment_expression":
+		k, ok := c.u.constValue(upd.child("right"), 0)
+		step = ok && k == 1 && upd.child("operator").Type == "+=" && c.text(upd.child("left")) == name
+	}
+	if !step || count < 0 || count > maxUnroll || !c.plainBody(body, name) {
+		return nil, false
+	}
+	c.note(n, NoteTranslation, fmt.Sprintf("loop unrolled: %d iterations", count))
+	c.scopes = append(c.scopes, map[string]*local{})
+	defer func() { c.scopes = c.scopes[:len(c.scopes)-1] }()
+	var out []syntax.Stmt
+	var reg string
+	if decl {
+		reg = c.newReg(name)
+		c.declare(name, &local{reg: reg})
+		out = append(out, at(c, &syntax.DeclStmt{Type: intType(), Name: &syntax.Ident{Name: reg}, Value: intExpr(start)}, init))
+	} else {
+		reg = c.lookup(name).reg
+		c.taint(reg, false)
+		out = append(out, at(c, &syntax.ExprStmt{X: &syntax.AssignExpr{Op: "=", X: &syntax.Ident{Name: reg}, Y: intExpr(start)}}, init))
+	}
+	for k := int64(0); k < count; k++ {
+		if k > 0 {
+			out = append(out, at(c, &syntax.ExprStmt{X: &syntax.AssignExpr{Op: "=", X: &syntax.Ident{Name: reg}, Y: intExpr(start + k)}}, upd))
+		}
+		out = append(out, c.block(body, nil))
+	}
+	if !decl {
+		out = append(out, at(c, &syntax.ExprStmt{X: &syntax.AssignExpr{Op: "=", X: &syntax.Ident{Name: reg}, Y: intExpr(start + count)}}, upd))
+	}
+	return out, true
+}
+
+// plainBody reports whether a loop body runs to its end (no break,
+// continue, return or goto) and leaves the loop variable alone.
+func (c *lowerer) plainBody(body *cnode, name string) bool {
+	ok := true
+	walk(body, func(k *cnode) bool {
+		switch k.Type {
+		case "break_statement", "continue_statement", "return_statement", "goto_statement", "ERROR":
+			ok = false
+		case "assignment_expression":
+			ok = ok && c.text(k.child("left")) != name
+		case "update_expression":
+			ok = ok && c.text(k.child("argument")) != name
+		}
+		return ok
+	})
+	return ok
 }
 
 // readCalls are the calls a polling loop body may make besides idleCalls:

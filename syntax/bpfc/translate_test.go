@@ -184,7 +184,7 @@ int f(void *ctx)
 	*v = 1;
 	w = bpf_map_lookup_elem(&pc, &k);
 	*w = 2;
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < k; i++)
 		x = i;
 	bpf_printk("hi");
 	return TC_ACT_OK;
@@ -198,13 +198,13 @@ P0(int *m)
 	} else {
 		*m = 1;
 		// not modeled: pc, a per-CPU map, whose elements no two CPUs share (main.c:16)
-		// not modeled: loop for (i = 0; i < 4; i++) x = i; (main.c:17)
+		// not modeled: loop for (i = 0; i < k; i++) x = i; (main.c:17)
 		// not modeled: helper call bpf_printk (main.c:19)
 	}
 }`,
 		"11:6: every key of map m names one element: accesses through different keys are taken to conflict",
 		"16:2: not modeled: pc, a per-CPU map, whose elements no two CPUs share",
-		"17:2: not modeled: loop for (i = 0; i < 4; i++) x = i;",
+		"17:2: not modeled: loop for (i = 0; i < k; i++) x = i;",
 		"19:2: not modeled: helper call bpf_printk")
 }
 
@@ -570,4 +570,47 @@ P0(int *buf_0, int *buf_1, int *i)
 	tr := translate(t, files{"main.c": "#define N (1 << 1)\n// litmus: exists (buf[0]=5)\nint buf[N] = { 5 };\n// litmus: thread\nvoid f(void) { buf[1] = 7; }\n"})
 	require.Len(t, tr.Scenarios, 1)
 	assert.Contains(t, string(tr.Scenarios[0].Text), "int buf_0 = 5;")
+}
+
+// Counted loops with constant bounds are unrolled.
+func TestUnroll(t *testing.T) {
+	check(t, head+`
+#define N 2
+// litmus: thread
+void f(void)
+{
+	int i, s = 0;
+#pragma unroll
+	for (int j = 0; j < N; j++)
+		s += READ_ONCE(x);
+	for (i = 1; i <= 2; i += 1) {
+		WRITE_ONCE(y, i);
+	}
+}`, `
+P0(int *x, int *y)
+{
+	int i;
+	int s = 0;
+	// loop unrolled: 2 iterations (main.c:11)
+	int j = 0;
+	{
+		s += READ_ONCE(*x);
+	}
+	j = 1;
+	{
+		s += READ_ONCE(*x);
+	}
+	// loop unrolled: 2 iterations (main.c:13)
+	i = 1;
+	{
+		WRITE_ONCE(*y, i);
+	}
+	i = 2;
+	{
+		WRITE_ONCE(*y, i);
+	}
+	i = 3;
+}`,
+		"11:2: loop unrolled: 2 iterations",
+		"13:2: loop unrolled: 2 iterations")
 }

@@ -636,7 +636,11 @@ func (c *lowerer) loop(n *cnode) []syntax.Stmt {
 		return nil
 	}
 	reg := c.fresh("w")
+	saved := c.pre
+	c.pre = nil
 	x := c.cond(condN)
+	out = append(out, c.pre...) // after the body of a do-while
+	c.pre = saved
 	c.waits = append(c.waits, wait{reg: reg, loc: c.loc(n)})
 	assign := at(c, &syntax.AssignExpr{Op: "=", X: &syntax.Ident{Name: reg}, Y: x}, condN)
 	return append(out, at(c, &syntax.ExprStmt{X: assign}, n))
@@ -995,13 +999,17 @@ func (c *lowerer) expr(n *cnode) syntax.Expr {
 		return c.load(c.objectOf(n), n, false)
 	case "binary_expression":
 		op := n.child("operator")
-		x, y := c.expr(n.child("left")), c.expr(n.child("right"))
 		if op == nil {
 			return c.zero(n)
 		}
+		x := c.expr(n.child("left"))
+		if op.Type == "&&" || op.Type == "||" {
+			return c.lazy(n, op.Type, x)
+		}
+		y := c.expr(n.child("right"))
 		return at(c, &syntax.BinaryExpr{Op: op.Type, X: x, Y: y}, n)
 	case "conditional_expression":
-		return at(c, &syntax.CondExpr{Cond: c.expr(n.child("condition")), X: c.expr(n.child("consequence")), Y: c.expr(n.child("alternative"))}, n)
+		return c.choice(n)
 	case "assignment_expression":
 		if x := c.assign(n, true); x != nil {
 			return x
@@ -1031,6 +1039,57 @@ func (c *lowerer) expr(n *cnode) syntax.Expr {
 	}
 	c.notModeled(n, "expression "+c.short(n)+" (taken as 0)")
 	return c.zero(n)
+}
+
+// sub lowers the expression n apart: it returns its value and the
+// statements it needs first, leaving c.pre as it was.
+func (c *lowerer) sub(n *cnode) (syntax.Expr, []syntax.Stmt) {
+	saved := c.pre
+	c.pre = nil
+	x := c.expr(n)
+	pre := c.pre
+	c.pre = saved
+	return x, pre
+}
+
+// lazy lowers "x && y" and "x || y" (x already lowered). When y accesses
+// memory, C evaluates it only if x does not decide: the value goes
+// through a register set under an if.
+func (c *lowerer) lazy(n *cnode, op string, x syntax.Expr) syntax.Expr {
+	y, ypre := c.sub(n.child("right"))
+	if !hasEffects(y) && len(ypre) == 0 {
+		return at(c, &syntax.BinaryExpr{Op: op, X: x, Y: y}, n)
+	}
+	t := c.fresh("t")
+	init, cond := int64(0), x
+	if op == "||" {
+		init, cond = 1, &syntax.UnaryExpr{Op: "!", X: &syntax.ParenExpr{X: x}}
+	}
+	body := append(ypre, at(c, &syntax.ExprStmt{X: &syntax.AssignExpr{Op: "=", X: &syntax.Ident{Name: t},
+		Y: &syntax.BinaryExpr{Op: "!=", X: y, Y: intExpr(0)}}}, n.child("right")))
+	c.pre = append(c.pre,
+		&syntax.DeclStmt{Type: intType(), Name: &syntax.Ident{Name: t}, Value: intExpr(init)},
+		at(c, &syntax.IfStmt{Cond: cond, Then: &syntax.BlockStmt{Stmts: body}}, n))
+	return at(c, &syntax.Ident{Name: t}, n)
+}
+
+// choice lowers "c ? x : y"; when a branch accesses memory, only the
+// branch C takes is evaluated, through a register set under an if.
+func (c *lowerer) choice(n *cnode) syntax.Expr {
+	cond := c.expr(n.child("condition"))
+	x, xpre := c.sub(n.child("consequence"))
+	y, ypre := c.sub(n.child("alternative"))
+	if !hasEffects(x) && !hasEffects(y) && len(xpre) == 0 && len(ypre) == 0 {
+		return at(c, &syntax.CondExpr{Cond: cond, X: x, Y: y}, n)
+	}
+	t := c.fresh("t")
+	set := func(v syntax.Expr, pre []syntax.Stmt, vn *cnode) *syntax.BlockStmt {
+		return &syntax.BlockStmt{Stmts: append(pre, at(c, &syntax.ExprStmt{X: &syntax.AssignExpr{Op: "=", X: &syntax.Ident{Name: t}, Y: v}}, vn))}
+	}
+	c.pre = append(c.pre,
+		&syntax.DeclStmt{Type: intType(), Name: &syntax.Ident{Name: t}},
+		at(c, &syntax.IfStmt{Cond: cond, Then: set(x, xpre, n.child("consequence")), Else: set(y, ypre, n.child("alternative"))}, n))
+	return at(c, &syntax.Ident{Name: t}, n)
 }
 
 // ident lowers a name used as a value.

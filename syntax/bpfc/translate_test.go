@@ -614,3 +614,44 @@ P0(int *x, int *y)
 		"11:2: loop unrolled: 2 iterations",
 		"13:2: loop unrolled: 2 iterations")
 }
+
+// && and || evaluate their right operand only when C does; so does ?:.
+func TestLazy(t *testing.T) {
+	check(t, head+`
+// litmus: thread
+void f(void)
+{
+	int a = READ_ONCE(x) && READ_ONCE(y);
+	int b = a || smp_load_acquire(&y);
+	int c = b ? x : 2;
+	do {
+	} while (a && !READ_ONCE(x));
+}`, `
+P0(int *x, int *y)
+{
+	int w0;
+	int t0 = 0;
+	if (READ_ONCE(*x)) {
+		t0 = READ_ONCE(*y) != 0;
+	}
+	int a = t0;
+	int t1 = 1;
+	if (!(a)) {
+		t1 = smp_load_acquire(y) != 0;
+	}
+	int b = t1;
+	int t2;
+	if (b) {
+		t2 = *x;
+	} else {
+		t2 = 2;
+	}
+	int c = t2;
+	// spin-wait loop modeled by its last iteration: the filter keeps the executions where it ends (main.c:11)
+	int t3 = 0;
+	if (a) {
+		t3 = !READ_ONCE(*x) != 0;
+	}
+	w0 = t3;
+}`, "11:2: spin-wait loop modeled by its last iteration: the filter keeps the executions where it ends")
+}

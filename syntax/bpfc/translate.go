@@ -1,7 +1,9 @@
 package bpfc
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -96,8 +98,9 @@ type Scenario struct {
 // Translate reads the annotated C file name (contents src) and returns
 // its scenarios as LKMM litmus tests. load reads the files that "with"
 // annotations name (paths already joined to the directory of name). The
-// error is for the tool failing: load failing, or the C parser not
-// running; problems in the C or the annotations are notes.
+// error is for the tool failing: load failing (a missing file, an error
+// matching fs.ErrNotExist, is a note on the annotation instead), or the C
+// parser not running; problems in the C or the annotations are notes.
 func Translate(name string, src []byte, load func(path string) ([]byte, error)) (*Translation, error) {
 	t := &Translation{}
 	var notes []Note
@@ -149,6 +152,7 @@ func Translate(name string, src []byte, load func(path string) ([]byte, error)) 
 		base := strings.TrimSuffix(filepath.Base(name), filepath.Ext(name))
 		groups = append(groups, &group{name: base, decl: file.conds[0]})
 	}
+	var loadErr error // load failed for another reason than a missing file
 	loadUnit := func(a *annot) *unit {
 		path := strings.TrimSpace(a.Arg)
 		if path == "" {
@@ -162,8 +166,14 @@ func Translate(name string, src []byte, load func(path string) ([]byte, error)) 
 			return u
 		}
 		data, err := load(path)
+		if errors.Is(err, fs.ErrNotExist) {
+			// A wrong path is the annotation's problem.
+			notes = append(notes, Note{Kind: NoteAnnotation, File: main.name, Span: a.Span, Msg: "cannot read " + path + ": no such file"})
+			units[path] = nil
+			return nil
+		}
 		if err != nil {
-			notes = append(notes, Note{Kind: NoteAnnotation, File: main.name, Span: a.Span, Msg: "cannot read " + path + ": " + err.Error()})
+			loadErr = err
 			units[path] = nil
 			return nil
 		}
@@ -179,6 +189,9 @@ func Translate(name string, src []byte, load func(path string) ([]byte, error)) 
 		for _, a := range file.withs {
 			loadUnit(a)
 		}
+	}
+	if loadErr != nil {
+		return nil, loadErr
 	}
 	seen := map[string]bool{}
 	for _, g := range groups {
@@ -214,6 +227,9 @@ func Translate(name string, src []byte, load func(path string) ([]byte, error)) 
 		if sc != nil {
 			t.Scenarios = append(t.Scenarios, sc)
 		}
+	}
+	if loadErr != nil {
+		return nil, loadErr
 	}
 	t.Notes = sortNotes(dedupe(notes), t.Sources)
 	return t, nil

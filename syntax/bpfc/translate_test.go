@@ -2,6 +2,8 @@ package bpfc
 
 import (
 	"errors"
+	"fmt"
+	iofs "io/fs"
 	"strings"
 	"testing"
 
@@ -18,7 +20,7 @@ type files map[string]string
 func (fs files) load(p string) ([]byte, error) {
 	s, ok := fs[p]
 	if !ok {
-		return nil, errors.New("no such file")
+		return nil, fmt.Errorf("open %s: %w", p, iofs.ErrNotExist)
 	}
 	return []byte(s), nil
 }
@@ -353,6 +355,11 @@ void g(void) { WRITE_ONCE(x, 2); }
 	assert.Empty(t, tr.Scenarios)
 	require.Len(t, tr.Notes, 1)
 	assert.Equal(t, "cannot read nope.c: no such file", tr.Notes[0].Msg)
+
+	// Another I/O error is the tool failing.
+	src := "// litmus: with u.c\n// litmus: exists (x=1)\nint x;\n// litmus: thread\nvoid f(void) {}\n"
+	_, err := Translate("main.c", []byte(src), func(string) ([]byte, error) { return nil, errors.New("disk on fire") })
+	assert.EqualError(t, err, "disk on fire")
 }
 
 // Names that clash with primitives or with each other are renamed.

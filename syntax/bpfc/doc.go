@@ -66,7 +66,8 @@
 // register that the scenario's filter requires to be false.
 //
 // What the model cannot express (helper calls, other loops, pointers the
-// translation cannot resolve, arrays) is left out with a [Note] of kind
+// translation cannot resolve, arrays of structs or of unknown length) is
+// left out with a [Note] of kind
 // [NoteNotModeled] at its C location, repeated as a comment in the
 // generated test; nothing is dropped silently. A value it cannot compute
 // (a helper's result) is taken as 0, and a condition that depends on one

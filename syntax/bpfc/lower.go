@@ -861,6 +861,10 @@ func (c *lowerer) declaration(n *cnode) []syntax.Stmt {
 			reg := c.newReg(name)
 			c.taint(reg, c.unknown > u0)
 			c.declare(name, &local{reg: reg})
+			// What this initializer needs comes before it, after the
+			// declarators before it.
+			out = append(out, c.pre...)
+			c.pre = nil
 			out = append(out, at(c, &syntax.DeclStmt{Type: intType(), Name: at(c, &syntax.Ident{Name: reg}, d), Value: x}, n))
 		}
 	}

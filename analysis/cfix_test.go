@@ -439,3 +439,52 @@ func TestCActionsCondition(t *testing.T) {
 	otr := cfixTranslate(t, ok, nil, nil)
 	assert.Empty(t, CActions(context.Background(), otr, ok, cfixAt(t, otr.Source(ok).Text, "litmus: exists", 0, 10), opts))
 }
+
+// FuzzCActions asks for actions in arbitrary C (seeded with the examples)
+// at an arbitrary place: CActions never panics, and every action it
+// offers has edits that apply to the file.
+func FuzzCActions(f *testing.F) {
+	dir, err := os.Getwd()
+	require.NoError(f, err)
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		require.NotEqual(f, dir, parent, "go.mod not found")
+		dir = parent
+	}
+	for _, pattern := range []string{"*.c", "progs/*.c", "prog_tests/*.c"} {
+		files, err := filepath.Glob(filepath.Join(dir, "testdata", "bpfc", pattern))
+		require.NoError(f, err)
+		for i, p := range files {
+			data, err := os.ReadFile(p)
+			require.NoError(f, err)
+			f.Add(data, uint(i*97))
+		}
+	}
+	f.Fuzz(func(t *testing.T, src []byte, at uint) {
+		// Every "with" file is the input itself: user space and BPF side alike.
+		tr, err := bpfc.Translate("fuzz.c", src, func(string) ([]byte, error) { return src, nil })
+		if err != nil {
+			t.Skip()
+		}
+		opts := ActionOptions{Budget: 200 * time.Millisecond, SynthBudget: 500 * time.Millisecond}
+		for _, s := range tr.Sources {
+			off := 0
+			if len(s.Text) > 0 {
+				off = int(at % uint(len(s.Text)))
+			}
+			for _, span := range []syntax.Span{{Start: off, End: off}, {Start: 0, End: len(s.Text)}} {
+				for _, a := range CActions(context.Background(), tr, s.Name, span, opts) {
+					if a.Title == "" || len(a.Edits) == 0 {
+						t.Fatalf("action %+v has no title or no edits", a)
+					}
+					if _, err := Apply(s.Text, a.Edits); err != nil {
+						t.Fatalf("%s: %v", a.Title, err)
+					}
+				}
+			}
+		}
+	})
+}

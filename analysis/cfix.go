@@ -79,11 +79,12 @@ func CActions(ctx context.Context, tr *bpfc.Translation, file string, span synta
 		return nil
 	}
 	user := isUserSpace(src.Text)
-	var cands []cCandidate
+	var cands, weak []cCandidate
 	var onCond []*bpfc.Scenario // the scenarios whose condition span touches
 	for _, sc := range scens {
 		cs := newCScan(sc, src, user)
 		cands = append(cands, cs.candidatesAt(span)...)
+		weak = append(weak, cs.weakeningsAt(span)...)
 		for _, lk := range sc.Map.Links() {
 			if lk.Kind == bpfc.LinkCond && lk.C.File == file && spanTouches(span, lk.C.Span) {
 				onCond = append(onCond, sc)
@@ -91,7 +92,7 @@ func CActions(ctx context.Context, tr *bpfc.Translation, file string, span synta
 			}
 		}
 	}
-	if len(cands) == 0 && len(onCond) == 0 {
+	if len(cands) == 0 && len(weak) == 0 && len(onCond) == 0 {
 		return nil
 	}
 
@@ -128,6 +129,16 @@ func CActions(ctx context.Context, tr *bpfc.Translation, file string, span synta
 			return nil
 		}
 	}
+	allOK := true
+	for _, b := range base {
+		allOK = allOK && b.OK()
+	}
+	if allOK {
+		for i := range weak {
+			weak[i].weak = true
+		}
+		cands = append(cands, weak...)
+	}
 	cands = dedupeCandidates(cands)
 	results := cv.verifyAll(ctx, cands, base)
 	if ctx.Err() != nil {
@@ -140,6 +151,20 @@ func CActions(ctx context.Context, tr *bpfc.Translation, file string, span synta
 			continue
 		}
 		c := &cands[i]
+		if c.weak {
+			if !r.ok() {
+				continue // the weakening breaks a scenario
+			}
+			out = append(out, Action{
+				Title:   fmt.Sprintf("%s (%s; %s)", candidateTitle(c, cands), r.stays(), savedShort(r.cost, opts.Archs)),
+				Kind:    ActionKindRewrite,
+				Edits:   c.edits,
+				Verdict: r.verdict(),
+				Cost:    r.cost,
+			})
+			whole = append(whole, true)
+			continue
+		}
 		out = append(out, Action{
 			Title:   fmt.Sprintf("%s (%s)", candidateTitle(c, cands), r.describe(base)),
 			Kind:    ActionKindQuickFix,
@@ -211,8 +236,9 @@ type cCandidate struct {
 	short  string      // the title without its effect: "Use smp_load_acquire"
 	to     string      // the LKMM primitive the change makes, as Rewrite.To names it ("" when none is)
 	line   int         // 1-based line of the change in the C file
-	fence  bool        // the rewrite inserts a fence
+	fence  bool        // the rewrite inserts or removes a fence: short says where
 	titled bool        // short is the whole title, lines included (a set of rewrites)
+	weak   bool        // a weakening, offered only when it keeps every scenario correct
 	site   syntax.Span // the C it changes, or where the fence goes
 	edits  []Edit
 }
@@ -394,6 +420,191 @@ func (s *cScan) candidatesAt(span syntax.Span) []cCandidate {
 		}
 	}
 	return out
+}
+
+// weakeningsAt returns the weakenings of the marked accesses and fences at
+// span of src (or of the statement a cursor is on): acquire and release
+// to READ_ONCE and WRITE_ONCE, a memory order of an __atomic or C11 call
+// made weaker, smp_mb() to smp_rmb() or smp_wmb(), and a fence removed.
+// Whether one keeps the test correct is for the check to say.
+func (s *cScan) weakeningsAt(span syntax.Span) []cCandidate {
+	var within syntax.Span
+	if span.Start == span.End {
+		within = cStmtAt(s.sc, s.l, s.src.Name, span.Start)
+	}
+	in := func(gen syntax.Span) bool {
+		return within.Len() > 0 && within.Start <= gen.Start && gen.End <= within.End
+	}
+	var out []cCandidate
+	for i := range s.l.accesses {
+		a := &s.l.accesses[i]
+		if a.call == nil {
+			continue
+		}
+		ca, ok := s.access(a)
+		if !ok || !spanTouches(span, ca.c) && !in(a.span) {
+			continue
+		}
+		out = append(out, weakRewrites(&ca, s.src.Text, s.src.Lines.Position(ca.c.Start).Line, s.user)...)
+	}
+	for i := range s.l.fences {
+		fc := &s.l.fences[i]
+		cs, ok := s.cLink(fc.stmt.Span, bpfc.LinkStmt)
+		if !ok || !spanTouches(span, cs) && !in(fc.stmt.Span) {
+			continue
+		}
+		out = append(out, s.fenceWeakenings(fc, cs)...)
+	}
+	return out
+}
+
+// cFences are the C fence calls, by the LKMM fence the translation makes
+// of them.
+var cFences = map[string]string{
+	"smp_mb": "smp_mb", "smp_rmb": "smp_rmb", "smp_wmb": "smp_wmb", "__sync_synchronize": "smp_mb",
+	"smp_acquire__after_ctrl_dep": "smp_rmb",
+}
+
+// fenceWeakenings returns the C rewrites removing the fence statement at
+// cs, and weakening smp_mb() to smp_rmb() or smp_wmb().
+func (s *cScan) fenceWeakenings(fc *rwFence, cs syntax.Span) []cCandidate {
+	text := s.src.Text
+	stmt := strings.TrimSpace(string(text[cs.Start:cs.End]))
+	call, ok := strings.CutSuffix(stmt, ";")
+	if !ok {
+		return nil
+	}
+	call = strings.TrimSpace(call)
+	name, args, ok := splitCall(call)
+	if !ok {
+		return nil
+	}
+	lkmm := cFences[name]
+	if (name == "__atomic_thread_fence" || name == "atomic_thread_fence") && len(args) == 1 {
+		switch orderName(args[0]) {
+		case "seq_cst", "acq_rel":
+			lkmm = "smp_mb"
+		case "acquire", "consume":
+			lkmm = "smp_rmb"
+		case "release":
+			lkmm = "smp_wmb"
+		}
+	}
+	if lkmm == "" || lkmm != fc.name {
+		return nil // not a fence statement of its own (the smp_mb() after a seq_cst store)
+	}
+	// The statement must stand where removing it leaves the code around
+	// it as it was: after a statement or a brace, not as an if's body.
+	if _, _, ok := fenceSite(text, cs.Start); !ok {
+		return nil
+	}
+	ln := s.src.Lines.Position(cs.Start).Line
+	var out []cCandidate
+	// Remove the whole line when the statement stands alone on it.
+	del := cs
+	ls, le := cs.Start, cs.End
+	for ls > 0 && (text[ls-1] == ' ' || text[ls-1] == '\t') {
+		ls--
+	}
+	for le < len(text) && (text[le] == ' ' || text[le] == '\t' || text[le] == '\r') {
+		le++
+	}
+	if (ls == 0 || text[ls-1] == '\n') && (le == len(text) || text[le] == '\n') {
+		del = syntax.Span{Start: ls, End: min(le+1, len(text))}
+	}
+	out = append(out, cCandidate{short: fmt.Sprintf("Remove %s on line %d", call, ln), fence: true, line: ln, site: cs,
+		edits: []Edit{{Span: del}}})
+	if lkmm == "smp_mb" {
+		callSpan := syntax.Span{Start: cs.Start, End: cs.Start + len(call)}
+		for _, to := range []string{"smp_rmb", "smp_wmb"} {
+			c, _ := cFenceCall(to, s.user)
+			short := "Use " + to
+			if s.user {
+				short = "Use __atomic_thread_fence with " + strings.TrimSuffix(strings.TrimPrefix(c, "__atomic_thread_fence("), ")")
+			}
+			out = append(out, cCandidate{short: short, to: to, line: ln, site: cs,
+				edits: []Edit{{Span: callSpan, NewText: c}}})
+		}
+	}
+	return out
+}
+
+// weakRewrites returns the C rewrites of the marked access p that order
+// less: acquire and release to READ_ONCE and WRITE_ONCE, and a memory
+// order of an __atomic or C11 call made weaker.
+func weakRewrites(p *cAccess, text []byte, ln int, user bool) []cCandidate {
+	c := string(text[p.c.Start:p.c.End])
+	name, args, ok := splitCall(c)
+	if !ok {
+		return nil
+	}
+	one := func(to, short, newText string, sp syntax.Span) cCandidate {
+		return cCandidate{short: short, to: to, line: ln, site: p.c, edits: []Edit{{Span: sp, NewText: newText}}}
+	}
+	switch {
+	case name == "smp_load_acquire" && len(args) == 1:
+		if user {
+			return nil
+		}
+		return []cCandidate{one("READ_ONCE", "Use READ_ONCE", "READ_ONCE("+derefOf(args[0])+")", p.c)}
+	case name == "smp_store_release" && len(args) == 2:
+		if user {
+			return nil
+		}
+		return []cCandidate{one("WRITE_ONCE", "Use WRITE_ONCE", "WRITE_ONCE("+derefOf(args[0])+", "+args[1]+")", p.c)}
+	}
+	// __atomic_compare_exchange_n's failure order may not be stronger than
+	// its success order: leave those calls alone.
+	if !strings.HasPrefix(name, "__atomic_") && !strings.HasPrefix(name, "atomic_") || strings.Contains(name, "compare_exchange") {
+		return nil
+	}
+	at, from := -1, ""
+	for i, a := range args {
+		if o := orderName(a); i > 0 && o != "" {
+			at, from = i, o
+			break
+		}
+	}
+	if at < 0 {
+		return nil
+	}
+	argSpan, ok := callArgSpan(text, p.c, at)
+	if !ok {
+		return nil
+	}
+	rmw := !strings.Contains(name, "load") && !strings.Contains(name, "store")
+	var orders []string
+	switch {
+	case rmw && (from == "seq_cst" || from == "acq_rel"):
+		orders = []string{"relaxed", "acquire", "release"}
+	case rmw && (from == "acquire" || from == "release" || from == "consume"):
+		orders = []string{"relaxed"}
+	case !rmw && strings.Contains(name, "store") && from == "seq_cst":
+		orders = []string{"relaxed", "release"}
+	case !rmw && from != "relaxed":
+		orders = []string{"relaxed"}
+	}
+	c11 := strings.HasPrefix(strings.ToLower(args[at]), "memory_order")
+	var out []cCandidate
+	for _, o := range orders {
+		word := "__ATOMIC_" + strings.ToUpper(o)
+		if c11 {
+			word = "memory_order_" + o
+		}
+		out = append(out, one("", "Use "+name+" with "+word, word, argSpan))
+	}
+	return out
+}
+
+// derefOf returns C text for the lvalue a pointer expression points to.
+func derefOf(ptr string) string {
+	if rest, ok := strings.CutPrefix(ptr, "&"); ok && lvalueRx.MatchString(strings.TrimSpace(rest)) {
+		return strings.TrimSpace(rest)
+	}
+	if lvalueRx.MatchString(ptr) && !strings.HasPrefix(ptr, "*") {
+		return "*" + ptr
+	}
+	return "*(" + ptr + ")"
 }
 
 // synthCandidates runs [Synthesize] on the scenario of s and returns its
@@ -888,6 +1099,18 @@ func (r *cVerified) describe(base map[string]*Outcome) string {
 		parts[i] = n + ": " + describeChange(base[n], r.outcomes[i])
 	}
 	return joinSemi(parts)
+}
+
+// stays says the outcome of a weakening that keeps every scenario
+// correct: "outcome stays Never".
+func (r *cVerified) stays() string {
+	v := r.outcomes[0].Verdict
+	for _, o := range r.outcomes[1:] {
+		if o.Verdict != v {
+			return "outcomes stay " + r.verdict()
+		}
+	}
+	return "outcome stays " + v
 }
 
 func (r *cVerified) verdict() string {

@@ -306,7 +306,7 @@ func cfixPrograms(t *testing.T) []string {
 func TestCActionsVerified(t *testing.T) {
 	ctx := context.Background()
 	opts := ActionOptions{Budget: 10 * time.Second, Cache: NewCheckCache(0)}
-	offered, fixing := 0, 0
+	offered, fixing, weakenings := 0, 0, 0
 	for _, prog := range cfixPrograms(t) {
 		tr := cfixTranslate(t, prog, nil, nil)
 		base := cfixOutcomes(t, tr)
@@ -333,8 +333,14 @@ func TestCActionsVerified(t *testing.T) {
 					}
 					seen[key] = true
 					offered++
-					assert.True(t, strings.HasPrefix(a.Title, "Use ") || strings.HasPrefix(a.Title, "Insert "), a.Title)
-					assert.Equal(t, ActionKindQuickFix, a.Kind)
+					if a.Kind == ActionKindRewrite {
+						weakenings++
+						assert.True(t, strings.HasPrefix(a.Title, "Use ") || strings.HasPrefix(a.Title, "Remove "), a.Title)
+						assert.Regexp(t, `\(outcomes? stays? .*; saves -?\d+ on `, a.Title)
+					} else {
+						assert.True(t, strings.HasPrefix(a.Title, "Use ") || strings.HasPrefix(a.Title, "Insert "), a.Title)
+						assert.Equal(t, ActionKindQuickFix, a.Kind)
+					}
 					edited, err := Apply(src.Text, a.Edits)
 					require.NoError(t, err, a.Title)
 					etr, err := bpfc.Translate(tr.Sources[0].Name, pick(src.Name == tr.Sources[0].Name, edited, tr.Sources[0].Text), func(p string) ([]byte, error) {
@@ -366,6 +372,12 @@ func TestCActionsVerified(t *testing.T) {
 						assert.Equal(t, strings.Join(verdicts, ", "), a.Verdict, a.Title)
 					}
 					assert.Equal(t, better && !worse, a.Fixes, a.Title)
+					if a.Kind == ActionKindRewrite {
+						for i := range after {
+							assert.True(t, base[i].OK() && after[i].OK(), "%s: a weakening keeps a correct test correct", a.Title)
+						}
+						assert.Less(t, a.Cost.Max(nil)+a.Cost.On(X86_64)+a.Cost.On(ARM64)+a.Cost.On(PowerPC64), 0, "%s saves", a.Title)
+					}
 					if a.Fixes {
 						fixing++
 					}
@@ -373,9 +385,10 @@ func TestCActionsVerified(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%d actions offered, %d fixing, all verified again", offered, fixing)
+	t.Logf("%d actions offered, %d fixing, %d weakenings, all verified again", offered, fixing, weakenings)
 	assert.Greater(t, offered, 50)
 	assert.Greater(t, fixing, 1)
+	assert.Greater(t, weakenings, 1)
 }
 
 func pick[T any](c bool, a, b T) T {

@@ -1,0 +1,641 @@
+package bpfc
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/litmusls/litmusls/syntax"
+)
+
+// This file lowers C expressions: values, loads and stores of shared
+// locations (plain or marked), lvalues and pointers, and the lazy
+// operators.
+
+func (c *lowerer) lit(k int64, n *cnode) syntax.Expr { return at(c, intExpr(k), n) }
+
+// intExpr writes k as litmus C: a literal, negated when negative.
+func intExpr(k int64) syntax.Expr {
+	switch {
+	case k == math.MinInt64:
+		return &syntax.BinaryExpr{Op: "-", X: intExpr(-math.MaxInt64), Y: &syntax.IntLit{Value: 1, Text: "1"}}
+	case k < 0:
+		return &syntax.UnaryExpr{Op: "-", X: &syntax.IntLit{Value: -k, Text: fmt.Sprint(-k)}}
+	}
+	return &syntax.IntLit{Value: k, Text: fmt.Sprint(k)}
+}
+
+// zero stands for a value the translation cannot compute, after a note.
+func (c *lowerer) zero(n *cnode) syntax.Expr {
+	c.unknown++
+	return c.lit(0, n)
+}
+
+// expr lowers an expression whose value is used.
+func (c *lowerer) expr(n *cnode) syntax.Expr {
+	if n == nil {
+		return &syntax.IntLit{Value: 0, Text: "0"}
+	}
+	c.depth++
+	defer func() { c.depth-- }()
+	if c.depth > maxExprDepth || n.Truncated {
+		c.notModeled(n, "expression nested too deeply")
+		return c.zero(n)
+	}
+	switch n.Type {
+	case "number_literal":
+		k, ok := parseIntText(c.text(n))
+		if !ok {
+			c.notModeled(n, "number "+c.short(n)+" (taken as 0)")
+		}
+		return c.lit(k, n)
+	case "char_literal":
+		k, ok := charValue(c.text(n))
+		if !ok {
+			c.notModeled(n, "character "+c.short(n)+" (taken as 0)")
+		}
+		return c.lit(k, n)
+	case "true":
+		return c.lit(1, n)
+	case "false", "null":
+		return c.lit(0, n)
+	case "identifier":
+		return c.ident(n)
+	case "parenthesized_expression":
+		nm := n.named()
+		if len(nm) != 1 {
+			c.notModeled(n, "expression "+c.short(n))
+			return c.zero(n)
+		}
+		return at(c, &syntax.ParenExpr{X: c.expr(nm[0])}, n)
+	case "unary_expression":
+		op := n.child("operator")
+		if op == nil {
+			return c.zero(n)
+		}
+		x := c.expr(n.child("argument"))
+		if op.Type == "+" {
+			return x
+		}
+		return at(c, &syntax.UnaryExpr{Op: op.Type, X: x}, n)
+	case "pointer_expression":
+		if op := n.child("operator"); op != nil && op.Type == "&" {
+			o := c.objectOf(n.child("argument"))
+			if o == nil {
+				return c.zero(n)
+			}
+			if o.g == nil || o.g.reason != "" {
+				c.notModeled(n, "address "+c.short(n)+" used as a value (taken as 0)")
+				return c.zero(n)
+			}
+			return at(c, &syntax.Ident{Name: c.use(o.g)}, n)
+		}
+		return c.load(c.objectOf(n), n, false)
+	case "field_expression", "subscript_expression":
+		return c.load(c.objectOf(n), n, false)
+	case "binary_expression":
+		op := n.child("operator")
+		if op == nil {
+			return c.zero(n)
+		}
+		x := c.expr(n.child("left"))
+		if op.Type == "&&" || op.Type == "||" {
+			return c.lazy(n, op.Type, x)
+		}
+		y := c.expr(n.child("right"))
+		return at(c, &syntax.BinaryExpr{Op: op.Type, X: x, Y: y}, n)
+	case "conditional_expression":
+		return c.choice(n)
+	case "assignment_expression":
+		if x := c.assign(n, true); x != nil {
+			return x
+		}
+		return c.zero(n)
+	case "update_expression":
+		if x := c.update(n, true); x != nil {
+			return x
+		}
+		return c.zero(n)
+	case "call_expression":
+		if x := c.call(n, true); x != nil {
+			return x
+		}
+		return c.zero(n)
+	case "cast_expression":
+		if t := c.text(n.child("type")); strings.Contains(t, "*") {
+			c.notModeled(n, "pointer cast "+c.short(n)+" used as a value (taken as 0)")
+			return c.zero(n)
+		}
+		return c.expr(n.child("value"))
+	case "comma_expression":
+		if x := c.exprStmt(n.child("left")); x != nil {
+			c.pre = append(c.pre, at(c, &syntax.ExprStmt{X: x}, n.child("left")))
+		}
+		return c.expr(n.child("right"))
+	}
+	c.notModeled(n, "expression "+c.short(n)+" (taken as 0)")
+	return c.zero(n)
+}
+
+// sub lowers the expression n apart: it returns its value and the
+// statements it needs first, leaving c.pre as it was.
+func (c *lowerer) sub(n *cnode) (syntax.Expr, []syntax.Stmt) {
+	saved := c.pre
+	c.pre = nil
+	x := c.expr(n)
+	pre := c.pre
+	c.pre = saved
+	return x, pre
+}
+
+// lazy lowers "x && y" and "x || y" (x already lowered). When y accesses
+// memory, C evaluates it only if x does not decide: the value goes
+// through a register set under an if.
+func (c *lowerer) lazy(n *cnode, op string, x syntax.Expr) syntax.Expr {
+	y, ypre := c.sub(n.child("right"))
+	if !hasEffects(y) && len(ypre) == 0 {
+		return at(c, &syntax.BinaryExpr{Op: op, X: x, Y: y}, n)
+	}
+	t := c.fresh("t")
+	init, cond := int64(0), x
+	if op == "||" {
+		init, cond = 1, &syntax.UnaryExpr{Op: "!", X: &syntax.ParenExpr{X: x}}
+	}
+	body := append(ypre, at(c, &syntax.ExprStmt{X: &syntax.AssignExpr{Op: "=", X: &syntax.Ident{Name: t},
+		Y: &syntax.BinaryExpr{Op: "!=", X: y, Y: intExpr(0)}}}, n.child("right")))
+	c.pre = append(c.pre,
+		&syntax.DeclStmt{Type: intType(), Name: &syntax.Ident{Name: t}, Value: intExpr(init)},
+		at(c, &syntax.IfStmt{Cond: cond, Then: &syntax.BlockStmt{Stmts: body}}, n))
+	return at(c, &syntax.Ident{Name: t}, n)
+}
+
+// choice lowers "c ? x : y"; when a branch accesses memory, only the
+// branch C takes is evaluated, through a register set under an if.
+func (c *lowerer) choice(n *cnode) syntax.Expr {
+	cond := c.expr(n.child("condition"))
+	x, xpre := c.sub(n.child("consequence"))
+	y, ypre := c.sub(n.child("alternative"))
+	if !hasEffects(x) && !hasEffects(y) && len(xpre) == 0 && len(ypre) == 0 {
+		return at(c, &syntax.CondExpr{Cond: cond, X: x, Y: y}, n)
+	}
+	t := c.fresh("t")
+	set := func(v syntax.Expr, pre []syntax.Stmt, vn *cnode) *syntax.BlockStmt {
+		return &syntax.BlockStmt{Stmts: append(pre, at(c, &syntax.ExprStmt{X: &syntax.AssignExpr{Op: "=", X: &syntax.Ident{Name: t}, Y: v}}, vn))}
+	}
+	c.pre = append(c.pre,
+		&syntax.DeclStmt{Type: intType(), Name: &syntax.Ident{Name: t}},
+		at(c, &syntax.IfStmt{Cond: cond, Then: set(x, xpre, n.child("consequence")), Else: set(y, ypre, n.child("alternative"))}, n))
+	return at(c, &syntax.Ident{Name: t}, n)
+}
+
+// ident lowers a name used as a value.
+func (c *lowerer) ident(n *cnode) syntax.Expr {
+	name := c.text(n)
+	if l := c.lookup(name); l != nil {
+		switch {
+		case l.reg != "":
+			if c.tainted[l.reg] {
+				c.unknown++
+			}
+			return at(c, &syntax.Ident{Name: l.reg}, n)
+		case l.isPtr && l.ptr != nil:
+			return c.lit(1, n) // a pointer to a location is not NULL
+		case l.isPtr:
+			c.notModeled(n, "pointer "+name+" whose target is unknown (taken as non-NULL)")
+			c.unknown++
+			return c.lit(1, n)
+		}
+		c.notModeled(n, "value of "+name+", "+l.opaque+" (taken as 0)")
+		return c.zero(n)
+	}
+	if g := c.a.global(name); g != nil || c.a.isAgg(name) {
+		return c.load(c.objectOf(n), n, false)
+	}
+	if name == "NULL" {
+		return c.lit(0, n)
+	}
+	if k, ok := c.u.consts[name]; ok {
+		return c.lit(k, n)
+	}
+	c.notModeled(n, "unknown name "+name+" (taken as 0)")
+	return c.zero(n)
+}
+
+// location returns the name of the shared location o denotes, or "" after
+// a note.
+func (c *lowerer) location(o *obj, n *cnode, lock bool) string {
+	switch {
+	case o == nil:
+		return ""
+	case o.reg != "":
+		c.notModeled(n, "atomic or marked access to the local "+c.short(n))
+		return ""
+	case o.dyn != nil:
+		c.notModeled(n, "atomic access to an element of "+o.arr+" at a computed index")
+		return ""
+	case o.arr != "":
+		c.notModeled(n, "access to the whole array "+o.arr)
+		return ""
+	case o.g == nil:
+		c.notModeled(n, "access to a whole struct or skeleton section "+c.short(n))
+		return ""
+	case o.g.reason != "":
+		c.notModeled(n, o.g.path+", "+o.g.reason)
+		return ""
+	case lock && !o.g.lock:
+		o.g.lock = true
+	case !lock && o.g.lock:
+		c.notModeled(n, "a lock accessed as data: "+c.short(n))
+		return ""
+	}
+	return c.use(o.g)
+}
+
+// load reads o: a register, a plain load "*x", or READ_ONCE(*x) when once
+// or the access is volatile.
+func (c *lowerer) load(o *obj, n *cnode, once bool) syntax.Expr {
+	if o != nil && o.reg != "" {
+		return at(c, &syntax.Ident{Name: o.reg}, n)
+	}
+	if o != nil && o.dyn != nil {
+		return c.dynLoad(o, n, once || o.volatile)
+	}
+	name := c.location(o, n, false)
+	if name == "" {
+		return c.zero(n)
+	}
+	deref := at(c, &syntax.UnaryExpr{Op: "*", X: &syntax.Ident{Name: name}}, n)
+	if once || o.volatile {
+		return at(c, call("READ_ONCE", deref), n)
+	}
+	return deref
+}
+
+func call(name string, args ...syntax.Expr) *syntax.CallExpr {
+	return &syntax.CallExpr{Fun: &syntax.Ident{Name: name}, Args: args}
+}
+
+// objectOf resolves an lvalue, or returns nil after a note.
+func (c *lowerer) objectOf(n *cnode) *obj {
+	if n == nil {
+		return nil
+	}
+	switch n.Type {
+	case "identifier":
+		name := c.text(n)
+		if l := c.lookup(name); l != nil {
+			if l.reg != "" {
+				return &obj{reg: l.reg}
+			}
+			c.notModeled(n, name+", "+func() string {
+				if l.isPtr {
+					return "a pointer local"
+				}
+				return l.opaque
+			}())
+			return nil
+		}
+		if g := c.a.global(name); g != nil {
+			return &obj{g: g}
+		}
+		if c.a.isAgg(name) {
+			return &obj{agg: name}
+		}
+		if c.a.arrays[name] > 0 {
+			return &obj{arr: name}
+		}
+		c.notModeled(n, "unknown variable "+name)
+		return nil
+	case "parenthesized_expression":
+		if nm := n.named(); len(nm) == 1 {
+			return c.objectOf(nm[0])
+		}
+	case "pointer_expression":
+		if op := n.child("operator"); op != nil && op.Type == "*" {
+			return c.pointee(n.child("argument"))
+		}
+	case "field_expression":
+		arg, field := n.child("argument"), c.text(n.child("field"))
+		var base *obj
+		if isSkelSection(arg, c.u.src) {
+			base = &obj{skel: true}
+		} else if n.hasKid("->") {
+			base = c.pointee(arg)
+		} else {
+			base = c.objectOf(arg)
+		}
+		if base == nil {
+			return nil
+		}
+		path := field
+		if !base.skel {
+			if base.agg == "" {
+				c.notModeled(n, "field access "+c.short(n))
+				return nil
+			}
+			path = base.agg + "." + field
+		}
+		if g := c.a.global(path); g != nil {
+			return &obj{g: g, volatile: base.volatile}
+		}
+		if c.a.isAgg(path) {
+			return &obj{agg: path, volatile: base.volatile}
+		}
+		if c.a.arrays[path] > 0 {
+			return &obj{arr: path, volatile: base.volatile}
+		}
+		c.notModeled(n, "unknown global "+path)
+		return nil
+	case "subscript_expression":
+		base := c.objectOf(n.child("argument"))
+		if base == nil {
+			return nil
+		}
+		if base.arr == "" || base.dyn != nil {
+			c.notModeled(n, "element of "+c.short(n.child("argument"))+", which is not a global array")
+			return nil
+		}
+		idx := n.child("index")
+		if k, ok := c.u.constValue(idx, 0); ok {
+			g := c.a.global(fmt.Sprintf("%s[%d]", base.arr, k))
+			if g == nil {
+				c.notModeled(n, fmt.Sprintf("element %d of %s, out of its bounds", k, base.arr))
+				return nil
+			}
+			return &obj{g: g, volatile: base.volatile}
+		}
+		return &obj{arr: base.arr, dyn: idx, volatile: base.volatile}
+	}
+	c.notModeled(n, "lvalue "+c.short(n))
+	return nil
+}
+
+// isSkelSection reports whether n is a libbpf skeleton section, as in
+// skel->bss, skel->data, skel->rodata, skel->data_foo.
+func isSkelSection(n *cnode, src []byte) bool {
+	if n == nil || n.Type != "field_expression" {
+		return false
+	}
+	f := n.child("field").text(src)
+	for _, s := range []string{"bss", "data", "rodata"} {
+		if f == s || strings.HasPrefix(f, s+"_") {
+			return true
+		}
+	}
+	return false
+}
+
+// pointee resolves a pointer expression to what it points to, or returns
+// nil after a note.
+func (c *lowerer) pointee(n *cnode) *obj {
+	if n == nil {
+		return nil
+	}
+	switch n.Type {
+	case "pointer_expression":
+		if op := n.child("operator"); op != nil && op.Type == "&" {
+			return c.objectOf(n.child("argument"))
+		}
+	case "identifier":
+		if l := c.lookup(c.text(n)); l != nil && l.isPtr {
+			if l.ptr == nil {
+				c.notModeled(n, "pointer "+c.text(n)+" whose target is unknown")
+				return nil
+			}
+			cp := *l.ptr
+			return &cp
+		}
+	case "parenthesized_expression":
+		if nm := n.named(); len(nm) == 1 {
+			return c.pointee(nm[0])
+		}
+	case "cast_expression":
+		o := c.pointee(n.child("value"))
+		if o != nil && strings.Contains(c.text(n.child("type")), "volatile") {
+			cp := *o
+			cp.volatile = true
+			return &cp
+		}
+		return o
+	case "call_expression":
+		if o := c.mapLookup(n); o != nil {
+			return o
+		}
+		c.notModeled(n, "pointer returned by "+c.short(n.child("function")))
+		return nil
+	}
+	c.notModeled(n, "pointer "+c.short(n))
+	return nil
+}
+
+// elements returns the locations of the elements of array o.arr, after a
+// note on the computed index.
+func (c *lowerer) elements(o *obj, n *cnode) []string {
+	c.note(n, NoteTranslation, "computed index into "+o.arr+": one branch per element")
+	var out []string
+	for k := 0; k < c.a.arrays[o.arr]; k++ {
+		g := c.a.global(fmt.Sprintf("%s[%d]", o.arr, k))
+		if g == nil || g.reason != "" {
+			c.notModeled(n, fmt.Sprintf("element %d of %s", k, o.arr))
+			return nil
+		}
+		out = append(out, c.use(g))
+	}
+	return out
+}
+
+// chain builds "if (idx == 0) body(0) else if (idx == 1) body(1) ...".
+func (c *lowerer) chain(idx syntax.Expr, locs []string, n *cnode, body func(loc string) syntax.Stmt) syntax.Stmt {
+	var s syntax.Stmt
+	for k := len(locs) - 1; k >= 0; k-- {
+		cond := &syntax.BinaryExpr{Op: "==", X: idx, Y: intExpr(int64(k))}
+		then := at(c, &syntax.BlockStmt{Stmts: []syntax.Stmt{body(locs[k])}}, n)
+		s = at(c, &syntax.IfStmt{Cond: cond, Then: then, Else: s}, n)
+	}
+	return s
+}
+
+// dynLoad reads the element of an array at an index computed at run time,
+// into a fresh register through a chain of ifs.
+func (c *lowerer) dynLoad(o *obj, n *cnode, once bool) syntax.Expr {
+	idx := c.pure(c.expr(o.dyn), o.dyn)
+	locs := c.elements(o, n)
+	if locs == nil {
+		return c.zero(n)
+	}
+	t := c.fresh("t")
+	c.pre = append(c.pre, &syntax.DeclStmt{Type: intType(), Name: &syntax.Ident{Name: t}})
+	c.pre = append(c.pre, c.chain(idx, locs, n, func(loc string) syntax.Stmt {
+		var rd syntax.Expr = at(c, &syntax.UnaryExpr{Op: "*", X: &syntax.Ident{Name: loc}}, n)
+		if once {
+			rd = at(c, call("READ_ONCE", rd), n)
+		}
+		return at(c, &syntax.ExprStmt{X: &syntax.AssignExpr{Op: "=", X: &syntax.Ident{Name: t}, Y: rd}}, n)
+	}))
+	return &syntax.Ident{Name: t}
+}
+
+// dynStore writes v (lowered from vn) to the element of an array at an
+// index computed at run time, through a chain of ifs.
+func (c *lowerer) dynStore(o *obj, n *cnode, op string, v syntax.Expr, vn *cnode, once bool) {
+	v = c.pure(v, vn)
+	idx := c.pure(c.expr(o.dyn), o.dyn)
+	locs := c.elements(o, n)
+	if locs == nil {
+		return
+	}
+	c.pre = append(c.pre, c.chain(idx, locs, n, func(loc string) syntax.Stmt {
+		deref := at(c, &syntax.UnaryExpr{Op: "*", X: &syntax.Ident{Name: loc}}, n)
+		if !once {
+			return at(c, &syntax.ExprStmt{X: at(c, &syntax.AssignExpr{Op: op, X: deref, Y: v}, n)}, n)
+		}
+		val := v
+		if op != "=" {
+			old := at(c, call("READ_ONCE", at(c, &syntax.UnaryExpr{Op: "*", X: &syntax.Ident{Name: loc}}, n)), n)
+			val = &syntax.BinaryExpr{Op: strings.TrimSuffix(op, "="), X: old, Y: v}
+		}
+		return at(c, &syntax.ExprStmt{X: at(c, call("WRITE_ONCE", deref, val), n)}, n)
+	}))
+}
+
+// quietPointee resolves the value a pointer local is given. A pointer
+// that cannot be resolved (a skeleton, a helper's result) is noted only
+// where it is dereferenced.
+func (c *lowerer) quietPointee(n *cnode) *obj {
+	c.quiet++
+	o := c.pointee(n)
+	c.quiet--
+	return o
+}
+
+// mapLookup resolves bpf_map_lookup_elem(&map, key) to the element of a
+// map defined in the scenario's files, or returns nil. Keys are not
+// modeled: the map has one element, which every key names.
+func (c *lowerer) mapLookup(n *cnode) *obj {
+	fn := n.child("function")
+	if fn == nil || c.text(fn) != "bpf_map_lookup_elem" {
+		return nil
+	}
+	var args []*cnode
+	if al := n.child("arguments"); al != nil {
+		args = al.named()
+	}
+	if len(args) != 2 || args[0].Type != "pointer_expression" {
+		return nil
+	}
+	name := c.text(args[0].child("argument"))
+	if !c.a.maps[name] {
+		return nil
+	}
+	g := c.a.global(name)
+	if g == nil || g.reason == "" {
+		quiet := c.quiet
+		c.quiet = 0
+		c.note(n, NoteTranslation, "every key of map "+name+" names one element: accesses through different keys are taken to conflict")
+		c.quiet = quiet
+	}
+	if g != nil {
+		return &obj{g: g}
+	}
+	return &obj{agg: name}
+}
+
+// assign lowers an assignment. It returns nil when nothing is to be
+// emitted (a pointer local retargeted) or the target cannot be modeled.
+func (c *lowerer) assign(n *cnode, used bool) syntax.Expr {
+	left, right := n.child("left"), n.child("right")
+	opN := n.child("operator")
+	if left == nil || right == nil || opN == nil {
+		c.notModeled(n, "assignment "+c.short(n))
+		return nil
+	}
+	op := opN.Type
+	if left.Type == "identifier" {
+		if l := c.lookup(c.text(left)); l != nil && l.isPtr {
+			if op == "=" {
+				l.ptr = c.quietPointee(right)
+			} else {
+				c.notModeled(n, "pointer arithmetic "+c.short(n))
+			}
+			return nil
+		}
+	}
+	o := c.objectOf(left)
+	if o == nil {
+		c.expr(right)
+		return nil
+	}
+	u0 := c.unknown
+	rhs := c.expr(right)
+	if o.dyn != nil {
+		if used {
+			c.notModeled(n, "the value of a store to a computed element (taken as 0)")
+		}
+		c.dynStore(o, n, op, rhs, right, o.volatile)
+		return nil
+	}
+	if o.reg != "" {
+		c.taint(o.reg, c.unknown > u0 || op != "=" && c.tainted[o.reg])
+		return at(c, &syntax.AssignExpr{Op: op, X: at(c, &syntax.Ident{Name: o.reg}, left), Y: rhs}, n)
+	}
+	name := c.location(o, left, false)
+	if name == "" {
+		return nil
+	}
+	deref := at(c, &syntax.UnaryExpr{Op: "*", X: &syntax.Ident{Name: name}}, left)
+	if !o.volatile {
+		return at(c, &syntax.AssignExpr{Op: op, X: deref, Y: rhs}, n)
+	}
+	if op != "=" {
+		old := at(c, call("READ_ONCE", at(c, &syntax.UnaryExpr{Op: "*", X: &syntax.Ident{Name: name}}, left)), left)
+		rhs = &syntax.BinaryExpr{Op: strings.TrimSuffix(op, "="), X: old, Y: rhs}
+	}
+	if used {
+		c.notModeled(n, "the value of a volatile store (taken as 0)")
+	}
+	return at(c, call("WRITE_ONCE", deref, rhs), n)
+}
+
+// update lowers ++ and --.
+func (c *lowerer) update(n *cnode, used bool) syntax.Expr {
+	opN, arg := n.child("operator"), n.child("argument")
+	if opN == nil || arg == nil {
+		c.notModeled(n, "update "+c.short(n))
+		return nil
+	}
+	op := "+="
+	if opN.Type == "--" {
+		op = "-="
+	}
+	prefix := opN.Start < arg.Start
+	o := c.objectOf(arg)
+	if o == nil {
+		return nil
+	}
+	var target syntax.Expr
+	if o.reg != "" {
+		target = at(c, &syntax.Ident{Name: o.reg}, arg)
+	} else {
+		name := c.location(o, arg, false)
+		if name == "" {
+			return nil
+		}
+		target = at(c, &syntax.UnaryExpr{Op: "*", X: &syntax.Ident{Name: name}}, arg)
+		if o.volatile {
+			old := at(c, call("READ_ONCE", at(c, &syntax.UnaryExpr{Op: "*", X: &syntax.Ident{Name: name}}, arg)), arg)
+			if used {
+				c.notModeled(n, "the value of a volatile update (taken as 0)")
+			}
+			return at(c, call("WRITE_ONCE", target, &syntax.BinaryExpr{Op: op[:1], X: old, Y: c.lit(1, nil)}), n)
+		}
+	}
+	x := at(c, &syntax.AssignExpr{Op: op, X: target, Y: c.lit(1, nil)}, n)
+	if used && !prefix {
+		back := "-"
+		if op == "-=" {
+			back = "+"
+		}
+		return at(c, &syntax.BinaryExpr{Op: back, X: x, Y: c.lit(1, nil)}, n)
+	}
+	return x
+}

@@ -1,0 +1,98 @@
+package bpfc
+
+import (
+	"fmt"
+
+	"github.com/litmusls/litmusls/syntax"
+)
+
+// This file inlines calls to functions of the same file.
+
+// An inlineFrame is a function of the file being inlined at a call.
+type inlineFrame struct {
+	name string
+	ret  string // the register of its result, or "" when unused
+}
+
+// maxInline bounds the nesting of inlined calls.
+const maxInline = 4
+
+// inline lowers a call to a function defined in the thread's file: its
+// parameters become registers (or aliases, for pointers), its body is
+// lowered before the statement holding the call, and its returns set the
+// result register, which is the call's value. It returns nil, false when
+// name is not such a function or cannot be inlined.
+func (c *lowerer) inline(n *cnode, name string, args []*cnode, used bool) (syntax.Expr, bool) {
+	fn := c.u.funcs[name]
+	if fn == nil || fn.child("body") == nil {
+		return nil, false
+	}
+	for _, f := range c.inlined {
+		if f.name == name {
+			c.notModeled(n, "recursive call to "+name)
+			return nil, true
+		}
+	}
+	if len(c.inlined) >= maxInline {
+		c.notModeled(n, "call to "+name+" nested too deeply to inline")
+		return nil, true
+	}
+	d := fn.child("declarator")
+	for d != nil && d.Type != "function_declarator" {
+		d = d.child("declarator")
+	}
+	var params []*cnode
+	if d != nil && d.child("parameters") != nil {
+		for _, p := range d.child("parameters").named() {
+			if p.Type == "parameter_declaration" && declName(p.child("declarator"), c.u.src) != "" {
+				params = append(params, p)
+			}
+		}
+	}
+	if len(params) != len(args) {
+		c.notModeled(n, "call to "+name+" with "+fmt.Sprint(len(args))+" arguments for "+fmt.Sprint(len(params))+" parameters")
+		return nil, true
+	}
+	// Arguments are evaluated in the caller's scope, then bound. What the
+	// body could not compute reaches the caller only through the result.
+	u0 := c.unknown
+	saved := c.pre
+	c.pre = nil
+	var binds []syntax.Stmt
+	scope := map[string]*local{}
+	for i, p := range params {
+		pd := p.child("declarator")
+		pname := declName(pd, c.u.src)
+		if pd.Type == "pointer_declarator" {
+			scope[pname] = &local{isPtr: true, ptr: c.quietPointee(args[i])}
+			continue
+		}
+		u0 := c.unknown
+		x := c.expr(args[i])
+		reg := c.newReg(pname)
+		c.taint(reg, c.unknown > u0)
+		scope[pname] = &local{reg: reg}
+		binds = append(binds, at(c, &syntax.DeclStmt{Type: intType(), Name: &syntax.Ident{Name: reg}, Value: x}, args[i]))
+	}
+	frame := inlineFrame{name: name}
+	if used {
+		frame.ret = c.fresh(name + "_ret")
+		binds = append(binds, &syntax.DeclStmt{Type: intType(), Name: &syntax.Ident{Name: frame.ret}})
+	}
+	binds = append(c.pre, binds...)
+	c.inlined = append(c.inlined, frame)
+	outer := c.scopes
+	c.scopes = []map[string]*local{scope}
+	body := c.block(fn.child("body"), nil)
+	c.scopes = outer
+	c.inlined = c.inlined[:len(c.inlined)-1]
+	c.pre = append(append(saved, binds...), body)
+	c.unknown = u0
+	if !used {
+		return nil, true
+	}
+	if c.tainted[frame.ret] {
+		c.unknown++
+	}
+	return at(c, &syntax.Ident{Name: frame.ret}, n), true
+}

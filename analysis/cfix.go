@@ -140,6 +140,13 @@ func CActions(ctx context.Context, tr *bpfc.Translation, file string, span synta
 		cands = append(cands, weak...)
 	}
 	cands = dedupeCandidates(cands)
+	if !user {
+		for i := range cands {
+			if e, ok := includeEdit(src.Text, cands[i].edits); ok {
+				cands[i].edits = append([]Edit{e}, cands[i].edits...)
+			}
+		}
+	}
 	results := cv.verifyAll(ctx, cands, base)
 	if ctx.Err() != nil {
 		return nil
@@ -991,6 +998,61 @@ func trimSpan(text []byte, sp syntax.Span) syntax.Span {
 		sp.End--
 	}
 	return sp
+}
+
+// bpfAtomicMacros are the macros of the selftests' bpf_atomic.h the
+// rewrites write in BPF programs.
+var bpfAtomicMacros = []string{"READ_ONCE", "WRITE_ONCE", "smp_load_acquire", "smp_store_release", "smp_mb", "smp_rmb", "smp_wmb"}
+
+var (
+	includeRx = regexp.MustCompile(`(?m)^[ \t]*#[ \t]*include\b.*$`)
+	defineRx  = map[string]*regexp.Regexp{}
+)
+
+func init() {
+	for _, m := range bpfAtomicMacros {
+		defineRx[m] = regexp.MustCompile(`(?m)^[ \t]*#[ \t]*define[ \t]+` + m + `\b`)
+	}
+}
+
+// includeEdit returns the edit adding #include "bpf_atomic.h" after the
+// last #include of a BPF program's text when edits write a macro of that
+// header and the program neither includes it nor defines the macro.
+func includeEdit(text []byte, edits []Edit) (Edit, bool) {
+	if bytes.Contains(text, []byte("bpf_atomic.h")) {
+		return Edit{}, false
+	}
+	uses := false
+	for _, e := range edits {
+		for _, m := range bpfAtomicMacros {
+			if strings.Contains(e.NewText, m+"(") && !defineRx[m].Match(text) {
+				uses = true
+			}
+		}
+	}
+	if !uses {
+		return Edit{}, false
+	}
+	locs := includeRx.FindAllIndex(text, -1)
+	if len(locs) == 0 {
+		return Edit{}, false
+	}
+	end := locs[len(locs)-1][1]
+	nl := "\n"
+	if end > 0 && text[end-1] == '\r' {
+		nl = "\r\n"
+		end--
+	}
+	if end < len(text) && text[end] == '\r' {
+		nl = "\r\n"
+		end++
+	}
+	if end < len(text) && text[end] == '\n' {
+		end++
+	} else {
+		return Edit{Span: syntax.Span{Start: end, End: end}, NewText: nl + `#include "bpf_atomic.h"`}, true
+	}
+	return Edit{Span: syntax.Span{Start: end, End: end}, NewText: `#include "bpf_atomic.h"` + nl}, true
 }
 
 // cFenceCall returns the C call written for the LKMM fence name, and

@@ -115,9 +115,13 @@ func TestCActionsMessagePassing(t *testing.T) {
 	require.NotNil(t, acq, "titles: %q", actionTitles(rd))
 	require.NotNil(t, findAction(rd, "Use READ_ONCE ("), "titles: %q", actionTitles(rd))
 	assert.Equal(t, ActionKindQuickFix, acq.Kind)
-	require.Len(t, acq.Edits, 1)
-	assert.Equal(t, "smp_load_acquire(&flag)", acq.Edits[0].NewText)
-	assert.Equal(t, "flag", string(src[acq.Edits[0].Span.Start:acq.Edits[0].Span.End]))
+	// The program does not include bpf_atomic.h, where the macro is: the
+	// fix adds it after the last #include.
+	require.Len(t, acq.Edits, 2)
+	inc := bytes.Index(src, []byte("#include <bpf/bpf_helpers.h>\n")) + len("#include <bpf/bpf_helpers.h>\n")
+	assert.Equal(t, Edit{Span: syntax.Span{Start: inc, End: inc}, NewText: "#include \"bpf_atomic.h\"\n"}, acq.Edits[0])
+	assert.Equal(t, "smp_load_acquire(&flag)", acq.Edits[1].NewText)
+	assert.Equal(t, "flag", string(src[acq.Edits[1].Span.Start:acq.Edits[1].Span.End]))
 	// Alone, the acquire does not order the writer's plain stores: the
 	// title says what the checker found for the edited C.
 	assert.Equal(t, "Use smp_load_acquire (bad outcome stays reachable)", acq.Title)
@@ -128,13 +132,14 @@ func TestCActionsMessagePassing(t *testing.T) {
 	rel := findAction(wr, "Use smp_store_release (")
 	require.NotNil(t, rel, "titles: %q", actionTitles(wr))
 	require.NotNil(t, findAction(wr, "Use WRITE_ONCE ("), "titles: %q", actionTitles(wr))
-	require.Len(t, rel.Edits, 1)
-	assert.Equal(t, "smp_store_release(&flag, 1)", rel.Edits[0].NewText)
-	assert.Equal(t, "flag = 1", string(src[rel.Edits[0].Span.Start:rel.Edits[0].Span.End]))
+	require.Len(t, rel.Edits, 2)
+	assert.Equal(t, acq.Edits[0], rel.Edits[0], "the same #include")
+	assert.Equal(t, "smp_store_release(&flag, 1)", rel.Edits[1].NewText)
+	assert.Equal(t, "flag = 1", string(src[rel.Edits[1].Span.Start:rel.Edits[1].Span.End]))
 	assert.Contains(t, rel.Title, "bad outcome stays reachable")
 
 	// Both together fix the test: translate and check the edited C.
-	fixed, err := Apply(src, append(append([]Edit(nil), rel.Edits...), acq.Edits...))
+	fixed, err := Apply(src, append(append([]Edit(nil), rel.Edits...), acq.Edits[1:]...))
 	require.NoError(t, err)
 	ftr := cfixTranslate(t, path, fixed, nil)
 	after := cfixOutcomes(t, ftr)
@@ -158,9 +163,10 @@ func TestCActionsFences(t *testing.T) {
 	require.NotNil(t, wmb, "titles: %q", actionTitles(acts))
 	assert.NotNil(t, findAction(acts, "Insert smp_mb() before line 17 ("), "titles: %q", actionTitles(acts))
 	assert.Nil(t, findAction(acts, "Insert smp_rmb()"), "titles: %q", actionTitles(acts))
-	require.Len(t, wmb.Edits, 1)
-	assert.Equal(t, syntax.Span{Start: at + 1, End: at + 1}, wmb.Edits[0].Span)
-	assert.Equal(t, "\tsmp_wmb();\n", wmb.Edits[0].NewText)
+	require.Len(t, wmb.Edits, 2)
+	assert.Equal(t, "#include \"bpf_atomic.h\"\n", wmb.Edits[0].NewText)
+	assert.Equal(t, syntax.Span{Start: at + 1, End: at + 1}, wmb.Edits[1].Span)
+	assert.Equal(t, "\tsmp_wmb();\n", wmb.Edits[1].NewText)
 	// The reader still reads the flag plainly: the fence alone leaves the
 	// race and the bad outcome.
 	assert.False(t, wmb.Fixes)
@@ -173,7 +179,7 @@ func TestCActionsFences(t *testing.T) {
 	acts = CActions(context.Background(), tr, path, syntax.Span{Start: at, End: at}, opts)
 	rmb := findAction(acts, "Insert smp_rmb() before line 28")
 	require.NotNil(t, rmb, "titles: %q", actionTitles(acts))
-	assert.Equal(t, syntax.Span{Start: at, End: at}, rmb.Edits[0].Span)
+	assert.Equal(t, syntax.Span{Start: at, End: at}, rmb.Edits[len(rmb.Edits)-1].Span)
 	for _, a := range acts {
 		for _, e := range a.Edits {
 			assert.NotEqual(t, bytes.Index(src, []byte("\t\td = data;")), e.Span.Start, "%s: a fence in the unbraced body", a.Title)
@@ -500,4 +506,32 @@ func FuzzCActions(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestIncludeEdit(t *testing.T) {
+	acq := []Edit{{Span: syntax.Span{Start: 0, End: 0}, NewText: "smp_load_acquire(&x)"}}
+	for _, tc := range []struct {
+		src   string
+		edits []Edit
+		want  string // the text with the edit applied, or "" for no edit
+	}{
+		{"#include \"vmlinux.h\"\n#include <bpf/bpf_helpers.h>\nint x;\n", acq,
+			"#include \"vmlinux.h\"\n#include <bpf/bpf_helpers.h>\n#include \"bpf_atomic.h\"\nint x;\n"},
+		{"#include \"vmlinux.h\"\r\nint x;\r\n", acq, "#include \"vmlinux.h\"\r\n#include \"bpf_atomic.h\"\r\nint x;\r\n"},
+		{"#include \"vmlinux.h\"", acq, "#include \"vmlinux.h\"\n#include \"bpf_atomic.h\""},
+		{"#include \"bpf_atomic.h\"\nint x;\n", acq, ""},
+		{"#include \"vmlinux.h\"\n#define smp_load_acquire(p) (*(p))\nint x;\n", acq, ""},
+		{"int x;\n", acq, ""},
+		{"#include \"vmlinux.h\"\n", []Edit{{NewText: "__atomic_load_n(&x, __ATOMIC_ACQUIRE)"}}, ""},
+	} {
+		e, ok := includeEdit([]byte(tc.src), tc.edits)
+		if tc.want == "" {
+			assert.False(t, ok, "%q", tc.src)
+			continue
+		}
+		require.True(t, ok, "%q", tc.src)
+		got, err := Apply([]byte(tc.src), []Edit{e})
+		require.NoError(t, err)
+		assert.Equal(t, tc.want, string(got))
+	}
 }

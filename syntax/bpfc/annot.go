@@ -113,6 +113,7 @@ type pnode struct {
 	Neq          bool        // atom: written "!="
 	Value        int64       // atom: the integer compared with
 	ValueSym     string      // atom: a global whose address is compared with, instead of Value
+	ValueThread  string      // atom: with ValueSym, THREAD of "THREAD:local" when compared with another local
 }
 
 // propParser parses the propositions of exists, forall and filter: herd7's
@@ -289,6 +290,13 @@ func (p *propParser) atom() *pnode {
 		p.fail("expected a number after '-'")
 	default:
 		n.ValueSym = v
+		if p.pos < len(p.s) && p.s[p.pos] == ':' {
+			p.pos++
+			n.ValueThread, n.ValueSym = v, p.word()
+			if n.ValueSym == "" {
+				p.fail("expected a local variable name after " + strconv.Quote(v+":"))
+			}
+		}
 	}
 	n.Span = p.span(start)
 	return n

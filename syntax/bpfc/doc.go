@@ -26,7 +26,9 @@
 // (&&, ||, !, ==, !=) accepted too, over atoms THREAD:local=VALUE (a
 // thread's local variable at the end, THREAD a thread name or number) and
 // global=VALUE (a global, g.f for a field of a struct global, buf[2] for an
-// element of a global array). Annotations
+// element of a global array); VALUE is an integer, or THREAD:local to
+// compare two values. Two thread annotations before one function make two
+// threads that run it (one program on two CPUs). Annotations
 // before the first "test" apply to every scenario of the file; a file with
 // a condition and no "test" is one scenario named after the file. A block
 // comment may hold several annotations, one per line, and continue a

@@ -637,6 +637,26 @@ func (r *resolver) prop(an *annot, u *unit) syntax.Prop {
 	return p
 }
 
+// local resolves "THREAD:name" to a thread's register.
+func (r *resolver) local(thread, name string, u *unit, span syntax.Span, ok *bool) (syntax.Location, bool) {
+	idx, found := r.threads[thread]
+	if !found {
+		if k, err := strconv.Atoi(strings.TrimPrefix(thread, "P")); err == nil && k >= 0 && k < len(r.regs) {
+			idx, found = k, true
+		}
+	}
+	if !found {
+		r.fail(u, span, "no thread named "+strconv.Quote(thread), ok)
+		return syntax.Location{}, false
+	}
+	reg, found := r.regs[idx][name]
+	if !found {
+		r.fail(u, span, "thread "+thread+" has no local variable "+strconv.Quote(name), ok)
+		return syntax.Location{}, false
+	}
+	return syntax.Location{Thread: idx, Name: reg}, true
+}
+
 func (r *resolver) fail(u *unit, span syntax.Span, msg string, ok *bool) {
 	r.a.addNote(Note{Kind: NoteAnnotation, File: u.name, Span: span, Msg: msg})
 	*ok = false
@@ -666,22 +686,11 @@ func (r *resolver) conv(pn *pnode, u *unit, ok *bool) syntax.Prop {
 			atom.Op = "!="
 		}
 		if pn.Thread != "" {
-			idx, found := r.threads[pn.Thread]
+			loc, found := r.local(pn.Thread, pn.Name, u, pn.LocSpan, ok)
 			if !found {
-				if k, err := strconv.Atoi(strings.TrimPrefix(pn.Thread, "P")); err == nil && k >= 0 && k < len(r.regs) {
-					idx, found = k, true
-				}
-			}
-			if !found {
-				r.fail(u, pn.LocSpan, "no thread named "+strconv.Quote(pn.Thread), ok)
 				return atom
 			}
-			reg, found := r.regs[idx][pn.Name]
-			if !found {
-				r.fail(u, pn.LocSpan, "thread "+pn.Thread+" has no local variable "+strconv.Quote(pn.Name), ok)
-				return atom
-			}
-			atom.Loc = syntax.Location{Thread: idx, Name: reg}
+			atom.Loc = loc
 		} else {
 			g := r.a.global(pn.Name)
 			switch {
@@ -697,7 +706,13 @@ func (r *resolver) conv(pn *pnode, u *unit, ok *bool) syntax.Prop {
 			}
 			atom.Loc = syntax.Location{Thread: -1, Name: r.a.use(g)}
 		}
-		if pn.ValueSym != "" {
+		if pn.ValueThread != "" {
+			loc, found := r.local(pn.ValueThread, pn.ValueSym, u, pn.Span, ok)
+			if !found {
+				return atom
+			}
+			atom.Value = syntax.Value{Reg: &loc}
+		} else if pn.ValueSym != "" {
 			g := r.a.global(pn.ValueSym)
 			if g == nil {
 				r.fail(u, pn.Span, "no global "+strconv.Quote(pn.ValueSym)+" to take the address of", ok)

@@ -237,6 +237,8 @@ func TestPropSyntax(t *testing.T) {
 	for _, tc := range []struct{ in, err string }{
 		{`(0:r=1 /\ x!=2) \/ ~(y==-1) -> true`, ""},
 		{`0:r=1 && !(x=0x10 || y=1)`, ""},
+		{`a:r=b:s /\ x!=a:r`, ""},
+		{`a:r=b:`, `expected a local variable name after "b:"`},
 		{`0:r=`, "expected a value"},
 		{`0:r=1 /\`, "expected THREAD:local=value or global=value"},
 		{`(x=1`, "expected ')'"},

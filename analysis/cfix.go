@@ -22,34 +22,51 @@ import (
 // written as C edits, and verified by translating the edited C again and
 // checking the scenarios it takes part in.
 
-// CActions returns the quick fixes that apply at span (a cursor, or a
-// selection; byte offsets) of the C file file, one of tr.Sources: on a
-// plain read of a shared global (or of a skeleton field skel->bss->x in
-// user space) READ_ONCE and smp_load_acquire, on a plain store WRITE_ONCE
-// and smp_store_release, and between two accesses of a thread function the
-// fences smp_rmb() (between loads), smp_wmb() (between stores) and
-// smp_mb(). In user-space C, which has no kernel macros, the same
-// orderings are written with the compiler's builtins the translation
-// reads: __atomic_load_n(&x, __ATOMIC_RELAXED or __ATOMIC_ACQUIRE),
-// __atomic_store_n(&x, v, __ATOMIC_RELAXED or __ATOMIC_RELEASE) and
-// __atomic_thread_fence(__ATOMIC_ACQUIRE, __ATOMIC_RELEASE or
-// __ATOMIC_SEQ_CST), which it models as smp_rmb(), smp_wmb() and smp_mb().
-// READ_ONCE and WRITE_ONCE become acquire and release; an __atomic or
-// C11 call with a relaxed order gets acquire or release (a
-// read-modify-write also seq_cst), one with acquire or release seq_cst.
-// On the condition annotation of a broken scenario, the cheapest fixes
-// [Synthesize] finds for its litmus test, written in C (a fix that needs
-// edits in another file than file is left out).
+// CActions returns the actions [Actions] offers on litmus tests, for the
+// C file file (one of tr.Sources) at span (a cursor, or a selection; byte
+// offsets of file), as edits of file:
+//
+//   - on a plain read of a shared global (or of a skeleton field
+//     skel->bss->x in user space), READ_ONCE and smp_load_acquire; on a
+//     plain store, WRITE_ONCE and smp_store_release; on READ_ONCE and
+//     WRITE_ONCE, acquire and release; on an __atomic or C11 call with a
+//     relaxed order, acquire or release (a read-modify-write also
+//     seq_cst), and seq_cst for a read-modify-write with acquire or
+//     release;
+//   - between two accesses of a thread function, on its own line with the
+//     indentation of the statement after it, smp_rmb() (between loads),
+//     smp_wmb() (between stores) and smp_mb();
+//   - on the condition annotation of a broken scenario, the cheapest fixes
+//     [Synthesize] finds for its litmus test, written in C (a fix that
+//     needs edits in another file than file is left out);
+//   - when every scenario is correct, the weakenings that keep it so, of
+//     kind ActionKindRewrite, with what they save: acquire and release to
+//     READ_ONCE and WRITE_ONCE, a weaker __atomic or C11 order, smp_mb()
+//     to smp_rmb() or smp_wmb(), a fence removed.
+//
+// User-space C has no kernel macros: there the same orderings are written
+// with the compiler builtins the translation reads, __atomic_load_n(&x,
+// __ATOMIC_RELAXED or __ATOMIC_ACQUIRE), __atomic_store_n(&x, v,
+// __ATOMIC_RELAXED or __ATOMIC_RELEASE), and __atomic_thread_fence with
+// __ATOMIC_ACQUIRE, __ATOMIC_RELEASE or __ATOMIC_SEQ_CST, which it models
+// as smp_rmb(), smp_wmb() and smp_mb(). A file is user space when it has
+// no SEC() and does not include bpf_helpers.h. In a BPF program that does
+// not include bpf_atomic.h (where the selftests define READ_ONCE and the
+// smp_* macros), a fix writing one of them also adds #include
+// "bpf_atomic.h" after the last #include.
 //
 // Each candidate is verified: its edits are applied to file's text, the
 // C is translated again (the other files as tr.Sources holds them), and
-// every scenario with code from file is checked and compared with the
+// every scenario with a thread from file is checked and compared with the
 // unedited scenario. A candidate whose edited C translates with more
 // errors or unmodeled constructs than before, or whose scenarios cannot be
 // checked, is left out. The title names the change and its verified
 // effect, worded as [Actions] words it ("Use smp_load_acquire (bad
 // outcome becomes Never)"); when several scenarios take part, the effect
-// on each is named. The cheapest action that fixes is Preferred.
+// on each is named ("mp_release: outcome stays Never; mp_plain_writer:
+// bad outcome becomes Never"), and Verdict lists each ("mp_release Never,
+// mp_plain_writer Never"). Preferred marks the cheapest of the fixes that
+// leave every scenario correct, or when none does the cheapest fix.
 //
 // Cost: one translation of the C per candidate (a millisecond or two for
 // the examples) and one check per candidate and scenario, each within
@@ -58,9 +75,10 @@ import (
 // only when tr has a single scenario). On a condition, the synthesis adds
 // up to opts.SynthBudget (5 s when 0). With opts.Cache set, asking again
 // at the same place costs only the translations. A cursor on nothing
-// fixable costs one scan of each scenario's threads and no check. When
-// ctx ends, CActions returns nil. It only reads tr, so a handler may call
-// it on the translation it keeps for the open document.
+// that applies costs one scan of each scenario's threads and no check.
+// When ctx ends, CActions returns nil. It only reads tr, so a handler may
+// call it on the translation it keeps for the open document, from any
+// goroutine.
 func CActions(ctx context.Context, tr *bpfc.Translation, file string, span syntax.Span, opts ActionOptions) []Action {
 	if tr == nil {
 		return nil
@@ -285,6 +303,9 @@ func dedupeCandidates(cs []cCandidate) []cCandidate {
 // lvalueRx matches the C lvalues a rewrite can wrap: a name, a field path
 // (skel->bss->x, g.cnt), or a dereferenced name.
 var lvalueRx = regexp.MustCompile(`^(\*\s*)?[A-Za-z_]\w*(\s*(->|\.)\s*[A-Za-z_]\w*)*$`)
+
+// assignRx matches C text holding an assignment.
+var assignRx = regexp.MustCompile(`(^|[^=!<>+\-*/%&|^])=($|[^=])|\+\+|--|[+\-*/%&|^]=|<<=|>>=`)
 
 // addressOf returns C text for the address of the lvalue lv.
 func addressOf(lv string) string {
@@ -829,8 +850,8 @@ func accessRewrites(p *cAccess, text []byte, ln int, user bool) []cCandidate {
 			return nil
 		}
 		v := strings.TrimSpace(string(text[k+1 : p.c.End]))
-		if v == "" {
-			return nil
+		if v == "" || assignRx.MatchString(v) {
+			return nil // nothing, or a chained assignment "y = x = 1"
 		}
 		return store(lv, v, true)
 	}

@@ -543,3 +543,79 @@ func TestIncludeEdit(t *testing.T) {
 		assert.Equal(t, tc.want, string(got))
 	}
 }
+
+// TestCActionsForms: C the rewrites leave alone (increments, compound and
+// chained assignments) and C they rewrite (struct fields, pointers to
+// globals), on a program of the test's own.
+func TestCActionsForms(t *testing.T) {
+	src := []byte(`#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+
+// litmus: exists (b:r=1 /\ b:s=0)
+
+int cnt SEC(".bss");
+int x SEC(".bss");
+int y SEC(".bss");
+struct { int a; int b; } g SEC(".bss");
+
+// litmus: thread a
+SEC("tp/a")
+int a(void *ctx)
+{
+	int *p = &x;
+
+	cnt++;
+	cnt += 2;
+	g.a = 1;
+	*p = 1;
+	y = x = 1;
+	return 0;
+}
+
+// litmus: thread b
+SEC("tp/b")
+int b(void *ctx)
+{
+	int r = 0, s = 0;
+
+	if (y)
+		r = 1;
+	s = g.a + x;
+	return cnt;
+}
+`)
+	tr := cfixTranslate(t, "forms.c", src, func(string) ([]byte, error) { return nil, os.ErrNotExist })
+	opts := ActionOptions{Budget: 10 * time.Second, Cache: NewCheckCache(0)}
+	at := func(needle string, skip int) []Action {
+		return CActions(context.Background(), tr, "forms.c", cfixAt(t, src, needle, 0, skip), opts)
+	}
+	edits := func(acts []Action) []string {
+		var out []string
+		for _, a := range acts {
+			for _, e := range a.Edits {
+				if !strings.HasPrefix(e.NewText, "#include") && e.Span.Len() > 0 {
+					out = append(out, e.NewText)
+				}
+			}
+		}
+		return out
+	}
+	assert.Empty(t, edits(at("cnt++", 1)), "no rewrite of an increment")
+	assert.Empty(t, edits(at("cnt += 2", 1)), "no rewrite of a compound assignment")
+	assert.Equal(t, []string{"WRITE_ONCE(g.a, 1)", "smp_store_release(&g.a, 1)"}, edits(at("g.a = 1", 0)))
+	assert.Equal(t, []string{"WRITE_ONCE(*p, 1)", "smp_store_release(p, 1)"}, edits(at("*p = 1", 1)))
+	// On "y = x = 1", only the inner store: the outer one's value has an
+	// assignment in it.
+	assert.Equal(t, []string{"WRITE_ONCE(x, 1)", "smp_store_release(&x, 1)"}, edits(at("x = 1;", 0)))
+	for _, e := range edits(at("y = x", 0)) {
+		assert.NotContains(t, e, "(y,", "the outer store of a chained assignment")
+		assert.NotContains(t, e, "(&y,", "the outer store of a chained assignment")
+	}
+	assert.Equal(t, []string{"READ_ONCE(y)", "smp_load_acquire(&y)"}, edits(at("if (y)", 4)))
+	assert.Equal(t, []string{"READ_ONCE(cnt)", "smp_load_acquire(&cnt)"}, edits(at("return cnt", 8)))
+	// The store to x is what the reader's condition depends on.
+	acts := at("x = 1;", 0)
+	rel := findAction(acts, "Use smp_store_release (")
+	require.NotNil(t, rel, "titles: %q", actionTitles(acts))
+	assert.Equal(t, "Use smp_store_release (bad outcome becomes Never)", rel.Title)
+}

@@ -346,16 +346,56 @@ func (s *cScan) access(a *rwAccess) (cAccess, bool) {
 	}
 	ca := cAccess{a: a, c: cs}
 	if a.prim == PlainStore {
-		if a.assign == nil || a.assign.Op != "=" {
+		if a.deref == nil {
 			return cAccess{}, false
 		}
-		lhs, ok := s.cLink(a.assign.X.GetSpan(), bpfc.LinkExpr)
-		if !ok || lhs.Start != cs.Start {
+		lhs, ok := s.cLink(a.deref.Span, bpfc.LinkExpr)
+		if !ok || lhs.Start < cs.Start || lhs.End > cs.End {
 			return cAccess{}, false
 		}
 		ca.lhs = lhs
+		if a.assign == nil {
+			// A read-modify-write ("x++", "x += v"): rewritten only as
+			// a statement of its own, whose value nobody uses.
+			ca.rmw = true
+			if !isExprStmt(s.l.f, a.span) {
+				return cAccess{}, false
+			}
+		} else if a.assign.Op != "=" || lhs.Start != cs.Start {
+			return cAccess{}, false
+		}
 	}
 	return ca, true
+}
+
+// isExprStmt reports whether some thread of f has a statement made of
+// the expression at span alone.
+func isExprStmt(f *syntax.File, span syntax.Span) bool {
+	found := false
+	var visit func(s syntax.Stmt)
+	visit = func(s syntax.Stmt) {
+		switch s := s.(type) {
+		case *syntax.ExprStmt:
+			if s.X != nil && s.X.GetSpan() == span {
+				found = true
+			}
+		case *syntax.BlockStmt:
+			for _, t := range s.Stmts {
+				visit(t)
+			}
+		case *syntax.IfStmt:
+			visit(s.Then)
+			visit(s.Else)
+		case *syntax.WhileStmt:
+			visit(s.Body)
+		}
+	}
+	for _, t := range f.Threads {
+		if t.Body != nil {
+			visit(t.Body)
+		}
+	}
+	return found
 }
 
 // rewrites returns the C rewrites of the access p.
@@ -731,6 +771,7 @@ type cAccess struct {
 	a   *rwAccess
 	c   syntax.Span // the C expression: the lvalue of a plain load, the assignment of a plain store, the call of a marked access
 	lhs syntax.Span // the stored lvalue of a plain store
+	rmw bool        // a plain read-modify-write: "x++", "x += v"
 }
 
 // cStmtAt returns the generated span of the innermost statement of sc
@@ -841,6 +882,9 @@ func accessRewrites(p *cAccess, text []byte, ln int, user bool) []cCandidate {
 		if !lvalueRx.MatchString(lv) {
 			return nil
 		}
+		if p.rmw {
+			return rmwRewrites(p, text, lv, ln, user)
+		}
 		// "lhs = rhs": the value is the text after a lone '='.
 		k := p.lhs.End
 		for k < p.c.End && (text[k] == ' ' || text[k] == '\t') {
@@ -922,6 +966,43 @@ func accessRewrites(p *cAccess, text []byte, ln int, user bool) []cCandidate {
 			edits: []Edit{{Span: argSpan, NewText: word}}})
 	}
 	return out
+}
+
+// rmwOpRx matches what follows the lvalue of a compound assignment.
+var rmwOpRx = regexp.MustCompile(`^([+\-|&^])=\s*(.+)$`)
+
+// rmwRewrites returns the atomic rewrite of the plain read-modify-write
+// statement p on the lvalue lv ("x++", "--x", "x += v", "x |= v"): in a BPF
+// program __sync_fetch_and_OP(&x, v), the atomic instruction clang emits,
+// in user space __atomic_fetch_OP(&x, v, __ATOMIC_RELAXED).
+func rmwRewrites(p *cAccess, text []byte, lv string, ln int, user bool) []cCandidate {
+	pre := strings.TrimSpace(string(text[p.c.Start:p.lhs.Start]))
+	post := strings.TrimSpace(string(text[p.lhs.End:p.c.End]))
+	var op, v string
+	switch {
+	case pre == "++" && post == "", pre == "" && post == "++":
+		op, v = "add", "1"
+	case pre == "--" && post == "", pre == "" && post == "--":
+		op, v = "sub", "1"
+	case pre == "":
+		m := rmwOpRx.FindStringSubmatch(post)
+		if m == nil || assignRx.MatchString(m[2]) {
+			return nil
+		}
+		op = map[string]string{"+": "add", "-": "sub", "|": "or", "&": "and", "^": "xor"}[m[1]]
+		v = strings.TrimSpace(m[2])
+	default:
+		return nil
+	}
+	name := "__sync_fetch_and_" + op
+	call := name + "(" + addressOf(lv) + ", " + v + ")"
+	short := "Use " + name
+	if user {
+		name = "__atomic_fetch_" + op
+		call = name + "(" + addressOf(lv) + ", " + v + ", __ATOMIC_RELAXED)"
+		short = "Use " + name + " with __ATOMIC_RELAXED"
+	}
+	return []cCandidate{{short: short, to: "atomic_" + op, line: ln, site: p.c, edits: []Edit{{Span: p.c, NewText: call}}}}
 }
 
 // orderName returns the memory order the C text a names ("relaxed",

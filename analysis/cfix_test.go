@@ -544,9 +544,10 @@ func TestIncludeEdit(t *testing.T) {
 	}
 }
 
-// TestCActionsForms: C the rewrites leave alone (increments, compound and
-// chained assignments) and C they rewrite (struct fields, pointers to
-// globals), on a program of the test's own.
+// TestCActionsForms: C the rewrites leave alone (chained assignments,
+// increments whose value is used) and C they rewrite (increments and
+// compound assignments, struct fields, pointers to globals), on programs
+// of the test's own.
 func TestCActionsForms(t *testing.T) {
 	src := []byte(`#include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -600,8 +601,9 @@ int b(void *ctx)
 		}
 		return out
 	}
-	assert.Empty(t, edits(at("cnt++", 1)), "no rewrite of an increment")
-	assert.Empty(t, edits(at("cnt += 2", 1)), "no rewrite of a compound assignment")
+	// An increment, a compound assignment: the atomic instruction.
+	assert.Equal(t, []string{"__sync_fetch_and_add(&cnt, 1)"}, edits(at("cnt++", 1)))
+	assert.Equal(t, []string{"__sync_fetch_and_add(&cnt, 2)"}, edits(at("cnt += 2", 1)))
 	assert.Equal(t, []string{"WRITE_ONCE(g.a, 1)", "smp_store_release(&g.a, 1)"}, edits(at("g.a = 1", 0)))
 	assert.Equal(t, []string{"WRITE_ONCE(*p, 1)", "smp_store_release(p, 1)"}, edits(at("*p = 1", 1)))
 	// On "y = x = 1", only the inner store: the outer one's value has an
@@ -618,4 +620,40 @@ int b(void *ctx)
 	rel := findAction(acts, "Use smp_store_release (")
 	require.NotNil(t, rel, "titles: %q", actionTitles(acts))
 	assert.Equal(t, "Use smp_store_release (bad outcome becomes Never)", rel.Title)
+}
+
+func TestCActionsIncrements(t *testing.T) {
+	src := []byte(`// litmus: exists (cnt=1 /\ b:old=0)
+
+int cnt;
+
+// litmus: thread a
+void a(void)
+{
+	--cnt;
+	cnt ^= 3;
+}
+
+// litmus: thread b
+void b(void)
+{
+	int old = cnt++;
+}
+`)
+	tr := cfixTranslate(t, "inc.c", src, func(string) ([]byte, error) { return nil, os.ErrNotExist })
+	opts := ActionOptions{Budget: 10 * time.Second, Cache: NewCheckCache(0)}
+	at := func(needle string) []string {
+		var out []string
+		for _, a := range CActions(context.Background(), tr, "inc.c", cfixAt(t, src, needle, 0, 1), opts) {
+			if a.Edits[0].Span.Len() > 0 {
+				out = append(out, a.Edits[0].NewText)
+			}
+		}
+		return out
+	}
+	// No SEC() and no BPF header: user space, the __atomic builtins.
+	assert.Equal(t, []string{"__atomic_fetch_sub(&cnt, 1, __ATOMIC_RELAXED)"}, at("--cnt"))
+	assert.Equal(t, []string{"__atomic_fetch_xor(&cnt, 3, __ATOMIC_RELAXED)"}, at("cnt ^= 3"))
+	// The value of cnt++ is used: left alone.
+	assert.Empty(t, at("cnt++"))
 }

@@ -5,8 +5,10 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
+	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -80,6 +82,37 @@ import (
 // call it on the translation it keeps for the open document, from any
 // goroutine.
 func CActions(ctx context.Context, tr *bpfc.Translation, file string, span syntax.Span, opts ActionOptions) []Action {
+	var out []Action
+	var whole []bool
+	for _, fx := range CFixes(ctx, tr, file, span, opts) {
+		if len(fx.Others) == 0 {
+			fx.Preferred = false
+			out = append(out, fx.Action)
+			whole = append(whole, fx.whole)
+		}
+	}
+	markPreferredC(out, whole, opts.Archs)
+	return out
+}
+
+// A CFix is an action of [CFixes]: an [Action] whose Edits are those of
+// the file asked about, and the edits it needs in other files of the
+// translation.
+type CFix struct {
+	Action
+	// Others holds the edits of other C files, by name as
+	// Translation.Sources names them; nil when the fix is in the file
+	// asked about alone.
+	Others map[string][]Edit
+	whole  bool // the fix leaves every scenario as its author wants it
+}
+
+// CFixes returns what [CActions] returns, and also the fixes fence
+// synthesis finds on a condition annotation of file that need edits in
+// other files of the translation (the user-space side of a BPF program,
+// say), with those edits in Others. Preferred is marked over them all.
+// Its cost is CActions'.
+func CFixes(ctx context.Context, tr *bpfc.Translation, file string, span syntax.Span, opts ActionOptions) []CFix {
 	if tr == nil {
 		return nil
 	}
@@ -89,7 +122,7 @@ func CActions(ctx context.Context, tr *bpfc.Translation, file string, span synta
 	}
 	var scens []*bpfc.Scenario
 	for _, sc := range tr.Scenarios {
-		if sc.File != nil && sc.File.Cond != nil && scenarioUses(sc, file) {
+		if sc.File != nil && sc.File.Cond != nil && (scenarioUses(sc, file) || condIn(sc, file)) {
 			scens = append(scens, sc)
 		}
 	}
@@ -142,7 +175,16 @@ func CActions(ctx context.Context, tr *bpfc.Translation, file string, span synta
 		if b := base[sc.Name]; b == nil || b.OK() {
 			continue
 		}
-		cands = append(cands, synthCandidates(ctx, newCScan(sc, src, user), opts)...)
+		var scans []*cScan
+		var own *cScan
+		for _, t := range tr.Sources {
+			cs := newCScan(sc, t, isUserSpace(t.Text))
+			if t == src {
+				own = cs
+			}
+			scans = append(scans, cs)
+		}
+		cands = append(cands, synthCandidates(ctx, own, scans, opts)...)
 		if ctx.Err() != nil {
 			return nil
 		}
@@ -158,10 +200,16 @@ func CActions(ctx context.Context, tr *bpfc.Translation, file string, span synta
 		cands = append(cands, weak...)
 	}
 	cands = dedupeCandidates(cands)
-	if !user {
-		for i := range cands {
-			if e, ok := includeEdit(src.Text, cands[i].edits); ok {
-				cands[i].edits = append([]Edit{e}, cands[i].edits...)
+	for i := range cands {
+		c := &cands[i]
+		if e, ok := includeEdit(src.Text, c.edits); ok && !user {
+			c.edits = append([]Edit{e}, c.edits...)
+		}
+		for name, es := range c.others {
+			if t := tr.Source(name); t != nil && !isUserSpace(t.Text) {
+				if e, ok := includeEdit(t.Text, es); ok {
+					c.others[name] = append([]Edit{e}, es...)
+				}
 			}
 		}
 	}
@@ -169,8 +217,7 @@ func CActions(ctx context.Context, tr *bpfc.Translation, file string, span synta
 	if ctx.Err() != nil {
 		return nil
 	}
-	var out []Action
-	var whole []bool // the action leaves every scenario as its author wants it
+	var out []CFix
 	for i, r := range results {
 		if r == nil {
 			continue
@@ -180,28 +227,44 @@ func CActions(ctx context.Context, tr *bpfc.Translation, file string, span synta
 			if !r.ok() {
 				continue // the weakening breaks a scenario
 			}
-			out = append(out, Action{
+			out = append(out, CFix{Action: Action{
 				Title:   fmt.Sprintf("%s (%s; %s)", candidateTitle(c, cands), r.stays(), savedShort(r.cost, opts.Archs)),
 				Kind:    ActionKindRewrite,
 				Edits:   c.edits,
 				Verdict: r.verdict(),
 				Cost:    r.cost,
-			})
-			whole = append(whole, true)
+			}, whole: true})
 			continue
 		}
-		out = append(out, Action{
+		out = append(out, CFix{Action: Action{
 			Title:   fmt.Sprintf("%s (%s)", candidateTitle(c, cands), r.describe(base)),
 			Kind:    ActionKindQuickFix,
 			Edits:   c.edits,
 			Verdict: r.verdict(),
 			Fixes:   r.fixes(base),
 			Cost:    r.cost,
-		})
-		whole = append(whole, r.ok())
+		}, Others: c.others, whole: r.ok()})
 	}
-	markPreferredC(out, whole, opts.Archs)
+	acts := make([]Action, len(out))
+	whole := make([]bool, len(out))
+	for i := range out {
+		acts[i], whole[i] = out[i].Action, out[i].whole
+	}
+	markPreferredC(acts, whole, opts.Archs)
+	for i := range out {
+		out[i].Preferred = acts[i].Preferred
+	}
 	return out
+}
+
+// condIn reports whether the condition of sc is written in file.
+func condIn(sc *bpfc.Scenario, file string) bool {
+	for _, lk := range sc.Map.Links() {
+		if lk.Kind == bpfc.LinkCond && lk.C.File == file {
+			return true
+		}
+	}
+	return false
 }
 
 // markPreferredC marks the cheapest of the fixing actions that leave every
@@ -266,6 +329,16 @@ type cCandidate struct {
 	weak   bool        // a weakening, offered only when it keeps every scenario correct
 	site   syntax.Span // the C it changes, or where the fence goes
 	edits  []Edit
+	others map[string][]Edit // edits of other files of the translation, by name (a synthesized fix)
+}
+
+// allEdits returns c's edits by file, those of file included.
+func (c *cCandidate) allEdits(file string) map[string][]Edit {
+	m := map[string][]Edit{file: c.edits}
+	for f, es := range c.others {
+		m[f] = es
+	}
+	return m
 }
 
 // candidateTitle is c's title without its effect, with its line when
@@ -290,7 +363,7 @@ func dedupeCandidates(cs []cCandidate) []cCandidate {
 	seen := map[string]bool{}
 	var out []cCandidate
 	for _, c := range cs {
-		key := fmt.Sprint(c.edits)
+		key := fmt.Sprint(c.edits, c.others)
 		if !seen[key] {
 			seen[key] = true
 			out = append(out, c)
@@ -675,11 +748,13 @@ func derefOf(ptr string) string {
 	return "*(" + ptr + ")"
 }
 
-// synthCandidates runs [Synthesize] on the scenario of s and returns its
-// fixes written in C, each as one candidate; a fix with a rewrite C
-// cannot say in src (another file, a primitive C has no spelling for) is
-// left out.
-func synthCandidates(ctx context.Context, s *cScan, opts ActionOptions) []cCandidate {
+// synthCandidates runs [Synthesize] on the scenario sc and returns its
+// fixes written in C, each as one candidate whose edits are in the file
+// of s; scans gives the scans of the scenario over each C file, for the
+// rewrites in other files, which go to the candidate's others. A fix with
+// a rewrite C cannot say (C the source map does not tie to it, a
+// primitive C has no spelling for) is left out.
+func synthCandidates(ctx context.Context, s *cScan, scans []*cScan, opts ActionOptions) []cCandidate {
 	budget := opts.SynthBudget
 	if budget <= 0 {
 		budget = 5 * time.Second
@@ -688,35 +763,77 @@ func synthCandidates(ctx context.Context, s *cScan, opts ActionOptions) []cCandi
 	if err != nil {
 		return nil
 	}
+	type part struct {
+		c    cCandidate
+		scan *cScan
+	}
 	var out []cCandidate
 fixes:
 	for _, fx := range syn.Fixes {
-		var parts []cCandidate
+		var parts []part
 		for _, rw := range fx.Rewrites {
-			c, ok := s.candidateFor(&rw)
-			if !ok {
+			found := false
+			for _, sc := range scans {
+				if c, ok := sc.candidateFor(&rw); ok {
+					parts = append(parts, part{c, sc})
+					found = true
+					break
+				}
+			}
+			if !found {
 				continue fixes
 			}
-			parts = append(parts, c)
 		}
 		if len(parts) == 0 {
 			continue
 		}
-		sort.SliceStable(parts, func(i, j int) bool { return parts[i].site.Start < parts[j].site.Start })
-		all := cCandidate{titled: true, site: parts[0].site, line: parts[0].line}
+		// The file asked about first, then the others in the order of the
+		// translation; in each, in source order.
+		rank := func(p part) int {
+			if p.scan == s {
+				return -1
+			}
+			return slices.Index(scans, p.scan)
+		}
+		sort.SliceStable(parts, func(i, j int) bool {
+			a, b := parts[i], parts[j]
+			if rank(a) != rank(b) {
+				return rank(a) < rank(b)
+			}
+			return a.c.site.Start < b.c.site.Start
+		})
+		all := cCandidate{titled: true, site: parts[0].c.site, line: parts[0].c.line}
 		var names []string
 		for _, p := range parts {
-			all.edits = append(all.edits, p.edits...)
-			if p.fence {
-				names = append(names, p.short)
+			where := ""
+			if p.scan != s {
+				if all.others == nil {
+					all.others = map[string][]Edit{}
+				}
+				all.others[p.scan.src.Name] = append(all.others[p.scan.src.Name], p.c.edits...)
+				where = " of " + relName(s.src.Name, p.scan.src.Name)
 			} else {
-				names = append(names, fmt.Sprintf("%s on line %d", p.short, p.line))
+				all.edits = append(all.edits, p.c.edits...)
+			}
+			if p.c.fence {
+				names = append(names, p.c.short+where)
+			} else {
+				names = append(names, fmt.Sprintf("%s on line %d%s", p.c.short, p.c.line, where))
 			}
 		}
 		all.short = joinVerbs(names)
 		out = append(out, all)
 	}
 	return out
+}
+
+// relName names the file other for a reader of file: its path relative
+// to file's directory.
+func relName(file, other string) string {
+	if r, err := filepath.Rel(filepath.Dir(file), other); err == nil {
+		return filepath.ToSlash(r)
+	}
+	return other
 }
 
 // candidateFor returns the C rewrite doing what the litmus rewrite rw does
@@ -1318,32 +1435,43 @@ func noteCounts(tr *bpfc.Translation) (errs, notModeled int) {
 	return errs, notModeled
 }
 
-// translate translates the C again with file's text replaced by edited.
-func (cv *cVerifier) translate(edited []byte) (*bpfc.Translation, error) {
-	main := cv.tr.Sources[0]
-	text := main.Text
-	if main.Name == cv.file {
-		text = edited
-	}
-	load := func(path string) ([]byte, error) {
-		if path == cv.file {
-			return edited, nil
+// translate translates the C again, the files of edited (by name) with
+// their edited text.
+func (cv *cVerifier) translate(edited map[string][]byte) (*bpfc.Translation, error) {
+	text := func(path string) ([]byte, bool) {
+		if t, ok := edited[path]; ok {
+			return t, true
 		}
 		if s := cv.tr.Source(path); s != nil {
-			return s.Text, nil
+			return s.Text, true
+		}
+		return nil, false
+	}
+	main, _ := text(cv.tr.Sources[0].Name)
+	load := func(path string) ([]byte, error) {
+		if t, ok := text(path); ok {
+			return t, nil
 		}
 		return nil, &fs.PathError{Op: "open", Path: path, Err: fs.ErrNotExist}
 	}
-	return bpfc.Translate(main.Name, text, load)
+	return bpfc.Translate(cv.tr.Sources[0].Name, main, load)
 }
 
 // verifyOne applies c, translates and checks the scenarios of base. It
 // returns nil when the edit does not translate cleanly or a scenario
 // cannot be checked.
 func (cv *cVerifier) verifyOne(ctx context.Context, c *cCandidate, base map[string]*Outcome) *cVerified {
-	edited, err := Apply(cv.tr.Source(cv.file).Text, c.edits)
-	if err != nil {
-		return nil
+	edited := map[string][]byte{}
+	for name, edits := range c.allEdits(cv.file) {
+		src := cv.tr.Source(name)
+		if src == nil {
+			return nil
+		}
+		t, err := Apply(src.Text, edits)
+		if err != nil {
+			return nil
+		}
+		edited[name] = t
 	}
 	ntr, err := cv.translate(edited)
 	if err != nil {

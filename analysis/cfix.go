@@ -40,7 +40,7 @@ import (
 //     smp_wmb() (between stores) and smp_mb();
 //   - on the condition annotation of a broken scenario, the cheapest fixes
 //     [Synthesize] finds for its litmus test, written in C (a fix that
-//     needs edits in another file than file is left out);
+//     needs edits in another file is left out: [CFixes] has it);
 //   - when every scenario is correct, the weakenings that keep it so, of
 //     kind ActionKindRewrite, with what they save: acquire and release to
 //     READ_ONCE and WRITE_ONCE, a weaker __atomic or C11 order, smp_mb()
@@ -78,6 +78,8 @@ import (
 // up to opts.SynthBudget (5 s when 0). With opts.Cache set, asking again
 // at the same place costs only the translations. A cursor on nothing
 // that applies costs one scan of each scenario's threads and no check.
+// On the examples of testdata/bpfc a cursor on an access takes 1 to 3 ms
+// and one on a condition about 25 ms (6 ms with a warm cache).
 // When ctx ends, CActions returns nil. It only reads tr, so a handler may
 // call it on the translation it keeps for the open document, from any
 // goroutine.

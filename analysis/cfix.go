@@ -25,13 +25,16 @@ import (
 // checking the scenarios it takes part in.
 
 // CActions returns the actions [Actions] offers on litmus tests, for the
-// C file file (one of tr.Sources) at span (a cursor, or a selection; byte
-// offsets of file), as edits of file:
+// C file file (named as tr.Sources names it: a "with" file by its path
+// joined to the directory of the file naming it) at span (a cursor, or a
+// selection; byte offsets of file), as edits of file:
 //
 //   - on a plain read of a shared global (or of a skeleton field
 //     skel->bss->x in user space), READ_ONCE and smp_load_acquire; on a
-//     plain store, WRITE_ONCE and smp_store_release; on READ_ONCE and
-//     WRITE_ONCE, acquire and release; on an __atomic or C11 call with a
+//     plain store, WRITE_ONCE and smp_store_release; on a plain increment
+//     or compound assignment statement, the atomic read-modify-write; on
+//     READ_ONCE and WRITE_ONCE (or a volatile access, "*(volatile int
+//     *)&x"), acquire and release; on an __atomic or C11 call with a
 //     relaxed order, acquire or release (a read-modify-write also
 //     seq_cst), and seq_cst for a read-modify-write with acquire or
 //     release;
@@ -378,6 +381,13 @@ func dedupeCandidates(cs []cCandidate) []cCandidate {
 // lvalueRx matches the C lvalues a rewrite can wrap: a name, a field path
 // (skel->bss->x, g.cnt), or a dereferenced name.
 var lvalueRx = regexp.MustCompile(`^(\*\s*)?[A-Za-z_]\w*(\s*(->|\.)\s*[A-Za-z_]\w*)*$`)
+
+// volatileLoadRx and volatileStoreRx match a volatile access to an
+// lvalue, "*(volatile int *)&x" and "*(volatile int *)&x = v".
+var (
+	volatileLoadRx  = regexp.MustCompile(`^\*\s*\(\s*(?:const\s+)?volatile\b[^()]*\*\s*\)\s*&\s*([^=]+?)\s*$`)
+	volatileStoreRx = regexp.MustCompile(`^\*\s*\(\s*volatile\b[^()]*\*\s*\)\s*&\s*([^=]+?)\s*=([^=].*)$`)
+)
 
 // assignRx matches C text holding an assignment.
 var assignRx = regexp.MustCompile(`(^|[^=!<>+\-*/%&|^])=($|[^=])|\+\+|--|[+\-*/%&|^]=|<<=|>>=`)
@@ -1017,6 +1027,18 @@ func accessRewrites(p *cAccess, text []byte, ln int, user bool) []cCandidate {
 			return nil // nothing, or a chained assignment "y = x = 1"
 		}
 		return store(lv, v, true)
+	}
+	// A volatile access, READ_ONCE and WRITE_ONCE as bpf_atomic.h spells
+	// them.
+	if p.a.prim == "READ_ONCE" {
+		if m := volatileLoadRx.FindStringSubmatch(c); m != nil && lvalueRx.MatchString(m[1]) {
+			return load(m[1], false)
+		}
+	}
+	if p.a.prim == "WRITE_ONCE" {
+		if m := volatileStoreRx.FindStringSubmatch(c); m != nil && lvalueRx.MatchString(m[1]) && !assignRx.MatchString(m[2]) {
+			return store(m[1], strings.TrimSpace(m[2]), false)
+		}
 	}
 	name, args, ok := splitCall(c)
 	if !ok {

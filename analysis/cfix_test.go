@@ -573,3 +573,51 @@ func TestCFixesOtherFile(t *testing.T) {
 	after := cfixOutcomes(t, ftr)
 	assert.True(t, after[0].OK(), "verdict %s", after[0].Verdict)
 }
+
+func TestCActionsVolatile(t *testing.T) {
+	src := []byte(`#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include "bpf_atomic.h"
+
+// litmus: exists (b:f=1 /\ b:d=0)
+
+int data SEC(".bss");
+int flag SEC(".bss");
+
+// litmus: thread a
+SEC("tp/a")
+int a(void *ctx)
+{
+	data = 1;
+	*(volatile int *)&flag = 1;
+	return 0;
+}
+
+// litmus: thread b
+SEC("tp/b")
+int b(void *ctx)
+{
+	int f = *(volatile int *)&flag;
+	int d = 0;
+
+	if (f)
+		d = data;
+	return 0;
+}
+`)
+	tr := cfixTranslate(t, "vol.c", src, func(string) ([]byte, error) { return nil, os.ErrNotExist })
+	opts := ActionOptions{Budget: 10 * time.Second, Cache: NewCheckCache(0)}
+	rel := findAction(CActions(context.Background(), tr, "vol.c", cfixAt(t, src, "*(volatile int *)&flag = 1", 0, 3), opts), "Use smp_store_release (")
+	require.NotNil(t, rel)
+	require.Len(t, rel.Edits, 1, "bpf_atomic.h is included already")
+	assert.Equal(t, "smp_store_release(&flag, 1)", rel.Edits[0].NewText)
+	acq := findAction(CActions(context.Background(), tr, "vol.c", cfixAt(t, src, "*(volatile int *)&flag;", 0, 3), opts), "Use smp_load_acquire (")
+	require.NotNil(t, acq)
+	assert.Equal(t, "smp_load_acquire(&flag)", acq.Edits[0].NewText)
+	assert.Equal(t, "*(volatile int *)&flag", string(src[acq.Edits[0].Span.Start:acq.Edits[0].Span.End]))
+	// Both: the flag orders the data.
+	fixed, err := Apply(src, []Edit{rel.Edits[0], acq.Edits[0]})
+	require.NoError(t, err)
+	after := cfixOutcomes(t, cfixTranslate(t, "vol.c", fixed, func(string) ([]byte, error) { return nil, os.ErrNotExist }))
+	assert.True(t, after[0].OK(), "verdict %s", after[0].Verdict)
+}

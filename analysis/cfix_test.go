@@ -418,6 +418,138 @@ func TestCActionsVerified(t *testing.T) {
 	assert.Greater(t, elsewhere, 0)
 }
 
+// TestCActionsOddSpans asks at places no cursor should be: before the
+// start, past the end, a selection of the whole file.
+func TestCActionsOddSpans(t *testing.T) {
+	path := cfixFile(t, "mp_plain_flag.c")
+	tr := cfixTranslate(t, path, nil, nil)
+	n := len(tr.Source(path).Text)
+	opts := ActionOptions{Budget: 5 * time.Second}
+	assert.Empty(t, CActions(context.Background(), tr, path, syntax.Span{Start: -5, End: -5}, opts))
+	assert.Empty(t, CActions(context.Background(), tr, path, syntax.Span{Start: n + 10, End: n + 10}, opts))
+	// A selection of the whole file offers every rewrite of every access
+	// and gap, each once, the same titles telling their lines apart.
+	all := CActions(context.Background(), tr, path, syntax.Span{Start: 0, End: n}, opts)
+	titles := map[string]bool{}
+	for _, a := range all {
+		assert.False(t, titles[a.Title], "twice: %s", a.Title)
+		titles[a.Title] = true
+	}
+	assert.True(t, titles["Use smp_load_acquire on line 25 (bad outcome stays reachable)"], "titles: %q", actionTitles(all))
+	assert.True(t, titles["Use smp_store_release on line 17 (bad outcome stays reachable)"], "titles: %q", actionTitles(all))
+}
+
+// TestCActionsCondition: on the condition annotation of a broken test,
+// the cheapest fixes fence synthesis finds, written in C, each verified.
+func TestCActionsCondition(t *testing.T) {
+	path := cfixFile(t, "mp_plain_flag.c")
+	tr := cfixTranslate(t, path, nil, nil)
+	src := tr.Source(path).Text
+	opts := ActionOptions{Budget: 10 * time.Second, SynthBudget: 20 * time.Second, Cache: NewCheckCache(0)}
+	acts := CActions(context.Background(), tr, path, cfixAt(t, src, "litmus: exists", 0, 10), opts)
+	require.NotEmpty(t, acts)
+	var preferred *Action
+	for i := range acts {
+		a := &acts[i]
+		assert.True(t, a.Fixes, a.Title)
+		assert.True(t, strings.HasSuffix(a.Title, "(data race gone; bad outcome becomes Never)"), a.Title)
+		if a.Preferred {
+			require.Nil(t, preferred, "one preferred action")
+			preferred = a
+		}
+	}
+	require.NotNil(t, preferred, "titles: %q", actionTitles(acts))
+	// Release and acquire on the flag: free on x86, one lwsync each on
+	// powerpc, the cheapest fix there is.
+	assert.Equal(t, "Use smp_store_release on line 17, smp_load_acquire on line 25 (data race gone; bad outcome becomes Never)", preferred.Title)
+	fixed, err := Apply(src, preferred.Edits)
+	require.NoError(t, err)
+	after := cfixOutcomes(t, cfixTranslate(t, path, fixed, nil))
+	assert.True(t, after[0].OK(), "verdict %s", after[0].Verdict)
+
+	// A correct test offers nothing on its condition.
+	ok := cfixFile(t, "mp_relacq.c")
+	otr := cfixTranslate(t, ok, nil, nil)
+	assert.Empty(t, CActions(context.Background(), otr, ok, cfixAt(t, otr.Source(ok).Text, "litmus: exists", 0, 10), opts))
+}
+
+// FuzzCActions asks for actions in arbitrary C (seeded with the examples)
+// at an arbitrary place: CActions never panics, and every action it
+// offers has edits that apply to the file.
+func FuzzCActions(f *testing.F) {
+	dir, err := os.Getwd()
+	require.NoError(f, err)
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		require.NotEqual(f, dir, parent, "go.mod not found")
+		dir = parent
+	}
+	for _, pattern := range []string{"*.c", "progs/*.c", "prog_tests/*.c"} {
+		files, err := filepath.Glob(filepath.Join(dir, "testdata", "bpfc", pattern))
+		require.NoError(f, err)
+		for i, p := range files {
+			data, err := os.ReadFile(p)
+			require.NoError(f, err)
+			f.Add(data, uint(i*97))
+		}
+	}
+	f.Fuzz(func(t *testing.T, src []byte, at uint) {
+		// Every "with" file is the input itself: user space and BPF side alike.
+		tr, err := bpfc.Translate("fuzz.c", src, func(string) ([]byte, error) { return src, nil })
+		if err != nil {
+			t.Skip()
+		}
+		opts := ActionOptions{Budget: 200 * time.Millisecond, SynthBudget: 500 * time.Millisecond}
+		for _, s := range tr.Sources {
+			off := 0
+			if len(s.Text) > 0 {
+				off = int(at % uint(len(s.Text)))
+			}
+			for _, span := range []syntax.Span{{Start: off, End: off}, {Start: 0, End: len(s.Text)}} {
+				for _, a := range CActions(context.Background(), tr, s.Name, span, opts) {
+					if a.Title == "" || len(a.Edits) == 0 {
+						t.Fatalf("action %+v has no title or no edits", a)
+					}
+					if _, err := Apply(s.Text, a.Edits); err != nil {
+						t.Fatalf("%s: %v", a.Title, err)
+					}
+				}
+			}
+		}
+	})
+}
+
+func TestIncludeEdit(t *testing.T) {
+	acq := []Edit{{Span: syntax.Span{Start: 0, End: 0}, NewText: "smp_load_acquire(&x)"}}
+	for _, tc := range []struct {
+		src   string
+		edits []Edit
+		want  string // the text with the edit applied, or "" for no edit
+	}{
+		{"#include \"vmlinux.h\"\n#include <bpf/bpf_helpers.h>\nint x;\n", acq,
+			"#include \"vmlinux.h\"\n#include <bpf/bpf_helpers.h>\n#include \"bpf_atomic.h\"\nint x;\n"},
+		{"#include \"vmlinux.h\"\r\nint x;\r\n", acq, "#include \"vmlinux.h\"\r\n#include \"bpf_atomic.h\"\r\nint x;\r\n"},
+		{"#include \"vmlinux.h\"", acq, "#include \"vmlinux.h\"\n#include \"bpf_atomic.h\""},
+		{"#include \"bpf_atomic.h\"\nint x;\n", acq, ""},
+		{"#include \"vmlinux.h\"\n#define smp_load_acquire(p) (*(p))\nint x;\n", acq, ""},
+		{"int x;\n", acq, ""},
+		{"#include \"vmlinux.h\"\n", []Edit{{NewText: "__atomic_load_n(&x, __ATOMIC_ACQUIRE)"}}, ""},
+	} {
+		e, ok := includeEdit([]byte(tc.src), tc.edits)
+		if tc.want == "" {
+			assert.False(t, ok, "%q", tc.src)
+			continue
+		}
+		require.True(t, ok, "%q", tc.src)
+		got, err := Apply([]byte(tc.src), []Edit{e})
+		require.NoError(t, err)
+		assert.Equal(t, tc.want, string(got))
+	}
+}
+
 // TestCActionsForms: C the rewrites leave alone (chained assignments,
 // increments whose value is used) and C they rewrite (increments and
 // compound assignments, struct fields, pointers to globals), on programs

@@ -36,6 +36,14 @@ func runParse(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "litmusls parse: %v\n", err)
 			return 2
 		}
+		if isC(name) {
+			// Annotated C: what matters is whether it translates.
+			if _, _, problems := loadTest(name, src); len(problems) > 0 {
+				io.WriteString(stdout, strings.Join(problems, "\n")+"\n")
+				status = 1
+			}
+			continue
+		}
 		f, errs := syntax.Parse(name, src)
 		if len(errs) > 0 {
 			io.WriteString(stdout, errs.Format(f.Lines))

@@ -50,6 +50,19 @@ func TestParseCommand(t *testing.T) {
 	require.Contains(t, errs, "missing.litmus")
 }
 
+// TestParseCommandC: an annotated C file is translated, not parsed as a
+// litmus test; its annotation problems are reported in C coordinates.
+func TestParseCommandC(t *testing.T) {
+	code, out, errs := run("parse", filepath.Join("testdata", "bpfc", "mp_relacq.c"))
+	require.Equal(t, 0, code, out+errs)
+	require.Empty(t, out)
+
+	bad := writeFile(t, t.TempDir(), "bad.c", "// litmus: exists (a:x=1)\nint x;\n")
+	code, out, _ = run("parse", bad)
+	require.Equal(t, 1, code)
+	require.Contains(t, out, bad+":1:4: ")
+}
+
 func TestParseCommandCorpus(t *testing.T) {
 	root, err := os.Getwd()
 	require.NoError(t, err)

@@ -66,6 +66,28 @@ func (w *rewrites) warm(uri protocol.DocumentUri, f *syntax.File, text []byte, k
 	if f.Dialect != syntax.DialectC || res == nil || len(res.Errors) > 0 || res.Cutoff {
 		return
 	}
+	w.start(uri, key, func(ctx context.Context) {
+		whole := syntax.Span{Start: 0, End: len(text)}
+		analysis.Actions(ctx, f, text, whole, analysis.ActionOptions{Cache: w.cache, Base: res})
+	})
+}
+
+// warmC starts verifying the quick fixes of the whole C document doc,
+// translated as tr, unless they are verified or being verified; key
+// identifies the translation's texts. A warm-up of an older text is
+// cancelled.
+func (w *rewrites) warmC(doc *Document, tr *bpfc.Translation, key string) {
+	w.start(doc.URI, key, func(ctx context.Context) {
+		whole := syntax.Span{Start: 0, End: len(doc.Text)}
+		analysis.CActions(ctx, tr, uriPath(doc.URI), whole, analysis.ActionOptions{Cache: w.cache})
+	})
+}
+
+// start runs verify in the background for the text of uri identified by
+// key, unless that text is verified or being verified, cancelling the
+// verification of an older text of uri. When verify returns without being
+// cancelled, key is ready: every outcome its actions need is in the cache.
+func (w *rewrites) start(uri protocol.DocumentUri, key string, verify func(ctx context.Context)) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.ready[key] || w.ctx.Err() != nil {
@@ -89,8 +111,7 @@ func (w *rewrites) warm(uri protocol.DocumentUri, f *syntax.File, text []byte, k
 				w.log.Error("panic while verifying rewrites", "uri", uri, "panic", p, "stack", string(debug.Stack()))
 			}
 		}()
-		whole := syntax.Span{Start: 0, End: len(text)}
-		analysis.Actions(ctx, f, text, whole, analysis.ActionOptions{Cache: w.cache, Base: res})
+		verify(ctx)
 		w.mu.Lock()
 		defer w.mu.Unlock()
 		if w.running[uri] == run {
@@ -102,49 +123,9 @@ func (w *rewrites) warm(uri protocol.DocumentUri, f *syntax.File, text []byte, k
 	}()
 }
 
-// warmC starts verifying the quick fixes of the whole C document doc,
-// translated as tr, unless they are verified or being verified; key
-// identifies doc's text. A warm-up of an older text is cancelled.
-func (w *rewrites) warmC(doc *Document, tr *bpfc.Translation, key string) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if w.ready[key] || w.ctx.Err() != nil {
-		return
-	}
-	if prev := w.running[doc.URI]; prev != nil {
-		if prev.key == key {
-			return
-		}
-		prev.cancel()
-	}
-	ctx, cancel := context.WithCancel(w.ctx)
-	run := &rewriteWarmup{key: key, cancel: cancel}
-	w.running[doc.URI] = run
-	w.wg.Add(1)
-	go func() {
-		defer w.wg.Done()
-		defer cancel()
-		defer func() {
-			if p := recover(); p != nil {
-				w.log.Error("panic while verifying C fixes", "uri", doc.URI, "panic", p, "stack", string(debug.Stack()))
-			}
-		}()
-		whole := syntax.Span{Start: 0, End: len(doc.Text)}
-		analysis.CActions(ctx, tr, uriPath(doc.URI), whole, analysis.ActionOptions{Cache: w.cache})
-		w.mu.Lock()
-		defer w.mu.Unlock()
-		if w.running[doc.URI] == run {
-			delete(w.running, doc.URI)
-		}
-		if ctx.Err() == nil {
-			w.markReadyLocked(key)
-		}
-	}()
-}
-
 // cActions returns the verified quick fixes at span of the C document
-// doc (translated as tr, its text identified by key), or nil when they are
-// not verified yet.
+// doc (translated as tr, its texts identified by key), or nil when they
+// are not verified yet.
 func (w *rewrites) cActions(doc *Document, tr *bpfc.Translation, key string, span syntax.Span) []analysis.Action {
 	if !w.isReady(key) {
 		return nil

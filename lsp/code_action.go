@@ -71,9 +71,10 @@ func (ss *session) codeAction(_ *glsp.Context, params *protocol.CodeActionParams
 		}
 	}
 	if res != nil && ss.rewrites != nil {
+		correct := analysis.OutcomeOf(res).OK()
 		for _, rw := range ss.rewrites.actions(f, doc.Text, key, span, res) {
-			if !only(rw.Kind) {
-				continue
+			if !only(rw.Kind) || (correct && rw.Kind == analysis.ActionKindQuickFix && !rw.Fixes) {
+				continue // strengthening a correct test only costs: offer the weakenings
 			}
 			a, err := fixAction(doc, analysis.Fix{Title: rw.Title, Edits: rw.Edits})
 			if err != nil {

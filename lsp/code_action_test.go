@@ -200,5 +200,38 @@ func TestServerLints(t *testing.T) {
 	assert.Equal(t, positionOf(t, over, "smp_mb();").Line, hints[0].Range.Start.Line)
 	assert.Equal(t, lsp.DiagnosticSeverityHint, hints[0].Severity)
 	t.Logf("hint: %s", message(hints[0]))
+
+	// On the correct test, the actions at the barrier weaken it (once,
+	// though both the hint and the rewrites offer it); none strengthens it
+	// to no effect.
+	at := positionOf(t, over, "smp_mb();")
+	var rewrites []lsp.CodeAction
+	for len(rewrites) == 0 {
+		for _, a := range s.codeActions(v, lsp.Range{Start: at, End: at}) {
+			require.NotNil(t, a.Kind)
+			if strings.Contains(a.Title, "stays Never") {
+				assert.Contains(t, a.Title, "saves", "a strengthening of a correct test: %q", a.Title)
+			}
+			if strings.HasPrefix(a.Title, "Use smp_wmb (") {
+				rewrites = append(rewrites, a)
+			}
+		}
+		if len(rewrites) == 0 {
+			select {
+			case <-s.ctx.Done():
+				t.Fatal("no weakening offered on smp_mb()")
+			case <-time.After(10 * time.Millisecond):
+			}
+		}
+	}
+	assert.Len(t, rewrites, 1, "offered once: %v", titlesOf(rewrites))
 	s.shutdown()
+}
+
+func titlesOf(actions []lsp.CodeAction) []string {
+	var out []string
+	for _, a := range actions {
+		out = append(out, a.Title)
+	}
+	return out
 }

@@ -17,7 +17,6 @@ import (
 	"unicode/utf16"
 	"unicode/utf8"
 
-	srpc "github.com/sourcegraph/jsonrpc2"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.lsp.dev/jsonrpc2"
@@ -562,7 +561,7 @@ type fuzzClient struct {
 }
 
 // startFuzzClient serves a new session over a socket pair, as Serve does
-// but keeping the session, and initializes it with no debounce and a short
+// (through session.connect) but keeping the session, and initializes it with no debounce and a short
 // check budget.
 func startFuzzClient(t *testing.T) *fuzzClient {
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
@@ -571,10 +570,7 @@ func startFuzzClient(t *testing.T) *fuzzClient {
 	serverEnd, clientEnd := socketPair(t)
 	sctx, scancel := context.WithCancel(ctx)
 	ss := newSession(sctx, srv)
-	sconn := srpc.NewConn(sctx, srpc.NewBufferedStream(serverEnd, srpc.VSCodeObjectCodec{}),
-		srpc.HandlerWithError(ss.handle).SuppressErrClosed(),
-		srpc.SetLogger(slog.NewLogLogger(srv.log.Handler(), slog.LevelWarn)))
-	ss.conn.Store(sconn)
+	sconn := ss.connect(sctx, serverEnd)
 
 	c := &fuzzClient{t: t, ctx: ctx, ss: ss, stop: scancel, end: sconn.DisconnectNotify(), logs: logs, diags: make(chan published, 16*maxFuzzChanges)}
 	c.conn = jsonrpc2.NewConn(jsonrpc2.NewStream(clientEnd), jsonrpc2.WithCodec(codec{}))
@@ -591,7 +587,7 @@ func startFuzzClient(t *testing.T) *fuzzClient {
 	})
 	t.Cleanup(func() {
 		c.conn.Close()
-		sconn.Close()
+		serverEnd.Close()
 		scancel()
 		cancel()
 		ss.diag.wait()

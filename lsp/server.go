@@ -99,14 +99,16 @@ func (s *Server) Serve(ctx context.Context, rwc io.ReadWriteCloser) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	ss := newSession(ctx, s)
-	conn := jsonrpc2.NewConn(ctx, jsonrpc2.NewBufferedStream(rwc, jsonrpc2.VSCodeObjectCodec{}),
-		jsonrpc2.HandlerWithError(ss.handle).SuppressErrClosed(),
-		jsonrpc2.SetLogger(slog.NewLogLogger(s.log.Handler(), slog.LevelWarn)))
-	ss.conn.Store(conn)
+	conn := ss.connect(ctx, rwc)
 	select {
 	case <-conn.DisconnectNotify():
 	case <-ctx.Done():
-		conn.Close()
+		rwc.Close()
+		select {
+		case <-conn.DisconnectNotify():
+		case <-time.After(time.Second):
+			conn.Close() // a read that closing did not interrupt (a terminal)
+		}
 	}
 	cancel()
 	ss.diag.wait()
@@ -170,6 +172,23 @@ func (stdio) Read(p []byte) (int, error)  { return os.Stdin.Read(p) }
 func (stdio) Write(p []byte) (int, error) { return os.Stdout.Write(p) }
 func (stdio) Close() error                { return errors.Join(os.Stdin.Close(), os.Stdout.Close()) }
 
+// connect serves ss over rwc and returns the connection.
+//
+// The connection ends by closing rwc, never by conn.Close: jsonrpc2
+// v0.2.0's Close closes the channels of pending calls but leaves them
+// pending, and a response still in the read buffer (the answer to a
+// window/showDocument sent just before exit, say) would then be sent on a
+// closed channel and crash the server. With the stream closed, the reader
+// delivers what it has read and then closes the connection itself.
+func (ss *session) connect(ctx context.Context, rwc io.ReadWriteCloser) *jsonrpc2.Conn {
+	ss.closeStream = func() { rwc.Close() }
+	conn := jsonrpc2.NewConn(ctx, jsonrpc2.NewBufferedStream(rwc, jsonrpc2.VSCodeObjectCodec{}),
+		jsonrpc2.HandlerWithError(ss.handle).SuppressErrClosed(),
+		jsonrpc2.SetLogger(slog.NewLogLogger(ss.log.Handler(), slog.LevelWarn)))
+	ss.conn.Store(conn)
+	return conn
+}
+
 // A session is the server's state for one connection.
 type session struct {
 	srv      *Server
@@ -193,6 +212,8 @@ type session struct {
 	cDeps map[[2]protocol.DocumentUri]int32
 	// genDir is where generated tests are written for the editor to show.
 	genDir string
+
+	closeStream func() // ends the connection (see Serve)
 }
 
 func newSession(ctx context.Context, srv *Server) *session {
@@ -297,7 +318,7 @@ func (ss *session) handle(ctx context.Context, conn *jsonrpc2.Conn, req *jsonrpc
 
 	switch req.Method {
 	case string(protocol.MethodExit):
-		conn.Close()
+		ss.closeStream()
 		return nil, nil
 	case string(protocol.MethodShutdown), string(protocol.MethodCancelRequest):
 	default:

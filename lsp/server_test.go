@@ -1,6 +1,7 @@
 package lsp
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -9,6 +10,8 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -416,4 +419,70 @@ func socketPair(t testing.TB) (net.Conn, net.Conn) {
 		conns[1].Close()
 	})
 	return conns[0], conns[1]
+}
+
+// TestServerExitWithResponseBuffered: a response to the server's own
+// request that arrives together with exit, after it in the same read, is
+// delivered or dropped, never sent on a closed channel (which crashed the
+// server while exit closed the connection with conn.Close).
+func TestServerExitWithResponseBuffered(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	srv := NewServer(Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), NoLints: true})
+	serverEnd, clientEnd := socketPair(t)
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ctx, serverEnd) }()
+
+	frame := func(msg string) string { return fmt.Sprintf("Content-Length: %d\r\n\r\n%s", len(msg), msg) }
+	write := func(s string) {
+		_, err := clientEnd.Write([]byte(s))
+		require.NoError(t, err)
+	}
+	r := bufio.NewReader(clientEnd)
+	// read returns the next message the server sends.
+	read := func() map[string]any {
+		length := 0
+		for {
+			line, err := r.ReadString('\n')
+			require.NoError(t, err)
+			line = strings.TrimSpace(line)
+			if line == "" {
+				break
+			}
+			if v, ok := strings.CutPrefix(line, "Content-Length: "); ok {
+				length, err = strconv.Atoi(v)
+				require.NoError(t, err)
+			}
+		}
+		body := make([]byte, length)
+		_, err := io.ReadFull(r, body)
+		require.NoError(t, err)
+		var m map[string]any
+		require.NoError(t, json.Unmarshal(body, &m))
+		return m
+	}
+	write(frame(`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{"workspace":{"codeLens":{"refreshSupport":true}}}}}`))
+	require.Equal(t, float64(1), read()["id"])
+	write(frame(`{"jsonrpc":"2.0","method":"initialized","params":{}}`))
+	test, err := json.Marshal(kernelTest(t, "SB+poonceonces.litmus"))
+	require.NoError(t, err)
+	write(frame(`{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"uri":"file:///sb.litmus","languageId":"litmus","version":1,"text":` + string(test) + `}}}`))
+	write(frame(`{"jsonrpc":"2.0","id":2,"method":"shutdown"}`))
+	// Wait for the server's codeLens/refresh request, then answer it in
+	// the same write as exit, after it.
+	for {
+		m := read()
+		if m["method"] == "workspace/codeLens/refresh" {
+			id, err := json.Marshal(m["id"])
+			require.NoError(t, err)
+			write(frame(`{"jsonrpc":"2.0","method":"exit"}`) + frame(`{"jsonrpc":"2.0","id":`+string(id)+`,"result":null}`))
+			break
+		}
+	}
+	select {
+	case err := <-served:
+		assert.NoError(t, err)
+	case <-ctx.Done():
+		t.Fatal("the server did not stop")
+	}
 }

@@ -2,6 +2,7 @@ package bpfc
 
 import (
 	"fmt"
+	"maps"
 	"strings"
 
 	"github.com/litmusls/litmusls/syntax"
@@ -176,16 +177,12 @@ type snapshot struct {
 	tainted map[string]bool
 }
 
+// save copies the lowering state, so that a branch can start from it
+// again after its sibling changed it.
 func (c *lowerer) save() snapshot {
-	s := snapshot{names: map[string]bool{}, tainted: map[string]bool{}}
-	for k, v := range c.names {
-		s.names[k] = v
-	}
-	for k, v := range c.tainted {
-		s.tainted[k] = v
-	}
+	s := snapshot{names: maps.Clone(c.names), tainted: maps.Clone(c.tainted)}
 	for _, sc := range c.scopes {
-		m := map[string]*local{}
+		m := make(map[string]*local, len(sc))
 		for k, v := range sc {
 			cp := *v
 			m[k] = &cp
@@ -195,24 +192,10 @@ func (c *lowerer) save() snapshot {
 	return s
 }
 
+// restore returns to the state save copied; s is the lowerer's from then
+// on and must not be restored again.
 func (c *lowerer) restore(s snapshot) {
-	c.names = map[string]bool{}
-	for k, v := range s.names {
-		c.names[k] = v
-	}
-	c.tainted = map[string]bool{}
-	for k, v := range s.tainted {
-		c.tainted[k] = v
-	}
-	c.scopes = nil
-	for _, sc := range s.scopes {
-		m := map[string]*local{}
-		for k, v := range sc {
-			cp := *v
-			m[k] = &cp
-		}
-		c.scopes = append(c.scopes, m)
-	}
+	c.scopes, c.names, c.tainted = s.scopes, s.names, s.tainted
 }
 
 // ---------------------------------------------------------------------------

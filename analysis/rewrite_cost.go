@@ -206,64 +206,11 @@ func TestCost(f *syntax.File, src []byte) Cost {
 	return c
 }
 
-// rwEachCall calls fn on every call in s.
+// rwEachCall calls fn on every call in s, outermost first.
 func rwEachCall(s syntax.Stmt, fn func(*syntax.CallExpr)) {
-	var expr func(x syntax.Expr)
-	expr = func(x syntax.Expr) {
-		switch x := x.(type) {
-		case *syntax.CallExpr:
-			fn(x)
-			for _, a := range x.Args {
-				expr(a)
-			}
-		case *syntax.AssignExpr:
-			expr(x.X)
-			expr(x.Y)
-		case *syntax.UnaryExpr:
-			expr(x.X)
-		case *syntax.BinaryExpr:
-			expr(x.X)
-			expr(x.Y)
-		case *syntax.CondExpr:
-			expr(x.Cond)
-			expr(x.X)
-			expr(x.Y)
-		case *syntax.ParenExpr:
-			expr(x.X)
-		case *syntax.CastExpr:
-			expr(x.X)
-		case *syntax.IndexExpr:
-			expr(x.X)
-			expr(x.Index)
+	walkStmt(s, func(syntax.Stmt) {}, func(x syntax.Expr) {
+		if c, ok := x.(*syntax.CallExpr); ok {
+			fn(c)
 		}
-	}
-	var stmt func(s syntax.Stmt)
-	stmt = func(s syntax.Stmt) {
-		switch s := s.(type) {
-		case *syntax.BlockStmt:
-			for _, t := range s.Stmts {
-				stmt(t)
-			}
-		case *syntax.DeclStmt:
-			if s.Value != nil {
-				expr(s.Value)
-			}
-		case *syntax.ExprStmt:
-			expr(s.X)
-		case *syntax.IfStmt:
-			expr(s.Cond)
-			if s.Then != nil {
-				stmt(s.Then)
-			}
-			if s.Else != nil {
-				stmt(s.Else)
-			}
-		case *syntax.WhileStmt:
-			expr(s.Cond)
-			if s.Body != nil {
-				stmt(s.Body)
-			}
-		}
-	}
-	stmt(s)
+	})
 }

@@ -21,7 +21,7 @@ import (
 
 // cfixFile returns the path of testdata/bpfc/rel under the repository
 // root (the directory holding go.mod).
-func cfixFile(t *testing.T, rel string) string {
+func cfixFile(t testing.TB, rel string) string {
 	t.Helper()
 	dir, err := os.Getwd()
 	require.NoError(t, err)
@@ -477,18 +477,9 @@ func TestCActionsCondition(t *testing.T) {
 // at an arbitrary place: CActions never panics, and every action it
 // offers has edits that apply to the file.
 func FuzzCActions(f *testing.F) {
-	dir, err := os.Getwd()
-	require.NoError(f, err)
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		require.NotEqual(f, dir, parent, "go.mod not found")
-		dir = parent
-	}
+	dir := cfixFile(f, "")
 	for _, pattern := range []string{"*.c", "progs/*.c", "prog_tests/*.c"} {
-		files, err := filepath.Glob(filepath.Join(dir, "testdata", "bpfc", pattern))
+		files, err := filepath.Glob(filepath.Join(dir, pattern))
 		require.NoError(f, err)
 		for i, p := range files {
 			data, err := os.ReadFile(p)

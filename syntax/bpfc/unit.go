@@ -51,35 +51,27 @@ type threadDef struct {
 	u    *unit
 }
 
-// blankNames are macros BPF C puts on declarations that tree-sitter cannot
-// parse as C; blank replaces them (and their parenthesised arguments) by
-// spaces, keeping every byte offset.
-var blankNames = map[string]bool{
+// blankMacros are macros BPF C puts on declarations that tree-sitter
+// cannot parse as C, each mapped to whether it takes arguments; blank
+// replaces them (and their parenthesised arguments) by spaces, keeping
+// every byte offset.
+var blankMacros = map[string]bool{
 	"SEC": true, "__attribute__": true, "__attribute": true, "private": true, "__section": true,
 	"__uint": true, "__type": true, "__array": true, "__ulong": true, "__aligned": true,
-	"__hidden": true, "__weak": true, "__always_inline": true, "__noinline": true, "__ksym": true,
-	"__kconfig": true, "__arena": true, "__kptr": true, "__percpu_kptr": true, "__used": true,
-	"__naked": true, "__arg_ctx": true, "__arg_nonnull": true, "__arg_arena": true,
-	"__arg_trusted": true, "__arg_untrusted": true, "__rcu": true, "__must_check": true,
-	"__maybe_unused": true, "__contains": true, "__tag": true, "__ksym_weak": true,
+	"__hidden": false, "__weak": false, "__always_inline": false, "__noinline": false, "__ksym": false,
+	"__kconfig": false, "__arena": false, "__kptr": false, "__percpu_kptr": false, "__used": false,
+	"__naked": false, "__arg_ctx": false, "__arg_nonnull": false, "__arg_arena": false,
+	"__arg_trusted": false, "__arg_untrusted": false, "__rcu": false, "__must_check": false,
+	"__maybe_unused": false, "__contains": true, "__tag": true, "__ksym_weak": false,
 	// Annotations of the verifier selftests (bpf_misc.h).
-	"__success": true, "__failure": true, "__msg": true, "__retval": true, "__log_level": true,
-	"__description": true, "__flag": true, "__auxiliary": true, "__xlated": true, "__jited": true,
-	"__arch_x86_64": true, "__arch_arm64": true, "__arch_riscv64": true, "__success_unpriv": true,
-	"__failure_unpriv": true, "__msg_unpriv": true, "__retval_unpriv": true, "__not_msg": true,
-	"__caps_unpriv": true, "__load_if_JITed": true, "__btf_path": true, "__arch": true,
+	"__success": false, "__failure": false, "__msg": true, "__retval": true, "__log_level": true,
+	"__description": true, "__flag": true, "__auxiliary": false, "__xlated": true, "__jited": true,
+	"__arch_x86_64": false, "__arch_arm64": false, "__arch_riscv64": false, "__success_unpriv": false,
+	"__failure_unpriv": false, "__msg_unpriv": true, "__retval_unpriv": true, "__not_msg": true,
+	"__caps_unpriv": true, "__load_if_JITed": false, "__btf_path": true, "__arch": true,
 }
 
-// blankFuncLike names the macros of blankNames that take arguments.
-var blankFuncLike = map[string]bool{
-	"SEC": true, "__attribute__": true, "__attribute": true, "private": true, "__section": true,
-	"__uint": true, "__type": true, "__array": true, "__ulong": true, "__aligned": true, "__contains": true, "__tag": true,
-	"__msg": true, "__retval": true, "__log_level": true, "__description": true, "__flag": true, "__xlated": true,
-	"__jited": true, "__msg_unpriv": true, "__retval_unpriv": true, "__not_msg": true, "__caps_unpriv": true,
-	"__btf_path": true, "__arch": true,
-}
-
-// blank returns a copy of src with the declaration macros of blankNames
+// blank returns a copy of src with the declaration macros of blankMacros
 // replaced by spaces (newlines kept). Comments and strings are skipped.
 func blank(src []byte) []byte {
 	out := append([]byte(nil), src...)
@@ -128,12 +120,13 @@ func blank(src []byte) []byte {
 				j++
 			}
 			word := string(out[i:j])
-			if !blankNames[word] {
+			args, ok := blankMacros[word]
+			if !ok {
 				i = j
 				continue
 			}
 			end := j
-			if blankFuncLike[word] {
+			if args {
 				k := j
 				for k < len(out) && (out[k] == ' ' || out[k] == '\t') {
 					k++

@@ -216,17 +216,8 @@ func (l *rwLayout) rewritesAt(span syntax.Span) []Rewrite {
 				inner = true
 			}
 		}
-		if inner {
-			continue
-		}
-		for _, to := range strongerAccess(a) {
-			kind := RewriteUpgrade
-			if to == "READ_ONCE" || to == "WRITE_ONCE" {
-				kind = RewriteMark
-			}
-			if r, ok := l.rewriteAccess(a, to, kind); ok {
-				out = append(out, r)
-			}
+		if !inner {
+			out = l.appendStrengthenings(out, a)
 		}
 	}
 	for i := range l.gaps {

@@ -754,21 +754,26 @@ func Strengthenings(f *syntax.File, src []byte) []Rewrite {
 func (l *rwLayout) strengthenings() []Rewrite {
 	var out []Rewrite
 	for i := range l.accesses {
-		a := &l.accesses[i]
-		for _, to := range strongerAccess(a) {
-			kind := RewriteUpgrade
-			if to == "READ_ONCE" || to == "WRITE_ONCE" {
-				kind = RewriteMark
-			}
-			if r, ok := l.rewriteAccess(a, to, kind); ok {
-				out = append(out, r)
-			}
-		}
+		out = l.appendStrengthenings(out, &l.accesses[i])
 	}
 	for i := range l.gaps {
 		g := &l.gaps[i]
 		for _, name := range gapFences(g) {
 			out = append(out, l.insertFence(g, name))
+		}
+	}
+	return out
+}
+
+// appendStrengthenings appends the rewrites strengthening access a.
+func (l *rwLayout) appendStrengthenings(out []Rewrite, a *rwAccess) []Rewrite {
+	for _, to := range strongerAccess(a) {
+		kind := RewriteUpgrade
+		if to == "READ_ONCE" || to == "WRITE_ONCE" {
+			kind = RewriteMark
+		}
+		if r, ok := l.rewriteAccess(a, to, kind); ok {
+			out = append(out, r)
 		}
 	}
 	return out

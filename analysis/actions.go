@@ -265,44 +265,19 @@ func spanTouches(span, s syntax.Span) bool {
 // off, or nil.
 func (l *rwLayout) stmtAt(off int) syntax.Stmt {
 	var best syntax.Stmt
-	var visit func(s syntax.Stmt)
-	visit = func(s syntax.Stmt) {
-		sp := s.GetSpan()
-		if off < sp.Start || off > sp.End {
-			return
-		}
-		switch s := s.(type) {
-		case *syntax.BlockStmt:
-			for _, t := range s.Stmts {
-				visit(t)
-			}
-			return
-		case *syntax.IfStmt:
-			if s.Then != nil {
-				visit(s.Then)
-			}
-			if s.Else != nil {
-				visit(s.Else)
-			}
-			if best != nil {
-				return
-			}
-		case *syntax.WhileStmt:
-			if s.Body != nil {
-				visit(s.Body)
-			}
-			if best != nil {
-				return
-			}
-		}
-		if best == nil || sp.Len() < best.GetSpan().Len() {
-			best = s
-		}
-	}
 	for _, t := range l.f.Threads {
-		if t.Body != nil {
-			visit(t.Body)
+		if t.Body == nil {
+			continue
 		}
+		walkStmt(t.Body, func(s syntax.Stmt) {
+			if _, ok := s.(*syntax.BlockStmt); ok {
+				return
+			}
+			sp := s.GetSpan()
+			if sp.Start <= off && off <= sp.End && (best == nil || sp.Len() < best.GetSpan().Len()) {
+				best = s
+			}
+		}, func(syntax.Expr) {})
 	}
 	return best
 }

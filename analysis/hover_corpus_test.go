@@ -14,7 +14,7 @@ import (
 func corpusFiles(t *testing.T) []string {
 	t.Helper()
 	var files []string
-	err := filepath.WalkDir(filepath.Join(sharedDir(t), "corpus"), func(path string, d fs.DirEntry, err error) error {
+	err := filepath.WalkDir(filepath.Join(diagSharedDir(t), "corpus"), func(path string, d fs.DirEntry, err error) error {
 		if err == nil && !d.IsDir() && strings.HasSuffix(path, ".litmus") {
 			files = append(files, path)
 		}

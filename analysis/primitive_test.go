@@ -137,13 +137,11 @@ func TestBPFInstruction(t *testing.T) {
 // TestPrimitiveDocsInOwnWords makes sure no run of eight words of the
 // project's reference notes was copied into the documentation.
 func TestPrimitiveDocsInOwnWords(t *testing.T) {
-	facts := filepath.Join(sharedDir(t), "facts")
+	facts := filepath.Join(diagSharedDir(t), "facts")
 	windows := map[string]string{}
 	for _, name := range []string{"lowering.md", "bpf-lowering.md", "bpf-to-lkmm.md"} {
 		data, err := os.ReadFile(filepath.Join(facts, name))
-		if err != nil {
-			t.Skipf("reference notes not found: %v", err)
-		}
+		require.NoError(t, err, "the reference notes in ../shared/facts")
 		words := strings.Fields(normalizeWords(string(data)))
 		for i := 0; i+8 <= len(words); i++ {
 			windows[strings.Join(words[i:i+8], " ")] = name
@@ -179,25 +177,4 @@ func normalizeWords(s string) string {
 		}
 		return ' '
 	}, s)
-}
-
-// sharedDir returns ../shared relative to the repository root (the
-// directory holding go.mod), or skips the test.
-func sharedDir(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	require.NoError(t, err)
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		require.NotEqual(t, dir, parent, "go.mod not found")
-		dir = parent
-	}
-	shared := filepath.Join(dir, "..", "shared")
-	if _, err := os.Stat(shared); err != nil {
-		t.Skipf("../shared not found: %v", err)
-	}
-	return shared
 }

@@ -474,7 +474,7 @@ func TestCheckCacheBound(t *testing.T) {
 // ../shared/corpus/kernel, the time from didOpen to its diagnostics, each
 // in a new session (so no check is cached), and reports the distribution.
 func BenchmarkKernelDidOpen(b *testing.B) {
-	files, err := filepath.Glob(filepath.Join(benchCorpus(b), "kernel", "*.litmus"))
+	files, err := filepath.Glob(filepath.Join(corpusDir(b), "kernel", "*.litmus"))
 	require.NoError(b, err)
 	require.NotEmpty(b, files)
 	texts := make([]string, len(files))
@@ -520,24 +520,4 @@ func BenchmarkKernelDidOpen(b *testing.B) {
 	b.ReportMetric(float64(times[len(times)-1])/float64(time.Millisecond), "max-ms")
 	b.ReportMetric(0, "ns/op")
 	b.Logf("%d didOpen → diagnostics over %d kernel tests: p50 %v, p90 %v, max %v", len(times), len(files), pct(0.5), pct(0.9), times[len(times)-1])
-}
-
-// benchCorpus is corpusDir for benchmarks.
-func benchCorpus(b *testing.B) string {
-	b.Helper()
-	dir, err := os.Getwd()
-	require.NoError(b, err)
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		require.NotEqual(b, dir, parent, "go.mod not found")
-		dir = parent
-	}
-	corpus := filepath.Join(dir, "..", "shared", "corpus")
-	if _, err := os.Stat(corpus); err != nil {
-		b.Skipf("corpus not found: %v", err)
-	}
-	return corpus
 }

@@ -69,19 +69,6 @@ func rapidEdits(text string) (open string, changes []lsp.TextDocumentContentChan
 	return open, changes, text, nil
 }
 
-// rapidEditCorpus returns the directory of the shared corpus, for a test or
-// a benchmark.
-func rapidEditCorpus(tb testing.TB) string {
-	switch tb := tb.(type) {
-	case *testing.T:
-		return corpusDir(tb)
-	case *testing.B:
-		return benchCorpus(tb)
-	}
-	tb.Fatalf("unexpected %T", tb)
-	return ""
-}
-
 // burst is what one burst of edits showed the client.
 type burst struct {
 	published []published // every publication after the edits began, in order
@@ -98,7 +85,7 @@ type burst struct {
 // returns the final text too.
 func sendBurst(tb testing.TB, s *checkSession, u uri.URI) (burst, string) {
 	tb.Helper()
-	src, err := os.ReadFile(filepath.Join(rapidEditCorpus(tb), "kernel", rapidEditTest))
+	src, err := os.ReadFile(filepath.Join(corpusDir(tb), "kernel", rapidEditTest))
 	require.NoError(tb, err)
 	open, changes, final, err := rapidEdits(string(src))
 	require.NoError(tb, err)

@@ -37,13 +37,9 @@ func (c *lowerer) inline(n *cnode, name string, args []*cnode, used bool) (synta
 		c.notModeled(n, "call to "+name+" nested too deeply to inline")
 		return nil, true
 	}
-	d := fn.child("declarator")
-	for d != nil && d.Type != "function_declarator" {
-		d = d.child("declarator")
-	}
 	var params []*cnode
-	if d != nil && d.child("parameters") != nil {
-		for _, p := range d.child("parameters").named() {
+	if ps := funcDeclarator(fn).child("parameters"); ps != nil {
+		for _, p := range ps.named() {
 			if p.Type == "parameter_declaration" && declName(p.child("declarator"), c.u.src) != "" {
 				params = append(params, p)
 			}

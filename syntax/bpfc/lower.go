@@ -207,15 +207,10 @@ func (c *lowerer) function() *syntax.BlockStmt {
 	c.scopes = []map[string]*local{{}}
 	c.names = map[string]bool{}
 	c.condRegs = map[string]string{}
-	if d := fn.child("declarator"); d != nil {
-		for d != nil && d.Type != "function_declarator" {
-			d = d.child("declarator")
-		}
-		if ps := d.child("parameters"); ps != nil {
-			for _, p := range ps.named() {
-				if name := declName(p.child("declarator"), c.u.src); name != "" {
-					c.declare(name, &local{opaque: "a parameter of the thread function"})
-				}
+	if ps := funcDeclarator(fn).child("parameters"); ps != nil {
+		for _, p := range ps.named() {
+			if name := declName(p.child("declarator"), c.u.src); name != "" {
+				c.declare(name, &local{opaque: "a parameter of the thread function"})
 			}
 		}
 	}

@@ -340,6 +340,17 @@ func declName(d *cnode, src []byte) string {
 	return ""
 }
 
+// funcDeclarator returns the function_declarator of a function
+// definition (its name and parameters, under any pointer declarators of
+// the return type), or nil.
+func funcDeclarator(fn *cnode) *cnode {
+	d := fn.child("declarator")
+	for d != nil && d.Type != "function_declarator" {
+		d = d.child("declarator")
+	}
+	return d
+}
+
 func (u *unit) add(g *global) {
 	if _, dup := u.byName[g.path]; dup {
 		return
@@ -803,10 +814,7 @@ var macroProg = regexp.MustCompile(`^BPF_[A-Z0-9_]+$`)
 // funcName returns the name of a function definition; for the
 // BPF_PROG(name, args...) family of macros, the program's name.
 func (u *unit) funcName(fn *cnode) string {
-	d := fn.child("declarator")
-	for d != nil && d.Type != "function_declarator" {
-		d = d.child("declarator")
-	}
+	d := funcDeclarator(fn)
 	if d == nil {
 		return ""
 	}

@@ -411,6 +411,20 @@ func orderCaveat(call BPFCCall, assumed memOrder) string {
 // ---------------------------------------------------------------------------
 // Arithmetic and bitwise read-modify-writes.
 
+// rmwOrder returns the order of a read-modify-write call: sequentially
+// consistent for a __sync builtin (sync), else the order argument; one
+// that cannot be read is taken as sequentially consistent, with a caveat
+// saying so.
+func rmwOrder(call BPFCCall, sync bool) (memOrder, []string) {
+	if sync {
+		return orderSeqCst, nil
+	}
+	if o := parseMemOrder(call.Order); o != orderUnknown {
+		return o, nil
+	}
+	return orderSeqCst, []string{orderCaveat(call, orderSeqCst)}
+}
+
 // A bpfcRMW is __sync_fetch_and_<op>, __sync_<op>_and_fetch,
 // __atomic_fetch_<op> or __atomic_<op>_fetch.
 type bpfcRMW struct {
@@ -420,15 +434,7 @@ type bpfcRMW struct {
 }
 
 func (r bpfcRMW) doc(call BPFCCall) *BPFCDoc {
-	var caveats []string
-	order := orderSeqCst
-	if !r.sync {
-		order = parseMemOrder(call.Order)
-		if order == orderUnknown {
-			caveats = append(caveats, orderCaveat(call, orderSeqCst))
-			order = orderSeqCst
-		}
-	}
+	order, caveats := rmwOrder(call, r.sync)
 	arith := r.op == "add" || r.op == "sub"
 
 	// Whether clang emits the fetching instruction, and why not.
@@ -542,15 +548,7 @@ func rmwWhy(sync bool, o memOrder) string {
 type bpfcXchg struct{ sync bool }
 
 func (x bpfcXchg) doc(call BPFCCall) *BPFCDoc {
-	var caveats []string
-	order := orderSeqCst
-	if !x.sync {
-		order = parseMemOrder(call.Order)
-		if order == orderUnknown {
-			caveats = append(caveats, orderCaveat(call, orderSeqCst))
-			order = orderSeqCst
-		}
-	}
+	order, caveats := rmwOrder(call, x.sync)
 	ord, suffix := rmwOrdering(order)
 	meaning, events := orderingText(ord)
 	d := &BPFCDoc{Insn: "BPF_ATOMIC | BPF_XCHG", LKMM: "xchg" + suffix}
@@ -577,14 +575,9 @@ type bpfcCAS struct {
 }
 
 func (c bpfcCAS) doc(call BPFCCall) *BPFCDoc {
-	var caveats []string
-	order := c.fixed
+	order, caveats := c.fixed, []string(nil)
 	if order == orderUnknown {
-		order = parseMemOrder(call.Order)
-		if order == orderUnknown {
-			caveats = append(caveats, orderCaveat(call, orderSeqCst))
-			order = orderSeqCst
-		}
+		order, caveats = rmwOrder(call, false)
 	}
 	ord, suffix := rmwOrdering(order)
 	meaning, events := orderingText(ord)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -202,7 +203,7 @@ func Translate(name string, src []byte, load func(path string) ([]byte, error)) 
 		seen[g.name] = true
 		us := []*unit{main}
 		for _, a := range append(append([]*annot(nil), file.withs...), g.withs...) {
-			if u := loadUnit(a); u != nil && !contains(us, u) {
+			if u := loadUnit(a); u != nil && !slices.Contains(us, u) {
 				us = append(us, u)
 			}
 		}
@@ -233,15 +234,6 @@ func Translate(name string, src []byte, load func(path string) ([]byte, error)) 
 	}
 	t.Notes = sortNotes(dedupe(notes), t.Sources)
 	return t, nil
-}
-
-func contains(us []*unit, u *unit) bool {
-	for _, x := range us {
-		if x == u {
-			return true
-		}
-	}
-	return false
 }
 
 func dedupe(ns []Note) []Note {

@@ -202,22 +202,16 @@ func scanRwLayout(f *syntax.File, src []byte) *rwLayout {
 			continue
 		}
 		first := len(l.accesses)
-		l.block(ti, t.Body)
+		walkStmt(t.Body, func(s syntax.Stmt) { l.stmt(ti, s) }, func(syntax.Expr) {})
 		l.findGaps(ti, t.Body, l.accesses[first:])
 	}
 	return l
 }
 
-func (l *rwLayout) block(ti int, b *syntax.BlockStmt) {
-	for _, s := range b.Stmts {
-		l.stmt(ti, s)
-	}
-}
-
+// stmt records the fence s is, or the accesses of its own expressions;
+// walkStmt visits the statements under it.
 func (l *rwLayout) stmt(ti int, s syntax.Stmt) {
 	switch s := s.(type) {
-	case *syntax.BlockStmt:
-		l.block(ti, s)
 	case *syntax.DeclStmt:
 		if s.Value != nil {
 			l.expr(ti, s.Value, false)
@@ -230,17 +224,8 @@ func (l *rwLayout) stmt(ti int, s syntax.Stmt) {
 		l.expr(ti, s.X, false)
 	case *syntax.IfStmt:
 		l.expr(ti, s.Cond, false)
-		if s.Then != nil {
-			l.stmt(ti, s.Then)
-		}
-		if s.Else != nil {
-			l.stmt(ti, s.Else)
-		}
 	case *syntax.WhileStmt:
 		l.expr(ti, s.Cond, false)
-		if s.Body != nil {
-			l.stmt(ti, s.Body)
-		}
 	}
 }
 

@@ -152,19 +152,14 @@ func CFixes(ctx context.Context, tr *bpfc.Translation, file string, span syntax.
 		return nil
 	}
 
-	cv := &cVerifier{tr: tr, file: file, v: &verifier{filename: file, budget: opts.Budget, cache: opts.Cache}}
-	if cv.v.budget <= 0 {
-		cv.v.budget = DefaultVerifyBudget
+	cv := newCVerifier(tr, file, opts)
+	res := opts.Base
+	if len(tr.Scenarios) != 1 {
+		res = nil // opts.Base is the result of one test
 	}
 	base := map[string]*Outcome{}
 	for _, sc := range scens {
-		var o *Outcome
-		var err error
-		if opts.Base != nil && len(tr.Scenarios) == 1 {
-			o, err = cv.v.baseOutcome(ctx, sc.File, opts.Base)
-		} else {
-			o, err = cv.v.checkFile(ctx, sc.File)
-		}
+		o, err := cv.v.baseOutcome(ctx, sc.File, res)
 		if ctx.Err() != nil {
 			return nil
 		}
@@ -172,6 +167,7 @@ func CFixes(ctx context.Context, tr *bpfc.Translation, file string, span syntax.
 			continue // this scenario cannot judge an edit
 		}
 		base[sc.Name] = o
+		cv.baseCost[sc.Name] = TestCost(sc.File, sc.Text)
 	}
 	if len(base) == 0 {
 		return nil
@@ -1371,9 +1367,21 @@ func fenceSite(text []byte, off int) (at int, indent string, ok bool) {
 
 // A cVerifier checks edited C through its translation.
 type cVerifier struct {
-	tr   *bpfc.Translation
-	file string
-	v    *verifier
+	tr               *bpfc.Translation
+	file             string
+	v                *verifier
+	errs, notModeled int             // the counts of noteCounts(tr)
+	baseCost         map[string]Cost // the cost of each unedited scenario that judges edits, by name
+}
+
+func newCVerifier(tr *bpfc.Translation, file string, opts ActionOptions) *cVerifier {
+	budget := opts.Budget
+	if budget <= 0 {
+		budget = DefaultVerifyBudget
+	}
+	cv := &cVerifier{tr: tr, file: file, v: &verifier{filename: file, budget: budget, cache: opts.Cache}, baseCost: map[string]Cost{}}
+	cv.errs, cv.notModeled = noteCounts(tr)
+	return cv
 }
 
 // cVerified is the outcome of one candidate in each scenario it was
@@ -1501,9 +1509,7 @@ func (cv *cVerifier) verifyOne(ctx context.Context, c *cCandidate, base map[stri
 	if err != nil {
 		return nil
 	}
-	e0, m0 := noteCounts(cv.tr)
-	e1, m1 := noteCounts(ntr)
-	if e1 > e0 || m1 > m0 {
+	if e, m := noteCounts(ntr); e > cv.errs || m > cv.notModeled {
 		return nil
 	}
 	r := &cVerified{}
@@ -1524,7 +1530,7 @@ func (cv *cVerifier) verifyOne(ctx context.Context, c *cCandidate, base map[stri
 		if err != nil {
 			return nil
 		}
-		d := TestCost(nsc.File, nsc.Text).add(TestCost(sc.File, sc.Text).neg())
+		d := TestCost(nsc.File, nsc.Text).add(cv.baseCost[sc.Name].neg())
 		for a := range d {
 			if len(r.names) == 0 || d[a] > r.cost[a] {
 				r.cost[a] = d[a]

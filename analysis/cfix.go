@@ -707,13 +707,7 @@ func weakRewrites(p *cAccess, text []byte, ln int, user bool) []cCandidate {
 	if !strings.HasPrefix(name, "__atomic_") && !strings.HasPrefix(name, "atomic_") || strings.Contains(name, "compare_exchange") {
 		return nil
 	}
-	at, from := -1, ""
-	for i, a := range args {
-		if o := orderName(a); i > 0 && o != "" {
-			at, from = i, o
-			break
-		}
-	}
+	at, from := orderArg(args)
 	if at < 0 {
 		return nil
 	}
@@ -733,13 +727,9 @@ func weakRewrites(p *cAccess, text []byte, ln int, user bool) []cCandidate {
 	case !rmw && from != "relaxed":
 		orders = []string{"relaxed"}
 	}
-	c11 := strings.HasPrefix(strings.ToLower(args[at]), "memory_order")
 	var out []cCandidate
 	for _, o := range orders {
-		word := "__ATOMIC_" + strings.ToUpper(o)
-		if c11 {
-			word = "memory_order_" + o
-		}
+		word := orderWord(o, args[at])
 		out = append(out, one("", "Use "+name+" with "+word, word, argSpan))
 	}
 	return out
@@ -1052,17 +1042,10 @@ func accessRewrites(p *cAccess, text []byte, ln int, user bool) []cCandidate {
 	if !strings.HasPrefix(name, "__atomic_") && !strings.HasPrefix(name, "atomic_") {
 		return nil
 	}
-	at, from := -1, ""
-	for i, a := range args {
-		if o := orderName(a); i > 0 && o != "" {
-			at, from = i, o
-			break
-		}
-	}
+	at, from := orderArg(args)
 	if at < 0 {
 		return nil
 	}
-	c11 := strings.HasPrefix(strings.ToLower(args[at]), "memory_order")
 	rmw := !strings.Contains(name, "load") && !strings.Contains(name, "store")
 	var orders []string
 	switch {
@@ -1082,10 +1065,7 @@ func accessRewrites(p *cAccess, text []byte, ln int, user bool) []cCandidate {
 	base, _, isAtomic := atomicBase(p.a.prim)
 	var out []cCandidate
 	for _, o := range orders {
-		word := "__ATOMIC_" + strings.ToUpper(o)
-		if c11 {
-			word = "memory_order_" + o
-		}
+		word := orderWord(o, args[at])
 		// The LKMM primitive it becomes, as the vocabulary of [Synthesize]
 		// names it.
 		to := ""
@@ -1153,6 +1133,26 @@ func orderName(a string) string {
 		return o
 	}
 	return ""
+}
+
+// orderArg returns the index of the first memory-order argument of a
+// call after its pointer, and the order it names, or -1.
+func orderArg(args []string) (at int, order string) {
+	for i, a := range args {
+		if o := orderName(a); i > 0 && o != "" {
+			return i, o
+		}
+	}
+	return -1, ""
+}
+
+// orderWord spells the memory order o ("acquire") as the argument like
+// spells orders: memory_order_acquire in C11, else __ATOMIC_ACQUIRE.
+func orderWord(o, like string) string {
+	if strings.HasPrefix(strings.ToLower(like), "memory_order") {
+		return "memory_order_" + o
+	}
+	return "__ATOMIC_" + strings.ToUpper(o)
 }
 
 // splitCall splits the C call text c into the function's name and the

@@ -143,7 +143,7 @@ type vote struct {
 
 // add records d unless a diagnostic with its code and span exists.
 func (l *linter) add(d Diagnostic) {
-	k := fmt.Sprintf("%s@%d-%d", d.Code, d.Span.Start, d.Span.End)
+	k := diagKey(d.Code, d.Span)
 	if _, ok := l.diags[k]; ok {
 		return
 	}
@@ -155,25 +155,29 @@ func (l *linter) add(d Diagnostic) {
 // diagnostic; voteGood that one path keeps it. Only spans no path keeps
 // are reported.
 func (l *linter) voteBad(d Diagnostic) {
-	k := fmt.Sprintf("%s@%d-%d", d.Code, d.Span.Start, d.Span.End)
-	v := l.votes[k]
-	if v == nil {
-		v = &vote{}
-		l.votes[k] = v
-	}
-	if v.diag == nil {
+	if v := l.vote(d.Code, d.Span); v.diag == nil {
 		v.diag = &d
 	}
 }
 
 func (l *linter) voteGood(code string, span syntax.Span) {
-	k := fmt.Sprintf("%s@%d-%d", code, span.Start, span.End)
+	l.vote(code, span).good = true
+}
+
+// vote returns the vote on rule code at span, made on first use.
+func (l *linter) vote(code string, span syntax.Span) *vote {
+	k := diagKey(code, span)
 	v := l.votes[k]
 	if v == nil {
 		v = &vote{}
 		l.votes[k] = v
 	}
-	v.good = true
+	return v
+}
+
+// diagKey keys diagnostics and votes by rule and span.
+func diagKey(code string, span syntax.Span) string {
+	return fmt.Sprintf("%s@%d-%d", code, span.Start, span.End)
 }
 
 func (l *linter) settleVotes() {

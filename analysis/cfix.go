@@ -452,31 +452,10 @@ func (s *cScan) access(a *rwAccess) (cAccess, bool) {
 // isExprStmt reports whether some thread of f has a statement made of
 // the expression at span alone.
 func isExprStmt(f *syntax.File, span syntax.Span) bool {
-	found := false
-	var visit func(s syntax.Stmt)
-	visit = func(s syntax.Stmt) {
-		switch s := s.(type) {
-		case *syntax.ExprStmt:
-			if s.X != nil && s.X.GetSpan() == span {
-				found = true
-			}
-		case *syntax.BlockStmt:
-			for _, t := range s.Stmts {
-				visit(t)
-			}
-		case *syntax.IfStmt:
-			visit(s.Then)
-			visit(s.Else)
-		case *syntax.WhileStmt:
-			visit(s.Body)
-		}
-	}
-	for _, t := range f.Threads {
-		if t.Body != nil {
-			visit(t.Body)
-		}
-	}
-	return found
+	return findThreadStmt(f, func(s syntax.Stmt) bool {
+		e, ok := s.(*syntax.ExprStmt)
+		return ok && e.X != nil && e.X.GetSpan() == span
+	}) != nil
 }
 
 // rewrites returns the C rewrites of the access p.
@@ -917,17 +896,24 @@ func cStmtAt(sc *bpfc.Scenario, l *rwLayout, file string, off int) syntax.Span {
 
 // findStmt returns the statement of f's threads whose span is sp, or nil.
 func findStmt(f *syntax.File, sp syntax.Span) syntax.Stmt {
+	return findThreadStmt(f, func(s syntax.Stmt) bool {
+		_, block := s.(*syntax.BlockStmt)
+		return !block && s.GetSpan() == sp
+	})
+}
+
+// findThreadStmt returns the first statement of f's threads, an enclosing
+// statement before those it holds, for which match holds, or nil.
+func findThreadStmt(f *syntax.File, match func(syntax.Stmt) bool) syntax.Stmt {
 	var found syntax.Stmt
 	var visit func(s syntax.Stmt)
 	visit = func(s syntax.Stmt) {
 		if s == nil || found != nil {
 			return
 		}
-		if s.GetSpan() == sp {
-			if _, ok := s.(*syntax.BlockStmt); !ok {
-				found = s
-				return
-			}
+		if match(s) {
+			found = s
+			return
 		}
 		switch s := s.(type) {
 		case *syntax.BlockStmt:

@@ -75,14 +75,56 @@ func fileURI(name string) protocol.DocumentUri {
 // annotations name from the open documents first, then from disk. A file
 // that cannot be read is a problem in the document (the error names it),
 // not a failure of the server.
+//
+// Diagnosis, code lenses and code actions all want the translation of the
+// same version, and a file's includers are looked for among every open
+// document, so translations are kept per document: one is reused while the
+// document and the open files it read are at the same versions.
 func (ss *session) translate(doc *Document) (*bpfc.Translation, error) {
+	ss.mu.Lock()
+	c, ok := ss.translations[doc.URI]
+	ss.mu.Unlock()
+	if ok && c.version == doc.Version && ss.sameOpenSources(c) {
+		return c.tr, c.err
+	}
+	read := map[protocol.DocumentUri]int32{}
 	load := func(path string) ([]byte, error) {
 		if open := ss.docs.get(fileURI(path)); open != nil {
+			read[open.URI] = open.Version
 			return open.Text, nil
 		}
+		read[fileURI(path)] = -1 // from disk
 		return os.ReadFile(path)
 	}
-	return bpfc.Translate(uriPath(doc.URI), doc.Text, load)
+	tr, err := bpfc.Translate(uriPath(doc.URI), doc.Text, load)
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	if ss.translations == nil {
+		ss.translations = map[protocol.DocumentUri]translation{}
+	}
+	ss.translations[doc.URI] = translation{version: doc.Version, read: read, tr: tr, err: err}
+	return tr, err
+}
+
+// A translation is a C document's translation at one version, with the
+// versions of the files it read (-1: read from disk).
+type translation struct {
+	version int32
+	read    map[protocol.DocumentUri]int32
+	tr      *bpfc.Translation
+	err     error
+}
+
+// sameOpenSources reports whether the files t read are still open at the
+// versions it read, or still closed.
+func (ss *session) sameOpenSources(t translation) bool {
+	for uri, v := range t.read {
+		open := ss.docs.get(uri)
+		if (open == nil) != (v == -1) || (open != nil && open.Version != v) {
+			return false
+		}
+	}
+	return true
 }
 
 // CodeNotModeled marks C that the translation leaves out or approximates,

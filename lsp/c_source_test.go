@@ -1,8 +1,11 @@
 package lsp
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -160,4 +163,42 @@ func TestServerBPFC(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, edits)
 	s.shutdown()
+}
+
+// TestTranslationReuse: a C document's translation is reused while it and
+// the open files it read keep their versions, and made again when one
+// changes or a file it read from disk is opened.
+func TestTranslationReuse(t *testing.T) {
+	ss := newSession(context.Background(), NewServer(Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}))
+	open := func(rel string, version int32, text []byte) *Document {
+		path, err := filepath.Abs(filepath.Join("..", "testdata", "bpfc", rel))
+		require.NoError(t, err)
+		if text == nil {
+			text, err = os.ReadFile(path)
+			require.NoError(t, err)
+		}
+		doc := NewDocument(glsp.DocumentUri(uri.File(path)), version, text)
+		doc.Lang = LangC
+		ss.docs.open(doc)
+		return doc
+	}
+	prog := open("progs/atomics_xchg.c", 1, nil)
+	first, err := ss.translate(prog)
+	require.NoError(t, err)
+	again, err := ss.translate(prog)
+	require.NoError(t, err)
+	assert.Same(t, first, again, "same versions: reused")
+
+	user := open("prog_tests/atomics_xchg.c", 1, nil) // was read from disk
+	opened, err := ss.translate(prog)
+	require.NoError(t, err)
+	assert.NotSame(t, first, opened, "a file read from disk is now open")
+	again, err = ss.translate(prog)
+	require.NoError(t, err)
+	assert.Same(t, opened, again)
+
+	open("prog_tests/atomics_xchg.c", 2, append(user.Text, '\n'))
+	changed, err := ss.translate(prog)
+	require.NoError(t, err)
+	assert.NotSame(t, opened, changed, "the user-space side changed")
 }

@@ -214,6 +214,8 @@ type session struct {
 	genDir string
 
 	closeStream func() // ends the connection (see Serve)
+
+	translations map[protocol.DocumentUri]translation // of C documents; see translate
 }
 
 func newSession(ctx context.Context, srv *Server) *session {

@@ -367,13 +367,7 @@ func (v *view) direct(a, b int) bool {
 					return true
 				}
 			}
-		case M.Tags&checker.TagAfterSpinlock != 0:
-			for k := a + 1; k < m; k++ {
-				if v.ev(k).Tags&checker.TagLKW != 0 {
-					return true
-				}
-			}
-		case M.Tags&checker.TagAfterUnlockLock != 0:
+		case M.Tags&(checker.TagAfterSpinlock|checker.TagAfterUnlockLock) != 0:
 			for k := a + 1; k < m; k++ {
 				if v.ev(k).Tags&checker.TagLKW != 0 {
 					return true

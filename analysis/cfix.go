@@ -87,16 +87,18 @@ import (
 // call it on the translation it keeps for the open document, from any
 // goroutine.
 func CActions(ctx context.Context, tr *bpfc.Translation, file string, span syntax.Span, opts ActionOptions) []Action {
-	var out []Action
-	var whole []bool
+	var own []CFix
 	for _, fx := range CFixes(ctx, tr, file, span, opts) {
 		if len(fx.Others) == 0 {
 			fx.Preferred = false
-			out = append(out, fx.Action)
-			whole = append(whole, fx.whole)
+			own = append(own, fx)
 		}
 	}
-	markPreferredC(out, whole, opts.Archs)
+	markPreferredC(own, opts.Archs)
+	var out []Action
+	for _, fx := range own {
+		out = append(out, fx.Action)
+	}
 	return out
 }
 
@@ -246,15 +248,7 @@ func CFixes(ctx context.Context, tr *bpfc.Translation, file string, span syntax.
 			Cost:    r.cost,
 		}, Others: c.others, whole: r.ok()})
 	}
-	acts := make([]Action, len(out))
-	whole := make([]bool, len(out))
-	for i := range out {
-		acts[i], whole[i] = out[i].Action, out[i].whole
-	}
-	markPreferredC(acts, whole, opts.Archs)
-	for i := range out {
-		out[i].Preferred = acts[i].Preferred
-	}
+	markPreferredC(out, opts.Archs)
 	return out
 }
 
@@ -272,29 +266,21 @@ func condIn(sc *bpfc.Scenario, file string) bool {
 // scenario correct, or, when none does, the cheapest fixing action: the
 // cost on the costliest of archs, then over all architectures, then the
 // fewest edits, then the first.
-func markPreferredC(out []Action, whole []bool, archs []Arch) {
-	key := func(i int) [4]int {
+func markPreferredC(out []CFix, archs []Arch) {
+	key := func(i int) []int {
 		w := 1
-		if whole[i] {
+		if out[i].whole {
 			w = 0
 		}
 		sum := 0
 		for _, c := range out[i].Cost {
 			sum += c
 		}
-		return [4]int{w, out[i].Cost.Max(archs), sum, len(out[i].Edits)}
-	}
-	less := func(a, b [4]int) bool {
-		for k := range a {
-			if a[k] != b[k] {
-				return a[k] < b[k]
-			}
-		}
-		return false
+		return []int{w, out[i].Cost.Max(archs), sum, len(out[i].Edits)}
 	}
 	best := -1
 	for i := range out {
-		if out[i].Fixes && (best < 0 || less(key(i), key(best))) {
+		if out[i].Fixes && (best < 0 || slices.Compare(key(i), key(best)) < 0) {
 			best = i
 		}
 	}

@@ -154,6 +154,9 @@ func (l *linter) add(d Diagnostic) {
 // voteBad records that one path breaks rule code at span, with d as its
 // diagnostic; voteGood that one path keeps it. Only spans no path keeps
 // are reported.
+// reported says no path keeps the rule and one breaks it.
+func (v *vote) reported() bool { return !v.good && v.diag != nil }
+
 func (l *linter) voteBad(d Diagnostic) {
 	if v := l.vote(d.Code, d.Span); v.diag == nil {
 		v.diag = &d
@@ -187,7 +190,7 @@ func (l *linter) settleVotes() {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		if v := l.votes[k]; !v.good && v.diag != nil {
+		if v := l.votes[k]; v.reported() {
 			l.add(*v.diag)
 		}
 	}

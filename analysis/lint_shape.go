@@ -176,7 +176,7 @@ func (l *linter) uselessFenceBetween(v *view, a, b int) bool {
 	for _, m := range v.between(a, b) {
 		e := v.ev(m)
 		for _, code := range []string{CodeRmbNoLoad, CodeWmbOnLoads, CodeBeforeAtomicNoRMW, CodeAfterAtomicNoRMW, CodeBPFUnusedAtomic} {
-			if vt := l.votes[fmt.Sprintf("%s@%d-%d", code, e.Span.Start, e.Span.End)]; vt != nil && !vt.good && vt.diag != nil {
+			if vt := l.votes[diagKey(code, e.Span)]; vt != nil && vt.reported() {
 				return true
 			}
 		}

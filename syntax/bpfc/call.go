@@ -356,7 +356,7 @@ func (c *lowerer) loadOnce(arg, n *cnode, macro string) syntax.Expr {
 	if name == "" {
 		return nil
 	}
-	return at(c, call("READ_ONCE", at(c, &syntax.UnaryExpr{Op: "*", X: &syntax.Ident{Name: name}}, arg)), n)
+	return at(c, call("READ_ONCE", c.deref(name, arg)), n)
 }
 
 // store lowers a marked store: WRITE_ONCE(x, v), or a relaxed atomic store
@@ -383,7 +383,7 @@ func (c *lowerer) store(dst, val, n *cnode, macro string, viaPtr bool) syntax.Ex
 	if name == "" {
 		return nil
 	}
-	return at(c, call("WRITE_ONCE", at(c, &syntax.UnaryExpr{Op: "*", X: &syntax.Ident{Name: name}}, dst), v), n)
+	return c.writeOnce(name, "=", v, dst, n)
 }
 
 // fetchOp lowers the read-modify-write builtins. sync marks the __sync

@@ -264,7 +264,7 @@ func (c *lowerer) load(o *obj, n *cnode, once bool) syntax.Expr {
 	if name == "" {
 		return c.zero(n)
 	}
-	deref := at(c, &syntax.UnaryExpr{Op: "*", X: &syntax.Ident{Name: name}}, n)
+	deref := c.deref(name, n)
 	if once || o.volatile {
 		return at(c, call("READ_ONCE", deref), n)
 	}
@@ -273,6 +273,22 @@ func (c *lowerer) load(o *obj, n *cnode, once bool) syntax.Expr {
 
 func call(name string, args ...syntax.Expr) *syntax.CallExpr {
 	return &syntax.CallExpr{Fun: &syntax.Ident{Name: name}, Args: args}
+}
+
+// deref is "*name", the access to location name, from the C lvalue lv.
+func (c *lowerer) deref(name string, lv *cnode) syntax.Expr {
+	return at(c, &syntax.UnaryExpr{Op: "*", X: &syntax.Ident{Name: name}}, lv)
+}
+
+// writeOnce is the marked store of "lv op v" (C node n) to location name:
+// WRITE_ONCE(*name, v), or for a compound op
+// WRITE_ONCE(*name, READ_ONCE(*name) OP v).
+func (c *lowerer) writeOnce(name, op string, v syntax.Expr, lv, n *cnode) syntax.Expr {
+	if op != "=" {
+		old := at(c, call("READ_ONCE", c.deref(name, lv)), lv)
+		v = &syntax.BinaryExpr{Op: strings.TrimSuffix(op, "="), X: old, Y: v}
+	}
+	return at(c, call("WRITE_ONCE", c.deref(name, lv), v), n)
 }
 
 // objectOf resolves an lvalue, or returns nil after a note.
@@ -466,7 +482,7 @@ func (c *lowerer) dynLoad(o *obj, n *cnode, once bool) syntax.Expr {
 	t := c.fresh("t")
 	c.pre = append(c.pre, &syntax.DeclStmt{Type: intType(), Name: &syntax.Ident{Name: t}})
 	c.pre = append(c.pre, c.chain(idx, locs, n, func(loc string) syntax.Stmt {
-		var rd syntax.Expr = at(c, &syntax.UnaryExpr{Op: "*", X: &syntax.Ident{Name: loc}}, n)
+		rd := c.deref(loc, n)
 		if once {
 			rd = at(c, call("READ_ONCE", rd), n)
 		}
@@ -485,16 +501,10 @@ func (c *lowerer) dynStore(o *obj, n *cnode, op string, v syntax.Expr, vn *cnode
 		return
 	}
 	c.pre = append(c.pre, c.chain(idx, locs, n, func(loc string) syntax.Stmt {
-		deref := at(c, &syntax.UnaryExpr{Op: "*", X: &syntax.Ident{Name: loc}}, n)
-		if !once {
-			return at(c, &syntax.ExprStmt{X: at(c, &syntax.AssignExpr{Op: op, X: deref, Y: v}, n)}, n)
+		if once {
+			return at(c, &syntax.ExprStmt{X: c.writeOnce(loc, op, v, n, n)}, n)
 		}
-		val := v
-		if op != "=" {
-			old := at(c, call("READ_ONCE", at(c, &syntax.UnaryExpr{Op: "*", X: &syntax.Ident{Name: loc}}, n)), n)
-			val = &syntax.BinaryExpr{Op: strings.TrimSuffix(op, "="), X: old, Y: v}
-		}
-		return at(c, &syntax.ExprStmt{X: at(c, call("WRITE_ONCE", deref, val), n)}, n)
+		return at(c, &syntax.ExprStmt{X: at(c, &syntax.AssignExpr{Op: op, X: c.deref(loc, n), Y: v}, n)}, n)
 	}))
 }
 
@@ -582,18 +592,13 @@ func (c *lowerer) assign(n *cnode, used bool) syntax.Expr {
 	if name == "" {
 		return nil
 	}
-	deref := at(c, &syntax.UnaryExpr{Op: "*", X: &syntax.Ident{Name: name}}, left)
 	if !o.volatile {
-		return at(c, &syntax.AssignExpr{Op: op, X: deref, Y: rhs}, n)
-	}
-	if op != "=" {
-		old := at(c, call("READ_ONCE", at(c, &syntax.UnaryExpr{Op: "*", X: &syntax.Ident{Name: name}}, left)), left)
-		rhs = &syntax.BinaryExpr{Op: strings.TrimSuffix(op, "="), X: old, Y: rhs}
+		return at(c, &syntax.AssignExpr{Op: op, X: c.deref(name, left), Y: rhs}, n)
 	}
 	if used {
 		c.notModeled(n, "the value of a volatile store (taken as 0)")
 	}
-	return at(c, call("WRITE_ONCE", deref, rhs), n)
+	return c.writeOnce(name, op, rhs, left, n)
 }
 
 // update lowers ++ and --.
@@ -620,14 +625,13 @@ func (c *lowerer) update(n *cnode, used bool) syntax.Expr {
 		if name == "" {
 			return nil
 		}
-		target = at(c, &syntax.UnaryExpr{Op: "*", X: &syntax.Ident{Name: name}}, arg)
 		if o.volatile {
-			old := at(c, call("READ_ONCE", at(c, &syntax.UnaryExpr{Op: "*", X: &syntax.Ident{Name: name}}, arg)), arg)
 			if used {
 				c.notModeled(n, "the value of a volatile update (taken as 0)")
 			}
-			return at(c, call("WRITE_ONCE", target, &syntax.BinaryExpr{Op: op[:1], X: old, Y: c.lit(1, nil)}), n)
+			return c.writeOnce(name, op, c.lit(1, nil), arg, n)
 		}
+		target = c.deref(name, arg)
 	}
 	x := at(c, &syntax.AssignExpr{Op: op, X: target, Y: c.lit(1, nil)}, n)
 	if used && !prefix {

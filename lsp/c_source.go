@@ -256,13 +256,11 @@ func (ss *session) scenarioDiagnostics(ctx context.Context, doc *Document, tr *b
 	var res *checker.Result
 	var opts analysis.Options
 	if len(errs) == 0 {
-		norm := analysis.Normalize(f, sc.Text)
-		entry, _, err := ss.checks.result(ctx, sc.Name, f, norm)
+		r, _, err := ss.checks.checked(ctx, f, sc.Text)
 		if err != nil {
 			return nil, err
 		}
-		res = analysis.Remap(entry.res, entry.norm, norm, len(sc.Text))
-		opts.Budget = entry.budget
+		res, opts.Budget = r.res, r.budget
 	}
 	prefix := ""
 	if len(tr.Scenarios) > 1 {

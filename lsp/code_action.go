@@ -41,12 +41,8 @@ func (ss *session) codeAction(_ *glsp.Context, params *protocol.CodeActionParams
 	var opts analysis.Options
 	var key string
 	if len(errs) == 0 && ss.checks != nil {
-		norm := analysis.Normalize(f, doc.Text)
-		key = norm.Key
-		if e := ss.checks.lookup(norm); e != nil {
-			res = analysis.Remap(e.res, e.norm, norm, len(doc.Text))
-			opts.Budget = e.budget
-		}
+		r, _ := ss.checks.finished(f, doc.Text)
+		res, opts.Budget, key = r.res, r.budget, r.key
 	}
 	if (len(errs) > 0 || res != nil) && only(protocol.CodeActionKindQuickFix) {
 		diags := analysis.Diagnose(f, doc.Text, errs, res, opts)

@@ -404,6 +404,38 @@ func (c *checks) result(ctx context.Context, name string, f *syntax.File, norm *
 	return nil, false, ctx.Err()
 }
 
+// A textResult is a check result whose spans refer to one text: a cached
+// result moved onto a text that differs from the checked one only in
+// comments and layout.
+type textResult struct {
+	res    *checker.Result
+	budget time.Duration // the budget the check ran under
+	key    string        // the text's normalized key
+}
+
+// checked returns the check of f, parsed from text: a finished one, the
+// one under way, or a new one (fresh says it was not finished when
+// asked). It returns ctx.Err() when ctx ends first.
+func (c *checks) checked(ctx context.Context, f *syntax.File, text []byte) (r textResult, fresh bool, err error) {
+	norm := analysis.Normalize(f, text)
+	entry, fresh, err := c.result(ctx, f.Name, f, norm)
+	if err != nil {
+		return textResult{}, false, err
+	}
+	return textResult{analysis.Remap(entry.res, entry.norm, norm, len(text)), entry.budget, norm.Key}, fresh, nil
+}
+
+// finished returns the finished check of f, parsed from text, and false
+// when there is none yet. It never waits: handlers call it.
+func (c *checks) finished(f *syntax.File, text []byte) (textResult, bool) {
+	norm := analysis.Normalize(f, text)
+	e := c.lookup(norm)
+	if e == nil {
+		return textResult{key: norm.Key}, false
+	}
+	return textResult{analysis.Remap(e.res, e.norm, norm, len(text)), e.budget, norm.Key}, true
+}
+
 // refreshLenses asks the client, when it takes it, to ask for code lenses
 // again: a new check result changes the summary on the condition. The
 // request is sent from its own goroutine, so publishing need not wait for
@@ -556,18 +588,16 @@ func (c *checks) diagnose(ctx context.Context, doc *Document) ([]protocol.Diagno
 	var res *checker.Result
 	var budget time.Duration
 	if len(errs) == 0 {
-		norm := analysis.Normalize(f, doc.Text)
-		entry, fresh, err := c.result(ctx, f.Name, f, norm)
+		r, fresh, err := c.checked(ctx, f, doc.Text)
 		if err != nil {
 			return nil, err
 		}
-		res = analysis.Remap(entry.res, entry.norm, norm, len(doc.Text))
-		budget = entry.budget
+		res, budget = r.res, r.budget
 		if fresh {
 			c.refreshLenses()
 		}
 		if c.onResult != nil {
-			c.onResult(doc.URI, f, doc.Text, norm.Key, res)
+			c.onResult(doc.URI, f, doc.Text, r.key, res)
 		}
 	}
 	return protocolDiagnostics(doc, analysis.Diagnose(f, doc.Text, errs, res, analysis.Options{Budget: budget}))

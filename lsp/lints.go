@@ -72,12 +72,11 @@ func (ss *session) refine(ctx context.Context, doc *Document) ([]protocol.Diagno
 	if len(errs) > 0 {
 		return nil, nil
 	}
-	norm := analysis.Normalize(f, doc.Text)
-	e := ss.checks.lookup(norm)
-	if e == nil || len(e.res.Errors) > 0 || e.res.Cutoff {
+	r, ok := ss.checks.finished(f, doc.Text)
+	if !ok || len(r.res.Errors) > 0 || r.res.Cutoff {
 		return nil, nil
 	}
-	res := analysis.Remap(e.res, e.norm, norm, len(doc.Text))
+	res := r.res
 	ctx, cancel := context.WithTimeout(ctx, lintBudget)
 	defer cancel()
 	diags, err := lintDiagnostics(ctx, f, doc.Text, res, ss.rewrites.cache)

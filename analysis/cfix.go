@@ -1131,37 +1131,19 @@ func orderWord(o, like string) string {
 // trimmed texts of its arguments.
 func splitCall(c string) (name string, args []string, ok bool) {
 	open := strings.IndexByte(c, '(')
-	if open <= 0 || !strings.HasSuffix(c, ")") {
-		return "", nil, false
+	if open <= 0 || strings.ContainsAny(c, `"'`) {
+		return "", nil, false // no string literals in the calls rewritten
 	}
 	name = strings.TrimSpace(c[:open])
 	if !lvalueRx.MatchString(name) || strings.ContainsAny(name, ".->*") {
 		return "", nil, false
 	}
-	depth, start := 0, open+1
-	for i := open + 1; i < len(c)-1; i++ {
-		switch c[i] {
-		case '(', '[', '{':
-			depth++
-		case ')', ']', '}':
-			depth--
-			if depth < 0 {
-				return "", nil, false
-			}
-		case '"', '\'':
-			return "", nil, false // no string literals in the calls rewritten
-		case ',':
-			if depth == 0 {
-				args = append(args, strings.TrimSpace(c[start:i]))
-				start = i + 1
-			}
-		}
-	}
-	if depth != 0 {
+	spans, close := splitArgs([]byte(c), open)
+	if close != len(c)-1 {
 		return "", nil, false
 	}
-	if last := strings.TrimSpace(c[start : len(c)-1]); last != "" || len(args) > 0 {
-		args = append(args, last)
+	for _, sp := range spans {
+		args = append(args, strings.TrimSpace(c[sp.Start:sp.End]))
 	}
 	return name, args, true
 }
@@ -1174,30 +1156,11 @@ func callArgSpan(text []byte, call syntax.Span, i int) (syntax.Span, bool) {
 	if open < 0 {
 		return syntax.Span{}, false
 	}
-	depth, start, n := 0, open+1, 0
-	for k := open + 1; k < len(c); k++ {
-		switch c[k] {
-		case '(', '[', '{':
-			depth++
-		case ')', ']', '}':
-			if depth == 0 && c[k] == ')' && k == len(c)-1 {
-				if n == i {
-					return trimSpan(text, syntax.Span{Start: call.Start + start, End: call.Start + k}), true
-				}
-				return syntax.Span{}, false
-			}
-			depth--
-		case ',':
-			if depth == 0 {
-				if n == i {
-					return trimSpan(text, syntax.Span{Start: call.Start + start, End: call.Start + k}), true
-				}
-				n++
-				start = k + 1
-			}
-		}
+	args, close := splitArgs(c, open)
+	if close != len(c)-1 || i >= len(args) {
+		return syntax.Span{}, false
 	}
-	return syntax.Span{}, false
+	return trimSpan(text, syntax.Span{Start: call.Start + args[i].Start, End: call.Start + args[i].End}), true
 }
 
 // trimSpan drops the blanks at both ends of sp.

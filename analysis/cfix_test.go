@@ -804,3 +804,36 @@ int b(void *ctx)
 		assert.NotEqual(t, ActionKindRewrite, a.Kind, a.Title)
 	}
 }
+
+func TestSplitCall(t *testing.T) {
+	for _, tc := range []struct {
+		c    string
+		name string
+		args []string
+		ok   bool
+	}{
+		{"f()", "f", nil, true},
+		{"__atomic_load_n(&x, __ATOMIC_RELAXED)", "__atomic_load_n", []string{"&x", "__ATOMIC_RELAXED"}, true},
+		{"g( a[1, 2] , h(b, c), )", "g", []string{"a[1, 2]", "h(b, c)", ""}, true},
+		{"f(a))", "", nil, false},
+		{"f(a)(b)", "", nil, false},
+		{"f(a", "", nil, false},
+		{`f("x")`, "", nil, false},
+		{"s->f(a)", "", nil, false},
+		{"(f)(a)", "", nil, false},
+	} {
+		name, args, ok := splitCall(tc.c)
+		assert.Equal(t, tc.ok, ok, tc.c)
+		assert.Equal(t, tc.name, name, tc.c)
+		assert.Equal(t, tc.args, args, tc.c)
+	}
+	text := []byte("y = __atomic_fetch_add(&x, f(1, 2),  __ATOMIC_RELAXED );")
+	call := syntax.Span{Start: 4, End: len(text) - 1}
+	for i, want := range []string{"&x", "f(1, 2)", "__ATOMIC_RELAXED"} {
+		sp, ok := callArgSpan(text, call, i)
+		require.True(t, ok, i)
+		assert.Equal(t, want, string(text[sp.Start:sp.End]))
+	}
+	_, ok := callArgSpan(text, call, 3)
+	assert.False(t, ok)
+}

@@ -127,7 +127,7 @@ func fixFile(name string, dryRun bool, archs []analysis.Arch, timeout time.Durat
 			return true
 		}
 		fmt.Fprintf(stdout, "%s: correct (%s) but over-fenced; %s (outcome stays %s; saves %s)\n",
-			name, base.Verdict, analysis.JoinTitles(rel.Rewrites), rel.Outcome.Verdict, savedWords(rel.Saved, archs))
+			name, base.Verdict, analysis.JoinTitles(rel.Rewrites), rel.Outcome.Verdict, rel.Saved.Text(archs))
 		edits = rel.Edits
 	}
 	out, err := analysis.Apply(text, edits)
@@ -160,18 +160,6 @@ func problemWords(o *analysis.Outcome) string {
 		return "bad outcome reachable"
 	}
 	return "data race"
-}
-
-// savedWords says "60 on powerpc64, 16 on arm64, 0 on x86-64".
-func savedWords(c analysis.Cost, archs []analysis.Arch) string {
-	if len(archs) == 0 {
-		archs = []analysis.Arch{analysis.PowerPC64, analysis.ARM64, analysis.X86_64}
-	}
-	var parts []string
-	for _, a := range archs {
-		parts = append(parts, fmt.Sprintf("%d on %s", c.On(a), a))
-	}
-	return strings.Join(parts, ", ")
 }
 
 // writeDiff prints edits on src as a unified-style diff: one hunk per

@@ -156,7 +156,7 @@ func loweringCode(name string, arch Arch) string {
 // 5); x86-64: lock addl $0,-4(%rsp) → nothing (saves 15)".
 func savingText(rw *Rewrite, archs []Arch) string {
 	if len(archs) == 0 {
-		archs = []Arch{PowerPC64, ARM64, X86_64}
+		archs = shownArchs
 	}
 	d := rw.Delta()
 	var parts []string
@@ -207,14 +207,7 @@ func (w *weakening) diagnostic(f *syntax.File, src []byte, archs []Arch) Diagnos
 
 // savedShort says "saves 30 on powerpc64, 5 on arm64, 15 on x86-64".
 func savedShort(d Cost, archs []Arch) string {
-	if len(archs) == 0 {
-		archs = []Arch{PowerPC64, ARM64, X86_64}
-	}
-	var parts []string
-	for _, a := range archs {
-		parts = append(parts, fmt.Sprintf("%d on %s", -d.On(a), a))
-	}
-	return "saves " + strings.Join(parts, ", ")
+	return "saves " + d.neg().Text(archs)
 }
 
 // A Relaxation is a set of weakenings that together keep a test correct.

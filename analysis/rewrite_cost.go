@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/litmusls/litmusls/syntax"
@@ -62,6 +63,10 @@ var archCosts = [numArchs]archCost{
 // DefaultCostArchs are the architectures a cost is taken over when none
 // are chosen: the costliest of them counts.
 var DefaultCostArchs = []Arch{X86_64, ARM64, PowerPC64}
+
+// shownArchs are the architectures costs are shown on when none are
+// chosen, costliest first.
+var shownArchs = []Arch{PowerPC64, ARM64, X86_64}
 
 // PrimitiveCost returns the relative cost of one call of the primitive
 // name (or PlainLoad, PlainStore) on arch; unknown names cost 0.
@@ -152,6 +157,19 @@ func (c Cost) Max(archs []Arch) int {
 		m = max(m, c.On(a))
 	}
 	return m
+}
+
+// Text says c on each of archs (PowerPC64, ARM64 and X86_64 when empty):
+// "60 on powerpc64, 16 on arm64, 0 on x86-64".
+func (c Cost) Text(archs []Arch) string {
+	if len(archs) == 0 {
+		archs = shownArchs
+	}
+	parts := make([]string, len(archs))
+	for i, a := range archs {
+		parts[i] = fmt.Sprintf("%d on %s", c.On(a), a)
+	}
+	return strings.Join(parts, ", ")
 }
 
 func (c Cost) add(d Cost) Cost {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -447,7 +448,7 @@ func (l *rwLayout) synthFix(cands []Rewrite, s *candSet, base *Outcome, archs []
 // nil): "+10 on powerpc64, +2 on arm64, free on x86-64".
 func (fx *SynthFix) CostText(archs []Arch) string {
 	if archs == nil {
-		archs = []Arch{PowerPC64, ARM64, X86_64}
+		archs = shownArchs
 	}
 	var parts []string
 	for _, a := range archs {
@@ -464,20 +465,11 @@ func (fx *SynthFix) CostText(archs []Arch) string {
 // thread: "saves 60 on powerpc64, 16 on arm64, 30 on x86-64 against
 // smp_mb()"; "" when it saves nothing anywhere.
 func (fx *SynthFix) SavedText(archs []Arch) string {
-	if archs == nil {
-		archs = []Arch{PowerPC64, ARM64, X86_64}
+	if len(archs) == 0 {
+		archs = shownArchs
 	}
-	var parts []string
-	any := false
-	for _, a := range archs {
-		s := fx.Saved.On(a)
-		if s > 0 {
-			any = true
-		}
-		parts = append(parts, fmt.Sprintf("%d on %s", s, a))
-	}
-	if !any {
+	if !slices.ContainsFunc(archs, func(a Arch) bool { return fx.Saved.On(a) > 0 }) {
 		return ""
 	}
-	return "saves " + strings.Join(parts, ", ") + " against an smp_mb() in each thread it changes"
+	return "saves " + fx.Saved.Text(archs) + " against an smp_mb() in each thread it changes"
 }

@@ -153,7 +153,7 @@ func Translate(name string, src []byte, load func(path string) ([]byte, error)) 
 		base := strings.TrimSuffix(filepath.Base(name), filepath.Ext(name))
 		groups = append(groups, &group{name: base, decl: file.conds[0]})
 	}
-	var loadErr error // load failed for another reason than a missing file
+	var loadErr error // load failed for another reason than a missing file, or the C parser did not run
 	loadUnit := func(a *annot) *unit {
 		path := strings.TrimSpace(a.Arg)
 		if path == "" {
@@ -166,20 +166,20 @@ func Translate(name string, src []byte, load func(path string) ([]byte, error)) 
 		if u, ok := units[path]; ok {
 			return u
 		}
+		units[path] = nil // until it is read
 		data, err := load(path)
 		if errors.Is(err, fs.ErrNotExist) {
 			// A wrong path is the annotation's problem.
 			notes = append(notes, Note{Kind: NoteAnnotation, File: main.name, Span: a.Span, Msg: "cannot read " + path + ": no such file"})
-			units[path] = nil
 			return nil
 		}
 		if err != nil {
 			loadErr = err
-			units[path] = nil
 			return nil
 		}
 		u, err := readUnit(path, data, &notes)
 		if err != nil {
+			loadErr = err
 			return nil
 		}
 		units[path] = u

@@ -131,11 +131,8 @@ func weakenings(ctx context.Context, f *syntax.File, src []byte, res *checker.Re
 // loweringCode returns the code name lowers to on arch, "nothing" when it
 // emits no instruction.
 func loweringCode(name string, arch Arch) string {
-	switch name {
-	case "", PlainLoad, PlainStore:
-		if name == "" {
-			return "nothing"
-		}
+	if name == "" {
+		return "nothing"
 	}
 	d, ok := Primitive(name)
 	if !ok || arch < 0 || arch >= numArchs {

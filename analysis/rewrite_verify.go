@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"strings"
 	"sync"
 	"time"
 
@@ -220,16 +221,7 @@ func describeChange(base, after *Outcome) string {
 	return joinSemi(parts)
 }
 
-func joinSemi(parts []string) string {
-	s := ""
-	for i, p := range parts {
-		if i > 0 {
-			s += "; "
-		}
-		s += p
-	}
-	return s
-}
+func joinSemi(parts []string) string { return strings.Join(parts, "; ") }
 
 // fixes reports whether going from base to after removes a problem (the
 // bad outcome or a race) without adding one.

@@ -16,9 +16,6 @@ import (
 	"github.com/litmusls/litmusls/syntax"
 )
 
-// diagnosticSource names this server in every diagnostic it publishes.
-const diagnosticSource = "litmusls"
-
 // A DiagnoseFunc computes the diagnostics of one document version. It runs
 // in the background, off the JSON-RPC read loop; it should return
 // ctx.Err() soon after ctx is cancelled (a newer version has arrived, or
@@ -26,9 +23,10 @@ const diagnosticSource = "litmusls"
 // logged; problems in the document are diagnostics.
 type DiagnoseFunc func(ctx context.Context, doc *Document) ([]protocol.Diagnostic, error)
 
-// SyntaxDiagnostics is the default [DiagnoseFunc]: it parses the document
-// and reports each syntax error as an error-severity diagnostic with code
-// "syntax".
+// SyntaxDiagnostics is a [DiagnoseFunc] that only parses: it reports each
+// syntax error as an error-severity diagnostic with code "syntax", and
+// runs no check. The server's own diagnosis (Options.Diagnose nil) reports
+// syntax errors the same way and everything the check finds.
 func SyntaxDiagnostics(ctx context.Context, doc *Document) ([]protocol.Diagnostic, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -36,7 +34,7 @@ func SyntaxDiagnostics(ctx context.Context, doc *Document) ([]protocol.Diagnosti
 	_, errs := syntax.Parse(string(doc.URI), doc.Text)
 	diags := make([]protocol.Diagnostic, 0, len(errs))
 	for _, e := range errs {
-		d, err := newDiagnostic(doc, e.Span, "syntax", e.Msg)
+		d, err := newDiagnostic(doc, e.Span, analysis.CodeSyntax, e.Msg)
 		if err != nil {
 			return nil, err
 		}
@@ -55,7 +53,7 @@ func newDiagnostic(doc *Document, span syntax.Span, code, msg string) (protocol.
 		return protocol.Diagnostic{}, fmt.Errorf("bug: diagnostic span %v of %s: %w", span, doc.URI, err)
 	}
 	severity := protocol.DiagnosticSeverityError
-	source := diagnosticSource
+	source := analysis.Source
 	return protocol.Diagnostic{
 		Range:    r,
 		Severity: &severity,

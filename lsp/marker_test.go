@@ -18,6 +18,8 @@ import (
 	lsp "go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
 	"golang.org/x/tools/txtar"
+
+	"github.com/litmusls/litmusls/analysis"
 )
 
 // The -update flag rewrites the golden sections of the marker archives.
@@ -904,7 +906,7 @@ func (r *markerRun) matchDiagnostics(markers []*marker) {
 	for _, doc := range r.docs {
 		matched[doc] = make([]bool, len(doc.diags))
 		for _, d := range doc.diags {
-			if source, _ := d.Source.Get(); source != diagnosticSource {
+			if source, _ := d.Source.Get(); source != analysis.Source {
 				r.t.Errorf("%s: %s: diagnostic %q has source %q", r.path, doc.name, message(d), source)
 			}
 		}

@@ -130,14 +130,21 @@ func (l *linter) call(e *checker.Event) *syntax.CallExpr {
 // pointerText is the pointer a primitive's lvalue argument designates:
 // "x" for "*x", "&y" for a variable named directly.
 func (l *linter) pointerText(arg syntax.Expr) string {
+	return addrText(arg, func(e syntax.Expr) string { return l.text(e.GetSpan()) })
+}
+
+// addrText is the address an lvalue argument designates: "x" for "*x",
+// "&y" for a variable named directly, "&(e)" otherwise; text gives an
+// expression's source.
+func addrText(arg syntax.Expr, text func(syntax.Expr) string) string {
 	a := unparen(arg)
 	if u, ok := a.(*syntax.UnaryExpr); ok && u.Op == "*" {
-		return l.text(u.X.GetSpan())
+		return text(u.X)
 	}
 	if _, ok := a.(*syntax.Ident); ok {
-		return "&" + l.text(a.GetSpan())
+		return "&" + text(a)
 	}
-	return "&(" + l.text(arg.GetSpan()) + ")"
+	return "&(" + text(arg) + ")"
 }
 
 // acquireEdit rewrites the read e as an acquire load.

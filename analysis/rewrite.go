@@ -398,20 +398,7 @@ func (l *rwLayout) line(off int) int {
 // pointer returns the text of the address a marked access's argument
 // names: "x" for "*x", "&y" for "y".
 func (l *rwLayout) pointer(arg syntax.Expr) string {
-	for {
-		p, ok := arg.(*syntax.ParenExpr)
-		if !ok {
-			break
-		}
-		arg = p.X
-	}
-	if d, ok := arg.(*syntax.UnaryExpr); ok && d.Op == "*" {
-		return l.text(d.X)
-	}
-	if _, ok := arg.(*syntax.Ident); ok {
-		return "&" + l.text(arg)
-	}
-	return "&(" + l.text(arg) + ")"
+	return addrText(arg, func(e syntax.Expr) string { return l.text(e) })
 }
 
 // deref returns the text of the location an address names: "*x" for "x",

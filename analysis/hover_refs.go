@@ -173,19 +173,7 @@ func (ix *index) cThread(th *syntax.Thread, globals map[string]bool) {
 			ix.add(Ref{Span: p.Name.Span, Kind: RefVariable, Name: p.Name.Name, Thread: th.Index, Decl: true})
 		}
 	}
-	locals := map[string]bool{}
-	assigned := map[string]bool{}
-	walkStmt(th.Body, func(s syntax.Stmt) {
-		if d, ok := s.(*syntax.DeclStmt); ok && d.Name != nil {
-			locals[d.Name.Name] = true
-		}
-	}, func(e syntax.Expr) {
-		if a, ok := e.(*syntax.AssignExpr); ok {
-			if id, ok := a.X.(*syntax.Ident); ok {
-				assigned[id.Name] = true
-			}
-		}
-	})
+	locals, assigned := threadRegisters(th)
 	kindOf := func(name string) (RefKind, bool) {
 		switch {
 		case locals[name]:
@@ -213,6 +201,24 @@ func (ix *index) cThread(th *syntax.Thread, globals map[string]bool) {
 			}
 		}
 	})
+}
+
+// threadRegisters returns the names a C thread declares as locals and
+// the names it assigns: together, its registers.
+func threadRegisters(th *syntax.Thread) (locals, assigned map[string]bool) {
+	locals, assigned = map[string]bool{}, map[string]bool{}
+	walkStmt(th.Body, func(s syntax.Stmt) {
+		if d, ok := s.(*syntax.DeclStmt); ok && d.Name != nil {
+			locals[d.Name.Name] = true
+		}
+	}, func(e syntax.Expr) {
+		if a, ok := e.(*syntax.AssignExpr); ok {
+			if id, ok := a.X.(*syntax.Ident); ok {
+				assigned[id.Name] = true
+			}
+		}
+	})
+	return locals, assigned
 }
 
 // walkStmt calls stmt for every statement under s and expr for every

@@ -39,18 +39,10 @@ func resolve(f *syntax.File) []Diagnostic {
 				known[p.Name.Name] = true
 			}
 		}
-		own := map[string]bool{}
-		walkStmt(th.Body, func(s syntax.Stmt) {
-			if d, ok := s.(*syntax.DeclStmt); ok && d.Name != nil {
-				own[d.Name.Name] = true
-			}
-		}, func(e syntax.Expr) {
-			if a, ok := e.(*syntax.AssignExpr); ok {
-				if id, ok := a.X.(*syntax.Ident); ok {
-					own[id.Name] = true
-				}
-			}
-		})
+		own, assigned := threadRegisters(th)
+		for name := range assigned {
+			own[name] = true
+		}
 		regs[th.Index] = own
 		reported := map[string]bool{}
 		walkStmt(th.Body, func(syntax.Stmt) {}, func(e syntax.Expr) {

@@ -84,13 +84,7 @@ func (r *Rewrite) conflicts(s *Rewrite) bool {
 // may come in any order.
 func Apply(src []byte, edits []Edit) ([]byte, error) {
 	sorted := append([]Edit(nil), edits...)
-	sort.SliceStable(sorted, func(i, j int) bool {
-		a, b := sorted[i].Span, sorted[j].Span
-		if a.Start != b.Start {
-			return a.Start < b.Start
-		}
-		return a.End == a.Start && b.End != b.Start // insertions first
-	})
+	sortEdits(sorted)
 	var b []byte
 	last := 0
 	for _, e := range sorted {
@@ -103,6 +97,18 @@ func Apply(src []byte, edits []Edit) ([]byte, error) {
 	}
 	b = append(b, src[last:]...)
 	return b, nil
+}
+
+// sortEdits puts edits in the order Apply applies them: by start, an
+// insertion before a replacement at the same offset.
+func sortEdits(edits []Edit) {
+	sort.SliceStable(edits, func(i, j int) bool {
+		a, b := edits[i].Span, edits[j].Span
+		if a.Start != b.Start {
+			return a.Start < b.Start
+		}
+		return a.End == a.Start && b.End != b.Start
+	})
 }
 
 // ---------------------------------------------------------------------------

@@ -367,13 +367,7 @@ func setEdits(cands []Rewrite, idx []int) []Edit {
 	for _, i := range idx {
 		edits = append(edits, cands[i].Edits...)
 	}
-	sort.SliceStable(edits, func(i, j int) bool {
-		a, b := edits[i].Span, edits[j].Span
-		if a.Start != b.Start {
-			return a.Start < b.Start
-		}
-		return a.End == a.Start && b.End != b.Start
-	})
+	sortEdits(edits)
 	return edits
 }
 

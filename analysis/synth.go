@@ -340,10 +340,14 @@ func minimize(ctx context.Context, v *verifier, src []byte, cands []Rewrite, str
 // picked (nested accesses, as in "*x = *y"); complete says none was left
 // out.
 func strongestSet(cands []Rewrite) (idx []int, complete bool) {
-	last := map[[2]int]int{}
-	var order [][2]int
+	type site struct {
+		thread int
+		span   syntax.Span
+	}
+	last := map[site]int{}
+	var order []site
 	for i := range cands {
-		k := [2]int{cands[i].Thread, cands[i].Site.Start<<20 | cands[i].Site.End&0xfffff}
+		k := site{cands[i].Thread, cands[i].Site}
 		if _, ok := last[k]; !ok {
 			order = append(order, k)
 		}

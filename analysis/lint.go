@@ -204,10 +204,7 @@ func (l *linter) outcome() (known, reached bool) {
 	if r == nil || r.Cutoff || len(r.Errors) > 0 {
 		return false, false
 	}
-	if r.Quant == syntax.Forall {
-		return true, r.Negative > 0
-	}
-	return true, r.Positive > 0
+	return true, OutcomeOf(r).Bad
 }
 
 // never reports whether res shows the outcome is never reached.

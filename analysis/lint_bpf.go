@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/litmusls/litmusls/checker"
@@ -143,8 +142,8 @@ func (l *linter) jitStrength(ctx context.Context) error {
 	if len(edits) == 0 {
 		return nil
 	}
-	text, ok := applyLintEdits(l.src, edits)
-	if !ok {
+	text, err := Apply(l.src, edits)
+	if err != nil {
 		return nil
 	}
 	sf, errs := syntax.Parse(l.f.Filename, text)
@@ -158,32 +157,12 @@ func (l *linter) jitStrength(ctx context.Context) error {
 	if res.Cutoff || len(res.Errors) > 0 {
 		return nil
 	}
-	strongReached := res.Positive > 0
-	if res.Quant == syntax.Forall {
-		strongReached = res.Negative > 0
-	}
-	if strongReached {
+	if OutcomeOf(res).Bad {
 		return nil
 	}
 	l.add(Diagnostic{Span: l.f.Cond.Span, Severity: SeverityWarning, Code: CodeBPFJITStrength,
 		Message: "This outcome is allowed by the BPF memory model and can happen with the arm64, powerpc and riscv JITs, but never with the x86-64 JIT, whose loads and stores keep their order (only a store followed by a load may pass): testing on x86 will not show it. Judge the code by the model, not by an x86 run."})
 	return nil
-}
-
-// applyLintEdits applies non-overlapping edits to src.
-func applyLintEdits(src []byte, edits []Edit) ([]byte, bool) {
-	sorted := append([]Edit(nil), edits...)
-	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Span.Start > sorted[j].Span.Start })
-	out := append([]byte(nil), src...)
-	last := len(src) + 1
-	for _, e := range sorted {
-		if e.Span.Start < 0 || e.Span.End < e.Span.Start || e.Span.End > len(src) || e.Span.End > last {
-			return nil, false
-		}
-		last = e.Span.Start
-		out = append(out[:e.Span.Start:e.Span.Start], append([]byte(e.NewText), out[e.Span.End:]...)...)
-	}
-	return out, true
 }
 
 // bpfAcquireEdit rewrites a BPF load as load_acquire.

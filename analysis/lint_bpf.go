@@ -52,7 +52,7 @@ func (l *linter) unusedAtomics() {
 				msg := fmt.Sprintf("%s updates %s, which no other thread touches, as if to act as a barrier between %s and %s, but an atomic operation without fetch is unordered in BPF: it orders nothing (arm64 stadd, riscv amoadd without aq/rl, a powerpc loop without sync). clang emits it for __sync_fetch_and_add() with an unused result when building for -mcpu=v1 or v2.",
 					l.quote(e), locName(v.s, e), l.quote(v.ev(p)), l.quote(v.ev(q)))
 				d := Diagnostic{Span: e.Span, Severity: l.uselessSeverity(), Code: CodeBPFUnusedAtomic, Message: msg,
-					Related: l.neighbourRelated(v, t, i)}
+					Related: l.neighbourRelated(v, p, q)}
 				if ed, ok := l.fetchEdit(e); ok {
 					d.Fixes = []Fix{{Title: "Use the fetching form, which is fully ordered: " + ed.NewText, Edits: []Edit{ed}}}
 				}

@@ -73,11 +73,10 @@ func kindWord(e *checker.Event) string {
 }
 
 // replacementFix replaces the fence at m, which orders nothing, with the
-// fence its nearest neighbours need, or deletes it when they are already
-// ordered or one side has none.
-func (l *linter) replacementFix(v *view, t, m int) []Fix {
+// fence its nearest neighbours p and q need, or deletes it when they are
+// already ordered or one side has none.
+func (l *linter) replacementFix(v *view, m, p, q int) []Fix {
 	fe := v.ev(m)
-	p, q := v.neighbours(t, m)
 	if p >= 0 && q >= 0 && !v.ordered(p, q) {
 		name := fenceFor(v.ev(p), v.ev(q))
 		return []Fix{{
@@ -96,36 +95,33 @@ func (l *linter) replacementFix(v *view, t, m int) []Fix {
 	return []Fix{{Title: "Remove " + l.quote(fe) + ", which orders nothing here", Edits: []Edit{del}}}
 }
 
-// neighbourWords says whether the accesses around the fence at m are
-// left unordered or ordered by something else.
-func (l *linter) neighbourWords(v *view, t, m int) string {
-	p, q := v.neighbours(t, m)
-	if p < 0 || q < 0 {
-		return ""
-	}
-	P, Q := v.ev(p), v.ev(q)
-	if v.ordered(p, q) {
-		return fmt.Sprintf(" The %s %s and the %s %s around it are ordered anyway, by %s.", kindWord(P), l.quote(P), kindWord(Q), l.quote(Q), l.orderWords(v, p, q))
-	}
-	return fmt.Sprintf(" The %s %s and the %s %s around it stay unordered.", kindWord(P), l.quote(P), kindWord(Q), l.quote(Q))
-}
-
-// fenceSeverity is the severity of "the fence at m orders nothing": a
-// warning when the accesses around it are left unordered and the test's
+// uselessFenceDiag is the diagnostic of rule code on the fence at m of
+// thread t, which orders nothing: msg, then whether the nearest accesses
+// around it are left unordered or ordered by something else, with those
+// accesses as related spans and a fix that replaces or removes the fence.
+// It is a warning when the accesses are left unordered and the test's
 // outcome may be reached; information when something else orders them,
 // one side has none, or the outcome is never reached.
-func (l *linter) fenceSeverity(v *view, t, m int) Severity {
+func (l *linter) uselessFenceDiag(v *view, t, m int, code, msg string) Diagnostic {
 	p, q := v.neighbours(t, m)
-	if p < 0 || q < 0 || v.ordered(p, q) {
-		return SeverityInformation
+	sev := SeverityInformation
+	if p >= 0 && q >= 0 {
+		P, Q := v.ev(p), v.ev(q)
+		if v.ordered(p, q) {
+			msg += fmt.Sprintf(" The %s %s and the %s %s around it are ordered anyway, by %s.", kindWord(P), l.quote(P), kindWord(Q), l.quote(Q), l.orderWords(v, p, q))
+		} else {
+			msg += fmt.Sprintf(" The %s %s and the %s %s around it stay unordered.", kindWord(P), l.quote(P), kindWord(Q), l.quote(Q))
+			sev = l.uselessSeverity()
+		}
 	}
-	return l.uselessSeverity()
+	return Diagnostic{Span: v.ev(m).Span, Severity: sev, Code: code, Message: msg,
+		Related: l.neighbourRelated(v, p, q), Fixes: l.replacementFix(v, m, p, q)}
 }
 
-// neighbourRelated lists the nearest accesses around m.
-func (l *linter) neighbourRelated(v *view, t, m int) []Related {
+// neighbourRelated lists p and q, the nearest accesses around a fence
+// or atomic (-1 for none).
+func (l *linter) neighbourRelated(v *view, p, q int) []Related {
 	var rel []Related
-	p, q := v.neighbours(t, m)
 	if p >= 0 {
 		rel = append(rel, Related{Span: v.ev(p).Span, Message: fmt.Sprintf("the nearest access before it, a %s", kindWord(v.ev(p)))})
 	}
@@ -164,9 +160,7 @@ func (l *linter) sidedFence(v *view, t, m int, code string, kind func(*checker.E
 		where = fmt.Sprintf("%s has no %s after it", thread(t), one)
 	}
 	msg := fmt.Sprintf("%s orders nothing here: it only keeps earlier %s ahead of later %s, and %s.", l.quote(fe), many, many, where)
-	msg += l.neighbourWords(v, t, m)
-	l.voteBad(Diagnostic{Span: fe.Span, Severity: l.fenceSeverity(v, t, m), Code: code, Message: msg,
-		Related: l.neighbourRelated(v, t, m), Fixes: l.replacementFix(v, t, m)})
+	l.voteBad(l.uselessFenceDiag(v, t, m, code, msg))
 }
 
 // atomicFence checks smp_mb__before_atomic (before) or
@@ -215,9 +209,7 @@ func (l *linter) atomicFence(v *view, t, m int, before bool) {
 		what = fmt.Sprintf("the access right %s it is %s, which is not an atomic read-modify-write", side, l.quote(v.ev(next)))
 	}
 	msg := fmt.Sprintf("%s only orders through an atomic read-modify-write immediately %s by it, and %s; so it orders nothing here (x86 emits no instruction for it).", l.quote(fe), verb, what)
-	msg += l.neighbourWords(v, t, m)
-	d := Diagnostic{Span: fe.Span, Severity: l.fenceSeverity(v, t, m), Code: code, Message: msg,
-		Related: l.neighbourRelated(v, t, m), Fixes: l.replacementFix(v, t, m)}
+	d := l.uselessFenceDiag(v, t, m, code, msg)
 	if mv, ok := l.moveToRMW(v, t, m, before); ok {
 		d.Fixes = append(d.Fixes, mv)
 	}

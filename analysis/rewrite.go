@@ -297,68 +297,52 @@ func (l *rwLayout) expr(ti int, x syntax.Expr, lhs bool) {
 // blocks of a thread body that have accesses on both sides, one per
 // block and number of accesses before.
 func (l *rwLayout) findGaps(ti int, body *syntax.BlockStmt, acc []rwAccess) {
-	var walk func(b *syntax.BlockStmt)
-	walk = func(b *syntax.BlockStmt) {
-		seen := map[int]bool{}
-		var stmts []syntax.Stmt
-		for _, s := range b.Stmts {
-			// Declarators of one declaration share a span.
-			if len(stmts) > 0 && stmts[len(stmts)-1].GetSpan() == s.GetSpan() {
-				continue
-			}
-			stmts = append(stmts, s)
+	walkStmt(body, func(s syntax.Stmt) {
+		if b, ok := s.(*syntax.BlockStmt); ok {
+			l.blockGaps(ti, b, acc)
 		}
-		for i := 0; i+1 < len(stmts); i++ {
-			pos := stmts[i].GetSpan().End
-			var before, after rwKind
-			n := 0
-			for _, a := range acc {
-				if a.span.End <= pos {
-					before |= a.kind
-					n++
-				} else if a.span.Start >= pos {
-					after |= a.kind
-				}
-			}
-			if before == 0 || after == 0 || seen[n] {
-				continue
-			}
-			seen[n] = true
-			g := rwGap{thread: ti, prev: stmts[i], next: stmts[i+1], before: before, after: after}
-			// Put the fence right before the next access: skip declarations
-			// without initializers and fences.
-			for j := i + 1; j+1 < len(stmts) && !rwHasAccess(stmts[j], acc); j++ {
-				if _, ok := stmts[j].(*syntax.DeclStmt); !ok {
-					break
-				}
-				g.prev, g.next = stmts[j], stmts[j+1]
-			}
-			g.prevFence, g.nextFence = rwFenceName(g.prev), rwFenceName(g.next)
-			g.prevCall, g.nextCall = stmtCall(g.prev), stmtCall(g.next)
-			l.gaps = append(l.gaps, g)
-		}
-		for _, s := range b.Stmts {
-			rwEachBlock(s, walk)
-		}
-	}
-	walk(body)
+	}, func(syntax.Expr) {})
 }
 
-// rwEachBlock calls fn on the blocks nested directly in s.
-func rwEachBlock(s syntax.Stmt, fn func(*syntax.BlockStmt)) {
-	switch s := s.(type) {
-	case *syntax.BlockStmt:
-		fn(s)
-	case *syntax.IfStmt:
-		for _, t := range []syntax.Stmt{s.Then, s.Else} {
-			if b, ok := t.(*syntax.BlockStmt); ok {
-				fn(b)
+// blockGaps records the gaps between the statements of block b.
+func (l *rwLayout) blockGaps(ti int, b *syntax.BlockStmt, acc []rwAccess) {
+	seen := map[int]bool{}
+	var stmts []syntax.Stmt
+	for _, s := range b.Stmts {
+		// Declarators of one declaration share a span.
+		if len(stmts) > 0 && stmts[len(stmts)-1].GetSpan() == s.GetSpan() {
+			continue
+		}
+		stmts = append(stmts, s)
+	}
+	for i := 0; i+1 < len(stmts); i++ {
+		pos := stmts[i].GetSpan().End
+		var before, after rwKind
+		n := 0
+		for _, a := range acc {
+			if a.span.End <= pos {
+				before |= a.kind
+				n++
+			} else if a.span.Start >= pos {
+				after |= a.kind
 			}
 		}
-	case *syntax.WhileStmt:
-		if b, ok := s.Body.(*syntax.BlockStmt); ok {
-			fn(b)
+		if before == 0 || after == 0 || seen[n] {
+			continue
 		}
+		seen[n] = true
+		g := rwGap{thread: ti, prev: stmts[i], next: stmts[i+1], before: before, after: after}
+		// Put the fence right before the next access: skip declarations
+		// without initializers and fences.
+		for j := i + 1; j+1 < len(stmts) && !rwHasAccess(stmts[j], acc); j++ {
+			if _, ok := stmts[j].(*syntax.DeclStmt); !ok {
+				break
+			}
+			g.prev, g.next = stmts[j], stmts[j+1]
+		}
+		g.prevFence, g.nextFence = rwFenceName(g.prev), rwFenceName(g.next)
+		g.prevCall, g.nextCall = stmtCall(g.prev), stmtCall(g.next)
+		l.gaps = append(l.gaps, g)
 	}
 }
 

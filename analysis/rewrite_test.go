@@ -261,3 +261,29 @@ func FuzzRewrites(f *testing.F) {
 		}
 	})
 }
+
+// TestStrengtheningsElseIf: the blocks of an else-if chain have gaps too.
+func TestStrengtheningsElseIf(t *testing.T) {
+	src := []byte(`C elseif
+
+{}
+
+P0(int *x, int *y, int *z)
+{
+	int r0;
+
+	r0 = READ_ONCE(*z);
+	if (r0 == 1) {
+		WRITE_ONCE(*z, 2);
+	} else if (r0 == 2) {
+		WRITE_ONCE(*x, 1);
+		WRITE_ONCE(*y, 1);
+	}
+}
+
+exists (x=1)
+`)
+	f, errs := syntax.Parse("elseif.litmus", src)
+	require.Empty(t, errs)
+	assert.Contains(t, rewriteTitles(Strengthenings(f, src)), "Insert smp_wmb() before line 14")
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/litmusls/litmusls/checker"
@@ -206,19 +207,17 @@ func (l *rwLayout) rewritesAt(span syntax.Span) []Rewrite {
 			}
 		}
 	}
-	// Keep only the innermost accesses: on "*x = *y" with the cursor on
-	// "*y", the load, not the store.
+	// At a cursor, keep only the innermost accesses: on "*x = *y" with
+	// the cursor on "*y", the load, not the store.
 	var out []Rewrite
 	for _, a := range acc {
-		inner := false
-		for _, b := range acc {
-			if b != a && a.span.Start <= b.span.Start && b.span.End <= a.span.End && b.span != a.span && span.Start == span.End {
-				inner = true
-			}
+		holds := func(b *rwAccess) bool {
+			return b.span != a.span && a.span.Start <= b.span.Start && b.span.End <= a.span.End
 		}
-		if !inner {
-			out = l.appendStrengthenings(out, a)
+		if span.Start == span.End && slices.ContainsFunc(acc, holds) {
+			continue
 		}
+		out = l.appendStrengthenings(out, a)
 	}
 	for i := range l.gaps {
 		g := &l.gaps[i]

@@ -211,24 +211,21 @@ func TestCost(f *syntax.File, src []byte) Cost {
 	for _, fc := range l.fences {
 		c = c.add(costOf(fc.name))
 	}
-	// Calls that are neither accesses nor fences (locks, RCU).
-	for _, t := range f.Threads {
-		if t.Body != nil {
-			rwEachCall(t.Body, func(c2 *syntax.CallExpr) {
-				if c2.Fun != nil && rwPrimKind(c2.Fun.Name) == 0 && !rwIsFence(c2.Fun.Name) {
-					c = c.add(costOf(c2.Fun.Name))
-				}
-			})
-		}
-	}
+	otherCalls(f, func(name string) { c = c.add(costOf(name)) })
 	return c
 }
 
-// rwEachCall calls fn on every call in s, outermost first.
-func rwEachCall(s syntax.Stmt, fn func(*syntax.CallExpr)) {
-	walkStmt(s, func(syntax.Stmt) {}, func(x syntax.Expr) {
-		if c, ok := x.(*syntax.CallExpr); ok {
-			fn(c)
+// otherCalls calls fn with the name of every call f's threads make that
+// is neither an access nor a fence (locks, RCU), in source order.
+func otherCalls(f *syntax.File, fn func(name string)) {
+	for _, t := range f.Threads {
+		if t.Body == nil {
+			continue
 		}
-	})
+		walkStmt(t.Body, func(syntax.Stmt) {}, func(x syntax.Expr) {
+			if c, ok := x.(*syntax.CallExpr); ok && c.Fun != nil && rwPrimKind(c.Fun.Name) == 0 && !rwIsFence(c.Fun.Name) {
+				fn(c.Fun.Name)
+			}
+		})
+	}
 }

@@ -40,15 +40,7 @@ func shape(f *syntax.File, src []byte) string {
 	}
 	// Calls that are neither accesses nor fences (locks, RCU) are part of
 	// the shape too.
-	for _, t := range f.Threads {
-		if t.Body != nil {
-			rwEachCall(t.Body, func(c *syntax.CallExpr) {
-				if c.Fun != nil && rwPrimKind(c.Fun.Name) == 0 && !rwIsFence(c.Fun.Name) {
-					b.WriteString(" " + c.Fun.Name)
-				}
-			})
-		}
-	}
+	otherCalls(f, func(name string) { b.WriteString(" " + name) })
 	return b.String()
 }
 

@@ -252,6 +252,15 @@ func (l *linter) lineBounds(off int) (int, int) {
 	return start, end
 }
 
+// lineEnding is the file's line ending as the line before the one that
+// starts at ls ends: "\r\n" or "\n" (also on the first line).
+func lineEnding(src []byte, ls int) string {
+	if ls >= 2 && src[ls-2] == '\r' {
+		return "\r\n"
+	}
+	return "\n"
+}
+
 func blank(b []byte) bool { return strings.TrimSpace(string(b)) == "" }
 
 // insertBefore inserts the statement text before the statement of info,
@@ -264,7 +273,7 @@ func (l *linter) insertBefore(info stmtInfo, text string) (Edit, bool) {
 	ls, _ := l.lineBounds(sp.Start)
 	if blank(l.src[ls:sp.Start]) {
 		indent := string(l.src[ls:sp.Start])
-		return Edit{Span: syntax.Span{Start: ls, End: ls}, NewText: indent + text + "\n"}, true
+		return Edit{Span: syntax.Span{Start: ls, End: ls}, NewText: indent + text + lineEnding(l.src, ls)}, true
 	}
 	return Edit{Span: syntax.Span{Start: sp.Start, End: sp.Start}, NewText: text + " "}, true
 }
@@ -281,7 +290,7 @@ func (l *linter) insertAfter(info stmtInfo, text string) (Edit, bool) {
 		for i < len(l.src) && (l.src[i] == ' ' || l.src[i] == '\t') {
 			i++
 		}
-		return Edit{Span: syntax.Span{Start: sp.End, End: sp.End}, NewText: "\n" + string(l.src[ls:i]) + text}, true
+		return Edit{Span: syntax.Span{Start: sp.End, End: sp.End}, NewText: lineEnding(l.src, ls) + string(l.src[ls:i]) + text}, true
 	}
 	return Edit{Span: syntax.Span{Start: sp.End, End: sp.End}, NewText: " " + text}, true
 }

@@ -121,3 +121,24 @@ func applyFirstFixes(t *testing.T, src []byte, diags []Diagnostic, code string) 
 	require.NotEmpty(t, edits, "no %s lint to fix", code)
 	return applyEdits(t, src, edits)
 }
+
+// TestLintFixesCRLF: a fix that inserts or moves a statement keeps a CRLF
+// file's line endings.
+func TestLintFixesCRLF(t *testing.T) {
+	for _, name := range []string{"L08-release-no-acquire.litmus", "L12-failed-cmpxchg.litmus", "L04-before-atomic-on-store.litmus"} {
+		path := filepath.Join("testdata", "lint", name)
+		src, err := os.ReadFile(path)
+		require.NoError(t, err)
+		src = []byte(strings.ReplaceAll(string(src), "\n", "\r\n"))
+		_, _, diags := lintSrc(t, path, src, LintOptions{})
+		n := 0
+		for _, d := range diags {
+			for _, fx := range d.Fixes {
+				fixed := applyEdits(t, src, fx.Edits)
+				assert.NotRegexp(t, "[^\r]\n", string(fixed), "%s: %s", name, fx.Title)
+				n++
+			}
+		}
+		assert.NotZero(t, n, name)
+	}
+}

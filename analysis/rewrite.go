@@ -644,11 +644,7 @@ func (l *rwLayout) insertFence(g *rwGap, name string) Rewrite {
 	indent := l.src[lineStart:next.Start]
 	ownLine := lineStart > prev.End && strings.Trim(string(indent), " \t") == ""
 	if ownLine {
-		nl := "\n"
-		if lineStart >= 2 && l.src[lineStart-2] == '\r' {
-			nl = "\r\n" // keep the file's line endings
-		}
-		r.Edits = []Edit{{Span: syntax.Span{Start: lineStart, End: lineStart}, NewText: string(indent) + name + "();" + nl}}
+		r.Edits = []Edit{{Span: syntax.Span{Start: lineStart, End: lineStart}, NewText: string(indent) + name + "();" + lineEnding(l.src, lineStart)}}
 	} else {
 		r.Edits = []Edit{{Span: syntax.Span{Start: prev.End, End: prev.End}, NewText: " " + name + "();"}}
 	}

@@ -301,19 +301,7 @@ func (l *linter) deleteStmt(info stmtInfo) (Edit, bool) {
 	if info.block == nil {
 		return Edit{}, false
 	}
-	sp := info.stmt.GetSpan()
-	ls, le := l.lineBounds(sp.Start)
-	if blank(l.src[ls:sp.Start]) && blank(l.src[sp.End:le]) {
-		if le < len(l.src) {
-			le++
-		}
-		return Edit{Span: syntax.Span{Start: ls, End: le}}, true
-	}
-	end := sp.End
-	for end < len(l.src) && (l.src[end] == ' ' || l.src[end] == '\t') {
-		end++
-	}
-	return Edit{Span: syntax.Span{Start: sp.Start, End: end}}, true
+	return Edit{Span: deletionSpan(l.src, info.stmt.GetSpan())}, true
 }
 
 // replaceCall replaces a call's whole text (a fence such as "smp_rmb()").

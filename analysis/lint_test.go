@@ -142,3 +142,15 @@ func TestLintFixesCRLF(t *testing.T) {
 		assert.NotZero(t, n, name)
 	}
 }
+
+// TestLintFenceOverLines: a fence statement written over two lines is
+// removed whole, without a panic.
+func TestLintFenceOverLines(t *testing.T) {
+	src := []byte("C ml\n{}\nP0(int *x) { WRITE_ONCE(*x, 1);\n\tsmp_rmb(\n\t);\n}\nP1(int *x) { int r0; r0 = READ_ONCE(*x); }\nexists (1:r0=1)\n")
+	_, _, diags := lintSrc(t, "ml.litmus", src, LintOptions{})
+	require.Len(t, diags, 1)
+	assert.Equal(t, CodeRmbNoLoad, diags[0].Code)
+	require.NotEmpty(t, diags[0].Fixes)
+	fixed := applyEdits(t, src, diags[0].Fixes[0].Edits)
+	assert.Equal(t, "C ml\n{}\nP0(int *x) { WRITE_ONCE(*x, 1);\n}\nP1(int *x) { int r0; r0 = READ_ONCE(*x); }\nexists (1:r0=1)\n", string(fixed))
+}

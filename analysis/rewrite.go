@@ -656,23 +656,30 @@ func (l *rwLayout) insertFence(g *rwGap, name string) Rewrite {
 func (l *rwLayout) removeFence(fc *rwFence) Rewrite {
 	sp := fc.stmt.Span
 	r := Rewrite{Kind: RewriteRemove, Thread: fc.thread, Site: sp, From: fc.name, Line: l.line(sp.Start)}
+	r.Edits = []Edit{{Span: deletionSpan(l.src, sp)}}
+	return r
+}
+
+// deletionSpan is the text to delete to remove the statement at sp: its
+// whole lines when nothing else is on them, else the statement and the
+// blanks after it.
+func deletionSpan(src []byte, sp syntax.Span) syntax.Span {
 	start, end := sp.Start, sp.End
-	for start > 0 && (l.src[start-1] == ' ' || l.src[start-1] == '\t') {
+	for start > 0 && (src[start-1] == ' ' || src[start-1] == '\t') {
 		start--
 	}
-	for end < len(l.src) && (l.src[end] == ' ' || l.src[end] == '\t') {
+	for end < len(src) && (src[end] == ' ' || src[end] == '\t') {
 		end++
 	}
 	switch {
-	case (start == 0 || l.src[start-1] == '\n') && end < len(l.src) && l.src[end] == '\n':
+	case (start == 0 || src[start-1] == '\n') && end < len(src) && src[end] == '\n':
 		end++ // the whole line
-	case end < len(l.src) && l.src[end] == '\r' && end+1 < len(l.src) && l.src[end+1] == '\n' && (start == 0 || l.src[start-1] == '\n'):
+	case end < len(src) && src[end] == '\r' && end+1 < len(src) && src[end+1] == '\n' && (start == 0 || src[start-1] == '\n'):
 		end += 2
 	default:
 		start = sp.Start // keep the blanks before it
 	}
-	r.Edits = []Edit{{Span: syntax.Span{Start: start, End: end}}}
-	return r
+	return syntax.Span{Start: start, End: end}
 }
 
 // weakenFence returns the rewrite replacing fence fc by to.

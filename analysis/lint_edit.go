@@ -270,12 +270,25 @@ func (l *linter) insertBefore(info stmtInfo, text string) (Edit, bool) {
 		return Edit{}, false
 	}
 	sp := info.stmt.GetSpan()
-	ls, _ := l.lineBounds(sp.Start)
-	if blank(l.src[ls:sp.Start]) {
-		indent := string(l.src[ls:sp.Start])
-		return Edit{Span: syntax.Span{Start: ls, End: ls}, NewText: indent + text + lineEnding(l.src, ls)}, true
+	if e, ok := lineInsert(l.src, sp.Start, text); ok {
+		return e, true
 	}
 	return Edit{Span: syntax.Span{Start: sp.Start, End: sp.Start}, NewText: text + " "}, true
+}
+
+// lineInsert inserts the statement text on a line of its own before the
+// statement at off, with that statement's indentation and the file's
+// line ending; false when something precedes the statement on its line.
+func lineInsert(src []byte, off int, text string) (Edit, bool) {
+	ls := off
+	for ls > 0 && src[ls-1] != '\n' {
+		ls--
+	}
+	indent := string(src[ls:off])
+	if strings.Trim(indent, " \t") != "" {
+		return Edit{}, false
+	}
+	return Edit{Span: syntax.Span{Start: ls, End: ls}, NewText: indent + text + lineEnding(src, ls)}, true
 }
 
 // insertAfter inserts the statement text after the statement of info.

@@ -637,14 +637,8 @@ func gapFences(g *rwGap) []string {
 func (l *rwLayout) insertFence(g *rwGap, name string) Rewrite {
 	prev, next := g.prev.GetSpan(), g.next.GetSpan()
 	r := Rewrite{Kind: RewriteInsert, Thread: g.thread, Site: syntax.Span{Start: prev.End, End: prev.End}, To: name, Line: l.line(next.Start)}
-	lineStart := next.Start
-	for lineStart > 0 && l.src[lineStart-1] != '\n' {
-		lineStart--
-	}
-	indent := l.src[lineStart:next.Start]
-	ownLine := lineStart > prev.End && strings.Trim(string(indent), " \t") == ""
-	if ownLine {
-		r.Edits = []Edit{{Span: syntax.Span{Start: lineStart, End: lineStart}, NewText: string(indent) + name + "();" + lineEnding(l.src, lineStart)}}
+	if e, ok := lineInsert(l.src, next.Start, name+"();"); ok && e.Span.Start > prev.End {
+		r.Edits = []Edit{e}
 	} else {
 		r.Edits = []Edit{{Span: syntax.Span{Start: prev.End, End: prev.End}, NewText: " " + name + "();"}}
 	}

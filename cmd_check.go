@@ -15,7 +15,6 @@ import (
 	"github.com/litmusls/litmusls/analysis"
 	"github.com/litmusls/litmusls/checker"
 	"github.com/litmusls/litmusls/syntax"
-	"github.com/litmusls/litmusls/syntax/bpfc"
 )
 
 func init() {
@@ -32,9 +31,9 @@ type checkOutput struct {
 	f       *syntax.File
 	src     []byte
 	lints   []analysis.Diagnostic // with --lint: the lints, then the rewrite diagnostics
-	// lintPos gives the "file:line:col" of a lint's span: in the C file
-	// for a translated C input, else in the test.
-	lintPos func(syntax.Span) string
+	// pos gives the "file:line:col" of a span of the test: in the C file
+	// for a translated C input, else in the test (see loadTest).
+	pos func(syntax.Span) string
 }
 
 // runCheck implements "litmusls check [-j N] [--timeout D] [--json]
@@ -159,8 +158,8 @@ func checkFile(name string, opts checker.Options) *checkOutput {
 		return o
 	}
 	start := time.Now()
-	f, text, problems := loadTest(name, src)
-	o.f, o.src = f, text
+	f, text, problems, pos := loadTest(name, src)
+	o.f, o.src, o.pos = f, text, pos
 	if len(problems) > 0 {
 		o.Errors = problems
 		return o
@@ -173,7 +172,7 @@ func checkFile(name string, opts checker.Options) *checkOutput {
 	o.Seconds = time.Since(start).Seconds()
 	o.Result = res
 	for _, e := range res.Errors {
-		o.Errors = append(o.Errors, fmt.Sprintf("%s: %s", f.Lines.Position(e.Span.Start), e.Msg))
+		o.Errors = append(o.Errors, fmt.Sprintf("%s: %s", pos(e.Span), e.Msg))
 	}
 	return o
 }
@@ -210,8 +209,8 @@ type witnessJSON struct {
 
 type eventJSON struct {
 	Thread int    `json:"thread"`        // -1 for an initial write
-	Pos    string `json:"pos,omitempty"` // "file:line:col"; empty for an initial write
-	Start  int    `json:"start"`         // byte offsets of the source
+	Pos    string `json:"pos,omitempty"` // "file:line:col" (in the C for annotated C); empty for an initial write
+	Start  int    `json:"start"`         // byte offsets of the test (the generated one for annotated C)
 	End    int    `json:"end"`
 	Text   string `json:"text"` // "W[once] x=1"
 	Source string `json:"source,omitempty"`
@@ -265,7 +264,7 @@ func witnessOf(o *checkOutput, w *checker.Witness) *witnessJSON {
 	for _, ev := range w.Events {
 		e := eventJSON{Thread: ev.Thread, Start: ev.Span.Start, End: ev.Span.End, Text: ev.Text}
 		if ev.Thread >= 0 {
-			e.Pos = o.f.Lines.Position(ev.Span.Start).String()
+			e.Pos = o.pos(ev.Span)
 			if ev.Span.Start >= 0 && ev.Span.End <= len(o.src) && ev.Span.Start < ev.Span.End {
 				e.Source = string(o.src[ev.Span.Start:ev.Span.End])
 			}
@@ -328,49 +327,6 @@ func (o *checkOutput) lint(name string, timeout, budget time.Duration) {
 		return
 	}
 	o.lints = append(lints, rw...)
-	o.lintPos = func(sp syntax.Span) string { return o.f.Lines.Position(sp.Start).String() }
-	if isC(file) && len(o.lints) > 0 {
-		if toC := cPositions(name); toC != nil {
-			gen := o.lintPos
-			o.lintPos = func(sp syntax.Span) string {
-				if p, ok := toC(sp); ok {
-					return p
-				}
-				return gen(sp)
-			}
-		}
-	}
-}
-
-// cPositions translates the C input name again and returns the map from
-// spans of its generated test to "file:line:col" in the C, or nil when
-// the translation fails (the check reported why).
-func cPositions(name string) func(syntax.Span) (string, bool) {
-	file, scenario := splitScenario(name)
-	src, err := os.ReadFile(file)
-	if err != nil {
-		return nil
-	}
-	tr, err := bpfc.Translate(file, src, os.ReadFile)
-	if err != nil {
-		return nil
-	}
-	var sc *bpfc.Scenario
-	for _, s := range tr.Scenarios {
-		if s.Name == scenario || (scenario == "" && len(tr.Scenarios) == 1) {
-			sc = s
-		}
-	}
-	if sc == nil || sc.Map == nil {
-		return nil
-	}
-	return func(sp syntax.Span) (string, bool) {
-		l, ok := sc.Map.ToC(sp)
-		if !ok {
-			return "", false
-		}
-		return tr.Position(l.C).String(), true
-	}
 }
 
 // warns reports whether a lint of o is a warning or an error.
@@ -388,7 +344,7 @@ func (o *checkOutput) warns() bool {
 func writeLints(w io.Writer, o *checkOutput) {
 	for _, d := range o.lints {
 		lines := strings.Split(d.Message, "\n")
-		fmt.Fprintf(w, "%s: %s: %s %s\n", o.lintPos(d.Span), d.Severity, d.Code, lines[0])
+		fmt.Fprintf(w, "%s: %s: %s %s\n", o.pos(d.Span), d.Severity, d.Code, lines[0])
 		for _, l := range lines[1:] {
 			fmt.Fprintf(w, "  %s\n", l)
 		}
@@ -431,10 +387,10 @@ type editJSON struct {
 }
 
 func lintOf(o *checkOutput, d analysis.Diagnostic) lintJSON {
-	j := lintJSON{Pos: o.lintPos(d.Span), Start: d.Span.Start, End: d.Span.End,
+	j := lintJSON{Pos: o.pos(d.Span), Start: d.Span.Start, End: d.Span.End,
 		Severity: d.Severity.String(), Code: d.Code, Message: d.Message}
 	for _, r := range d.Related {
-		j.Related = append(j.Related, relatedJSON{Pos: o.lintPos(r.Span), Start: r.Span.Start, End: r.Span.End, Message: r.Message})
+		j.Related = append(j.Related, relatedJSON{Pos: o.pos(r.Span), Start: r.Span.Start, End: r.Span.End, Message: r.Message})
 	}
 	for _, fx := range d.Fixes {
 		f := fixJSON{Title: fx.Title, Edits: []editJSON{}}

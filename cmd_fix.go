@@ -79,7 +79,7 @@ func fixFile(name string, dryRun bool, archs []analysis.Arch, timeout time.Durat
 		fmt.Fprintf(stderr, "litmusls fix: %v\n", err)
 		return false
 	}
-	f, text, problems := loadTest(name, src)
+	f, text, problems, _ := loadTest(name, src)
 	if len(problems) > 0 {
 		for _, p := range problems {
 			fmt.Fprintln(stderr, p)

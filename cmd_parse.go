@@ -38,7 +38,7 @@ func runParse(args []string, stdout, stderr io.Writer) int {
 		}
 		if isC(name) {
 			// Annotated C: what matters is whether it translates.
-			if _, _, problems := loadTest(name, src); len(problems) > 0 {
+			if _, _, problems, _ := loadTest(name, src); len(problems) > 0 {
 				io.WriteString(stdout, strings.Join(problems, "\n")+"\n")
 				status = 1
 			}

@@ -14,8 +14,10 @@ import (
 )
 
 // loadTest turns the contents of one input into a litmus test for check.
-// It returns the test (never nil), the bytes its spans refer to, and the
-// problems found, each as "file:line:col: message".
+// It returns the test (never nil), the bytes its spans refer to, the
+// problems found, each as "file:line:col: message", and pos, which gives
+// the "file:line:col" of a span of the test: in the C for a translated C
+// input (where the source map reaches), else in the test.
 //
 // A litmus file is parsed as it is. An annotated C file (*.c, *.h) is
 // translated by bpfc; name may end in "#SCENARIO" to pick one of its
@@ -23,19 +25,23 @@ import (
 // Problems of a C file are in C coordinates; the notes on code the
 // translation does not model are information and stay in the generated
 // test as comments.
-func loadTest(name string, src []byte) (f *syntax.File, text []byte, problems []string) {
+func loadTest(name string, src []byte) (f *syntax.File, text []byte, problems []string, pos func(syntax.Span) string) {
+	testPos := func(f *syntax.File) func(syntax.Span) string {
+		return func(sp syntax.Span) string { return f.Lines.Position(sp.Start).String() }
+	}
 	file, scenario := splitScenario(name)
 	if !isC(file) {
 		f, errs := syntax.Parse(name, src)
 		for _, e := range errs {
 			problems = append(problems, f.Lines.Position(e.Span.Start).String()+": "+e.Msg)
 		}
-		return f, src, problems
+		return f, src, problems, testPos(f)
 	}
 	empty := func() *syntax.File { f, _ := syntax.Parse(name, nil); return f }
 	tr, err := bpfc.Translate(file, src, os.ReadFile)
 	if err != nil {
-		return empty(), nil, []string{fmt.Sprintf("%s: %v", file, err)}
+		f := empty()
+		return f, nil, []string{fmt.Sprintf("%s: %v", file, err)}, testPos(f)
 	}
 	for _, n := range tr.Notes {
 		if n.IsError() {
@@ -65,9 +71,16 @@ func loadTest(name string, src []byte) (f *syntax.File, text []byte, problems []
 		problems = append(problems, fmt.Sprintf("%s: %d scenarios: check %s", file, len(names), strings.Join(names, " ")))
 	}
 	if sc == nil {
-		return empty(), nil, problems
+		f := empty()
+		return f, nil, problems, testPos(f)
 	}
-	return sc.File, sc.Text, problems
+	gen := testPos(sc.File)
+	return sc.File, sc.Text, problems, func(sp syntax.Span) string {
+		if l, ok := sc.Map.ToC(sp); ok {
+			return tr.Position(l.C).String()
+		}
+		return gen(sp)
+	}
 }
 
 // splitScenario splits "file.c#name" into the file and the scenario name;

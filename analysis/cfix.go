@@ -7,11 +7,9 @@ import (
 	"io/fs"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/litmusls/litmusls/syntax"
@@ -1378,7 +1376,7 @@ func (r *cVerified) fixes(base map[string]*Outcome) bool {
 	some := false
 	for i, n := range r.names {
 		b, a := base[n], r.outcomes[i]
-		if a.Cutoff || a.Bad && !b.Bad || a.Race && !b.Race {
+		if worse(b, a) {
 			return false
 		}
 		if fixes(b, a) {
@@ -1484,24 +1482,10 @@ func (cv *cVerifier) verifyOne(ctx context.Context, c *cCandidate, base map[stri
 // that fails verification, or is not reached before ctx ends, gets nil.
 func (cv *cVerifier) verifyAll(ctx context.Context, cands []cCandidate, base map[string]*Outcome) []*cVerified {
 	out := make([]*cVerified, len(cands))
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	var wg sync.WaitGroup
-	for i := range cands {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			select {
-			case sem <- struct{}{}:
-			case <-ctx.Done():
-				return
-			}
-			defer func() { <-sem }()
-			if ctx.Err() != nil {
-				return
-			}
+	parallel(ctx, len(cands), func(i int) {
+		if ctx.Err() == nil {
 			out[i] = cv.verifyOne(ctx, &cands[i], base)
-		}()
-	}
-	wg.Wait()
+		}
+	}, nil)
 	return out
 }

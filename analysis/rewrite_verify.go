@@ -160,8 +160,6 @@ type verified struct {
 // *errUncheckable; after ctx ends, the rest get ctx's error.
 func (v *verifier) verifyAll(ctx context.Context, src []byte, sets [][]Edit) []verified {
 	out := make([]verified, len(sets))
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	var wg sync.WaitGroup
 	for i, edits := range sets {
 		out[i].edits = edits
 		text, err := Apply(src, edits)
@@ -170,21 +168,42 @@ func (v *verifier) verifyAll(ctx context.Context, src []byte, sets [][]Edit) []v
 			continue
 		}
 		out[i].text = text
+	}
+	parallel(ctx, len(sets), func(i int) {
+		if out[i].err == nil {
+			out[i].outcome, _, out[i].err = v.check(ctx, out[i].text)
+		}
+	}, func(i int) {
+		if out[i].err == nil {
+			out[i].err = ctx.Err()
+		}
+	})
+	return out
+}
+
+// parallel calls do(i) for i in [0, n), at most GOMAXPROCS at a time, and
+// waits for them. Once ctx ends, the calls not started yet get skipped(i)
+// instead (skipped may be nil).
+func parallel(ctx context.Context, n int, do, skipped func(i int)) {
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for i := range n {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			select {
 			case sem <- struct{}{}:
 			case <-ctx.Done():
-				out[i].err = ctx.Err()
+				if skipped != nil {
+					skipped(i)
+				}
 				return
 			}
 			defer func() { <-sem }()
-			out[i].outcome, _, out[i].err = v.check(ctx, text)
+			do(i)
 		}()
 	}
 	wg.Wait()
-	return out
 }
 
 // describeChange says in a few words what going from base to after does,
@@ -226,8 +245,11 @@ func joinSemi(parts []string) string { return strings.Join(parts, "; ") }
 // fixes reports whether going from base to after removes a problem (the
 // bad outcome or a race) without adding one.
 func fixes(base, after *Outcome) bool {
-	if after.Cutoff || after.Bad && !base.Bad || after.Race && !base.Race {
-		return false
-	}
-	return base.Bad && !after.Bad || base.Race && !after.Race
+	return !worse(base, after) && (base.Bad && !after.Bad || base.Race && !after.Race)
+}
+
+// worse reports whether going from base to after adds a problem (the bad
+// outcome or a race), or cannot be told (the check was cut off).
+func worse(base, after *Outcome) bool {
+	return after.Cutoff || after.Bad && !base.Bad || after.Race && !base.Race
 }

@@ -77,6 +77,28 @@ type Result struct {
 	Errors []*LowerError
 }
 
+// lowerTest lowers f with the lowering of its dialect. A problem in the
+// test is its LowerError; the error is the checker's own failure.
+func lowerTest(f *syntax.File) (*program, *LowerError, error) {
+	lowerFile := lower
+	switch f.Dialect {
+	case syntax.DialectC:
+	case syntax.DialectBPF:
+		lowerFile = lowerBPF
+	default:
+		return nil, &LowerError{f.ArchSpan, fmt.Sprintf("%s litmus tests cannot be checked", f.Dialect)}, nil
+	}
+	p, err := lowerFile(f)
+	if err != nil {
+		var le *LowerError
+		if errors.As(err, &le) {
+			return nil, le, nil
+		}
+		return nil, nil, err
+	}
+	return p, nil, nil
+}
+
 // Check decides f under opts.Model; a nil Model means the dialect's own:
 // the LKMM for C tests, bpf.cat's model for BPF tests. A problem in the
 // test is reported in Result.Errors; a Go error means the checker itself
@@ -93,30 +115,20 @@ func Check(ctx context.Context, f *syntax.File, opts Options) (*Result, error) {
 		res.Errors = append(res.Errors, &LowerError{f.NameSpan, "the test has no final condition"})
 		return res, nil
 	}
-	model := opts.Model
-	lowerFile := lower
-	switch f.Dialect {
-	case syntax.DialectC:
-		if model == nil {
-			model = &LKMM{}
-		}
-	case syntax.DialectBPF:
-		lowerFile = lowerBPF
-		if model == nil {
-			model = &BPF{}
-		}
-	default:
-		res.Errors = append(res.Errors, &LowerError{f.ArchSpan, fmt.Sprintf("%s litmus tests cannot be checked", f.Dialect)})
+	p, le, err := lowerTest(f)
+	if err != nil {
+		return nil, err
+	}
+	if le != nil {
+		res.Errors = append(res.Errors, le)
 		return res, nil
 	}
-	p, err := lowerFile(f)
-	if err != nil {
-		var le *LowerError
-		if errors.As(err, &le) {
-			res.Errors = append(res.Errors, le)
-			return res, nil
+	model := opts.Model
+	if model == nil {
+		model = &LKMM{}
+		if f.Dialect == syntax.DialectBPF {
+			model = &BPF{}
 		}
-		return nil, err
 	}
 	shown, err := p.shownLocations(f)
 	if err != nil {

@@ -1,7 +1,6 @@
 package checker
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/litmusls/litmusls/syntax"
@@ -21,21 +20,9 @@ import (
 // A test the checker cannot lower gives its LowerError, as Check reports
 // it in Result.Errors; any other error is the checker's own failure.
 func Structures(f *syntax.File) ([]*Structure, *LowerError, error) {
-	lowerFile := lower
-	switch f.Dialect {
-	case syntax.DialectC:
-	case syntax.DialectBPF:
-		lowerFile = lowerBPF
-	default:
-		return nil, &LowerError{f.ArchSpan, f.Dialect.String() + " litmus tests cannot be checked"}, nil
-	}
-	p, err := lowerFile(f)
-	if err != nil {
-		var le *LowerError
-		if errors.As(err, &le) {
-			return nil, le, nil
-		}
-		return nil, nil, err
+	p, le, err := lowerTest(f)
+	if p == nil {
+		return nil, le, err
 	}
 	nt := len(p.threads)
 	var combos [][]int

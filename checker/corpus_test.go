@@ -3,7 +3,9 @@ package checker
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -202,8 +204,15 @@ func TestBench(t *testing.T) {
 	matches, err := filepath.Glob(filepath.Join(shared, "bench", "*.litmus"))
 	require.NoError(t, err)
 	require.NotEmpty(t, matches)
+	checked := 0
 	for _, path := range matches {
 		name := filepath.Base(path)
+		// The tests herd7 does not finish have no .expected file (see
+		// the bench README); only herd7's answers are compared here.
+		if _, err := os.Stat(path + ".expected"); errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		checked++
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			diff, err := checkCorpusFile(filepath.Join(shared, "bench"), name)
@@ -211,6 +220,7 @@ func TestBench(t *testing.T) {
 			require.Empty(t, diff)
 		})
 	}
+	require.NotZero(t, checked, "no bench test has herd7's output")
 }
 
 // BenchmarkCorpus checks every LKMM corpus test once per iteration.

@@ -167,16 +167,40 @@ func (b *built) candidates(ctx context.Context, f func(c *Candidate) bool) bool 
 	return rec(0)
 }
 
-// A valuer computes the values of b's events for the rf choice in rfOf.
-// Its buffers are reused from one choice to the next.
+// A valuer computes the values of b's events for the rf choice in rfOf,
+// as herd7's equation solver would. Its buffers are reused from one choice
+// to the next.
+//
+// herd7 first merges the variables that are plain copies of each other (a
+// read and the write it reads from; a write of exactly what its thread
+// read), then propagates constants. A cycle of plain copies with no
+// constant on it (two threads copying x to y and y to x, each reading the
+// other's write) leaves its variable undetermined, and herd7 keeps the
+// candidate: its value is "free". Any operation on a free value (an
+// arithmetic, a comparison, a branch condition) leaves an equation herd7
+// cannot solve, and the candidate is dropped; so is a cycle through an
+// operation (x = y + 1 read back into y).
 type valuer struct {
 	b       *built
 	rfOf    []int               // write read by each ordinary read, or -1
 	val     []int64             // the values being computed
-	state   []uint8             // per event: 0 unknown, 1 computing, 2 known
-	ok      bool                // no value depends on itself
+	state   []uint8             // per event: 0 unknown, 1 computing, 2 known, 3 free
+	ok      bool                // no value depends on itself through an operation
+	cycle   bool                // a value was found to depend on itself
+	slow    bool                // in the pass that tells free values apart
+	free    bool                // an operation used a free value
 	readers []func(i int) int64 // per thread: the value of its i-th event
+	copyOf  []int               // slow pass: the event each event copies, or -1
 }
+
+// A free value is one no constant determines; each cycle of copies gets its
+// own, from freeBase down. They are far from any value a test writes and
+// from the addresses (addrBase up).
+const freeBase = -(int64(1) << 50)
+
+// IsFree reports whether v is a free value: one that herd7 leaves
+// undetermined because it comes from a cycle of copies (see valuer).
+func IsFree(v int64) bool { return v <= freeBase && v > freeBase-(1<<20) }
 
 func newValuer(b *built) *valuer {
 	n := b.N()
@@ -196,7 +220,11 @@ func (v *valuer) get(e int) int64 {
 	switch v.state[e] {
 	case 2:
 		return v.val[e]
+	case 3:
+		v.free = true
+		return v.val[e]
 	case 1:
+		v.cycle = true
 		v.ok = false
 		return 0
 	}
@@ -221,16 +249,35 @@ func (v *valuer) get(e int) int64 {
 }
 
 // values computes every event's value given the rf choice, as a new slice,
-// and reports false when the values contradict a branch choice or depend
-// on themselves.
+// and reports false when the values contradict a branch choice or herd7
+// would leave an equation unsolved.
 func (v *valuer) values() ([]int64, bool) {
+	v.slow = false
+	val, ok := v.pass()
+	if !ok && v.cycle {
+		v.slow = true
+		val, ok = v.pass()
+	}
+	return val, ok
+}
+
+// pass computes the values once. The first pass treats every cycle as
+// fatal; the slow pass, run only when the first found a cycle, first marks
+// the free values.
+func (v *valuer) pass() ([]int64, bool) {
 	b := v.b
 	v.val = make([]int64, b.N())
 	clear(v.state)
-	v.ok = true
+	v.ok, v.cycle, v.free = true, false, false
+	if v.slow {
+		v.markFree()
+	}
 	for e := range b.Events {
+		if v.state[e] == 3 {
+			continue
+		}
 		v.get(e)
-		if !v.ok {
+		if !v.ok || v.free {
 			return nil, false
 		}
 	}
@@ -243,6 +290,98 @@ func (v *valuer) values() ([]int64, bool) {
 				return nil, false
 			}
 		}
+		if v.slow {
+			// Every register computation is an equation in herd7,
+			// observed or not.
+			for _, sv := range pt.regs {
+				if sv.op != "r" {
+					sv.eval(v.readers[t])
+				}
+			}
+		}
+		if v.free {
+			return nil, false
+		}
 	}
 	return v.val, true
+}
+
+// markFree finds the cycles of plain copies under the current rf choice
+// and gives every event on one, or copying from one, its cycle's free
+// value (state 3).
+func (v *valuer) markFree() {
+	b := v.b
+	n := b.N()
+	if cap(v.copyOf) < n {
+		v.copyOf = make([]int, n)
+	}
+	cp := v.copyOf[:n]
+	for e := range b.Events {
+		cp[e] = -1
+		ev := &b.Events[e]
+		switch {
+		case ev.Thread < 0:
+		case ev.Kind == KindR:
+			cp[e] = v.rfOf[e]
+		case ev.Kind == KindW:
+			pe := &b.paths[ev.Thread].events[e-b.offset[ev.Thread]]
+			if pe.val != nil && pe.val.op == "r" {
+				cp[e] = b.offset[ev.Thread] + pe.val.read
+			}
+		}
+	}
+	// Each event copies at most one other: walk each chain once, marking
+	// the walk with its start (mark = e+1 while walking, then settled as
+	// free or not).
+	const settledNot, settledFree = -1, -2
+	mark := make([]int, n)
+	free := int64(0)
+	for e := range n {
+		if mark[e] != 0 {
+			continue
+		}
+		walk := e + 1
+		x := e
+		for x >= 0 && mark[x] == 0 {
+			mark[x] = walk
+			x = cp[x]
+		}
+		isFree := false
+		if x >= 0 {
+			switch mark[x] {
+			case walk: // a new cycle, through x
+				isFree = true
+				cls := freeBase - free
+				free++
+				for y := x; ; {
+					v.val[y] = cls
+					y = cp[y]
+					if y == x {
+						break
+					}
+				}
+			case settledFree:
+				isFree = true
+			}
+		}
+		// Settle the walk's events: free ones copy the value they lead to.
+		var chain []int
+		for y := e; y >= 0 && mark[y] == walk; y = cp[y] {
+			chain = append(chain, y)
+			if isFree {
+				mark[y] = settledFree
+			} else {
+				mark[y] = settledNot
+			}
+		}
+		if isFree {
+			for i := len(chain) - 1; i >= 0; i-- {
+				y := chain[i]
+				if v.val[y] == 0 || !IsFree(v.val[y]) {
+					v.val[y] = v.val[cp[y]]
+				}
+				v.state[y] = 3
+			}
+		}
+	}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
@@ -50,13 +51,19 @@ type checkOutput struct {
 //
 // A test cut off by --timeout prints no herd7 text (herd7 prints nothing
 // for a timeout) but the line "Test NAME cut off after D: no result" on
-// stderr; its JSON object has "cutoff": true.
+// stderr; its JSON object has "cutoff": true, the reason, and no verdict
+// ("verdict": null, "ok": null).
+//
+// A path that cannot be read is reported on stderr as "path: message",
+// and a crash of litmusls on one test (a panic while loading, checking,
+// linting or printing it) as "FILE: internal error: VALUE" followed by the
+// goroutine's stack; every other test is checked and printed, in order.
 //
 // Exit status: 0 every test checked to the end, 1 some test had errors
-// (syntax, unsupported constructs, I/O) or was cut off, 2 usage. Lints do
-// not change it, except with --lint=error, where a lint of severity
-// warning (a barrier that orders nothing, an ordering the outcome shows
-// broken) makes it 1.
+// (syntax, unsupported constructs, I/O, an internal error) or was cut off,
+// 2 usage. Lints do not change it, except with --lint=error, where a lint
+// of severity warning (a barrier that orders nothing, an ordering the
+// outcome shows broken) makes it 1.
 func runCheck(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -78,75 +85,108 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return 2
 	}
-	files, err := checkInputs(fs.Args())
-	if err != nil {
-		fmt.Fprintf(stderr, "litmusls check: %v\n", err)
-		return 2
-	}
-	outs := make([]chan *checkOutput, len(files))
+	opts := checker.Options{Timeout: *timeout, Explain: *explain || *asJSON || lint != ""}
+	inputs := checkInputs(fs.Args())
+	outs := make([]chan *checkOutput, len(inputs))
 	sem := make(chan struct{}, *jobs)
 	var wg sync.WaitGroup
-	for i, name := range files {
+	for i, in := range inputs {
 		outs[i] = make(chan *checkOutput, 1)
+		if in.err != nil {
+			outs[i] <- &checkOutput{File: in.name, failed: in.err}
+			continue
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			o := checkFile(name, checker.Options{Timeout: *timeout, Explain: *explain || *asJSON || lint != ""})
-			if lint != "" {
-				o.lint(name, *timeout, *lintBudget)
+			// A panic is recovered here, in the goroutine that checks
+			// the test: it becomes this test's error.
+			var o *checkOutput
+			if err := contain(func() {
+				o = checkFile(in.name, opts)
+				if lint != "" {
+					o.lint(in.name, *timeout, *lintBudget)
+				}
+			}); err != nil {
+				o = &checkOutput{File: in.name, failed: err}
 			}
 			outs[i] <- o
 		}()
 	}
 	status := 0
-	for i := range files {
+	for i := range inputs {
 		o := <-outs[i]
-		if o.failed != nil {
-			fmt.Fprintf(stderr, "litmusls check: %v\n", o.failed)
-			status = 1
-			continue
-		}
-		if len(o.Errors) > 0 || (o.Result != nil && o.Result.Cutoff) {
+		if o.failed == nil && (len(o.Errors) > 0 || (o.Result != nil && o.Result.Cutoff)) {
 			status = 1
 		}
-		if lint == "error" && o.warns() {
+		if o.failed == nil && lint == "error" && o.warns() {
 			status = 1
 		}
-		if *asJSON {
-			b, err := json.Marshal(jsonOf(o))
-			if err != nil {
-				fmt.Fprintf(stderr, "litmusls check: %v\n", err)
-				return 1
+		// Each test's text is made whole before any of it is printed, so
+		// that a test that crashes while printing leaves no partial text.
+		var out, errs bytes.Buffer
+		if o.failed == nil {
+			var err error
+			if perr := contain(func() { err = writeOutput(&out, &errs, o, *asJSON, *explain, *timeout) }); perr != nil {
+				err = perr
 			}
-			fmt.Fprintf(stdout, "%s\n", b)
+			o.failed = err
+		}
+		if o.failed != nil {
+			reportFailure(stderr, o.File, o.failed)
+			status = 1
 			continue
 		}
-		for _, e := range o.Errors {
-			fmt.Fprintln(stderr, e)
-		}
-		if o.Result == nil || len(o.Result.Errors) > 0 {
-			continue
-		}
-		if o.Result.Cutoff {
-			fmt.Fprintf(stderr, "Test %s cut off after %s: no result\n", o.Result.Name, *timeout)
-			continue
-		}
-		if err := checker.WriteHerd(stdout, o.Result, o.Seconds); err != nil {
+		stderr.Write(errs.Bytes())
+		if _, err := stdout.Write(out.Bytes()); err != nil {
 			fmt.Fprintf(stderr, "litmusls check: %v\n", err)
 			return 1
 		}
-		if *explain {
-			if err := checker.WriteExplain(stdout, o.Result, o.f, o.src); err != nil {
-				fmt.Fprintf(stderr, "litmusls check: %v\n", err)
-				return 1
-			}
-		}
-		writeLints(stdout, o)
 	}
 	wg.Wait()
 	return status
+}
+
+// writeOutput writes what check prints for one checked test: its JSON
+// object, or herd7's text (then the explanation and the lints, as asked)
+// on stdout and its problems on stderr. A cut-off test prints no herd7
+// text, only "Test NAME cut off after D: no result" on stderr.
+func writeOutput(stdout, stderr io.Writer, o *checkOutput, asJSON, explain bool, timeout time.Duration) error {
+	if asJSON {
+		b, err := json.Marshal(jsonOf(o, timeout))
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%s\n", b)
+		return nil
+	}
+	for _, e := range o.Errors {
+		fmt.Fprintln(stderr, e)
+	}
+	if o.Result == nil || len(o.Result.Errors) > 0 {
+		return nil
+	}
+	if o.Result.Cutoff {
+		fmt.Fprintf(stderr, "Test %s %s\n", o.Result.Name, cutoffWords(timeout))
+		return nil
+	}
+	if err := checker.WriteHerd(stdout, o.Result, o.Seconds); err != nil {
+		return err
+	}
+	if explain {
+		if err := checker.WriteExplain(stdout, o.Result, o.f, o.src); err != nil {
+			return err
+		}
+	}
+	writeLints(stdout, o)
+	return nil
+}
+
+// cutoffWords says why a test cut off by --timeout has no result.
+func cutoffWords(timeout time.Duration) string {
+	return fmt.Sprintf("cut off after %s: no result", timeout)
 }
 
 // checkFile parses and checks one file.
@@ -157,6 +197,7 @@ func checkFile(name string, opts checker.Options) *checkOutput {
 		o.failed = err
 		return o
 	}
+	callInputHook(name)
 	start := time.Now()
 	f, text, problems, pos := loadTest(name, src)
 	o.f, o.src, o.pos = f, text, pos
@@ -166,7 +207,7 @@ func checkFile(name string, opts checker.Options) *checkOutput {
 	}
 	res, err := checker.Check(context.Background(), f, opts)
 	if err != nil {
-		o.failed = fmt.Errorf("%s: %v", name, err)
+		o.failed = err
 		return o
 	}
 	o.Seconds = time.Since(start).Seconds()
@@ -181,21 +222,24 @@ func checkFile(name string, opts checker.Options) *checkOutput {
 // facts of herd7's text, the witnesses and the reason. Positions are
 // "file:line:col" (1-based byte columns) and byte offsets.
 type checkJSON struct {
-	File      string        `json:"file"`
-	Name      string        `json:"name,omitempty"`
-	Verdict   string        `json:"verdict,omitempty"` // "Never", "Sometimes", "Always"
-	Condition string        `json:"condition,omitempty"`
-	Ok        bool          `json:"ok"`
-	Positive  int           `json:"positive"`
-	Negative  int           `json:"negative"`
-	States    []string      `json:"states"` // as herd7 prints them: "0:r0=1; [x]=2;"
-	Flags     []string      `json:"flags,omitempty"`
-	Cutoff    bool          `json:"cutoff,omitempty"` // the run was cut off: counts are partial
-	Seconds   float64       `json:"seconds"`
-	Errors    []string      `json:"errors,omitempty"`    // "file:line:col: message"
-	Witnesses []witnessJSON `json:"witnesses,omitempty"` // one per state, same order
-	Reason    *reasonJSON   `json:"reason,omitempty"`
-	Lints     []lintJSON    `json:"lints,omitempty"` // with --lint
+	File      string   `json:"file"`
+	Name      string   `json:"name,omitempty"`
+	Verdict   *string  `json:"verdict"` // "Never", "Sometimes", "Always"; null when cut off or not checked
+	Condition string   `json:"condition,omitempty"`
+	Ok        *bool    `json:"ok"` // herd7's Ok/No; null when cut off or not checked
+	Positive  int      `json:"positive"`
+	Negative  int      `json:"negative"`
+	States    []string `json:"states"` // as herd7 prints them: "0:r0=1; [x]=2;"
+	Flags     []string `json:"flags,omitempty"`
+	Cutoff    bool     `json:"cutoff,omitempty"` // the run was cut off: no verdict, counts are partial
+	// CutoffReason says why a cut-off test has no verdict:
+	// "cut off after 1s: no result".
+	CutoffReason string        `json:"cutoffReason,omitempty"`
+	Seconds      float64       `json:"seconds"`
+	Errors       []string      `json:"errors,omitempty"`    // "file:line:col: message"
+	Witnesses    []witnessJSON `json:"witnesses,omitempty"` // one per state, same order
+	Reason       *reasonJSON   `json:"reason,omitempty"`
+	Lints        []lintJSON    `json:"lints,omitempty"` // with --lint
 }
 
 type witnessJSON struct {
@@ -231,14 +275,24 @@ type reasonJSON struct {
 	Cutoff    bool         `json:"cutoff,omitempty"`    // the search for one was cut off
 }
 
-func jsonOf(o *checkOutput) *checkJSON {
+// jsonOf is the JSON object of o. A test cut off after timeout has no
+// verdict, no Ok and no reason (what it found may not be all there is):
+// its object says "cutoff": true and why, with the counts, states and
+// witnesses found so far.
+func jsonOf(o *checkOutput, timeout time.Duration) *checkJSON {
 	j := &checkJSON{File: o.File, Errors: o.Errors, Seconds: o.Seconds, States: []string{}}
 	r := o.Result
 	if r == nil || len(r.Errors) > 0 {
 		return j
 	}
-	j.Name, j.Verdict, j.Condition, j.Ok = r.Name, r.Verdict, r.Condition, r.Ok
+	j.Name, j.Condition = r.Name, r.Condition
 	j.Positive, j.Negative, j.Flags, j.Cutoff = r.Positive, r.Negative, r.Flags, r.Cutoff
+	if r.Cutoff {
+		j.CutoffReason = cutoffWords(timeout)
+	} else {
+		verdict, ok := r.Verdict, r.Ok
+		j.Verdict, j.Ok = &verdict, &ok
+	}
 	for _, s := range r.States {
 		j.States = append(j.States, s.String())
 	}
@@ -250,7 +304,7 @@ func jsonOf(o *checkOutput) *checkJSON {
 	for _, d := range o.lints {
 		j.Lints = append(j.Lints, lintOf(o, d))
 	}
-	if rs := r.Reason; rs != nil {
+	if rs := r.Reason; rs != nil && !r.Cutoff {
 		j.Reason = &reasonJSON{Outcome: rs.Outcome, Check: rs.Check, Cycle: rs.CycleString(), Edges: edgesOf(rs.Cycle), Cutoff: rs.Cutoff}
 		if rs.Execution != nil {
 			j.Reason.Execution = witnessOf(o, rs.Execution)

@@ -44,9 +44,11 @@ func TestCheckCommandJSON(t *testing.T) {
 	var got checkJSON
 	require.NoError(t, json.Unmarshal(out.Bytes(), &got))
 	assert.Equal(t, "SB", got.Name)
-	assert.Equal(t, "Never", got.Verdict)
+	require.NotNil(t, got.Verdict)
+	assert.Equal(t, "Never", *got.Verdict)
 	assert.Equal(t, "exists (0:r0=0 /\\ 1:r0=0)", got.Condition)
-	assert.False(t, got.Ok)
+	require.NotNil(t, got.Ok)
+	assert.False(t, *got.Ok)
 	assert.Equal(t, 0, got.Positive)
 	assert.Equal(t, 3, got.Negative)
 	assert.Equal(t, []string{"0:r0=0; 1:r0=1;", "0:r0=1; 1:r0=0;", "0:r0=1; 1:r0=1;"}, got.States)

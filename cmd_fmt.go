@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"flag"
 	"fmt"
 	"io"
@@ -16,7 +17,11 @@ func init() {
 // runFmt implements "litmusls fmt [-w] FILE...". Without -w it prints the
 // canonical form of each file; with -w it rewrites each file in place. A
 // file with syntax errors is never rewritten (its errors are printed and
-// the exit status is 1), so no text is lost.
+// the exit status is 1), so no text is lost. A file that cannot be read or
+// written is reported on stderr as "file: message", and a crash of
+// litmusls on one file as "file: internal error: VALUE" with the stack;
+// the other files are formatted all the same, and the exit status is 1.
+// Exit status 2 means a usage error.
 func runFmt(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("fmt", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -34,37 +39,53 @@ func runFmt(args []string, stdout, stderr io.Writer) int {
 	}
 	status := 0
 	for _, name := range fs.Args() {
-		src, err := os.ReadFile(name)
-		if err != nil {
-			fmt.Fprintf(stderr, "litmusls fmt: %v\n", err)
-			return 2
+		var out, errs bytes.Buffer
+		var err error
+		if perr := contain(func() { err = fmtFile(name, *write, &out, &errs) }); perr != nil {
+			err = perr
 		}
-		f, errs := syntax.Parse(name, src)
-		if len(errs) > 0 {
-			io.WriteString(stderr, errs.Format(f.Lines))
-			if *write {
-				fmt.Fprintf(stderr, "litmusls fmt: %s not rewritten: it has syntax errors\n", name)
-			}
+		if err != nil {
+			reportFailure(stderr, name, err)
 			status = 1
 			continue
 		}
-		out := syntax.Print(f)
-		if !*write {
-			stdout.Write(out)
-			continue
+		if errs.Len() > 0 {
+			stderr.Write(errs.Bytes())
+			status = 1
 		}
-		if string(out) == string(src) {
-			continue
-		}
-		info, err := os.Stat(name)
-		if err != nil {
-			fmt.Fprintf(stderr, "litmusls fmt: %v\n", err)
-			return 2
-		}
-		if err := os.WriteFile(name, out, info.Mode().Perm()); err != nil {
-			fmt.Fprintf(stderr, "litmusls fmt: %v\n", err)
-			return 2
-		}
+		stdout.Write(out.Bytes())
 	}
 	return status
+}
+
+// fmtFile formats one file: it writes the canonical text on stdout, or
+// with write rewrites the file; a file with syntax errors gets its errors
+// on stderr instead. The error is a failure to read or write the file.
+func fmtFile(name string, write bool, stdout, stderr io.Writer) error {
+	src, err := os.ReadFile(name)
+	if err != nil {
+		return err
+	}
+	callInputHook(name)
+	f, errs := syntax.Parse(name, src)
+	if len(errs) > 0 {
+		io.WriteString(stderr, errs.Format(f.Lines))
+		if write {
+			fmt.Fprintf(stderr, "litmusls fmt: %s not rewritten: it has syntax errors\n", name)
+		}
+		return nil
+	}
+	out := syntax.Print(f)
+	if !write {
+		stdout.Write(out)
+		return nil
+	}
+	if bytes.Equal(out, src) {
+		return nil
+	}
+	info, err := os.Stat(name)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(name, out, info.Mode().Perm())
 }

@@ -45,9 +45,11 @@ func TestParseCommand(t *testing.T) {
 	require.Equal(t, 2, code)
 	require.Contains(t, errs, "usage")
 
-	code, _, errs = run("parse", filepath.Join(dir, "missing.litmus"))
-	require.Equal(t, 2, code)
-	require.Contains(t, errs, "missing.litmus")
+	missing := filepath.Join(dir, "missing.litmus")
+	code, out, errs = run("parse", missing, good)
+	require.Equal(t, 1, code, "a missing file is that file's error")
+	require.Empty(t, out)
+	require.Equal(t, missing+": no such file or directory\n", errs)
 }
 
 // TestParseCommandC: an annotated C file is translated, not parsed as a

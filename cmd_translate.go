@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"os"
@@ -16,9 +17,13 @@ func init() {
 // prints the litmus test of every scenario of each annotated C file (or
 // only the one named after '#'), separated by blank lines, and the notes
 // on stderr as "file:line:col: message" ("note: " before information).
+// A file that cannot be read or translated is reported on stderr as
+// "file: message", and a crash of litmusls on one file as
+// "file: internal error: VALUE" with the stack; the other files are
+// translated all the same.
 //
-// Exit status: 0 translated, 1 some annotation had an error or a file had
-// no scenario, 2 usage or I/O problem.
+// Exit status: 0 translated, 1 some annotation had an error, a file had
+// no scenario or could not be translated, 2 usage.
 func runTranslate(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
 		fmt.Fprintln(stderr, "usage: litmusls translate FILE[#SCENARIO]...")
@@ -27,44 +32,73 @@ func runTranslate(args []string, stdout, stderr io.Writer) int {
 	status := 0
 	first := true
 	for _, arg := range args {
-		file, scenario := splitScenario(arg)
-		src, err := os.ReadFile(file)
+		var tests []byte
+		var notes bytes.Buffer
+		var ok bool
+		var err error
+		if perr := contain(func() { tests, ok, err = translateFile(arg, first, &notes) }); perr != nil {
+			err = perr
+		}
 		if err != nil {
-			fmt.Fprintf(stderr, "litmusls translate: %v\n", err)
-			return 2
+			reportFailure(stderr, inputFile(arg), err)
+			status = 1
+			continue
 		}
-		tr, err := bpfc.Translate(file, src, os.ReadFile)
-		if err != nil {
-			fmt.Fprintf(stderr, "litmusls translate: %v\n", err)
-			return 2
-		}
-		for _, n := range tr.Notes {
-			kind := "note: "
-			if n.IsError() {
-				kind, status = "", 1
-			}
-			fmt.Fprintf(stderr, "%s: %s%s\n", tr.Position(bpfc.Loc{File: n.File, Span: n.Span}), kind, n.Msg)
-		}
-		printed := 0
-		for _, sc := range tr.Scenarios {
-			if scenario != "" && sc.Name != scenario {
-				continue
-			}
-			if !first {
-				fmt.Fprintln(stdout)
-			}
-			first = false
-			stdout.Write(sc.Text)
-			printed++
-		}
-		if printed == 0 {
-			if scenario != "" {
-				fmt.Fprintf(stderr, "%s: no scenario %q\n", file, scenario)
-			} else {
-				fmt.Fprintf(stderr, "%s: no litmus scenario: annotate threads with // litmus: thread and add // litmus: exists (...)\n", file)
-			}
+		stderr.Write(notes.Bytes())
+		if !ok {
 			status = 1
 		}
+		if len(tests) > 0 {
+			first = false
+		}
+		stdout.Write(tests)
 	}
 	return status
+}
+
+// translateFile translates one argument of translate. It returns the
+// tests to print, each after a blank line unless first, and writes the
+// notes and problems on stderr; ok is false when an annotation has an
+// error or no scenario is printed. The error is a file that cannot be
+// read or translated.
+func translateFile(arg string, first bool, stderr io.Writer) (tests []byte, ok bool, err error) {
+	file, scenario := splitScenario(arg)
+	src, err := os.ReadFile(file)
+	if err != nil {
+		return nil, false, err
+	}
+	callInputHook(arg)
+	tr, err := bpfc.Translate(file, src, os.ReadFile)
+	if err != nil {
+		return nil, false, err
+	}
+	ok = true
+	for _, n := range tr.Notes {
+		kind := "note: "
+		if n.IsError() {
+			kind, ok = "", false
+		}
+		fmt.Fprintf(stderr, "%s: %s%s\n", tr.Position(bpfc.Loc{File: n.File, Span: n.Span}), kind, n.Msg)
+	}
+	var out bytes.Buffer
+	printed := 0
+	for _, sc := range tr.Scenarios {
+		if scenario != "" && sc.Name != scenario {
+			continue
+		}
+		if !first || printed > 0 {
+			out.WriteByte('\n')
+		}
+		out.Write(sc.Text)
+		printed++
+	}
+	if printed == 0 {
+		if scenario != "" {
+			fmt.Fprintf(stderr, "%s: no scenario %q\n", file, scenario)
+		} else {
+			fmt.Fprintf(stderr, "%s: no litmus scenario: annotate threads with // litmus: thread and add // litmus: exists (...)\n", file)
+		}
+		ok = false
+	}
+	return out.Bytes(), ok, nil
 }

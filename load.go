@@ -2,10 +2,13 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"sort"
 	"strings"
 
@@ -104,48 +107,86 @@ func inputFile(name string) string {
 	return file
 }
 
-// checkInputs expands the arguments of check: a file is taken as it is; a
-// directory gives every *.litmus file below it and every *.c and *.h file
-// that carries litmus annotations, in lexical order. A C file with several
-// scenarios gives one input per scenario, named "file.c#SCENARIO".
-func checkInputs(args []string) ([]string, error) {
-	var out []string
+// An input is one test a command reads, or a path it could not read.
+type input struct {
+	name     string // a path, or "file.c#SCENARIO" (see checkInputs)
+	explicit bool   // named in the arguments, not found in a directory
+	err      error  // the path could not be read or expanded; or nil
+}
+
+// expandPaths expands the arguments of a command: a file is taken as it
+// is; a directory gives every file below it that match accepts, in
+// lexical order. A path that cannot be read, named or met in a directory,
+// is an input with its error, in its place: the others are expanded all
+// the same.
+func expandPaths(args []string, match func(path string) bool) []input {
+	var out []input
 	for _, arg := range args {
 		info, err := os.Stat(arg)
-		if err != nil {
-			return nil, err
-		}
-		if !info.IsDir() {
-			more, err := scenarioInputs(arg, true)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, more...)
+		if err != nil || !info.IsDir() {
+			out = append(out, input{name: arg, explicit: true, err: err})
 			continue
 		}
-		var found []string
-		err = filepath.WalkDir(arg, func(path string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if !d.IsDir() && (strings.HasSuffix(path, ".litmus") || isC(path)) {
-				found = append(found, path)
+		var found []input
+		filepath.WalkDir(arg, func(path string, d fs.DirEntry, err error) error {
+			switch {
+			case err != nil:
+				found = append(found, input{name: path, err: err})
+			case !d.IsDir() && match(path):
+				found = append(found, input{name: path})
 			}
 			return nil
 		})
-		if err != nil {
-			return nil, err
+		sort.SliceStable(found, func(i, j int) bool { return found[i].name < found[j].name })
+		out = append(out, found...)
+	}
+	return out
+}
+
+// litmusFiles expands the arguments: a file is taken as it is; a directory
+// gives every *.litmus file below it, in lexical order. It fails on the
+// first path it cannot read; commands that go on past such a path use
+// expandPaths.
+func litmusFiles(args []string) ([]string, error) {
+	var files []string
+	for _, in := range expandPaths(args, isLitmus) {
+		if in.err != nil {
+			return nil, in.err
 		}
-		sort.Strings(found)
-		for _, path := range found {
-			more, err := scenarioInputs(path, false)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, more...)
+		files = append(files, in.name)
+	}
+	return files, nil
+}
+
+func isLitmus(name string) bool { return strings.HasSuffix(name, ".litmus") }
+
+// checkInputs expands the arguments of check: a file is taken as it is; a
+// directory gives every *.litmus file below it and every *.c and *.h file
+// that carries litmus annotations, in lexical order. A C file with several
+// scenarios gives one input per scenario, named "file.c#SCENARIO". A path
+// that cannot be read or translated (the translator panicking included)
+// is an input with its error, in its place.
+func checkInputs(args []string) []input {
+	var out []input
+	for _, in := range expandPaths(args, func(p string) bool { return isLitmus(p) || isC(p) }) {
+		if in.err != nil || !isC(in.name) {
+			out = append(out, in)
+			continue
+		}
+		var names []string
+		var err error
+		if perr := contain(func() { names, err = scenarioInputs(in.name, in.explicit) }); perr != nil {
+			err = perr
+		}
+		if err != nil {
+			out = append(out, input{name: in.name, explicit: in.explicit, err: err})
+			continue
+		}
+		for _, n := range names {
+			out = append(out, input{name: n, explicit: in.explicit})
 		}
 	}
-	return out, nil
+	return out
 }
 
 // scenarioInputs returns the inputs one file gives: itself for a litmus
@@ -179,4 +220,59 @@ func scenarioInputs(path string, explicit bool) ([]string, error) {
 		out = append(out, path+"#"+s.Name)
 	}
 	return out, nil
+}
+
+// An internalError is a panic of litmusls itself while it handled one
+// input: that input's error, never the others'.
+type internalError struct {
+	value any    // what was passed to panic
+	stack []byte // the panicking goroutine's stack
+}
+
+func (e *internalError) Error() string { return fmt.Sprintf("internal error: %v", e.value) }
+
+// contain calls fn and turns a panic in it into an *internalError, so that
+// one input's crash costs that input only. It recovers only fn's own
+// goroutine: fn must not panic in goroutines it starts.
+func contain(fn func()) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = &internalError{value: p, stack: debug.Stack()}
+		}
+	}()
+	fn()
+	return nil
+}
+
+// inputHook, when a test sets it, is called with each input's name where
+// check, parse, fmt and translate start handling it (inside contain): a
+// test makes it panic to see one input's crash contained.
+var inputHook func(name string)
+
+func callInputHook(name string) {
+	if inputHook != nil {
+		inputHook(name)
+	}
+}
+
+// reportFailure prints on w why input name could not be handled:
+// "name: internal error: VALUE" and the goroutine stack after it for a
+// panic, "path: message" for a path that cannot be read, else
+// "name: message".
+func reportFailure(w io.Writer, name string, err error) {
+	var ie *internalError
+	pe, isPath := err.(*fs.PathError)
+	switch {
+	case errors.As(err, &ie):
+		fmt.Fprintf(w, "%s: %v\n%s", name, ie, ie.stack)
+		if len(ie.stack) > 0 && ie.stack[len(ie.stack)-1] != '\n' {
+			fmt.Fprintln(w)
+		}
+	case isPath:
+		fmt.Fprintf(w, "%s: %v\n", pe.Path, pe.Err)
+	case strings.HasPrefix(err.Error(), name+": "):
+		fmt.Fprintln(w, err)
+	default:
+		fmt.Fprintf(w, "%s: %v\n", name, err)
+	}
 }

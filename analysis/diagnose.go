@@ -97,8 +97,8 @@ func (d *diagnoser) check() {
 			budget = " after " + d.opts.Budget.String()
 		}
 		d.add(Diagnostic{Span: d.condSpan(), Severity: SeverityWarning, Code: CodeBudget,
-			Message: fmt.Sprintf("The check was cut off%s: the counts cover only the %s found so far (%d satisfy the condition, %d do not), so the verdict %s may be wrong. Give the check a larger budget (setting checkBudget) or simplify the test.",
-				budget, countNoun(res.Positive+res.Negative, "allowed execution"), res.Positive, res.Negative, res.Verdict)})
+			Message: fmt.Sprintf("The check was cut off%s before it decided: the counts cover only the %s found so far (%d satisfy the condition, %d do not), so it gives no verdict. Give the check a larger budget (setting checkBudget) or simplify the test.",
+				budget, countNoun(res.Positive+res.Negative, "allowed execution"), res.Positive, res.Negative)})
 	}
 }
 
@@ -118,27 +118,33 @@ func (d *diagnoser) condition() {
 	res := d.res
 	total := res.Positive + res.Negative
 	prop := d.prop()
+	// A cut-off check found the outcome reached, but not how often: it
+	// names no verdict.
+	verdict := res.Verdict
+	if res.Cutoff {
+		verdict = "check cut off: counts so far"
+	}
 	var head string
 	var reached bool
 	switch res.Quant {
 	case syntax.Exists:
 		reached = res.Positive > 0
 		if reached {
-			head = fmt.Sprintf("Reachable: %s of %s satisfy %s (%s).", countOf(res.Positive, total), countNoun(total, "allowed execution"), prop, res.Verdict)
+			head = fmt.Sprintf("Reachable: %s of %s satisfy %s (%s).", countOf(res.Positive, total), countNoun(total, "allowed execution"), prop, verdict)
 		} else {
 			head = fmt.Sprintf("Never: %s satisfies %s.", noneOf(total), prop)
 		}
 	case syntax.NotExists:
 		reached = res.Positive > 0
 		if reached {
-			head = fmt.Sprintf("~exists fails: %s of %s satisfy %s (%s), which the test says never happens.", countOf(res.Positive, total), countNoun(total, "allowed execution"), prop, res.Verdict)
+			head = fmt.Sprintf("~exists fails: %s of %s satisfy %s (%s), which the test says never happens.", countOf(res.Positive, total), countNoun(total, "allowed execution"), prop, verdict)
 		} else {
 			head = fmt.Sprintf("~exists holds: %s satisfies %s (Never).", noneOf(total), prop)
 		}
 	case syntax.Forall:
 		reached = res.Negative > 0
 		if reached {
-			head = fmt.Sprintf("forall fails: %s of %s violate %s (%s).", countOf(res.Negative, total), countNoun(total, "allowed execution"), prop, res.Verdict)
+			head = fmt.Sprintf("forall fails: %s of %s violate %s (%s).", countOf(res.Negative, total), countNoun(total, "allowed execution"), prop, verdict)
 		} else {
 			head = fmt.Sprintf("forall holds: %s satisfies %s (Always).", everyOf(total), prop)
 		}

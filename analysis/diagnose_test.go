@@ -275,6 +275,30 @@ func TestDiagnoseBudget(t *testing.T) {
 	assert.NotContains(t, codes, CodeResultMismatch, "a cut-off check cannot contradict the Result comment")
 }
 
+// TestDiagnoseCutoffNoVerdict: a cut-off check that did reach the outcome
+// says so, but names no verdict: neither the outcome's diagnostic nor the
+// budget's says Never, Sometimes or Always.
+func TestDiagnoseCutoffNoVerdict(t *testing.T) {
+	for _, name := range []string{"MP+poonceonces.litmus", "MP+pooncerelease+poacquireonce.litmus"} {
+		src, err := os.ReadFile(filepath.Join(diagSharedDir(t), "corpus", "kernel", name))
+		require.NoError(t, err)
+		f, errs := syntax.Parse(name, src)
+		require.Empty(t, errs)
+		res, err := checker.Check(context.Background(), f, checker.Options{Explain: true})
+		require.NoError(t, err)
+		res.Cutoff = true // as if the budget ran out after every execution was found
+		var codes []string
+		for _, d := range Diagnose(f, src, nil, res, Options{Budget: time.Second}) {
+			codes = append(codes, d.Code)
+			for _, v := range []string{"Never", "Sometimes", "Always"} {
+				assert.NotContains(t, d.Message, v, "%s: %s", name, d.Code)
+			}
+		}
+		assert.Contains(t, codes, CodeBudget, name)
+		assert.NotContains(t, codes, CodeNever, name)
+	}
+}
+
 // TestResolveCorpus: herd7 checks every corpus test, so none uses an
 // undeclared name.
 func TestResolveCorpus(t *testing.T) {

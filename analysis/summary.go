@@ -11,7 +11,8 @@ import (
 // Summary puts a check in one line, as a code lens on the condition shows
 // it: "Never · 3 states · 0.4 ms", with the flags raised before the time
 // ("Sometimes · 4 states · data-race · 1.2 ms"). elapsed is how long the
-// check took. A cut-off check says so, and a test that could not be
+// check took. A cut-off check says so and gives no verdict ("Cut off · no
+// verdict · 2 states so far · 10.0 s"), and a test that could not be
 // checked says why.
 func Summary(res *checker.Result, elapsed time.Duration) string {
 	if res == nil {
@@ -22,11 +23,12 @@ func Summary(res *checker.Result, elapsed time.Duration) string {
 	}
 	var parts []string
 	if res.Cutoff {
-		parts = append(parts, "Cut off", res.Verdict+" so far")
+		// What a cut-off check found is no verdict: more executions may
+		// turn Never into Sometimes, or Always into Sometimes.
+		parts = append(parts, "Cut off", "no verdict", countNoun(len(res.States), "state")+" so far")
 	} else {
-		parts = append(parts, res.Verdict)
+		parts = append(parts, res.Verdict, countNoun(len(res.States), "state"))
 	}
-	parts = append(parts, countNoun(len(res.States), "state"))
 	parts = append(parts, res.Flags...)
 	parts = append(parts, Duration(elapsed))
 	return strings.Join(parts, " · ")

@@ -36,6 +36,8 @@ func TestSummary(t *testing.T) {
 		assert.Equal(t, tt.want, Summary(res, tt.elapsed), tt.path)
 	}
 	assert.Equal(t, "Not checked: unknown location z", Summary(&checker.Result{Errors: []*checker.LowerError{{Msg: "unknown location z"}}}, 0))
-	assert.Equal(t, "Cut off · Never so far · 0 states · 10.0 s", Summary(&checker.Result{Verdict: "Never", Cutoff: true}, 10*time.Second))
+	assert.Equal(t, "Cut off · no verdict · 0 states so far · 10.0 s", Summary(&checker.Result{Verdict: "Never", Cutoff: true}, 10*time.Second))
+	assert.Equal(t, "Cut off · no verdict · 1 state so far · data-race · 2.0 s",
+		Summary(&checker.Result{Verdict: "Sometimes", Cutoff: true, States: make([]checker.State, 1), Flags: []string{"data-race"}}, 2*time.Second))
 	assert.Equal(t, "", Summary(nil, 0))
 }

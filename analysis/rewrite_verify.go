@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -183,14 +184,24 @@ func (v *verifier) verifyAll(ctx context.Context, src []byte, sets [][]Edit) []v
 
 // parallel calls do(i) for i in [0, n), at most GOMAXPROCS at a time, and
 // waits for them. Once ctx ends, the calls not started yet get skipped(i)
-// instead (skipped may be nil).
+// instead (skipped may be nil). A panic in a call is raised again in the
+// caller's goroutine once every call has returned, with the stack of the
+// goroutine it came from in its message, so that the caller's recover
+// (a command's, a language server handler's) sees it.
 func parallel(ctx context.Context, n int, do, skipped func(i int)) {
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
 	var wg sync.WaitGroup
+	var once sync.Once
+	var panicked error
 	for i := range n {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer func() {
+				if p := recover(); p != nil {
+					once.Do(func() { panicked = fmt.Errorf("%v [in a worker goroutine:\n%s]", p, debug.Stack()) })
+				}
+			}()
 			select {
 			case sem <- struct{}{}:
 			case <-ctx.Done():
@@ -204,6 +215,9 @@ func parallel(ctx context.Context, n int, do, skipped func(i int)) {
 		}()
 	}
 	wg.Wait()
+	if panicked != nil {
+		panic(panicked)
+	}
 }
 
 // describeChange says in a few words what going from base to after does,

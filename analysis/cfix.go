@@ -185,7 +185,8 @@ func CFixes(ctx context.Context, tr *bpfc.Translation, file string, span syntax.
 			}
 			scans = append(scans, cs)
 		}
-		cands = append(cands, synthCandidates(ctx, own, scans, opts)...)
+		more, _ := synthCandidates(ctx, own, scans, opts, 0)
+		cands = append(cands, more...)
 		if ctx.Err() != nil {
 			return nil
 		}
@@ -201,19 +202,7 @@ func CFixes(ctx context.Context, tr *bpfc.Translation, file string, span syntax.
 		cands = append(cands, weak...)
 	}
 	cands = dedupeCandidates(cands)
-	for i := range cands {
-		c := &cands[i]
-		if e, ok := includeEdit(src.Text, c.edits); ok && !user {
-			c.edits = append([]Edit{e}, c.edits...)
-		}
-		for name, es := range c.others {
-			if t := tr.Source(name); t != nil && !isUserSpace(t.Text) {
-				if e, ok := includeEdit(t.Text, es); ok {
-					c.others[name] = append([]Edit{e}, es...)
-				}
-			}
-		}
-	}
+	addIncludes(tr, src, cands)
 	results := cv.verifyAll(ctx, cands, base)
 	if ctx.Err() != nil {
 		return nil
@@ -248,6 +237,26 @@ func CFixes(ctx context.Context, tr *bpfc.Translation, file string, span syntax.
 	}
 	markPreferredC(out, opts.Archs)
 	return out
+}
+
+// addIncludes adds to each candidate the #include "bpf_atomic.h" its
+// edits need in each BPF program it changes (src, its own file, and the
+// files of others).
+func addIncludes(tr *bpfc.Translation, src *bpfc.Source, cands []cCandidate) {
+	user := isUserSpace(src.Text)
+	for i := range cands {
+		c := &cands[i]
+		if e, ok := includeEdit(src.Text, c.edits); ok && !user {
+			c.edits = append([]Edit{e}, c.edits...)
+		}
+		for name, es := range c.others {
+			if t := tr.Source(name); t != nil && !isUserSpace(t.Text) {
+				if e, ok := includeEdit(t.Text, es); ok {
+					c.others[name] = append([]Edit{e}, es...)
+				}
+			}
+		}
+	}
 }
 
 // condIn reports whether the condition of sc is written in file.
@@ -709,20 +718,21 @@ func derefOf(ptr string) string {
 	return "*(" + ptr + ")"
 }
 
-// synthCandidates runs [Synthesize] on the scenario sc and returns its
-// fixes written in C, each as one candidate whose edits are in the file
-// of s; scans gives the scans of the scenario over each C file, for the
-// rewrites in other files, which go to the candidate's others. A fix with
-// a rewrite C cannot say (C the source map does not tie to it, a
-// primitive C has no spelling for) is left out.
-func synthCandidates(ctx context.Context, s *cScan, scans []*cScan, opts ActionOptions) []cCandidate {
+// synthCandidates runs [Synthesize] on the scenario sc, asking for want
+// fixes (0 means Synthesize's default), and returns its fixes written in
+// C, each as one candidate whose edits are in the file of s, and the
+// synthesis itself (nil when it failed); scans gives the scans of the
+// scenario over each C file, for the rewrites in other files, which go to
+// the candidate's others. A fix with a rewrite C cannot say (C the source
+// map does not tie to it, a primitive C has no spelling for) is left out.
+func synthCandidates(ctx context.Context, s *cScan, scans []*cScan, opts ActionOptions, want int) ([]cCandidate, *Synthesis) {
 	budget := opts.SynthBudget
 	if budget <= 0 {
 		budget = 5 * time.Second
 	}
-	syn, err := Synthesize(ctx, s.sc.File, s.sc.Text, SynthOptions{Archs: opts.Archs, Budget: budget, CheckBudget: opts.Budget, Cache: opts.Cache})
+	syn, err := Synthesize(ctx, s.sc.File, s.sc.Text, SynthOptions{Archs: opts.Archs, Budget: budget, CheckBudget: opts.Budget, Cache: opts.Cache, Fixes: want})
 	if err != nil {
-		return nil
+		return nil, nil
 	}
 	type part struct {
 		c    cCandidate
@@ -785,7 +795,7 @@ fixes:
 		all.short = joinVerbs(names)
 		out = append(out, all)
 	}
-	return out
+	return out, syn
 }
 
 // relName names the file other for a reader of file: its path relative

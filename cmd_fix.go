@@ -6,13 +6,17 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path/filepath"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/litmusls/litmusls/analysis"
 	"github.com/litmusls/litmusls/syntax"
+	"github.com/litmusls/litmusls/syntax/bpfc"
 )
 
 func init() {
@@ -27,9 +31,29 @@ func init() {
 // file:line:col and the verdict and cost, and, without --dry-run, writes
 // them into the file, leaving the rest of its text as it was.
 //
+// An annotated C file is fixed in its C (analysis.FixCFile): the diff and
+// its positions are the C's, and each fix is verified by translating the
+// edited C again and checking its scenarios. When no C fix can be found,
+// fix says "FILE: cannot fix: REASON" and leaves the file alone. A fix
+// that also edits the file a "with" annotation names is written only when
+// that file is among the files to fix too (named, or below a directory
+// named); else it is refused. A directory gives its *.litmus files and
+// its annotated *.c and *.h files.
+//
+// Nothing but the files to fix is ever written, and a file only when its
+// text changes: to a temporary file in its directory, with its mode, then
+// renamed over it. A panic while fixing one file is that file's error
+// ("FILE: internal error: VALUE" and the stack on stderr); the file is left
+// as it was and the other files are fixed all the same.
+//
 // Exit status: 0 every test is (or was made) correct, 1 some test could
 // not be fixed or read, or has errors, 2 usage.
 func runFix(args []string, stdout, stderr io.Writer) int {
+	return runFixWith(args, stdout, stderr, nil)
+}
+
+// runFixWith is runFix with a hook a test sets (see fixRun.hook).
+func runFixWith(args []string, stdout, stderr io.Writer, hook func(name string)) int {
 	fs := flag.NewFlagSet("fix", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	dryRun := fs.Bool("dry-run", false, "print the proposed edits without writing the files")
@@ -46,7 +70,7 @@ func runFix(args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return 2
 	}
-	var archs []analysis.Arch
+	r := &fixRun{dryRun: *dryRun, timeout: *timeout, cache: analysis.NewCheckCache(0), stdout: stdout, stderr: stderr, hook: hook}
 	if *archList != "" {
 		for _, name := range strings.Split(*archList, ",") {
 			a, err := analysis.ParseArch(name)
@@ -54,53 +78,160 @@ func runFix(args []string, stdout, stderr io.Writer) int {
 				fmt.Fprintf(stderr, "litmusls fix: %v\n", err)
 				return 2
 			}
-			archs = append(archs, a)
+			r.archs = append(r.archs, a)
 		}
 	}
-	files, err := litmusFiles(fs.Args())
+	files, err := r.expand(fs.Args())
 	if err != nil {
 		fmt.Fprintf(stderr, "litmusls fix: %v\n", err)
 		return 2
 	}
+	return r.run(files)
+}
+
+// A fixRun is one run of "litmusls fix": its options and the files it was
+// asked to change.
+type fixRun struct {
+	dryRun  bool
+	archs   []analysis.Arch
+	timeout time.Duration
+	cache   *analysis.CheckCache
+	stdout  io.Writer
+	stderr  io.Writer
+	// targets holds the absolute path of every file the run may change:
+	// the files named, and the *.litmus, *.c and *.h files below the
+	// directories named. A fix of a C file that also edits the file a
+	// "with" annotation names is written only when that file is here.
+	targets map[string]bool
+	inputs  []fixInput
+	// hook, when a test sets it, is called with each file's name as its
+	// fix starts, inside the recovery of a panic.
+	hook func(name string)
+}
+
+// A fixInput is one file to fix.
+type fixInput struct {
+	name     string
+	explicit bool // named in the arguments, not found in a directory
+}
+
+// expand expands the arguments: a file is taken as it is; a directory
+// gives every *.litmus file below it and every *.c and *.h file that
+// carries litmus annotations, in lexical order. It records the targets.
+func (r *fixRun) expand(args []string) ([]fixInput, error) {
+	r.targets = map[string]bool{}
+	var out []fixInput
+	for _, arg := range args {
+		info, err := os.Stat(arg)
+		if err != nil {
+			return nil, err
+		}
+		if !info.IsDir() {
+			out = append(out, fixInput{name: arg, explicit: true})
+			r.targets[absPath(arg)] = true
+			continue
+		}
+		var found []string
+		err = filepath.WalkDir(arg, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.IsDir() || !strings.HasSuffix(path, ".litmus") && !isC(path) {
+				return nil
+			}
+			r.targets[absPath(path)] = true
+			if isC(path) {
+				src, err := os.ReadFile(path)
+				if err != nil {
+					return err
+				}
+				if !bytes.Contains(src, []byte("litmus:")) {
+					return nil
+				}
+			}
+			found = append(found, path)
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		sort.Strings(found)
+		for _, path := range found {
+			out = append(out, fixInput{name: path})
+		}
+	}
+	r.inputs = out
+	return out, nil
+}
+
+// absPath returns the absolute, cleaned form of path (path itself when it
+// has none).
+func absPath(path string) string {
+	if a, err := filepath.Abs(path); err == nil {
+		return a
+	}
+	return filepath.Clean(path)
+}
+
+// run fixes each file in turn and returns the exit status.
+func (r *fixRun) run(files []fixInput) int {
 	status := 0
-	cache := analysis.NewCheckCache(0)
-	for _, name := range files {
-		if !fixFile(name, *dryRun, archs, *timeout, cache, stdout, stderr) {
+	for _, in := range files {
+		if !r.contained(in) {
 			status = 1
 		}
 	}
 	return status
 }
 
+// contained fixes one file and reports whether it ended correct. A panic
+// while fixing it is that file's error, "FILE: internal error: VALUE" and
+// the stack on stderr, and the file is left as it was (every write comes
+// after all the work).
+func (r *fixRun) contained(in fixInput) (ok bool) {
+	defer func() {
+		if p := recover(); p != nil {
+			fmt.Fprintf(r.stderr, "%s: internal error: %v\n%s", in.name, p, debug.Stack())
+			ok = false
+		}
+	}()
+	return r.fixFile(in)
+}
+
 // fixFile fixes or relaxes one file and reports whether it ended correct.
-func fixFile(name string, dryRun bool, archs []analysis.Arch, timeout time.Duration, cache *analysis.CheckCache, stdout, stderr io.Writer) bool {
+func (r *fixRun) fixFile(in fixInput) bool {
+	name := in.name
 	src, err := os.ReadFile(name)
 	if err != nil {
-		fmt.Fprintf(stderr, "litmusls fix: %v\n", err)
+		fmt.Fprintf(r.stderr, "litmusls fix: %v\n", err)
 		return false
 	}
-	f, text, problems, _ := loadTest(name, src)
-	if len(problems) > 0 {
-		for _, p := range problems {
-			fmt.Fprintln(stderr, p)
-		}
+	if r.hook != nil {
+		r.hook(name)
+	}
+	if isC(name) {
+		return r.fixC(in, src)
+	}
+	f, errs := syntax.Parse(name, src)
+	if len(errs) > 0 {
+		io.WriteString(r.stderr, errs.Format(f.Lines))
 		return false
 	}
 	if f.Dialect != syntax.DialectC {
-		fmt.Fprintf(stdout, "%s: only C litmus tests can be fixed\n", name)
+		fmt.Fprintf(r.stdout, "%s: only C litmus tests can be fixed\n", name)
 		return true
 	}
 	ctx := context.Background()
-	syn, err := analysis.Synthesize(ctx, f, text, analysis.SynthOptions{Archs: archs, Budget: timeout, Fixes: 1, Cache: cache})
+	syn, err := analysis.Synthesize(ctx, f, src, analysis.SynthOptions{Archs: r.archs, Budget: r.timeout, Fixes: 1, Cache: r.cache})
 	if err != nil {
-		fmt.Fprintf(stderr, "%s: %v\n", name, err)
+		fmt.Fprintf(r.stderr, "%s: %v\n", name, err)
 		return false
 	}
 	base := syn.Base
 	var edits []analysis.Edit
 	switch {
 	case base.Cutoff:
-		fmt.Fprintf(stdout, "%s: the check ran out of time; nothing to propose\n", name)
+		fmt.Fprintf(r.stdout, "%s: the check ran out of time; nothing to propose\n", name)
 		return false
 	case !base.OK() && len(syn.Fixes) == 0:
 		why := "no fix found"
@@ -108,47 +239,318 @@ func fixFile(name string, dryRun bool, archs []analysis.Arch, timeout time.Durat
 		case syn.Impossible:
 			why = "no fix exists in the vocabulary (marking, acquire/release, fences, fully ordered atomics): the outcome does not depend on ordering"
 		case syn.Cutoff:
-			why = fmt.Sprintf("no fix found within %s", timeout)
+			why = fmt.Sprintf("no fix found within %s", r.timeout)
 		}
-		fmt.Fprintf(stdout, "%s: %s (%s); %s\n", name, problemWords(base), base.Verdict, why)
+		fmt.Fprintf(r.stdout, "%s: %s (%s); %s\n", name, problemWords(base), base.Verdict, why)
 		return false
 	case !base.OK():
 		fx := syn.Fixes[0]
-		fmt.Fprintf(stdout, "%s: %s (%s); cheapest fix: %s\n", name, problemWords(base), base.Verdict, fx.Title)
+		fmt.Fprintf(r.stdout, "%s: %s (%s); cheapest fix: %s\n", name, problemWords(base), base.Verdict, fx.Title)
 		edits = fx.Edits
 	default:
-		rel, err := analysis.Relax(ctx, f, text, nil, analysis.FenceOptions{Archs: archs, Cache: cache})
+		rel, err := analysis.Relax(ctx, f, src, nil, analysis.FenceOptions{Archs: r.archs, Cache: r.cache})
 		if err != nil {
-			fmt.Fprintf(stderr, "%s: %v\n", name, err)
+			fmt.Fprintf(r.stderr, "%s: %v\n", name, err)
 			return false
 		}
 		if rel == nil {
-			fmt.Fprintf(stdout, "%s: correct (%s), and nothing is stronger than it needs\n", name, base.Verdict)
+			fmt.Fprintf(r.stdout, "%s: correct (%s), and nothing is stronger than it needs\n", name, base.Verdict)
 			return true
 		}
-		fmt.Fprintf(stdout, "%s: correct (%s) but over-fenced; %s (outcome stays %s; saves %s)\n",
-			name, base.Verdict, analysis.JoinTitles(rel.Rewrites), rel.Outcome.Verdict, rel.Saved.Text(archs))
+		fmt.Fprintf(r.stdout, "%s: correct (%s) but over-fenced; %s (outcome stays %s; saves %s)\n",
+			name, base.Verdict, analysis.JoinTitles(rel.Rewrites), rel.Outcome.Verdict, rel.Saved.Text(r.archs))
 		edits = rel.Edits
 	}
-	out, err := analysis.Apply(text, edits)
-	if err != nil {
-		fmt.Fprintf(stderr, "%s: %v\n", name, err)
-		return false
+	return r.write([]fileEdit{{name: name, old: src, edits: edits, lines: f.Lines}})
+}
+
+// A fileEdit is the change of one file: its text as read and the edits
+// on it.
+type fileEdit struct {
+	name  string
+	old   []byte
+	edits []analysis.Edit
+	lines *syntax.Lines // of old, for the positions of the diff
+}
+
+// write prints the diff of each change and, unless the run is dry, writes
+// the files: every new text to a temporary file first, then each renamed
+// over its file. It reports whether all went well.
+func (r *fixRun) write(changes []fileEdit) bool {
+	var staged []stagedFile
+	for _, c := range changes {
+		out, err := analysis.Apply(c.old, c.edits)
+		if err != nil {
+			fmt.Fprintf(r.stderr, "%s: %v\n", c.name, err)
+			return false
+		}
+		if bytes.Equal(out, c.old) {
+			continue
+		}
+		writeDiff(r.stdout, c.lines, c.name, c.old, c.edits)
+		staged = append(staged, stagedFile{name: c.name, old: c.old, new: out})
 	}
-	writeDiff(stdout, f, name, text, edits)
-	if dryRun {
+	if r.dryRun {
 		return true
 	}
-	info, err := os.Stat(name)
-	if err != nil {
-		fmt.Fprintf(stderr, "litmusls fix: %v\n", err)
-		return false
-	}
-	if err := os.WriteFile(name, out, info.Mode().Perm()); err != nil {
-		fmt.Fprintf(stderr, "litmusls fix: %v\n", err)
+	if err := replaceFiles(staged); err != nil {
+		fmt.Fprintf(r.stderr, "litmusls fix: %v\n", err)
 		return false
 	}
 	return true
+}
+
+// fixC fixes an annotated C file in its C, with the C quick fixes of
+// analysis.FixCFile, or says why it cannot and leaves it alone.
+func (r *fixRun) fixC(in fixInput, src []byte) bool {
+	name := in.name
+	cannot := func(format string, args ...any) bool {
+		fmt.Fprintf(r.stdout, "%s: cannot fix: %s\n", name, fmt.Sprintf(format, args...))
+		return false
+	}
+	tr, err := bpfc.Translate(name, src, os.ReadFile)
+	if err != nil {
+		return cannot("%v", err)
+	}
+	nerrs := 0
+	for _, n := range tr.Notes {
+		if n.IsError() {
+			fmt.Fprintf(r.stderr, "%s: %s\n", tr.Position(bpfc.Loc{File: n.File, Span: n.Span}), n.Msg)
+			nerrs++
+		}
+	}
+	if nerrs > 0 {
+		return cannot("the C has %d %s", nerrs, plural(nerrs, "error", "errors"))
+	}
+	if len(tr.Scenarios) == 0 {
+		if !in.explicit {
+			return true // threads for another file's "with"; check skips it too
+		}
+		if by := r.namedWith(name); by != "" {
+			fmt.Fprintf(r.stdout, "%s: no scenario of its own; its threads take part in those of %s\n", name, by)
+			return true
+		}
+		return cannot("no litmus scenario: annotate threads with // litmus: thread and add // litmus: exists (...)")
+	}
+	fx, err := analysis.FixCFile(context.Background(), tr, analysis.ActionOptions{Archs: r.archs, SynthBudget: r.timeout, Cache: r.cache})
+	if err != nil {
+		fmt.Fprintf(r.stderr, "%s: %v\n", name, err)
+		return false
+	}
+	label := func(scenario string) string {
+		if len(fx.Scenarios) > 1 && scenario != "" {
+			return name + "#" + scenario
+		}
+		return name
+	}
+	if fx.Problem != "" {
+		fmt.Fprintf(r.stdout, "%s: cannot fix: %s\n", label(fx.Scenario), fx.Problem)
+		return false
+	}
+	verdicts := func(os []*analysis.Outcome) string {
+		if len(os) == 1 {
+			return os[0].Verdict
+		}
+		parts := make([]string, len(os))
+		for i, o := range os {
+			parts[i] = fx.Scenarios[i] + " " + o.Verdict
+		}
+		return strings.Join(parts, ", ")
+	}
+	switch {
+	case len(fx.Steps) == 0:
+		fmt.Fprintf(r.stdout, "%s: correct (%s), and nothing is stronger than it needs\n", name, verdicts(fx.Base))
+		return true
+	case fx.Relaxed:
+		stays := "outcome stays "
+		if len(fx.After) > 1 {
+			stays = "outcomes stay "
+		}
+		fmt.Fprintf(r.stdout, "%s: correct (%s) but over-fenced; %s (%s%s; saves %s)\n",
+			name, verdicts(fx.Base), fx.RelaxTitle(), stays, verdicts(fx.After), fx.Saved.Text(r.archs))
+	default:
+		for _, s := range fx.Steps {
+			cost := (&analysis.SynthFix{Cost: s.Cost}).CostText(r.archs)
+			title := strings.TrimSuffix(s.Title, ")") + "; " + cost + ")"
+			fmt.Fprintf(r.stdout, "%s: %s (%s); cheapest fix: %s\n", label(s.Scenario), problemWords(s.Base), s.Base.Verdict, title)
+		}
+	}
+	// The files the fix edits: this one, and the "with" files it names
+	// when they are targets of the run too.
+	var changes []fileEdit
+	edited := map[string][]byte{}
+	for _, s := range tr.Sources {
+		es := fx.Edits[s.Name]
+		if len(es) == 0 {
+			continue
+		}
+		if s.Name != name && !r.targets[absPath(s.Name)] {
+			return cannot("the fix also edits %s, which is not among the files to fix; name both: litmusls fix %s %s", s.Name, name, s.Name)
+		}
+		out, err := analysis.Apply(s.Text, es)
+		if err != nil {
+			return cannot("the fix does not apply: %v", err)
+		}
+		edited[s.Name] = out
+		changes = append(changes, fileEdit{name: s.Name, old: s.Text, edits: es, lines: s.Lines})
+	}
+	if len(fx.Edits) > len(changes) {
+		return cannot("the fix edits a file that is not part of the translation")
+	}
+	// The edited C must still translate as cleanly, with the same
+	// scenarios: FixCFile verified it; this guards what is written.
+	main := src
+	if t, ok := edited[name]; ok {
+		main = t
+	}
+	ntr, err := bpfc.Translate(name, main, func(path string) ([]byte, error) {
+		if t, ok := edited[path]; ok {
+			return t, nil
+		}
+		if s := tr.Source(path); s != nil {
+			return s.Text, nil
+		}
+		return os.ReadFile(path)
+	})
+	if err != nil || len(ntr.Scenarios) != len(tr.Scenarios) || errorNotes(ntr) > 0 {
+		return cannot("the fixed C does not translate as the C did (a bug of litmusls)")
+	}
+	return r.write(changes)
+}
+
+// namedWith returns the first other input of the run whose translation
+// takes the threads of the file name through a "with" annotation, or "".
+func (r *fixRun) namedWith(name string) string {
+	me := absPath(name)
+	for _, in := range r.inputs {
+		if !isC(in.name) || absPath(in.name) == me {
+			continue
+		}
+		src, err := os.ReadFile(in.name)
+		if err != nil || !bytes.Contains(src, []byte("litmus:")) {
+			continue
+		}
+		tr, err := bpfc.Translate(in.name, src, os.ReadFile)
+		if err != nil {
+			continue
+		}
+		for _, s := range tr.Sources[1:] {
+			if absPath(s.Name) == me {
+				return in.name
+			}
+		}
+	}
+	return ""
+}
+
+// errorNotes counts the error notes of a translation.
+func errorNotes(tr *bpfc.Translation) int {
+	n := 0
+	for _, note := range tr.Notes {
+		if note.IsError() {
+			n++
+		}
+	}
+	return n
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// A stagedFile is a file to replace: the text it had when it was read,
+// and the new one.
+type stagedFile struct {
+	name     string
+	old, new []byte
+	tmp      string // the temporary file holding new, once written
+	path     string // the file renamed over: name, its symbolic links followed
+}
+
+// replaceFiles writes each file's new text safely: to a temporary file in
+// the same directory with the file's mode, then renamed over the file, so
+// that an interrupted write leaves the file as it was, never truncated. A
+// symbolic link is followed, and its target replaced. Every temporary file
+// is written before the first rename; a file whose text is not what was
+// read any more (changed by someone else meanwhile) is not written, nor
+// are the others. Unchanged texts are not written at all.
+func replaceFiles(files []stagedFile) (err error) {
+	var todo []*stagedFile
+	for i := range files {
+		if !bytes.Equal(files[i].old, files[i].new) {
+			todo = append(todo, &files[i])
+		}
+	}
+	defer func() {
+		for _, f := range todo {
+			if f.tmp != "" {
+				os.Remove(f.tmp)
+			}
+		}
+	}()
+	for _, f := range todo {
+		if err := stage(f); err != nil {
+			return err
+		}
+	}
+	for _, f := range todo {
+		if err := os.Rename(f.tmp, f.path); err != nil {
+			return err
+		}
+		f.tmp = ""
+		syncDir(filepath.Dir(f.path))
+	}
+	return nil
+}
+
+// stage writes f's new text to a temporary file next to it.
+func stage(f *stagedFile) error {
+	path, err := filepath.EvalSymlinks(f.name)
+	if err != nil {
+		return err
+	}
+	info, err := os.Stat(path)
+	if err != nil {
+		return err
+	}
+	if !info.Mode().IsRegular() {
+		return fmt.Errorf("%s: not a regular file; not written", f.name)
+	}
+	cur, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	if !bytes.Equal(cur, f.old) {
+		return fmt.Errorf("%s: changed since litmusls read it; not written", f.name)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".litmusls-*")
+	if err != nil {
+		return err
+	}
+	f.tmp, f.path = tmp.Name(), path
+	_, err = tmp.Write(f.new)
+	if err == nil {
+		err = tmp.Chmod(info.Mode() & (fs.ModePerm | fs.ModeSetuid | fs.ModeSetgid | fs.ModeSticky))
+	}
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// syncDir flushes a directory's entries after a rename, where the system
+// allows it; a failure only weakens durability, so it is ignored.
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
 }
 
 // problemWords says what is wrong with a test.
@@ -165,7 +567,7 @@ func problemWords(o *analysis.Outcome) string {
 // writeDiff prints edits on src as a unified-style diff: one hunk per
 // group of edits touching the same lines, headed by file:line:col of its
 // first edit, with the unchanged lines of the hunk as context.
-func writeDiff(w io.Writer, f *syntax.File, name string, src []byte, edits []analysis.Edit) {
+func writeDiff(w io.Writer, lines *syntax.Lines, name string, src []byte, edits []analysis.Edit) {
 	sorted := append([]analysis.Edit(nil), edits...)
 	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Span.Start < sorted[j].Span.Start })
 	fmt.Fprintf(w, "--- %s\n+++ %s (fixed)\n", name, name)
@@ -198,7 +600,7 @@ func writeDiff(w io.Writer, f *syntax.File, name string, src []byte, edits []ana
 		if err != nil {
 			newSeg = oldSeg
 		}
-		fmt.Fprintf(w, "@@ %s @@\n", f.Lines.Position(sorted[i].Span.Start))
+		fmt.Fprintf(w, "@@ %s @@\n", lines.Position(sorted[i].Span.Start))
 		oldLines, newLines := splitLines(oldSeg), splitLines(newSeg)
 		p := 0
 		for p < len(oldLines) && p < len(newLines) && oldLines[p] == newLines[p] {
@@ -226,9 +628,8 @@ func writeDiff(w io.Writer, f *syntax.File, name string, src []byte, edits []ana
 
 // splitLines splits b into lines without their '\n'.
 func splitLines(b []byte) []string {
-	s := strings.TrimSuffix(string(b), "\n")
-	if s == "" {
+	if len(b) == 0 {
 		return nil
 	}
-	return strings.Split(s, "\n")
+	return strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
 }

@@ -2,9 +2,12 @@ package main
 
 import (
 	"context"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -92,4 +95,105 @@ func TestFixCommandUsage(t *testing.T) {
 	code, _, errs := run("fix", "--arch", "vax", "x.litmus")
 	assert.Equal(t, 2, code)
 	assert.Contains(t, errs, "unknown architecture")
+}
+
+// TestFixCommandWritesSafely: fix replaces a file through a temporary
+// file renamed over it, keeping its mode, leaving no temporary file, and
+// following a symbolic link to the file it names.
+func TestFixCommandWritesSafely(t *testing.T) {
+	dir := t.TempDir()
+	path := writeFile(t, dir, "MP.litmus", mpFixTest)
+	require.NoError(t, os.Chmod(path, 0o640))
+	link := filepath.Join(dir, "link.litmus")
+	require.NoError(t, os.Symlink("MP.litmus", link))
+	code, _, errs := run("fix", link)
+	require.Equal(t, 0, code, errs)
+
+	info, err := os.Lstat(link)
+	require.NoError(t, err)
+	assert.Equal(t, fs.ModeSymlink, info.Mode().Type(), "the link stays a link")
+	info, err = os.Stat(path)
+	require.NoError(t, err)
+	assert.Equal(t, fs.FileMode(0o640), info.Mode(), "the mode is kept")
+	src, err := os.ReadFile(path)
+	require.NoError(t, err)
+	assert.Contains(t, string(src), "smp_store_release(flag, 1);")
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	assert.Equal(t, []string{"MP.litmus", "link.litmus"}, names, "no temporary file left")
+}
+
+// TestFixCommandNoWriteWhenUnchanged: a test with nothing to change is not
+// written at all (the same inode, the same modification time).
+func TestFixCommandNoWriteWhenUnchanged(t *testing.T) {
+	dir := t.TempDir()
+	fixed := strings.Replace(mpFixTest, "\tWRITE_ONCE(*flag, 1);", "\tsmp_store_release(flag, 1);", 1)
+	fixed = strings.Replace(fixed, "r0 = READ_ONCE(*flag);", "r0 = smp_load_acquire(flag);", 1)
+	path := writeFile(t, dir, "MP.litmus", fixed)
+	old := time.Now().Add(-time.Hour).Truncate(time.Second)
+	require.NoError(t, os.Chtimes(path, old, old))
+	before, err := os.Stat(path)
+	require.NoError(t, err)
+	code, out, errs := run("fix", path)
+	require.Equal(t, 0, code, errs)
+	assert.Contains(t, out, "nothing is stronger than it needs")
+	after, err := os.Stat(path)
+	require.NoError(t, err)
+	assert.True(t, os.SameFile(before, after), "not replaced")
+	assert.Equal(t, old, after.ModTime(), "not written")
+}
+
+// TestReplaceFiles: a file changed since it was read is not written, nor
+// are the others of the same fix; nothing is left behind.
+func TestReplaceFiles(t *testing.T) {
+	dir := t.TempDir()
+	a := writeFile(t, dir, "a.c", "int a;\n")
+	b := writeFile(t, dir, "b.c", "int b; // edited meanwhile\n")
+	err := replaceFiles([]stagedFile{
+		{name: a, old: []byte("int a;\n"), new: []byte("int a2;\n")},
+		{name: b, old: []byte("int b;\n"), new: []byte("int b2;\n")},
+	})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), b+": changed since litmusls read it; not written")
+	for name, want := range map[string]string{a: "int a;\n", b: "int b; // edited meanwhile\n"} {
+		src, err := os.ReadFile(name)
+		require.NoError(t, err)
+		assert.Equal(t, want, string(src))
+	}
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	assert.Len(t, entries, 2, "no temporary file left")
+
+	// Both as read: both written.
+	require.NoError(t, replaceFiles([]stagedFile{
+		{name: a, old: []byte("int a;\n"), new: []byte("int a2;\n")},
+		{name: b, old: []byte("int b; // edited meanwhile\n"), new: []byte("int b2;\n")},
+	}))
+	src, err := os.ReadFile(a)
+	require.NoError(t, err)
+	assert.Equal(t, "int a2;\n", string(src))
+	src, err = os.ReadFile(b)
+	require.NoError(t, err)
+	assert.Equal(t, "int b2;\n", string(src))
+}
+
+// TestFixCommandLitmusDirectory: fix on a directory still fixes its
+// litmus tests as before, and writes nothing else.
+func TestFixCommandLitmusDirectory(t *testing.T) {
+	dir := t.TempDir()
+	path := writeFile(t, dir, "sub/MP.litmus", mpFixTest)
+	other := writeFile(t, dir, "notes.txt", "P0(int *x) {}\n")
+	code, out, errs := run("fix", "--arch", "arm64", dir)
+	require.Equal(t, 0, code, errs)
+	assert.Contains(t, out, path+": bad outcome reachable (Sometimes); cheapest fix: ")
+	src, err := os.ReadFile(path)
+	require.NoError(t, err)
+	assert.Contains(t, string(src), "smp_store_release(flag, 1);")
+	src, err = os.ReadFile(other)
+	require.NoError(t, err)
+	assert.Equal(t, "P0(int *x) {}\n", string(src))
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"net/url"
 	"os"
@@ -74,7 +75,8 @@ func fileURI(name string) protocol.DocumentUri {
 // translate translates the C document doc, reading the files its "with"
 // annotations name from the open documents first, then from disk. A file
 // that cannot be read is a problem in the document (the error names it),
-// not a failure of the server.
+// not a failure of the server; a panic of the translator is (a
+// *panicError).
 //
 // Diagnosis, code lenses and code actions all want the translation of the
 // same version, and a file's includers are looked for among every open
@@ -96,7 +98,17 @@ func (ss *session) translate(doc *Document) (*bpfc.Translation, error) {
 		read[fileURI(path)] = -1 // from disk
 		return os.ReadFile(path)
 	}
-	tr, err := bpfc.Translate(uriPath(doc.URI), doc.Text, load)
+	var tr *bpfc.Translation
+	var err error
+	func() {
+		defer func() {
+			if p := recover(); p != nil {
+				tr, err = nil, panicked(ss.log, "translating", doc.URI, p)
+			}
+		}()
+		ss.hook("translate", doc.URI)
+		tr, err = bpfc.Translate(uriPath(doc.URI), doc.Text, load)
+	}()
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
 	if ss.translations == nil {
@@ -152,6 +164,10 @@ func (ss *session) diagnoseC(ctx context.Context, doc *Document) ([]protocol.Dia
 		return out, nil
 	}
 	tr, err := ss.translate(doc)
+	var pe *panicError
+	if errors.As(err, &pe) {
+		return nil, err // an internal error
+	}
 	if err != nil {
 		// A "with" file that cannot be read: say so at the top.
 		d, derr := newDiagnostic(doc, syntax.Span{}, CodeAnnotation, "cannot translate: "+err.Error())
@@ -349,10 +365,7 @@ func (ss *session) cCodeLenses(doc *Document) ([]protocol.CodeLens, error) {
 		}
 		title := "Not checked: the generated test does not parse"
 		if f, errs := syntax.Parse(sc.Name, sc.Text); len(errs) == 0 {
-			title = "Checking…"
-			if e := ss.checks.lookup(analysis.Normalize(f, sc.Text)); e != nil {
-				title = analysis.Summary(e.res, e.elapsed)
-			}
+			title = ss.checks.lensTitle(f, sc.Text)
 		}
 		r, err := doc.Mapper().SpanRange(fitSpan(doc.Text, sc.Decl.Span))
 		if err != nil {

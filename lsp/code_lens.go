@@ -6,16 +6,16 @@ import (
 	"github.com/tliron/glsp"
 	protocol "github.com/tliron/glsp/protocol_3_16"
 
-	"github.com/litmusls/litmusls/analysis"
 	"github.com/litmusls/litmusls/syntax"
 )
 
 // codeLens answers textDocument/codeLens with one lens on the final
-// condition that sums up the check: "Never · 3 states · 0.4 ms". It never
-// checks: it parses the document (fast) and looks its normalized text up
-// among the finished checks; while the check runs, the lens says
+// condition that sums up the check: "Never · 3 states · 0.4 ms"; a check
+// cut off by its budget gives no verdict ("Cut off · no verdict · …"). It
+// never checks: it parses the document (fast) and looks its normalized
+// text up among the finished checks; while the check runs, the lens says
 // "Checking…", and the server asks the client to refresh its lenses when
-// the check is done.
+// the check is done (or has failed).
 func (ss *session) codeLens(_ *glsp.Context, params *protocol.CodeLensParams) ([]protocol.CodeLens, error) {
 	doc := ss.docs.get(params.TextDocument.URI)
 	if doc == nil {
@@ -39,10 +39,7 @@ func codeLenses(doc *Document, c *checks) ([]protocol.CodeLens, error) {
 	}
 	title := "Not checked: fix the syntax errors first"
 	if len(errs) == 0 {
-		title = "Checking…"
-		if e := c.lookup(analysis.Normalize(f, doc.Text)); e != nil {
-			title = analysis.Summary(e.res, e.elapsed)
-		}
+		title = c.lensTitle(f, doc.Text)
 	}
 	// A lens should span one line: the quantifier's.
 	r, err := doc.Mapper().SpanRange(fitSpan(doc.Text, f.Cond.QuantSpan))

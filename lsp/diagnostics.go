@@ -1,10 +1,13 @@
 package lsp
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"slices"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -77,6 +80,50 @@ func fitSpan(text []byte, span syntax.Span) syntax.Span {
 	return syntax.Span{Start: start, End: end}
 }
 
+// CodeInternal marks a failure of litmusls itself on a document: a panic
+// (or a Go error) while checking, linting, translating or verifying its
+// quick fixes. The document's other diagnostics may then be missing.
+const CodeInternal = "internal"
+
+// A panicError is a panic recovered in the background work on a
+// document; its stack has gone to the server's log.
+type panicError struct {
+	stage string // what was under way: "checking", "linting", ...
+	value any    // what was passed to panic
+}
+
+func (e *panicError) Error() string { return fmt.Sprintf("panic while %s: %v", e.stage, e.value) }
+
+// panicked logs the panic p of stage with the stack of the panicking
+// goroutine (it is called from the deferred function that recovered p)
+// and returns it as an error.
+func panicked(log *slog.Logger, stage string, uri protocol.DocumentUri, p any) error {
+	log.Error("panic while "+stage, "uri", uri, "panic", p, "stack", string(debug.Stack()))
+	return &panicError{stage: stage, value: p}
+}
+
+// internalDiagnostic is the error diagnostic, on the first line of doc,
+// that says the background work of stage on doc failed with err: a panic
+// or a Go error. A document is never left without a word when litmusls
+// fails on it.
+func internalDiagnostic(doc *Document, stage string, err error) protocol.Diagnostic {
+	var value any = err
+	var pe *panicError
+	if errors.As(err, &pe) {
+		stage, value = pe.stage, pe.value
+	}
+	line := bytes.IndexByte(doc.Text, '\n')
+	if line < 0 {
+		line = len(doc.Text)
+	}
+	msg := fmt.Sprintf("Internal error of litmusls while %s: %v. What is shown for this document may be incomplete; the server's log has the details. Please report it.", stage, value)
+	d, derr := newDiagnostic(doc, syntax.Span{Start: 0, End: line}, CodeInternal, msg)
+	if derr != nil {
+		d, _ = newDiagnostic(doc, syntax.Span{}, CodeInternal, msg)
+	}
+	return d
+}
+
 // diagnoser runs the DiagnoseFunc in the background, one document at a
 // time per document: scheduling a new version cancels the run of the
 // previous one, and only the result of the latest scheduled run is ever
@@ -101,6 +148,11 @@ type diagnoser struct {
 type run struct {
 	doc    *Document
 	cancel context.CancelFunc
+
+	// Guarded by diagnoser.sendMu:
+	shown     []protocol.Diagnostic // the diagnostics last published, without failed
+	published bool                  // shown has been published
+	failed    []protocol.Diagnostic // internal errors of other background work on this version
 }
 
 func newDiagnoser(ctx context.Context, diagnose DiagnoseFunc, debounce time.Duration, notify func(string, any), log *slog.Logger) *diagnoser {
@@ -191,28 +243,58 @@ func (d *diagnoser) do(ctx context.Context, r *run, debounce time.Duration) {
 		case <-timer.C:
 		}
 	}
-	diags, err := d.diagnose(ctx, r.doc)
+	diags, err := d.call(ctx, d.diagnose, r.doc, "diagnosing")
 	if ctx.Err() != nil {
 		return // superseded: whatever came out is stale
 	}
 	if err != nil {
 		d.log.Error("diagnosing failed", "uri", r.doc.URI, "version", r.doc.Version, "error", err)
+		d.publish(r, []protocol.Diagnostic{internalDiagnostic(r.doc, "diagnosing", err)})
 		return
 	}
 	d.publish(r, diags)
 	if d.refine == nil {
 		return
 	}
-	more, err := d.refine(ctx, r.doc)
+	more, err := d.call(ctx, d.refine, r.doc, "linting")
 	if ctx.Err() != nil {
 		return
 	}
 	if err != nil {
 		d.log.Error("refining diagnostics failed", "uri", r.doc.URI, "version", r.doc.Version, "error", err)
-		return
+		more = []protocol.Diagnostic{internalDiagnostic(r.doc, "linting", err)}
 	}
 	if len(more) > 0 {
 		d.publish(r, append(diags, more...))
+	}
+}
+
+// call runs diagnose on doc, turning a panic into a *panicError of stage.
+func (d *diagnoser) call(ctx context.Context, diagnose DiagnoseFunc, doc *Document, stage string) (diags []protocol.Diagnostic, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			diags, err = nil, panicked(d.log, stage, doc.URI, p)
+		}
+	}()
+	return diagnose(ctx, doc)
+}
+
+// fail adds to the diagnostics of uri's latest version an internal error
+// of stage, met by background work other than the diagnosis (the
+// verification of quick fixes): published at once if that version's are,
+// else with them.
+func (d *diagnoser) fail(uri protocol.DocumentUri, stage string, err error) {
+	d.sendMu.Lock()
+	defer d.sendMu.Unlock()
+	d.mu.Lock()
+	r := d.runs[uri]
+	d.mu.Unlock()
+	if r == nil || d.ctx.Err() != nil {
+		return
+	}
+	r.failed = append(r.failed, internalDiagnostic(r.doc, stage, err))
+	if r.published {
+		d.sendLocked(r)
 	}
 }
 
@@ -230,9 +312,18 @@ func (d *diagnoser) latest(r *run) bool {
 func (d *diagnoser) publish(r *run, diags []protocol.Diagnostic) {
 	d.sendMu.Lock()
 	defer d.sendMu.Unlock()
+	r.shown, r.published = diags, true
+	d.sendLocked(r)
+}
+
+// sendLocked sends the diagnostics of r, with its internal errors, unless
+// a newer run has been scheduled for its document since (or the document
+// was closed). d.sendMu must be held.
+func (d *diagnoser) sendLocked(r *run) {
 	if !d.latest(r) {
 		return
 	}
+	diags := append(slices.Clip(r.shown), r.failed...)
 	if diags == nil {
 		diags = []protocol.Diagnostic{} // nil would be sent as null
 	}
@@ -305,7 +396,8 @@ type checks struct {
 	progress    bool // the client takes window/workDoneProgress/create
 	lensRefresh bool // the client takes workspace/codeLens/refresh
 	entries     map[string]*checkEntry
-	order       []string // keys of entries, oldest first
+	order       []string         // keys of entries, oldest first
+	failed      map[string]error // keys whose last check failed (a panic), for the lens
 	flights     map[string]*flight
 	seq         int // numbers progress tokens
 
@@ -319,7 +411,7 @@ func newChecks(ctx context.Context, check CheckFunc, budget time.Duration, notif
 		check = checker.Check
 	}
 	return &checks{check: check, ctx: ctx, log: log, notify: notify, call: call, budget: budget,
-		entries: map[string]*checkEntry{}, flights: map[string]*flight{}}
+		entries: map[string]*checkEntry{}, failed: map[string]error{}, flights: map[string]*flight{}}
 }
 
 // setBudget changes the budget of checks started from now on.
@@ -434,6 +526,23 @@ func (c *checks) finished(f *syntax.File, text []byte) (textResult, bool) {
 	return textResult{analysis.Remap(e.res, e.norm, norm, len(text)), e.budget, norm.Key}, true
 }
 
+// lensTitle sums up for the code lens the check of f, parsed from text:
+// the finished check's summary, "Checking…" while it runs, or the failure
+// of litmusls on it. It never waits: handlers call it.
+func (c *checks) lensTitle(f *syntax.File, text []byte) string {
+	norm := analysis.Normalize(f, text)
+	c.mu.Lock()
+	e, failed := c.cachedLocked(norm.Key), c.failed[norm.Key] != nil
+	c.mu.Unlock()
+	switch {
+	case e != nil:
+		return analysis.Summary(e.res, e.elapsed)
+	case failed:
+		return "Not checked: internal error of litmusls (see the diagnostics)"
+	}
+	return "Checking…"
+}
+
 // refreshLenses asks the client, when it takes it, to ask for code lenses
 // again: a new check result changes the summary on the condition. The
 // request is sent from its own goroutine, so publishing need not wait for
@@ -475,14 +584,25 @@ func (c *checks) startLocked(name string, f *syntax.File, norm *analysis.Normali
 		if fl.grace != nil {
 			fl.grace.Stop()
 		}
+		failed := err != nil && ctx.Err() == nil
 		if err == nil {
 			c.storeLocked(norm.Key, entry)
 			fl.entry = entry
+			delete(c.failed, norm.Key)
 		} else {
 			fl.err = err
 		}
+		if failed {
+			if len(c.failed) >= checkCacheSize {
+				clear(c.failed)
+			}
+			c.failed[norm.Key] = err
+		}
 		c.mu.Unlock()
 		close(fl.done)
+		if failed {
+			c.refreshLenses() // from "Checking…" to the failure
+		}
 	}()
 	go func() {
 		defer c.wg.Done()
@@ -495,8 +615,7 @@ func (c *checks) startLocked(name string, f *syntax.File, norm *analysis.Normali
 func (c *checks) run(ctx context.Context, f *syntax.File, opts checker.Options) (res *checker.Result, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			c.log.Error("panic while checking", "test", f.Name, "panic", p, "stack", string(debug.Stack()))
-			err = fmt.Errorf("bug: the checker panicked: %v", p)
+			res, err = nil, panicked(c.log, "checking", protocol.DocumentUri(f.Name), p)
 		}
 	}()
 	res, err = c.check(ctx, f, opts)
@@ -561,6 +680,8 @@ func (c *checks) reportProgress(ctx context.Context, fl *flight, token, name str
 			end := "cancelled"
 			if fl.entry != nil {
 				end = analysis.Summary(fl.entry.res, fl.entry.elapsed)
+			} else if fl.err != nil && ctx.Err() == nil {
+				end = "internal error of litmusls"
 			}
 			send(protocol.WorkDoneProgressEnd{Kind: "end", Message: &end})
 			return

@@ -22,6 +22,15 @@
 // goroutines, never from a handler, where a blocking write or a call back
 // to the client could deadlock the read loop.
 //
+// # Failures
+//
+// A panic in a handler is answered as an internal JSON-RPC error. A panic
+// (or a Go error) in the background work on a document (checking,
+// linting, translating annotated C, verifying quick fixes) is recovered
+// in the goroutine that met it, logged with its stack, and published as
+// an error diagnostic with code "internal" ([CodeInternal]): the server
+// serves on, and no document is left silently without diagnostics.
+//
 // # Deliberately absent
 //
 // $/cancelRequest is accepted and ignored: glsp gives handlers no request

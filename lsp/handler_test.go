@@ -56,7 +56,9 @@ func TestHandlerPanicIsAnError(t *testing.T) {
 	assert.Equal(t, int64(jsonrpc2.CodeInvalidRequest), rpcErr.Code, "an unknown document is an ordinary error")
 }
 
-func TestDiagnosePanicIsLogged(t *testing.T) {
+// TestDiagnosePanicIsPublished: a panic while diagnosing is logged with
+// its stack and published as the document's internal error.
+func TestDiagnosePanicIsPublished(t *testing.T) {
 	var logs syncBuffer
 	var published []any
 	d := newDiagnoser(context.Background(),
@@ -66,7 +68,13 @@ func TestDiagnosePanicIsLogged(t *testing.T) {
 	d.schedule(NewDocument("file:///t.litmus", 1, []byte("C t\n")))
 	d.wait()
 	assert.Contains(t, logs.String(), "panic while diagnosing")
-	assert.Empty(t, published)
+	assert.Contains(t, logs.String(), "goroutine ")
+	require.Len(t, published, 1)
+	p := published[0].(protocol.PublishDiagnosticsParams)
+	require.Len(t, p.Diagnostics, 1)
+	assert.Equal(t, CodeInternal, p.Diagnostics[0].Code.Value)
+	assert.Equal(t, "Internal error of litmusls while diagnosing: boom. What is shown for this document may be incomplete; the server's log has the details. Please report it.", p.Diagnostics[0].Message)
+	assert.Equal(t, protocol.Range{End: protocol.Position{Character: 3}}, p.Diagnostics[0].Range, "on the first line")
 }
 
 func TestFitSpan(t *testing.T) {

@@ -68,6 +68,7 @@ func (ss *session) refine(ctx context.Context, doc *Document) ([]protocol.Diagno
 	if doc.Lang != LangLitmus {
 		return nil, nil
 	}
+	ss.hook("lint", doc.URI)
 	f, errs := syntax.Parse(string(doc.URI), doc.Text)
 	if len(errs) > 0 {
 		return nil, nil

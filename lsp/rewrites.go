@@ -3,7 +3,6 @@ package lsp
 import (
 	"context"
 	"log/slog"
-	"runtime/debug"
 	"sync"
 	"time"
 
@@ -27,9 +26,15 @@ type rewrites struct {
 	cache *analysis.CheckCache
 	wg    sync.WaitGroup
 
+	// onFail is told of a warm-up that panicked, for the document it
+	// verified; hook is Options.testHook.
+	onFail func(uri protocol.DocumentUri, err error)
+	hook   func(stage string, uri protocol.DocumentUri)
+
 	mu      sync.Mutex
 	ready   map[string]bool                         // normalized keys whose rewrites are all in cache
-	order   []string                                // keys of ready, oldest first
+	failed  map[string]error                        // keys whose warm-up panicked
+	order   []string                                // keys of ready and failed, oldest first
 	running map[protocol.DocumentUri]*rewriteWarmup // the warm-up under way for each document
 }
 
@@ -48,7 +53,7 @@ const rewriteReadyMax = 256
 
 func newRewrites(ctx context.Context, log *slog.Logger) *rewrites {
 	return &rewrites{ctx: ctx, log: log, cache: analysis.NewCheckCache(4096),
-		ready: map[string]bool{}, running: map[protocol.DocumentUri]*rewriteWarmup{}}
+		ready: map[string]bool{}, failed: map[string]error{}, running: map[protocol.DocumentUri]*rewriteWarmup{}}
 }
 
 // isReady reports whether the rewrites of the text normalized as key have
@@ -67,6 +72,7 @@ func (w *rewrites) warm(uri protocol.DocumentUri, f *syntax.File, text []byte, k
 		return
 	}
 	w.start(uri, key, func(ctx context.Context) {
+		w.callHook(uri)
 		whole := syntax.Span{Start: 0, End: len(text)}
 		analysis.Actions(ctx, f, text, whole, analysis.ActionOptions{Cache: w.cache, Base: res})
 	})
@@ -78,6 +84,7 @@ func (w *rewrites) warm(uri protocol.DocumentUri, f *syntax.File, text []byte, k
 // cancelled.
 func (w *rewrites) warmC(doc *Document, tr *bpfc.Translation, key string) {
 	w.start(doc.URI, key, func(ctx context.Context) {
+		w.callHook(doc.URI)
 		whole := syntax.Span{Start: 0, End: len(doc.Text)}
 		analysis.CActions(ctx, tr, uriPath(doc.URI), whole, analysis.ActionOptions{Cache: w.cache})
 	})
@@ -87,8 +94,15 @@ func (w *rewrites) warmC(doc *Document, tr *bpfc.Translation, key string) {
 // key, unless that text is verified or being verified, cancelling the
 // verification of an older text of uri. When verify returns without being
 // cancelled, key is ready: every outcome its actions need is in the cache.
+// When it panics, key has failed: onFail is told, now and whenever the
+// text is to be verified again, so that the document says so.
 func (w *rewrites) start(uri protocol.DocumentUri, key string, verify func(ctx context.Context)) {
 	w.mu.Lock()
+	if err := w.failed[key]; err != nil {
+		w.mu.Unlock()
+		w.fail(uri, err)
+		return
+	}
 	defer w.mu.Unlock()
 	if w.ready[key] || w.ctx.Err() != nil {
 		return
@@ -106,21 +120,47 @@ func (w *rewrites) start(uri protocol.DocumentUri, key string, verify func(ctx c
 	go func() {
 		defer w.wg.Done()
 		defer cancel()
-		defer func() {
-			if p := recover(); p != nil {
-				w.log.Error("panic while verifying rewrites", "uri", uri, "panic", p, "stack", string(debug.Stack()))
-			}
+		var err error
+		func() {
+			defer func() {
+				if p := recover(); p != nil {
+					err = panicked(w.log, "verifying quick fixes", uri, p)
+				}
+			}()
+			verify(ctx)
 		}()
-		verify(ctx)
 		w.mu.Lock()
-		defer w.mu.Unlock()
 		if w.running[uri] == run {
 			delete(w.running, uri)
 		}
-		if ctx.Err() == nil {
-			w.markReadyLocked(key)
+		if err != nil || ctx.Err() == nil {
+			if !w.ready[key] && w.failed[key] == nil {
+				w.rememberLocked(key)
+			}
+			if err != nil {
+				w.failed[key] = err
+			} else {
+				w.ready[key] = true
+			}
+		}
+		w.mu.Unlock()
+		if err != nil {
+			w.fail(uri, err)
 		}
 	}()
+}
+
+// fail tells onFail that the quick fixes of uri could not be verified.
+func (w *rewrites) fail(uri protocol.DocumentUri, err error) {
+	if w.onFail != nil {
+		w.onFail(uri, err)
+	}
+}
+
+func (w *rewrites) callHook(uri protocol.DocumentUri) {
+	if w.hook != nil {
+		w.hook("rewrites", uri)
+	}
 }
 
 // cActions returns the verified quick fixes at span of the C document
@@ -135,14 +175,14 @@ func (w *rewrites) cActions(doc *Document, tr *bpfc.Translation, key string, spa
 	return analysis.CActions(ctx, tr, uriPath(doc.URI), span, analysis.ActionOptions{Cache: w.cache})
 }
 
-func (w *rewrites) markReadyLocked(key string) {
-	if w.ready[key] {
-		return
-	}
-	w.ready[key] = true
+// rememberLocked records key, just marked ready or failed, among the keys
+// remembered, forgetting the oldest beyond rewriteReadyMax. w.mu must be
+// held.
+func (w *rewrites) rememberLocked(key string) {
 	w.order = append(w.order, key)
 	for len(w.order) > rewriteReadyMax {
 		delete(w.ready, w.order[0])
+		delete(w.failed, w.order[0])
 		w.order = w.order[1:]
 	}
 }

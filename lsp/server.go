@@ -51,6 +51,11 @@ type Options struct {
 
 	// Version is reported to the client as the server's version.
 	Version string
+
+	// testHook, when a test sets it, is called with a stage ("lint",
+	// "translate", "rewrites") and a document's URI where that background
+	// work on the document starts: tests make it panic.
+	testHook func(stage string, uri protocol.DocumentUri)
 }
 
 // A Server is the litmusls language server. It speaks LSP 3.16 over
@@ -222,6 +227,8 @@ func newSession(ctx context.Context, srv *Server) *session {
 	ss := &session{srv: srv, log: srv.log, docs: newDocuments(), conn: newConnHolder(), ctx: ctx}
 	ss.checks = newChecks(ctx, srv.opts.Check, srv.opts.CheckBudget, ss.notify, ss.call, srv.log)
 	ss.rewrites = newRewrites(ctx, srv.log)
+	ss.rewrites.hook = srv.opts.testHook
+	ss.rewrites.onFail = func(uri protocol.DocumentUri, err error) { ss.diag.fail(uri, "verifying quick fixes", err) }
 	ss.checks.onResult = ss.rewrites.warm
 	diagnose := srv.opts.Diagnose
 	if diagnose == nil {
@@ -293,6 +300,13 @@ func (ss *session) notify(method string, params any) {
 	}
 	if err := conn.Notify(context.Background(), method, params); err != nil && !errors.Is(err, jsonrpc2.ErrClosed) {
 		ss.log.Warn("notification failed", "method", method, "error", err)
+	}
+}
+
+// hook calls Options.testHook, if set, for stage of uri.
+func (ss *session) hook(stage string, uri protocol.DocumentUri) {
+	if h := ss.srv.opts.testHook; h != nil {
+		h(stage, uri)
 	}
 }
 

@@ -51,7 +51,11 @@ func annotatedExamples(t *testing.T) []string {
 
 // copyTestdata copies testdata to a new temporary directory and returns
 // it.
-func copyTestdata(t *testing.T) string {
+func copyTestdata(t *testing.T) string { return copyTestdataEOL(t, false) }
+
+// copyTestdataEOL copies testdata to a new temporary directory, with CRLF
+// line endings when crlf is set, and returns it.
+func copyTestdataEOL(t *testing.T, crlf bool) string {
 	t.Helper()
 	dir := t.TempDir()
 	err := filepath.WalkDir("testdata", func(path string, d fs.DirEntry, err error) error {
@@ -66,6 +70,9 @@ func copyTestdata(t *testing.T) string {
 		src, err := os.ReadFile(path)
 		if err != nil {
 			return err
+		}
+		if crlf {
+			src = bytes.ReplaceAll(src, []byte("\n"), []byte("\r\n"))
 		}
 		return os.WriteFile(to, src, 0o644)
 	})
@@ -245,13 +252,39 @@ func assertAllCorrect(t *testing.T, path string) {
 }
 
 // TestFixEveryAnnotatedExample runs fix, with --dry-run and without, on
-// each annotated C file of testdata, alone, in a copy of testdata.
+// each annotated C file of testdata, alone, in a copy of testdata; then
+// again on a copy with CRLF line endings.
 func TestFixEveryAnnotatedExample(t *testing.T) {
 	examples := annotatedExamples(t)
+	kinds := fixEveryExample(t, examples, false)
+	assert.Equal(t, kinds, fixEveryExample(t, examples, true), "CRLF changes nothing")
+	t.Logf("%d annotated examples: %d fixed in C (%v), %d relaxed in C (%v), %d correct (%v), %d refused (%v)",
+		len(examples), len(kinds["fixed"]), kinds["fixed"], len(kinds["relaxed"]), kinds["relaxed"],
+		len(kinds["correct"]), kinds["correct"], len(kinds["refused"]), kinds["refused"])
+	if t.Failed() || len(kinds["fixed"])+len(kinds["relaxed"])+len(kinds["correct"])+len(kinds["refused"]) != len(examples) {
+		return // some were not run (-run), or failed already
+	}
+	// The broken examples whose fix lies in their own file are fixed in
+	// it; the one whose outcome no ordering changes is refused.
+	for _, rel := range []string{"bpfc/mp_plain_flag.c", "bpfc/mp_variants.c", "bpfc/sb_once.c"} {
+		assert.Contains(t, kinds["fixed"], rel)
+	}
+	assert.Contains(t, kinds["refused"], "bpfc/spin_counter_racy.c")
+	assert.Contains(t, kinds["refused"], "bpfc/progs/atomics_xchg_plain.c", "its fix is in the user-space file, not named")
+}
+
+// fixEveryExample runs fix on each example as TestFixEveryAnnotatedExample
+// says, and returns them by what fix did: "fixed", "relaxed", "correct"
+// or "refused".
+func fixEveryExample(t *testing.T, examples []string, crlf bool) map[string][]string {
 	kinds := map[string][]string{}
 	for _, rel := range examples {
-		t.Run(rel, func(t *testing.T) {
-			dir := copyTestdata(t)
+		name := rel
+		if crlf {
+			name += "/crlf"
+		}
+		t.Run(name, func(t *testing.T) {
+			dir := copyTestdataEOL(t, crlf)
 			path := filepath.Join(dir, rel)
 			before := snapshot(t, dir)
 
@@ -295,19 +328,7 @@ func TestFixEveryAnnotatedExample(t *testing.T) {
 			}
 		})
 	}
-	t.Logf("%d annotated examples: %d fixed in C (%v), %d relaxed in C (%v), %d correct (%v), %d refused (%v)",
-		len(examples), len(kinds["fixed"]), kinds["fixed"], len(kinds["relaxed"]), kinds["relaxed"],
-		len(kinds["correct"]), kinds["correct"], len(kinds["refused"]), kinds["refused"])
-	if t.Failed() || len(kinds["fixed"])+len(kinds["relaxed"])+len(kinds["correct"])+len(kinds["refused"]) != len(examples) {
-		return // some were not run (-run), or failed already
-	}
-	// The broken examples whose fix lies in their own file are fixed in
-	// it; the one whose outcome no ordering changes is refused.
-	for _, rel := range []string{"bpfc/mp_plain_flag.c", "bpfc/mp_variants.c", "bpfc/sb_once.c"} {
-		assert.Contains(t, kinds["fixed"], rel)
-	}
-	assert.Contains(t, kinds["refused"], "bpfc/spin_counter_racy.c")
-	assert.Contains(t, kinds["refused"], "bpfc/progs/atomics_xchg_plain.c", "its fix is in the user-space file, not named")
+	return kinds
 }
 
 // TestFixCDiffInCLines: the diff of a C file is the C's, at C lines, and

@@ -355,8 +355,8 @@ func (p *program) lowerThreads(f *syntax.File, regInit map[string]syntax.Expr, p
 		l.thread = t.Index
 		l.span = t.Span
 		st := &lstate{env: map[string]*sval{}, ctrl: map[int]bool{}, resolved: map[string]int{}}
-		for key, e := range regInit {
-			if strings.HasPrefix(key, fmt.Sprint(t.Index)+":") {
+		for _, key := range slices.Sorted(maps.Keys(regInit)) {
+			if e := regInit[key]; strings.HasPrefix(key, fmt.Sprint(t.Index)+":") {
 				v, err := p.constValue(e)
 				if err != nil {
 					return nil, err
@@ -381,9 +381,12 @@ func (p *program) lowerThreads(f *syntax.File, regInit map[string]syntax.Expr, p
 	return threads, nil
 }
 
-// constValue evaluates an initial value.
+// constValue evaluates an initial value. A location declared without one
+// ("int 0:r2;", "int *1:r1;", "x;") starts at 0, as in herd7.
 func (p *program) constValue(e syntax.Expr) (int64, error) {
 	switch e := e.(type) {
+	case nil:
+		return 0, nil
 	case *syntax.IntLit:
 		return e.Value, nil
 	case *syntax.Ident:

@@ -107,14 +107,9 @@ func Check(ctx context.Context, f *syntax.File, opts Options) (*Result, error) {
 	start := ctx
 	// herd7 drops a ".litmus" suffix from the name on the first line.
 	res := &Result{Name: strings.TrimSuffix(f.Name, ".litmus")}
-	if f.Cond != nil {
-		res.Quant = f.Cond.Quant
-		res.Condition = res.Quant.String() + " " + propString(f.Cond.Prop, true)
-	}
-	if f.Cond == nil {
-		res.Errors = append(res.Errors, &LowerError{f.NameSpan, "the test has no final condition"})
-		return res, nil
-	}
+	f = withCond(f)
+	res.Quant = f.Cond.Quant
+	res.Condition = res.Quant.String() + " " + propString(f.Cond.Prop, true)
 	p, le, err := lowerTest(f)
 	if err != nil {
 		return nil, err
@@ -277,6 +272,33 @@ func Check(ctx context.Context, f *syntax.File, opts Options) (*Result, error) {
 		ex.finish(p, shown, model, res)
 	}
 	return res, nil
+}
+
+// withCond returns f, or, when f has no final condition, a copy of f with
+// the condition herd7 gives such a test: "forall (true)" (StateParser's
+// empty constr is ConstrGen.constr_true), at an empty span after the last
+// clause or thread.
+func withCond(f *syntax.File) *syntax.File {
+	if f.Cond != nil {
+		return f
+	}
+	end := f.NameSpan.End
+	if f.Init != nil {
+		end = max(end, f.Init.Span.End)
+	}
+	for _, t := range f.Threads {
+		end = max(end, t.Span.End)
+	}
+	if f.Locations != nil {
+		end = max(end, f.Locations.Span.End)
+	}
+	if f.Filter != nil {
+		end = max(end, f.Filter.Span.End)
+	}
+	at := syntax.Span{Start: end, End: end}
+	g := *f
+	g.Cond = &syntax.Cond{Span: at, Quant: syntax.Forall, QuantSpan: at, Prop: &syntax.BoolProp{Span: at, Value: true}}
+	return &g
 }
 
 // eachStructure builds every event structure of p and calls judge with

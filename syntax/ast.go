@@ -39,7 +39,7 @@ type File struct {
 	Program   Span       // BPF: the bytes of the instruction columns, from the end of the init block to the first final clause
 	Locations *Locations // "locations [...]", or nil
 	Filter    *Filter    // "filter ...", or nil
-	Cond      *Cond      // the final condition, or nil if missing
+	Cond      *Cond      // the final condition, or nil if none was written (herd7 then checks "forall (true)")
 }
 
 // A DocString is the optional quoted string after the test name.

@@ -1033,10 +1033,8 @@ func (p *parser) parseClauses() {
 			}
 		}
 	}
-	if f.Cond == nil && !p.noHeader {
-		p.bad = false
-		p.errorf(p.tok.Span, "missing final condition (exists, ~exists or forall)")
-	}
+	// A test without a final condition is valid: herd7 reads it as
+	// "forall (true)" (File.Cond stays nil).
 }
 
 // parseProp reads a proposition: "->" binds loosest (to the right), then

@@ -31,6 +31,7 @@ type File struct {
 	NameSpan Span
 	Doc      *DocString  // optional quoted doc string after the name, or nil
 	Meta     []*MetaLine // "Key=value" lines between the name and the init block (diy's Cycle=, Relax=, ...)
+	Info     []*InfoLine // other text between the name and the init block, which herd7 ignores
 	Comments []*Comment  // every comment, in source order
 	Result   *Result     // the "Result:" line found in a comment, or nil
 
@@ -54,6 +55,16 @@ type MetaLine struct {
 	Span  Span
 	Key   string
 	Value string // the rest of the line after '=', trimmed
+}
+
+// An InfoLine is text between the test name and the init block that is
+// neither the doc string nor a "Key=value" line, such as a second "C name"
+// line or a second doc string: herd7's splitter reads everything up to the
+// init block's '{' as information and ignores what is not "Key=value".
+// Each line (the rest of the name's line included) is one InfoLine.
+type InfoLine struct {
+	Span Span
+	Text string // the line from its first token to its last, comments between them included
 }
 
 // A Comment is a (* *), /* */ or // comment.

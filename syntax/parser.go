@@ -200,15 +200,35 @@ func (p *parser) parseHeader() {
 			return
 		}
 	}
+	// As herd7's splitter, the name is the longest run of test-name
+	// characters; the rest of the line (a "(texname)", a doc string, any
+	// text) is scanned with the lines that follow it, up to the init block.
 	rest := line[w:]
-	lead := len(rest) - len(bytes.TrimLeft(rest, " \t"))
-	name := bytes.TrimSpace(rest)
-	f.Name = string(name)
-	f.NameSpan = Span{i + w + lead, i + w + lead + len(name)}
-	if len(name) == 0 && !p.noHeader {
-		p.add(Span{i + w, i + w}, "missing test name after %q", word)
+	lead := len(rest) - len(bytes.TrimLeft(rest, " \t\r"))
+	n := 0
+	for w+lead+n < len(line) && isTestNameByte(line[w+lead+n]) {
+		n++
 	}
-	p.s.off = end
+	f.Name = string(line[w+lead : w+lead+n])
+	f.NameSpan = Span{i + w + lead, i + w + lead + n}
+	if n == 0 && !p.noHeader {
+		if lead == len(rest) {
+			p.add(Span{i + w, i + w}, "missing test name after %q", word)
+		} else {
+			p.add(Span{i + w + lead, i + w + lead + 1}, "expected test name after %q, found %q", word, rest[lead:lead+1])
+		}
+	}
+	p.s.off = i + w + lead + n
+}
+
+// isTestNameByte reports whether c may appear in a test name, as herd7's
+// splitter reads it: letters, digits and _ / . - + [ ] :.
+func isTestNameByte(c byte) bool {
+	switch c {
+	case '_', '/', '.', '-', '+', '[', ']', ':':
+		return true
+	}
+	return isDigit(c) || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
 }
 
 func truncate(s string) string {
@@ -218,10 +238,14 @@ func truncate(s string) string {
 	return s
 }
 
-// parsePreamble reads the optional doc string and "Key=value" lines.
+// parsePreamble reads what comes between the test name and the init
+// block: the optional doc string, "Key=value" lines, and any other text,
+// which herd7 reads as information and ignores ("C other", a second doc
+// string). It stops at the '{' of the init block, or before a thread that
+// starts where the init block should be.
 func (p *parser) parsePreamble() {
 	f := p.file
-	for {
+	for p.tok.Kind != tokEOF && !p.is("{") {
 		switch {
 		case p.tok.Kind == tokString && f.Doc == nil:
 			t := p.tok.Text
@@ -245,10 +269,25 @@ func (p *parser) parsePreamble() {
 			f.Meta = append(f.Meta, &MetaLine{Span: Span{start, lineEnd}, Key: key, Value: val})
 			p.s.off = end
 			p.next()
+		case startsThread(p):
+			return // no init block: parseFile says so
 		default:
-			return
+			p.parseInfoLine()
 		}
 	}
+}
+
+// parseInfoLine reads the tokens from the lookahead to the end of its line
+// or to a '{', as one InfoLine.
+func (p *parser) parseInfoLine() {
+	start := p.tok.Span.Start
+	line := p.lineOf(start)
+	end := p.tok.Span.End
+	for p.tok.Kind != tokEOF && !p.is("{") && p.lineOf(p.tok.Span.Start) == line {
+		end = p.tok.Span.End
+		p.next()
+	}
+	p.file.Info = append(p.file.Info, &InfoLine{Span: Span{start, end}, Text: string(p.src[start:end])})
 }
 
 // parseInit reads "{ item; item; ... }".

@@ -51,6 +51,9 @@ func (pr *printer) file() {
 	for _, m := range f.Meta {
 		pr.printf("%s=%s\n", m.Key, m.Value)
 	}
+	for _, in := range f.Info {
+		pr.printf("%s\n", in.Text)
+	}
 	// Comments before the init block (or before the first thread).
 	limit := -1
 	switch {
@@ -61,6 +64,8 @@ func (pr *printer) file() {
 	}
 	for _, c := range f.Comments {
 		switch {
+		case inInfoLine(f, c):
+			// printed with its line
 		case c.Span.End <= limit:
 			pr.printf("%s\n", c.Text)
 		case !inThreadBody(f, c):
@@ -526,4 +531,14 @@ func (pr *printer) commentLines(end, start int) int {
 		}
 	}
 	return n
+}
+
+// inInfoLine reports whether c lies inside one of f's info lines.
+func inInfoLine(f *File, c *Comment) bool {
+	for _, in := range f.Info {
+		if in.Span.Start <= c.Span.Start && c.Span.End <= in.Span.End {
+			return true
+		}
+	}
+	return false
 }

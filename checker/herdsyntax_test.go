@@ -258,6 +258,44 @@ func TestHerdSyntax(t *testing.T) {
 	}
 }
 
+// TestThreadNames checks that threads named other than P0, P1, ... in
+// order are an error, as herd7 says ("Processes must be P0, P1, ...", and
+// no output). A huge number once overflowed the stack of the enumeration.
+func TestThreadNames(t *testing.T) {
+	herd := os.Getenv("LITMUSLS_HERD7")
+	const p0 = "P0(int *x) {\n\tWRITE_ONCE(*x, 1);\n}\n"
+	for _, tc := range []struct{ name, threads, want string }{
+		{"gap", p0 + "P2(int *x) {\n\tint r0;\n\tr0 = READ_ONCE(*x);\n}\n", "P2 should be P1"},
+		{"twice", p0 + "P0(int *x) {\n\tint r0;\n\tr0 = READ_ONCE(*x);\n}\n", "P0 should be P1"},
+		{"order", "P1(int *x) {\n\tint r0;\n\tr0 = READ_ONCE(*x);\n}\n" + p0, "P1 should be P0"},
+		{"huge", p0 + "P50000000(int *x) {\n\tint r0;\n\tr0 = READ_ONCE(*x);\n}\n", "P50000000 should be P1"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			src := "C threads\n{}\n" + tc.threads + "exists (x=1)\n"
+			f, errs := syntax.Parse("t.litmus", []byte(src))
+			require.Empty(t, errs)
+			res, err := Check(context.Background(), f, Options{})
+			require.NoError(t, err)
+			require.Len(t, res.Errors, 1)
+			e := res.Errors[0]
+			assert.Contains(t, e.Msg, tc.want)
+			assert.Equal(t, strings.Fields(tc.want)[0], src[e.Span.Start:e.Span.End])
+			if herd != "" {
+				path := filepath.Join(t.TempDir(), "t.litmus")
+				require.NoError(t, os.WriteFile(path, []byte(src), 0o644))
+				model := filepath.Join(sharedDir(t), "model", "lkmm")
+				cmd := exec.Command(herd, "-conf", filepath.Join(model, "linux-kernel.cfg"), "-I", model, path)
+				var stderr strings.Builder
+				cmd.Stderr = &stderr
+				out, err := cmd.Output()
+				require.NoError(t, err)
+				assert.Empty(t, string(out))
+				assert.Contains(t, stderr.String(), "Processes must be P0, P1, ...")
+			}
+		})
+	}
+}
+
 // runHerd runs herd7 on src as the corpus README says (C tests with the
 // LKMM of ../shared/model, BPF tests with herd7's own bpf.cat) and returns
 // its output without the Time and Hash lines.

@@ -277,14 +277,17 @@ func lower(f *syntax.File) (*program, error) {
 			p.init[p.locIdx[it.Loc.Name]] = v
 		}
 	}
-	for _, t := range f.Threads {
+	for k, t := range f.Threads {
+		// herd7 rejects anything else ("Processes must be P0, P1, ...");
+		// a gap such as P50000000 would also make that many threads.
+		if t.Index != k {
+			return nil, &LowerError{t.NameSpan, fmt.Sprintf("%s should be P%d: herd7 wants the threads named P0, P1, ... in this order", t.Name, k)}
+		}
 		if t.Body == nil {
 			return nil, &LowerError{t.Span, "thread has no body"}
 		}
-		if t.Index >= p.nthread {
-			p.nthread = t.Index + 1
-		}
 	}
+	p.nthread = len(f.Threads)
 	// Pass 1 finds the locations whose addresses are stored in memory;
 	// pass 2 lowers for real, a pointer read from memory ranging over them.
 	stored := map[int]bool{}

@@ -331,6 +331,9 @@ func variants(in robustInput, rng *rand.Rand) []robustInput {
 			}
 			text := src[th.Span.Start:th.Span.End]
 			renamed := bytes.Replace(text, []byte(th.Name), []byte(fmt.Sprintf("P%d", len(f.Threads))), 1)
+			if k == len(f.Threads)-1 && spanInside(th.NameSpan, len(src)) {
+				add("renumber "+th.Name+" as P99999999", slices.Concat(src[:th.NameSpan.Start], []byte("P99999999"), src[th.NameSpan.End:]))
+			}
 			for _, dup := range []struct {
 				what string
 				text []byte

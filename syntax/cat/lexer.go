@@ -208,9 +208,11 @@ func (l *lexer) scan() (t token, ok bool) {
 			end++
 		}
 		if end >= len(src) {
+			// The string runs to the end of the file: report it once,
+			// and let the parser take it as a string.
 			l.errs.Add(Span{Start: start, End: start + 1}, "string not terminated")
 			l.off = len(src)
-			return t, false
+			return token{Kind: tString, Text: string(src[start+1:])}, true
 		}
 		l.off = end + 1
 		return token{Kind: tString, Text: string(src[start+1 : end])}, true

@@ -261,8 +261,12 @@ func (p *parser) syncPoint(inBlock bool) bool {
 	return false
 }
 
-// ins reads one instruction.
+// ins reads one instruction. Like every part of the parser, it reads
+// nothing once the current instruction has an error: recovery takes over.
 func (p *parser) ins() Ins {
+	if p.errored {
+		return &BadIns{Span: Span{Start: p.tok.Span.Start, End: p.tok.Span.Start}}
+	}
 	if !p.enter() {
 		return &BadIns{Span: p.tok.Span}
 	}
@@ -579,6 +583,9 @@ func (p *parser) parenPattern() *Pattern {
 // exp reads an expression: a keyword form (let, fun, try, if, match), or
 // operators over simple expressions, or a bare tuple of those.
 func (p *parser) exp() Expr {
+	if p.errored {
+		return &BadExpr{Span: Span{Start: p.tok.Span.Start, End: p.tok.Span.Start}}
+	}
 	if !p.enter() {
 		return &BadExpr{Span: p.tok.Span}
 	}
@@ -666,6 +673,9 @@ func (p *parser) cond() *Cond {
 
 // variant reads a condition on variants: || of && of not of names.
 func (p *parser) variant() Variant {
+	if p.errored {
+		return &BadVariant{Span: Span{Start: p.tok.Span.Start, End: p.tok.Span.Start}}
+	}
 	if !p.enter() {
 		return &BadVariant{Span: p.tok.Span}
 	}
@@ -813,6 +823,9 @@ func (p *parser) base() Expr { return p.binary(0, leftAssoc) }
 // Right-associative chains are read in a loop, so long chains cost no
 // depth.
 func (p *parser) binary(minPrec int, ctx assoc) Expr {
+	if p.errored {
+		return &BadExpr{Span: Span{Start: p.tok.Span.Start, End: p.tok.Span.Start}}
+	}
 	if !p.enter() {
 		return &BadExpr{Span: p.tok.Span}
 	}
@@ -826,7 +839,7 @@ func (p *parser) binary(minPrec int, ctx assoc) Expr {
 	} else {
 		x = p.app()
 	}
-	for {
+	for !p.errored {
 		k := p.tok.Kind
 		prec := opPrec(k)
 		if prec == 0 || prec < minPrec {
@@ -889,6 +902,7 @@ func (p *parser) binary(minPrec int, ctx assoc) Expr {
 			x = &UnaryExpr{Span: p.span(start), Op: Inv, X: x}
 		}
 	}
+	return x
 }
 
 // flatten merges operands that are themselves op chains into one list,
@@ -949,7 +963,7 @@ func (p *parser) app() Expr {
 	}
 	var x Expr = &Ident{Span: p.tok.Span, Name: p.tok.Text}
 	p.next()
-	for startsOperand(p.tok.Kind) {
+	for startsOperand(p.tok.Kind) && !p.errored {
 		var arg Expr
 		if p.tok.Kind == tName {
 			arg = &Ident{Span: p.tok.Span, Name: p.tok.Text}

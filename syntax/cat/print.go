@@ -97,6 +97,17 @@ func (pr *printer) block(list []Ins) {
 	pr.nl()
 }
 
+// clauseBody prints the instructions of a match clause, indented, each on
+// its own line.
+func (pr *printer) clauseBody(list []Ins) {
+	pr.indent++
+	if len(list) > 0 {
+		pr.nl()
+		pr.insList(list)
+	}
+	pr.indent--
+}
+
 // tail prints an expression that ends an instruction; with guard, one
 // ending in a postfix '*' is put in parentheses.
 func (pr *printer) tail(x Expr, guard bool) {
@@ -182,16 +193,14 @@ func (pr *printer) ins(n Ins, guard bool) {
 		for _, c := range n.Clauses {
 			pr.nl()
 			pr.str("|| '" + c.Tag.Name + " ->")
-			pr.block(c.Body)
+			pr.clauseBody(c.Body)
 		}
 		if n.HasDefault {
 			pr.nl()
 			pr.str("|| _ ->")
-			pr.block(n.Default)
+			pr.clauseBody(n.Default)
 		}
-		if len(n.Clauses) == 0 && !n.HasDefault {
-			pr.nl()
-		}
+		pr.nl()
 		pr.str("end")
 	case *Enum:
 		pr.str("enum " + n.Name.Name + " =")

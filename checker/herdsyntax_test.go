@@ -15,7 +15,7 @@ import (
 )
 
 // herdSyntaxTests are tests written in syntax herd7 accepts beyond the
-// corpus, with herd7's output (7.58+1, 5feffe4e8, with -conf
+// corpus (and two of unusual size), with herd7's output (7.58+1, 5feffe4e8, with -conf
 // linux-kernel.cfg) minus its Time and Hash lines. Set LITMUSLS_HERD7 to a
 // herd7 binary to check the expected outputs against it.
 var herdSyntaxTests = []struct{ name, src, want string }{
@@ -236,6 +236,48 @@ Witnesses
 Positive: 2 Negative: 0
 Condition forall (true)
 Observation bpf-nocond Always 2 0
+`},
+	// Not syntax but size: a value shared 2^50 times, which litmusls once
+	// walked as a tree (for ever).
+	{"a value shared 2^50 times", `C shared-value
+{}
+P0(int *x, int *y) {
+	int r0;
+	r0 = READ_ONCE(*x);
+` + strings.Repeat("\tr0 = r0 & r0;\n", 50) + `	WRITE_ONCE(*y, r0);
+}
+P1(int *x) {
+	WRITE_ONCE(*x, 1);
+}
+exists (0:r0=1 /\ y=1)
+`, `Test shared-value Allowed
+States 2
+0:r0=0; [y]=0;
+0:r0=1; [y]=1;
+Ok
+Witnesses
+Positive: 1 Negative: 1
+Condition exists (0:r0=1 /\ [y]=1)
+Observation shared-value Sometimes 1 1
+`},
+	{"BPF: a value shared 2^50 times", `BPF shared-value-bpf
+{
+ 0:r2=x; 0:r3=y;
+ 1:r2=x;
+}
+ P0                    | P1                    ;
+ r1 = *(u32 *)(r2 + 0) | r1 = 1                ;
+` + strings.Repeat(" r1 &= r1              | ;\n", 50) + ` *(u32 *)(r3 + 0) = r1 | *(u32 *)(r2 + 0) = r1 ;
+exists (0:r1=1 /\ [y]=1)
+`, `Test shared-value-bpf Allowed
+States 2
+0:r1=0; [y]=0;
+0:r1=1; [y]=1;
+Ok
+Witnesses
+Positive: 1 Negative: 1
+Condition exists (0:r1=1 /\ [y]=1)
+Observation shared-value-bpf Sometimes 1 1
 `},
 }
 

@@ -36,27 +36,84 @@ type sval struct {
 	read int // the index of the read event in the thread, for "r"
 	a, b *sval
 	c    *sval // the condition of "?:"
+	size int  // nodes of v counted as a tree, at most maxValueSize+1; 0 for a leaf made without mk
 }
+
+// maxValueSize bounds the size of a pointer value counted as a tree, each
+// shared part once per use: such a value is printed (sval.String) to key
+// the locations it was resolved to, and code such as "r0 = r0 + r0;"
+// written n times makes a value of 2^n nodes out of n.
+const maxValueSize = 1 << 16
 
 func konst(k int64) *sval { return &sval{op: "k", k: k} }
 
 func (v *sval) isConst() bool { return v.op == "k" }
 
-// deps adds to set the reads v depends on.
-func (v *sval) deps(set map[int]bool) {
+// treeSize returns the size of v counted as a tree (see maxValueSize).
+func (v *sval) treeSize() int {
+	if v == nil {
+		return 0
+	}
+	return max(v.size, 1)
+}
+
+// sizeOf returns the tree size of a node over parts.
+func sizeOf(parts ...*sval) int {
+	n := 1
+	for _, p := range parts {
+		n += p.treeSize()
+	}
+	return min(n, maxValueSize+1)
+}
+
+// each calls f on every node of v: each distinct node once when v is
+// large, so that a value shared many times costs its size once.
+func (v *sval) each(f func(*sval)) {
+	if v.treeSize() <= 64 {
+		v.eachTree(f)
+		return
+	}
+	seen := map[*sval]bool{}
+	var walk func(x *sval)
+	walk = func(x *sval) {
+		if x == nil || seen[x] {
+			return
+		}
+		seen[x] = true
+		f(x)
+		walk(x.a)
+		walk(x.b)
+		walk(x.c)
+	}
+	walk(v)
+}
+
+func (v *sval) eachTree(f func(*sval)) {
 	if v == nil {
 		return
 	}
-	if v.op == "r" {
-		set[v.read] = true
-	}
-	v.a.deps(set)
-	v.b.deps(set)
-	v.c.deps(set)
+	f(v)
+	v.a.eachTree(f)
+	v.b.eachTree(f)
+	v.c.eachTree(f)
 }
 
-// eval computes v given the values of the thread's reads.
+// deps adds to set the reads v depends on.
+func (v *sval) deps(set map[int]bool) {
+	v.each(func(x *sval) {
+		if x.op == "r" {
+			set[x.read] = true
+		}
+	})
+}
+
+// eval computes v given the values of the thread's reads. A large value
+// is evaluated once per distinct node, so that one shared many times (as
+// "r0 = r0 + r0;" written n times makes) costs its number of nodes.
 func (v *sval) eval(reads func(int) int64) int64 {
+	if v.size > 64 {
+		return v.evalShared(reads, map[*sval]int64{})
+	}
 	switch v.op {
 	case "k":
 		return v.k
@@ -73,6 +130,35 @@ func (v *sval) eval(reads func(int) int64) int64 {
 		return unop(v.op, x)
 	}
 	return binop(v.op, x, v.b.eval(reads))
+}
+
+// evalShared is eval with the values of the nodes already computed.
+func (v *sval) evalShared(reads func(int) int64, done map[*sval]int64) int64 {
+	if x, ok := done[v]; ok {
+		return x
+	}
+	var x int64
+	switch v.op {
+	case "k":
+		x = v.k
+	case "r":
+		x = reads(v.read)
+	case "?:":
+		if v.c.evalShared(reads, done) != 0 {
+			x = v.a.evalShared(reads, done)
+		} else {
+			x = v.b.evalShared(reads, done)
+		}
+	default:
+		x = v.a.evalShared(reads, done)
+		if v.b == nil {
+			x = unop(v.op, x)
+		} else {
+			x = binop(v.op, x, v.b.evalShared(reads, done))
+		}
+	}
+	done[v] = x
+	return x
 }
 
 func b2i(b bool) int64 {
@@ -151,7 +237,7 @@ func mk(op string, a, b *sval) *sval {
 		}
 		return konst(binop(op, a.k, b.k))
 	}
-	return &sval{op: op, a: a, b: b}
+	return &sval{op: op, a: a, b: b, size: sizeOf(a, b)}
 }
 
 // A pevent is an event of a thread path, before it is placed in a
@@ -456,17 +542,16 @@ func (v *sval) String() string {
 
 // collect notes the addresses of locations v may hold.
 func (l *lowerer) collect(v *sval) {
-	if v == nil || l.seen == nil {
+	if l.seen == nil {
 		return
 	}
-	if v.isConst() {
-		if i := v.k - addrBase; i >= 0 && i < int64(len(l.p.locs)) {
-			l.seen[int(i)] = true
+	v.each(func(x *sval) {
+		if x.isConst() {
+			if i := x.k - addrBase; i >= 0 && i < int64(len(l.p.locs)) {
+				l.seen[int(i)] = true
+			}
 		}
-	}
-	l.collect(v.a)
-	l.collect(v.b)
-	l.collect(v.c)
+	})
 }
 
 // An lstate is the state of one path being lowered.
@@ -728,7 +813,7 @@ func (l *lowerer) expr(e syntax.Expr, st *lstate) ([]out, error) {
 					return nil, err
 				}
 				for _, y := range ys {
-					v := &sval{op: "?:", c: c.v, a: x.v, b: y.v}
+					v := &sval{op: "?:", c: c.v, a: x.v, b: y.v, size: sizeOf(c.v, x.v, y.v)}
 					if c.v.isConst() {
 						v = y.v
 						if c.v.k != 0 {
@@ -794,6 +879,9 @@ func (l *lowerer) address(e syntax.Expr, st *lstate) (int, map[int]bool, error) 
 		return 0, nil, &LowerError{e.GetSpan(), "unsupported: address with side effects"}
 	}
 	v := outs[0].v
+	if v.treeSize() > maxValueSize {
+		return 0, nil, &LowerError{e.GetSpan(), fmt.Sprintf("unsupported: a pointer computed with more than %d operations", maxValueSize)}
+	}
 	if !v.isConst() {
 		loc, ok := st.resolved[v.String()]
 		if !ok {

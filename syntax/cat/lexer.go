@@ -116,9 +116,9 @@ type lexer struct {
 	errs     *syntax.ErrorList
 	comments []*Comment
 	lineTok  bool // a token was already produced on the current line
-	// lastStray is the error of the last run of stray characters, which
-	// the next one extends when they touch.
-	lastStray *syntax.Error
+	// stray0 and strayEnd delimit the run of stray characters not yet
+	// reported; stray0 is -1 when there is none.
+	stray0, strayEnd int
 }
 
 func isAlpha(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
@@ -154,6 +154,7 @@ func (l *lexer) next() token {
 	for {
 		l.skipSpace()
 		if l.off >= len(l.src) {
+			l.flushStray()
 			return token{Kind: tEOF, Span: Span{Start: len(l.src), End: len(l.src)}}
 		}
 		start := l.off
@@ -162,6 +163,7 @@ func (l *lexer) next() token {
 		if !ok {
 			continue // a comment or a stray character
 		}
+		l.flushStray()
 		l.lineTok = true
 		t.Span = Span{Start: start, End: l.off}
 		t.First = first
@@ -299,18 +301,37 @@ func (l *lexer) scan() (t token, ok bool) {
 }
 
 // stray reports the character at l.off, which starts no lexeme, and skips
-// it. A run of such characters makes one error.
+// it. A run of such characters makes one error, worded when the run ends
+// (flushStray).
 func (l *lexer) stray() {
 	start := l.off
 	_, size := utf8.DecodeRune(l.src[start:])
 	l.off = start + size
-	if n := len(*l.errs); n > 0 && l.lastStray != nil && (*l.errs)[n-1] == l.lastStray && l.lastStray.Span.End == start {
-		l.lastStray.Span.End = l.off
-		l.lastStray.Msg = fmt.Sprintf("unexpected characters %q", l.src[l.lastStray.Span.Start:l.off])
+	if l.stray0 >= 0 && l.strayEnd == start {
+		l.strayEnd = l.off
 		return
 	}
-	l.errs.Add(Span{Start: start, End: l.off}, "unexpected character %q", l.src[start:l.off])
-	l.lastStray = (*l.errs)[len(*l.errs)-1]
+	l.flushStray()
+	l.stray0, l.strayEnd = start, l.off
+}
+
+// flushStray reports the pending run of stray characters, if any.
+func (l *lexer) flushStray() {
+	if l.stray0 < 0 {
+		return
+	}
+	start, end := l.stray0, l.strayEnd
+	l.stray0 = -1
+	text := l.src[start:end]
+	if utf8.RuneCount(text) == 1 {
+		l.errs.Add(Span{Start: start, End: end}, "unexpected character %q", text)
+		return
+	}
+	if len(text) > 16 {
+		l.errs.Add(Span{Start: start, End: end}, "unexpected characters %q...", text[:16])
+		return
+	}
+	l.errs.Add(Span{Start: start, End: end}, "unexpected characters %q", text)
 }
 
 // comment skips a (* *) comment, which may nest.

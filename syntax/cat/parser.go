@@ -70,7 +70,7 @@ type parser struct {
 
 func newParser(filename string, src []byte) *parser {
 	p := &parser{}
-	p.lx = lexer{src: src, errs: &p.errs}
+	p.lx = lexer{src: src, errs: &p.errs, stray0: -1}
 	p.tok = p.lx.next()
 	return p
 }

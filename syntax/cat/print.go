@@ -45,6 +45,9 @@ func PrintExpr(x Expr) string {
 type printer struct {
 	b      strings.Builder
 	indent int
+	// measuring is set while top prints a union only to measure it: no
+	// nested measuring then, so printing stays linear in the depth.
+	measuring bool
 }
 
 func (pr *printer) str(s string) { pr.b.WriteString(s) }
@@ -60,7 +63,7 @@ func (pr *printer) nl() {
 // sub prints with f into a fresh printer at the same indentation and
 // returns the text.
 func (pr *printer) sub(f func(*printer)) string {
-	q := &printer{indent: pr.indent}
+	q := &printer{indent: pr.indent, measuring: pr.measuring}
 	f(q)
 	return q.b.String()
 }
@@ -370,8 +373,9 @@ const lineWidth = 80
 // top prints the expression of a binding or a check, a long union one
 // operand per line.
 func (pr *printer) top(x Expr) {
-	if u, ok := x.(*BinaryExpr); ok && u.Op == Union {
-		if s := pr.sub(func(q *printer) { q.exp(x) }); len(s) > lineWidth && !strings.Contains(s, "\n") {
+	if u, ok := x.(*BinaryExpr); ok && u.Op == Union && !pr.measuring {
+		s := pr.sub(func(q *printer) { q.measuring = true; q.exp(x) })
+		if len(s) > lineWidth && !strings.Contains(s, "\n") {
 			for i, a := range u.Args {
 				if i > 0 {
 					pr.nl()

@@ -853,7 +853,7 @@ func (p *parser) binary(minPrec int, ctx assoc) Expr {
 		}
 		switch k {
 		case tUnion, tSemi, tPlusPlus, tInter:
-			op := map[tokKind]BinaryOp{tUnion: Union, tSemi: Seq, tPlusPlus: Add, tInter: Inter}[k]
+			op := chainOps[k]
 			args, starts := []Expr{x}, []int{start}
 			for p.tok.Kind == k {
 				p.next()
@@ -904,6 +904,9 @@ func (p *parser) binary(minPrec int, ctx assoc) Expr {
 	}
 	return x
 }
+
+// chainOps maps the right-associative operator tokens to their operators.
+var chainOps = map[tokKind]BinaryOp{tUnion: Union, tSemi: Seq, tPlusPlus: Add, tInter: Inter}
 
 // flatten merges operands that are themselves op chains into one list,
 // as herd7 does for '|' and ';'.

@@ -126,6 +126,7 @@ func TestParseErrors(t *testing.T) {
 		{"only in keyword", "let x = a\nin\n", "", 1},
 		{"star then negated check", "let x = r*\n~empty x\n", "2:1: '~' cannot follow a postfix '*' without parentheses\n", 2},
 		{"three errors", "let = a\nacyclic\nshow 0\n", "1:5: expected a name to bind, found '='\n3:1: expected an expression, found 'show'\n4:1: expected 'as' after the shown expression, found end of file\n", 3},
+		{"enum in a block", "procedure p() =\n  enum E = 'a\nend\n", "2:3: 'enum' is only allowed at the top level of a file\n", 1},
 		{"no progress loop", ")))\n", "1:1: expected an instruction, found ')'\n", 1},
 	}
 	for _, tt := range tests {

@@ -123,3 +123,13 @@ func TestMacros(t *testing.T) {
 		})
 	}
 }
+
+// TestMacrosDepth checks that deep nesting is an error, not a crash.
+func TestMacrosDepth(t *testing.T) {
+	for _, body := range []string{strings.Repeat("(", 5000), strings.Repeat("*", 5000), strings.Repeat("{", 5000)} {
+		f, errs := ParseMacros("deep.def", []byte("f(X) "+body))
+		require.NotNil(t, f)
+		require.Len(t, errs, 1)
+		require.Equal(t, "nesting too deep", errs[0].Msg)
+	}
+}

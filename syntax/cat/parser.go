@@ -223,6 +223,9 @@ func (p *parser) insList(closers ...tokKind) []Ins {
 			}
 		}
 		start := p.tok.Span.Start
+		if k == tEnum && len(closers) > 0 {
+			p.errorf(p.tok.Span, "'enum' is only allowed at the top level of a file")
+		}
 		list = append(list, p.ins())
 		if p.errored {
 			p.recover(start, len(closers) > 0)

@@ -316,8 +316,8 @@ func (l *bpfLowerer) step(st *bpfState, in *syntax.Instr) ([]*bpfState, error) {
 		taken, not := st.clone(), st
 		cond.deps(taken.ctrl)
 		cond.deps(not.ctrl)
-		taken.cons = append(taken.cons, constraint{cond, true})
-		not.cons = append(not.cons, constraint{cond, false})
+		taken.cons = append(taken.cons, constraint{v: cond, want: true})
+		not.cons = append(not.cons, constraint{v: cond, want: false})
 		taken.pc, not.pc = target, next
 		return []*bpfState{taken, not}, nil
 	case syntax.InstrLoad, syntax.InstrLoadAcquire, syntax.InstrStore, syntax.InstrStoreRelease,
@@ -341,7 +341,7 @@ func (l *bpfLowerer) step(st *bpfState, in *syntax.Instr) ([]*bpfState, error) {
 			var forks []*bpfState
 			for i := range l.p.locs {
 				c := st.clone()
-				c.cons = append(c.cons, constraint{mk("==", addr, konst(addrBase+int64(i))), true})
+				c.cons = append(c.cons, constraint{v: mk("==", addr, konst(addrBase+int64(i))), want: true})
 				c.forced = i
 				forks = append(forks, c)
 			}
@@ -435,10 +435,10 @@ func (l *bpfLowerer) access(st *bpfState, in *syntax.Instr, loc int, addr map[in
 		// herd7 links r0 to the write by intra-instruction control
 		// causality only, which makes no addr, data or ctrl dependency.
 		l.event(ok, in, KindW, TagRMW|TagMb, loc, addr, nv, depsOf(nv), r.read)
-		ok.cons = append(ok.cons, constraint{mk("==", r, expect), true})
+		ok.cons = append(ok.cons, equality(mk("==", r, expect), true))
 		ok.regs[0] = r
 		fr := l.read(fail, in, 0, loc, addr)
-		fail.cons = append(fail.cons, constraint{mk("==", fr, expect), false})
+		fail.cons = append(fail.cons, constraint{v: mk("==", fr, expect), want: false})
 		fail.regs[0] = fr
 		return []*bpfState{ok, fail}
 	}

@@ -194,8 +194,8 @@ type valuer struct {
 }
 
 // A free value is one no constant determines; each cycle of copies gets its
-// own, from freeBase down. They are far from any value a test writes and
-// from the addresses (addrBase up).
+// own, freeBase minus the index of the cycle's first event. They are far
+// from any value a test writes and from the addresses (addrBase up).
 const freeBase = -(int64(1) << 50)
 
 // IsFree reports whether v is a free value: one that herd7 leaves
@@ -271,6 +271,9 @@ func (v *valuer) pass() ([]int64, bool) {
 	v.ok, v.cycle, v.free = true, false, false
 	if v.slow {
 		v.markFree()
+		if !v.unify() {
+			return nil, false
+		}
 	}
 	for e := range b.Events {
 		if v.state[e] == 3 {
@@ -286,6 +289,9 @@ func (v *valuer) pass() ([]int64, bool) {
 			continue
 		}
 		for _, c := range pt.cons {
+			if v.slow && c.unify && v.sameFree(t, c.v.a, c.v.b) {
+				continue // unified: herd7 merged the two sides
+			}
 			if (c.v.eval(v.readers[t]) != 0) != c.want {
 				return nil, false
 			}
@@ -335,7 +341,6 @@ func (v *valuer) markFree() {
 	// free or not).
 	const settledNot, settledFree = -1, -2
 	mark := make([]int, n)
-	free := int64(0)
 	for e := range n {
 		if mark[e] != 0 {
 			continue
@@ -351,8 +356,14 @@ func (v *valuer) markFree() {
 			switch mark[x] {
 			case walk: // a new cycle, through x
 				isFree = true
-				cls := freeBase - free
-				free++
+				// Name the cycle after its first event, so that the
+				// same cycle has the same value in every candidate and
+				// different cycles different values.
+				first := x
+				for y := cp[x]; y != x; y = cp[y] {
+					first = min(first, y)
+				}
+				cls := freeBase - int64(first)
 				for y := x; ; {
 					v.val[y] = cls
 					y = cp[y]
@@ -384,4 +395,83 @@ func (v *valuer) markFree() {
 			}
 		}
 	}
+}
+
+// freeRead returns the free value of a bare read of thread t, or 0 when
+// sv is not one.
+func (v *valuer) freeRead(t int, sv *sval) int64 {
+	if sv.op != "r" {
+		return 0
+	}
+	e := v.b.offset[t] + sv.read
+	if v.state[e] != 3 {
+		return 0
+	}
+	return v.val[e]
+}
+
+// sameFree reports whether a and b are bare reads of thread t holding the
+// same free value.
+func (v *valuer) sameFree(t int, a, b *sval) bool {
+	fa := v.freeRead(t, a)
+	return fa != 0 && fa == v.freeRead(t, b)
+}
+
+// setFree gives every event holding the free value from the value to
+// (another free value, or a constant, which makes them known).
+func (v *valuer) setFree(from, to int64) {
+	for e, x := range v.val {
+		if v.state[e] == 3 && x == from {
+			v.val[e] = to
+			if !IsFree(to) {
+				v.state[e] = 2
+			}
+		}
+	}
+}
+
+// unify meets the equalities herd7 solves by unification (see
+// constraint.unify) where a free value is on one side: a free value equal
+// to another is merged with it, one equal to a known value takes it. It
+// repeats until nothing changes, and reports false when a side is an
+// operation on a free value, which herd7 cannot solve.
+func (v *valuer) unify() bool {
+	for changed := true; changed; {
+		changed = false
+		for t, pt := range v.b.paths {
+			if pt == nil {
+				continue
+			}
+			for _, c := range pt.cons {
+				if !c.unify {
+					continue
+				}
+				a, b := c.v.a, c.v.b
+				fa, fb := v.freeRead(t, a), v.freeRead(t, b)
+				switch {
+				case fa == 0 && fb == 0:
+					continue
+				case fa != 0 && fb != 0:
+					if fa != fb {
+						// The merged value keeps the name of the
+						// earlier first event (the larger value).
+						v.setFree(min(fa, fb), max(fa, fb))
+						changed = true
+					}
+					continue
+				}
+				other := b // the side that is not a free read
+				if fa == 0 {
+					fa, other = fb, a
+				}
+				k := other.eval(v.readers[t])
+				if v.free || !v.ok {
+					return false
+				}
+				v.setFree(fa, k)
+				changed = true
+			}
+		}
+	}
+	return true
 }

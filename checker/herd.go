@@ -82,8 +82,16 @@ func locString(l syntax.Location) string {
 func WriteHerd(w io.Writer, r *Result, elapsed float64) error {
 	var b strings.Builder
 	kind := "Allowed"
-	if r.Quant == syntax.Forall {
+	// The witnesses count executions for and against the test's claim,
+	// which for ~exists is the negation of its proposition; the
+	// observation line counts the proposition itself.
+	pos, neg := r.Positive, r.Negative
+	switch r.Quant {
+	case syntax.Forall:
 		kind = "Required"
+	case syntax.NotExists:
+		kind = "Forbidden"
+		pos, neg = neg, pos
 	}
 	fmt.Fprintf(&b, "Test %s %s\n", r.Name, kind)
 	fmt.Fprintf(&b, "States %d\n", len(r.States))
@@ -97,7 +105,7 @@ func WriteHerd(w io.Writer, r *Result, elapsed float64) error {
 		b.WriteString("No\n")
 	}
 	b.WriteString("Witnesses\n")
-	fmt.Fprintf(&b, "Positive: %d Negative: %d\n", r.Positive, r.Negative)
+	fmt.Fprintf(&b, "Positive: %d Negative: %d\n", pos, neg)
 	for _, f := range r.Flags {
 		fmt.Fprintf(&b, "Flag %s\n", f)
 	}

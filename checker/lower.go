@@ -255,6 +255,19 @@ type pevent struct {
 type constraint struct {
 	v    *sval
 	want bool
+	// unify marks the equality of a conditional RMW's outcome (a cmpxchg
+	// that succeeds, an add_unless that fails), which herd7 states as an
+	// assignment its solver meets by unification, so that it can fix a
+	// value no constant determined; every other constraint is a
+	// comparison, which such a value leaves unsolved (see valuer).
+	unify bool
+}
+
+// equality returns a constraint that v's == (want) or != (!want) holds
+// as herd7 states a conditional RMW's outcome: by unification when it
+// says the two sides are equal.
+func equality(v *sval, want bool) constraint {
+	return constraint{v: v, want: want, unify: (v.op == "==") == want && (v.op == "==" || v.op == "!=")}
 }
 
 // A path is one way through a thread's code.
@@ -289,6 +302,12 @@ func (p *program) symbol(v int64) string {
 func (p *program) valueString(v int64) string {
 	if s := p.symbol(v); s != "" {
 		return s
+	}
+	if IsFree(v) {
+		// herd7 prints its solver's variable, S and a number of its
+		// own; ours is the index of the first event of the cycle of
+		// copies, so the same cycle prints the same in every execution.
+		return fmt.Sprintf("S%d", freeBase-v)
 	}
 	return fmt.Sprint(v)
 }
@@ -631,7 +650,7 @@ func (l *lowerer) stmt(s syntax.Stmt, sts []*lstate) ([]*lstate, error) {
 					}
 					br := o.st.clone()
 					if !o.v.isConst() {
-						br.cons = append(br.cons, constraint{o.v, want})
+						br.cons = append(br.cons, constraint{v: o.v, want: want})
 					}
 					for r := range d {
 						br.ctrl[r] = true
@@ -703,7 +722,7 @@ func (l *lowerer) forEach(sts []*lstate, f func(*lstate) ([]*lstate, error)) ([]
 			for _, loc := range locs {
 				c := st.clone()
 				c.resolved[key] = loc
-				c.cons = append(c.cons, constraint{mk("==", fk.v, konst(addrBase+int64(loc))), true})
+				c.cons = append(c.cons, constraint{v: mk("==", fk.v, konst(addrBase+int64(loc))), want: true})
 				if err := run(c); err != nil {
 					return err
 				}

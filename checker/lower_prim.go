@@ -278,7 +278,7 @@ func (l *lowerer) conditional(st *lstate, e *syntax.CallExpr, loc int, a map[int
 	fail := st.clone()
 	r := l.read(st, e.Span, loc, a, rt|TagRMW)
 	cond, nv, res := f(r)
-	st.cons = append(st.cons, constraint{cond, true})
+	st.cons = append(st.cons, equality(cond, true))
 	l.write(st, e.Span, loc, a, nv, wt|TagRMW, r.read)
 	l.instr-- // the failing alternative shares the instruction number
 	ft := rt
@@ -287,7 +287,7 @@ func (l *lowerer) conditional(st *lstate, e *syntax.CallExpr, loc int, a map[int
 	}
 	fr := l.read(fail, e.Span, loc, a, ft|TagRMW)
 	fcond, _, fres := f(fr)
-	fail.cons = append(fail.cons, constraint{fcond, false})
+	fail.cons = append(fail.cons, equality(fcond, false))
 	if res == nil {
 		res, fres = konst(1), konst(0)
 	}

@@ -40,7 +40,7 @@ exists (1:r0=1 /\ 1:r1=0)
 	taken := p.threads[1][0]
 	require.Len(t, taken.events, 2)
 	assert.True(t, taken.events[1].ctrlDep[0])
-	assert.Equal(t, []constraint{{&sval{op: "r", read: 0}, true}}, taken.cons)
+	assert.Equal(t, []constraint{{v: &sval{op: "r", read: 0}, want: true}}, taken.cons)
 	assert.Len(t, p.threads[1][1].events, 1)
 }
 

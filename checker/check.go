@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/litmusls/litmusls/syntax"
@@ -311,10 +313,21 @@ func (p *program) eachStructure(ctx context.Context, workers int, judge func(b *
 	}
 	work := make(chan job)
 	var wg sync.WaitGroup
+	// A panic in a worker is raised again in the caller's goroutine, where
+	// whoever checks the test can recover it: one test's crash must not
+	// take the process down.
+	var crash atomic.Pointer[workerPanic]
 	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer func() {
+				if v := recover(); v != nil {
+					crash.CompareAndSwap(nil, &workerPanic{value: v, stack: debug.Stack()})
+					for range work { // let the producer finish
+					}
+				}
+			}()
 			for j := range work {
 				judge(j.b, j.seq)
 			}
@@ -322,6 +335,9 @@ func (p *program) eachStructure(ctx context.Context, workers int, judge func(b *
 	}
 	seq := 0
 	p.pathCombos(ctx, func(paths []*path) bool {
+		if crash.Load() != nil {
+			return false
+		}
 		select {
 		case work <- job{p.buildStructure(paths), seq}:
 			seq++
@@ -332,6 +348,20 @@ func (p *program) eachStructure(ctx context.Context, workers int, judge func(b *
 	})
 	close(work)
 	wg.Wait()
+	if c := crash.Load(); c != nil {
+		panic(c)
+	}
+}
+
+// A workerPanic is a panic of a checking goroutine, raised again in the
+// goroutine that started it, with the stack where it happened.
+type workerPanic struct {
+	value any
+	stack []byte
+}
+
+func (w *workerPanic) String() string {
+	return fmt.Sprintf("%v\n\n[in a checking goroutine]\n%s", w.value, w.stack)
 }
 
 // stateLess orders states as herd7 prints them: by their values, location

@@ -80,12 +80,5 @@ func fmtFile(name string, write bool, stdout, stderr io.Writer) error {
 		stdout.Write(out)
 		return nil
 	}
-	if bytes.Equal(out, src) {
-		return nil
-	}
-	info, err := os.Stat(name)
-	if err != nil {
-		return err
-	}
-	return os.WriteFile(name, out, info.Mode().Perm())
+	return replaceFiles([]stagedFile{{name: name, old: src, new: out}})
 }

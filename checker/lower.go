@@ -36,7 +36,7 @@ type sval struct {
 	read int // the index of the read event in the thread, for "r"
 	a, b *sval
 	c    *sval // the condition of "?:"
-	size int  // nodes of v counted as a tree, at most maxValueSize+1; 0 for a leaf made without mk
+	size int   // nodes of v counted as a tree, at most maxValueSize+1; 0 for a leaf made without mk
 }
 
 // maxValueSize bounds the size of a pointer value counted as a tree, each

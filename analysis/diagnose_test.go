@@ -320,3 +320,21 @@ func TestResolveCorpus(t *testing.T) {
 	require.NoError(t, err)
 	assert.Greater(t, n, 600)
 }
+
+// TestHoverCutoffNoVerdict: hover on the condition of a cut-off check says
+// it was cut off and names no verdict.
+func TestHoverCutoffNoVerdict(t *testing.T) {
+	name := "MP+poonceonces.litmus"
+	src, err := os.ReadFile(filepath.Join(diagSharedDir(t), "corpus", "kernel", name))
+	require.NoError(t, err)
+	f, errs := syntax.Parse(name, src)
+	require.Empty(t, errs)
+	res, err := checker.Check(context.Background(), f, checker.Options{})
+	require.NoError(t, err)
+	res.Cutoff = true
+	h := hoverCond(f, res)
+	assert.Contains(t, h, "Cut off")
+	for _, v := range []string{"Never", "Sometimes", "Always"} {
+		assert.NotContains(t, h, v)
+	}
+}

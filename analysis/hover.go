@@ -207,13 +207,15 @@ func hoverCond(f *syntax.File, res *checker.Result) string {
 		b.WriteString(msg)
 		return b.String()
 	}
-	verdict := res.Verdict
 	if res.Cutoff {
-		verdict += " (cut off: counts are partial)"
+		// A partial count proves nothing either way: no verdict.
+		fmt.Fprintf(&b, "**Cut off**: no verdict. So far %s satisfy the condition, %s do not.\n\n",
+			plural(res.Positive, "execution"), plural(res.Negative, "execution"))
+	} else {
+		fmt.Fprintf(&b, "**%s**: the condition %s. %s satisfy it, %s do not.\n\n",
+			res.Verdict, map[bool]string{true: "holds as the quantifier asks", false: "does not hold as the quantifier asks"}[res.Ok],
+			plural(res.Positive, "execution"), plural(res.Negative, "execution"))
 	}
-	fmt.Fprintf(&b, "**%s**: the condition %s. %s satisfy it, %s do not.\n\n",
-		verdict, map[bool]string{true: "holds as the quantifier asks", false: "does not hold as the quantifier asks"}[res.Ok],
-		plural(res.Positive, "execution"), plural(res.Negative, "execution"))
 	if len(res.Flags) > 0 {
 		fmt.Fprintf(&b, "Flags: %s.\n\n", strings.Join(res.Flags, ", "))
 	}

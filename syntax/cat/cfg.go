@@ -128,7 +128,7 @@ func parseConfigLine(c *Config, errs *syntax.ErrorList, src []byte, start, end i
 	}
 	keyEnd := i
 	if keyEnd == start {
-		errs.Add(Span{Start: start, End: start + 1}, "expected a key at the start of the line")
+		addError(errs, Span{Start: start, End: start + 1}, "expected a key at the start of the line")
 		return
 	}
 	key := string(src[start:keyEnd])
@@ -145,7 +145,7 @@ func parseConfigLine(c *Config, errs *syntax.ErrorList, src []byte, start, end i
 		}
 	}
 	if !sep || j == end {
-		errs.Add(Span{Start: keyEnd, End: keyEnd}, "expected a value after the key %s", key)
+		addError(errs, Span{Start: keyEnd, End: keyEnd}, "expected a value after the key %s", key)
 		return
 	}
 	vEnd := end
@@ -160,7 +160,7 @@ func parseConfigLine(c *Config, errs *syntax.ErrorList, src []byte, start, end i
 		ValueSpan: Span{Start: j, End: vEnd},
 	}
 	if !configKeys[key] {
-		errs.Add(e.KeySpan, "unknown key %s", key)
+		addError(errs, e.KeySpan, "unknown key %s", key)
 	}
 	c.Entries = append(c.Entries, e)
 }

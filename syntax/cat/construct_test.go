@@ -1,6 +1,7 @@
 package cat
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -154,4 +155,18 @@ func TestDepth(t *testing.T) {
 	}
 	f = check(t, long, "")
 	require.Len(t, f.Body[0].(*LetIns).Bindings[0].Value.(*BinaryExpr).Args, 5001)
+}
+
+// TestErrorCap checks that input with an error on every line yields a
+// bounded list.
+func TestErrorCap(t *testing.T) {
+	src := []byte(strings.Repeat("let = ) 1\n", 1000))
+	_, errs := Parse("x.cat", src)
+	require.Len(t, errs, maxErrors)
+	m, merrs := ParseMacros("x.def", []byte(strings.Repeat("f(X) )\n", 1000)))
+	require.NotNil(t, m)
+	require.Len(t, merrs, maxErrors)
+	c, cerrs := ParseConfig("x.cfg", []byte(strings.Repeat("=\n", 1000)))
+	require.NotNil(t, c)
+	require.Len(t, cerrs, maxErrors)
 }

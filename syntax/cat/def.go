@@ -355,7 +355,7 @@ func (l *cLexer) next() ctoken {
 				end++
 			}
 			if end >= len(src) {
-				l.errs.Add(Span{Start: start, End: start + 2}, "comment not terminated")
+				addError(l.errs, Span{Start: start, End: start + 2}, "comment not terminated")
 				l.off = len(src)
 			} else {
 				l.off = end + 2
@@ -381,7 +381,7 @@ func (l *cLexer) next() ctoken {
 		case isCPunct(c):
 			l.off = start + 1
 		default:
-			l.errs.Add(Span{Start: start, End: start + 1}, "unexpected character %q", src[start:start+1])
+			addError(l.errs, Span{Start: start, End: start + 1}, "unexpected character %q", src[start:start+1])
 			l.off++
 			continue
 		}
@@ -433,7 +433,7 @@ func (p *defParser) errorf(span Span, format string, args ...any) {
 		return
 	}
 	p.errored = true
-	p.errs.Add(span, format, args...)
+	addError(&p.errs, span, format, args...)
 }
 
 func (p *defParser) is(text string) bool { return p.tok.Kind == cPunct && p.tok.Text == text }

@@ -212,7 +212,7 @@ func (l *lexer) scan() (t token, ok bool) {
 		if end >= len(src) {
 			// The string runs to the end of the file: report it once,
 			// and let the parser take it as a string.
-			l.errs.Add(Span{Start: start, End: start + 1}, "string not terminated")
+			addError(l.errs, Span{Start: start, End: start + 1}, "string not terminated")
 			l.off = len(src)
 			return token{Kind: tString, Text: string(src[start+1:])}, true
 		}
@@ -221,7 +221,7 @@ func (l *lexer) scan() (t token, ok bool) {
 	case c == '\'':
 		end := nameEnd(src, start+1)
 		if end == start+1 {
-			l.errs.Add(Span{Start: start, End: start + 1}, "expected a tag name after '")
+			addError(l.errs, Span{Start: start, End: start + 1}, "expected a tag name after '")
 			l.off++
 			return t, false
 		}
@@ -324,14 +324,14 @@ func (l *lexer) flushStray() {
 	l.stray0 = -1
 	text := l.src[start:end]
 	if utf8.RuneCount(text) == 1 {
-		l.errs.Add(Span{Start: start, End: end}, "unexpected character %q", text)
+		addError(l.errs, Span{Start: start, End: end}, "unexpected character %q", text)
 		return
 	}
 	if len(text) > 16 {
-		l.errs.Add(Span{Start: start, End: end}, "unexpected characters %q...", text[:16])
+		addError(l.errs, Span{Start: start, End: end}, "unexpected characters %q...", text[:16])
 		return
 	}
-	l.errs.Add(Span{Start: start, End: end}, "unexpected characters %q", text)
+	addError(l.errs, Span{Start: start, End: end}, "unexpected characters %q", text)
 }
 
 // comment skips a (* *) comment, which may nest.
@@ -358,7 +358,7 @@ func (l *lexer) comment() {
 	l.off = i
 	l.comments = append(l.comments, &Comment{Span: Span{Start: start, End: i}, Text: string(src[start:i])})
 	if depth > 0 {
-		l.errs.Add(Span{Start: start, End: start + 2}, "comment not terminated")
+		addError(l.errs, Span{Start: start, End: start + 2}, "comment not terminated")
 	}
 }
 

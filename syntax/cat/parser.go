@@ -37,6 +37,17 @@ func ParseExpr(filename string, src []byte) (Expr, syntax.ErrorList) {
 	return x, p.finish()
 }
 
+// maxErrors bounds the errors of one file: past it, input that is not cat
+// at all (a binary file, say) costs no more memory.
+const maxErrors = 100
+
+// addError appends an error unless the list is full.
+func addError(list *syntax.ErrorList, span Span, format string, args ...any) {
+	if len(*list) < maxErrors {
+		list.Add(span, format, args...)
+	}
+}
+
 // assoc is how an operator groups with its own level.
 type assoc int
 
@@ -120,7 +131,7 @@ func (p *parser) errorf(span Span, format string, args ...any) {
 		return
 	}
 	p.errored = true
-	p.errs.Add(span, format, args...)
+	addError(&p.errs, span, format, args...)
 }
 
 // got consumes the current token if it has kind k.

@@ -16,7 +16,8 @@
 // No parser ever fails or panics, on any input (fuzzed): each returns a
 // tree, with Bad nodes or missing parts where the input is wrong, and a
 // sorted [syntax.ErrorList]; recovery resumes at the next instruction, so
-// one mistake makes one error. Nesting depth is capped. Every node carries
+// one mistake makes one error, and a list holds at most 100. Nesting depth
+// is capped. Every node carries
 // a [syntax.Span] of byte offsets into the source; the Lines of a file turn
 // offsets into file:line:col.
 //

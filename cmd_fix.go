@@ -36,8 +36,10 @@ func init() {
 // fix says "FILE: cannot fix: REASON" and leaves the file alone. A fix
 // that also edits the file a "with" annotation names is written only when
 // that file is among the files to fix too (named, or below a directory
-// named); else it is refused. A directory gives its *.litmus files and
-// its annotated *.c and *.h files.
+// named); else it is refused. A correct C file is weakened only with
+// --relax: its scenarios speak for the code they annotate, not for the
+// rest of the program. A directory gives its *.litmus files and its
+// annotated *.c and *.h files.
 //
 // Nothing but the files to fix is ever written, and a file only when its
 // text changes: to a temporary file in its directory, with its mode, then
@@ -58,8 +60,9 @@ func runFixWith(args []string, stdout, stderr io.Writer, hook func(name string))
 	dryRun := fs.Bool("dry-run", false, "print the proposed edits without writing the files")
 	archList := fs.String("arch", "", "target architectures, comma-separated (x86-64, arm64, powerpc64, riscv64); the costliest counts; default x86-64,arm64,powerpc64")
 	timeout := fs.Duration("timeout", 10*time.Second, "time limit of the search for each test")
+	relax := fs.Bool("relax", false, "also weaken an annotated C file's over-strong ordering (litmus tests are always relaxed)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: litmusls fix [--dry-run] [--arch A[,B...]] [--timeout D] FILE...")
+		fmt.Fprintln(stderr, "usage: litmusls fix [--dry-run] [--relax] [--arch A[,B...]] [--timeout D] FILE...")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -69,7 +72,7 @@ func runFixWith(args []string, stdout, stderr io.Writer, hook func(name string))
 		fs.Usage()
 		return 2
 	}
-	r := &fixRun{dryRun: *dryRun, timeout: *timeout, cache: analysis.NewCheckCache(0), stdout: stdout, stderr: stderr, hook: hook}
+	r := &fixRun{dryRun: *dryRun, relax: *relax, timeout: *timeout, cache: analysis.NewCheckCache(0), stdout: stdout, stderr: stderr, hook: hook}
 	if *archList != "" {
 		for _, name := range strings.Split(*archList, ",") {
 			a, err := analysis.ParseArch(name)
@@ -92,6 +95,7 @@ func runFixWith(args []string, stdout, stderr io.Writer, hook func(name string))
 // asked to change.
 type fixRun struct {
 	dryRun  bool
+	relax   bool // weaken correct annotated C files too
 	archs   []analysis.Arch
 	timeout time.Duration
 	cache   *analysis.CheckCache
@@ -365,6 +369,13 @@ func (r *fixRun) fixC(in fixInput, src []byte) bool {
 		}
 		fmt.Fprintf(r.stdout, "%s: correct (%s) but over-fenced; %s (%s%s; saves %s)\n",
 			name, verdicts(fx.Base), fx.RelaxTitle(), stays, verdicts(fx.After), fx.Saved.Text(r.archs))
+		if !r.relax {
+			// The scenarios describe only the part of the program they
+			// annotate: weakening real code on their word alone is the
+			// user's call.
+			fmt.Fprintf(r.stdout, "%s: not weakened: the scenarios cover only what they annotate; run fix --relax to apply it\n", name)
+			return true
+		}
 	default:
 		for _, s := range fx.Steps {
 			cost := (&analysis.SynthFix{Cost: s.Cost}).CostText(r.archs)

@@ -288,11 +288,11 @@ func fixEveryExample(t *testing.T, examples []string, crlf bool) map[string][]st
 			path := filepath.Join(dir, rel)
 			before := snapshot(t, dir)
 
-			code, out, errs := run("fix", "--dry-run", path)
+			code, out, errs := run("fix", "--relax", "--dry-run", path)
 			assert.Empty(t, changedFiles(before, snapshot(t, dir)), "--dry-run writes nothing")
 			assert.NotContains(t, errs, "internal error")
 
-			code2, out2, errs2 := run("fix", path)
+			code2, out2, errs2 := run("fix", "--relax", path)
 			after := snapshot(t, dir)
 			assert.Equal(t, code, code2, "the same verdict with and without --dry-run")
 			assert.Equal(t, out, out2, "the same report and diff with and without --dry-run")
@@ -322,7 +322,7 @@ func fixEveryExample(t *testing.T, examples []string, crlf bool) map[string][]st
 				}
 				// Fixed, it has nothing more to fix (a fix may leave
 				// something to relax, as in a litmus test).
-				code, out, _ := run("fix", "--dry-run", path)
+				code, out, _ := run("fix", "--relax", "--dry-run", path)
 				assert.Equal(t, 0, code, out)
 				assert.NotContains(t, out, "cheapest fix", "fixed once is enough")
 			}
@@ -434,4 +434,19 @@ func TestFixContainsPanic(t *testing.T) {
 	after := snapshot(t, dir)
 	assert.Equal(t, []string{c, a}, changedFiles(before, after), "the others are fixed")
 	assert.Equal(t, before[b], after[b], "the file that panicked is left alone")
+}
+
+// TestFixCNoRelaxByDefault: without --relax, fix leaves a correct but
+// over-fenced C file as it is and says how to weaken it; the scenarios
+// speak only for the code they annotate.
+func TestFixCNoRelaxByDefault(t *testing.T) {
+	dir := copyTestdataEOL(t, false)
+	path := filepath.Join(dir, "bpfc", "progs", "ring_slots.c")
+	before := snapshot(t, dir)
+	code, out, errs := run("fix", path)
+	assert.Equal(t, 0, code, out+errs)
+	assert.Contains(t, out, "over-fenced")
+	assert.Contains(t, out, "run fix --relax to apply it")
+	assert.NotContains(t, out, "--- "+path)
+	assert.Empty(t, changedFiles(before, snapshot(t, dir)))
 }

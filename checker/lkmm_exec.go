@@ -297,30 +297,48 @@ func linearisations(ws []int, pco Rel) [][]int {
 		return [][]int{ws}
 	}
 	var out [][]int
-	pred := make([]uint64, k) // pred[i]: bitmask of indices that must come before i
+	// pred[i]: the indices that must come before i, as a bitset of any
+	// size (a location may have more than 64 writes).
+	words := (k + 63) / 64
+	pred := make([][]uint64, k)
 	for i, a := range ws {
+		pred[i] = make([]uint64, words)
 		for j, b := range ws {
 			if pco.Has(b, a) {
-				pred[i] |= 1 << j
+				pred[i][j/64] |= 1 << (j % 64)
 			}
 		}
 	}
+	ready := func(i int, done []uint64) bool {
+		if done[i/64]&(1<<(i%64)) != 0 {
+			return false
+		}
+		for w, p := range pred[i] {
+			if p&^done[w] != 0 {
+				return false
+			}
+		}
+		return true
+	}
 	order := make([]int, 0, k)
-	var rec func(done uint64)
-	rec = func(done uint64) {
+	done := make([]uint64, words)
+	var rec func()
+	rec = func() {
 		if len(order) == k {
 			out = append(out, append([]int(nil), order...))
 			return
 		}
 		for i := 0; i < k; i++ {
-			if done&(1<<i) == 0 && pred[i]&^done == 0 {
+			if ready(i, done) {
 				order = append(order, ws[i])
-				rec(done | 1<<i)
+				done[i/64] |= 1 << (i % 64)
+				rec()
+				done[i/64] &^= 1 << (i % 64)
 				order = order[:len(order)-1]
 			}
 		}
 	}
-	rec(0)
+	rec()
 	return out
 }
 

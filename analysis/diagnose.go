@@ -85,11 +85,12 @@ func (d *diagnoser) check() {
 		}
 		return
 	}
-	if d.f.Cond == nil {
-		return
+	// A test without a final condition is checked as forall (true): it
+	// has no outcome to speak of, but its races and flags are real.
+	if d.f.Cond != nil {
+		d.condition()
+		d.resultComment()
 	}
-	d.condition()
-	d.resultComment()
 	d.flags()
 	if res.Cutoff {
 		budget := ""

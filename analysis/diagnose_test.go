@@ -338,3 +338,21 @@ func TestHoverCutoffNoVerdict(t *testing.T) {
 		assert.NotContains(t, h, v)
 	}
 }
+
+// TestDiagnoseNoCondition: a test without a final condition (herd7 checks
+// forall (true)) still gets its data-race warnings, and no outcome
+// diagnostic.
+func TestDiagnoseNoCondition(t *testing.T) {
+	src := []byte("C racy-no-cond\n{}\nP0(int *x)\n{\n\t*x = 1;\n}\nP1(int *x)\n{\n\tint r0;\n\tr0 = *x;\n}\n")
+	f, errs := syntax.Parse("racy.litmus", src)
+	require.Empty(t, errs)
+	res, err := checker.Check(context.Background(), f, checker.Options{Explain: true})
+	require.NoError(t, err)
+	var codes []string
+	for _, d := range Diagnose(f, src, nil, res, Options{}) {
+		codes = append(codes, d.Code)
+	}
+	assert.Contains(t, codes, CodeDataRace)
+	assert.NotContains(t, codes, CodeReachable)
+	assert.NotContains(t, codes, CodeNever)
+}

@@ -529,9 +529,6 @@ func (a *assembler) scenario(decl, cond, filt, exp, thrs *annot) *Scenario {
 	text := syntax.Print(f)
 	f2, errs := syntax.Parse(a.name+".litmus", text)
 	for _, e := range errs {
-		if f.Cond == nil && strings.HasPrefix(e.Msg, "missing final condition") {
-			continue // reported on the annotations already
-		}
 		a.addNote(Note{Kind: NoteInternal, File: main.name, Span: declLoc.Span,
 			Msg: fmt.Sprintf("internal error: the generated test does not parse at %s: %s", f2.Lines.Position(e.Span.Start), e.Msg)})
 	}

@@ -3,10 +3,10 @@ package analysis
 import (
 	"fmt"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/litmusls/litmusls/syntax"
+	"github.com/litmusls/litmusls/syntax/bpfc"
 )
 
 // This file documents the atomics a BPF C program writes: the compiler
@@ -69,7 +69,7 @@ func BPFCBuiltin(name string, call BPFCCall) (*BPFCDoc, bool) {
 	d := b.doc(call)
 	d.Name = name
 	d.Params = append([]string(nil), b.params...)
-	if b.orderArg >= 0 && b.orderArg < len(d.Params) && parseMemOrder(call.Order) != orderUnknown {
+	if b.orderArg >= 0 && b.orderArg < len(d.Params) && bpfc.ParseOrder(call.Order) != bpfc.OrderUnknown {
 		d.Params[b.orderArg] = strings.TrimSpace(call.Order)
 	}
 	d.Result = b.result
@@ -116,66 +116,18 @@ func orNothing(lkmm string) string {
 // ---------------------------------------------------------------------------
 // Memory orders.
 
-// A memOrder is a C11 memory order, as the __atomic builtins take it.
-type memOrder int
-
-const (
-	orderUnknown memOrder = iota
-	orderRelaxed
-	orderConsume
-	orderAcquire
-	orderRelease
-	orderAcqRel
-	orderSeqCst
-)
-
-var memOrderNames = [...]string{"", "__ATOMIC_RELAXED", "__ATOMIC_CONSUME", "__ATOMIC_ACQUIRE", "__ATOMIC_RELEASE", "__ATOMIC_ACQ_REL", "__ATOMIC_SEQ_CST"}
-
-func (o memOrder) String() string { return memOrderNames[o] }
-
-// parseMemOrder reads an order argument: the __ATOMIC_ macros, C11's
-// memory_order_ names, or their values 0 to 5.
-func parseMemOrder(s string) memOrder {
-	s = strings.TrimSpace(s)
-	for len(s) >= 2 && s[0] == '(' && s[len(s)-1] == ')' {
-		s = strings.TrimSpace(s[1 : len(s)-1])
-	}
-	if n, err := strconv.Atoi(s); err == nil {
-		if n >= 0 && n <= 5 {
-			return memOrder(n + 1)
-		}
-		return orderUnknown
-	}
-	s = strings.TrimPrefix(strings.TrimPrefix(s, "__ATOMIC_"), "memory_order_")
-	switch strings.ToLower(s) {
-	case "relaxed":
-		return orderRelaxed
-	case "consume":
-		return orderConsume
-	case "acquire":
-		return orderAcquire
-	case "release":
-		return orderRelease
-	case "acq_rel":
-		return orderAcqRel
-	case "seq_cst":
-		return orderSeqCst
-	}
-	return orderUnknown
-}
-
 // rmwOrdering is the strength of the LKMM read-modify-write that keeps
-// the promise of order o; suffix is its name's suffix.
-func rmwOrdering(o memOrder) (ord ordering, suffix string) {
+// the promise of order o; o.Suffix() is its name's suffix.
+func rmwOrdering(o bpfc.Order) ordering {
 	switch o {
-	case orderRelaxed:
-		return relaxed, "_relaxed"
-	case orderConsume, orderAcquire:
-		return acquire, "_acquire"
-	case orderRelease:
-		return release, "_release"
+	case bpfc.OrderRelaxed:
+		return relaxed
+	case bpfc.OrderConsume, bpfc.OrderAcquire:
+		return acquire
+	case bpfc.OrderRelease:
+		return release
 	}
-	return fullyOrdered, ""
+	return fullyOrdered
 }
 
 // ---------------------------------------------------------------------------
@@ -346,31 +298,31 @@ func init() {
 	add("__atomic_exchange_n", bpfcBuiltin{[]string{"p", "v", "order"}, "the old value", 2, bpfcXchg{}.doc})
 
 	add("__sync_val_compare_and_swap", bpfcBuiltin{[]string{"p", "old", "new"}, "the value read (old when it swapped)", -1,
-		bpfcCAS{fixed: orderSeqCst}.doc})
+		bpfcCAS{fixed: bpfc.OrderSeqCst}.doc})
 	add("__sync_bool_compare_and_swap", bpfcBuiltin{[]string{"p", "old", "new"}, "true when it swapped", -1,
-		bpfcCAS{fixed: orderSeqCst, compare: true}.doc})
+		bpfcCAS{fixed: bpfc.OrderSeqCst, compare: true}.doc})
 	add("__atomic_compare_exchange_n", bpfcBuiltin{[]string{"p", "expected", "desired", "weak", "success", "failure"},
 		"true when it swapped (on failure, *expected gets the value read)", 4, bpfcCAS{compare: true, builtin: true}.doc})
 	add("cmpxchg", bpfcBuiltin{[]string{"p", "old", "new"}, "the value read (old when it swapped)", -1,
-		bpfcCAS{fixed: orderSeqCst, macro: "__sync_val_compare_and_swap"}.doc})
+		bpfcCAS{fixed: bpfc.OrderSeqCst, macro: "__sync_val_compare_and_swap"}.doc})
 	add("try_cmpxchg", bpfcBuiltin{[]string{"p", "pold", "new"}, "true when it swapped (on failure, *pold gets the value read)", -1,
-		bpfcCAS{fixed: orderSeqCst, compare: true, macro: "cmpxchg"}.doc})
+		bpfcCAS{fixed: bpfc.OrderSeqCst, compare: true, macro: "cmpxchg"}.doc})
 	add("try_cmpxchg_relaxed", bpfcBuiltin{[]string{"p", "pold", "new"}, "true when it swapped (on failure, *pold gets the value read)", -1,
-		bpfcCAS{fixed: orderRelaxed, compare: true, macro: "cmpxchg"}.doc})
+		bpfcCAS{fixed: bpfc.OrderRelaxed, compare: true, macro: "cmpxchg"}.doc})
 	add("try_cmpxchg_acquire", bpfcBuiltin{[]string{"p", "pold", "new"}, "true when it swapped (on failure, *pold gets the value read)", -1,
-		bpfcCAS{fixed: orderAcquire, compare: true, macro: "cmpxchg"}.doc})
+		bpfcCAS{fixed: bpfc.OrderAcquire, compare: true, macro: "cmpxchg"}.doc})
 
 	add("__atomic_load_n", bpfcBuiltin{[]string{"p", "order"}, "the value read", 1, atomicLoadDoc})
 	add("__atomic_store_n", bpfcBuiltin{[]string{"p", "v", "order"}, "", 2, func(c BPFCCall) *BPFCDoc {
-		return atomicStoreDoc(c, parseMemOrder(c.Order), false)
+		return atomicStoreDoc(c, bpfc.ParseOrder(c.Order), false)
 	}})
 	add("__sync_lock_release", bpfcBuiltin{[]string{"p"}, "", -1, func(c BPFCCall) *BPFCDoc {
-		return atomicStoreDoc(c, orderRelease, true)
+		return atomicStoreDoc(c, bpfc.OrderRelease, true)
 	}})
 	add("__atomic_thread_fence", bpfcBuiltin{[]string{"order"}, "", 0, func(c BPFCCall) *BPFCDoc {
-		return fenceDoc(parseMemOrder(c.Order), false)
+		return fenceDoc(bpfc.ParseOrder(c.Order), false)
 	}})
-	add("__sync_synchronize", bpfcBuiltin{nil, "", -1, func(BPFCCall) *BPFCDoc { return fenceDoc(orderSeqCst, true) }})
+	add("__sync_synchronize", bpfcBuiltin{nil, "", -1, func(BPFCCall) *BPFCDoc { return fenceDoc(bpfc.OrderSeqCst, true) }})
 
 	// bpf_atomic.h, the selftests' header of kernel-style macros.
 	add("READ_ONCE", bpfcBuiltin{[]string{"x"}, "the value read", -1, func(BPFCCall) *BPFCDoc { return onceDoc(true) }})
@@ -401,7 +353,7 @@ const (
 
 // orderCaveat reports an order argument that could not be read, and the
 // order the documentation assumed instead.
-func orderCaveat(call BPFCCall, assumed memOrder) string {
+func orderCaveat(call BPFCCall, assumed bpfc.Order) string {
 	if call.Order == "" {
 		return fmt.Sprintf("The order argument was not found; this documentation assumes %s.", assumed)
 	}
@@ -415,14 +367,14 @@ func orderCaveat(call BPFCCall, assumed memOrder) string {
 // consistent for a __sync builtin (sync), else the order argument; one
 // that cannot be read is taken as sequentially consistent, with a caveat
 // saying so.
-func rmwOrder(call BPFCCall, sync bool) (memOrder, []string) {
+func rmwOrder(call BPFCCall, sync bool) (bpfc.Order, []string) {
 	if sync {
-		return orderSeqCst, nil
+		return bpfc.OrderSeqCst, nil
 	}
-	if o := parseMemOrder(call.Order); o != orderUnknown {
+	if o := bpfc.ParseOrder(call.Order); o != bpfc.OrderUnknown {
 		return o, nil
 	}
-	return orderSeqCst, []string{orderCaveat(call, orderSeqCst)}
+	return bpfc.OrderSeqCst, []string{orderCaveat(call, bpfc.OrderSeqCst)}
 }
 
 // A bpfcRMW is __sync_fetch_and_<op>, __sync_<op>_and_fetch,
@@ -440,7 +392,7 @@ func (r bpfcRMW) doc(call BPFCCall) *BPFCDoc {
 	// Whether clang emits the fetching instruction, and why not.
 	fetch, because := true, ""
 	switch {
-	case order == orderRelaxed && call.Result == ResultUnused:
+	case order == bpfc.OrderRelaxed && call.Result == ResultUnused:
 		fetch, because = false, "a relaxed read-modify-write whose value is unused becomes the non-fetching instruction, and the source asked for no ordering either"
 	case arith && call.Result == ResultUnused && call.CPU != 3 && call.CPU != 4:
 		fetch = false
@@ -466,14 +418,14 @@ func (r bpfcRMW) doc(call BPFCCall) *BPFCDoc {
 		d.Events = "R[noreturn] ->rmw W[once]"
 		d.Lower = lowerBPFNoFetch(r.op)
 		when := ""
-		if order != orderRelaxed && call.CPU == 0 {
+		if order != bpfc.OrderRelaxed && call.CPU == 0 {
 			when = " with -mcpu=v1 or v2, or any clang before 20 (clang 20 and later, at their default -mcpu=v3, emit the fetching form: see the caveats)"
 		}
 		d.Meaning = fmt.Sprintf("**BPF:** `%s` (printed `lock *(u64 *)(r1 + 0) %s= r2`)%s: an atomic %s that fetches nothing. "+
 			"It is atomic but orders nothing: x86 happens to run it as a full barrier, arm64, powerpc and riscv do not.\n\n"+
 			"**LKMM:** `%s()`, because %s. It orders no other access of the program.",
 			d.Insn, asmOp, when, r.op, d.LKMM, because)
-		if arith && order != orderRelaxed {
+		if arith && order != bpfc.OrderRelaxed {
 			caveats = append(caveats,
 				"Built with -mcpu=v3 or later by clang 20 or later, the same call is `BPF_ATOMIC | BPF_FETCH | "+insnOp+"` instead, which every JIT runs fully ordered (x86-64 `lock xadd`, arm64 `ldaddal`, powerpc `sync` around the reservation loop, riscv `amoadd.d.aqrl`). "+
 					"Do not count on an unused result for ordering unless the build pins -mcpu=v3 or later.")
@@ -482,7 +434,7 @@ func (r bpfcRMW) doc(call BPFCCall) *BPFCDoc {
 		return d
 	}
 
-	ord, suffix := rmwOrdering(order)
+	ord, suffix := rmwOrdering(order), order.Suffix()
 	switch {
 	case r.newValue && arith:
 		d.LKMM = "atomic_" + r.op + "_return" + suffix
@@ -504,16 +456,16 @@ func (r bpfcRMW) doc(call BPFCCall) *BPFCDoc {
 
 	if arith {
 		caveats = append(caveats, caveatXADDError)
-		if call.Result == ResultUnknown && order != orderRelaxed {
+		if call.Result == ResultUnknown && order != bpfc.OrderRelaxed {
 			caveats = append(caveats, "If the result is unused, -mcpu=v1 or v2 (or any clang before 20) gives the non-fetching `BPF_ATOMIC | "+insnOp+"` instead, which orders nothing on arm64, powerpc and riscv: the translation is then `atomic_"+r.op+"()`.")
 		}
 	} else {
 		caveats = append(caveats, caveatV3)
-		if call.Result != ResultUsed && order != orderRelaxed {
+		if call.Result != ResultUsed && order != bpfc.OrderRelaxed {
 			caveats = append(caveats, "clang before 20 emitted the non-fetching, unordered `BPF_ATOMIC | "+insnOp+"` when the result was unused.")
 		}
 	}
-	if order == orderRelaxed {
+	if order == bpfc.OrderRelaxed {
 		if call.Result == ResultUnknown {
 			caveats = append(caveats, "If the result is unused, clang emits the non-fetching `BPF_ATOMIC | "+insnOp+"`, translated as `atomic_"+r.op+"()`.")
 		}
@@ -529,13 +481,13 @@ func (r bpfcRMW) doc(call BPFCCall) *BPFCDoc {
 
 // rmwWhy says why the translation chose the LKMM ordering it did for a
 // fetching read-modify-write of order o.
-func rmwWhy(sync bool, o memOrder) string {
+func rmwWhy(sync bool, o bpfc.Order) string {
 	switch {
 	case sync:
 		return "because __sync builtins are sequentially consistent, which the kernel's fully ordered atomic keeps."
-	case o == orderSeqCst || o == orderAcqRel:
+	case o == bpfc.OrderSeqCst || o == bpfc.OrderAcqRel:
 		return fmt.Sprintf("because %s asks for full ordering, which the JITs give.", o)
-	case o == orderConsume:
+	case o == bpfc.OrderConsume:
 		return "because clang treats __ATOMIC_CONSUME as __ATOMIC_ACQUIRE. The JITs give more (a full barrier), but the program asked for no more and should not count on it."
 	}
 	return fmt.Sprintf("which keeps what %s promises. The JITs give more (a full barrier, since BPF has no weaker fetching atomic), but the program asked for no more and should not count on it.", o)
@@ -549,7 +501,7 @@ type bpfcXchg struct{ sync bool }
 
 func (x bpfcXchg) doc(call BPFCCall) *BPFCDoc {
 	order, caveats := rmwOrder(call, x.sync)
-	ord, suffix := rmwOrdering(order)
+	ord, suffix := rmwOrdering(order), order.Suffix()
 	meaning, events := orderingText(ord)
 	d := &BPFCDoc{Insn: "BPF_ATOMIC | BPF_XCHG", LKMM: "xchg" + suffix}
 	d.Events = events
@@ -568,18 +520,18 @@ func (x bpfcXchg) doc(call BPFCCall) *BPFCDoc {
 // A bpfcCAS is a compare-and-exchange: the __sync builtins, the __atomic
 // one, and bpf_atomic.h's cmpxchg and try_cmpxchg family.
 type bpfcCAS struct {
-	fixed   memOrder // the order the name implies, or orderUnknown to read the argument
-	compare bool     // yields whether it swapped, not the value read
-	builtin bool     // __atomic_compare_exchange_n, with its expected pointer
-	macro   string   // for bpf_atomic.h macros, what the header expands it to
+	fixed   bpfc.Order // the order the name implies, or bpfc.OrderUnknown to read the argument
+	compare bool       // yields whether it swapped, not the value read
+	builtin bool       // __atomic_compare_exchange_n, with its expected pointer
+	macro   string     // for bpf_atomic.h macros, what the header expands it to
 }
 
 func (c bpfcCAS) doc(call BPFCCall) *BPFCDoc {
 	order, caveats := c.fixed, []string(nil)
-	if order == orderUnknown {
+	if order == bpfc.OrderUnknown {
 		order, caveats = rmwOrder(call, false)
 	}
-	ord, suffix := rmwOrdering(order)
+	ord, suffix := rmwOrdering(order), order.Suffix()
 	meaning, events := orderingText(ord)
 	d := &BPFCDoc{Insn: "BPF_ATOMIC | BPF_CMPXCHG", LKMM: "cmpxchg" + suffix}
 	d.Events = "success: " + events + "; failure: R[once]"
@@ -592,10 +544,10 @@ func (c bpfcCAS) doc(call BPFCCall) *BPFCDoc {
 	case c.compare:
 		what = "compare-and-exchange against r0, then a comparison of the value read with the old value"
 	}
-	why := rmwWhy(c.fixed == orderSeqCst && c.macro == "", order)
+	why := rmwWhy(c.fixed == bpfc.OrderSeqCst && c.macro == "", order)
 	if c.macro != "" {
 		why = "because bpf_atomic.h expands it to " + c.macro + "(), down to __sync_val_compare_and_swap(), a fully ordered compare-and-exchange."
-		if order != orderSeqCst {
+		if order != bpfc.OrderSeqCst {
 			why = fmt.Sprintf("which keeps what the name promises. bpf_atomic.h expands it to the same fully ordered compare-and-exchange as try_cmpxchg(), so it gives more, but the program asked for no more than %s ordering.", strings.ToLower(strings.TrimPrefix(order.String(), "__ATOMIC_")))
 		}
 	}
@@ -615,26 +567,26 @@ func (c bpfcCAS) doc(call BPFCCall) *BPFCDoc {
 
 func atomicLoadDoc(call BPFCCall) *BPFCDoc {
 	var caveats []string
-	order := parseMemOrder(call.Order)
+	order := bpfc.ParseOrder(call.Order)
 	switch order {
-	case orderUnknown:
-		caveats = append(caveats, orderCaveat(call, orderAcquire)+" With __ATOMIC_RELAXED it is a plain load, translated as `READ_ONCE()`.")
-		order = orderAcquire
-	case orderRelease, orderAcqRel:
+	case bpfc.OrderUnknown:
+		caveats = append(caveats, orderCaveat(call, bpfc.OrderAcquire)+" With __ATOMIC_RELAXED it is a plain load, translated as `READ_ONCE()`.")
+		order = bpfc.OrderAcquire
+	case bpfc.OrderRelease, bpfc.OrderAcqRel:
 		caveats = append(caveats, fmt.Sprintf("%s is not a valid order for a load (clang warns); this documentation reads it as __ATOMIC_SEQ_CST.", order))
-		order = orderSeqCst
+		order = bpfc.OrderSeqCst
 	}
 	d := &BPFCDoc{}
 	switch {
-	case order == orderRelaxed || order == orderSeqCst || call.CPU >= 1 && call.CPU <= 3:
+	case order == bpfc.OrderRelaxed || order == bpfc.OrderSeqCst || call.CPU >= 1 && call.CPU <= 3:
 		d.Insn, d.LKMM, d.Events = "BPF_LDX | BPF_MEM", "READ_ONCE", "R[once]"
 		d.Lower = lowerBPFInstr(syntax.InstrLoad)
 		why := "because a relaxed load is exactly a marked load: one access, no ordering"
 		switch {
-		case order == orderSeqCst:
+		case order == bpfc.OrderSeqCst:
 			why = "the weakest reading of a sequentially consistent load (see the caveats)"
 			caveats = append(caveats, caveatSeqCstLdSt)
-		case order != orderRelaxed:
+		case order != bpfc.OrderRelaxed:
 			why = fmt.Sprintf("because -mcpu=v%d has no load-acquire instruction, so the acquire ordering the source asks for is not there", call.CPU)
 			caveats = append(caveats, "What clang emits for an acquire load below -mcpu=v4 was not verified for this documentation; at best it is a plain load. Build with -mcpu=v4 to get load-acquire, or use bpf_atomic.h's smp_load_acquire().")
 		}
@@ -644,7 +596,7 @@ func atomicLoadDoc(call BPFCCall) *BPFCDoc {
 		d.Insn, d.LKMM, d.Events = "BPF_ATOMIC | BPF_LOAD_ACQ", "smp_load_acquire", "R[acquire]"
 		d.Lower = lowerBPFInstr(syntax.InstrLoadAcquire)
 		consume := ""
-		if order == orderConsume {
+		if order == bpfc.OrderConsume {
 			consume = " (clang treats __ATOMIC_CONSUME as __ATOMIC_ACQUIRE)"
 		}
 		d.Meaning = fmt.Sprintf("**BPF:** `%s` (printed `r0 = load_acquire((u64 *)(r1 + 0))`)%s, which the kernel defines as smp_load_acquire().\n\n"+
@@ -659,30 +611,30 @@ func atomicLoadDoc(call BPFCCall) *BPFCDoc {
 
 // atomicStoreDoc documents __atomic_store_n with order o, or, when lock
 // is set, __sync_lock_release (a release store of 0).
-func atomicStoreDoc(call BPFCCall, o memOrder, lock bool) *BPFCDoc {
+func atomicStoreDoc(call BPFCCall, o bpfc.Order, lock bool) *BPFCDoc {
 	var caveats []string
 	switch o {
-	case orderUnknown:
-		caveats = append(caveats, orderCaveat(call, orderRelease)+" With __ATOMIC_RELAXED it is a plain store, translated as `WRITE_ONCE()`.")
-		o = orderRelease
-	case orderConsume, orderAcquire, orderAcqRel:
+	case bpfc.OrderUnknown:
+		caveats = append(caveats, orderCaveat(call, bpfc.OrderRelease)+" With __ATOMIC_RELAXED it is a plain store, translated as `WRITE_ONCE()`.")
+		o = bpfc.OrderRelease
+	case bpfc.OrderConsume, bpfc.OrderAcquire, bpfc.OrderAcqRel:
 		caveats = append(caveats, fmt.Sprintf("%s is not a valid order for a store (clang warns); this documentation reads it as __ATOMIC_SEQ_CST.", o))
-		o = orderSeqCst
+		o = bpfc.OrderSeqCst
 	}
 	what := "a store"
 	if lock {
 		what = "a store of 0 with release ordering, as GCC documents __sync_lock_release; clang emits it as `__atomic_store_n(p, 0, __ATOMIC_RELEASE)` would be"
 	}
 	d := &BPFCDoc{}
-	if o == orderRelaxed || o == orderSeqCst || call.CPU >= 1 && call.CPU <= 3 {
+	if o == bpfc.OrderRelaxed || o == bpfc.OrderSeqCst || call.CPU >= 1 && call.CPU <= 3 {
 		d.Insn, d.LKMM, d.Events = "BPF_STX | BPF_MEM", "WRITE_ONCE", "W[once]"
 		d.Lower = lowerBPFInstr(syntax.InstrStore)
 		why := "because a relaxed store is exactly a marked store: one access, no ordering"
 		switch {
-		case o == orderSeqCst:
+		case o == bpfc.OrderSeqCst:
 			why = "the weakest reading of a sequentially consistent store (see the caveats)"
 			caveats = append(caveats, caveatSeqCstLdSt)
-		case o != orderRelaxed:
+		case o != bpfc.OrderRelaxed:
 			why = fmt.Sprintf("because -mcpu=v%d has no store-release instruction, so the release ordering the source asks for is not there", call.CPU)
 			caveats = append(caveats, "What clang emits for a release store below -mcpu=v4 was not verified for this documentation; at best it is a plain store. Build with -mcpu=v4 to get store-release, or use bpf_atomic.h's smp_store_release().")
 		}
@@ -700,14 +652,14 @@ func atomicStoreDoc(call BPFCCall, o memOrder, lock bool) *BPFCDoc {
 
 // fenceDoc documents __atomic_thread_fence with order o, or
 // __sync_synchronize when sync is set.
-func fenceDoc(o memOrder, sync bool) *BPFCDoc {
+func fenceDoc(o bpfc.Order, sync bool) *BPFCDoc {
 	d := bpfcDoc("no instruction: BPF has no fence", "barrier", "F[barrier]")
 	d.Lower = all("", "nothing: there is no BPF instruction to JIT")
 	var caveats []string
-	if !sync && o == orderUnknown {
+	if !sync && o == bpfc.OrderUnknown {
 		caveats = append(caveats, "The order argument could not be read; whatever it is, BPF has no fence to emit.")
 	}
-	if o == orderRelaxed {
+	if o == bpfc.OrderRelaxed {
 		d.LKMM, d.Events = "", ""
 		d.Meaning = "**BPF:** no instruction: a relaxed fence does nothing, even to the compiler.\n\n**LKMM:** nothing."
 	} else {

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/litmusls/litmusls/syntax"
+	"github.com/litmusls/litmusls/syntax/bpfc"
 )
 
 // bpfcRequired are the names issue 5 asks hover to document.
@@ -29,9 +30,9 @@ var bpfcRequired = []string{
 func bpfcCalls(name string) []BPFCCall {
 	calls := []BPFCCall{{}, {Result: ResultUsed}, {Result: ResultUnused}, {CPU: 2, Result: ResultUnused}, {CPU: 4, Result: ResultUnused}}
 	if BPFCOrderArg(name) >= 0 {
-		for _, o := range memOrderNames[1:] {
+		for o := bpfc.OrderRelaxed; o <= bpfc.OrderSeqCst; o++ {
 			for _, r := range []ResultUse{ResultUnknown, ResultUsed, ResultUnused} {
-				calls = append(calls, BPFCCall{Order: o, Result: r}, BPFCCall{Order: o, Result: r, CPU: 2})
+				calls = append(calls, BPFCCall{Order: o.String(), Result: r}, BPFCCall{Order: o.String(), Result: r, CPU: 2})
 			}
 		}
 		calls = append(calls, BPFCCall{Order: "MY_ORDER"})
@@ -86,16 +87,6 @@ func TestBPFCDocumentsEveryName(t *testing.T) {
 	// bpf_atomic.h has no smp_mb__before_atomic: it is not documented as BPF C.
 	_, ok = BPFCBuiltin("smp_mb__before_atomic", BPFCCall{})
 	assert.False(t, ok)
-}
-
-func TestParseMemOrder(t *testing.T) {
-	for in, want := range map[string]memOrder{
-		"__ATOMIC_RELAXED": orderRelaxed, " __ATOMIC_CONSUME ": orderConsume, "(__ATOMIC_ACQUIRE)": orderAcquire,
-		"memory_order_release": orderRelease, "__ATOMIC_ACQ_REL": orderAcqRel, "__ATOMIC_SEQ_CST": orderSeqCst,
-		"0": orderRelaxed, "2": orderAcquire, "5": orderSeqCst, "6": orderUnknown, "order": orderUnknown, "": orderUnknown,
-	} {
-		assert.Equal(t, want, parseMemOrder(in), in)
-	}
 }
 
 // TestBPFCMcpuCaveat checks the instruction and translation of

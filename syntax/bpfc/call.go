@@ -11,51 +11,14 @@ import (
 // atomic_*_explicit), and the BPF lock helpers. See
 // ../shared/facts/bpf-to-lkmm.md for the table this follows.
 
-// An order is a C memory order.
-type order int
-
-const (
-	relaxed order = iota
-	consume
-	acquire
-	release
-	acqRel
-	seqCst
-)
-
-// parseOrder reads __ATOMIC_X, memory_order_x or the number 0..5.
-func (c *lowerer) parseOrder(n *cnode) order {
-	t := strings.ToUpper(c.text(n))
-	t = strings.TrimPrefix(strings.TrimPrefix(t, "__ATOMIC_"), "MEMORY_ORDER_")
-	switch t {
-	case "RELAXED", "0":
-		return relaxed
-	case "CONSUME", "1":
-		return consume
-	case "ACQUIRE", "2":
-		return acquire
-	case "RELEASE", "3":
-		return release
-	case "ACQ_REL", "4":
-		return acqRel
-	case "SEQ_CST", "5":
-		return seqCst
+// parseOrder reads a memory-order argument; one it cannot read is taken as
+// seq_cst, with a note.
+func (c *lowerer) parseOrder(n *cnode) Order {
+	if o := ParseOrder(c.text(n)); o != OrderUnknown {
+		return o
 	}
 	c.notModeled(n, "memory order "+c.short(n)+" (taken as seq_cst)")
-	return seqCst
-}
-
-// suffix gives the LKMM ordering suffix of a read-modify-write.
-func (o order) suffix() string {
-	switch o {
-	case relaxed:
-		return "_relaxed"
-	case consume, acquire:
-		return "_acquire"
-	case release:
-		return "_release"
-	}
-	return ""
+	return OrderSeqCst
 }
 
 var rmwOps = map[string]string{"add": "+", "sub": "-", "and": "&", "or": "|", "xor": "^"}
@@ -137,12 +100,12 @@ func (c *lowerer) call(n *cnode, used bool) syntax.Expr {
 			return nil
 		}
 		switch c.parseOrder(args[0]) {
-		case relaxed:
+		case OrderRelaxed:
 			return nil
-		case consume, acquire:
+		case OrderConsume, OrderAcquire:
 			c.note(n, NoteTranslation, "acquire fence translated as smp_rmb(), which does not order reads before later writes")
 			return fence("smp_rmb")
-		case release:
+		case OrderRelease:
 			c.note(n, NoteTranslation, "release fence translated as smp_wmb(), which does not order reads before later writes")
 			return fence("smp_wmb")
 		}
@@ -187,11 +150,11 @@ func (c *lowerer) call(n *cnode, used bool) syntax.Expr {
 		if !need(1) {
 			return nil
 		}
-		o := seqCst
+		o := OrderSeqCst
 		if len(args) > 1 {
 			o = c.parseOrder(args[1])
 		}
-		if o == relaxed {
+		if o == OrderRelaxed {
 			return c.loadOnce(args[0], n, "")
 		}
 		if p, ok := ptr(0, false); ok {
@@ -202,11 +165,11 @@ func (c *lowerer) call(n *cnode, used bool) syntax.Expr {
 		if !need(2) {
 			return nil
 		}
-		o := seqCst
+		o := OrderSeqCst
 		if len(args) > 2 {
 			o = c.parseOrder(args[2])
 		}
-		if o == relaxed {
+		if o == OrderRelaxed {
 			return c.store(args[0], args[1], n, "", true)
 		}
 		p, ok := ptr(0, false)
@@ -214,7 +177,7 @@ func (c *lowerer) call(n *cnode, used bool) syntax.Expr {
 			return nil
 		}
 		x := mk("smp_store_release", p, c.expr(args[1]))
-		if o == seqCst {
+		if o == OrderSeqCst {
 			// A seq_cst store is also ordered before later seq_cst loads.
 			c.post = append(c.post, at(c, &syntax.ExprStmt{X: mk("smp_mb")}, n))
 		}
@@ -223,12 +186,12 @@ func (c *lowerer) call(n *cnode, used bool) syntax.Expr {
 		if !need(2) {
 			return nil
 		}
-		o := seqCst
+		o := OrderSeqCst
 		if len(args) > 2 {
 			o = c.parseOrder(args[2])
 		}
 		if p, ok := ptr(0, false); ok {
-			return mk("xchg"+o.suffix(), p, c.expr(args[1]))
+			return mk("xchg"+o.Suffix(), p, c.expr(args[1]))
 		}
 		return nil
 	case "__atomic_compare_exchange_n", "atomic_compare_exchange_strong_explicit", "atomic_compare_exchange_weak_explicit",
@@ -236,7 +199,7 @@ func (c *lowerer) call(n *cnode, used bool) syntax.Expr {
 		if !need(3) {
 			return nil
 		}
-		o := seqCst
+		o := OrderSeqCst
 		switch {
 		case name == "__atomic_compare_exchange_n" && len(args) > 4:
 			o = c.parseOrder(args[4])
@@ -281,13 +244,13 @@ func (c *lowerer) call(n *cnode, used bool) syntax.Expr {
 		if !need(2) {
 			return nil
 		}
-		return c.fetchOp(n, args, op, seqCst, true, used, false)
+		return c.fetchOp(n, args, op, OrderSeqCst, true, used, false)
 	}
 	if op, ok := strings.CutSuffix(strings.TrimPrefix(name, "__sync_"), "_and_fetch"); ok && strings.HasPrefix(name, "__sync_") && rmwOps[op] != "" {
 		if !need(2) {
 			return nil
 		}
-		return c.fetchOp(n, args, op, seqCst, true, used, true)
+		return c.fetchOp(n, args, op, OrderSeqCst, true, used, true)
 	}
 	if op, ok := strings.CutPrefix(name, "__atomic_fetch_"); ok && rmwOps[op] != "" {
 		if !need(3) {
@@ -306,7 +269,7 @@ func (c *lowerer) call(n *cnode, used bool) syntax.Expr {
 	if rest, ok := strings.CutPrefix(name, "atomic_fetch_"); ok {
 		op, explicit := strings.CutSuffix(rest, "_explicit")
 		if rmwOps[op] != "" {
-			o := seqCst
+			o := OrderSeqCst
 			if explicit {
 				if !need(3) {
 					return nil
@@ -389,7 +352,7 @@ func (c *lowerer) store(dst, val, n *cnode, macro string, viaPtr bool) syntax.Ex
 // fetchOp lowers the read-modify-write builtins. sync marks the __sync
 // family (always fully ordered when the result is used); newValue the
 // OP_and_fetch forms, which return the new value.
-func (c *lowerer) fetchOp(n *cnode, args []*cnode, op string, o order, sync, used, newValue bool) syntax.Expr {
+func (c *lowerer) fetchOp(n *cnode, args []*cnode, op string, o Order, sync, used, newValue bool) syntax.Expr {
 	o2 := c.pointee(args[0])
 	loc := c.location(o2, args[0], false)
 	if loc == "" {
@@ -397,21 +360,21 @@ func (c *lowerer) fetchOp(n *cnode, args []*cnode, op string, o order, sync, use
 	}
 	p := at(c, &syntax.Ident{Name: loc}, args[0])
 	v := c.expr(args[1])
-	if !used && !newValue && (o == relaxed || sync) {
+	if !used && !newValue && (o == OrderRelaxed || sync) {
 		if sync {
 			c.note(n, NoteTranslation, "result unused: clang -mcpu=v1/v2 emits an unordered atomic "+op+" (atomic_"+op+"), the weakest form; with -mcpu=v3 and later it is fully ordered")
 		}
 		return at(c, call("atomic_"+op, v, p), n)
 	}
 	if !newValue {
-		return at(c, call("atomic_fetch_"+op+o.suffix(), v, p), n)
+		return at(c, call("atomic_fetch_"+op+o.Suffix(), v, p), n)
 	}
 	if op == "add" || op == "sub" {
-		return at(c, call("atomic_"+op+"_return"+o.suffix(), v, p), n)
+		return at(c, call("atomic_"+op+"_return"+o.Suffix(), v, p), n)
 	}
 	// and/or/xor have no _return form: the new value is old OP v.
 	v = c.pure(v, args[1])
-	x := at(c, call("atomic_fetch_"+op+o.suffix(), v, p), n)
+	x := at(c, call("atomic_fetch_"+op+o.Suffix(), v, p), n)
 	return at(c, &syntax.BinaryExpr{Op: rmwOps[op], X: x, Y: v}, n)
 }
 
@@ -429,7 +392,7 @@ func (c *lowerer) pure(x syntax.Expr, n *cnode) syntax.Expr {
 // compareExchange lowers the compare-and-exchange builtins that take the
 // expected value through a pointer to a local, which receives the old
 // value: "t = cmpxchg(x, e, d); ok = t == e; e = t;", valued ok.
-func (c *lowerer) compareExchange(n *cnode, args []*cnode, o order, used bool) syntax.Expr {
+func (c *lowerer) compareExchange(n *cnode, args []*cnode, o Order, used bool) syntax.Expr {
 	p0 := c.pointee(args[0])
 	loc := c.location(p0, args[0], false)
 	if loc == "" {
@@ -446,7 +409,7 @@ func (c *lowerer) compareExchange(n *cnode, args []*cnode, o order, used bool) s
 	d := c.expr(args[2])
 	t := c.fresh("t")
 	ok := c.fresh("ok")
-	x := at(c, call("cmpxchg"+o.suffix(), at(c, &syntax.Ident{Name: loc}, args[0]), &syntax.Ident{Name: e.reg}, d), n)
+	x := at(c, call("cmpxchg"+o.Suffix(), at(c, &syntax.Ident{Name: loc}, args[0]), &syntax.Ident{Name: e.reg}, d), n)
 	c.pre = append(c.pre,
 		at(c, &syntax.DeclStmt{Type: intType(), Name: &syntax.Ident{Name: t}, Value: x}, n),
 		&syntax.DeclStmt{Type: intType(), Name: &syntax.Ident{Name: ok}, Value: &syntax.BinaryExpr{Op: "==", X: &syntax.Ident{Name: t}, Y: &syntax.Ident{Name: e.reg}}},

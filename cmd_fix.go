@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/litmusls/litmusls/analysis"
+	"github.com/litmusls/litmusls/analysis/primitive"
 	"github.com/litmusls/litmusls/syntax"
 	"github.com/litmusls/litmusls/syntax/bpfc"
 )
@@ -75,7 +76,7 @@ func runFixWith(args []string, stdout, stderr io.Writer, hook func(name string))
 	r := &fixRun{dryRun: *dryRun, relax: *relax, timeout: *timeout, cache: analysis.NewCheckCache(0), stdout: stdout, stderr: stderr, hook: hook}
 	if *archList != "" {
 		for _, name := range strings.Split(*archList, ",") {
-			a, err := analysis.ParseArch(name)
+			a, err := primitive.ParseArch(name)
 			if err != nil {
 				fmt.Fprintf(stderr, "litmusls fix: %v\n", err)
 				return 2
@@ -96,7 +97,7 @@ func runFixWith(args []string, stdout, stderr io.Writer, hook func(name string))
 type fixRun struct {
 	dryRun  bool
 	relax   bool // weaken correct annotated C files too
-	archs   []analysis.Arch
+	archs   []primitive.Arch
 	timeout time.Duration
 	cache   *analysis.CheckCache
 	stdout  io.Writer

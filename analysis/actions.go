@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/litmusls/litmusls/analysis/primitive"
 	"github.com/litmusls/litmusls/checker"
 	"github.com/litmusls/litmusls/syntax"
 )
@@ -18,7 +19,7 @@ type ActionOptions struct {
 	Budget time.Duration
 	// Archs are the architectures costs are taken over (the costliest
 	// counts); empty means DefaultCostArchs.
-	Archs []Arch
+	Archs []primitive.Arch
 	// Cache, when set, remembers outcomes across calls.
 	Cache *CheckCache
 	// Base is the checker's result for the unedited text, or nil to check
@@ -149,7 +150,7 @@ func (v *verifier) baseOutcome(ctx context.Context, f *syntax.File, res *checker
 }
 
 // markPreferred marks the cheapest fixing action (the first on ties).
-func markPreferred(out []Action, archs []Arch) {
+func markPreferred(out []Action, archs []primitive.Arch) {
 	best := -1
 	for i := range out {
 		if out[i].Fixes && (best < 0 || out[i].Cost.Max(archs) < out[best].Cost.Max(archs)) {

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/litmusls/litmusls/analysis/primitive"
 	"github.com/litmusls/litmusls/syntax"
 	"github.com/litmusls/litmusls/syntax/bpfc"
 )
@@ -273,7 +274,7 @@ func condIn(sc *bpfc.Scenario, file string) bool {
 // scenario correct, or, when none does, the cheapest fixing action: the
 // cost on the costliest of archs, then over all architectures, then the
 // fewest edits, then the first.
-func markPreferredC(out []CFix, archs []Arch) {
+func markPreferredC(out []CFix, archs []primitive.Arch) {
 	key := func(i int) []int {
 		w := 1
 		if out[i].whole {

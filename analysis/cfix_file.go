@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/litmusls/litmusls/analysis/primitive"
 	"github.com/litmusls/litmusls/syntax"
 	"github.com/litmusls/litmusls/syntax/bpfc"
 )
@@ -316,7 +317,7 @@ func relaxCFile(ctx context.Context, cv *cVerifier, scens []*bpfc.Scenario, base
 	}
 	var order []int
 	for i, r := range results {
-		if r == nil || !r.ok() || !slices.ContainsFunc(Archs, func(a Arch) bool { return r.cost.On(a) < 0 }) {
+		if r == nil || !r.ok() || !slices.ContainsFunc(primitive.Archs, func(a primitive.Arch) bool { return r.cost.On(a) < 0 }) {
 			continue
 		}
 		order = append(order, i)

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/litmusls/litmusls/analysis/primitive"
 	"github.com/litmusls/litmusls/syntax"
 	"github.com/litmusls/litmusls/syntax/bpfc"
 )
@@ -136,7 +137,7 @@ func TestFixCFileExamples(t *testing.T) {
 	require.Empty(t, fx.Problem)
 	assert.True(t, fx.Relaxed)
 	assert.Equal(t, "Use __atomic_load_n with __ATOMIC_RELAXED on line 13, atomic_load_explicit with memory_order_relaxed on line 20", fx.RelaxTitle())
-	assert.Positive(t, fx.Saved.On(PowerPC64))
+	assert.Positive(t, fx.Saved.On(primitive.PowerPC64))
 	assert.Equal(t, "Never", fx.After[0].Verdict)
 	edited, err := Apply(tr.Sources[0].Text, fx.Edits[tr.Sources[0].Name])
 	require.NoError(t, err)

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/litmusls/litmusls/analysis/primitive"
 	"github.com/litmusls/litmusls/checker"
 	"github.com/litmusls/litmusls/syntax"
 	"github.com/litmusls/litmusls/syntax/bpfc"
@@ -402,7 +403,7 @@ func TestCActionsVerified(t *testing.T) {
 						for i := range after {
 							assert.True(t, base[i].OK() && after[i].OK(), "%s: a weakening keeps a correct test correct", a.Title)
 						}
-						assert.Less(t, a.Cost.Max(nil)+a.Cost.On(X86_64)+a.Cost.On(ARM64)+a.Cost.On(PowerPC64), 0, "%s saves", a.Title)
+						assert.Less(t, a.Cost.Max(nil)+a.Cost.On(primitive.X86_64)+a.Cost.On(primitive.ARM64)+a.Cost.On(primitive.PowerPC64), 0, "%s saves", a.Title)
 					}
 					if a.Fixes {
 						fixing++

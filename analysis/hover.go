@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/litmusls/litmusls/analysis/primitive"
 	"github.com/litmusls/litmusls/checker"
 	"github.com/litmusls/litmusls/syntax"
 )
@@ -14,8 +15,8 @@ import (
 // architecture.
 type HoverOptions struct {
 	// Archs are the architectures whose lowering a primitive's hover
-	// shows, in this order; empty means all of [Archs].
-	Archs []Arch
+	// shows, in this order; empty means all of [primitive.Archs].
+	Archs []primitive.Arch
 	// Src is the source f was parsed from, or nil. With it, names inside
 	// locations and BPF memory operands are found exactly.
 	Src []byte
@@ -51,13 +52,13 @@ func (o HoverOptions) Hover(f *syntax.File, res *checker.Result, off int) (markd
 	}
 	switch r.Kind {
 	case RefPrimitive:
-		d, ok := Primitive(r.Name)
+		d, ok := primitive.Lookup(r.Name)
 		if !ok {
 			return "", syntax.Span{}, false
 		}
 		return d.Markdown(o.Archs), r.Span, true
 	case RefInstr:
-		d, ok := BPFInstruction(r.Instr)
+		d, ok := primitive.BPFInstruction(r.Instr)
 		if !ok {
 			return "", syntax.Span{}, false
 		}

@@ -3,6 +3,7 @@ package analysis
 import (
 	"strings"
 
+	"github.com/litmusls/litmusls/analysis/primitive"
 	"github.com/litmusls/litmusls/syntax"
 )
 
@@ -37,8 +38,8 @@ func BPFCHoverAt(src []byte, off int) (md string, span syntax.Span, ok bool) {
 		return "", syntax.Span{}, false // "struct bpf_spin_lock" names the type, not the helper
 	}
 	name := string(mask[start:end])
-	call := readBPFCCall(src, mask, start, end, BPFCOrderArg(name))
-	d, known := BPFCBuiltin(name, call)
+	call := readBPFCCall(src, mask, start, end, primitive.BPFCOrderArg(name))
+	d, known := primitive.BPFCBuiltin(name, call)
 	if !known {
 		return "", syntax.Span{}, false
 	}
@@ -113,8 +114,8 @@ func maskC(src []byte) []byte {
 
 // readBPFCCall works out, from the masked text, the order argument of the
 // call whose name spans [start, end) and whether its value is used.
-func readBPFCCall(src, mask []byte, start, end, orderArg int) BPFCCall {
-	var call BPFCCall
+func readBPFCCall(src, mask []byte, start, end, orderArg int) primitive.BPFCCall {
+	var call primitive.BPFCCall
 	i := skipSpace(mask, end)
 	if i >= len(mask) || mask[i] != '(' {
 		return call // the name alone, as in a #define: nothing to read
@@ -172,10 +173,10 @@ func splitArgs(m []byte, open int) (args []syntax.Span, close int) {
 // void, or the body of an if, else, while, for or do); it is when anything
 // else shares the expression (an assignment, a declaration, a return, a
 // condition, an operator, an enclosing call).
-func resultUse(m []byte, start, end int) ResultUse {
+func resultUse(m []byte, start, end int) primitive.ResultUse {
 	after := skipSpace(m, end)
 	if after < len(m) && m[after] != ';' && m[after] != '}' {
-		return ResultUsed // an operator, a comma or a ')' follows
+		return primitive.ResultUsed // an operator, a comma or a ')' follows
 	}
 	// The statement starts after the last ';', '{' or '}' before it, or
 	// after a preprocessor line's end.
@@ -205,9 +206,9 @@ func resultUse(m []byte, start, end int) ResultUse {
 		prefix = p
 	}
 	if prefix == "" {
-		return ResultUnused
+		return primitive.ResultUnused
 	}
-	return ResultUsed
+	return primitive.ResultUsed
 }
 
 // lineIsDirective reports whether the line ending at the newline nl is a

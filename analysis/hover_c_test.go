@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/litmusls/litmusls/analysis/primitive"
 	"github.com/litmusls/litmusls/syntax"
 )
 
@@ -86,29 +87,29 @@ func TestBPFCReadCall(t *testing.T) {
 	tests := []struct {
 		needle string
 		n      int // which occurrence of needle (0-based)
-		want   BPFCCall
+		want   primitive.BPFCCall
 	}{
-		{"__sync_lock_test_and_set", 0, BPFCCall{Result: ResultUsed}},
-		{"__atomic_store_n", 0, BPFCCall{Order: "__ATOMIC_RELEASE", Result: ResultUnused}},
-		{"__sync_fetch_and_add", 1, BPFCCall{Result: ResultUnused}}, // the first is in a comment
-		{"__atomic_fetch_add", 0, BPFCCall{Order: "__ATOMIC_RELAXED", Result: ResultUnused}},
-		{"__atomic_load_n", 0, BPFCCall{Order: "__ATOMIC_ACQUIRE", Result: ResultUsed}},
-		{"__sync_fetch_and_add", 2, BPFCCall{Result: ResultUnused}}, // the body of an if
-		{"__sync_bool_compare_and_swap", 0, BPFCCall{Result: ResultUsed}},
-		{"__atomic_compare_exchange_n", 0, BPFCCall{Order: "__ATOMIC_ACQ_REL", Result: ResultUsed}},
-		{"__atomic_fetch_sub", 0, BPFCCall{Order: "__ATOMIC_SEQ_CST", Result: ResultUsed}},
-		{"smp_mb", 0, BPFCCall{Result: ResultUnused}},
-		{"__atomic_fetch_or", 0, BPFCCall{Order: "__ATOMIC_RELAXED", Result: ResultUsed}},
-		{"bpf_spin_lock(", 0, BPFCCall{Result: ResultUnused}},
-		{"__sync_fetch_and_xor", 0, BPFCCall{Result: ResultUnused}}, // after a case label
-		{"smp_load_acquire", 0, BPFCCall{Result: ResultUsed}},
+		{"__sync_lock_test_and_set", 0, primitive.BPFCCall{Result: primitive.ResultUsed}},
+		{"__atomic_store_n", 0, primitive.BPFCCall{Order: "__ATOMIC_RELEASE", Result: primitive.ResultUnused}},
+		{"__sync_fetch_and_add", 1, primitive.BPFCCall{Result: primitive.ResultUnused}}, // the first is in a comment
+		{"__atomic_fetch_add", 0, primitive.BPFCCall{Order: "__ATOMIC_RELAXED", Result: primitive.ResultUnused}},
+		{"__atomic_load_n", 0, primitive.BPFCCall{Order: "__ATOMIC_ACQUIRE", Result: primitive.ResultUsed}},
+		{"__sync_fetch_and_add", 2, primitive.BPFCCall{Result: primitive.ResultUnused}}, // the body of an if
+		{"__sync_bool_compare_and_swap", 0, primitive.BPFCCall{Result: primitive.ResultUsed}},
+		{"__atomic_compare_exchange_n", 0, primitive.BPFCCall{Order: "__ATOMIC_ACQ_REL", Result: primitive.ResultUsed}},
+		{"__atomic_fetch_sub", 0, primitive.BPFCCall{Order: "__ATOMIC_SEQ_CST", Result: primitive.ResultUsed}},
+		{"smp_mb", 0, primitive.BPFCCall{Result: primitive.ResultUnused}},
+		{"__atomic_fetch_or", 0, primitive.BPFCCall{Order: "__ATOMIC_RELAXED", Result: primitive.ResultUsed}},
+		{"bpf_spin_lock(", 0, primitive.BPFCCall{Result: primitive.ResultUnused}},
+		{"__sync_fetch_and_xor", 0, primitive.BPFCCall{Result: primitive.ResultUnused}}, // after a case label
+		{"smp_load_acquire", 0, primitive.BPFCCall{Result: primitive.ResultUsed}},
 	}
 	src := []byte(bpfcSource)
 	mask := maskC(src)
 	for _, tt := range tests {
 		start := bpfcAt(t, tt.needle, tt.n)
 		name := strings.TrimSuffix(tt.needle, "(")
-		got := readBPFCCall(src, mask, start, start+len(name), BPFCOrderArg(name))
+		got := readBPFCCall(src, mask, start, start+len(name), primitive.BPFCOrderArg(name))
 		assert.Equal(t, tt.want, got, "%s #%d", tt.needle, tt.n)
 	}
 }
@@ -196,7 +197,7 @@ func FuzzBPFCHoverAt(f *testing.F) {
 			return
 		}
 		require.True(t, span.Start <= off && off <= span.End, "span %v, offset %d", span, off)
-		_, known := bpfcBuiltins[string(src[span.Start:span.End])]
+		_, known := primitive.BPFCBuiltin(string(src[span.Start:span.End]), primitive.BPFCCall{})
 		require.True(t, known)
 		require.NotEmpty(t, md)
 	})

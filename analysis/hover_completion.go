@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 
+	"github.com/litmusls/litmusls/analysis/primitive"
 	"github.com/litmusls/litmusls/syntax"
 )
 
@@ -87,10 +88,10 @@ func Complete(f *syntax.File, src []byte, off int) []Completion {
 // registers.
 func (ix *index) completeThread(th *syntax.Thread, off int) []Completion {
 	var out []Completion
-	names := PrimitiveNames()
+	names := primitive.Names()
 	sort.Strings(names)
 	for _, name := range names {
-		d, _ := Primitive(name)
+		d, _ := primitive.Lookup(name)
 		if name == "ATOMIC_INIT" {
 			continue // init blocks only
 		}

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strconv"
 
+	"github.com/litmusls/litmusls/analysis/primitive"
 	"github.com/litmusls/litmusls/syntax"
 )
 
@@ -283,7 +284,7 @@ func walkExpr(e syntax.Expr, f func(syntax.Expr)) {
 // bpfInstr indexes a BPF instruction: the instruction itself when it
 // touches memory, and its registers.
 func (ix *index) bpfInstr(th *syntax.Thread, in *syntax.Instr) {
-	if _, ok := BPFInstruction(in); ok {
+	if _, ok := primitive.BPFInstruction(in); ok {
 		ix.add(Ref{Span: in.Span, Kind: RefInstr, Name: bpfMnemonic(in), Thread: th.Index, Instr: in})
 	}
 	reg := func(o *syntax.Operand) {

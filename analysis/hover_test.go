@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/litmusls/litmusls/analysis/primitive"
 	"github.com/litmusls/litmusls/checker"
 	"github.com/litmusls/litmusls/syntax"
 )
@@ -86,7 +87,7 @@ func TestHover(t *testing.T) {
 	checkHover(t, o, f, res, mpTest, "smp_load_acquire", 0, 3, "smp_load_acquire",
 		"acquire ordering", "R[acquire]", "`lwsync`", "`ldar`", "| x86-64 |", "| riscv64 |")
 	// Only the architectures asked for.
-	md := checkHover(t, HoverOptions{Archs: []Arch{PowerPC64}}, f, res, mpTest, "smp_store_release", 0, 0, "smp_store_release", "`lwsync` ; `std`")
+	md := checkHover(t, HoverOptions{Archs: []primitive.Arch{primitive.PowerPC64}}, f, res, mpTest, "smp_store_release", 0, 0, "smp_store_release", "`lwsync` ; `std`")
 	assert.NotContains(t, md, "arm64")
 
 	// A register, in the thread and in the condition.

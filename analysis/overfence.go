@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/litmusls/litmusls/analysis/primitive"
 	"github.com/litmusls/litmusls/checker"
 	"github.com/litmusls/litmusls/syntax"
 )
@@ -26,7 +27,7 @@ const (
 type FenceOptions struct {
 	// Archs are the architectures savings and costs are shown for and
 	// ranked by (the costliest counts); empty means DefaultCostArchs.
-	Archs []Arch
+	Archs []primitive.Arch
 	// CheckBudget bounds each check; 0 means DefaultVerifyBudget.
 	CheckBudget time.Duration
 	// Budget bounds a synthesis search (RewriteDiagnostics); 0 means 10 s.
@@ -85,7 +86,7 @@ func weakenings(ctx context.Context, f *syntax.File, src []byte, res *checker.Re
 	for _, rw := range rws {
 		d := rw.Delta()
 		saves := false
-		for _, a := range Archs {
+		for _, a := range primitive.Archs {
 			if d.On(a) < 0 {
 				saves = true
 			}
@@ -130,12 +131,12 @@ func weakenings(ctx context.Context, f *syntax.File, src []byte, res *checker.Re
 
 // loweringCode returns the code name lowers to on arch, "nothing" when it
 // emits no instruction.
-func loweringCode(name string, arch Arch) string {
+func loweringCode(name string, arch primitive.Arch) string {
 	if name == "" {
 		return "nothing"
 	}
-	d, ok := Primitive(name)
-	if !ok || arch < 0 || arch >= numArchs {
+	d, ok := primitive.Lookup(name)
+	if !ok || arch < 0 || arch >= primitive.NumArchs {
 		return "?"
 	}
 	code := d.Lower[arch].Code
@@ -151,7 +152,7 @@ func loweringCode(name string, arch Arch) string {
 // savingText says what going from rw.From to rw.To saves on each of archs:
 // "powerpc64: sync → lwsync (saves 30); arm64: dmb ish → dmb ishst (saves
 // 5); x86-64: lock addl $0,-4(%rsp) → nothing (saves 15)".
-func savingText(rw *Rewrite, archs []Arch) string {
+func savingText(rw *Rewrite, archs []primitive.Arch) string {
 	if len(archs) == 0 {
 		archs = shownArchs
 	}
@@ -168,7 +169,7 @@ func savingText(rw *Rewrite, archs []Arch) string {
 	return strings.Join(parts, "; ")
 }
 
-func (w *weakening) diagnostic(f *syntax.File, src []byte, archs []Arch) Diagnostic {
+func (w *weakening) diagnostic(f *syntax.File, src []byte, archs []primitive.Arch) Diagnostic {
 	rw := &w.rw
 	var what, instead string
 	switch rw.Kind {
@@ -203,7 +204,7 @@ func (w *weakening) diagnostic(f *syntax.File, src []byte, archs []Arch) Diagnos
 }
 
 // savedShort says "saves 30 on powerpc64, 5 on arm64, 15 on x86-64".
-func savedShort(d Cost, archs []Arch) string {
+func savedShort(d Cost, archs []primitive.Arch) string {
 	return "saves " + d.neg().Text(archs)
 }
 

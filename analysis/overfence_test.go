@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/litmusls/litmusls/analysis/primitive"
 	"github.com/litmusls/litmusls/checker"
 	"github.com/litmusls/litmusls/syntax"
 )
@@ -108,7 +109,7 @@ func TestRelax(t *testing.T) {
 	require.NoError(t, err)
 	require.NotNil(t, rel)
 	assert.Len(t, rel.Rewrites, 2)
-	assert.Equal(t, 60, rel.Saved.On(PowerPC64))
+	assert.Equal(t, 60, rel.Saved.On(primitive.PowerPC64))
 	text := string(mustApply(t, src, rel.Edits))
 	assert.Contains(t, text, "\tsmp_wmb(); // want")
 	assert.Contains(t, text, "\tsmp_rmb(); // want")

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/litmusls/litmusls/analysis/primitive"
 	"github.com/litmusls/litmusls/syntax"
 )
 
@@ -53,25 +54,25 @@ type archCost struct {
 	ulF     int // smp_mb__after_unlock_lock()
 }
 
-var archCosts = [numArchs]archCost{
-	X86_64:    {access: 1, acquire: 0, release: 0, rmb: 0, wmb: 0, full: 15, rmw: 15, rmwAcq: 0, rmwRel: 0, rmwFull: 0, atomicF: 0, ulF: 0},
-	PowerPC64: {access: 1, acquire: 10, release: 10, rmb: 10, wmb: 10, full: 40, rmw: 15, rmwAcq: 10, rmwRel: 10, rmwFull: 80, atomicF: 40, ulF: 40},
-	ARM64:     {access: 1, acquire: 2, release: 2, rmb: 5, wmb: 5, full: 10, rmw: 15, rmwAcq: 2, rmwRel: 2, rmwFull: 10, atomicF: 10, ulF: 0},
-	RISCV64:   {access: 1, acquire: 5, release: 5, rmb: 5, wmb: 5, full: 10, rmw: 15, rmwAcq: 5, rmwRel: 5, rmwFull: 10, atomicF: 10, ulF: 0},
+var archCosts = [primitive.NumArchs]archCost{
+	primitive.X86_64:    {access: 1, acquire: 0, release: 0, rmb: 0, wmb: 0, full: 15, rmw: 15, rmwAcq: 0, rmwRel: 0, rmwFull: 0, atomicF: 0, ulF: 0},
+	primitive.PowerPC64: {access: 1, acquire: 10, release: 10, rmb: 10, wmb: 10, full: 40, rmw: 15, rmwAcq: 10, rmwRel: 10, rmwFull: 80, atomicF: 40, ulF: 40},
+	primitive.ARM64:     {access: 1, acquire: 2, release: 2, rmb: 5, wmb: 5, full: 10, rmw: 15, rmwAcq: 2, rmwRel: 2, rmwFull: 10, atomicF: 10, ulF: 0},
+	primitive.RISCV64:   {access: 1, acquire: 5, release: 5, rmb: 5, wmb: 5, full: 10, rmw: 15, rmwAcq: 5, rmwRel: 5, rmwFull: 10, atomicF: 10, ulF: 0},
 }
 
 // DefaultCostArchs are the architectures a cost is taken over when none
 // are chosen: the costliest of them counts.
-var DefaultCostArchs = []Arch{X86_64, ARM64, PowerPC64}
+var DefaultCostArchs = []primitive.Arch{primitive.X86_64, primitive.ARM64, primitive.PowerPC64}
 
 // shownArchs are the architectures costs are shown on when none are
 // chosen, costliest first.
-var shownArchs = []Arch{PowerPC64, ARM64, X86_64}
+var shownArchs = []primitive.Arch{primitive.PowerPC64, primitive.ARM64, primitive.X86_64}
 
 // PrimitiveCost returns the relative cost of one call of the primitive
 // name (or PlainLoad, PlainStore) on arch; unknown names cost 0.
-func PrimitiveCost(name string, arch Arch) int {
-	if arch < 0 || arch >= numArchs {
+func PrimitiveCost(name string, arch primitive.Arch) int {
+	if arch < 0 || arch >= primitive.NumArchs {
 		return 0
 	}
 	c := &archCosts[arch]
@@ -85,7 +86,7 @@ func PrimitiveCost(name string, arch Arch) int {
 	case "smp_store_release", "rcu_assign_pointer", "atomic_set_release":
 		return c.access + c.release
 	case "smp_store_mb":
-		if arch == X86_64 {
+		if arch == primitive.X86_64 {
 			return c.rmw
 		}
 		return c.access + c.full
@@ -137,18 +138,18 @@ func PrimitiveCost(name string, arch Arch) int {
 }
 
 // A Cost is the cost of some code on each architecture.
-type Cost [numArchs]int
+type Cost [primitive.NumArchs]int
 
 // On returns the cost on arch.
-func (c Cost) On(arch Arch) int {
-	if arch < 0 || arch >= numArchs {
+func (c Cost) On(arch primitive.Arch) int {
+	if arch < 0 || arch >= primitive.NumArchs {
 		return 0
 	}
 	return c[arch]
 }
 
 // Max returns the largest cost over archs (DefaultCostArchs when empty).
-func (c Cost) Max(archs []Arch) int {
+func (c Cost) Max(archs []primitive.Arch) int {
 	if len(archs) == 0 {
 		archs = DefaultCostArchs
 	}
@@ -161,7 +162,7 @@ func (c Cost) Max(archs []Arch) int {
 
 // Text says c on each of archs (PowerPC64, ARM64 and X86_64 when empty):
 // "60 on powerpc64, 16 on arm64, 0 on x86-64".
-func (c Cost) Text(archs []Arch) string {
+func (c Cost) Text(archs []primitive.Arch) string {
 	if len(archs) == 0 {
 		archs = shownArchs
 	}
@@ -182,7 +183,7 @@ func (c Cost) add(d Cost) Cost {
 // costOf returns the cost of one primitive on every architecture.
 func costOf(name string) Cost {
 	var c Cost
-	for a := Arch(0); a < numArchs; a++ {
+	for a := primitive.Arch(0); a < primitive.NumArchs; a++ {
 		c[a] = PrimitiveCost(name, a)
 	}
 	return c

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/litmusls/litmusls/analysis/primitive"
 	"github.com/litmusls/litmusls/syntax"
 )
 
@@ -180,25 +181,25 @@ func TestRewritesReparse(t *testing.T) {
 }
 
 func TestPrimitiveCost(t *testing.T) {
-	for _, arch := range Archs {
+	for _, arch := range primitive.Archs {
 		assert.LessOrEqual(t, PrimitiveCost("READ_ONCE", arch), PrimitiveCost("smp_load_acquire", arch), arch)
 		assert.LessOrEqual(t, PrimitiveCost("smp_wmb", arch), PrimitiveCost("smp_mb", arch), arch)
 		assert.LessOrEqual(t, PrimitiveCost("xchg_relaxed", arch), PrimitiveCost("xchg", arch), arch)
 		assert.LessOrEqual(t, PrimitiveCost("xchg_acquire", arch), PrimitiveCost("xchg", arch), arch)
 	}
-	assert.Equal(t, 0, PrimitiveCost("smp_wmb", X86_64))
-	assert.Greater(t, PrimitiveCost("smp_mb", X86_64), 0)
-	assert.Greater(t, PrimitiveCost("smp_mb", PowerPC64), PrimitiveCost("smp_rmb", PowerPC64))
+	assert.Equal(t, 0, PrimitiveCost("smp_wmb", primitive.X86_64))
+	assert.Greater(t, PrimitiveCost("smp_mb", primitive.X86_64), 0)
+	assert.Greater(t, PrimitiveCost("smp_mb", primitive.PowerPC64), PrimitiveCost("smp_rmb", primitive.PowerPC64))
 	// Every primitive the parser knows has a cost (unknown names cost 0;
 	// every access and fence costs something somewhere).
 	for name := range syntax.Primitives {
 		if rwPrimKind(name) != 0 || name == "smp_mb" {
-			assert.Greater(t, costOf(name).Max(Archs), 0, name)
+			assert.Greater(t, costOf(name).Max(primitive.Archs), 0, name)
 		}
 	}
 	rw := Rewrite{From: "smp_mb", To: "smp_wmb"}
-	assert.Equal(t, -30, rw.Delta().On(PowerPC64))
-	assert.Equal(t, -15, rw.Delta().On(X86_64))
+	assert.Equal(t, -30, rw.Delta().On(primitive.PowerPC64))
+	assert.Equal(t, -15, rw.Delta().On(primitive.X86_64))
 }
 
 func TestRewriteCRLF(t *testing.T) {

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/litmusls/litmusls/analysis/primitive"
 	"github.com/litmusls/litmusls/checker"
 	"github.com/litmusls/litmusls/syntax"
 )
@@ -23,7 +24,7 @@ import (
 type SynthOptions struct {
 	// Archs are the target architectures; a set of changes costs what it
 	// costs on the costliest of them. Empty means DefaultCostArchs.
-	Archs []Arch
+	Archs []primitive.Arch
 	// Budget bounds the whole search; 0 means 10 s. When it runs out,
 	// Synthesize returns the fixes found so far with Cutoff set.
 	Budget time.Duration
@@ -412,7 +413,7 @@ func supersetOfAny(idx []int, found []*candSet) bool {
 }
 
 // synthFix describes a found set.
-func (l *rwLayout) synthFix(cands []Rewrite, s *candSet, base *Outcome, archs []Arch) SynthFix {
+func (l *rwLayout) synthFix(cands []Rewrite, s *candSet, base *Outcome, archs []primitive.Arch) SynthFix {
 	fx := SynthFix{Edits: setEdits(cands, s.idx), Outcome: s.out, Cost: s.cost}
 	threads := map[int]bool{}
 	for _, i := range s.idx {
@@ -425,7 +426,7 @@ func (l *rwLayout) synthFix(cands []Rewrite, s *candSet, base *Outcome, archs []
 	}
 	fx.Title = fmt.Sprintf("%s (%s; %s", JoinTitles(fx.Rewrites), describeChange(base, s.out), fx.CostText(nil))
 	// The saving against the reflex, on the target where it is largest.
-	bestArch, best := Arch(-1), 0
+	bestArch, best := primitive.Arch(-1), 0
 	for _, a := range archs {
 		if fx.Saved.On(a) > best {
 			bestArch, best = a, fx.Saved.On(a)
@@ -444,7 +445,7 @@ func (l *rwLayout) synthFix(cands []Rewrite, s *candSet, base *Outcome, archs []
 
 // CostText says what the fix costs on archs (every documented one when
 // nil): "+10 on powerpc64, +2 on arm64, free on x86-64".
-func (fx *SynthFix) CostText(archs []Arch) string {
+func (fx *SynthFix) CostText(archs []primitive.Arch) string {
 	if archs == nil {
 		archs = shownArchs
 	}
@@ -462,11 +463,11 @@ func (fx *SynthFix) CostText(archs []Arch) string {
 // SavedText says what the fix saves against one smp_mb() per changed
 // thread: "saves 60 on powerpc64, 16 on arm64, 30 on x86-64 against
 // smp_mb()"; "" when it saves nothing anywhere.
-func (fx *SynthFix) SavedText(archs []Arch) string {
+func (fx *SynthFix) SavedText(archs []primitive.Arch) string {
 	if len(archs) == 0 {
 		archs = shownArchs
 	}
-	if !slices.ContainsFunc(archs, func(a Arch) bool { return fx.Saved.On(a) > 0 }) {
+	if !slices.ContainsFunc(archs, func(a primitive.Arch) bool { return fx.Saved.On(a) > 0 }) {
 		return ""
 	}
 	return "saves " + fx.Saved.Text(archs) + " against an smp_mb() in each thread it changes"

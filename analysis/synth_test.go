@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/litmusls/litmusls/analysis/primitive"
 	"github.com/litmusls/litmusls/checker"
 	"github.com/litmusls/litmusls/syntax"
 )
@@ -126,7 +127,7 @@ func TestSynthesizeTwins(t *testing.T) {
 	for _, c := range tests {
 		byName[c.name] = c
 	}
-	targets := [][]Arch{nil, {PowerPC64}, {ARM64}, {X86_64}}
+	targets := [][]primitive.Arch{nil, {primitive.PowerPC64}, {primitive.ARM64}, {primitive.X86_64}}
 	for _, name := range names {
 		b := byName[name]
 		for _, archs := range targets {

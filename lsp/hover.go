@@ -8,6 +8,7 @@ import (
 	protocol "github.com/tliron/glsp/protocol_3_16"
 
 	"github.com/litmusls/litmusls/analysis"
+	"github.com/litmusls/litmusls/analysis/primitive"
 	"github.com/litmusls/litmusls/checker"
 	"github.com/litmusls/litmusls/syntax"
 )
@@ -64,29 +65,29 @@ func (ss *session) lastResult(f *syntax.File, errs syntax.ErrorList, doc *Docume
 // completions.
 type features struct {
 	mu       sync.Mutex
-	archs    []analysis.Arch // architectures hover shows; nil means all
-	snippets bool            // the client takes snippet completions
+	archs    []primitive.Arch // architectures hover shows; nil means all
+	snippets bool             // the client takes snippet completions
 }
 
-func (ft *features) hoverArchs() []analysis.Arch {
+func (ft *features) hoverArchs() []primitive.Arch {
 	ft.mu.Lock()
 	defer ft.mu.Unlock()
 	return ft.archs
 }
 
 // setHoverArchs sets the architectures hover shows; nil means all.
-func (ft *features) setHoverArchs(archs []analysis.Arch) {
+func (ft *features) setHoverArchs(archs []primitive.Arch) {
 	ft.mu.Lock()
 	defer ft.mu.Unlock()
 	ft.archs = archs
 }
 
 // parseHoverArchs reads the "hoverArchs" setting: architecture names (see
-// analysis.ParseArch). An empty list gives nil: all of them.
-func parseHoverArchs(names []string) ([]analysis.Arch, error) {
-	var archs []analysis.Arch
+// primitive.ParseArch). An empty list gives nil: all of them.
+func parseHoverArchs(names []string) ([]primitive.Arch, error) {
+	var archs []primitive.Arch
 	for _, n := range names {
-		a, err := analysis.ParseArch(n)
+		a, err := primitive.ParseArch(n)
 		if err != nil {
 			return nil, fmt.Errorf("hoverArchs: %w", err)
 		}

@@ -1,4 +1,4 @@
-package analysis
+package primitive
 
 import (
 	"fmt"
@@ -53,8 +53,8 @@ const x86Locked = "one locked RMW, fully ordered whatever the suffix: about 7 ns
 //	armOp: the arm64 operation inside an LL/SC loop ("" for none)
 //	amo:   the riscv AMO, without .aqrl
 //	pre:   an instruction both arm64 and riscv run first (neg, mvn), or ""
-func rmw(o ordering, x86, x86Cost, ppc, lse, armOp, amo, pre string) [numArchs]Lowering {
-	var l [numArchs]Lowering
+func rmw(o ordering, x86, x86Cost, ppc, lse, armOp, amo, pre string) [NumArchs]Lowering {
+	var l [NumArchs]Lowering
 	l[X86_64] = Lowering{x86, x86Cost}
 
 	switch o {
@@ -141,7 +141,7 @@ func (op atomicOp) params() []string {
 
 // lowerValue lowers the value-returning form of op with ordering o; ret
 // says whether it returns the new value (computed again in a register).
-func (op atomicOp) lowerValue(o ordering, ret bool) [numArchs]Lowering {
+func (op atomicOp) lowerValue(o ordering, ret bool) [NumArchs]Lowering {
 	x86, cost := "lock xadd", x86Locked
 	if op.name == "sub" {
 		x86 = "neg ; lock xadd"
@@ -167,8 +167,8 @@ func (op atomicOp) lowerValue(o ordering, ret bool) [numArchs]Lowering {
 }
 
 // lowerVoid lowers the void form of op: atomic, unordered.
-func (op atomicOp) lowerVoid() [numArchs]Lowering {
-	l := [numArchs]Lowering{
+func (op atomicOp) lowerVoid() [NumArchs]Lowering {
+	l := [NumArchs]Lowering{
 		{op.x86, "one locked RMW: fully ordered on x86 though the model promises nothing"},
 		{"lwarx ; " + op.ppc + " ; stwcx. ; bne-", "a reservation loop, no fence"},
 		{"st" + op.lse + " -- (LL/SC: ldxr ; " + op.lse + " ; stxr ; cbnz)", "one atomic, no ordering; it may even be done far away in the memory system"},
@@ -185,7 +185,7 @@ func (op atomicOp) lowerVoid() [numArchs]Lowering {
 
 // lowerXchg lowers an exchange of width 'w' (atomic_t) or 'd' (a pointer or
 // long).
-func lowerXchg(o ordering, w string) [numArchs]Lowering {
+func lowerXchg(o ordering, w string) [NumArchs]Lowering {
 	ll, sc := "ldarx", "stdcx."
 	if w == "w" {
 		ll, sc = "lwarx", "stwcx."
@@ -195,7 +195,7 @@ func lowerXchg(o ordering, w string) [numArchs]Lowering {
 }
 
 // lowerCmpxchg lowers a compare-and-exchange of width w.
-func lowerCmpxchg(o ordering, w string) [numArchs]Lowering {
+func lowerCmpxchg(o ordering, w string) [NumArchs]Lowering {
 	ll, cmp, sc := "ldarx", "cmpd", "stdcx."
 	if w == "w" {
 		ll, cmp, sc = "lwarx", "cmpw", "stwcx."
@@ -213,9 +213,9 @@ func lowerCmpxchg(o ordering, w string) [numArchs]Lowering {
 }
 
 func init() {
-	add := func(name string, d *PrimitiveDoc) {
+	add := func(name string, d *Doc) {
 		if _, dup := primitiveDocs[name]; dup {
-			panic("analysis: primitive " + name + " documented twice")
+			panic("primitive: primitive " + name + " documented twice")
 		}
 		primitiveDocs[name] = d
 	}
@@ -245,7 +245,7 @@ func init() {
 	}
 
 	for _, op := range atomicOps {
-		add("atomic_"+op.name, &PrimitiveDoc{
+		add("atomic_"+op.name, &Doc{
 			Params: op.params(),
 			Meaning: fmt.Sprintf("It %s as one atomic step, and orders nothing: no other access of this thread is ordered against it, and smp_rmb() does not even order its read. "+
 				"Surround it with smp_mb__before_atomic() or smp_mb__after_atomic() when ordering is needed.", op.verb),
@@ -254,7 +254,7 @@ func init() {
 		})
 		for _, o := range orderings {
 			meaning, events := orderingText(o.o)
-			add("atomic_fetch_"+op.name+o.suffix, &PrimitiveDoc{
+			add("atomic_fetch_"+op.name+o.suffix, &Doc{
 				Params:  op.params(),
 				Result:  "the old value",
 				Meaning: fmt.Sprintf("It %s as one atomic step. %s", op.verb, meaning),
@@ -264,7 +264,7 @@ func init() {
 			if op.name == "and" || op.name == "or" || op.name == "xor" || op.name == "andnot" {
 				continue // the kernel has no _return form of the bitwise operations
 			}
-			add("atomic_"+op.name+"_return"+o.suffix, &PrimitiveDoc{
+			add("atomic_"+op.name+"_return"+o.suffix, &Doc{
 				Params:  op.params(),
 				Result:  "the new value",
 				Meaning: fmt.Sprintf("It %s as one atomic step. %s", op.verb, meaning),
@@ -282,11 +282,11 @@ func init() {
 		}
 		l := op.lowerValue(fullyOrdered, false)
 		l[X86_64] = Lowering{op.x86 + " ; sete", x86Locked}
-		for a := PowerPC64; a < numArchs; a++ {
+		for a := PowerPC64; a < NumArchs; a++ {
 			l[a].Code += " ; (compare the new value with zero)"
 		}
 		meaning, events := orderingText(fullyOrdered)
-		add("atomic_"+op.name+"_and_test", &PrimitiveDoc{
+		add("atomic_"+op.name+"_and_test", &Doc{
 			Params:  op.params(),
 			Result:  "true if the new value is zero",
 			Meaning: fmt.Sprintf("It %s as one atomic step. %s", op.verb, meaning),
@@ -297,11 +297,11 @@ func init() {
 	for _, o := range orderings {
 		l := atomicOps[0].lowerValue(o.o, false)
 		l[X86_64] = Lowering{"lock add ; sets", x86Locked}
-		for a := PowerPC64; a < numArchs; a++ {
+		for a := PowerPC64; a < NumArchs; a++ {
 			l[a].Code += " ; (test the sign of the new value)"
 		}
 		meaning, events := orderingText(o.o)
-		add("atomic_add_negative"+o.suffix, &PrimitiveDoc{
+		add("atomic_add_negative"+o.suffix, &Doc{
 			Params:  []string{"i", "v"},
 			Result:  "true if the new value is negative",
 			Meaning: "It adds i to the counter as one atomic step. " + meaning,

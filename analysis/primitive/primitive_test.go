@@ -1,4 +1,4 @@
-package analysis
+package primitive
 
 import (
 	"os"
@@ -17,7 +17,7 @@ import (
 // and that nothing else is.
 func TestPrimitiveTableCoversParser(t *testing.T) {
 	for name, p := range syntax.Primitives {
-		d, ok := Primitive(name)
+		d, ok := Lookup(name)
 		if !assert.True(t, ok, "%s is not documented", name) {
 			continue
 		}
@@ -31,14 +31,14 @@ func TestPrimitiveTableCoversParser(t *testing.T) {
 			assert.NotEmpty(t, d.Lower[a].Cost, "%s on %s: cost", name, a)
 		}
 	}
-	for _, name := range PrimitiveNames() {
+	for _, name := range Names() {
 		_, ok := syntax.Primitives[name]
 		assert.True(t, ok, "%s is documented but the parser does not know it", name)
 	}
 }
 
 func TestPrimitiveMarkdown(t *testing.T) {
-	d, ok := Primitive("smp_load_acquire")
+	d, ok := Lookup("smp_load_acquire")
 	require.True(t, ok)
 	md := d.Markdown(nil)
 	assert.Contains(t, md, "r = smp_load_acquire(x)")
@@ -54,12 +54,12 @@ func TestPrimitiveMarkdown(t *testing.T) {
 
 	// A barrier with no instruction says so; a code cell keeps prose outside
 	// the code span.
-	d, _ = Primitive("smp_rmb")
+	d, _ = Lookup("smp_rmb")
 	assert.Contains(t, d.Markdown(nil), "| x86-64 | (nothing) |")
-	d, _ = Primitive("atomic_fetch_add")
+	d, _ = Lookup("atomic_fetch_add")
 	assert.Contains(t, d.Markdown(nil), "`ldaddal` (LL/SC: ldxr ; add ; stlxr ; cbnz ; dmb ish)")
 	assert.Equal(t, "atomic_fetch_add(${1:i}, ${2:v})", d.Snippet())
-	d, _ = Primitive("READ_ONCE")
+	d, _ = Lookup("READ_ONCE")
 	assert.Equal(t, "READ_ONCE(${1:*x})", d.Snippet())
 	assert.Equal(t, "r = READ_ONCE(*x)", d.Signature())
 }
@@ -87,13 +87,13 @@ func TestPrimitiveFamilies(t *testing.T) {
 		{"lock", X86_64, "lock cmpxchg"},
 	}
 	for _, tt := range tests {
-		d, ok := Primitive(tt.name)
+		d, ok := Lookup(tt.name)
 		require.True(t, ok, tt.name)
 		assert.Contains(t, d.Lower[tt.arch].Code, tt.code, "%s on %s", tt.name, tt.arch)
 	}
-	d, _ := Primitive("atomic_fetch_add_acquire")
+	d, _ := Lookup("atomic_fetch_add_acquire")
 	assert.Equal(t, "R[acquire] ->rmw W[once]", d.Events)
-	d, _ = Primitive("atomic_andnot")
+	d, _ = Lookup("atomic_andnot")
 	assert.Equal(t, "R[noreturn] ->rmw W[once]", d.Events)
 }
 
@@ -137,7 +137,7 @@ func TestBPFInstruction(t *testing.T) {
 // TestPrimitiveDocsInOwnWords makes sure no run of eight words of the
 // project's reference notes was copied into the documentation.
 func TestPrimitiveDocsInOwnWords(t *testing.T) {
-	facts := filepath.Join(diagSharedDir(t), "facts")
+	facts := filepath.Join("..", "..", "..", "shared", "facts")
 	windows := map[string]string{}
 	for _, name := range []string{"lowering.md", "bpf-lowering.md", "bpf-to-lkmm.md"} {
 		data, err := os.ReadFile(filepath.Join(facts, name))
@@ -156,8 +156,8 @@ func TestPrimitiveDocsInOwnWords(t *testing.T) {
 			}
 		}
 	}
-	for _, name := range PrimitiveNames() {
-		d, _ := Primitive(name)
+	for _, name := range Names() {
+		d, _ := Lookup(name)
 		check(name, d.Meaning)
 		for _, a := range Archs {
 			check(name+" cost", d.Lower[a].Cost)

@@ -1,6 +1,7 @@
-package analysis
+package primitive
 
 import (
+	"sort"
 	"strings"
 	"testing"
 
@@ -40,11 +41,21 @@ func bpfcCalls(name string) []BPFCCall {
 	return calls
 }
 
+// bpfcNames returns, sorted, every name BPFCBuiltin documents.
+func bpfcNames() []string {
+	names := make([]string, 0, len(bpfcBuiltins))
+	for n := range bpfcBuiltins {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
 // TestBPFCDocumentsEveryName checks that every required name is
 // documented for every kind of call site, with its BPF instruction, an
 // LKMM primitive the checker knows, and a row for each architecture.
 func TestBPFCDocumentsEveryName(t *testing.T) {
-	names := BPFCNames()
+	names := bpfcNames()
 	for _, name := range bpfcRequired {
 		assert.Contains(t, names, name)
 	}
@@ -61,7 +72,7 @@ func TestBPFCDocumentsEveryName(t *testing.T) {
 			if d.LKMM != "" {
 				_, known := syntax.Primitives[d.LKMM]
 				assert.True(t, known, "%s: LKMM primitive %q is not one the checker parses", where, d.LKMM)
-				_, documented := Primitive(d.LKMM)
+				_, documented := Lookup(d.LKMM)
 				assert.True(t, documented, where)
 			}
 			md := d.Markdown(nil)
@@ -316,6 +327,6 @@ func TestBPFCMarkdown(t *testing.T) {
 	assert.Contains(t, md, "**Caveats:**")
 
 	// Kernel primitives have no caveats, and their rendering has none.
-	p, _ := Primitive("smp_mb")
+	p, _ := Lookup("smp_mb")
 	assert.NotContains(t, p.Markdown(nil), "Caveats")
 }

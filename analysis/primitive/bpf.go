@@ -1,4 +1,4 @@
-package analysis
+package primitive
 
 import (
 	"github.com/litmusls/litmusls/syntax"
@@ -25,16 +25,16 @@ var bpfOpNames = map[string]string{"+": "add", "&": "and", "|": "or", "^": "xor"
 // BPFInstruction returns the documentation of the memory instruction in,
 // or false for instructions that touch no memory (moves, arithmetic,
 // jumps) and for ones that could not be parsed.
-func BPFInstruction(in *syntax.Instr) (*PrimitiveDoc, bool) {
+func BPFInstruction(in *syntax.Instr) (*Doc, bool) {
 	switch in.Kind {
 	case syntax.InstrLoad:
-		return &PrimitiveDoc{
+		return &Doc{
 			Name: "load", Params: []string{"*(uN *)(rB + off)"}, Result: "the value read",
 			Summary: "plain BPF load (LDX)",
 			Meaning: "A plain load: one read that orders nothing by itself (an aligned access of up to 8 bytes cannot tear). " +
 				"Later accesses are ordered after it only through a dependency on its value or an ordering instruction.",
 			Events: "R",
-			Lower: [numArchs]Lowering{
+			Lower: [NumArchs]Lowering{
 				{"mov", "an ordinary load"},
 				{"ld ; (lwz, lhz, lbz for narrower widths)", "an ordinary load"},
 				{"ldr", "an ordinary load"},
@@ -42,12 +42,12 @@ func BPFInstruction(in *syntax.Instr) (*PrimitiveDoc, bool) {
 			},
 		}, true
 	case syntax.InstrStore:
-		return &PrimitiveDoc{
+		return &Doc{
 			Name: "store", Params: []string{"*(uN *)(rB + off)", "src"},
 			Summary: "plain BPF store (STX/ST)",
 			Meaning: "A plain store: one write that orders nothing by itself.",
 			Events:  "W",
-			Lower: [numArchs]Lowering{
+			Lower: [NumArchs]Lowering{
 				{"mov", "an ordinary store"},
 				{"std ; (stw, sth, stb for narrower widths)", "an ordinary store"},
 				{"str", "an ordinary store"},
@@ -55,13 +55,13 @@ func BPFInstruction(in *syntax.Instr) (*PrimitiveDoc, bool) {
 			},
 		}, true
 	case syntax.InstrLoadAcquire:
-		return &PrimitiveDoc{
+		return &Doc{
 			Name: "load_acquire", Params: []string{"(uN *)(rB + off)"}, Result: "the value read",
 			Summary: "BPF load-acquire (Linux 6.15 and later)",
 			Meaning: "A load with acquire ordering, the BPF counterpart of smp_load_acquire(): every later access of the program is ordered after it. " +
 				"It needs Linux 6.15 or later; the powerpc and riscv JITs gained it in later releases.",
 			Events: "R[acquire]",
-			Lower: [numArchs]Lowering{
+			Lower: [NumArchs]Lowering{
 				{"mov", "free: x86 keeps loads in order"},
 				{"ld ; lwsync", "a load and a lightweight fence"},
 				{"ldar", "one load-acquire instruction"},
@@ -69,13 +69,13 @@ func BPFInstruction(in *syntax.Instr) (*PrimitiveDoc, bool) {
 			},
 		}, true
 	case syntax.InstrStoreRelease:
-		return &PrimitiveDoc{
+		return &Doc{
 			Name: "store_release", Params: []string{"(uN *)(rB + off)", "src"},
 			Summary: "BPF store-release (Linux 6.15 and later)",
 			Meaning: "A store with release ordering, the BPF counterpart of smp_store_release(): every earlier access of the program is visible before it. " +
 				"It needs Linux 6.15 or later; the powerpc and riscv JITs gained it in later releases.",
 			Events: "W[release]",
-			Lower: [numArchs]Lowering{
+			Lower: [NumArchs]Lowering{
 				{"mov", "free: x86 keeps stores in order"},
 				{"lwsync ; std", "a lightweight fence and a store"},
 				{"stlr", "one store-release instruction"},
@@ -92,13 +92,13 @@ func BPFInstruction(in *syntax.Instr) (*PrimitiveDoc, bool) {
 		if op.armPre != "" {
 			arm = op.armPre + " ; " + arm
 		}
-		return &PrimitiveDoc{
+		return &Doc{
 			Name: "lock", Params: []string{"*(uN *)(rB + off) " + in.Op + "=", "src"},
 			Summary: "BPF atomic " + name + " without fetch: atomic, unordered",
 			Meaning: "An atomic read-modify-write that returns nothing. It is atomic but orders nothing, like the kernel's atomic_" + name + "(): " +
 				"a program that counts on it as a barrier is broken on arm64, powerpc and riscv, where it compiles to an unordered atomic.",
 			Events: "R ->rmw W (no ordering)",
-			Lower: [numArchs]Lowering{
+			Lower: [NumArchs]Lowering{
 				{op.x86, "one locked RMW: fully ordered on x86 though BPF promises nothing"},
 				{"lwarx ; " + op.ppc + " ; stwcx. ; bne-", "a reservation loop, no fence"},
 				{arm, "one atomic, no ordering"},
@@ -118,13 +118,13 @@ func BPFInstruction(in *syntax.Instr) (*PrimitiveDoc, bool) {
 		if op.armPre != "" {
 			arm = op.armPre + " ; " + arm
 		}
-		return &PrimitiveDoc{
+		return &Doc{
 			Name: in.Mnemon, Params: []string{"(uN *)(rB + off)", "src"}, Result: "the old value",
 			Summary: "BPF fetching atomic " + in.Op + ": fully ordered",
 			Meaning: "An atomic read-modify-write that returns the old value. The kernel runs every fetching atomic fully ordered, like atomic_fetch_" + in.Op + "(): as if a full barrier came just before and just after it. " +
 				"JITs before the 2024 fixes emitted it unordered on powerpc and riscv.",
 			Events: "R ->rmw W, fully ordered",
-			Lower: [numArchs]Lowering{
+			Lower: [NumArchs]Lowering{
 				{x86, x86Cost},
 				{"sync ; lwarx ; " + op.ppc + " ; stwcx. ; bne- ; sync", "a reservation loop between two heavyweight syncs"},
 				{arm, "one LSE atomic with acquire and release (LL/SC: a loop and a full barrier)"},
@@ -132,12 +132,12 @@ func BPFInstruction(in *syntax.Instr) (*PrimitiveDoc, bool) {
 			},
 		}, true
 	case syntax.InstrXchg:
-		return &PrimitiveDoc{
+		return &Doc{
 			Name: in.Mnemon, Params: []string{"rB + off", "src"}, Result: "the old value",
 			Summary: "BPF atomic exchange: fully ordered",
 			Meaning: "An atomic exchange, run fully ordered as the kernel's atomic_xchg(): as if a full barrier came just before and just after it.",
 			Events:  "R ->rmw W, fully ordered",
-			Lower: [numArchs]Lowering{
+			Lower: [NumArchs]Lowering{
 				{"xchg", "one exchange, implicitly locked"},
 				{"sync ; lwarx ; stwcx. ; bne- ; sync", "a reservation loop between two heavyweight syncs"},
 				{"swpal -- (LL/SC: ldxr ; stlxr ; cbnz ; dmb ish)", "one LSE swap with acquire and release"},
@@ -145,12 +145,12 @@ func BPFInstruction(in *syntax.Instr) (*PrimitiveDoc, bool) {
 			},
 		}, true
 	case syntax.InstrCmpxchg:
-		return &PrimitiveDoc{
+		return &Doc{
 			Name: in.Mnemon, Params: []string{"rB + off", "r0", "src"}, Result: "the value read (r0 when it succeeded)",
 			Summary: "BPF compare-and-exchange: fully ordered when it succeeds",
 			Meaning: "Compare-and-exchange against r0, run as the kernel's atomic_cmpxchg(): fully ordered when it writes, and only a read with no ordering when the comparison fails.",
 			Events:  "success: R ->rmw W, fully ordered; failure: R",
-			Lower: [numArchs]Lowering{
+			Lower: [NumArchs]Lowering{
 				{"lock cmpxchg", x86Locked},
 				{"sync ; lwarx ; cmpw ; bne- ; stwcx. ; bne- ; sync", "two heavyweight syncs; a failure skips the second"},
 				{"casal -- (LL/SC: ldxr ; eor ; cbnz ; stlxr ; cbnz ; dmb ish)", "one LSE compare-and-swap; the LL/SC form skips the barrier on failure"},

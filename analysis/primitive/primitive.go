@@ -1,4 +1,4 @@
-package analysis
+package primitive
 
 import (
 	"fmt"
@@ -21,16 +21,19 @@ const (
 	PowerPC64
 	ARM64
 	RISCV64
-	numArchs
 )
+
+// NumArchs is the number of documented architectures: the length of a
+// table indexed by Arch, such as Doc.Lower.
+const NumArchs = RISCV64 + 1
 
 // Archs lists every documented architecture, in table order.
 var Archs = []Arch{X86_64, PowerPC64, ARM64, RISCV64}
 
-var archNames = [numArchs]string{"x86-64", "powerpc64", "arm64", "riscv64"}
+var archNames = [NumArchs]string{"x86-64", "powerpc64", "arm64", "riscv64"}
 
 func (a Arch) String() string {
-	if a < 0 || a >= numArchs {
+	if a < 0 || a >= NumArchs {
 		return fmt.Sprintf("Arch(%d)", int(a))
 	}
 	return archNames[a]
@@ -59,22 +62,22 @@ type Lowering struct {
 	Cost string // what the code costs, in a few words
 }
 
-// A PrimitiveDoc documents one kernel primitive (or, for BPF, one kind of
+// A Doc documents one kernel primitive (or, for BPF, one kind of
 // instruction).
-type PrimitiveDoc struct {
+type Doc struct {
 	Name    string
 	Params  []string // argument placeholders, as tests write them ("*x", "v")
 	Result  string   // what a call yields, or "" when it yields nothing
 	Summary string   // one line, for completion lists
 	Meaning string   // what it means in the memory model: its events and what they order
 	Events  string   // the events herd7 makes for it, as "R[acquire]"
-	Lower   [numArchs]Lowering
+	Lower   [NumArchs]Lowering
 	Caveats []string // warnings listed after the table, or nil (kernel primitives have none)
 }
 
 // Signature returns the call as tests write it, such as
 // "smp_load_acquire(x)", preceded by "r = " when the call yields a value.
-func (d *PrimitiveDoc) Signature() string {
+func (d *Doc) Signature() string {
 	s := d.Name + "(" + strings.Join(d.Params, ", ") + ")"
 	if d.Result != "" {
 		s = "r = " + s
@@ -84,7 +87,7 @@ func (d *PrimitiveDoc) Signature() string {
 
 // Snippet returns the call as an LSP snippet with a tab stop on each
 // argument: "smp_store_release(${1:x}, ${2:v})".
-func (d *PrimitiveDoc) Snippet() string {
+func (d *Doc) Snippet() string {
 	var b strings.Builder
 	b.WriteString(d.Name)
 	b.WriteByte('(')
@@ -107,7 +110,7 @@ func snippetEscape(s string) string {
 // Markdown renders the documentation: signature, meaning, events, a
 // table of the lowering on each architecture in archs (all of them when
 // archs is empty), and the caveats as a list when there are any.
-func (d *PrimitiveDoc) Markdown(archs []Arch) string {
+func (d *Doc) Markdown(archs []Arch) string {
 	if len(archs) == 0 {
 		archs = Archs
 	}
@@ -123,7 +126,7 @@ func (d *PrimitiveDoc) Markdown(archs []Arch) string {
 	}
 	b.WriteString("| arch | code | cost |\n|---|---|---|\n")
 	for _, a := range archs {
-		if a < 0 || a >= numArchs {
+		if a < 0 || a >= NumArchs {
 			continue
 		}
 		l := d.Lower[a]
@@ -163,15 +166,15 @@ func codeCell(code string) string {
 // tableEscape keeps s from ending a markdown table cell.
 func tableEscape(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
 
-// Primitive returns the documentation of the C primitive name, and
-// whether there is any.
-func Primitive(name string) (*PrimitiveDoc, bool) {
+// Lookup returns the documentation of the C primitive name, and whether
+// there is any.
+func Lookup(name string) (*Doc, bool) {
 	d, ok := primitiveDocs[name]
 	return d, ok
 }
 
-// PrimitiveNames returns the names of every documented C primitive.
-func PrimitiveNames() []string {
+// Names returns the names of every documented C primitive.
+func Names() []string {
 	names := make([]string, 0, len(primitiveDocs))
 	for n := range primitiveDocs {
 		names = append(names, n)
@@ -183,44 +186,44 @@ func PrimitiveNames() []string {
 // Code shared by several primitives.
 
 var (
-	lowerLoad = [numArchs]Lowering{
+	lowerLoad = [NumArchs]Lowering{
 		{"mov", "an ordinary load"},
 		{"ld ; (lwz for 32 bits)", "an ordinary load"},
 		{"ldr ; (ldar or ldapr when built with LTO)", "an ordinary load (an acquire load under LTO, to keep dependencies)"},
 		{"ld ; (lw for 32 bits)", "an ordinary load"},
 	}
-	lowerStore = [numArchs]Lowering{
+	lowerStore = [NumArchs]Lowering{
 		{"mov", "an ordinary store"},
 		{"std ; (stw for 32 bits)", "an ordinary store"},
 		{"str", "an ordinary store"},
 		{"sd ; (sw for 32 bits)", "an ordinary store"},
 	}
-	lowerAcquire = [numArchs]Lowering{
+	lowerAcquire = [NumArchs]Lowering{
 		{"mov", "free: x86 keeps loads in order anyway; only the compiler is held back"},
 		{"ld ; lwsync", "a load and a lightweight fence"},
 		{"ldar", "one load-acquire instruction (RCsc, stronger than the kernel asks)"},
 		{"ld ; fence r,rw", "a load and a one-sided fence"},
 	}
-	lowerRelease = [numArchs]Lowering{
+	lowerRelease = [NumArchs]Lowering{
 		{"mov", "free: x86 keeps stores in order anyway; only the compiler is held back"},
 		{"lwsync ; std", "a lightweight fence and a store"},
 		{"stlr", "one store-release instruction"},
 		{"fence rw,w ; sd", "a one-sided fence and a store"},
 	}
-	lowerFull = [numArchs]Lowering{
+	lowerFull = [NumArchs]Lowering{
 		{"lock addl $0,-4(%rsp)", "a locked add to the stack: a full fence, cheaper than mfence"},
 		{"sync", "heavyweight sync, the costliest powerpc fence"},
 		{"dmb ish", "full barrier over the inner-shareable domain"},
 		{"fence rw,rw", "full fence"},
 	}
-	lowerNone = [numArchs]Lowering{
+	lowerNone = [NumArchs]Lowering{
 		{"", "free: no instruction, only the compiler is held back"},
 		{"", "free: no instruction, only the compiler is held back"},
 		{"", "free: no instruction, only the compiler is held back"},
 		{"", "free: no instruction, only the compiler is held back"},
 	}
 	// lowerAtomicFence is smp_mb__before_atomic and smp_mb__after_atomic.
-	lowerAtomicFence = [numArchs]Lowering{
+	lowerAtomicFence = [NumArchs]Lowering{
 		{"", "free: every locked x86 RMW already orders fully"},
 		{"sync", "same as smp_mb()"},
 		{"dmb ish", "same as smp_mb()"},
@@ -229,8 +232,8 @@ var (
 )
 
 // all gives every architecture the same lowering.
-func all(code, cost string) [numArchs]Lowering {
-	var l [numArchs]Lowering
+func all(code, cost string) [NumArchs]Lowering {
+	var l [NumArchs]Lowering
 	for i := range l {
 		l[i] = Lowering{code, cost}
 	}
@@ -242,7 +245,7 @@ func all(code, cost string) [numArchs]Lowering {
 
 // primitiveDocs documents every primitive of syntax.Primitives; init adds
 // the regular families of atomic operations.
-var primitiveDocs = map[string]*PrimitiveDoc{
+var primitiveDocs = map[string]*Doc{
 	"READ_ONCE": {
 		Params: []string{"*x"}, Result: "the value read",
 		Meaning: "A marked load: the compiler must make exactly one full-width read, so it never tears, merges or invents it, and a marked access never counts in a data race. " +
@@ -283,7 +286,7 @@ var primitiveDocs = map[string]*PrimitiveDoc{
 		Params:  []string{"*x", "v"},
 		Meaning: "A marked store followed by a full barrier: the store is ordered before every later access of this thread, loads included. It is the usual way to write a flag and then check another one (store-buffering patterns).",
 		Events:  "W[once] ; F[mb]",
-		Lower: [numArchs]Lowering{
+		Lower: [NumArchs]Lowering{
 			{"xchg", "one implicitly locked exchange does both the store and the fence"},
 			{"std ; sync", "a store and a heavyweight sync"},
 			{"str ; dmb ish", "a store and a full barrier"},
@@ -299,7 +302,7 @@ var primitiveDocs = map[string]*PrimitiveDoc{
 		Meaning: "A read barrier: loads before it are ordered before loads after it. Stores are not ordered, and neither is a store against a load. " +
 			"It does not order the read half of a non-value-returning atomic (atomic_inc() and friends).",
 		Events: "F[rmb]",
-		Lower: [numArchs]Lowering{
+		Lower: [NumArchs]Lowering{
 			{"", "free: x86 never reorders loads with loads"},
 			{"lwsync", "a lightweight fence"},
 			{"dmb ishld", "a load-only barrier"},
@@ -310,7 +313,7 @@ var primitiveDocs = map[string]*PrimitiveDoc{
 		Meaning: "A write barrier: stores before it become visible before stores after it. Loads are not ordered at all. " +
 			"It pairs with smp_rmb(), an acquire or a dependency on the reading side.",
 		Events: "F[wmb]",
-		Lower: [numArchs]Lowering{
+		Lower: [NumArchs]Lowering{
 			{"", "free: x86 never reorders stores with stores"},
 			{"lwsync", "a lightweight fence"},
 			{"dmb ishst", "a store-only barrier"},
@@ -330,7 +333,7 @@ var primitiveDocs = map[string]*PrimitiveDoc{
 	"smp_mb__after_spinlock": {
 		Meaning: "Placed right after taking a lock, it turns the lock acquisition into a full barrier: accesses before the spin_lock() are ordered against accesses after this barrier, even a store before against a load after.",
 		Events:  "F[after-spinlock]",
-		Lower: [numArchs]Lowering{
+		Lower: [NumArchs]Lowering{
 			{"", "free: taking the lock was already a locked RMW"},
 			{"sync", "same as smp_mb()"},
 			{"dmb ish", "same as smp_mb()"},
@@ -340,7 +343,7 @@ var primitiveDocs = map[string]*PrimitiveDoc{
 	"smp_mb__after_unlock_lock": {
 		Meaning: "Placed after a lock acquisition that follows an unlock in this thread, it makes that unlock-lock pair a full barrier, which the pair alone is not (a store before the unlock may otherwise pass a load after the lock).",
 		Events:  "F[after-unlock-lock]",
-		Lower: [numArchs]Lowering{
+		Lower: [NumArchs]Lowering{
 			{"", "free: unlock followed by lock already orders fully"},
 			{"sync", "a heavyweight sync: powerpc is the one architecture that needs it"},
 			{"", "free: release and acquire instructions already order fully here"},
@@ -402,7 +405,7 @@ var primitiveDocs = map[string]*PrimitiveDoc{
 		Meaning: "Takes the lock, waiting while another thread holds it. The model gives it a lock read and a lock write of the lock variable, atomic together; the acquisition has acquire ordering, so the critical section cannot start before the lock is held. " +
 			"All critical sections of one lock run one after another, and each sees everything the previous one did. An unlock followed by a lock is not a full barrier (see smp_mb__after_unlock_lock()).",
 		Events: "R[LKR] ->rmw W[LKW]",
-		Lower: [numArchs]Lowering{
+		Lower: [NumArchs]Lowering{
 			{"lock cmpxchg -- (queued spinlock fast path; spins when taken)", "one locked RMW, about 15 ns for an uncontended lock and unlock on one CPU; more when the lock's line moves"},
 			{"lwarx ; cmpwi ; bne- ; stwcx. ; bne- ; lwsync", "a reservation loop and an acquire fence"},
 			{"casa -- (LL/SC: ldaxr ; stxr ; cbnz)", "one acquiring compare-and-swap"},
@@ -413,7 +416,7 @@ var primitiveDocs = map[string]*PrimitiveDoc{
 		Params:  []string{"l"},
 		Meaning: "Releases the lock with release ordering: everything the critical section did is visible to the next thread that takes the lock.",
 		Events:  "W[UL]",
-		Lower: [numArchs]Lowering{
+		Lower: [NumArchs]Lowering{
 			{"movb $0", "one ordinary byte store"},
 			{"lwsync ; stb", "a lightweight fence and a store"},
 			{"stlrb", "one store-release"},
@@ -425,7 +428,7 @@ var primitiveDocs = map[string]*PrimitiveDoc{
 		Meaning: "Takes the lock if it is free, without waiting. On success it is exactly spin_lock() (lock read and lock write, acquire ordering); on failure it is a lone read of the lock that orders nothing. " +
 			"The checker explores both outcomes.",
 		Events: "success: R[LKR] ->rmw W[LKW]; failure: R[LF]",
-		Lower: [numArchs]Lowering{
+		Lower: [NumArchs]Lowering{
 			{"mov ; lock cmpxchg", "a load, then one locked RMW if the lock looked free"},
 			{"lwarx ; cmpwi ; bne- ; stwcx. ; bne- ; lwsync", "one reservation attempt and an acquire fence"},
 			{"casa", "one acquiring compare-and-swap"},
@@ -465,7 +468,7 @@ var primitiveDocs = map[string]*PrimitiveDoc{
 		Meaning: "Starts a read-side critical section of the SRCU domain s (sleeping is allowed inside). Only synchronize_srcu() on the same domain waits for it. " +
 			"The model makes it a read of s, and pairs it with the srcu_read_unlock() that gets its index.",
 		Events: "R[srcu-lock]",
-		Lower: [numArchs]Lowering{
+		Lower: [NumArchs]Lowering{
 			{"(per-CPU counter increment) ; lock addl $0,-4(%rsp)", "a per-CPU increment and a full fence"},
 			{"(per-CPU counter increment) ; sync", "a per-CPU increment and a heavyweight sync"},
 			{"(per-CPU counter increment) ; dmb ish", "a per-CPU increment and a full barrier"},
@@ -476,7 +479,7 @@ var primitiveDocs = map[string]*PrimitiveDoc{
 		Params:  []string{"s", "idx"},
 		Meaning: "Ends the SRCU read-side critical section whose srcu_read_lock() returned idx. The model makes it a write of s that carries idx.",
 		Events:  "W[srcu-unlock]",
-		Lower: [numArchs]Lowering{
+		Lower: [NumArchs]Lowering{
 			{"lock addl $0,-4(%rsp) ; (per-CPU counter increment)", "a full fence and a per-CPU increment"},
 			{"sync ; (per-CPU counter increment)", "a heavyweight sync and a per-CPU increment"},
 			{"dmb ish ; (per-CPU counter increment)", "a full barrier and a per-CPU increment"},
@@ -530,7 +533,7 @@ var primitiveDocs = map[string]*PrimitiveDoc{
 		Params: []string{"v", "a", "u"}, Result: "nonzero if it added, 0 if the counter held u",
 		Meaning: "Adds a to the counter unless it holds u. When it adds, it is a fully ordered atomic read-modify-write, as if smp_mb() ran before and after it; when the counter holds u, it is only a marked read that orders nothing.",
 		Events:  "added: R[mb] ->rmw W[mb]; not added: R[once]",
-		Lower: [numArchs]Lowering{
+		Lower: [NumArchs]Lowering{
 			{"mov ; lock cmpxchg -- (retried until it succeeds or sees u)", "a compare-and-swap loop: locked RMWs, retried under contention"},
 			{"sync ; lwarx ; cmpw ; beq- ; add ; stwcx. ; bne- ; sync", "a reservation loop between two heavyweight syncs"},
 			{"ldr ; casal -- (retried; LL/SC: ldxr ; stlxr ; dmb ish)", "a compare-and-swap loop"},

@@ -1,8 +1,7 @@
-package analysis
+package primitive
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/litmusls/litmusls/syntax"
@@ -44,11 +43,11 @@ const (
 	ResultUnused                   // a statement of its own, or cast to void
 )
 
-// A BPFCDoc documents one call of a BPF C atomic. Its PrimitiveDoc renders
+// A BPFCDoc documents one call of a BPF C atomic. Its Doc renders
 // it as hover shows every primitive: meaning, LKMM events, the JIT
 // lowering per architecture, and caveats.
 type BPFCDoc struct {
-	PrimitiveDoc
+	Doc
 	// Insn is the BPF instruction clang emits for the call, as
 	// "BPF_ATOMIC | BPF_FETCH | BPF_ADD", or a short phrase when the call
 	// is not one instruction.
@@ -78,16 +77,6 @@ func BPFCBuiltin(name string, call BPFCCall) (*BPFCDoc, bool) {
 	}
 	d.Summary = d.Insn + "; modelled as " + orNothing(d.LKMM)
 	return d, true
-}
-
-// BPFCNames returns, sorted, every name BPFCBuiltin documents.
-func BPFCNames() []string {
-	names := make([]string, 0, len(bpfcBuiltins))
-	for n := range bpfcBuiltins {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
 }
 
 // BPFCOrderArg returns the index of name's memory-order argument (the
@@ -154,7 +143,7 @@ func splitOp(op string) (base, pre string) {
 
 // lowerBPFFetch is BPF_ATOMIC | BPF_FETCH | op, which every JIT runs fully
 // ordered.
-func lowerBPFFetch(op string) [numArchs]Lowering {
+func lowerBPFFetch(op string) [NumArchs]Lowering {
 	base, pre := splitOp(op)
 	o := bpfAtomicOps[base]
 	x86, x86Cost := pre+o.x86Fetch, x86LockedRMW
@@ -166,7 +155,7 @@ func lowerBPFFetch(op string) [numArchs]Lowering {
 	if o.armPre != "" {
 		arm += o.armPre + " ; "
 	}
-	return [numArchs]Lowering{
+	return [NumArchs]Lowering{
 		{x86, x86Cost},
 		{pre + "sync ; ldarx ; " + o.ppc + " ; stdcx. ; bne- ; sync -- (lwarx and stwcx. for 32-bit values)",
 			"a reservation loop between two heavyweight syncs; " + ppcOldJIT},
@@ -177,14 +166,14 @@ func lowerBPFFetch(op string) [numArchs]Lowering {
 }
 
 // lowerBPFNoFetch is BPF_ATOMIC | op without BPF_FETCH: atomic, unordered.
-func lowerBPFNoFetch(op string) [numArchs]Lowering {
+func lowerBPFNoFetch(op string) [NumArchs]Lowering {
 	base, pre := splitOp(op)
 	o := bpfAtomicOps[base]
 	arm := pre
 	if o.armPre != "" {
 		arm += o.armPre + " ; "
 	}
-	return [numArchs]Lowering{
+	return [NumArchs]Lowering{
 		{pre + o.x86, "one locked RMW: a full barrier on x86, though BPF promises no ordering"},
 		{pre + "ldarx ; " + o.ppc + " ; stdcx. ; bne- -- (lwarx and stwcx. for 32-bit values)", "a reservation loop, no fence"},
 		{arm + "st" + o.lse + " -- (LL/SC, without LSE: ldxr ; " + bpfcLLSCOp[base] + " ; stxr ; cbnz)",
@@ -194,8 +183,8 @@ func lowerBPFNoFetch(op string) [numArchs]Lowering {
 }
 
 // lowerBPFXchg is BPF_ATOMIC | BPF_XCHG.
-func lowerBPFXchg() [numArchs]Lowering {
-	return [numArchs]Lowering{
+func lowerBPFXchg() [NumArchs]Lowering {
+	return [NumArchs]Lowering{
 		{"xchg", "one exchange, implicitly locked: a full barrier at the price of a locked RMW"},
 		{"sync ; ldarx ; stdcx. ; bne- ; sync -- (lwarx and stwcx. for 32-bit values)", "a reservation loop between two heavyweight syncs; " + ppcOldJIT},
 		{"swpal -- (LL/SC, without LSE: ldxr ; stlxr ; cbnz ; dmb ish)", "one LSE swap with acquire and release"},
@@ -204,8 +193,8 @@ func lowerBPFXchg() [numArchs]Lowering {
 }
 
 // lowerBPFCmpxchg is BPF_ATOMIC | BPF_CMPXCHG.
-func lowerBPFCmpxchg() [numArchs]Lowering {
-	return [numArchs]Lowering{
+func lowerBPFCmpxchg() [NumArchs]Lowering {
+	return [NumArchs]Lowering{
 		{"lock cmpxchg -- (r0 lives in rax)", x86LockedRMW},
 		{"sync ; ldarx ; cmpd ; bne- ; stdcx. ; bne- ; sync -- (lwarx, cmpw and stwcx. for 32-bit values)",
 			"two heavyweight syncs, and a failed comparison skips the second; " + ppcOldJIT},
@@ -218,7 +207,7 @@ func lowerBPFCmpxchg() [numArchs]Lowering {
 
 // lowerBPFInstr borrows the lowering of a plain or acquire/release access
 // from the BPF-assembly documentation, so both kinds of hover agree.
-func lowerBPFInstr(kind syntax.InstrKind) [numArchs]Lowering {
+func lowerBPFInstr(kind syntax.InstrKind) [NumArchs]Lowering {
 	d, _ := BPFInstruction(&syntax.Instr{Kind: kind})
 	l := d.Lower
 	if kind == syntax.InstrLoadAcquire || kind == syntax.InstrStoreRelease {
@@ -252,7 +241,7 @@ func joinCode(pieces ...string) string {
 
 // lowerStackBarrier is bpf_atomic.h's smp_mb(): a fetching add of 0 to a
 // stack slot, for the side effect of its barrier.
-func lowerStackBarrier() [numArchs]Lowering {
+func lowerStackBarrier() [NumArchs]Lowering {
 	l := lowerBPFFetch("add")
 	l[X86_64].Cost = "one locked RMW on a line that stays in this CPU's cache: about 7 ns, the price of a full barrier"
 	for _, a := range []Arch{PowerPC64, RISCV64} {
@@ -279,7 +268,7 @@ var bpfcBuiltins = map[string]bpfcBuiltin{}
 func init() {
 	add := func(name string, b bpfcBuiltin) {
 		if _, dup := bpfcBuiltins[name]; dup {
-			panic("analysis: BPF C name " + name + " documented twice")
+			panic("primitive: BPF C name " + name + " documented twice")
 		}
 		bpfcBuiltins[name] = b
 	}
@@ -756,14 +745,14 @@ func headerAcqRelDoc(call BPFCCall, load bool) *BPFCDoc {
 			mb[a].Code, _, _ = strings.Cut(mb[a].Code, " -- ")
 		}
 	}
-	access := [numArchs]string{"mov", "ld", "ldr", "ld"}
+	access := [NumArchs]string{"mov", "ld", "ldr", "ld"}
 	d := bpfcDoc("BPF_LDX | BPF_MEM, then (not on x86-64) smp_mb()'s "+barrierInsn, "smp_load_acquire", "R[acquire]")
 	d.Lower[X86_64] = Lowering{"mov", "free: x86 keeps loads in order; only the compiler is held back"}
 	cost := "a load and a full barrier, far more than an acquire needs"
 	d.Meaning = fmt.Sprintf("**BPF:** a plain load (`BPF_LDX | BPF_MEM`, the header's READ_ONCE()), then, except on x86-64, smp_mb(): %s (`%s`).\n\n", barrier, barrierInsn) +
 		"**LKMM:** `smp_load_acquire()`, the kernel macro it imitates: every later access of the program is ordered after the load. The header gives more on weakly ordered CPUs (a full barrier), but a program should count only on acquire."
 	if !load {
-		access = [numArchs]string{"mov", "std", "str", "sd"}
+		access = [NumArchs]string{"mov", "std", "str", "sd"}
 		d = bpfcDoc("(not on x86-64) smp_mb()'s "+barrierInsn+", then BPF_STX | BPF_MEM", "smp_store_release", "W[release]")
 		d.Lower[X86_64] = Lowering{"mov", "free: x86 keeps stores in order; only the compiler is held back"}
 		cost = "a full barrier and a store, far more than a release needs"

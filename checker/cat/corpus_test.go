@@ -1,0 +1,215 @@
+package cat
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/litmusls/litmusls/checker"
+	"github.com/litmusls/litmusls/syntax"
+)
+
+// corpusDirs are the LKMM directories of the shared herd7 corpus.
+var corpusDirs = []string{"kernel", "herd-linux", "paulmck"}
+
+// corpusTimeout bounds the check of one corpus test; a test that needs
+// more counts as failing ("cutoff").
+const corpusTimeout = 20 * time.Second
+
+// sharedDir finds ../shared relative to the module root.
+func sharedDir(t testing.TB) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	require.NoError(t, err)
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return filepath.Join(dir, "..", "shared")
+		}
+		parent := filepath.Dir(dir)
+		require.NotEqual(t, parent, dir, "go.mod not found")
+		dir = parent
+	}
+}
+
+// lkmm reads the kernel's model as herd7 ran the corpus with it.
+func lkmm(t testing.TB) *Model {
+	t.Helper()
+	m, err := NewFromConfig(filepath.Join(sharedDir(t), "model", "lkmm", "linux-kernel.cfg"), Options{})
+	require.NoError(t, err)
+	return m
+}
+
+// corpusTests lists the tests of dirs as paths relative to corpus.
+func corpusTests(t testing.TB, corpus string, dirs []string) []string {
+	t.Helper()
+	var tests []string
+	for _, d := range dirs {
+		err := filepath.WalkDir(filepath.Join(corpus, d), func(path string, de os.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if strings.HasSuffix(path, ".litmus") {
+				rel, err := filepath.Rel(corpus, path)
+				if err != nil {
+					return err
+				}
+				tests = append(tests, filepath.ToSlash(rel))
+			}
+			return nil
+		})
+		require.NoError(t, err)
+	}
+	sort.Strings(tests)
+	return tests
+}
+
+// herdSummary is what the corpus test compares: everything herd7 prints
+// except Hash and Time, with states as a sorted set.
+func herdSummary(text string) string {
+	var states, rest []string
+	sc := bufio.NewScanner(strings.NewReader(text))
+	inStates := false
+	for sc.Scan() {
+		line := sc.Text()
+		switch {
+		case strings.HasPrefix(line, "States "):
+			inStates = true
+			rest = append(rest, line)
+		case line == "Ok" || line == "No":
+			inStates = false
+			rest = append(rest, line)
+		case inStates:
+			states = append(states, line)
+		case strings.HasPrefix(line, "Hash="), strings.HasPrefix(line, "Time "), line == "":
+		default:
+			rest = append(rest, line)
+		}
+	}
+	sort.Strings(states)
+	return strings.Join(rest, "\n") + "\nstates:\n" + strings.Join(states, "\n")
+}
+
+// checkCorpusFile checks one corpus test with model m and returns a
+// description of the first difference from herd7, or "".
+func checkCorpusFile(m checker.Model, corpus, rel string) (diff string, err error) {
+	src, err := os.ReadFile(filepath.Join(corpus, rel))
+	if err != nil {
+		return "", err
+	}
+	want, err := os.ReadFile(filepath.Join(corpus, rel+".expected"))
+	if err != nil {
+		return "", err
+	}
+	f, errs := syntax.Parse(rel, src)
+	if len(errs) > 0 {
+		return fmt.Sprintf("parse: %v", errs[0]), nil
+	}
+	defer func() {
+		// Judge raises an evaluation error of the model as a panic.
+		if e := recover(); e != nil {
+			diff = fmt.Sprintf("panic: %v", e)
+		}
+	}()
+	res, err := checker.Check(context.Background(), f, checker.Options{Model: m, Timeout: corpusTimeout, Workers: 1})
+	if err != nil {
+		return "", err
+	}
+	if len(res.Errors) > 0 {
+		return fmt.Sprintf("error: %s", res.Errors[0].Msg), nil
+	}
+	if res.Cutoff {
+		return "cutoff", nil
+	}
+	var got strings.Builder
+	if err := checker.WriteHerd(&got, res, -1); err != nil {
+		return "", err
+	}
+	g, w := herdSummary(got.String()), herdSummary(string(want))
+	if g != w {
+		return fmt.Sprintf("got\n%s\nwant\n%s", g, w), nil
+	}
+	return "", nil
+}
+
+// TestCorpus runs the interpreted kernel model (linux-kernel.cat, as
+// linux-kernel.cfg names it) on every LKMM corpus test and compares with
+// herd7's output. Tests listed in testdata/known-failures.txt must fail
+// and all others must pass, so the list only shrinks;
+// LITMUSLS_WRITE_FAILURES=1 rewrites it from the run.
+func TestCorpus(t *testing.T) {
+	if testing.Short() {
+		t.Skip("corpus test in -short mode")
+	}
+	corpus := filepath.Join(sharedDir(t), "corpus")
+	tests := corpusTests(t, corpus, corpusDirs)
+	m := lkmm(t)
+
+	known := map[string]bool{}
+	data, err := os.ReadFile(filepath.Join("testdata", "known-failures.txt"))
+	require.NoError(t, err)
+	for _, line := range strings.Split(string(data), "\n") {
+		if i := strings.Index(line, "#"); i >= 0 {
+			line = line[:i]
+		}
+		if line = strings.TrimSpace(line); line != "" {
+			known[line] = true
+		}
+	}
+	diffs := make([]string, len(tests))
+	errs := make([]error, len(tests))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 2)
+	for i, rel := range tests {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			diffs[i], errs[i] = checkCorpusFile(m, corpus, rel)
+		}()
+	}
+	wg.Wait()
+	pass := map[string]int{}
+	total := map[string]int{}
+	var failing []string
+	for i, rel := range tests {
+		require.NoError(t, errs[i], rel)
+		dir, _, _ := strings.Cut(rel, "/")
+		total[dir]++
+		if diffs[i] == "" {
+			pass[dir]++
+			if known[rel] {
+				t.Errorf("%s passes now: remove it from testdata/known-failures.txt", rel)
+			}
+			continue
+		}
+		first, _, _ := strings.Cut(diffs[i], "\n")
+		failing = append(failing, rel+" # "+first)
+		if !known[rel] {
+			t.Errorf("%s: %s", rel, diffs[i])
+		}
+	}
+	for rel := range known {
+		if i := sort.SearchStrings(tests, rel); i == len(tests) || tests[i] != rel {
+			t.Errorf("%s is in known-failures.txt but not in the corpus", rel)
+		}
+	}
+	for _, d := range corpusDirs {
+		t.Logf("%s: %d of %d tests agree with herd7", d, pass[d], total[d])
+	}
+	if os.Getenv("LITMUSLS_WRITE_FAILURES") != "" {
+		text := "# LKMM corpus tests whose result under the interpreted model differs from herd7\n" +
+			"# (enforced both ways by TestCorpus), with the first line of the difference.\n" +
+			strings.Join(failing, "\n") + "\n"
+		require.NoError(t, os.WriteFile(filepath.Join("testdata", "known-failures.txt"), []byte(text), 0o644))
+	}
+}

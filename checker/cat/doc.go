@@ -1,0 +1,46 @@
+// Package cat evaluates herd7's model language: it runs a cat model (with
+// its bell file, its includes and herd7's stdlib.cat) on the checker's
+// candidate executions, as herd7's interpreter does, and so judges them
+// as [checker.Model]. It is an oracle independent of the models the
+// checker has compiled into Go, and it runs models the checker has never
+// seen.
+//
+// [New] (or [NewFromConfig], from a herd7 .cfg file) reads and compiles a
+// model once: the files are parsed by package syntax/cat, includes are
+// spliced in, conditions on variants decided and every name resolved, so
+// a name nothing binds is an error then, with file:line:col, as are parse
+// errors and files that cannot be read. [Model.Judge] then evaluates the
+// compiled model on each candidate.
+//
+// # Semantics
+//
+// The evaluator follows herd7's lib/interpreter.ml case by case: lazy
+// let bindings, the empty value and the universe, sequences that stop at
+// their first empty operand, least fixpoints for "let rec", "with x from
+// S" running the rest of the model once per element of S (the model's own
+// choices: coherence orders, the reads-from of lock events), procedures,
+// matches, "try" catching evaluation errors, checks that reject an
+// execution at the first failure and flags raised by the executions that
+// pass. The initial environment is herd7's for a C test
+// (herd/machModelChecker.ml): event sets and relations of the candidate,
+// the annotation sets the bell file declares, and the primitives. herd7's
+// front end also chooses the final write of each observed location (the
+// set FW); Judge does the same, so executions are counted as herd7
+// counts them.
+//
+// # Speed
+//
+// A top-level binding is computed once for as long as what it mentions
+// stays the same: per event structure, per candidate (rf), per choice of
+// final writes, or per choice of each top-level "with". So the parts of
+// a model that depend only on program order are computed once per event
+// structure, not once per coherence order.
+//
+// # What is missing
+//
+// Values that litmusls's event structures do not carry (intra-instruction
+// causality, speculation, scopes, class relations and the primitives over
+// them) fail when a model uses them. An evaluation error that depends on
+// the execution makes Judge panic with an *Error, since checker.Model has
+// no way to return one.
+package cat

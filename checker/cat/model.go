@@ -1,0 +1,354 @@
+package cat
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/litmusls/litmusls/checker"
+	ast "github.com/litmusls/litmusls/syntax/cat"
+)
+
+// Options say how to read a model.
+type Options struct {
+	// Bell is the bell file's path, or "" for none. Its "instructions"
+	// declarations name the annotations whose event sets the model sees.
+	Bell string
+	// Variants are the herd7 variants in force ("lkmmv2"); a condition on
+	// any other variant is false.
+	Variants []string
+	// Include lists directories searched, after the including file's
+	// own, for included files and for stdlib.cat.
+	Include []string
+	// ReadFile reads a file; nil means os.ReadFile.
+	ReadFile func(path string) ([]byte, error)
+}
+
+// A Model is a cat model, read and compiled once, that judges candidate
+// executions as herd7 would with the same files. It implements
+// [checker.Model] and is safe for concurrent use.
+type Model struct {
+	prog  *program
+	prims map[string]*prim
+	mu    sync.Mutex // guards the Cache of structures
+}
+
+var _ checker.Model = (*Model)(nil)
+
+// New reads the cat file at path (with stdlib.cat first, then the bell
+// file, as herd7 runs them) and compiles it. A problem in any of the
+// files is an *Error (or a list of them, joined) with file:line:col.
+func New(path string, opts Options) (*Model, error) {
+	m := &Model{prims: newPrims()}
+	prog, errs := compile(path, opts, m.prims)
+	if len(errs) > 0 {
+		out := make([]error, len(errs))
+		for i, e := range errs {
+			out[i] = e
+		}
+		return nil, errors.Join(out...)
+	}
+	m.prog = prog
+	if err := m.dryRun(); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// NewFromConfig reads a herd7 configuration file (linux-kernel.cfg) and
+// the model it names: its "model" (or "cat"), "bell" and "variant" lines;
+// file names are relative to the configuration file's directory. Options
+// add to what the file says.
+func NewFromConfig(path string, opts Options) (*Model, error) {
+	read := opts.ReadFile
+	if read == nil {
+		read = os.ReadFile
+	}
+	src, err := read(path)
+	if err != nil {
+		return nil, &Error{Msg: err.Error()}
+	}
+	cfg, errs := ast.ParseConfig(path, src)
+	if len(errs) > 0 {
+		return nil, &Error{Pos: cfg.Lines.Position(errs[0].Span.Start).String(), Msg: errs[0].Msg}
+	}
+	dir := filepath.Dir(path)
+	rel := func(p string) string {
+		if filepath.IsAbs(p) {
+			return p
+		}
+		return filepath.Join(dir, p)
+	}
+	model := ""
+	for _, key := range []string{"cat", "model"} {
+		if e := cfg.Get(key); e != nil {
+			model = rel(e.Value)
+		}
+	}
+	if model == "" {
+		return nil, &Error{Pos: cfg.Lines.Position(0).String(), Msg: "no model: the file has no \"model\" line"}
+	}
+	if e := cfg.Get("bell"); e != nil && opts.Bell == "" {
+		opts.Bell = rel(e.Value)
+	}
+	for _, e := range cfg.All("variant") {
+		opts.Variants = append(opts.Variants, e.Values()...)
+	}
+	opts.Include = append([]string{dir}, opts.Include...)
+	return New(model, opts)
+}
+
+// compile reads and compiles a model.
+func compile(path string, opts Options, prims map[string]*prim) (*program, []*Error) {
+	c := &compiler{
+		opts:     opts,
+		variants: map[string]bool{},
+		readFile: opts.ReadFile,
+		tags:     map[string]string{},
+		enums:    map[string][]string{},
+	}
+	if c.readFile == nil {
+		c.readFile = os.ReadFile
+	}
+	for _, v := range opts.Variants {
+		c.variants[strings.ToLower(strings.TrimSpace(v))] = true
+	}
+	p := &program{builtins: map[string]int{}, annotSets: map[string]checker.Tag{}, enums: map[string]*valSet{}}
+
+	catFile := c.parseFile(path, pos{})
+	var bell *ast.File
+	if opts.Bell != "" {
+		bell = c.parseFile(opts.Bell, pos{})
+	}
+	stdlib := c.parseFile(c.findInclude("stdlib.cat", filepath.Dir(path)), pos{})
+	if len(c.errs) > 0 {
+		return nil, c.errs
+	}
+
+	// The initial environment: herd7's names, then the bell's
+	// annotation sets.
+	c.top = newScope(nil)
+	c.top.top = true
+	for _, b := range builtinNames {
+		p.builtins[b.name] = c.declareTop(b.name, b.level)
+	}
+	for _, name := range primNames {
+		p.builtins[name] = c.declareTop(name, levelStructure)
+	}
+	if bell != nil {
+		for _, a := range c.bellAnnotations(bell) {
+			set := annotationSet(a)
+			if _, ok := p.builtins[set]; !ok {
+				p.builtins[set] = c.declareTop(set, levelStructure)
+			}
+			p.annotSets[set] = annotations[a]
+			p.annots = append(p.annots, a)
+		}
+	}
+	p.nBuiltins = c.top.n
+
+	c.compileFile(stdlib, c.top, &p.code)
+	if bell != nil {
+		c.compileFile(bell, c.top, &p.code)
+	}
+	c.compileFile(catFile, c.top, &p.code)
+	if len(c.errs) > 0 {
+		return nil, c.errs
+	}
+	p.nTop = c.top.n
+	p.levels = c.levels
+	p.nLevels = levelFirstWith + c.withs
+	p.coSlot = c.top.slotOf("co")
+	p.rfSlot = c.top.slotOf("rf")
+	for enum, tags := range c.enums {
+		elem := typ{k: tTag, tag: enum}
+		s := &valSet{elem: elem}
+		for _, t := range tags {
+			s = s.add(elem, &tagValue{enum: enum, name: t})
+		}
+		p.enums[enum] = s
+	}
+	return p, nil
+}
+
+// bellAnnotations lists the annotations that the bell file's
+// "instructions" declarations name (herd7's BellModel.get_mem_annots),
+// sorted. The declarations name enums, tags and unions of them.
+func (c *compiler) bellAnnotations(f *ast.File) []string {
+	saveLines := c.lines
+	c.lines = f.Lines
+	defer func() { c.lines = saveLines }()
+	enums := map[string][]string{}
+	seen := map[string]bool{}
+	var walk func(x ast.Expr) bool
+	walk = func(x ast.Expr) bool {
+		switch x := x.(type) {
+		case *ast.Ident:
+			tags, ok := enums[x.Name]
+			for _, t := range tags {
+				seen[t] = true
+			}
+			return ok
+		case *ast.Tag:
+			seen[x.Name] = true
+			return true
+		case *ast.BinaryExpr:
+			if x.Op != ast.Union {
+				return false
+			}
+			for _, a := range x.Args {
+				if !walk(a) {
+					return false
+				}
+			}
+			return true
+		case *ast.ExplicitSet:
+			for _, a := range x.Elems {
+				if !walk(a) {
+					return false
+				}
+			}
+			return true
+		}
+		return false
+	}
+	var visit func(list []ast.Ins)
+	visit = func(list []ast.Ins) {
+		for _, in := range list {
+			switch in := in.(type) {
+			case *ast.Enum:
+				for _, t := range in.Tags {
+					enums[in.Name.Name] = append(enums[in.Name.Name], t.Name)
+				}
+			case *ast.Events:
+				for _, x := range in.Tags {
+					if !walk(x) {
+						c.errorf(c.at(x), "event declaration expected a set of tags")
+					}
+				}
+			case *ast.IfVariant:
+				if c.variant(in.Cond) {
+					visit(in.Then)
+				} else {
+					visit(in.Else)
+				}
+			}
+		}
+	}
+	visit(f.Body)
+	out := make([]string, 0, len(seen))
+	for t := range seen {
+		out = append(out, t)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// tagUniverse returns the set of all tags of a tag type's enum.
+func (p *program) tagUniverse(t typ) *valSet {
+	if s, ok := p.enums[t.tag]; ok {
+		return s
+	}
+	return &valSet{elem: t}
+}
+
+// dryRun judges an execution without events, so that a model that cannot
+// even start (a type error on its way to its first choice) is an error
+// now rather than while judging.
+func (m *Model) dryRun() (err error) {
+	s := &checker.Structure{Po: checker.NewRel(0), Rmw: checker.NewRel(0), Addr: checker.NewRel(0),
+		Data: checker.NewRel(0), Ctrl: checker.NewRel(0)}
+	c := &checker.Candidate{Structure: s, Rf: checker.NewRel(0)}
+	defer func() {
+		if e := recover(); e != nil {
+			if ce, ok := e.(*Error); ok {
+				err = ce
+				return
+			}
+			panic(e)
+		}
+	}()
+	m.Judge(c, func(*checker.Execution, checker.Judgement) bool { return true })
+	return nil
+}
+
+// A run is the state of judging one candidate.
+type run struct {
+	m       *Model
+	sc      *structCache
+	c       *checker.Candidate
+	x       checker.Execution
+	flags   []string
+	yield   func(*checker.Execution, checker.Judgement) bool
+	stopped bool
+}
+
+func (m *Model) structure(s *checker.Structure) *structCache {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if sc, ok := s.Cache.(*structCache); ok && sc.m == m {
+		return sc
+	}
+	sc := newStructCache(m, s)
+	s.Cache = sc
+	return sc
+}
+
+// Judge runs the model on c: once for each choice of final writes (herd7's
+// FW), and within that once for each choice the model makes with "with
+// ... from". Every execution that reaches the end of the model is allowed,
+// with the flags it raised; one that fails a check is reported with the
+// check's name. Execution.Co and Execution.Rf are the model's final "co"
+// and "rf".
+//
+// An evaluation error that herd7 would stop on (a type error that depends
+// on the execution, a primitive litmusls does not have) makes Judge panic
+// with an *Error, after the model's construction found none on an empty
+// execution.
+func (m *Model) Judge(c *checker.Candidate, yield func(x *checker.Execution, j checker.Judgement) bool) {
+	sc := m.structure(c.Structure)
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	defer func() {
+		if e := recover(); e != nil {
+			if ee, ok := e.(*evalError); ok {
+				panic(ee.asError())
+			}
+			panic(e)
+		}
+	}()
+	p := m.prog
+	r := &run{m: m, sc: sc, c: c, yield: yield}
+	r.x.Candidate = c
+	sc.newChoice(levelRf)
+	pick := make([]int, len(sc.fw))
+	for {
+		fw := checker.NewSet(sc.n)
+		for i, ws := range sc.fw {
+			fw.Add(ws[pick[i]])
+		}
+		sc.newChoice(levelFW)
+		env := &frame{slots: make([]Value, p.nTop)}
+		copy(env.slots, sc.builtins)
+		env.slots[p.builtins["rf"]] = c.Rf
+		env.slots[p.builtins["FW"]] = fw
+		r.flags = r.flags[:0]
+		if !r.runCode(p.code, env, r.accept) {
+			return
+		}
+		i := 0
+		for ; i < len(pick); i++ {
+			pick[i]++
+			if pick[i] < len(sc.fw[i]) {
+				break
+			}
+			pick[i] = 0
+		}
+		if i == len(pick) {
+			return
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package cat
 
 import (
+	"math/bits"
 	"sync/atomic"
 
 	"github.com/litmusls/litmusls/checker"
@@ -446,10 +447,11 @@ func (n *cUnary) eval(r *run, env *frame) Value {
 }
 
 func (n *cUnion) eval(r *run, env *frame) Value {
-	vs := make([]Value, 0, len(n.args))
-	ats := make([]pos, 0, len(n.args))
+	var buf [8]Value
+	var ibuf [8]int
+	vs, from := buf[:0], ibuf[:0] // the values kept, and their operands
 	univ := false
-	for _, a := range n.args {
+	for i, a := range n.args {
 		v := a.eval(r, env)
 		switch v.(type) {
 		case emptyValue:
@@ -458,7 +460,7 @@ func (n *cUnion) eval(r *run, env *frame) Value {
 			univ = true
 		}
 		vs = append(vs, tagToSet(v))
-		ats = append(ats, a.pos())
+		from = append(from, i)
 	}
 	if univ {
 		return theUniv
@@ -476,7 +478,7 @@ func (n *cUnion) eval(r *run, env *frame) Value {
 		ti := typeOf(vs[i])
 		u, ok := eqType(t, ti)
 		if !ok {
-			fail(ats[i], "type %s expected, %s found", t, ti)
+			fail(n.args[from[i]].pos(), "type %s expected, %s found", t, ti)
 		}
 		t = u
 	}
@@ -570,7 +572,7 @@ func (n *cSeq) from(r *run, env *frame, i int) (seqVal, bool) {
 	case seqID:
 		return n.fromID(r, env, x.s, i+1)
 	}
-	return n.fromRel(r, env, x.rel, i+1)
+	return n.fromRel(r, env, x.rel, false, i+1)
 }
 
 func (n *cSeq) fromID(r *run, env *frame, s checker.Set, i int) (seqVal, bool) {
@@ -590,12 +592,14 @@ func (n *cSeq) fromID(r *run, env *frame, s checker.Set, i int) (seqVal, bool) {
 		case seqID:
 			s = s.Inter(x.s)
 		case seqRel:
-			return n.fromRel(r, env, x.rel.Restrict(s, nil), i)
+			return n.fromRel(r, env, x.rel.Restrict(s, nil), true, i)
 		}
 	}
 }
 
-func (n *cSeq) fromRel(r *run, env *frame, rel checker.Rel, i int) (seqVal, bool) {
+// fromRel continues a sequence from rel; owned says rel was made here and
+// may be changed in place.
+func (n *cSeq) fromRel(r *run, env *frame, rel checker.Rel, owned bool, i int) (seqVal, bool) {
 	for {
 		if rel.Empty() {
 			return seqVal{}, true
@@ -618,11 +622,15 @@ func (n *cSeq) fromRel(r *run, env *frame, rel checker.Rel, i int) (seqVal, bool
 			case seqUniv:
 				return seqVal{k: seqRel, rel: rel}, false
 			case seqID:
+				if owned {
+					rel.RestrictWith(nil, y.s)
+					return seqVal{k: seqRel, rel: rel}, false
+				}
 				return seqVal{k: seqRel, rel: rel.Restrict(nil, y.s)}, false
 			}
 			return seqVal{k: seqRel, rel: rel.Seq(y.rel)}, false
 		case seqRel:
-			rel = rel.Seq(x.rel)
+			rel, owned = rel.Seq(x.rel), true
 		}
 	}
 }
@@ -982,10 +990,17 @@ func (n *cMatchSet) eval(r *run, env *frame) Value {
 	case univValue:
 		fail(n.at, "Cannot set-match on universe")
 	case checker.Set:
-		evs := setElems(v)
-		if len(evs) == 0 {
+		if v.Empty() {
 			return n.empty.eval(r, env)
 		}
+		if !n.split {
+			e := firstElem(v)
+			rs := v.Clone()
+			rs.Remove(e)
+			elem, rest = event(e), rs
+			break
+		}
+		evs := setElems(v)
 		k := n.pick(len(evs))
 		elem = event(evs[k])
 		before, after := checker.NewSet(r.sc.n), checker.NewSet(r.sc.n)
@@ -998,15 +1013,25 @@ func (n *cMatchSet) eval(r *run, env *frame) Value {
 			}
 		}
 		pre, rest = before, after
-		if !n.split {
-			rest = before.Union(after)
-		}
 	case checker.Rel:
-		var ps []pair
-		v.Each(func(a, b int) { ps = append(ps, pair{a, b}) })
-		if len(ps) == 0 {
+		if v.Empty() {
 			return n.empty.eval(r, env)
 		}
+		if !n.split {
+			var p pair
+			for a := 0; a < v.N(); a++ {
+				if row := v.Row(a); !row.Empty() {
+					p = pair{a, firstElem(row)}
+					break
+				}
+			}
+			rs := v.Clone()
+			rs.Remove(p[0], p[1])
+			elem, rest = p, rs
+			break
+		}
+		var ps []pair
+		v.Each(func(a, b int) { ps = append(ps, pair{a, b}) })
 		k := n.pick(len(ps))
 		elem = ps[k]
 		before, after := checker.NewRel(r.sc.n), checker.NewRel(r.sc.n)
@@ -1019,9 +1044,6 @@ func (n *cMatchSet) eval(r *run, env *frame) Value {
 			}
 		}
 		pre, rest = before, after
-		if !n.split {
-			rest = before.Union(after)
-		}
 	case *valSet:
 		if len(v.elems) == 0 {
 			return n.empty.eval(r, env)
@@ -1030,9 +1052,6 @@ func (n *cMatchSet) eval(r *run, env *frame) Value {
 		elem = v.elems[k]
 		pre = &valSet{elem: v.elem, elems: v.elems[:k:k]}
 		rest = &valSet{elem: v.elem, elems: v.elems[k+1:]}
-		if !n.split {
-			rest = &valSet{elem: v.elem, elems: append(append([]Value(nil), v.elems[:k]...), v.elems[k+1:]...)}
-		}
 	default:
 		fail(n.x.pos(), "set-matching on non-set value of type '%s'", typeOf(v))
 	}
@@ -1059,6 +1078,16 @@ func (n *cMatchSet) pick(k int) int {
 		return k / 2
 	}
 	return 0
+}
+
+// firstElem returns the least element of a non-empty set.
+func firstElem(s checker.Set) int {
+	for i, w := range s {
+		if w != 0 {
+			return i*64 + bits.TrailingZeros64(w)
+		}
+	}
+	return -1
 }
 
 // setElems lists the events of s in increasing order.

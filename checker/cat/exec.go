@@ -441,6 +441,12 @@ func (r *run) forall(in *iForall, env *frame, k func() bool) bool {
 
 // with runs the rest once for each element of the set, bound to the
 // name: the model's own choices. An empty set leaves no execution.
+//
+// Every run of the rest writes the same slots of env, those after the
+// with, so the runs share env rather than each copying it: what one run
+// left there and a later run can still reach is a binding cached at a
+// lower level, which only mentions slots that the later run fills from
+// the same cache entries.
 func (r *run) with(in *iWith, env *frame, rest []cins, k func(*frame) bool) bool {
 	v := in.set.eval(r, env)
 	switch v := v.(type) {
@@ -449,12 +455,11 @@ func (r *run) with(in *iWith, env *frame, rest []cins, k func(*frame) bool) bool
 	case *valSet:
 		nflags := len(r.flags)
 		for _, e := range v.elems {
-			fr := &frame{parent: env.parent, slots: slices.Clone(env.slots)}
-			fr.slots[in.slot] = e
+			env.slots[in.slot] = e
 			if in.level >= 0 {
 				r.sc.newChoice(in.level)
 			}
-			if !r.runCode(rest, fr, k) {
+			if !r.runCode(rest, env, k) {
 				return false
 			}
 			r.flags = r.flags[:nflags]

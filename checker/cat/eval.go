@@ -870,13 +870,23 @@ func (n *cApp) eval(r *run, env *frame) Value {
 	return r.apply(n.at, f, arg)
 }
 
+// maxCalls bounds the nesting of calls of functions and procedures: a
+// model that recurses for ever is an error rather than a stack overflow,
+// which no one could recover from.
+const maxCalls = 10000
+
 // apply calls a closure or a primitive.
 func (r *run) apply(at pos, f, arg Value) Value {
 	switch f := f.(type) {
 	case *closure:
 		fr := &frame{parent: f.env, slots: make([]Value, f.fn.size)}
 		bindParams(at, f.fn.params, arg, fr)
-		return f.fn.body.eval(r, fr)
+		if r.calls++; r.calls > maxCalls {
+			fail(at, "calls nested too deeply (a recursion that does not end?)")
+		}
+		v := f.fn.body.eval(r, fr)
+		r.calls--
+		return v
 	case *prim:
 		return r.callPrim(at, f, arg)
 	}
@@ -1107,12 +1117,13 @@ func (n *cTry) eval(r *run, env *frame) Value {
 // tryEval evaluates x and reports false if that raises an evaluation
 // error.
 func tryEval(r *run, env *frame, x cexpr) (v Value, ok bool) {
+	calls := r.calls
 	defer func() {
 		if e := recover(); e != nil {
 			if _, isEval := e.(*evalError); !isEval {
 				panic(e)
 			}
-			v, ok = nil, false
+			v, ok, r.calls = nil, false, calls
 		}
 	}()
 	return x.eval(r, env), true

@@ -136,7 +136,7 @@ func (r *run) runCode(code []cins, env *frame, k func(env *frame) bool) bool {
 				}
 			case ast.UndefinedUnless:
 				if !ok {
-					r.flags = append(r.flags, "Undef")
+					r.flags = append(r.flags, "*undef*") // herd7's Flag.Undef
 				}
 			case ast.Assert:
 				if !ok {
@@ -227,7 +227,10 @@ func (r *run) letRec(in *iLetRec, fr *frame) bool {
 		}
 	}
 	cur := make([]Value, len(vals))
-	for {
+	for round := 0; ; round++ {
+		if round == maxRounds {
+			fail(in.at, "no fixpoint after %d rounds", maxRounds)
+		}
 		for i, b := range vals {
 			v := b.x.eval(r, fr)
 			cur[i] = v
@@ -248,6 +251,11 @@ func (r *run) letRec(in *iLetRec, fr *frame) bool {
 		old, cur = cur, old
 	}
 }
+
+// maxRounds bounds the rounds of a fixpoint: a monotone definition over n
+// events needs at most about n² of them, and one that is not monotone may
+// never stop.
+const maxRounds = 10000
 
 // stabilised reports whether new adds nothing to old (herd7's stabilised).
 func (r *run) stabilised(at pos, old, new Value) bool {
@@ -375,12 +383,13 @@ func (r *run) relOr(top *frame, slot int, def checker.Rel) (rel checker.Rel) {
 }
 
 func tryValue(r *run, v Value) (out Value, ok bool) {
+	calls := r.calls
 	defer func() {
 		if e := recover(); e != nil {
 			if _, isEval := e.(*evalError); !isEval {
 				panic(e)
 			}
-			ok = false
+			r.calls, ok = calls, false
 		}
 	}()
 	return r.value(v), true
@@ -403,19 +412,24 @@ func (r *run) accept(env *frame) bool {
 	return true
 }
 
-func (r *run) call(in *iCall, env *frame, k func() bool) bool {
+func (r *run) call(in *iCall, env *frame, k func() bool) (ok bool) {
 	f := env
 	for d := in.depth; d > 0; d-- {
 		f = f.parent
 	}
-	p, ok := r.value(f.slots[in.slot]).(*proc)
-	if !ok {
+	p, isProc := r.value(f.slots[in.slot]).(*proc)
+	if !isProc {
 		fail(in.at, "procedure expected")
 	}
 	arg := in.arg.eval(r, env)
 	fr := &frame{parent: p.env, slots: make([]Value, *p.def.size)}
 	bindParams(in.at, p.def.params, arg, fr)
-	return r.runCode(p.def.body, fr, func(*frame) bool { return k() })
+	if r.calls++; r.calls > maxCalls {
+		fail(in.at, "calls nested too deeply (a recursion that does not end?)")
+	}
+	ok = r.runCode(p.def.body, fr, func(*frame) bool { r.calls--; ok := k(); r.calls++; return ok })
+	r.calls--
+	return ok
 }
 
 func (r *run) forall(in *iForall, env *frame, k func() bool) bool {

@@ -284,6 +284,7 @@ type run struct {
 	flags   []string
 	yield   func(*checker.Execution, checker.Judgement) bool
 	stopped bool
+	calls   int // nesting of calls (see maxCalls)
 }
 
 func (m *Model) structure(s *checker.Structure) *structCache {

@@ -200,3 +200,26 @@ func TestConfig(t *testing.T) {
 	// The weak outcome of MP without fences is allowed.
 	require.Equal(t, []string{"ok"}, outcomes(m, mp()))
 }
+
+// TestCache judges two candidates of one event structure: what depends on
+// the candidate (rf, and the values different-values reads) is computed
+// again, what depends only on the structure is kept.
+func TestCache(t *testing.T) {
+	m, err := load(t, map[string]string{"mem/test.cat": "let p = po\nlet r = po ; rf\nlet d = different-values(p)\n" +
+		"flag ~empty r as po-rf\nflag ~empty d as differ\nflag ~empty p as po"})
+	require.NoError(t, err)
+	c1 := mp()
+	// The same structure, with thread 1 reading x=1 from event 2.
+	rf := checker.NewRel(c1.N())
+	rf.Add(3, 4)
+	rf.Add(2, 5)
+	c2 := &checker.Candidate{Structure: c1.Structure, Rf: rf, Val: []int64{0, 0, 1, 1, 1, 1}}
+	require.Equal(t, []string{"ok differ,po,po-rf"}, outcomes(m, c1))
+	require.Equal(t, []string{"ok po,po-rf"}, outcomes(m, c2))
+	rf = checker.NewRel(c1.N())
+	rf.Add(1, 4)
+	rf.Add(0, 5)
+	c3 := &checker.Candidate{Structure: c1.Structure, Rf: rf, Val: []int64{0, 0, 1, 1, 0, 0}}
+	require.Equal(t, []string{"ok po"}, outcomes(m, c3))
+	require.Equal(t, []string{"ok differ,po,po-rf"}, outcomes(m, c1))
+}

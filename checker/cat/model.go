@@ -136,7 +136,7 @@ func compile(path string, opts Options, prims map[string]*prim) (*program, []*Er
 		p.builtins[b.name] = c.declareTop(b.name, b.level)
 	}
 	for _, name := range primNames {
-		p.builtins[name] = c.declareTop(name, levelStructure)
+		p.builtins[name] = c.declareTop(name, primLevels[name])
 	}
 	if bell != nil {
 		for _, a := range c.bellAnnotations(bell) {

@@ -19,6 +19,11 @@ var primNames = []string{
 	"tag2fenced", "loc2events", "domain", "range", "fail", "as_transitive",
 }
 
+// primLevels gives the level (see levelStructure) of the primitives that
+// read more than their argument: different-values reads the values of the
+// candidate, so what calls it depends on the candidate.
+var primLevels = map[string]int{"different-values": levelRf}
+
 // newPrims makes the primitive values of a model.
 func newPrims() map[string]*prim {
 	fns := map[string]func(r *run, arg Value) Value{

@@ -91,7 +91,6 @@ type compiler struct {
 	withs    int   // top-level "with" instructions so far
 	inTry    int   // nesting of "try": unbound names fail at run time there
 	includes int   // nesting of includes
-	procs    int   // nesting of procedure bodies and other nested code
 
 	tags  map[string]string   // tag → its enum
 	enums map[string][]string // enum → its tags
@@ -420,11 +419,9 @@ func (c *compiler) compileProcedure(p *ast.Procedure, sc *scope) *iProc {
 	body := newScope(sc)
 	def.params = c.patVars(p.Param, body, 0)
 	def.tuple = p.Param.Tuple
-	c.procs++
 	save := c.beginTop()
 	c.compileIns(p.Body, body, &def.body)
 	level = c.endTop(save)
-	c.procs--
 	def.size = &body.n
 	if !p.Rec {
 		out.slot = c.declareIn(sc, p.Name.Name, level)
@@ -448,9 +445,7 @@ func (c *compiler) compileForall(f *ast.Forall, sc *scope) *iForall {
 	out := &iForall{at: c.at(f), set: c.compileExpr(f.Set, sc)}
 	body := newScope(sc)
 	out.slot = body.declare(f.Var.Name)
-	c.procs++
 	c.compileIns(f.Body, body, &out.body)
-	c.procs--
 	out.size = &body.n
 	return out
 }
@@ -472,9 +467,7 @@ func (c *compiler) compileMatchIns(m *ast.MatchIns, sc *scope) *iMatch {
 	block := func(list []ast.Ins) *iBlock {
 		body := newScope(sc)
 		b := &iBlock{}
-		c.procs++
 		c.compileIns(list, body, &b.code)
-		c.procs--
 		b.size = &body.n
 		return b
 	}

@@ -433,8 +433,11 @@ func (l *bpfLowerer) access(st *bpfState, in *syntax.Instr, loc int, addr map[in
 		ok, fail := st.clone(), st
 		r := l.read(ok, in, TagRMW|TagMb, loc, addr)
 		// herd7 links r0 to the write by intra-instruction control
-		// causality only, which makes no addr, data or ctrl dependency.
-		l.event(ok, in, KindW, TagRMW|TagMb, loc, addr, nv, depsOf(nv), r.read)
+		// causality only, which makes no addr, data or ctrl dependency;
+		// and po does not order two events of one instruction, so the
+		// read may read from a write coherence puts after its own.
+		w := l.event(ok, in, KindW, TagRMW|TagMb, loc, addr, nv, depsOf(nv), r.read)
+		ok.events[w].unordered = true
 		ok.cons = append(ok.cons, equality(mk("==", r, expect), true))
 		ok.regs[0] = r
 		fr := l.read(fail, in, 0, loc, addr)

@@ -51,6 +51,9 @@ func (p *program) buildStructure(paths []*path) *built {
 		}
 		for i, ev := range pt.events {
 			for j := i + 1; j < len(pt.events); j++ {
+				if j == i+1 && pt.events[j].unordered {
+					continue
+				}
 				s.Po.Add(off+i, off+j)
 			}
 			if ev.rmwOf >= 0 {

@@ -249,6 +249,10 @@ type pevent struct {
 	dataDep map[int]bool
 	ctrlDep map[int]bool
 	rmwOf   int // for the write of an RMW, the index of its read; else -1
+	// unordered says po does not order this event after the one before
+	// it: herd7's BPF cmpxchg is a read and a write of one instruction,
+	// which program order does not relate.
+	unordered bool
 }
 
 // A constraint says a symbolic value must be nonzero (or zero).

@@ -171,6 +171,8 @@ func TestErrors(t *testing.T) {
 		{map[string]string{"mem/test.cat": "let f(a, b) = a | b\nempty f(po) as t"}, "mem/test.cat:2:7: argument_mismatch"},
 		{map[string]string{"mem/test.cat": "with x from po\nempty x"}, "mem/test.cat:1:13: set expected"},
 		{map[string]string{"mem/test.cat": "call nosuch(po)"}, "mem/test.cat:1:6: unbound var: nosuch"},
+		// The dry run's second execution has reads.
+		{map[string]string{"mem/test.cat": "let f = match R with {} -> 0 || e ++ _ -> R | po end\nempty f as t"}, "mem/test.cat:1:47: type events expected, rel found"},
 		// A binding used on that way is evaluated then.
 		{map[string]string{"mem/test.cat": "let x = fail(po)\nacyclic x as a"}, "mem/test.cat:1:9: primitive fail: fail on <rel>"},
 	}
@@ -183,12 +185,16 @@ func TestErrors(t *testing.T) {
 	}
 }
 
-// TestJudgeError: an evaluation error that only some executions meet
-// makes Judge panic with an *Error that says where.
+// TestJudgeError: an evaluation error that only some executions meet (here
+// those with an atomic access, which neither execution of New's dry run
+// has) makes Judge panic with an *Error that says where.
 func TestJudgeError(t *testing.T) {
-	m, err := load(t, map[string]string{"mem/test.cat": "let f = match R with {} -> 0 || e ++ _ -> R | po end\nempty f as t"})
+	m, err := load(t, map[string]string{"mem/test.cat": "let f = match X with {} -> 0 || e ++ _ -> R | po end\nempty f as t"})
 	require.NoError(t, err)
-	require.PanicsWithError(t, "mem/test.cat:1:47: type events expected, rel found", func() { outcomes(m, mp()) })
+	require.Equal(t, []string{"ok"}, outcomes(m, mp()))
+	c := mp()
+	c.Events[2].Tags |= checker.TagRMW
+	require.PanicsWithError(t, "mem/test.cat:1:47: type events expected, rel found", func() { outcomes(m, c) })
 }
 
 // TestConfig reads linux-kernel.cfg: the model, its bell file and the

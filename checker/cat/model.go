@@ -2,6 +2,7 @@ package cat
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -255,13 +256,11 @@ func (p *program) tagUniverse(t typ) *valSet {
 	return &valSet{elem: t}
 }
 
-// dryRun judges an execution without events, so that a model that cannot
-// even start (a type error on its way to its first choice) is an error
-// now rather than while judging.
+// dryRun judges two small executions, one without events and one of
+// message passing through a lock-protected location, so that a model that
+// fails on the way every execution takes (a type error, a primitive
+// litmusls does not have) is an error now rather than while judging.
 func (m *Model) dryRun() (err error) {
-	s := &checker.Structure{Po: checker.NewRel(0), Rmw: checker.NewRel(0), Addr: checker.NewRel(0),
-		Data: checker.NewRel(0), Ctrl: checker.NewRel(0)}
-	c := &checker.Candidate{Structure: s, Rf: checker.NewRel(0)}
 	defer func() {
 		if e := recover(); e != nil {
 			if ce, ok := e.(*Error); ok {
@@ -271,8 +270,57 @@ func (m *Model) dryRun() (err error) {
 			panic(e)
 		}
 	}()
-	m.Judge(c, func(*checker.Execution, checker.Judgement) bool { return true })
+	for _, c := range []*checker.Candidate{sample(nil), sample(sampleEvents)} {
+		m.Judge(c, func(*checker.Execution, checker.Judgement) bool { return true })
+	}
 	return nil
+}
+
+// sampleEvents are the events of the second dry run: thread 0 writes x,
+// then y with a release inside a critical section of s; thread 1 takes
+// s, reads y with an acquire and x after an smp_rmb(), and unlocks.
+var sampleEvents = []checker.Event{
+	{Kind: checker.KindW, Tags: checker.TagInit, Thread: -1, Loc: 0, Instr: -1},
+	{Kind: checker.KindW, Tags: checker.TagInit, Thread: -1, Loc: 1, Instr: -1},
+	{Kind: checker.KindW, Tags: checker.TagInit, Thread: -1, Loc: 2, Instr: -1},
+	{Kind: checker.KindW, Tags: checker.TagOnce, Thread: 0, Loc: 0, Instr: 0, Val: 1},
+	{Kind: checker.KindW, Tags: checker.TagRelease, Thread: 0, Loc: 1, Instr: 1, Val: 1},
+	{Kind: checker.KindR, Tags: checker.TagLKR, Thread: 1, Loc: 2, Instr: 0},
+	{Kind: checker.KindW, Tags: checker.TagLKW, Thread: 1, Loc: 2, Instr: 0, Val: 1},
+	{Kind: checker.KindR, Tags: checker.TagAcquire, Thread: 1, Loc: 1, Instr: 1},
+	{Kind: checker.KindF, Tags: checker.TagRmb, Thread: 1, Loc: -1, Instr: 2},
+	{Kind: checker.KindR, Tags: checker.TagOnce, Thread: 1, Loc: 0, Instr: 3},
+	{Kind: checker.KindW, Tags: checker.TagUL, Thread: 1, Loc: 2, Instr: 4},
+}
+
+// sample makes a candidate of events (in program order within each
+// thread), each ordinary read reading from the write before it of its
+// location in the list.
+func sample(ev []checker.Event) *checker.Candidate {
+	n := len(ev)
+	s := &checker.Structure{Events: ev, Po: checker.NewRel(n), Rmw: checker.NewRel(n),
+		Addr: checker.NewRel(n), Data: checker.NewRel(n), Ctrl: checker.NewRel(n)}
+	c := &checker.Candidate{Structure: s, Rf: checker.NewRel(n), Val: make([]int64, n)}
+	last := map[int]int{}
+	for i, e := range ev {
+		for l := e.Loc; len(s.Locs) <= l; {
+			s.Locs = append(s.Locs, checker.Location{Name: fmt.Sprintf("l%d", len(s.Locs))})
+		}
+		for j := range i {
+			if e.Thread >= 0 && ev[j].Thread == e.Thread {
+				s.Po.Add(j, i)
+			}
+		}
+		switch {
+		case e.Kind == checker.KindW:
+			last[e.Loc] = i
+			c.Val[i] = e.Val
+		case e.Kind == checker.KindR && e.Tags&lockTags == 0:
+			c.Rf.Add(last[e.Loc], i)
+			c.Val[i] = ev[last[e.Loc]].Val
+		}
+	}
+	return c
 }
 
 // A run is the state of judging one candidate.

@@ -355,8 +355,7 @@ func (m *Model) structure(s *checker.Structure) *structCache {
 //
 // An evaluation error that herd7 would stop on (a type error that depends
 // on the execution, a primitive litmusls does not have) makes Judge panic
-// with an *Error, after the model's construction found none on an empty
-// execution.
+// with an *Error; New's dry run finds those that the common path meets.
 func (m *Model) Judge(c *checker.Candidate, yield func(x *checker.Execution, j checker.Judgement) bool) {
 	sc := m.structure(c.Structure)
 	sc.mu.Lock()

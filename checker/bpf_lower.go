@@ -161,6 +161,9 @@ func lowerBPF(f *syntax.File) (*program, error) {
 		}
 	}
 	p.threads = make([][]*path, p.nthread)
+	// herd7 keeps one set of labels for the whole test: a label may be
+	// defined once, in one thread.
+	defined := map[string]bool{}
 	for _, t := range f.Threads {
 		l := &bpfLowerer{p: p, thread: t.Index, instrs: t.Instrs, labels: map[string]int{}}
 		for i, in := range t.Instrs {
@@ -168,9 +171,10 @@ func lowerBPF(f *syntax.File) (*program, error) {
 			case syntax.InstrBad:
 				return nil, &LowerError{in.Span, "instruction could not be parsed"}
 			case syntax.InstrLabel:
-				if _, dup := l.labels[in.Label]; dup {
-					return nil, &LowerError{in.Span, fmt.Sprintf("label %s defined twice", in.Label)}
+				if defined[in.Label] {
+					return nil, &LowerError{in.Span, fmt.Sprintf("label %s defined twice (labels are shared by all threads)", in.Label)}
 				}
+				defined[in.Label] = true
 				l.labels[in.Label] = i
 			}
 		}

@@ -249,3 +249,31 @@ func TestEditedModel(t *testing.T) {
 		require.Equal(t, tt.verdict, res.Verdict)
 	}
 }
+
+// TestHerdCases compares with herd7 the other LKMM tests of the repository
+// that have herd7's output: the slow tests of ../shared/bench (those
+// herd7 finishes) and the hand-worked cases of checker/testdata/model.
+func TestHerdCases(t *testing.T) {
+	if testing.Short() {
+		t.Skip("bench tests in -short mode")
+	}
+	m := lkmm(t)
+	for _, dir := range []string{filepath.Join(sharedDir(t), "bench"), filepath.Join("..", "testdata", "model")} {
+		matches, err := filepath.Glob(filepath.Join(dir, "*.litmus"))
+		require.NoError(t, err)
+		require.NotEmpty(t, matches)
+		for _, path := range matches {
+			if _, err := os.Stat(path + ".expected"); err != nil {
+				continue // herd7 does not finish it (see the bench README)
+			}
+			src, err := os.ReadFile(path)
+			require.NoError(t, err)
+			if f, _ := syntax.Parse(path, src); f.Dialect != syntax.DialectC {
+				continue
+			}
+			diff, err := checkCorpusFile(m, dir, filepath.Base(path))
+			require.NoError(t, err)
+			require.Empty(t, diff, path)
+		}
+	}
+}

@@ -170,6 +170,8 @@ func b2i(b bool) int64 {
 
 func unop(op string, x int64) int64 {
 	switch op {
+	case "i32":
+		return wrap32(x)
 	case "-":
 		return -x
 	case "!":
@@ -228,6 +230,40 @@ func binop(op string, x, y int64) int64 {
 		return b2i(x != 0 || y != 0)
 	}
 	return 0
+}
+
+// wrap32 gives x as herd7 computes C values, in 32-bit integers that
+// wrap around; an address (a location plus or minus a little pointer
+// arithmetic) is left as it is.
+func wrap32(x int64) int64 {
+	if x > addrBase-1<<20 && x < addrBase+1<<20 {
+		return x
+	}
+	return int64(int32(x))
+}
+
+// fits32 reports whether the constant k is one herd7 can read: C values
+// are 32-bit integers, and a larger literal is an error there.
+func fits32(k int64) bool { return k >= -1<<31 && k < 1<<31 }
+
+// checkedInt returns the constant k written at e, or an error when herd7
+// could not read it.
+func checkedInt(e syntax.Expr, k int64) (int64, error) {
+	if !fits32(k) {
+		return 0, &LowerError{e.GetSpan(), fmt.Sprintf("%d does not fit in 32 bits: herd7 computes C values as 32-bit integers", k)}
+	}
+	return k, nil
+}
+
+// mkC is mk for C arithmetic, which wraps around at 32 bits as herd7's
+// does: the operators that can leave the 32-bit range wrap their result.
+func mkC(op string, a, b *sval) *sval {
+	v := mk(op, a, b)
+	switch {
+	case op == "+", op == "-", op == "*", op == "<<":
+		return mk("i32", v, nil)
+	}
+	return v
 }
 
 func mk(op string, a, b *sval) *sval {
@@ -500,7 +536,7 @@ func (p *program) constValue(e syntax.Expr) (int64, error) {
 	case nil:
 		return 0, nil
 	case *syntax.IntLit:
-		return e.Value, nil
+		return checkedInt(e, e.Value)
 	case *syntax.Ident:
 		if i, ok := p.locIdx[e.Name]; ok {
 			return addrBase + int64(i), nil
@@ -517,6 +553,9 @@ func (p *program) constValue(e syntax.Expr) (int64, error) {
 			}
 		}
 		if e.Op == "-" {
+			if lit, ok := e.X.(*syntax.IntLit); ok {
+				return checkedInt(e, -lit.Value) // -2147483648 fits
+			}
 			v, err := p.constValue(e.X)
 			return -v, err
 		}
@@ -763,7 +802,11 @@ func one(st *lstate, v *sval) []out { return []out{{st, v}} }
 func (l *lowerer) expr(e syntax.Expr, st *lstate) ([]out, error) {
 	switch e := e.(type) {
 	case *syntax.IntLit:
-		return one(st, konst(e.Value)), nil
+		k, err := checkedInt(e, e.Value)
+		if err != nil {
+			return nil, err
+		}
+		return one(st, konst(k)), nil
 	case *syntax.ParenExpr:
 		return l.expr(e.X, st)
 	case *syntax.CastExpr:
@@ -798,9 +841,16 @@ func (l *lowerer) expr(e syntax.Expr, st *lstate) ([]out, error) {
 			}
 			return nil, &LowerError{e.Span, "unsupported address-of"}
 		}
+		if lit, ok := e.X.(*syntax.IntLit); ok && e.Op == "-" {
+			k, err := checkedInt(e, -lit.Value) // -2147483648 fits
+			if err != nil {
+				return nil, err
+			}
+			return one(st, konst(k)), nil
+		}
 		outs, err := l.expr(e.X, st)
 		for i := range outs {
-			outs[i].v = mk(e.Op, outs[i].v, nil)
+			outs[i].v = mkC(e.Op, outs[i].v, nil)
 		}
 		return outs, err
 	case *syntax.BinaryExpr:
@@ -815,7 +865,7 @@ func (l *lowerer) expr(e syntax.Expr, st *lstate) ([]out, error) {
 				return nil, err
 			}
 			for _, y := range ys {
-				res = append(res, out{y.st, mk(e.Op, x.v, y.v)})
+				res = append(res, out{y.st, mkC(e.Op, x.v, y.v)})
 			}
 		}
 		return res, nil
@@ -860,7 +910,7 @@ func (l *lowerer) expr(e syntax.Expr, st *lstate) ([]out, error) {
 				if err != nil || len(old) != 1 {
 					return nil, &LowerError{e.Span, "unsupported compound assignment"}
 				}
-				v = mk(strings.TrimSuffix(e.Op, "="), old[0].v, v)
+				v = mkC(strings.TrimSuffix(e.Op, "="), old[0].v, v)
 			}
 			switch x := e.X.(type) {
 			case *syntax.Ident:

@@ -213,7 +213,7 @@ func (l *lowerer) call(e *syntax.CallExpr, st *lstate) ([]out, error) {
 			return nil, err
 		}
 		outs := l.conditional(st, e, loc, a, rt, wt, func(r *sval) (*sval, *sval, *sval) {
-			return mk("!=", r, u), mk("+", r, v), nil
+			return mk("!=", r, u), mkC("+", r, v), nil
 		})
 		return outs, nil
 	}
@@ -255,7 +255,7 @@ func (l *lowerer) call(e *syntax.CallExpr, st *lstate) ([]out, error) {
 		rt, wt = TagNoreturn, TagOnce
 	}
 	r := l.read(st, e.Span, loc, a, rt|TagRMW)
-	nv := mk(sym, r, v)
+	nv := mkC(sym, r, v)
 	l.write(st, e.Span, loc, a, nv, wt|TagRMW, r.read)
 	switch kind {
 	case "fetch":

@@ -15,6 +15,7 @@ import (
 
 	"github.com/litmusls/litmusls/analysis"
 	"github.com/litmusls/litmusls/checker"
+	"github.com/litmusls/litmusls/checker/cat"
 	"github.com/litmusls/litmusls/syntax"
 )
 
@@ -29,6 +30,9 @@ type checkOutput struct {
 	Errors  []string // "file:line:col: message"
 	Seconds float64
 	failed  error // the tool failed (I/O)
+	// modelErr is an error of the interpreted model met while judging
+	// this test ("file:line:col: message" in a model file), or nil.
+	modelErr error
 	f       *syntax.File
 	src     []byte
 	lints   []analysis.Diagnostic // with --lint: the lints, then the rewrite diagnostics
@@ -59,9 +63,18 @@ type checkOutput struct {
 // linting or printing it) as "FILE: internal error: VALUE" followed by the
 // goroutine's stack; every other test is checked and printed, in order.
 //
+// --cat FILE.cat [--bell FILE] [--macros FILE.def] [--variant V], or
+// --conf FILE.cfg (herd7's configuration: its model, bell, macros and
+// variant lines, relative to it; explicit flags override it), run an
+// interpreted model (package checker/cat) instead of the compiled ones.
+// Primitives are still lowered by the built-in lowering: a --macros file
+// is parsed and compared with it, and its definitions that differ are
+// named on stderr as not used. -v prints which model runs.
+//
 // Exit status: 0 every test checked to the end, 1 some test had errors
 // (syntax, unsupported constructs, I/O, an internal error) or was cut off,
-// 2 usage. Lints do not change it, except with --lint=error, where a lint
+// 2 usage, or an error in the model files (before any test, or while
+// judging one: "file:line:col: message"). Lints do not change it, except with --lint=error, where a lint
 // of severity warning (a barrier that orders nothing, an ordering the
 // outcome shows broken) makes it 1.
 func runCheck(args []string, stdout, stderr io.Writer) int {
@@ -74,8 +87,11 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	var lint lintMode
 	fs.Var(&lint, "lint", "after herd7's text, print the barrier-misuse lints (L01-L17), the cheapest fix of a broken test and over-fencing hints of a correct one; --lint=error also makes a warning lint exit 1")
 	lintBudget := fs.Duration("lint-budget", 10*time.Second, "with --lint, time limit of the search for the cheapest fix of each test")
+	verbose := fs.Bool("v", false, "say on stderr which model runs")
+	var mf modelFlags
+	mf.register(fs)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: litmusls check [-j N] [--timeout D] [--json] [--explain] [--lint[=error]] [--lint-budget D] PATH...")
+		fmt.Fprintln(stderr, "usage: litmusls check [-j N] [--timeout D] [--json] [--explain] [--lint[=error]] [--lint-budget D] [-v]\n\t[--cat FILE.cat] [--bell FILE.bell] [--macros FILE.def] [--conf FILE.cfg] [--variant V] PATH...")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -85,6 +101,12 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return 2
 	}
+	choice, err := mf.load()
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 2
+	}
+	choice.sayNotes(stderr, *verbose, *explain, lint != "")
 	opts := checker.Options{Timeout: *timeout, Explain: *explain || *asJSON || lint != ""}
 	inputs := checkInputs(fs.Args())
 	outs := make([]chan *checkOutput, len(inputs))
@@ -105,7 +127,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 			// the test: it becomes this test's error.
 			var o *checkOutput
 			if err := contain(func() {
-				o = checkFile(in.name, opts)
+				o = checkFile(in.name, opts, choice.model)
 				if lint != "" {
 					o.lint(in.name, *timeout, *lintBudget)
 				}
@@ -118,11 +140,18 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	status := 0
 	for i := range inputs {
 		o := <-outs[i]
+		if o.modelErr != nil {
+			// The model's error, not the test's: said once, in the
+			// model's coordinates.
+			fmt.Fprintf(stderr, "%v (while judging %s)\n", o.modelErr, o.File)
+			status = 2
+			continue
+		}
 		if o.failed == nil && (len(o.Errors) > 0 || (o.Result != nil && o.Result.Cutoff)) {
-			status = 1
+			status = max(status, 1)
 		}
 		if o.failed == nil && lint == "error" && o.warns() {
-			status = 1
+			status = max(status, 1)
 		}
 		// Each test's text is made whole before any of it is printed, so
 		// that a test that crashes while printing leaves no partial text.
@@ -136,7 +165,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		}
 		if o.failed != nil {
 			reportFailure(stderr, o.File, o.failed)
-			status = 1
+			status = max(status, 1)
 			continue
 		}
 		stderr.Write(errs.Bytes())
@@ -189,8 +218,9 @@ func cutoffWords(timeout time.Duration) string {
 	return fmt.Sprintf("cut off after %s: no result", timeout)
 }
 
-// checkFile parses and checks one file.
-func checkFile(name string, opts checker.Options) *checkOutput {
+// checkFile parses and checks one file, under the interpreted model m
+// when it is not nil.
+func checkFile(name string, opts checker.Options, m *cat.Model) *checkOutput {
 	o := &checkOutput{File: name}
 	src, err := os.ReadFile(inputFile(name))
 	if err != nil {
@@ -205,7 +235,16 @@ func checkFile(name string, opts checker.Options) *checkOutput {
 		o.Errors = problems
 		return o
 	}
+	var guard *guardedModel
+	if m != nil {
+		guard = &guardedModel{m: m}
+		opts.Model = guard
+	}
 	res, err := checker.Check(context.Background(), f, opts)
+	if guard != nil && guard.failed() != nil {
+		o.modelErr = guard.failed()
+		return o
+	}
 	if err != nil {
 		o.failed = err
 		return o

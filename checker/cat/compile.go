@@ -33,6 +33,7 @@ type program struct {
 	rfSlot   int            // the final binding of rf
 	nLevels  int            // levels in use: 0, 1, 2 and one per top-level "with"
 	annots   []string       // the bell's annotations, in order
+	bpf      bool           // the model is for BPF tests (see bpfModel)
 
 	nBuiltins int                    // the built-in names take the first slots
 	annotSets map[string]checker.Tag // annotation set name → the tags of its events

@@ -149,12 +149,19 @@ func TestCorpus(t *testing.T) {
 	if testing.Short() {
 		t.Skip("corpus test in -short mode")
 	}
+	runCorpus(t, lkmm(t), corpusDirs, "known-failures.txt", "LKMM")
+}
+
+// runCorpus checks every test of dirs in the shared corpus with model m
+// against herd7's output. The tests listed in testdata/knownFile must
+// fail and all others must pass; LITMUSLS_WRITE_FAILURES=1 rewrites the
+// list from the run.
+func runCorpus(t *testing.T, m checker.Model, dirs []string, knownFile, what string) {
 	corpus := filepath.Join(sharedDir(t), "corpus")
-	tests := corpusTests(t, corpus, corpusDirs)
-	m := lkmm(t)
+	tests := corpusTests(t, corpus, dirs)
 
 	known := map[string]bool{}
-	data, err := os.ReadFile(filepath.Join("testdata", "known-failures.txt"))
+	data, err := os.ReadFile(filepath.Join("testdata", knownFile))
 	require.NoError(t, err)
 	for _, line := range strings.Split(string(data), "\n") {
 		if i := strings.Index(line, "#"); i >= 0 {
@@ -188,7 +195,7 @@ func TestCorpus(t *testing.T) {
 		if diffs[i] == "" {
 			pass[dir]++
 			if known[rel] {
-				t.Errorf("%s passes now: remove it from testdata/known-failures.txt", rel)
+				t.Errorf("%s passes now: remove it from testdata/%s", rel, knownFile)
 			}
 			continue
 		}
@@ -200,17 +207,17 @@ func TestCorpus(t *testing.T) {
 	}
 	for rel := range known {
 		if i := sort.SearchStrings(tests, rel); i == len(tests) || tests[i] != rel {
-			t.Errorf("%s is in known-failures.txt but not in the corpus", rel)
+			t.Errorf("%s is in %s but not in the corpus", rel, knownFile)
 		}
 	}
-	for _, d := range corpusDirs {
+	for _, d := range dirs {
 		t.Logf("%s: %d of %d tests agree with herd7", d, pass[d], total[d])
 	}
 	if os.Getenv("LITMUSLS_WRITE_FAILURES") != "" {
-		text := "# LKMM corpus tests whose result under the interpreted model differs from herd7\n" +
-			"# (enforced both ways by TestCorpus), with the first line of the difference.\n" +
+		text := "# " + what + " corpus tests whose result under the interpreted model differs from herd7\n" +
+			"# (enforced both ways), with the first line of the difference.\n" +
 			strings.Join(failing, "\n") + "\n"
-		require.NoError(t, os.WriteFile(filepath.Join("testdata", "known-failures.txt"), []byte(text), 0o644))
+		require.NoError(t, os.WriteFile(filepath.Join("testdata", knownFile), []byte(text), 0o644))
 	}
 }
 

@@ -106,6 +106,14 @@ type structCache struct {
 	emptyRel         checker.Rel
 
 	builtins []Value // the first slots of the top-level frame
+
+	// For a BPF model, herd7's single-event atomics (see bpf.go): node
+	// gives each event the model's event it belongs to (itself, or the
+	// read half for the write half of a merged atomic), writer the event
+	// that writes for each model event; merged says some event was
+	// merged.
+	node, writer []int
+	merged       bool
 	fw       [][]int // for each observed location with a store, its possible final writes
 
 	entries []cacheEntry // per top-level slot
@@ -121,9 +129,12 @@ type cacheEntry struct {
 func newStructCache(m *Model, s *checker.Structure) *structCache {
 	n := s.N()
 	sc := &structCache{m: m, s: s, n: n}
+	sc.mergeAtomics()
 	sc.all = checker.NewSet(n)
 	for i := range n {
-		sc.all.Add(i)
+		if sc.node[i] == i {
+			sc.all.Add(i)
+		}
 	}
 	sc.emptySet = checker.NewSet(n)
 	sc.emptyRel = checker.NewRel(n)
@@ -187,7 +198,7 @@ func (sc *structCache) events(keep func(e *checker.Event) bool) checker.Set {
 	out := checker.NewSet(sc.n)
 	for i := range sc.s.Events {
 		if keep(&sc.s.Events[i]) {
-			out.Add(i)
+			out.Add(sc.node[i])
 		}
 	}
 	return out
@@ -202,7 +213,7 @@ func (sc *structCache) pairs(keep func(a, b *checker.Event) bool) checker.Rel {
 	ev := sc.s.Events
 	for a := range ev {
 		for b := range ev {
-			if keep(&ev[a], &ev[b]) {
+			if sc.node[a] == a && sc.node[b] == b && keep(&ev[a], &ev[b]) {
 				out.Add(a, b)
 			}
 		}
@@ -225,6 +236,16 @@ func (sc *structCache) builtin(name string) Value {
 	if t, ok := sc.m.prog.annotSets[name]; ok {
 		return sc.tagged(t)
 	}
+	if sc.m.prog.bpf {
+		switch name {
+		case "AQ":
+			return sc.tagged(checker.TagAcquire)
+		case "RL":
+			return sc.tagged(checker.TagRelease)
+		case "SC":
+			return sc.tagged(checker.TagMb)
+		}
+	}
 	switch name {
 	case "id":
 		return sc.id
@@ -235,13 +256,13 @@ func (sc *structCache) builtin(name string) Value {
 	case "ext":
 		return sc.pairs(func(a, b *checker.Event) bool { return a.Thread != b.Thread })
 	case "po":
-		return s.Po
+		return sc.quotient(s.Po)
 	case "addr":
-		return s.Addr
+		return sc.quotient(s.Addr)
 	case "data":
-		return s.Data
+		return sc.quotient(s.Data)
 	case "ctrl":
-		return s.Ctrl
+		return sc.quotient(s.Ctrl)
 	case "same-instance", "same-instr":
 		return sc.pairs(func(a, b *checker.Event) bool {
 			return a.Thread >= 0 && a.Thread == b.Thread && a.Instr >= 0 && a.Instr == b.Instr

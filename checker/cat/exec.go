@@ -354,8 +354,8 @@ func (r *run) reject(t *iTest, env *frame) bool {
 		name = t.name
 		co, rf = t.coSlot, t.rfSlot
 	}
-	r.x.Co = r.relOr(top, co, r.sc.emptyRel)
-	r.x.Rf = r.relOr(top, rf, r.c.Rf)
+	r.x.Co = r.sc.eventCo(r.relOr(top, co, r.sc.emptyRel))
+	r.x.Rf = r.sc.eventRf(r.relOr(top, rf, r.c.Rf))
 	if !r.yield(&r.x, checker.Judgement{Failed: name}) {
 		r.stopped = true
 		return false
@@ -397,8 +397,8 @@ func tryValue(r *run, v Value) (out Value, ok bool) {
 
 // accept reports an execution that passed every check.
 func (r *run) accept(env *frame) bool {
-	r.x.Co = r.relOr(env, r.m.prog.coSlot, r.sc.emptyRel)
-	r.x.Rf = r.relOr(env, r.m.prog.rfSlot, r.c.Rf)
+	r.x.Co = r.sc.eventCo(r.relOr(env, r.m.prog.coSlot, r.sc.emptyRel))
+	r.x.Rf = r.sc.eventRf(r.relOr(env, r.m.prog.rfSlot, r.c.Rf))
 	var flags []string
 	if len(r.flags) > 0 {
 		flags = slices.Clone(r.flags)

@@ -133,8 +133,14 @@ func compile(path string, opts Options, prims map[string]*prim) (*program, []*Er
 	// annotation sets.
 	c.top = newScope(nil)
 	c.top.top = true
+	p.bpf = bpfModel(catFile)
 	for _, b := range builtinNames {
 		p.builtins[b.name] = c.declareTop(b.name, b.level)
+	}
+	if p.bpf {
+		for _, name := range bpfNames {
+			p.builtins[name] = c.declareTop(name, levelStructure)
+		}
 	}
 	for _, name := range primNames {
 		p.builtins[name] = c.declareTop(name, primLevels[name])
@@ -372,6 +378,7 @@ func (m *Model) Judge(c *checker.Candidate, yield func(x *checker.Execution, j c
 	r := &run{m: m, sc: sc, c: c, yield: yield}
 	r.x.Candidate = c
 	sc.newChoice(levelRf)
+	rf := sc.quotient(c.Rf)
 	pick := make([]int, len(sc.fw))
 	for {
 		fw := checker.NewSet(sc.n)
@@ -381,7 +388,7 @@ func (m *Model) Judge(c *checker.Candidate, yield func(x *checker.Execution, j c
 		sc.newChoice(levelFW)
 		env := &frame{slots: make([]Value, p.nTop)}
 		copy(env.slots, sc.builtins)
-		env.slots[p.builtins["rf"]] = c.Rf
+		env.slots[p.builtins["rf"]] = rf
 		env.slots[p.builtins["FW"]] = fw
 		r.flags = r.flags[:0]
 		if !r.runCode(p.code, env, r.accept) {

@@ -1,0 +1,28 @@
+package cat
+
+import (
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// bpfModelFile reads herd7's BPF model (bpf.cat, with cos-opt.cat and
+// stdlib.cat beside it), as herd7 runs BPF tests with it.
+func bpfModelFile(t testing.TB) *Model {
+	t.Helper()
+	m, err := New(filepath.Join(sharedDir(t), "model", "bpf", "bpf.cat"), Options{})
+	require.NoError(t, err)
+	return m
+}
+
+// TestBPFCorpus runs the interpreted bpf.cat on every BPF corpus test and
+// compares with herd7's output. Tests listed in
+// testdata/bpf-known-failures.txt must fail and all others must pass;
+// LITMUSLS_WRITE_FAILURES=1 rewrites the list from the run.
+func TestBPFCorpus(t *testing.T) {
+	if testing.Short() {
+		t.Skip("corpus test in -short mode")
+	}
+	runCorpus(t, bpfModelFile(t), []string{"bpf"}, "bpf-known-failures.txt", "BPF")
+}

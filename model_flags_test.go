@@ -1,0 +1,273 @@
+package main
+
+import (
+	"bufio"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// lkmmDir is the kernel's model as herd7 ran the corpus with it.
+const lkmmDir = "../shared/model/lkmm"
+
+// mpFences is the kernel test whose Never rests on smp_wmb() and
+// smp_rmb().
+const mpFences = "../shared/corpus/kernel/MP+fencewmbonceonce+fencermbonceonce.litmus"
+
+// herdSummary is what a corpus comparison looks at in one test's herd7
+// text: every line but Hash and Time, with the states as a sorted set.
+func herdSummary(text string) string {
+	var states, rest []string
+	sc := bufio.NewScanner(strings.NewReader(text))
+	inStates := false
+	for sc.Scan() {
+		line := sc.Text()
+		switch {
+		case strings.HasPrefix(line, "States "):
+			inStates = true
+			rest = append(rest, line)
+		case line == "Ok" || line == "No":
+			inStates = false
+			rest = append(rest, line)
+		case inStates:
+			states = append(states, line)
+		case strings.HasPrefix(line, "Hash="), strings.HasPrefix(line, "Time "), line == "":
+		default:
+			rest = append(rest, line)
+		}
+	}
+	sort.Strings(states)
+	return strings.Join(rest, "\n") + "\nstates:\n" + strings.Join(states, "\n")
+}
+
+// splitTests splits check's output into each test's text, by name.
+func splitTests(out string) map[string]string {
+	tests := map[string]string{}
+	name := ""
+	for _, line := range strings.SplitAfter(out, "\n") {
+		if strings.HasPrefix(line, "Test ") {
+			name = strings.Fields(line)[1]
+		}
+		if name != "" {
+			tests[name] += line
+		}
+	}
+	return tests
+}
+
+// observation returns the verdict of the test named in check's output.
+func observation(t *testing.T, out string) string {
+	t.Helper()
+	m := regexp.MustCompile(`(?m)^Observation \S+ (\w+) `).FindStringSubmatch(out)
+	require.NotNil(t, m, out)
+	return m[1]
+}
+
+// TestCheckConfCorpus runs "check --conf linux-kernel.cfg" (the
+// interpreted kernel model) on the kernel tests of the corpus: each
+// output is herd7's, Time and Hash aside, states as a set.
+func TestCheckConfCorpus(t *testing.T) {
+	if testing.Short() {
+		t.Skip("corpus test in -short mode")
+	}
+	dir := "../shared/corpus/kernel"
+	code, out, errs := run("check", "--conf", filepath.Join(lkmmDir, "linux-kernel.cfg"), dir)
+	require.Equal(t, 0, code, errs)
+	assert.Empty(t, errs, "the kernel's own .def is the built-in lowering: no note")
+	got := splitTests(out)
+	files, err := filepath.Glob(filepath.Join(dir, "*.litmus.expected"))
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	for _, file := range files {
+		want, err := os.ReadFile(file)
+		require.NoError(t, err)
+		name := strings.Fields(string(want))[1]
+		g, ok := got[name]
+		if !assert.True(t, ok, "no output for %s", name) {
+			continue
+		}
+		assert.Equal(t, herdSummary(string(want)), herdSummary(g), file)
+	}
+	assert.Len(t, got, len(files))
+}
+
+// copyModel copies the kernel's model files into a temporary directory
+// and returns it.
+func copyModel(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	for _, name := range []string{"linux-kernel.cat", "linux-kernel.bell", "linux-kernel.def", "linux-kernel.cfg",
+		"lock.cat", "cos-opt.cat", "cross.cat", "stdlib.cat"} {
+		b, err := os.ReadFile(filepath.Join(lkmmDir, name))
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), b, 0o644))
+	}
+	return dir
+}
+
+// editFile replaces old, which must occur once, with new in the file.
+func editFile(t *testing.T, path, old, new string) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	require.Equal(t, 1, strings.Count(string(b), old), "%s in %s", old, path)
+	require.NoError(t, os.WriteFile(path, []byte(strings.Replace(string(b), old, new, 1)), 0o644))
+}
+
+// TestCheckEditedCat edits a copy of linux-kernel.cat so that smp_rmb()
+// (then smp_wmb()) orders nothing: the message-passing test that relies
+// on both becomes Sometimes under --cat, while the compiled model (no
+// flag) still says Never, and so does the unedited copy under --cat.
+func TestCheckEditedCat(t *testing.T) {
+	code, out, errs := run("check", mpFences)
+	require.Equal(t, 0, code, errs)
+	require.Equal(t, "Never", observation(t, out))
+
+	for _, edit := range []struct{ old, new string }{
+		{"let rmb = [R4rmb] ; fencerel(Rmb) ; [R4rmb]", "let rmb = 0"},
+		{"let wmb = [W] ; fencerel(Wmb) ; [W]", "let wmb = 0"},
+	} {
+		dir := copyModel(t)
+		catFile := filepath.Join(dir, "linux-kernel.cat")
+		args := []string{"check", "--cat", catFile, "--bell", filepath.Join(dir, "linux-kernel.bell"), "--variant", "lkmmv2", mpFences}
+		code, out, errs := run(args...)
+		require.Equal(t, 0, code, errs)
+		assert.Equal(t, "Never", observation(t, out), "unedited copy")
+
+		editFile(t, catFile, edit.old, edit.new)
+		code, out, errs = run(args...)
+		require.Equal(t, 0, code, errs)
+		assert.Equal(t, "Sometimes", observation(t, out), edit.new)
+		assert.Contains(t, out, "1:r0=1; 1:r1=0;", edit.new)
+
+		// The cfg names the edited copy as well.
+		code, out, errs = run("check", "--conf", filepath.Join(dir, "linux-kernel.cfg"), mpFences)
+		require.Equal(t, 0, code, errs)
+		assert.Equal(t, "Sometimes", observation(t, out), edit.new)
+
+		code, out, errs = run("check", mpFences)
+		require.Equal(t, 0, code, errs)
+		assert.Equal(t, "Never", observation(t, out), "the compiled model is untouched")
+	}
+}
+
+// TestCheckConfOverride: an explicit --cat overrides the cfg's model, and
+// -v says which model ran.
+func TestCheckConfOverride(t *testing.T) {
+	dir := copyModel(t)
+	edited := filepath.Join(dir, "edited.cat")
+	b, err := os.ReadFile(filepath.Join(dir, "linux-kernel.cat"))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(edited, b, 0o644))
+	editFile(t, edited, "let rmb = [R4rmb] ; fencerel(Rmb) ; [R4rmb]", "let rmb = 0")
+
+	code, out, errs := run("check", "-v", "--conf", filepath.Join(dir, "linux-kernel.cfg"), mpFences)
+	require.Equal(t, 0, code, errs)
+	assert.Equal(t, "Never", observation(t, out))
+	assert.Contains(t, errs, "model: interpreted "+filepath.Join(dir, "linux-kernel.cat"))
+	assert.Contains(t, errs, "variant lkmmv2")
+
+	code, out, errs = run("check", "-v", "--conf", filepath.Join(dir, "linux-kernel.cfg"), "--cat", edited, mpFences)
+	require.Equal(t, 0, code, errs)
+	assert.Equal(t, "Sometimes", observation(t, out))
+	assert.Contains(t, errs, "model: interpreted "+edited)
+
+	code, _, errs = run("check", "-v", mpFences)
+	require.Equal(t, 0, code, errs)
+	assert.Contains(t, errs, "model: compiled")
+}
+
+// TestCheckBrokenModel: errors in the model files are "file:line:col:
+// message" with exit status 2, and no test is checked.
+func TestCheckBrokenModel(t *testing.T) {
+	dir := copyModel(t)
+	catFile := filepath.Join(dir, "linux-kernel.cat")
+	editFile(t, catFile, "let rmb = [R4rmb] ; fencerel(Rmb) ; [R4rmb]", "let rmb = [R4rmb] ; (fencerel(Rmb) ; [R4rmb]")
+	code, out, errs := run("check", "--conf", filepath.Join(dir, "linux-kernel.cfg"), mpFences)
+	assert.Equal(t, 2, code)
+	assert.Empty(t, out)
+	assert.Regexp(t, `^`+regexp.QuoteMeta(catFile)+`:\d+:\d+: `, errs)
+	assert.NotContains(t, errs, "internal error")
+	assert.NotContains(t, errs, "panic")
+
+	bad := writeFile(t, dir, "bad.cat", "let rmb = nosuchname\n")
+	code, out, errs = run("check", "--cat", bad, mpFences)
+	assert.Equal(t, 2, code)
+	assert.Empty(t, out)
+	assert.Equal(t, bad+":1:11: unbound var: nosuchname\n", errs)
+
+	cfg := writeFile(t, dir, "x.cfg", "model linux-kernel.cat\nnosuchkey 1\n")
+	code, _, errs = run("check", "--conf", cfg, mpFences)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errs, cfg+":2:1: ")
+
+	def := writeFile(t, dir, "bad.def", "READ_ONCE(X) __load{ONCE}(X\n")
+	code, _, errs = run("check", "--cat", catFile, "--macros", def, mpFences)
+	assert.Equal(t, 2, code)
+	assert.Regexp(t, `^`+regexp.QuoteMeta(def)+`:\d+:\d+: `, errs)
+
+	cfg = writeFile(t, dir, "nomodel.cfg", "variant lkmmv2\n")
+	code, _, errs = run("check", "--conf", cfg, mpFences)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errs, "names no model")
+
+	code, _, errs = run("check", "--bell", filepath.Join(dir, "linux-kernel.bell"), mpFences)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errs, "need a model")
+}
+
+// TestCheckMacros: a .def whose definitions differ from the built-in
+// lowering is read, and each difference is named as not used; the
+// kernel's own .def gives no note. The embedded copy is the kernel's.
+func TestCheckMacros(t *testing.T) {
+	shipped, err := os.ReadFile(filepath.Join(lkmmDir, "linux-kernel.def"))
+	require.NoError(t, err)
+	require.Equal(t, string(shipped), string(builtinMacros), "builtin-lowering.def is a copy of the kernel's linux-kernel.def")
+
+	dir := copyModel(t)
+	def := filepath.Join(dir, "linux-kernel.def")
+	// Renamed parameters and layout are no difference.
+	editFile(t, def, "WRITE_ONCE(X,V) { __store{ONCE}(X,V); }", "WRITE_ONCE(A, B) {\n\t__store{ONCE}(A, B);\n}")
+	code, _, errs := run("check", "--conf", filepath.Join(dir, "linux-kernel.cfg"), mpFences)
+	require.Equal(t, 0, code, errs)
+	assert.Empty(t, errs)
+
+	editFile(t, def, "smp_rmb() { __fence{rmb}; }", "smp_rmb() { __fence{wmb}; }")
+	require.NoError(t, os.WriteFile(def, append(mustRead(t, def), "smp_memb() { __fence{MB}; }\n"...), 0o644))
+	code, out, errs := run("check", "--conf", filepath.Join(dir, "linux-kernel.cfg"), mpFences)
+	require.Equal(t, 0, code, errs)
+	assert.Equal(t, "Never", observation(t, out), "the built-in lowering still runs")
+	assert.Contains(t, errs, def+": note: macros read, but primitives are still lowered by the built-in lowering")
+	assert.Regexp(t, regexp.QuoteMeta(def)+`:\d+:1: smp_rmb differs`, errs)
+	assert.Regexp(t, regexp.QuoteMeta(def)+`:\d+:1: smp_memb is new`, errs)
+	assert.Equal(t, 1, strings.Count(errs, "note: macros read"), "said once")
+}
+
+func mustRead(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	return b
+}
+
+// TestCheckInterpretedJSONExplain: --json and --explain work under an
+// interpreted model; --explain says once what it cannot do there.
+func TestCheckInterpretedJSONExplain(t *testing.T) {
+	cfg := filepath.Join(lkmmDir, "linux-kernel.cfg")
+	code, out, errs := run("check", "--json", "--conf", cfg, mpFences)
+	require.Equal(t, 0, code, errs)
+	assert.Contains(t, out, `"verdict":"Never"`)
+	assert.Contains(t, out, `"witnesses":[`)
+
+	sb := writeTest(t, "SB.litmus", sbTest)
+	code, out, errs = run("check", "--explain", "--conf", cfg, mpFences, sb)
+	require.Equal(t, 0, code, errs)
+	assert.Equal(t, 2, strings.Count(out, "Explanation of "), out)
+	assert.Equal(t, 1, strings.Count(errs, "--explain with an interpreted model"), errs)
+}

@@ -202,6 +202,18 @@ func TestCheckBrokenModel(t *testing.T) {
 	assert.Empty(t, out)
 	assert.Equal(t, bad+":1:11: unbound var: nosuchname\n", errs)
 
+	// An error met only while judging a test that has an smp_mb() (the
+	// construction's dry run has none): that test gets the model's
+	// error, exit status 2; the other test is checked.
+	lazy := writeFile(t, dir, "lazy.cat", "let bad = match Mb with || {} -> 0 || e ++ es -> (rmw | Mb) end\nacyclic po | bad as x\n")
+	sb := "../shared/corpus/kernel/SB+fencembonceonces.litmus"
+	code, out, errs = run("check", "--cat", lazy, "--bell", filepath.Join(dir, "linux-kernel.bell"), mpFences, sb)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, out, "Observation MP+fencewmbonceonce+fencermbonceonce ")
+	assert.NotContains(t, out, "Test SB+fencembonceonces")
+	assert.Regexp(t, `(?m)^`+regexp.QuoteMeta(lazy)+`:2:\d+: .* \(while judging `+regexp.QuoteMeta(sb)+`\)$`, errs)
+	assert.NotContains(t, errs, "internal error")
+
 	cfg := writeFile(t, dir, "x.cfg", "model linux-kernel.cat\nnosuchkey 1\n")
 	code, _, errs = run("check", "--conf", cfg, mpFences)
 	assert.Equal(t, 2, code)

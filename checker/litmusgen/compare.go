@@ -1,0 +1,104 @@
+package litmusgen
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/litmusls/litmusls/checker"
+	"github.com/litmusls/litmusls/syntax"
+)
+
+// An Outcome is what [Compare] found on one test.
+type Outcome struct {
+	// Diff describes how the two outputs differ; "" if they agree.
+	Diff string
+	// Skipped says why the test was not compared ("cutoff"), or "".
+	Skipped string
+	// Rejected is the checker's error on a test both models refuse
+	// (the front end's, so a generator bug), or "".
+	Rejected string
+}
+
+// Run checks src under model m (nil: the compiled model of the
+// dialect) and returns herd7's output, with an error or panic of the
+// model as the text "error: ..." or "panic: ...". cutoff reports a run
+// the timeout cut short.
+func Run(ctx context.Context, name, src string, m checker.Model, timeout time.Duration) (out string, cutoff bool) {
+	f, errs := syntax.Parse(name, []byte(src))
+	if len(errs) > 0 {
+		return fmt.Sprintf("error: parse: %v", errs[0]), false
+	}
+	defer func() {
+		// The interpreted model raises an evaluation error as a panic.
+		if e := recover(); e != nil {
+			out, cutoff = fmt.Sprintf("panic: %v", e), false
+		}
+	}()
+	res, err := checker.Check(ctx, f, checker.Options{Model: m, Timeout: timeout, Workers: 1})
+	if err != nil {
+		return "error: " + err.Error(), false
+	}
+	if len(res.Errors) > 0 {
+		return "error: " + res.Errors[0].Msg, false
+	}
+	if res.Cutoff {
+		return "", true
+	}
+	var b strings.Builder
+	if err := checker.WriteHerd(&b, res, -1); err != nil {
+		return "error: " + err.Error(), false
+	}
+	return b.String(), false
+}
+
+// Compare checks src under models a and b (nil: the compiled model)
+// and compares their herd7 outputs as the corpus tests do: everything
+// but Hash and Time, states as a set.
+func Compare(ctx context.Context, name, src string, a, b checker.Model, timeout time.Duration) Outcome {
+	outA, cutA := Run(ctx, name, src, a, timeout)
+	if cutA {
+		return Outcome{Skipped: "cutoff"}
+	}
+	outB, cutB := Run(ctx, name, src, b, timeout)
+	if cutB {
+		return Outcome{Skipped: "cutoff"}
+	}
+	sa, sb := Summary(outA), Summary(outB)
+	if sa == sb {
+		if strings.HasPrefix(outA, "error: ") {
+			return Outcome{Rejected: outA}
+		}
+		return Outcome{}
+	}
+	return Outcome{Diff: fmt.Sprintf("first model:\n%s\nsecond model:\n%s", sa, sb)}
+}
+
+// Summary is what [Compare] compares of herd7's output: everything but
+// the Hash and Time lines and empty lines, with the states sorted.
+func Summary(text string) string {
+	var states, rest []string
+	sc := bufio.NewScanner(strings.NewReader(text))
+	inStates := false
+	for sc.Scan() {
+		line := sc.Text()
+		switch {
+		case strings.HasPrefix(line, "States "):
+			inStates = true
+			rest = append(rest, line)
+		case line == "Ok" || line == "No":
+			inStates = false
+			rest = append(rest, line)
+		case inStates:
+			states = append(states, line)
+		case strings.HasPrefix(line, "Hash="), strings.HasPrefix(line, "Time "), line == "":
+		default:
+			rest = append(rest, line)
+		}
+	}
+	sort.Strings(states)
+	return strings.Join(rest, "\n") + "\nstates:\n" + strings.Join(states, "\n")
+}

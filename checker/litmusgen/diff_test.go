@@ -1,0 +1,98 @@
+package litmusgen
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/litmusls/litmusls/checker"
+	"github.com/litmusls/litmusls/checker/cat"
+)
+
+// diffSeeds is the seed range TestDifferentialLKMM runs (about a minute
+// on two cores); LITMUSGEN_SEEDS=N runs seeds 0..N-1 instead.
+const diffSeeds = 1500
+
+// diffTimeout bounds one check; a test cut off by it is skipped.
+const diffTimeout = 10 * time.Second
+
+// sharedDir finds ../shared relative to the module root.
+func sharedDir(t testing.TB) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	require.NoError(t, err)
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return filepath.Join(dir, "..", "shared")
+		}
+		parent := filepath.Dir(dir)
+		require.NotEqual(t, parent, dir, "go.mod not found")
+		dir = parent
+	}
+}
+
+func seeds(t *testing.T, n int) int {
+	if s := os.Getenv("LITMUSGEN_SEEDS"); s != "" {
+		v, err := strconv.Atoi(s)
+		require.NoError(t, err)
+		return v
+	}
+	return n
+}
+
+// differential runs the tests of seeds 0..n-1 under the compiled model
+// and under m, and fails on every disagreement, showing the minimized
+// test.
+func differential(t *testing.T, n int, gen func(uint64) *Test, m checker.Model) {
+	ctx := context.Background()
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 2)
+	skipped, rejected := 0, 0
+	start := time.Now()
+	for seed := range uint64(n) {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			test := gen(seed)
+			o := Compare(ctx, test.Name, test.String(), nil, m, diffTimeout)
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case o.Skipped != "":
+				skipped++
+			case o.Rejected != "":
+				rejected++
+				t.Errorf("seed %d: both models reject the generated test: %s\n%s", seed, o.Rejected, test)
+			case o.Diff != "":
+				min := Minimize(test, func(c *Test) bool {
+					return Compare(ctx, c.Name, c.String(), nil, m, diffTimeout).Diff != ""
+				})
+				t.Errorf("seed %d: the compiled and the interpreted model disagree; minimized:\n%s\n%s",
+					seed, min, Compare(ctx, min.Name, min.String(), nil, m, diffTimeout).Diff)
+			}
+		}()
+	}
+	wg.Wait()
+	t.Logf("%d tests, %d skipped (cut off), %d rejected, %v", n, skipped, rejected, time.Since(start))
+	require.Less(t, skipped, n/50+1, "too many tests cut off")
+}
+
+// TestDifferentialLKMM: on generated C tests, the compiled LKMM and the
+// interpreted linux-kernel.cat give the same herd7 output.
+func TestDifferentialLKMM(t *testing.T) {
+	if testing.Short() {
+		t.Skip("differential test in -short mode")
+	}
+	m, err := cat.NewFromConfig(filepath.Join(sharedDir(t), "model", "lkmm", "linux-kernel.cfg"), cat.Options{})
+	require.NoError(t, err)
+	differential(t, seeds(t, diffSeeds), LKMM, m)
+}

@@ -173,6 +173,13 @@ func TestCheckConfOverride(t *testing.T) {
 	assert.Contains(t, errs, "model: interpreted "+filepath.Join(dir, "linux-kernel.cat"))
 	assert.Contains(t, errs, "variant lkmmv2")
 
+	// A key that changes what herd7 computes is named as ignored.
+	cfg := filepath.Join(dir, "linux-kernel.cfg")
+	require.NoError(t, os.WriteFile(cfg, append(mustRead(t, cfg), "skipchecks hb\n"...), 0o644))
+	code, _, errs = run("check", "--conf", cfg, mpFences)
+	require.Equal(t, 0, code, errs)
+	assert.Regexp(t, regexp.QuoteMeta(cfg)+`:\d+:1: note: "skipchecks" is not supported by litmusls and is ignored`, errs)
+
 	code, out, errs = run("check", "-v", "--conf", filepath.Join(dir, "linux-kernel.cfg"), "--cat", edited, mpFences)
 	require.Equal(t, 0, code, errs)
 	assert.Equal(t, "Sometimes", observation(t, out))

@@ -15,9 +15,9 @@ import (
 	"github.com/litmusls/litmusls/checker/cat"
 )
 
-// diffSeeds is the seed range TestDifferentialLKMM runs (about a minute
+// diffSeeds is the seed range TestDifferentialLKMM runs (about 55 s
 // on two cores); LITMUSGEN_SEEDS=N runs seeds 0..N-1 instead.
-const diffSeeds = 1500
+const diffSeeds = 5000
 
 // diffTimeout bounds one check; a test cut off by it is skipped.
 const diffTimeout = 10 * time.Second
@@ -95,4 +95,31 @@ func TestDifferentialLKMM(t *testing.T) {
 	m, err := cat.NewFromConfig(filepath.Join(sharedDir(t), "model", "lkmm", "linux-kernel.cfg"), cat.Options{})
 	require.NoError(t, err)
 	differential(t, seeds(t, diffSeeds), LKMM, m)
+}
+
+// diffSeedsBPF is the seed range TestDifferentialBPF runs (about 15 s).
+const diffSeedsBPF = 10000
+
+// TestDifferentialBPF: on generated BPF tests, the compiled BPF model
+// and the interpreted bpf.cat give the same herd7 output.
+func TestDifferentialBPF(t *testing.T) {
+	if testing.Short() {
+		t.Skip("differential test in -short mode")
+	}
+	m, err := cat.New(filepath.Join(sharedDir(t), "model", "bpf", "bpf.cat"), cat.Options{})
+	require.NoError(t, err)
+	differential(t, seeds(t, diffSeedsBPF), BPF, m)
+}
+
+// TestGenerate: generation is deterministic, and every generated test
+// parses.
+func TestGenerate(t *testing.T) {
+	for seed := range uint64(200) {
+		for _, gen := range []func(uint64) *Test{LKMM, BPF} {
+			a, b := gen(seed).String(), gen(seed).String()
+			require.Equal(t, a, b, "seed %d", seed)
+			out, _ := Run(context.Background(), "gen", a, nil, 0)
+			require.NotContains(t, out, "error: parse", "seed %d:\n%s", seed, a)
+		}
+	}
 }

@@ -26,3 +26,22 @@ func TestBPFCorpus(t *testing.T) {
 	}
 	runCorpus(t, bpfModelFile(t), []string{"bpf"}, "bpf-known-failures.txt", "BPF")
 }
+
+// TestBPFEvents runs testdata/bpf/bpf-events.cat, whose flags show how
+// herd7 presents BPF atomics to a model (one event in R and W for lock,
+// atomic_fetch_* and xchg; amo between the two events of a successful
+// cmpxchg; the annotation sets), on the tests beside it, and compares with
+// the outputs herd7 gave with the same file.
+func TestBPFEvents(t *testing.T) {
+	dir := filepath.Join("testdata", "bpf")
+	m, err := New(filepath.Join(dir, "bpf-events.cat"), Options{Include: []string{filepath.Join(sharedDir(t), "model", "bpf")}})
+	require.NoError(t, err)
+	tests, err := filepath.Glob(filepath.Join(dir, "*.litmus"))
+	require.NoError(t, err)
+	require.NotEmpty(t, tests)
+	for _, path := range tests {
+		diff, err := checkCorpusFile(m, dir, filepath.Base(path))
+		require.NoError(t, err)
+		require.Empty(t, diff, path)
+	}
+}

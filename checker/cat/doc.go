@@ -28,6 +28,25 @@
 // set FW); Judge does the same, so executions are counted as herd7
 // counts them.
 //
+// # BPF
+//
+// A model whose cat file's header names the BPF architecture (herd7's
+// bpf.cat: `BPF "BPF Memory model based on LKMM"`) gets herd7's
+// environment for a BPF test instead (bpf.go): the annotation sets X
+// (atomic accesses), SC (value-returning atomics, successful cmpxchg), AQ
+// (load_acquire) and RL (store_release), and herd7's single-event
+// atomics: the checker's lowering splits a "lock" instruction, an
+// atomic_fetch_* or an xchg into a read and a write, which the
+// environment merges back into one event that is in both R and W (the
+// write half is in no set or relation, not even the universe; the
+// reads-from out of it leaves the merged event, and the model's co and rf
+// are mapped back when an execution is reported). A successful cmpxchg
+// stays a read and a write of one instance, not related by po, that
+// stdlib.cat's amo relates. herd7 itself picks the environment by the
+// test's architecture; litmusls's event structures do not record it, so
+// the model's header decides. The interpreted bpf.cat gives herd7's
+// output on all 177 BPF corpus tests (TestBPFCorpus).
+//
 // # Speed
 //
 // A top-level binding is computed once for as long as what it mentions

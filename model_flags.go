@@ -1,7 +1,8 @@
 package main
 
 import (
-	_ "embed"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -194,13 +195,6 @@ var ignoredSemanticKeys = map[string]bool{
 	"endian": true, "include": true, "conf": true, "local-conf": true,
 }
 
-// builtinMacros is the kernel's linux-kernel.def, which the built-in
-// lowering (checker's lower_prim.go) implements: a .def given with
-// --macros is compared with it.
-//
-//go:embed builtin-lowering.def
-var builtinMacros []byte
-
 // readMacros parses the .def file at path and compares its definitions
 // with the built-in lowering's. litmusls lowers primitives in Go, so a
 // definition that differs is not used: a note says so, naming each.
@@ -217,43 +211,46 @@ func (c *modelChoice) readMacros(path string) error {
 		}
 		return &configError{strings.Join(msgs, "\n")}
 	}
-	if diffs := macroDiffs(f, builtin()); len(diffs) > 0 {
+	if diffs := macroDiffs(f, builtinMacroDigests); len(diffs) > 0 {
 		c.notes = append(c.notes, fmt.Sprintf("%s: note: macros read, but primitives are still lowered by the built-in lowering (the kernel's linux-kernel.def); %d %s of this file %s not used:\n  %s",
 			path, len(diffs), plural(len(diffs), "definition", "definitions"), plural(len(diffs), "is", "are"), strings.Join(diffs, "\n  ")))
 	}
 	return nil
 }
 
-var builtin = sync.OnceValue(func() *syncat.MacroFile {
-	f, _ := syncat.ParseMacros("linux-kernel.def", builtinMacros)
-	return f
-})
-
 // macroDiffs lists how f's definitions (the last of each name and kind,
-// as herd7 uses them) differ from base's, with parameters renamed to
-// their position and layout ignored: "file:line:col: NAME differs",
-// "... NAME is new", "NAME is missing", sorted by place then name.
-func macroDiffs(f, base *syncat.MacroFile) []string {
-	mine, theirs := effectiveMacros(f), effectiveMacros(base)
+// as herd7 uses them) differ from the ones whose fingerprints base holds,
+// with parameters renamed to their position and layout ignored:
+// "file:line:col: NAME differs", "... NAME is new", "NAME is missing",
+// sorted by place then name.
+func macroDiffs(f *syncat.MacroFile, base map[macroKey]string) []string {
+	mine := effectiveMacros(f)
 	var out []string
 	for k, m := range mine {
 		pos := f.Lines.Position(m.Span.Start).String()
-		switch b, ok := theirs[k]; {
+		switch d, ok := base[k]; {
 		case !ok:
 			out = append(out, fmt.Sprintf("%s: %s is new", pos, m.Name.Name))
-		case macroText(m) != macroText(b):
+		case macroDigest(m) != d:
 			out = append(out, fmt.Sprintf("%s: %s differs", pos, m.Name.Name))
 		}
 	}
 	var missing []string
-	for k, b := range theirs {
+	for k := range base {
 		if _, ok := mine[k]; !ok {
-			missing = append(missing, b.Name.Name+" is missing (the built-in lowering still has it)")
+			missing = append(missing, k.name+" is missing (the built-in lowering still has it)")
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return positionLess(out[i], out[j]) })
 	sort.Strings(missing)
 	return append(out, missing...)
+}
+
+// macroDigest is the fingerprint of m's canonical text (macroText): the
+// first 16 hex digits of its SHA-256.
+func macroDigest(m *syncat.Macro) string {
+	sum := sha256.Sum256([]byte(macroText(m)))
+	return hex.EncodeToString(sum[:8])
 }
 
 // positionLess orders "file:line:col: ..." lines by line and column.

@@ -33,9 +33,9 @@ type checkOutput struct {
 	// modelErr is an error of the interpreted model met while judging
 	// this test ("file:line:col: message" in a model file), or nil.
 	modelErr error
-	f       *syntax.File
-	src     []byte
-	lints   []analysis.Diagnostic // with --lint: the lints, then the rewrite diagnostics
+	f        *syntax.File
+	src      []byte
+	lints    []analysis.Diagnostic // with --lint: the lints, then the rewrite diagnostics
 	// pos gives the "file:line:col" of a span of the test: in the C file
 	// for a translated C input, else in the test (see loadTest).
 	pos func(syntax.Span) string

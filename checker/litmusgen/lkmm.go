@@ -268,7 +268,9 @@ func (g *cgen) access(ct *cthread, a access, ref, data string) ([]Stmt, string) 
 	if g.ptr[a.v] >= 0 {
 		val = varNames[g.ptr[a.v]]
 	}
-	if data != "" {
+	if data != "" && g.ptr[a.v] < 0 {
+		// (A pointer variable keeps its address: herd7 stops on a
+		// dereference of an integer, "Non symbolic address".)
 		if g.chance(50) {
 			val = data
 		} else {

@@ -149,7 +149,7 @@ func Check(ctx context.Context, f *syntax.File, opts Options) (*Result, error) {
 	var mu sync.Mutex
 	states := map[string]State{}
 	flags := map[string]bool{}
-	var filterErr, condErr error
+	var filterErr, condErr, derefErr error
 	var ex *explainer
 	if opts.Explain {
 		ex = newExplainer(res.Quant)
@@ -164,7 +164,16 @@ func Check(ctx context.Context, f *syntax.File, opts Options) (*Result, error) {
 			lx = ex.local(seq)
 		}
 		k := 0
+		bad := b.badDeref()
 		b.candidates(ctx, func(c *Candidate) bool {
+			if bad != nil {
+				// An execution reaches a dereference of a value that is
+				// no location's address: herd7 stops there, and so do we.
+				mu.Lock()
+				derefErr = &LowerError{*bad, "dereferences a value that is not the address of a shared variable (herd7: Non symbolic address)"}
+				mu.Unlock()
+				return false
+			}
 			model.Judge(c, func(x *Execution, j Judgement) bool {
 				k++
 				if j.Failed != "" {
@@ -233,7 +242,7 @@ func Check(ctx context.Context, f *syntax.File, opts Options) (*Result, error) {
 	if ctx.Err() != nil {
 		res.Cutoff = true
 	}
-	for _, e := range []error{filterErr, condErr} {
+	for _, e := range []error{derefErr, filterErr, condErr} {
 		var le *LowerError
 		if errors.As(e, &le) {
 			res.Errors = append(res.Errors, le)

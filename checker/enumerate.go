@@ -2,6 +2,8 @@ package checker
 
 import (
 	"context"
+
+	"github.com/litmusls/litmusls/syntax"
 )
 
 // This file enumerates candidate executions: one event structure per
@@ -104,6 +106,17 @@ func (p *program) buildStructure(paths []*path) *built {
 		b.sources = append(b.sources, src)
 	}
 	return b
+}
+
+// badDeref returns the first bad dereference on b's paths (path.bad), or
+// nil.
+func (b *built) badDeref() *syntax.Span {
+	for _, pt := range b.paths {
+		if pt != nil && pt.bad != nil {
+			return pt.bad
+		}
+	}
+	return nil
 }
 
 // pathCombos calls f with every combination of thread paths.

@@ -315,6 +315,10 @@ type path struct {
 	events []pevent
 	cons   []constraint
 	regs   map[string]*sval // final register values
+	// bad is the statement where the path dereferences a value that is
+	// the address of no location, or nil; the path ends there. herd7
+	// stops with "Non symbolic address" when an execution gets there.
+	bad *syntax.Span
 }
 
 // A program is a lowered test.
@@ -523,7 +527,7 @@ func (p *program) lowerThreads(f *syntax.File, regInit map[string]syntax.Expr, p
 			return nil, err
 		}
 		for _, s := range sts {
-			threads[t.Index] = append(threads[t.Index], &path{events: s.events, cons: s.cons, regs: s.env})
+			threads[t.Index] = append(threads[t.Index], &path{events: s.events, cons: s.cons, regs: s.env, bad: s.bad})
 		}
 	}
 	return threads, nil
@@ -582,7 +586,11 @@ type lowerer struct {
 
 // A forkNeeded stops the lowering of a statement that dereferences v, a
 // pointer read from memory, so that it can be re-run for each location.
-type forkNeeded struct{ v *sval }
+type forkNeeded struct {
+	v    *sval
+	span syntax.Span // the pointer expression
+	st   *lstate     // the state where it is dereferenced
+}
 
 func (f *forkNeeded) Error() string { return "fork on " + f.v.String() }
 
@@ -623,6 +631,7 @@ type lstate struct {
 	events   []pevent
 	cons     []constraint
 	ctrl     map[int]bool // reads that control the current point
+	bad      *syntax.Span // see path.bad
 }
 
 func (s *lstate) clone() *lstate {
@@ -638,6 +647,7 @@ func (s *lstate) clone() *lstate {
 	}
 	n.events = append([]pevent(nil), s.events...)
 	n.cons = append([]constraint(nil), s.cons...)
+	n.bad = s.bad
 	return n
 }
 
@@ -739,6 +749,10 @@ func (l *lowerer) forEach(sts []*lstate, f func(*lstate) ([]*lstate, error)) ([]
 	var res []*lstate
 	var run func(st *lstate) error
 	run = func(st *lstate) error {
+		if st.bad != nil {
+			res = append(res, st) // the path ended at a bad dereference
+			return nil
+		}
 		got, err := f(st.clone())
 		var fk *forkNeeded
 		if errors.As(err, &fk) {
@@ -770,6 +784,14 @@ func (l *lowerer) forEach(sts []*lstate, f func(*lstate) ([]*lstate, error)) ([]
 					return err
 				}
 			}
+			// And the pointer may hold no location's address at all, as
+			// when an integer was stored where a pointer was expected.
+			bad := fk.st // with the events of the statement before the dereference
+			for _, loc := range locs {
+				bad.cons = append(bad.cons, constraint{v: mk("==", fk.v, konst(addrBase+int64(loc))), want: false})
+			}
+			bad.bad = &fk.span
+			res = append(res, bad)
 			return nil
 		}
 		if err != nil {
@@ -958,7 +980,7 @@ func (l *lowerer) address(e syntax.Expr, st *lstate) (int, map[int]bool, error) 
 	if !v.isConst() {
 		loc, ok := st.resolved[v.String()]
 		if !ok {
-			return 0, nil, &forkNeeded{v}
+			return 0, nil, &forkNeeded{v, e.GetSpan(), st.clone()}
 		}
 		d := map[int]bool{}
 		v.deps(d)

@@ -1,6 +1,7 @@
 package checker
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -107,14 +108,39 @@ exists (1:r1=1)
 	require.NoError(t, err)
 	// r0 may hold &a (initial) or &b (stored by P0): one path each, under
 	// a constraint, with an address dependency from the pointer read.
-	require.Len(t, p.threads[1], 2)
+	require.Len(t, p.threads[1], 3)
 	for i, want := range []string{"a", "b"} {
 		pt := p.threads[1][i]
 		require.Len(t, pt.events, 2)
 		assert.Equal(t, want, p.locs[pt.events[1].Loc].Name)
 		assert.True(t, pt.events[1].addrDep[0])
 		require.Len(t, pt.cons, 1)
+		assert.Nil(t, pt.bad)
 	}
+	// Or neither address: that path ends at the dereference (herd7's
+	// "Non symbolic address" if an execution gets there; none does here).
+	bad := p.threads[1][2]
+	require.NotNil(t, bad.bad)
+	require.Len(t, bad.events, 1)
+	require.Len(t, bad.cons, 2)
+	for _, c := range bad.cons {
+		assert.False(t, c.want)
+	}
+}
+
+// TestNonSymbolicAddress: a pointer that may hold an integer stored by
+// another thread is dereferenced; herd7 7.58+1 refuses the test ("Non
+// symbolic address: [1]"), and so does the checker, at the dereference,
+// instead of dropping the execution and answering.
+func TestNonSymbolicAddress(t *testing.T) {
+	src := "C nonsym\n{\nz=nz;\n}\nP0(int **z)\n{\n\tWRITE_ONCE(*z, 1);\n}\nP1(int **z)\n{\n\tint *r0;\n\tint r1;\n\tr0 = READ_ONCE(*z);\n\tr1 = READ_ONCE(*r0);\n}\nexists (1:r1=0)\n"
+	f, errs := syntax.Parse("nonsym.litmus", []byte(src))
+	require.Empty(t, errs)
+	res, err := Check(context.Background(), f, Options{})
+	require.NoError(t, err)
+	require.Len(t, res.Errors, 1)
+	assert.Contains(t, res.Errors[0].Msg, "Non symbolic address")
+	assert.Equal(t, "nonsym.litmus:14:18", f.Lines.Position(res.Errors[0].Span.Start).String())
 }
 
 // TestLowerEveryPrimitive lowers a call of every primitive the parser

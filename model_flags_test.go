@@ -1,16 +1,16 @@
 package main
 
 import (
-	"bufio"
 	"os"
 	"path/filepath"
 	"regexp"
-	"sort"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/litmusls/litmusls/checker"
 )
 
 // lkmmDir is the kernel's model as herd7 ran the corpus with it.
@@ -19,32 +19,6 @@ const lkmmDir = "../shared/model/lkmm"
 // mpFences is the kernel test whose Never rests on smp_wmb() and
 // smp_rmb().
 const mpFences = "../shared/corpus/kernel/MP+fencewmbonceonce+fencermbonceonce.litmus"
-
-// herdSummary is what a corpus comparison looks at in one test's herd7
-// text: every line but Hash and Time, with the states as a sorted set.
-func herdSummary(text string) string {
-	var states, rest []string
-	sc := bufio.NewScanner(strings.NewReader(text))
-	inStates := false
-	for sc.Scan() {
-		line := sc.Text()
-		switch {
-		case strings.HasPrefix(line, "States "):
-			inStates = true
-			rest = append(rest, line)
-		case line == "Ok" || line == "No":
-			inStates = false
-			rest = append(rest, line)
-		case inStates:
-			states = append(states, line)
-		case strings.HasPrefix(line, "Hash="), strings.HasPrefix(line, "Time "), line == "":
-		default:
-			rest = append(rest, line)
-		}
-	}
-	sort.Strings(states)
-	return strings.Join(rest, "\n") + "\nstates:\n" + strings.Join(states, "\n")
-}
 
 // splitTests splits check's output into each test's text, by name.
 func splitTests(out string) map[string]string {
@@ -92,7 +66,7 @@ func TestCheckConfCorpus(t *testing.T) {
 		if !assert.True(t, ok, "no output for %s", name) {
 			continue
 		}
-		assert.Equal(t, herdSummary(string(want)), herdSummary(g), file)
+		assert.Equal(t, checker.HerdSummary(string(want)), checker.HerdSummary(g), file)
 	}
 	assert.Len(t, got, len(files))
 }

@@ -1,7 +1,6 @@
 package checker
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -62,32 +61,6 @@ func corpusTests(t testing.TB, corpus string) []string {
 	return tests
 }
 
-// herdSummary is what the corpus test compares: everything herd7 prints
-// except Hash and Time, with states as a sorted set.
-func herdSummary(text string) string {
-	var states, rest []string
-	sc := bufio.NewScanner(strings.NewReader(text))
-	inStates := false
-	for sc.Scan() {
-		line := sc.Text()
-		switch {
-		case strings.HasPrefix(line, "States "):
-			inStates = true
-			rest = append(rest, line)
-		case line == "Ok" || line == "No":
-			inStates = false
-			rest = append(rest, line)
-		case inStates:
-			states = append(states, line)
-		case strings.HasPrefix(line, "Hash="), strings.HasPrefix(line, "Time "), line == "":
-		default:
-			rest = append(rest, line)
-		}
-	}
-	sort.Strings(states)
-	return strings.Join(rest, "\n") + "\nstates:\n" + strings.Join(states, "\n")
-}
-
 // checkCorpusFile checks one corpus test and returns a description of the
 // first difference from herd7, or "".
 func checkCorpusFile(corpus, rel string) (string, error) {
@@ -117,7 +90,7 @@ func checkCorpusFile(corpus, rel string) (string, error) {
 	if err := WriteHerd(&got, res, -1); err != nil {
 		return "", err
 	}
-	g, w := herdSummary(got.String()), herdSummary(string(want))
+	g, w := HerdSummary(got.String()), HerdSummary(string(want))
 	if g != w {
 		return fmt.Sprintf("got\n%s\nwant\n%s", g, w), nil
 	}

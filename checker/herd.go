@@ -1,8 +1,10 @@
 package checker
 
 import (
+	"bufio"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 
 	"github.com/litmusls/litmusls/syntax"
@@ -117,4 +119,31 @@ func WriteHerd(w io.Writer, r *Result, elapsed float64) error {
 	b.WriteByte('\n')
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// HerdSummary is what a comparison of two herd7 outputs looks at: every
+// line but Hash, Time and empty ones, with the states as a sorted set
+// (the order herd7 prints them in is its own).
+func HerdSummary(text string) string {
+	var states, rest []string
+	sc := bufio.NewScanner(strings.NewReader(text))
+	inStates := false
+	for sc.Scan() {
+		line := sc.Text()
+		switch {
+		case strings.HasPrefix(line, "States "):
+			inStates = true
+			rest = append(rest, line)
+		case line == "Ok" || line == "No":
+			inStates = false
+			rest = append(rest, line)
+		case inStates:
+			states = append(states, line)
+		case strings.HasPrefix(line, "Hash="), strings.HasPrefix(line, "Time "), line == "":
+		default:
+			rest = append(rest, line)
+		}
+	}
+	sort.Strings(states)
+	return strings.Join(rest, "\n") + "\nstates:\n" + strings.Join(states, "\n")
 }

@@ -1,7 +1,6 @@
 package cat
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"os"
@@ -72,32 +71,6 @@ func corpusTests(t testing.TB, corpus string, dirs []string) []string {
 	return tests
 }
 
-// herdSummary is what the corpus test compares: everything herd7 prints
-// except Hash and Time, with states as a sorted set.
-func herdSummary(text string) string {
-	var states, rest []string
-	sc := bufio.NewScanner(strings.NewReader(text))
-	inStates := false
-	for sc.Scan() {
-		line := sc.Text()
-		switch {
-		case strings.HasPrefix(line, "States "):
-			inStates = true
-			rest = append(rest, line)
-		case line == "Ok" || line == "No":
-			inStates = false
-			rest = append(rest, line)
-		case inStates:
-			states = append(states, line)
-		case strings.HasPrefix(line, "Hash="), strings.HasPrefix(line, "Time "), line == "":
-		default:
-			rest = append(rest, line)
-		}
-	}
-	sort.Strings(states)
-	return strings.Join(rest, "\n") + "\nstates:\n" + strings.Join(states, "\n")
-}
-
 // checkCorpusFile checks one corpus test with model m and returns a
 // description of the first difference from herd7, or "".
 func checkCorpusFile(m checker.Model, corpus, rel string) (diff string, err error) {
@@ -133,7 +106,7 @@ func checkCorpusFile(m checker.Model, corpus, rel string) (diff string, err erro
 	if err := checker.WriteHerd(&got, res, -1); err != nil {
 		return "", err
 	}
-	g, w := herdSummary(got.String()), herdSummary(string(want))
+	g, w := checker.HerdSummary(got.String()), checker.HerdSummary(string(want))
 	if g != w {
 		return fmt.Sprintf("got\n%s\nwant\n%s", g, w), nil
 	}

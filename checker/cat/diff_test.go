@@ -36,7 +36,7 @@ func TestDifferential(t *testing.T) {
 				require.Empty(t, res.Errors)
 				var b strings.Builder
 				require.NoError(t, checker.WriteHerd(&b, res, -1))
-				out[i] = herdSummary(b.String())
+				out[i] = checker.HerdSummary(b.String())
 			}
 			require.Equal(t, out[1], out[0], "interpreted (actual) against compiled (expected)")
 		})

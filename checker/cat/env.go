@@ -114,7 +114,7 @@ type structCache struct {
 	// merged.
 	node, writer []int
 	merged       bool
-	fw       [][]int // for each observed location with a store, its possible final writes
+	fw           [][]int // for each observed location with a store, its possible final writes
 
 	entries []cacheEntry // per top-level slot
 	stamp   []uint64     // per level: the stamp of the current choice

@@ -1,10 +1,8 @@
 package litmusgen
 
 import (
-	"bufio"
 	"context"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
@@ -67,7 +65,7 @@ func Compare(ctx context.Context, name, src string, a, b checker.Model, timeout 
 	if cutB {
 		return Outcome{Skipped: "cutoff"}
 	}
-	sa, sb := Summary(outA), Summary(outB)
+	sa, sb := checker.HerdSummary(outA), checker.HerdSummary(outB)
 	if sa == sb {
 		if strings.HasPrefix(outA, "error: ") {
 			return Outcome{Rejected: outA}
@@ -75,30 +73,4 @@ func Compare(ctx context.Context, name, src string, a, b checker.Model, timeout 
 		return Outcome{}
 	}
 	return Outcome{Diff: fmt.Sprintf("first model:\n%s\nsecond model:\n%s", sa, sb)}
-}
-
-// Summary is what [Compare] compares of herd7's output: everything but
-// the Hash and Time lines and empty lines, with the states sorted.
-func Summary(text string) string {
-	var states, rest []string
-	sc := bufio.NewScanner(strings.NewReader(text))
-	inStates := false
-	for sc.Scan() {
-		line := sc.Text()
-		switch {
-		case strings.HasPrefix(line, "States "):
-			inStates = true
-			rest = append(rest, line)
-		case line == "Ok" || line == "No":
-			inStates = false
-			rest = append(rest, line)
-		case inStates:
-			states = append(states, line)
-		case strings.HasPrefix(line, "Hash="), strings.HasPrefix(line, "Time "), line == "":
-		default:
-			rest = append(rest, line)
-		}
-	}
-	sort.Strings(states)
-	return strings.Join(rest, "\n") + "\nstates:\n" + strings.Join(states, "\n")
 }

@@ -74,9 +74,9 @@ type checkOutput struct {
 // Exit status: 0 every test checked to the end, 1 some test had errors
 // (syntax, unsupported constructs, I/O, an internal error) or was cut off,
 // 2 usage, or an error in the model files (before any test, or while
-// judging one: "file:line:col: message"). Lints do not change it, except with --lint=error, where a lint
-// of severity warning (a barrier that orders nothing, an ordering the
-// outcome shows broken) makes it 1.
+// judging one: "file:line:col: message"). Lints do not change it, except
+// with --lint=error, where a lint of severity warning (a barrier that
+// orders nothing, an ordering the outcome shows broken) makes it 1.
 func runCheck(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	fs.SetOutput(stderr)

@@ -214,9 +214,9 @@ type valuer struct {
 // from any value a test writes and from the addresses (addrBase up).
 const freeBase = -(int64(1) << 50)
 
-// IsFree reports whether v is a free value: one that herd7 leaves
+// isFree reports whether v is a free value: one that herd7 leaves
 // undetermined because it comes from a cycle of copies (see valuer).
-func IsFree(v int64) bool { return v <= freeBase && v > freeBase-(1<<20) }
+func isFree(v int64) bool { return v <= freeBase && v > freeBase-(1<<20) }
 
 func newValuer(b *built) *valuer {
 	n := b.N()
@@ -367,11 +367,11 @@ func (v *valuer) markFree() {
 			mark[x] = walk
 			x = cp[x]
 		}
-		isFree := false
+		leadsFree := false
 		if x >= 0 {
 			switch mark[x] {
 			case walk: // a new cycle, through x
-				isFree = true
+				leadsFree = true
 				// Name the cycle after its first event, so that the
 				// same cycle has the same value in every candidate and
 				// different cycles different values.
@@ -388,23 +388,23 @@ func (v *valuer) markFree() {
 					}
 				}
 			case settledFree:
-				isFree = true
+				leadsFree = true
 			}
 		}
 		// Settle the walk's events: free ones copy the value they lead to.
 		var chain []int
 		for y := e; y >= 0 && mark[y] == walk; y = cp[y] {
 			chain = append(chain, y)
-			if isFree {
+			if leadsFree {
 				mark[y] = settledFree
 			} else {
 				mark[y] = settledNot
 			}
 		}
-		if isFree {
+		if leadsFree {
 			for i := len(chain) - 1; i >= 0; i-- {
 				y := chain[i]
-				if v.val[y] == 0 || !IsFree(v.val[y]) {
+				if v.val[y] == 0 || !isFree(v.val[y]) {
 					v.val[y] = v.val[cp[y]]
 				}
 				v.state[y] = 3
@@ -439,7 +439,7 @@ func (v *valuer) setFree(from, to int64) {
 	for e, x := range v.val {
 		if v.state[e] == 3 && x == from {
 			v.val[e] = to
-			if !IsFree(to) {
+			if !isFree(to) {
 				v.state[e] = 2
 			}
 		}

@@ -347,7 +347,7 @@ func (p *program) valueString(v int64) string {
 	if s := p.symbol(v); s != "" {
 		return s
 	}
-	if IsFree(v) {
+	if isFree(v) {
 		// herd7 prints its solver's variable, S and a number of its
 		// own; ours is the index of the first event of the cycle of
 		// copies, so the same cycle prints the same in every execution.

@@ -80,14 +80,15 @@ func fileURI(name string) protocol.DocumentUri {
 //
 // Diagnosis, code lenses and code actions all want the translation of the
 // same version, and a file's includers are looked for among every open
-// document, so translations are kept per document: one is reused while the
-// document and the open files it read are at the same versions.
-func (ss *session) translate(doc *Document) (*bpfc.Translation, error) {
-	ss.mu.Lock()
-	c, ok := ss.translations[doc.URI]
-	ss.mu.Unlock()
-	if ok && c.version == doc.Version && ss.sameOpenSources(c) {
-		return c.tr, c.err
+// document, so the translation is kept in the version's snapshot: it is
+// reused while the open files it read are at the same versions.
+func (ss *session) translate(doc *Document) (*translation, error) {
+	snap := doc.snapshot()
+	snap.mu.Lock()
+	c := snap.tr
+	snap.mu.Unlock()
+	if c != nil && ss.sameOpenSources(c) {
+		return c, c.err
 	}
 	read := map[protocol.DocumentUri]int32{}
 	load := func(path string) ([]byte, error) {
@@ -109,27 +110,40 @@ func (ss *session) translate(doc *Document) (*bpfc.Translation, error) {
 		ss.hook("translate", doc.URI)
 		tr, err = bpfc.Translate(uriPath(doc.URI), doc.Text, load)
 	}()
-	ss.mu.Lock()
-	defer ss.mu.Unlock()
-	if ss.translations == nil {
-		ss.translations = map[protocol.DocumentUri]translation{}
+	c = &translation{read: read, Translation: tr, err: err}
+	if tr != nil {
+		c.tests = make([]*snapshot, len(tr.Scenarios))
+		for i, sc := range tr.Scenarios {
+			c.tests[i] = newSnapshot(sc.Name, sc.Text)
+		}
 	}
-	ss.translations[doc.URI] = translation{version: doc.Version, read: read, tr: tr, err: err}
-	return tr, err
+	snap.mu.Lock()
+	snap.tr = c
+	snap.mu.Unlock()
+	return c, err
 }
 
 // A translation is a C document's translation at one version, with the
-// versions of the files it read (-1: read from disk).
+// versions of the files it read (-1: read from disk) and the parse of each
+// generated test, made on first use. It is never modified.
 type translation struct {
-	version int32
-	read    map[protocol.DocumentUri]int32
-	tr      *bpfc.Translation
-	err     error
+	*bpfc.Translation // nil when err is set
+	read              map[protocol.DocumentUri]int32
+	err               error
+	tests             []*snapshot // of Scenarios[i].Text
 }
+
+// parsed returns the parse of the test generated for Scenarios[i].
+//
+// Scenario.File is that text parsed already, but under the file name
+// sc.Name+".litmus" and without its errors; the server has always
+// checked and diagnosed the parse under sc.Name, so it parses once more,
+// once per translation.
+func (t *translation) parsed(i int) *parsedFile { return t.tests[i].file() }
 
 // sameOpenSources reports whether the files t read are still open at the
 // versions it read, or still closed.
-func (ss *session) sameOpenSources(t translation) bool {
+func (ss *session) sameOpenSources(t *translation) bool {
 	for uri, v := range t.read {
 		open := ss.docs.get(uri)
 		if (open == nil) != (v == -1) || (open != nil && open.Version != v) {
@@ -192,15 +206,15 @@ func (ss *session) diagnoseC(ctx context.Context, doc *Document) ([]protocol.Dia
 		d.Severity = &severity
 		out = append(out, d)
 	}
-	for _, sc := range tr.Scenarios {
-		diags, err := ss.scenarioDiagnostics(ctx, doc, tr, sc)
+	for i := range tr.Scenarios {
+		diags, err := ss.scenarioDiagnostics(ctx, doc, tr, i)
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, diags...)
 	}
 	if len(tr.Scenarios) > 0 {
-		ss.rewrites.warmC(doc, tr, cTextKey(tr))
+		ss.rewrites.warmC(doc, tr.Translation, cTextKey(tr.Translation))
 	}
 	// The files this one pulls in with "with" (the user-space side) show
 	// what the scenarios find in them: diagnose them again.
@@ -210,9 +224,9 @@ func (ss *session) diagnoseC(ctx context.Context, doc *Document) ([]protocol.Dia
 	// Scenarios of other open files that pull this one in.
 	for _, otr := range ss.includers(doc) {
 		ss.rediagnose(fileURI(otr.Sources[0].Name), doc) // its outcome depends on this text
-		ss.rewrites.warmC(doc, otr, cTextKey(otr))
-		for _, sc := range otr.Scenarios {
-			diags, err := ss.scenarioDiagnostics(ctx, doc, otr, sc)
+		ss.rewrites.warmC(doc, otr.Translation, cTextKey(otr.Translation))
+		for i := range otr.Scenarios {
+			diags, err := ss.scenarioDiagnostics(ctx, doc, otr, i)
 			if err != nil {
 				return nil, err
 			}
@@ -224,8 +238,8 @@ func (ss *session) diagnoseC(ctx context.Context, doc *Document) ([]protocol.Dia
 
 // includers returns the translations of the other open C documents whose
 // "with" annotations pull doc in.
-func (ss *session) includers(doc *Document) []*bpfc.Translation {
-	var out []*bpfc.Translation
+func (ss *session) includers(doc *Document) []*translation {
+	var out []*translation
 	name := uriPath(doc.URI)
 	for _, other := range ss.docs.all() {
 		if other.URI == doc.URI || other.Lang != LangC || !annotated(other.Text) || !bytes.Contains(other.Text, []byte("with")) {
@@ -261,18 +275,20 @@ func (ss *session) rediagnose(uri protocol.DocumentUri, by *Document) {
 	ss.diag.schedule(target)
 }
 
-// scenarioDiagnostics checks one scenario of doc's translation and maps
+// scenarioDiagnostics checks scenario i of doc's translation and maps
 // its diagnostics to doc. A diagnostic whose place is in another file (the
 // user-space side of a "with") or in generated text with no C behind it
 // goes on the scenario's annotation, with its place as a related
 // location. Fixes, which edit the generated test, are not carried over.
-func (ss *session) scenarioDiagnostics(ctx context.Context, doc *Document, tr *bpfc.Translation, sc *bpfc.Scenario) ([]protocol.Diagnostic, error) {
+func (ss *session) scenarioDiagnostics(ctx context.Context, doc *Document, t *translation, i int) ([]protocol.Diagnostic, error) {
 	name := uriPath(doc.URI)
-	f, errs := syntax.Parse(sc.Name, sc.Text)
+	tr, sc := t.Translation, t.Scenarios[i]
+	p := t.parsed(i)
+	f, errs := p.f, p.errs
 	var res *checker.Result
 	var opts analysis.Options
 	if len(errs) == 0 {
-		r, _, err := ss.checks.checked(ctx, f, sc.Text)
+		r, _, err := ss.checks.checked(ctx, p)
 		if err != nil {
 			return nil, err
 		}
@@ -359,13 +375,13 @@ func (ss *session) cCodeLenses(doc *Document) ([]protocol.CodeLens, error) {
 		return lenses, nil // diagnosed
 	}
 	name := uriPath(doc.URI)
-	for _, sc := range tr.Scenarios {
+	for i, sc := range tr.Scenarios {
 		if sc.Decl.File != name {
 			continue
 		}
 		title := "Not checked: the generated test does not parse"
-		if f, errs := syntax.Parse(sc.Name, sc.Text); len(errs) == 0 {
-			title = ss.checks.lensTitle(f, sc.Text)
+		if p := tr.parsed(i); len(p.errs) == 0 {
+			title = ss.checks.lensTitle(p)
 		}
 		r, err := doc.Mapper().SpanRange(fitSpan(doc.Text, sc.Decl.Span))
 		if err != nil {
@@ -413,11 +429,11 @@ func (ss *session) cCodeActions(doc *Document, span syntax.Span, only func(proto
 	if err != nil {
 		return actions, nil
 	}
-	for _, t := range append([]*bpfc.Translation{tr}, ss.includers(doc)...) {
+	for _, t := range append([]*translation{tr}, ss.includers(doc)...) {
 		if len(t.Scenarios) == 0 {
 			continue
 		}
-		for _, a := range ss.rewrites.cActions(doc, t, cTextKey(t), span) {
+		for _, a := range ss.rewrites.cActions(doc, t.Translation, cTextKey(t.Translation), span) {
 			if !only(a.Kind) {
 				continue
 			}

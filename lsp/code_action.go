@@ -36,12 +36,13 @@ func (ss *session) codeAction(_ *glsp.Context, params *protocol.CodeActionParams
 	if doc.Lang == LangC {
 		return ss.cCodeActions(doc, span, only)
 	}
-	f, errs := syntax.Parse(string(doc.URI), doc.Text)
+	p := doc.parsed()
+	f, errs := p.f, p.errs
 	var res *checker.Result
 	var opts analysis.Options
 	var key string
 	if len(errs) == 0 && ss.checks != nil {
-		r, _ := ss.checks.finished(f, doc.Text)
+		r, _ := ss.checks.finished(p)
 		res, opts.Budget, key = r.res, r.budget, r.key
 	}
 	if (len(errs) > 0 || res != nil) && only(protocol.CodeActionKindQuickFix) {

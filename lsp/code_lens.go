@@ -5,14 +5,12 @@ import (
 
 	"github.com/tliron/glsp"
 	protocol "github.com/tliron/glsp/protocol_3_16"
-
-	"github.com/litmusls/litmusls/syntax"
 )
 
 // codeLens answers textDocument/codeLens with one lens on the final
 // condition that sums up the check: "Never · 3 states · 0.4 ms"; a check
 // cut off by its budget gives no verdict ("Cut off · no verdict · …"). It
-// never checks: it parses the document (fast) and looks its normalized
+// never checks: it takes the version's parse (see [snapshot]) and looks its normalized
 // text up among the finished checks; while the check runs, the lens says
 // "Checking…", and the server asks the client to refresh its lenses when
 // the check is done (or has failed).
@@ -33,13 +31,14 @@ func (ss *session) codeLens(_ *glsp.Context, params *protocol.CodeLensParams) ([
 // codeLenses returns the lenses of doc; never nil.
 func codeLenses(doc *Document, c *checks) ([]protocol.CodeLens, error) {
 	lenses := []protocol.CodeLens{}
-	f, errs := syntax.Parse(string(doc.URI), doc.Text)
+	p := doc.parsed()
+	f, errs := p.f, p.errs
 	if f.Cond == nil {
 		return lenses, nil
 	}
 	title := "Not checked: fix the syntax errors first"
 	if len(errs) == 0 {
-		title = c.lensTitle(f, doc.Text)
+		title = c.lensTitle(p)
 	}
 	// A lens should span one line: the quantifier's.
 	r, err := doc.Mapper().SpanRange(fitSpan(doc.Text, f.Cond.QuantSpan))

@@ -7,7 +7,6 @@ import (
 	protocol "github.com/tliron/glsp/protocol_3_16"
 
 	"github.com/litmusls/litmusls/analysis"
-	"github.com/litmusls/litmusls/syntax"
 )
 
 // completion answers textDocument/completion with analysis.Complete's
@@ -26,7 +25,7 @@ func (ss *session) completion(_ *glsp.Context, params *protocol.CompletionParams
 	if err != nil {
 		return list, nil
 	}
-	f, _ := syntax.Parse(string(doc.URI), doc.Text)
+	f := doc.parsed().f
 	list.Items = completionItems(analysis.Complete(f, doc.Text, off), ss.features.snippetSupport())
 	return list, nil
 }

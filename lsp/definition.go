@@ -7,7 +7,6 @@ import (
 	protocol "github.com/tliron/glsp/protocol_3_16"
 
 	"github.com/litmusls/litmusls/analysis"
-	"github.com/litmusls/litmusls/syntax"
 )
 
 // definition answers textDocument/definition with where the variable or
@@ -25,7 +24,7 @@ func (ss *session) definition(_ *glsp.Context, params *protocol.DefinitionParams
 	if err != nil {
 		return nil, nil
 	}
-	f, _ := syntax.Parse(string(doc.URI), doc.Text)
+	f := doc.parsed().f
 	target, _, ok := analysis.Definition(f, doc.Text, off)
 	if !ok {
 		return nil, nil

@@ -17,15 +17,31 @@ type Document struct {
 	Lang    Language
 
 	mapper *Mapper
+	snap   *snapshot // what is derived from this version; see [Document.snapshot]
 }
 
 // NewDocument returns the document uri at version, with text.
 func NewDocument(uri protocol.DocumentUri, version int32, text []byte) *Document {
-	return &Document{URI: uri, Version: version, Text: text, mapper: NewMapper(text)}
+	return &Document{URI: uri, Version: version, Text: text, mapper: NewMapper(text),
+		snap: newSnapshot(string(uri), text)}
 }
 
 // Mapper returns the position mapper of the document's text.
 func (d *Document) Mapper() *Mapper { return d.mapper }
+
+// snapshot returns what the server derives from this version: one parse,
+// one normalized key, one translation, shared by every handler. A
+// Document not made by [NewDocument] or [Document.Apply] gets a new one on
+// each call.
+func (d *Document) snapshot() *snapshot {
+	if d.snap == nil {
+		return newSnapshot(string(d.URI), d.Text)
+	}
+	return d.snap
+}
+
+// parsed returns the parse of this version of a litmus document.
+func (d *Document) parsed() *parsedFile { return d.snapshot().file() }
 
 // Apply returns the document at version after the content changes, applied
 // in order, as textDocument/didChange sends them: each is a
@@ -61,7 +77,8 @@ func (d *Document) Apply(version int32, changes []any) (*Document, error) {
 		}
 		m = NewMapper(text)
 	}
-	return &Document{URI: d.URI, Version: version, Text: text, Lang: d.Lang, mapper: m}, nil
+	return &Document{URI: d.URI, Version: version, Text: text, Lang: d.Lang, mapper: m,
+		snap: newSnapshot(string(d.URI), text)}, nil
 }
 
 // documents records the open documents. Handlers replace entries under

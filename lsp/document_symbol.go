@@ -25,7 +25,7 @@ func (ss *session) documentSymbol(_ *glsp.Context, params *protocol.DocumentSymb
 
 // documentSymbols returns the outline of doc; never nil.
 func documentSymbols(doc *Document) ([]protocol.DocumentSymbol, error) {
-	f, _ := syntax.Parse(string(doc.URI), doc.Text)
+	f := doc.parsed().f
 	syms := []protocol.DocumentSymbol{}
 	add := func(name, detail string, kind protocol.SymbolKind, span, nameSpan syntax.Span) error {
 		span = fitSpan(doc.Text, span)

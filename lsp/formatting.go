@@ -27,7 +27,8 @@ func (ss *session) formatting(_ *glsp.Context, params *protocol.DocumentFormatti
 // syntax errors is left alone: printing it would replace what could not be
 // parsed. So is one whose printed form would lose comments.
 func formatEdits(doc *Document) ([]protocol.TextEdit, error) {
-	f, errs := syntax.Parse(string(doc.URI), doc.Text)
+	p := doc.parsed()
+	f, errs := p.f, p.errs
 	if len(errs) > 0 {
 		return []protocol.TextEdit{}, nil // the errors are shown as diagnostics
 	}

@@ -10,7 +10,6 @@ import (
 	"github.com/litmusls/litmusls/analysis"
 	"github.com/litmusls/litmusls/analysis/primitive"
 	"github.com/litmusls/litmusls/checker"
-	"github.com/litmusls/litmusls/syntax"
 )
 
 // hover answers textDocument/hover with analysis.Hover's markdown. It
@@ -29,9 +28,10 @@ func (ss *session) hover(_ *glsp.Context, params *protocol.HoverParams) (*protoc
 	if doc.Lang == LangC {
 		return cHover(doc, off)
 	}
-	f, errs := syntax.Parse(string(doc.URI), doc.Text)
+	p := doc.parsed()
+	f := p.f
 	opts := analysis.HoverOptions{Archs: ss.features.hoverArchs(), Src: doc.Text}
-	md, span, ok := opts.Hover(f, ss.lastResult(f, errs, doc), off)
+	md, span, ok := opts.Hover(f, ss.lastResult(p), off)
 	if !ok {
 		return nil, nil
 	}
@@ -45,16 +45,16 @@ func (ss *session) hover(_ *glsp.Context, params *protocol.HoverParams) (*protoc
 	}, nil
 }
 
-// lastResult returns the finished check of doc's text (f and errs are its
-// parse), or nil when there is none: the test has syntax errors, or its
-// check has not finished. Results are kept by normalized text, so one
-// found may come from a version that differs in comments and layout; only
-// its states and counts are used, never its spans.
-func (ss *session) lastResult(f *syntax.File, errs syntax.ErrorList, doc *Document) *checker.Result {
-	if ss.checks == nil || len(errs) > 0 {
+// lastResult returns the finished check of the text parsed as p, or nil
+// when there is none: the test has syntax errors, or its check has not
+// finished. Results are kept by normalized text, so one found may come
+// from a version that differs in comments and layout; only its states and
+// counts are used, never its spans.
+func (ss *session) lastResult(p *parsedFile) *checker.Result {
+	if ss.checks == nil || p.norm == nil {
 		return nil
 	}
-	if e := ss.checks.lookup(analysis.Normalize(f, doc.Text)); e != nil {
+	if e := ss.checks.lookup(p.norm); e != nil {
 		return e.res
 	}
 	return nil

@@ -69,11 +69,12 @@ func (ss *session) refine(ctx context.Context, doc *Document) ([]protocol.Diagno
 		return nil, nil
 	}
 	ss.hook("lint", doc.URI)
-	f, errs := syntax.Parse(string(doc.URI), doc.Text)
+	p := doc.parsed()
+	f, errs := p.f, p.errs
 	if len(errs) > 0 {
 		return nil, nil
 	}
-	r, ok := ss.checks.finished(f, doc.Text)
+	r, ok := ss.checks.finished(p)
 	if !ok || len(r.res.Errors) > 0 || r.res.Cutoff {
 		return nil, nil
 	}

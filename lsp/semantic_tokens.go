@@ -62,7 +62,7 @@ func (ss *session) semanticTokensFull(_ *glsp.Context, params *protocol.Semantic
 // UTF-16 units. A token that spans lines (a block comment) is cut into one
 // token per line, as clients without multiline support need.
 func semanticTokens(doc *Document) ([]protocol.UInteger, error) {
-	f, _ := syntax.Parse(string(doc.URI), doc.Text)
+	f := doc.parsed().f
 	data := []protocol.UInteger{}
 	var prevLine, prevChar protocol.UInteger
 	emit := func(span syntax.Span, typ analysis.TokenType, mods protocol.UInteger) error {

@@ -219,8 +219,6 @@ type session struct {
 	genDir string
 
 	closeStream func() // ends the connection (see Serve)
-
-	translations map[protocol.DocumentUri]translation // of C documents; see translate
 }
 
 func newSession(ctx context.Context, srv *Server) *session {

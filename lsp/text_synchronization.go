@@ -32,9 +32,6 @@ func (ss *session) didClose(_ *glsp.Context, params *protocol.DidCloseTextDocume
 		ss.diag.forget(params.TextDocument.URI)
 		ss.rewrites.forget(params.TextDocument.URI)
 		ss.refined.forget(params.TextDocument.URI)
-		ss.mu.Lock()
-		delete(ss.translations, params.TextDocument.URI)
-		ss.mu.Unlock()
 	}
 	return nil
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/litmusls/litmusls/analysis"
+	"github.com/litmusls/litmusls/analysis/lint"
 	"github.com/litmusls/litmusls/checker"
 	"github.com/litmusls/litmusls/checker/cat"
 	"github.com/litmusls/litmusls/syntax"
@@ -409,7 +410,7 @@ func (o *checkOutput) lint(name string, timeout, budget time.Duration) {
 	}
 	file, _ := splitScenario(name)
 	ctx := context.Background()
-	lints, err := analysis.Lint(ctx, o.f, o.src, r, analysis.LintOptions{BPF: isC(file), Timeout: timeout})
+	lints, err := lint.Run(ctx, o.f, o.src, r, lint.Options{BPF: isC(file), Timeout: timeout})
 	if err != nil {
 		o.failed = fmt.Errorf("%s: %v", name, err)
 		return

@@ -79,9 +79,3 @@ type Fix struct {
 	Title string
 	Edits []Edit
 }
-
-// An Edit replaces the bytes of Span with NewText.
-type Edit struct {
-	Span    syntax.Span // byte offsets; empty to insert
-	NewText string
-}

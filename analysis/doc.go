@@ -1,6 +1,13 @@
-// Package analysis turns parse and check results into diagnostics, hovers,
-// lints and fixes for people: everything the editor and the CLI show beyond
-// the raw verdict. Positions are byte offsets; LSP is not known here.
+// Package analysis turns parse and check results into diagnostics, hovers
+// and fixes for people: everything the editor and the CLI show beyond the
+// raw verdict. Positions are byte offsets; LSP is not known here.
+//
+// The barrier-misuse lints are not here: package
+// [github.com/litmusls/litmusls/analysis/lint] runs them over this
+// package's base, the [Diagnostic] and its codes and edit.go (the [Edit]s,
+// [Apply], the spans that insert or delete a statement on its own line,
+// [AddrText], [OutcomeOf]), which the rewrites here use too. Nothing in
+// this package imports lint.
 //
 // What each primitive means and how each architecture implements it is not
 // here: package [github.com/litmusls/litmusls/analysis/primitive] documents

@@ -236,48 +236,16 @@ func walkStmt(s syntax.Stmt, stmt func(syntax.Stmt), expr func(syntax.Expr)) {
 			walkStmt(x, stmt, expr)
 		}
 	case *syntax.DeclStmt:
-		walkExpr(s.Value, expr)
+		syntax.InspectExpr(s.Value, expr)
 	case *syntax.ExprStmt:
-		walkExpr(s.X, expr)
+		syntax.InspectExpr(s.X, expr)
 	case *syntax.IfStmt:
-		walkExpr(s.Cond, expr)
+		syntax.InspectExpr(s.Cond, expr)
 		walkStmt(s.Then, stmt, expr)
 		walkStmt(s.Else, stmt, expr)
 	case *syntax.WhileStmt:
-		walkExpr(s.Cond, expr)
+		syntax.InspectExpr(s.Cond, expr)
 		walkStmt(s.Body, stmt, expr)
-	}
-}
-
-func walkExpr(e syntax.Expr, f func(syntax.Expr)) {
-	if e == nil {
-		return
-	}
-	f(e)
-	switch e := e.(type) {
-	case *syntax.UnaryExpr:
-		walkExpr(e.X, f)
-	case *syntax.BinaryExpr:
-		walkExpr(e.X, f)
-		walkExpr(e.Y, f)
-	case *syntax.AssignExpr:
-		walkExpr(e.X, f)
-		walkExpr(e.Y, f)
-	case *syntax.CondExpr:
-		walkExpr(e.Cond, f)
-		walkExpr(e.X, f)
-		walkExpr(e.Y, f)
-	case *syntax.ParenExpr:
-		walkExpr(e.X, f)
-	case *syntax.CastExpr:
-		walkExpr(e.X, f)
-	case *syntax.CallExpr:
-		for _, a := range e.Args {
-			walkExpr(a, f)
-		}
-	case *syntax.IndexExpr:
-		walkExpr(e.X, f)
-		walkExpr(e.Index, f)
 	}
 }
 

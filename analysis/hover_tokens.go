@@ -94,7 +94,7 @@ func Tokens(f *syntax.File, src []byte) []Token {
 				add(typeNameSpan(it.Type), TokenTypeName, false)
 			}
 			if it.Value != nil {
-				walkExpr(it.Value, func(e syntax.Expr) { exprTokens(e, add) })
+				syntax.InspectExpr(it.Value, func(e syntax.Expr) { exprTokens(e, add) })
 			}
 		}
 	}

@@ -2,7 +2,6 @@ package analysis
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/litmusls/litmusls/syntax"
@@ -78,37 +77,6 @@ func JoinTitles(rws []Rewrite) string {
 // both apply.
 func (r *Rewrite) conflicts(s *Rewrite) bool {
 	return r.Thread == s.Thread && r.Site == s.Site
-}
-
-// Apply returns src with edits applied. The edits must not overlap; they
-// may come in any order.
-func Apply(src []byte, edits []Edit) ([]byte, error) {
-	sorted := append([]Edit(nil), edits...)
-	sortEdits(sorted)
-	var b []byte
-	last := 0
-	for _, e := range sorted {
-		if e.Span.Start < last || e.Span.End < e.Span.Start || e.Span.End > len(src) {
-			return nil, fmt.Errorf("edit %d-%d overlaps another or lies outside the text", e.Span.Start, e.Span.End)
-		}
-		b = append(b, src[last:e.Span.Start]...)
-		b = append(b, e.NewText...)
-		last = e.Span.End
-	}
-	b = append(b, src[last:]...)
-	return b, nil
-}
-
-// sortEdits puts edits in the order Apply applies them: by start, an
-// insertion before a replacement at the same offset.
-func sortEdits(edits []Edit) {
-	sort.SliceStable(edits, func(i, j int) bool {
-		a, b := edits[i].Span, edits[j].Span
-		if a.Start != b.Start {
-			return a.Start < b.Start
-		}
-		return a.End == a.Start && b.End != b.Start
-	})
 }
 
 // ---------------------------------------------------------------------------
@@ -388,7 +356,7 @@ func (l *rwLayout) line(off int) int {
 // pointer returns the text of the address a marked access's argument
 // names: "x" for "*x", "&y" for "y".
 func (l *rwLayout) pointer(arg syntax.Expr) string {
-	return addrText(arg, func(e syntax.Expr) string { return l.text(e) })
+	return AddrText(arg, func(e syntax.Expr) string { return l.text(e) })
 }
 
 // deref returns the text of the location an address names: "*x" for "x",
@@ -637,7 +605,7 @@ func gapFences(g *rwGap) []string {
 func (l *rwLayout) insertFence(g *rwGap, name string) Rewrite {
 	prev, next := g.prev.GetSpan(), g.next.GetSpan()
 	r := Rewrite{Kind: RewriteInsert, Thread: g.thread, Site: syntax.Span{Start: prev.End, End: prev.End}, To: name, Line: l.line(next.Start)}
-	if e, ok := lineInsert(l.src, next.Start, name+"();"); ok && e.Span.Start > prev.End {
+	if e, ok := LineInsert(l.src, next.Start, name+"();"); ok && e.Span.Start > prev.End {
 		r.Edits = []Edit{e}
 	} else {
 		r.Edits = []Edit{{Span: syntax.Span{Start: prev.End, End: prev.End}, NewText: " " + name + "();"}}
@@ -650,30 +618,8 @@ func (l *rwLayout) insertFence(g *rwGap, name string) Rewrite {
 func (l *rwLayout) removeFence(fc *rwFence) Rewrite {
 	sp := fc.stmt.Span
 	r := Rewrite{Kind: RewriteRemove, Thread: fc.thread, Site: sp, From: fc.name, Line: l.line(sp.Start)}
-	r.Edits = []Edit{{Span: deletionSpan(l.src, sp)}}
+	r.Edits = []Edit{{Span: DeletionSpan(l.src, sp)}}
 	return r
-}
-
-// deletionSpan is the text to delete to remove the statement at sp: its
-// whole lines when nothing else is on them, else the statement and the
-// blanks after it.
-func deletionSpan(src []byte, sp syntax.Span) syntax.Span {
-	start, end := sp.Start, sp.End
-	for start > 0 && (src[start-1] == ' ' || src[start-1] == '\t') {
-		start--
-	}
-	for end < len(src) && (src[end] == ' ' || src[end] == '\t') {
-		end++
-	}
-	switch {
-	case (start == 0 || src[start-1] == '\n') && end < len(src) && src[end] == '\n':
-		end++ // the whole line
-	case end < len(src) && src[end] == '\r' && end+1 < len(src) && src[end+1] == '\n' && (start == 0 || src[start-1] == '\n'):
-		end += 2
-	default:
-		start = sp.Start // keep the blanks before it
-	}
-	return syntax.Span{Start: start, End: end}
 }
 
 // weakenFence returns the rewrite replacing fence fc by to.

@@ -17,32 +17,6 @@ import (
 // when the options give none.
 const DefaultVerifyBudget = 2 * time.Second
 
-// An Outcome is what the checker says of a (possibly edited) test, reduced
-// to what a fix changes.
-type Outcome struct {
-	Verdict string // "Never", "Sometimes" or "Always"
-	Bad     bool   // the outcome the condition is about happens: exists or ~exists satisfiable, forall violated
-	Race    bool   // some allowed execution has a data race
-	Cutoff  bool   // the check ran out of budget: Bad and Race may be wrong
-	Quant   syntax.Quantifier
-}
-
-// OK reports whether the test is as its author wants it: the bad outcome
-// never happens and nothing races.
-func (o *Outcome) OK() bool { return !o.Bad && !o.Race && !o.Cutoff }
-
-// OutcomeOf reduces a checker result.
-func OutcomeOf(res *checker.Result) *Outcome {
-	o := &Outcome{Verdict: res.Verdict, Cutoff: res.Cutoff, Quant: res.Quant}
-	if res.Quant == syntax.Forall {
-		o.Bad = res.Negative > 0
-	} else {
-		o.Bad = res.Positive > 0
-	}
-	o.Race = flagIn(res.Flags, "data-race")
-	return o
-}
-
 // A CheckCache remembers the outcomes of the texts a verifier checked,
 // keyed by the printed tree, so that the same edit asked for again (the
 // editor asks at every cursor move) costs nothing. It is safe for

@@ -68,19 +68,21 @@ var flagTags = map[string]checker.Tag{
 	"unmatched-srcu-unlock": checker.TagSrcuLock | checker.TagSrcuUnlock,
 	"multiple-srcu-matches": checker.TagSrcuLock | checker.TagSrcuUnlock,
 	"srcu-bad-value-match":  checker.TagSrcuLock | checker.TagSrcuUnlock,
-	"mixed-lock-accesses":   lockTags,
-	"unpaired-LKW":          lockTags,
-	"unpaired-LKR":          lockTags,
-	"unmatched-unlock":      lockTags,
-	"lock-final":            lockTags,
+	"mixed-lock-accesses":   LockTags,
+	"unpaired-LKW":          LockTags,
+	"unpaired-LKR":          LockTags,
+	"unmatched-unlock":      LockTags,
+	"lock-final":            LockTags,
 }
 
-const lockTags = checker.TagLKR | checker.TagLKW | checker.TagUL | checker.TagLF | checker.TagRL | checker.TagRU
+// LockTags are the tags of spin-lock events: lock reads and writes,
+// unlocks, failed spin_trylocks and spin_is_locked reads.
+const LockTags = checker.TagLKR | checker.TagLKW | checker.TagUL | checker.TagLF | checker.TagRL | checker.TagRU
 
 // markedTags are the tags that make an access marked rather than plain,
 // as the LKMM's Marked set has them.
 const markedTags = checker.TagOnce | checker.TagRelease | checker.TagAcquire | checker.TagMb | checker.TagRMW |
-	lockTags | checker.TagSrcuLock | checker.TagSrcuUnlock
+	LockTags | checker.TagSrcuLock | checker.TagSrcuUnlock
 
 // relMeaning says what an edge of each relation means, read as
 // "FROM <meaning> TO".

@@ -8,6 +8,7 @@ import (
 	protocol "github.com/tliron/glsp/protocol_3_16"
 
 	"github.com/litmusls/litmusls/analysis"
+	"github.com/litmusls/litmusls/analysis/lint"
 	"github.com/litmusls/litmusls/checker"
 	"github.com/litmusls/litmusls/syntax"
 )
@@ -91,7 +92,7 @@ func (ss *session) refine(ctx context.Context, doc *Document) ([]protocol.Diagno
 	// for its fixes, which code actions offer there.
 	shown := make([]analysis.Diagnostic, 0, len(diags))
 	for _, d := range diags {
-		if d.Code != analysis.CodePlainRace {
+		if d.Code != lint.CodePlainRace {
 			shown = append(shown, d)
 		}
 	}
@@ -101,7 +102,7 @@ func (ss *session) refine(ctx context.Context, doc *Document) ([]protocol.Diagno
 // lintDiagnostics are the lints of f and what fence synthesis or the
 // over-fencing search says about it.
 func lintDiagnostics(ctx context.Context, f *syntax.File, src []byte, res *checker.Result, cache *analysis.CheckCache) ([]analysis.Diagnostic, error) {
-	lints, err := analysis.Lint(ctx, f, src, res, analysis.LintOptions{})
+	lints, err := lint.Run(ctx, f, src, res, lint.Options{})
 	if err != nil {
 		return nil, err
 	}

@@ -1,4 +1,4 @@
-package analysis
+package lint
 
 import (
 	"context"
@@ -11,7 +11,7 @@ import (
 )
 
 // BenchmarkLintKernel lints the kernel tests of the corpus, already
-// checked: the cost of Lint itself, per pass over the 35 tests.
+// checked: the cost of Run itself, per pass over the 35 tests.
 func BenchmarkLintKernel(b *testing.B) {
 	files, err := filepath.Glob(filepath.Join(diagSharedDir(b), "corpus", "kernel", "*.litmus"))
 	if err != nil || len(files) == 0 {
@@ -38,7 +38,7 @@ func BenchmarkLintKernel(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		for _, in := range ins {
-			if _, err := Lint(context.Background(), in.f, in.src, in.res, LintOptions{}); err != nil {
+			if _, err := Run(context.Background(), in.f, in.src, in.res, Options{}); err != nil {
 				b.Fatal(err)
 			}
 		}

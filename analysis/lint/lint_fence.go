@@ -1,8 +1,9 @@
-package analysis
+package lint
 
 import (
 	"fmt"
 
+	"github.com/litmusls/litmusls/analysis"
 	"github.com/litmusls/litmusls/checker"
 	"github.com/litmusls/litmusls/syntax"
 )
@@ -75,13 +76,13 @@ func kindWord(e *checker.Event) string {
 // replacementFix replaces the fence at m, which orders nothing, with the
 // fence its nearest neighbours p and q need, or deletes it when they are
 // already ordered or one side has none.
-func (l *linter) replacementFix(v *view, m, p, q int) []Fix {
+func (l *linter) replacementFix(v *view, m, p, q int) []analysis.Fix {
 	fe := v.ev(m)
 	if p >= 0 && q >= 0 && !v.ordered(p, q) {
 		name := fenceFor(v.ev(p), v.ev(q))
-		return []Fix{{
+		return []analysis.Fix{{
 			Title: fmt.Sprintf("Replace with %s, which orders the %s %s before the %s %s", name, kindWord(v.ev(p)), l.quote(v.ev(p)), kindWord(v.ev(q)), l.quote(v.ev(q))),
-			Edits: []Edit{replaceCall(fe, name)},
+			Edits: []analysis.Edit{replaceCall(fe, name)},
 		}}
 	}
 	info, ok := l.stmtOf(fe)
@@ -92,7 +93,7 @@ func (l *linter) replacementFix(v *view, m, p, q int) []Fix {
 	if !ok {
 		return nil
 	}
-	return []Fix{{Title: "Remove " + l.quote(fe) + ", which orders nothing here", Edits: []Edit{del}}}
+	return []analysis.Fix{{Title: "Remove " + l.quote(fe) + ", which orders nothing here", Edits: []analysis.Edit{del}}}
 }
 
 // uselessFenceDiag is the diagnostic of rule code on the fence at m of
@@ -102,9 +103,9 @@ func (l *linter) replacementFix(v *view, m, p, q int) []Fix {
 // It is a warning when the accesses are left unordered and the test's
 // outcome may be reached; information when something else orders them,
 // one side has none, or the outcome is never reached.
-func (l *linter) uselessFenceDiag(v *view, t, m int, code, msg string) Diagnostic {
+func (l *linter) uselessFenceDiag(v *view, t, m int, code, msg string) analysis.Diagnostic {
 	p, q := v.neighbours(t, m)
-	sev := SeverityInformation
+	sev := analysis.SeverityInformation
 	if p >= 0 && q >= 0 {
 		P, Q := v.ev(p), v.ev(q)
 		if v.ordered(p, q) {
@@ -114,19 +115,19 @@ func (l *linter) uselessFenceDiag(v *view, t, m int, code, msg string) Diagnosti
 			sev = l.uselessSeverity()
 		}
 	}
-	return Diagnostic{Span: v.ev(m).Span, Severity: sev, Code: code, Message: msg,
+	return analysis.Diagnostic{Span: v.ev(m).Span, Severity: sev, Code: code, Message: msg,
 		Related: l.neighbourRelated(v, p, q), Fixes: l.replacementFix(v, m, p, q)}
 }
 
 // neighbourRelated lists p and q, the nearest accesses around a fence
 // or atomic (-1 for none).
-func (l *linter) neighbourRelated(v *view, p, q int) []Related {
-	var rel []Related
+func (l *linter) neighbourRelated(v *view, p, q int) []analysis.Related {
+	var rel []analysis.Related
 	if p >= 0 {
-		rel = append(rel, Related{Span: v.ev(p).Span, Message: fmt.Sprintf("the nearest access before it, a %s", kindWord(v.ev(p)))})
+		rel = append(rel, analysis.Related{Span: v.ev(p).Span, Message: fmt.Sprintf("the nearest access before it, a %s", kindWord(v.ev(p)))})
 	}
 	if q >= 0 {
-		rel = append(rel, Related{Span: v.ev(q).Span, Message: fmt.Sprintf("the nearest access after it, a %s", kindWord(v.ev(q)))})
+		rel = append(rel, analysis.Related{Span: v.ev(q).Span, Message: fmt.Sprintf("the nearest access after it, a %s", kindWord(v.ev(q)))})
 	}
 	return rel
 }
@@ -218,7 +219,7 @@ func (l *linter) atomicFence(v *view, t, m int, before bool) {
 
 // moveToRMW moves the fence at m next to the nearest atomic RMW on its
 // side, when there is one.
-func (l *linter) moveToRMW(v *view, t, m int, before bool) (Fix, bool) {
+func (l *linter) moveToRMW(v *view, t, m int, before bool) (analysis.Fix, bool) {
 	fe := v.ev(m)
 	r := -1
 	for _, i := range v.threads[t] {
@@ -233,38 +234,38 @@ func (l *linter) moveToRMW(v *view, t, m int, before bool) (Fix, bool) {
 		}
 	}
 	if r < 0 {
-		return Fix{}, false
+		return analysis.Fix{}, false
 	}
 	fi, ok1 := l.stmtOf(fe)
 	ri, ok2 := l.stmtOf(v.ev(r))
 	if !ok1 || !ok2 {
-		return Fix{}, false
+		return analysis.Fix{}, false
 	}
 	del, ok1 := l.deleteStmt(fi)
-	var ins Edit
+	var ins analysis.Edit
 	if before {
 		ins, ok2 = l.insertBefore(ri, l.text(fe.Span)+";")
 	} else {
 		ins, ok2 = l.insertAfter(ri, l.text(fe.Span)+";")
 	}
 	if !ok1 || !ok2 || overlaps(del.Span, ins.Span) {
-		return Fix{}, false
+		return analysis.Fix{}, false
 	}
-	return Fix{Title: "Move it next to " + l.quote(v.ev(r)), Edits: []Edit{del, ins}}, true
+	return analysis.Fix{Title: "Move it next to " + l.quote(v.ev(r)), Edits: []analysis.Edit{del, ins}}, true
 }
 
 func overlaps(a, b syntax.Span) bool { return a.Start < b.End && b.Start < a.End || a.Start == b.Start }
 
 // redundantAtomicFence is the L06 hint for a fence next to a fully
 // ordered RMW.
-func (l *linter) redundantAtomicFence(fe, rmw *checker.Event, before bool) Diagnostic {
-	d := Diagnostic{Span: fe.Span, Severity: SeverityHint, Code: CodeRedundantAtomicMb,
+func (l *linter) redundantAtomicFence(fe, rmw *checker.Event, before bool) analysis.Diagnostic {
+	d := analysis.Diagnostic{Span: fe.Span, Severity: analysis.SeverityHint, Code: CodeRedundantAtomicMb,
 		Message: fmt.Sprintf("%s adds nothing: %s returns a value without a _relaxed, _acquire or _release suffix, so it is fully ordered already; the extra barrier costs a full fence (sync on powerpc, dmb ish on arm64, fence rw,rw on riscv).", l.quote(fe), l.quote(rmw)),
-		Related: []Related{{Span: rmw.Span, Message: "the fully ordered read-modify-write"}},
+		Related: []analysis.Related{{Span: rmw.Span, Message: "the fully ordered read-modify-write"}},
 	}
 	if info, ok := l.stmtOf(fe); ok {
 		if del, ok := l.deleteStmt(info); ok {
-			d.Fixes = []Fix{{Title: "Remove " + l.quote(fe), Edits: []Edit{del}}}
+			d.Fixes = []analysis.Fix{{Title: "Remove " + l.quote(fe), Edits: []analysis.Edit{del}}}
 		}
 	}
 	return d

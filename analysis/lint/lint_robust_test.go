@@ -1,4 +1,4 @@
-package analysis
+package lint
 
 import (
 	"context"
@@ -25,7 +25,7 @@ func TestLintBrokenText(t *testing.T) {
 		for n := 0; n <= len(src); n += 7 {
 			text := src[:n]
 			f, _ := syntax.Parse(path, text)
-			diags, err := Lint(context.Background(), f, text, nil, LintOptions{BPF: true})
+			diags, err := Run(context.Background(), f, text, nil, Options{BPF: true})
 			require.NoError(t, err)
 			for _, d := range diags {
 				assert.Equal(t, "", checkSpan(d.Span, text), "%s[:%d]: %s", path, n, d.Code)

@@ -1,4 +1,4 @@
-package analysis
+package lint
 
 import (
 	"context"
@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/litmusls/litmusls/analysis"
 	"github.com/litmusls/litmusls/checker"
 	"github.com/litmusls/litmusls/syntax"
 )
@@ -45,10 +46,10 @@ var lintCorpusOnce struct {
 	done    bool
 	lines   []string
 	results map[string]*checker.Result
-	diags   map[string][]Diagnostic
+	diags   map[string][]analysis.Diagnostic
 }
 
-func lintCorpus(t *testing.T) ([]string, map[string]*checker.Result, map[string][]Diagnostic) {
+func lintCorpus(t *testing.T) ([]string, map[string]*checker.Result, map[string][]analysis.Diagnostic) {
 	c := &lintCorpusOnce
 	c.Lock()
 	defer c.Unlock()
@@ -59,7 +60,7 @@ func lintCorpus(t *testing.T) ([]string, map[string]*checker.Result, map[string]
 	return c.lines, c.results, c.diags
 }
 
-func lintCorpusRun(t *testing.T) ([]string, map[string]*checker.Result, map[string][]Diagnostic) {
+func lintCorpusRun(t *testing.T) ([]string, map[string]*checker.Result, map[string][]analysis.Diagnostic) {
 	corpus := filepath.Join(diagSharedDir(t), "corpus")
 	var files []string
 	require.NoError(t, filepath.WalkDir(corpus, func(p string, d fs.DirEntry, err error) error {
@@ -73,7 +74,7 @@ func lintCorpusRun(t *testing.T) ([]string, map[string]*checker.Result, map[stri
 		rel   string
 		lines []string
 		res   *checker.Result
-		diags []Diagnostic
+		diags []analysis.Diagnostic
 	}
 	outs := make([]out, len(files))
 	var wg sync.WaitGroup
@@ -99,13 +100,13 @@ func lintCorpusRun(t *testing.T) ([]string, map[string]*checker.Result, map[stri
 			if !assert.NoError(t, err, rel) || len(res.Errors) > 0 || res.Cutoff {
 				return
 			}
-			diags, err := Lint(context.Background(), f, src, res, LintOptions{Timeout: 60 * time.Second})
+			diags, err := Run(context.Background(), f, src, res, Options{Timeout: 60 * time.Second})
 			if !assert.NoError(t, err, rel) {
 				return
 			}
 			outs[i].res, outs[i].diags = res, diags
-			hints := OverFencing(context.Background(), f, src, res, FenceOptions{CheckBudget: 60 * time.Second})
-			for _, d := range append(append([]Diagnostic(nil), diags...), hints...) {
+			hints := analysis.OverFencing(context.Background(), f, src, res, analysis.FenceOptions{CheckBudget: 60 * time.Second})
+			for _, d := range append(append([]analysis.Diagnostic(nil), diags...), hints...) {
 				msg := strings.SplitN(d.Message, "\n", 2)[0]
 				outs[i].lines = append(outs[i].lines, fmt.Sprintf("%s %s %s: %s", f.Lines.Position(d.Span.Start), d.Severity, d.Code, msg))
 			}
@@ -114,7 +115,7 @@ func lintCorpusRun(t *testing.T) ([]string, map[string]*checker.Result, map[stri
 	wg.Wait()
 	var lines []string
 	results := map[string]*checker.Result{}
-	diags := map[string][]Diagnostic{}
+	diags := map[string][]analysis.Diagnostic{}
 	for _, o := range outs {
 		lines = append(lines, o.lines...)
 		if o.res != nil {
@@ -143,7 +144,7 @@ func TestLintCorpus(t *testing.T) {
 			reached = res.Negative > 0
 		}
 		for _, d := range ds {
-			if !reached && d.Severity <= SeverityWarning {
+			if !reached && d.Severity <= analysis.SeverityWarning {
 				assert.Contains(t, []string{CodeRcuPointerCompared, CodePlainRace, CodeBPFRelaxedFetch}, d.Code, "%s: warning on a test whose outcome is never reached: %s", rel, d.Message)
 			}
 			if d.Code == CodePlainRace {
@@ -183,7 +184,7 @@ func TestLintCorpusFixes(t *testing.T) {
 			if len(d.Fixes) == 0 || !strings.HasPrefix(d.Code, "L") {
 				continue
 			}
-			count := func(ds []Diagnostic) int {
+			count := func(ds []analysis.Diagnostic) int {
 				n := 0
 				for _, x := range ds {
 					if x.Code == d.Code {
@@ -202,7 +203,7 @@ func TestLintCorpusFixes(t *testing.T) {
 			if !assert.Empty(t, res.Errors, "%s: %s fix %q", rel, d.Code, d.Fixes[0].Title) {
 				continue
 			}
-			after, err := Lint(context.Background(), f, text, res, LintOptions{})
+			after, err := Run(context.Background(), f, text, res, Options{})
 			require.NoError(t, err)
 			assert.Less(t, count(after), count(diags[rel]), "%s: the %s fix %q leaves as many %s lints", rel, d.Code, d.Fixes[0].Title, d.Code)
 			fixed++

@@ -1,8 +1,9 @@
-package analysis
+package lint
 
 import (
 	"fmt"
 
+	"github.com/litmusls/litmusls/analysis"
 	"github.com/litmusls/litmusls/checker"
 	"github.com/litmusls/litmusls/syntax"
 )
@@ -421,8 +422,8 @@ func (l *linter) orderWords(v *view, a, b int) string {
 	return "a chain of orderings through the accesses between them"
 }
 
-func (l *linter) related(e *checker.Event, msg string) Related {
-	return Related{Span: e.Span, Message: msg}
+func (l *linter) related(e *checker.Event, msg string) analysis.Related {
+	return analysis.Related{Span: e.Span, Message: msg}
 }
 
 func (l *linter) releaseUnpairedDiag(v *view, wd, wf, rf, rd int, wit *checker.Witness) {
@@ -430,18 +431,18 @@ func (l *linter) releaseUnpairedDiag(v *view, wd, wf, rf, rd int, wit *checker.W
 	msg := fmt.Sprintf("%s reads %s, which %s publishes after %s (ordered by %s), but nothing in %s orders this load before the later %s: a release or write barrier only helps a reader that pairs it with an acquire load, a read barrier or an address dependency, so %s can see the new %s and still the old %s.",
 		l.quote(R), locName(v.s, R), thread(W.Thread), l.quote(v.ev(wd)), l.orderWords(v, wd, wf), thread(R.Thread), l.quote(v.ev(rd)), thread(R.Thread), locName(v.s, R), locName(v.s, v.ev(rd)))
 	msg += example(wit)
-	d := Diagnostic{Span: R.Span, Severity: SeverityWarning, Code: CodeReleaseUnpaired, Message: msg,
-		Related: []Related{
+	d := analysis.Diagnostic{Span: R.Span, Severity: analysis.SeverityWarning, Code: CodeReleaseUnpaired, Message: msg,
+		Related: []analysis.Related{
 			l.related(W, "the store the reader pairs with nothing"),
 			l.related(v.ev(rd), "the later load, left unordered"),
 		}}
 	if e, ok := l.acquireEdit(R); ok {
-		d.Fixes = append(d.Fixes, Fix{Title: "Make it an acquire load: " + e.NewText, Edits: []Edit{e}})
+		d.Fixes = append(d.Fixes, analysis.Fix{Title: "Make it an acquire load: " + e.NewText, Edits: []analysis.Edit{e}})
 	}
 	if info, ok := l.stmtOf(v.ev(rd)); ok && isRead(v.ev(rd)) {
 		if ri, ok := l.stmtOf(R); ok && ri.stmt != info.stmt {
 			if e, ok := l.insertBefore(info, "smp_rmb();"); ok {
-				d.Fixes = append(d.Fixes, Fix{Title: "Insert smp_rmb() before " + l.quote(v.ev(rd)), Edits: []Edit{e}})
+				d.Fixes = append(d.Fixes, analysis.Fix{Title: "Insert smp_rmb() before " + l.quote(v.ev(rd)), Edits: []analysis.Edit{e}})
 			}
 		}
 	}
@@ -453,13 +454,13 @@ func (l *linter) ctrlDepDiag(v *view, wd, wf, rf, rd int, wit *checker.Witness) 
 	msg := fmt.Sprintf("%s depends on %s only through a control dependency (a branch on its value), which orders later stores but not later loads: the CPU may load %s before it knows which way the branch goes, so %s can see the new %s and still the old %s, although %s orders its stores (by %s).",
 		l.quote(D), l.quote(R), locName(v.s, D), thread(D.Thread), locName(v.s, R), locName(v.s, D), thread(v.ev(wf).Thread), l.orderWords(v, wd, wf))
 	msg += example(wit)
-	d := Diagnostic{Span: D.Span, Severity: SeverityWarning, Code: CodeCtrlDepLoad, Message: msg,
-		Related: []Related{
+	d := analysis.Diagnostic{Span: D.Span, Severity: analysis.SeverityWarning, Code: CodeCtrlDepLoad, Message: msg,
+		Related: []analysis.Related{
 			l.related(R, "the load the if tests"),
 			l.related(v.ev(wf), "the store it reads"),
 		}}
 	if e, ok := l.acquireEdit(R); ok {
-		d.Fixes = append(d.Fixes, Fix{Title: "Make the tested load an acquire: " + e.NewText, Edits: []Edit{e}})
+		d.Fixes = append(d.Fixes, analysis.Fix{Title: "Make the tested load an acquire: " + e.NewText, Edits: []analysis.Edit{e}})
 	}
 	l.add(d)
 }
@@ -469,18 +470,18 @@ func (l *linter) acquireUnpairedDiag(v *view, wd, wf, rf, rd int, wit *checker.W
 	msg := fmt.Sprintf("%s publishes %s after %s with nothing ordering the two stores, so %s's %s (ordered by %s) pairs with nothing: it can see the new %s and still the old %s. A store that publishes must be a release, or follow a write barrier.",
 		l.quote(W), locName(v.s, W), l.quote(v.ev(wd)), thread(R.Thread), l.quote(R), l.orderWords(v, rf, rd), locName(v.s, W), locName(v.s, v.ev(wd)))
 	msg += example(wit)
-	d := Diagnostic{Span: W.Span, Severity: SeverityWarning, Code: CodeAcquireUnpaired, Message: msg,
-		Related: []Related{
+	d := analysis.Diagnostic{Span: W.Span, Severity: analysis.SeverityWarning, Code: CodeAcquireUnpaired, Message: msg,
+		Related: []analysis.Related{
 			l.related(v.ev(wd), "the earlier store, left unordered"),
 			l.related(R, "the load that expects a release"),
 		}}
 	if e, ok := l.releaseEdit(W); ok {
-		d.Fixes = append(d.Fixes, Fix{Title: "Make it a release store: " + e.NewText, Edits: []Edit{e}})
+		d.Fixes = append(d.Fixes, analysis.Fix{Title: "Make it a release store: " + e.NewText, Edits: []analysis.Edit{e}})
 	}
 	if info, ok := l.stmtOf(W); ok {
 		if di, ok := l.stmtOf(v.ev(wd)); ok && di.stmt != info.stmt {
 			if e, ok := l.insertBefore(info, "smp_wmb();"); ok {
-				d.Fixes = append(d.Fixes, Fix{Title: "Insert smp_wmb() before " + l.quote(W), Edits: []Edit{e}})
+				d.Fixes = append(d.Fixes, analysis.Fix{Title: "Insert smp_wmb() before " + l.quote(W), Edits: []analysis.Edit{e}})
 			}
 		}
 	}
@@ -492,8 +493,8 @@ func (l *linter) lockOnlyWriterDiag(v *view, lock, wd, wf, rf, rd int, wit *chec
 	msg := fmt.Sprintf("%s reads %s without taking the lock %s, but %s stores %s and %s inside one critical section of that lock, which orders them against other holders of the lock, not against each other or against lockless readers: %s can see the new %s and still the old %s.",
 		l.quote(R), locName(v.s, R), locName(v.s, v.ev(lock)), thread(W.Thread), locName(v.s, v.ev(wd)), locName(v.s, W), thread(R.Thread), locName(v.s, R), locName(v.s, v.ev(rd)))
 	msg += example(wit)
-	d := Diagnostic{Span: R.Span, Severity: SeverityWarning, Code: CodeLockOnlyWriter, Message: msg,
-		Related: []Related{
+	d := analysis.Diagnostic{Span: R.Span, Severity: analysis.SeverityWarning, Code: CodeLockOnlyWriter, Message: msg,
+		Related: []analysis.Related{
 			l.related(v.ev(lock), "the critical section of the writer"),
 			l.related(W, "the store the fast path reads"),
 			l.related(v.ev(rd), "the later load, left unordered"),
@@ -501,7 +502,7 @@ func (l *linter) lockOnlyWriterDiag(v *view, lock, wd, wf, rf, rd int, wit *chec
 	e1, ok1 := l.releaseEdit(W)
 	e2, ok2 := l.acquireEdit(R)
 	if ok1 && ok2 {
-		d.Fixes = append(d.Fixes, Fix{Title: "Publish with a release store and read with an acquire load", Edits: []Edit{e1, e2}})
+		d.Fixes = append(d.Fixes, analysis.Fix{Title: "Publish with a release store and read with an acquire load", Edits: []analysis.Edit{e1, e2}})
 	}
 	l.add(d)
 }
@@ -511,14 +512,14 @@ func (l *linter) failedCmpxchgDiag(v *view, c, a, b int, wit *checker.Witness) {
 	msg := fmt.Sprintf("%s is fully ordered only when it succeeds; when it fails it orders nothing, and then %s's %s and %s are not ordered, which the other thread relies on.",
 		l.quote(C), thread(C.Thread), l.quote(v.ev(a)), l.quote(v.ev(b)))
 	msg += example(wit)
-	d := Diagnostic{Span: C.Span, Severity: SeverityWarning, Code: CodeFailedCmpxchg, Message: msg,
-		Related: []Related{
+	d := analysis.Diagnostic{Span: C.Span, Severity: analysis.SeverityWarning, Code: CodeFailedCmpxchg, Message: msg,
+		Related: []analysis.Related{
 			l.related(v.ev(a), "ordered only when the cmpxchg succeeds"),
 			l.related(v.ev(b), "ordered only when the cmpxchg succeeds"),
 		}}
 	if info, ok := l.stmtOf(C); ok {
 		if e, ok := l.insertAfter(info, "smp_mb__after_atomic();"); ok {
-			d.Fixes = append(d.Fixes, Fix{Title: "Insert smp_mb__after_atomic() after it, which orders the failure case too", Edits: []Edit{e}})
+			d.Fixes = append(d.Fixes, analysis.Fix{Title: "Insert smp_mb__after_atomic() after it, which orders the failure case too", Edits: []analysis.Edit{e}})
 		}
 	}
 	l.add(d)
@@ -530,14 +531,14 @@ func (l *linter) storeLoadDiag(v *view, attempt int, what string, p, q shapePair
 	msg := fmt.Sprintf("%s must order its store %s before its later load %s (and %s does the mirror image: store buffering), but only a full barrier orders a store before a later load: smp_mb(), a fully ordered read-modify-write or a grace period. Here there is only %s, so both loads can miss the other thread's store.",
 		thread(t), l.quote(v.ev(p.a)), l.quote(v.ev(p.b)), thread(v.ev(q.a).Thread), what)
 	msg += example(wit)
-	d := Diagnostic{Span: A.Span, Severity: SeverityWarning, Code: CodeStoreLoadWeak, Message: msg,
-		Related: []Related{
+	d := analysis.Diagnostic{Span: A.Span, Severity: analysis.SeverityWarning, Code: CodeStoreLoadWeak, Message: msg,
+		Related: []analysis.Related{
 			l.related(v.ev(p.a), "the store"),
 			l.related(v.ev(p.b), "the later load, not ordered after it"),
 			l.related(v.ev(q.a), "the other thread's store"),
 			l.related(v.ev(q.b), "the other thread's load"),
 		}}
-	var edits []Edit
+	var edits []analysis.Edit
 	ok := true
 	for _, pr := range []shapePair{p, q} {
 		if v.ordered(pr.a, pr.b) {
@@ -551,14 +552,14 @@ func (l *linter) storeLoadDiag(v *view, attempt int, what string, p, q shapePair
 		edits = append(edits, e)
 	}
 	if ok && len(edits) > 0 {
-		d.Fixes = append(d.Fixes, Fix{Title: "Put smp_mb() between the store and the load of each thread", Edits: edits})
+		d.Fixes = append(d.Fixes, analysis.Fix{Title: "Put smp_mb() between the store and the load of each thread", Edits: edits})
 	}
 	l.add(d)
 }
 
 // fullBarrierEdit puts smp_mb() between store p.a and load p.b: in place
 // of a weaker fence between them, or as a new statement before the load.
-func (l *linter) fullBarrierEdit(v *view, p shapePair) (Edit, bool) {
+func (l *linter) fullBarrierEdit(v *view, p shapePair) (analysis.Edit, bool) {
 	for _, m := range v.between(p.a, p.b) {
 		e := v.ev(m)
 		if e.Kind == checker.KindF && e.Tags&(checker.TagRmb|checker.TagWmb|checker.TagBarrier) != 0 {
@@ -567,10 +568,10 @@ func (l *linter) fullBarrierEdit(v *view, p shapePair) (Edit, bool) {
 	}
 	li, ok := l.stmtOf(v.ev(p.b))
 	if !ok {
-		return Edit{}, false
+		return analysis.Edit{}, false
 	}
 	if si, ok := l.stmtOf(v.ev(p.a)); !ok || si.stmt == li.stmt {
-		return Edit{}, false
+		return analysis.Edit{}, false
 	}
 	return l.insertBefore(li, "smp_mb();")
 }

@@ -1,4 +1,4 @@
-package analysis
+package lint
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/litmusls/litmusls/analysis"
 	"github.com/litmusls/litmusls/checker"
 	"github.com/litmusls/litmusls/syntax"
 )
@@ -14,7 +15,7 @@ import (
 // barrier (L15), a relaxed fetch whose result is used (L16), and an
 // outcome that only x86's strong JIT hides (L17). They apply to BPF
 // litmus tests and to C tests that stand for translated BPF C
-// (LintOptions.BPF).
+// (Options.BPF).
 
 var bpfFetchName = map[string]string{"+": "add", "&": "and", "|": "or", "^": "xor"}
 
@@ -51,10 +52,10 @@ func (l *linter) unusedAtomics() {
 				}
 				msg := fmt.Sprintf("%s updates %s, which no other thread touches, as if to act as a barrier between %s and %s, but an atomic operation without fetch is unordered in BPF: it orders nothing (arm64 stadd, riscv amoadd without aq/rl, a powerpc loop without sync). clang emits it for __sync_fetch_and_add() with an unused result when building for -mcpu=v1 or v2.",
 					l.quote(e), locName(v.s, e), l.quote(v.ev(p)), l.quote(v.ev(q)))
-				d := Diagnostic{Span: e.Span, Severity: l.uselessSeverity(), Code: CodeBPFUnusedAtomic, Message: msg,
+				d := analysis.Diagnostic{Span: e.Span, Severity: l.uselessSeverity(), Code: CodeBPFUnusedAtomic, Message: msg,
 					Related: l.neighbourRelated(v, p, q)}
 				if ed, ok := l.fetchEdit(e); ok {
-					d.Fixes = []Fix{{Title: "Use the fetching form, which is fully ordered: " + ed.NewText, Edits: []Edit{ed}}}
+					d.Fixes = []analysis.Fix{{Title: "Use the fetching form, which is fully ordered: " + ed.NewText, Edits: []analysis.Edit{ed}}}
 				}
 				l.voteBad(d)
 			}
@@ -64,19 +65,19 @@ func (l *linter) unusedAtomics() {
 
 // fetchEdit rewrites an atomic without fetch as its fully ordered
 // fetching form.
-func (l *linter) fetchEdit(e *checker.Event) (Edit, bool) {
+func (l *linter) fetchEdit(e *checker.Event) (analysis.Edit, bool) {
 	if in := l.nodes.instrs[e.Span]; in != nil {
 		op := bpfFetchName[in.Op]
 		if in.Kind != syntax.InstrAtomic || op == "" || in.Mem == nil || in.Src == nil || !in.Src.IsReg {
-			return Edit{}, false
+			return analysis.Edit{}, false
 		}
-		return Edit{Span: in.Span, NewText: fmt.Sprintf("r%d = atomic_fetch_%s(%s, r%d)", in.Src.Reg, op, l.text(in.Mem.Span), in.Src.Reg)}, true
+		return analysis.Edit{Span: in.Span, NewText: fmt.Sprintf("r%d = atomic_fetch_%s(%s, r%d)", in.Src.Reg, op, l.text(in.Mem.Span), in.Src.Reg)}, true
 	}
 	c := l.call(e)
 	if c == nil || !strings.HasPrefix(c.Fun.Name, "atomic_") {
-		return Edit{}, false
+		return analysis.Edit{}, false
 	}
-	return Edit{Span: c.Fun.Span, NewText: "atomic_fetch_" + strings.TrimPrefix(c.Fun.Name, "atomic_")}, true
+	return analysis.Edit{Span: c.Fun.Span, NewText: "atomic_fetch_" + strings.TrimPrefix(c.Fun.Name, "atomic_")}, true
 }
 
 // relaxedFetches runs L16: a relaxed fetch whose old value is used.
@@ -96,9 +97,9 @@ func (l *linter) relaxedFetches() {
 				continue
 			}
 			strong := strings.TrimSuffix(c.Fun.Name, "_relaxed")
-			l.add(Diagnostic{Span: e.Span, Severity: SeverityWarning, Code: CodeBPFRelaxedFetch,
+			l.add(analysis.Diagnostic{Span: e.Span, Severity: analysis.SeverityWarning, Code: CodeBPFRelaxedFetch,
 				Message: fmt.Sprintf("The old value %s returns is used, but it stands for a relaxed __atomic_fetch_*() in BPF C, which clang 22 compiles to the atomic without fetch: the register then holds the operand, not the old value. Use a stronger memory order (the JITs make every fetching atomic fully ordered anyway), or check the compiler.", l.quote(e)),
-				Fixes:   []Fix{{Title: "Use the fully ordered " + strong, Edits: []Edit{{Span: c.Fun.Span, NewText: strong}}}},
+				Fixes:   []analysis.Fix{{Title: "Use the fully ordered " + strong, Edits: []analysis.Edit{{Span: c.Fun.Span, NewText: strong}}}},
 			})
 		}
 	}
@@ -116,14 +117,14 @@ func (l *linter) jitStrength(ctx context.Context) error {
 		return nil
 	}
 	seen := map[syntax.Span]bool{}
-	var edits []Edit
+	var edits []analysis.Edit
 	for _, v := range l.views {
 		for i := range v.s.Events {
 			e := v.ev(i)
 			if !dataAccess(e) || seen[e.Span] {
 				continue
 			}
-			var ed Edit
+			var ed analysis.Edit
 			var ok bool
 			switch {
 			case isRMW(e) && e.Tags&checker.TagNoreturn != 0:
@@ -142,7 +143,7 @@ func (l *linter) jitStrength(ctx context.Context) error {
 	if len(edits) == 0 {
 		return nil
 	}
-	text, err := Apply(l.src, edits)
+	text, err := analysis.Apply(l.src, edits)
 	if err != nil {
 		return nil
 	}
@@ -157,28 +158,28 @@ func (l *linter) jitStrength(ctx context.Context) error {
 	if res.Cutoff || len(res.Errors) > 0 {
 		return nil
 	}
-	if OutcomeOf(res).Bad {
+	if analysis.OutcomeOf(res).Bad {
 		return nil
 	}
-	l.add(Diagnostic{Span: l.f.Cond.Span, Severity: SeverityWarning, Code: CodeBPFJITStrength,
+	l.add(analysis.Diagnostic{Span: l.f.Cond.Span, Severity: analysis.SeverityWarning, Code: CodeBPFJITStrength,
 		Message: "This outcome is allowed by the BPF memory model and can happen with the arm64, powerpc and riscv JITs, but never with the x86-64 JIT, whose loads and stores keep their order (only a store followed by a load may pass): testing on x86 will not show it. Judge the code by the model, not by an x86 run."})
 	return nil
 }
 
 // bpfAcquireEdit rewrites a BPF load as load_acquire.
-func (l *linter) bpfAcquireEdit(e *checker.Event) (Edit, bool) {
+func (l *linter) bpfAcquireEdit(e *checker.Event) (analysis.Edit, bool) {
 	in := l.nodes.instrs[e.Span]
 	if in == nil || in.Kind != syntax.InstrLoad || in.Mem == nil || in.Dst == nil {
-		return Edit{}, false
+		return analysis.Edit{}, false
 	}
-	return Edit{Span: in.Span, NewText: fmt.Sprintf("r%d = load_acquire(%s)", in.Dst.Reg, l.text(in.Mem.Span))}, true
+	return analysis.Edit{Span: in.Span, NewText: fmt.Sprintf("r%d = load_acquire(%s)", in.Dst.Reg, l.text(in.Mem.Span))}, true
 }
 
 // bpfReleaseEdit rewrites a BPF store as store_release.
-func (l *linter) bpfReleaseEdit(e *checker.Event) (Edit, bool) {
+func (l *linter) bpfReleaseEdit(e *checker.Event) (analysis.Edit, bool) {
 	in := l.nodes.instrs[e.Span]
 	if in == nil || in.Kind != syntax.InstrStore || in.Mem == nil || in.Src == nil {
-		return Edit{}, false
+		return analysis.Edit{}, false
 	}
-	return Edit{Span: in.Span, NewText: fmt.Sprintf("store_release(%s, %s)", l.text(in.Mem.Span), l.text(in.Src.Span))}, true
+	return analysis.Edit{Span: in.Span, NewText: fmt.Sprintf("store_release(%s, %s)", l.text(in.Mem.Span), l.text(in.Src.Span))}, true
 }

@@ -1,4 +1,4 @@
-package analysis
+package lint
 
 import (
 	"context"
@@ -13,19 +13,20 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/litmusls/litmusls/analysis"
 	"github.com/litmusls/litmusls/checker"
 	"github.com/litmusls/litmusls/syntax"
 )
 
 // lintSrc parses, checks (with explanations) and lints src.
-func lintSrc(t *testing.T, name string, src []byte, opts LintOptions) (*syntax.File, *checker.Result, []Diagnostic) {
+func lintSrc(t *testing.T, name string, src []byte, opts Options) (*syntax.File, *checker.Result, []analysis.Diagnostic) {
 	t.Helper()
 	f, errs := syntax.Parse(name, src)
 	require.Empty(t, errs, name)
 	res, err := checker.Check(context.Background(), f, checker.Options{Explain: true})
 	require.NoError(t, err, name)
 	require.Empty(t, res.Errors, name)
-	diags, err := Lint(context.Background(), f, src, res, opts)
+	diags, err := Run(context.Background(), f, src, res, opts)
 	require.NoError(t, err, name)
 	return f, res, diags
 }
@@ -54,7 +55,7 @@ func TestLintTestdata(t *testing.T) {
 		t.Run(filepath.Base(path), func(t *testing.T) {
 			src, err := os.ReadFile(path)
 			require.NoError(t, err)
-			opts := LintOptions{BPF: strings.Contains(string(src), "lint-bpf")}
+			opts := Options{BPF: strings.Contains(string(src), "lint-bpf")}
 			f, res, diags := lintSrc(t, path, src, opts)
 			var want, got []string
 			for _, c := range f.Comments {
@@ -102,10 +103,10 @@ func TestLintTestdata(t *testing.T) {
 
 // applyFirstFixes applies the first fix of every lint with the code;
 // edits that several fixes share are applied once.
-func applyFirstFixes(t *testing.T, src []byte, diags []Diagnostic, code string) []byte {
+func applyFirstFixes(t *testing.T, src []byte, diags []analysis.Diagnostic, code string) []byte {
 	t.Helper()
-	seen := map[Edit]bool{}
-	var edits []Edit
+	seen := map[analysis.Edit]bool{}
+	var edits []analysis.Edit
 	for _, d := range diags {
 		if d.Code != code {
 			continue
@@ -130,7 +131,7 @@ func TestLintFixesCRLF(t *testing.T) {
 		src, err := os.ReadFile(path)
 		require.NoError(t, err)
 		src = []byte(strings.ReplaceAll(string(src), "\n", "\r\n"))
-		_, _, diags := lintSrc(t, path, src, LintOptions{})
+		_, _, diags := lintSrc(t, path, src, Options{})
 		n := 0
 		for _, d := range diags {
 			for _, fx := range d.Fixes {
@@ -147,7 +148,7 @@ func TestLintFixesCRLF(t *testing.T) {
 // removed whole, without a panic.
 func TestLintFenceOverLines(t *testing.T) {
 	src := []byte("C ml\n{}\nP0(int *x) { WRITE_ONCE(*x, 1);\n\tsmp_rmb(\n\t);\n}\nP1(int *x) { int r0; r0 = READ_ONCE(*x); }\nexists (1:r0=1)\n")
-	_, _, diags := lintSrc(t, "ml.litmus", src, LintOptions{})
+	_, _, diags := lintSrc(t, "ml.litmus", src, Options{})
 	require.Len(t, diags, 1)
 	assert.Equal(t, CodeRmbNoLoad, diags[0].Code)
 	require.NotEmpty(t, diags[0].Fixes)

@@ -1,9 +1,10 @@
-package analysis
+package lint
 
 import (
 	"fmt"
 	"strings"
 
+	"github.com/litmusls/litmusls/analysis"
 	"github.com/litmusls/litmusls/checker"
 	"github.com/litmusls/litmusls/syntax"
 )
@@ -62,14 +63,14 @@ func (ix *nodeIndex) stmt(t int, s syntax.Stmt, block *syntax.BlockStmt) {
 		}
 	case *syntax.DeclStmt:
 		ix.expr(t, s.Value, info)
-		if v := unparen(s.Value); v != nil && s.Name != nil {
+		if v := syntax.Unparen(s.Value); v != nil && s.Name != nil {
 			ix.regOf[v.GetSpan()] = s.Name.Name
 		}
 	case *syntax.ExprStmt:
 		ix.expr(t, s.X, info)
 		if a, ok := s.X.(*syntax.AssignExpr); ok && a.Op == "=" {
 			if id, ok := a.X.(*syntax.Ident); ok {
-				if v := unparen(a.Y); v != nil {
+				if v := syntax.Unparen(a.Y); v != nil {
 					ix.regOf[v.GetSpan()] = id.Name
 				}
 			}
@@ -92,7 +93,7 @@ func (ix *nodeIndex) stmt(t int, s syntax.Stmt, block *syntax.BlockStmt) {
 }
 
 func (ix *nodeIndex) expr(t int, e syntax.Expr, info stmtInfo) {
-	walkExpr(e, func(x syntax.Expr) {
+	syntax.InspectExpr(e, func(x syntax.Expr) {
 		sp := x.GetSpan()
 		if _, ok := ix.exprs[sp]; !ok {
 			ix.exprs[sp] = x
@@ -102,23 +103,9 @@ func (ix *nodeIndex) expr(t int, e syntax.Expr, info stmtInfo) {
 			ix.idents[t] = append(ix.idents[t], id)
 		}
 		if a, ok := x.(*syntax.AssignExpr); ok {
-			ix.lvalue[unparen(a.X).GetSpan()] = a
+			ix.lvalue[syntax.Unparen(a.X).GetSpan()] = a
 		}
 	})
-}
-
-// unparen strips parentheses and casts.
-func unparen(e syntax.Expr) syntax.Expr {
-	for {
-		switch x := e.(type) {
-		case *syntax.ParenExpr:
-			e = x.X
-		case *syntax.CastExpr:
-			e = x.X
-		default:
-			return e
-		}
-	}
 }
 
 // call returns the primitive call an event comes from, or nil.
@@ -130,66 +117,52 @@ func (l *linter) call(e *checker.Event) *syntax.CallExpr {
 // pointerText is the pointer a primitive's lvalue argument designates:
 // "x" for "*x", "&y" for a variable named directly.
 func (l *linter) pointerText(arg syntax.Expr) string {
-	return addrText(arg, func(e syntax.Expr) string { return l.text(e.GetSpan()) })
-}
-
-// addrText is the address an lvalue argument designates: "x" for "*x",
-// "&y" for a variable named directly, "&(e)" otherwise; text gives an
-// expression's source.
-func addrText(arg syntax.Expr, text func(syntax.Expr) string) string {
-	a := unparen(arg)
-	if u, ok := a.(*syntax.UnaryExpr); ok && u.Op == "*" {
-		return text(u.X)
-	}
-	if _, ok := a.(*syntax.Ident); ok {
-		return "&" + text(a)
-	}
-	return "&(" + text(arg) + ")"
+	return analysis.AddrText(arg, func(e syntax.Expr) string { return l.text(e.GetSpan()) })
 }
 
 // acquireEdit rewrites the read e as an acquire load.
-func (l *linter) acquireEdit(e *checker.Event) (Edit, bool) {
+func (l *linter) acquireEdit(e *checker.Event) (analysis.Edit, bool) {
 	if e.Kind != checker.KindR || e.Tags&(checker.TagRMW|checker.TagAcquire) != 0 || !dataAccess(e) {
-		return Edit{}, false
+		return analysis.Edit{}, false
 	}
 	switch x := l.nodes.exprs[e.Span].(type) {
 	case *syntax.CallExpr:
 		if len(x.Args) == 0 {
-			return Edit{}, false
+			return analysis.Edit{}, false
 		}
 		switch x.Fun.Name {
 		case "READ_ONCE", "rcu_dereference":
-			return Edit{Span: e.Span, NewText: "smp_load_acquire(" + l.pointerText(x.Args[0]) + ")"}, true
+			return analysis.Edit{Span: e.Span, NewText: "smp_load_acquire(" + l.pointerText(x.Args[0]) + ")"}, true
 		case "atomic_read":
-			return Edit{Span: e.Span, NewText: "atomic_read_acquire(" + l.text(x.Args[0].GetSpan()) + ")"}, true
+			return analysis.Edit{Span: e.Span, NewText: "atomic_read_acquire(" + l.text(x.Args[0].GetSpan()) + ")"}, true
 		}
 	case *syntax.UnaryExpr:
 		if x.Op == "*" {
-			return Edit{Span: e.Span, NewText: "smp_load_acquire(" + l.text(x.X.GetSpan()) + ")"}, true
+			return analysis.Edit{Span: e.Span, NewText: "smp_load_acquire(" + l.text(x.X.GetSpan()) + ")"}, true
 		}
 	}
 	return l.bpfAcquireEdit(e)
 }
 
 // releaseEdit rewrites the write e as a release store.
-func (l *linter) releaseEdit(e *checker.Event) (Edit, bool) {
+func (l *linter) releaseEdit(e *checker.Event) (analysis.Edit, bool) {
 	if e.Kind != checker.KindW || e.Tags&(checker.TagRMW|checker.TagRelease) != 0 || !dataAccess(e) {
-		return Edit{}, false
+		return analysis.Edit{}, false
 	}
 	switch x := l.nodes.exprs[e.Span].(type) {
 	case *syntax.CallExpr:
 		if len(x.Args) != 2 {
-			return Edit{}, false
+			return analysis.Edit{}, false
 		}
 		switch x.Fun.Name {
 		case "WRITE_ONCE":
-			return Edit{Span: e.Span, NewText: "smp_store_release(" + l.pointerText(x.Args[0]) + ", " + l.text(x.Args[1].GetSpan()) + ")"}, true
+			return analysis.Edit{Span: e.Span, NewText: "smp_store_release(" + l.pointerText(x.Args[0]) + ", " + l.text(x.Args[1].GetSpan()) + ")"}, true
 		case "atomic_set":
-			return Edit{Span: e.Span, NewText: "atomic_set_release(" + l.text(x.Args[0].GetSpan()) + ", " + l.text(x.Args[1].GetSpan()) + ")"}, true
+			return analysis.Edit{Span: e.Span, NewText: "atomic_set_release(" + l.text(x.Args[0].GetSpan()) + ", " + l.text(x.Args[1].GetSpan()) + ")"}, true
 		}
 	case *syntax.AssignExpr:
-		if u, ok := unparen(x.X).(*syntax.UnaryExpr); ok && u.Op == "*" && x.Op == "=" {
-			return Edit{Span: e.Span, NewText: "smp_store_release(" + l.text(u.X.GetSpan()) + ", " + l.text(x.Y.GetSpan()) + ")"}, true
+		if u, ok := syntax.Unparen(x.X).(*syntax.UnaryExpr); ok && u.Op == "*" && x.Op == "=" {
+			return analysis.Edit{Span: e.Span, NewText: "smp_store_release(" + l.text(u.X.GetSpan()) + ", " + l.text(x.Y.GetSpan()) + ")"}, true
 		}
 	}
 	return l.bpfReleaseEdit(e)
@@ -198,38 +171,38 @@ func (l *linter) releaseEdit(e *checker.Event) (Edit, bool) {
 // onceEdit marks the plain access e with READ_ONCE or WRITE_ONCE. Both
 // accesses of a compound assignment "*p += v" become
 // "WRITE_ONCE(*p, READ_ONCE(*p) + v)".
-func (l *linter) onceEdit(e *checker.Event) (Edit, bool) {
+func (l *linter) onceEdit(e *checker.Event) (analysis.Edit, bool) {
 	switch x := l.nodes.exprs[e.Span].(type) {
 	case *syntax.UnaryExpr:
 		if a := l.nodes.lvalue[x.Span]; a != nil {
 			if a.Op == "=" {
-				return Edit{}, false
+				return analysis.Edit{}, false
 			}
 			return l.compoundOnce(a)
 		}
 		if x.Op == "*" && e.Kind == checker.KindR {
-			return Edit{Span: e.Span, NewText: "READ_ONCE(" + l.text(x.Span) + ")"}, true
+			return analysis.Edit{Span: e.Span, NewText: "READ_ONCE(" + l.text(x.Span) + ")"}, true
 		}
 	case *syntax.AssignExpr:
 		if x.Op != "=" {
 			return l.compoundOnce(x)
 		}
-		if u, ok := unparen(x.X).(*syntax.UnaryExpr); ok && u.Op == "*" && e.Kind == checker.KindW {
-			return Edit{Span: e.Span, NewText: "WRITE_ONCE(" + l.text(u.Span) + ", " + l.text(x.Y.GetSpan()) + ")"}, true
+		if u, ok := syntax.Unparen(x.X).(*syntax.UnaryExpr); ok && u.Op == "*" && e.Kind == checker.KindW {
+			return analysis.Edit{Span: e.Span, NewText: "WRITE_ONCE(" + l.text(u.Span) + ", " + l.text(x.Y.GetSpan()) + ")"}, true
 		}
 	}
-	return Edit{}, false
+	return analysis.Edit{}, false
 }
 
 // compoundOnce marks both accesses of "*p op= v".
-func (l *linter) compoundOnce(a *syntax.AssignExpr) (Edit, bool) {
-	u, ok := unparen(a.X).(*syntax.UnaryExpr)
+func (l *linter) compoundOnce(a *syntax.AssignExpr) (analysis.Edit, bool) {
+	u, ok := syntax.Unparen(a.X).(*syntax.UnaryExpr)
 	if !ok || u.Op != "*" {
-		return Edit{}, false
+		return analysis.Edit{}, false
 	}
 	lhs := l.text(u.Span)
 	op := strings.TrimSuffix(a.Op, "=")
-	return Edit{Span: a.Span, NewText: fmt.Sprintf("WRITE_ONCE(%s, READ_ONCE(%s) %s (%s))", lhs, lhs, op, l.text(a.Y.GetSpan()))}, true
+	return analysis.Edit{Span: a.Span, NewText: fmt.Sprintf("WRITE_ONCE(%s, READ_ONCE(%s) %s (%s))", lhs, lhs, op, l.text(a.Y.GetSpan()))}, true
 }
 
 // stmtOf returns the statement holding the event's source.
@@ -252,49 +225,25 @@ func (l *linter) lineBounds(off int) (int, int) {
 	return start, end
 }
 
-// lineEnding is the file's line ending as the line before the one that
-// starts at ls ends: "\r\n" or "\n" (also on the first line).
-func lineEnding(src []byte, ls int) string {
-	if ls >= 2 && src[ls-2] == '\r' {
-		return "\r\n"
-	}
-	return "\n"
-}
-
 func blank(b []byte) bool { return strings.TrimSpace(string(b)) == "" }
 
 // insertBefore inserts the statement text before the statement of info,
 // on its own line when the statement starts its line.
-func (l *linter) insertBefore(info stmtInfo, text string) (Edit, bool) {
+func (l *linter) insertBefore(info stmtInfo, text string) (analysis.Edit, bool) {
 	if info.block == nil {
-		return Edit{}, false
+		return analysis.Edit{}, false
 	}
 	sp := info.stmt.GetSpan()
-	if e, ok := lineInsert(l.src, sp.Start, text); ok {
+	if e, ok := analysis.LineInsert(l.src, sp.Start, text); ok {
 		return e, true
 	}
-	return Edit{Span: syntax.Span{Start: sp.Start, End: sp.Start}, NewText: text + " "}, true
-}
-
-// lineInsert inserts the statement text on a line of its own before the
-// statement at off, with that statement's indentation and the file's
-// line ending; false when something precedes the statement on its line.
-func lineInsert(src []byte, off int, text string) (Edit, bool) {
-	ls := off
-	for ls > 0 && src[ls-1] != '\n' {
-		ls--
-	}
-	indent := string(src[ls:off])
-	if strings.Trim(indent, " \t") != "" {
-		return Edit{}, false
-	}
-	return Edit{Span: syntax.Span{Start: ls, End: ls}, NewText: indent + text + lineEnding(src, ls)}, true
+	return analysis.Edit{Span: syntax.Span{Start: sp.Start, End: sp.Start}, NewText: text + " "}, true
 }
 
 // insertAfter inserts the statement text after the statement of info.
-func (l *linter) insertAfter(info stmtInfo, text string) (Edit, bool) {
+func (l *linter) insertAfter(info stmtInfo, text string) (analysis.Edit, bool) {
 	if info.block == nil {
-		return Edit{}, false
+		return analysis.Edit{}, false
 	}
 	sp := info.stmt.GetSpan()
 	ls, le := l.lineBounds(sp.End)
@@ -303,21 +252,21 @@ func (l *linter) insertAfter(info stmtInfo, text string) (Edit, bool) {
 		for i < len(l.src) && (l.src[i] == ' ' || l.src[i] == '\t') {
 			i++
 		}
-		return Edit{Span: syntax.Span{Start: sp.End, End: sp.End}, NewText: lineEnding(l.src, ls) + string(l.src[ls:i]) + text}, true
+		return analysis.Edit{Span: syntax.Span{Start: sp.End, End: sp.End}, NewText: analysis.LineEnding(l.src, ls) + string(l.src[ls:i]) + text}, true
 	}
-	return Edit{Span: syntax.Span{Start: sp.End, End: sp.End}, NewText: " " + text}, true
+	return analysis.Edit{Span: syntax.Span{Start: sp.End, End: sp.End}, NewText: " " + text}, true
 }
 
 // deleteStmt removes the statement of info, with its line when nothing
 // else is on it.
-func (l *linter) deleteStmt(info stmtInfo) (Edit, bool) {
+func (l *linter) deleteStmt(info stmtInfo) (analysis.Edit, bool) {
 	if info.block == nil {
-		return Edit{}, false
+		return analysis.Edit{}, false
 	}
-	return Edit{Span: deletionSpan(l.src, info.stmt.GetSpan())}, true
+	return analysis.Edit{Span: analysis.DeletionSpan(l.src, info.stmt.GetSpan())}, true
 }
 
 // replaceCall replaces a call's whole text (a fence such as "smp_rmb()").
-func replaceCall(e *checker.Event, text string) Edit {
-	return Edit{Span: e.Span, NewText: text}
+func replaceCall(e *checker.Event, text string) analysis.Edit {
+	return analysis.Edit{Span: e.Span, NewText: text}
 }

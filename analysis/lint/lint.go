@@ -1,4 +1,4 @@
-package analysis
+package lint
 
 import (
 	"context"
@@ -7,21 +7,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/litmusls/litmusls/analysis"
 	"github.com/litmusls/litmusls/checker"
 	"github.com/litmusls/litmusls/syntax"
 )
-
-// This file runs the barrier-misuse lints: rules about fences, marked
-// accesses and dependencies that do not order what their place in the code
-// suggests they should. Each rule reads the checker's event structures
-// (events with their tags, po, rmw, addr, data and ctrl), so the same rules
-// apply to litmus tests and to code translated into them; the syntax tree
-// gives only spans and text for messages and fixes. The rules are spread
-// over lint_fence.go (fences that order nothing), lint_shape.go (message
-// passing and store buffering with one side unordered), lint_access.go
-// (acquire results, plain accesses, pointer comparisons) and lint_bpf.go
-// (BPF code); lint_edit.go finds the syntax behind events and builds the
-// fixes' edits.
 
 // Lint codes. They are stable: each names one rule of the barrier-misuse
 // catalogue, whatever the wording of its message.
@@ -45,8 +34,8 @@ const (
 	CodeBPFJITStrength     = "L17" // BPF outcome hidden by x86's strong JIT
 )
 
-// LintOptions control Lint.
-type LintOptions struct {
+// Options control Run.
+type Options struct {
 	// BPF says the test stands for BPF code translated into the kernel's
 	// C dialect, so the BPF rules (L15, L16, L17) apply to it as they do
 	// to BPF litmus tests.
@@ -56,26 +45,27 @@ type LintOptions struct {
 	Timeout time.Duration
 }
 
-func (o LintOptions) timeout() time.Duration {
+func (o Options) timeout() time.Duration {
 	if o.Timeout > 0 {
 		return o.Timeout
 	}
 	return 2 * time.Second
 }
 
-// Lint runs the barrier-misuse rules over f, whose source is src, and
+// Run runs the barrier-misuse rules over f, whose source is src, and
 // returns their diagnostics sorted by position. res is the checker's
 // result for f, or nil when unknown; it should come from a check with
-// Options.Explain, whose witness executions let the rules about message
-// passing and store buffering confirm that the reordering they describe
-// happens (without witnesses they rely on the code's shape alone).
+// [checker.Options].Explain, whose witness executions let the rules about
+// message passing and store buffering confirm that the reordering they
+// describe happens (without witnesses they rely on the code's shape
+// alone).
 //
 // A rule that says an ordering is broken stays silent when res shows the
-// outcome the test asks about is never reached; a rule that says a barrier
-// orders nothing becomes information rather than a warning then. Tests
-// the checker cannot lower get no lints (Diagnose reports why). The error
-// is the checker's own failure, or ctx's.
-func Lint(ctx context.Context, f *syntax.File, src []byte, res *checker.Result, opts LintOptions) ([]Diagnostic, error) {
+// outcome the test asks about is never reached; a rule that says a
+// barrier orders nothing becomes information rather than a warning then.
+// Tests the checker cannot lower get no lints ([analysis.Diagnose]
+// reports why). The error is the checker's own failure, or ctx's.
+func Run(ctx context.Context, f *syntax.File, src []byte, res *checker.Result, opts Options) ([]analysis.Diagnostic, error) {
 	if f == nil || (res != nil && len(res.Errors) > 0) {
 		return nil, nil
 	}
@@ -86,7 +76,7 @@ func Lint(ctx context.Context, f *syntax.File, src []byte, res *checker.Result, 
 	if le != nil {
 		return nil, nil
 	}
-	l := &linter{f: f, src: src, res: res, opts: opts, diags: map[string]*Diagnostic{}, votes: map[string]*vote{}}
+	l := &linter{f: f, src: src, res: res, opts: opts, diags: map[string]*analysis.Diagnostic{}, votes: map[string]*vote{}}
 	l.nodes = indexNodes(f)
 	for _, s := range ss {
 		l.views = append(l.views, newView(s))
@@ -106,7 +96,7 @@ func Lint(ctx context.Context, f *syntax.File, src []byte, res *checker.Result, 
 		}
 	}
 	l.settleVotes()
-	out := make([]Diagnostic, 0, len(l.diags))
+	out := make([]analysis.Diagnostic, 0, len(l.diags))
 	for _, k := range l.order {
 		out = append(out, *l.diags[k])
 	}
@@ -124,10 +114,10 @@ type linter struct {
 	f     *syntax.File
 	src   []byte
 	res   *checker.Result
-	opts  LintOptions
+	opts  Options
 	views []*view
 	nodes *nodeIndex
-	diags map[string]*Diagnostic // by code and span
+	diags map[string]*analysis.Diagnostic // by code and span
 	order []string
 	votes map[string]*vote
 	// fullSpans holds the spans of fully ordered RMWs (on some path).
@@ -138,11 +128,11 @@ type linter struct {
 // code, whether each path that holds the event breaks the rule.
 type vote struct {
 	good bool
-	diag *Diagnostic // from the first path that breaks it
+	diag *analysis.Diagnostic // from the first path that breaks it
 }
 
 // add records d unless a diagnostic with its code and span exists.
-func (l *linter) add(d Diagnostic) {
+func (l *linter) add(d analysis.Diagnostic) {
 	k := diagKey(d.Code, d.Span)
 	if _, ok := l.diags[k]; ok {
 		return
@@ -157,7 +147,7 @@ func (l *linter) add(d Diagnostic) {
 // reported says no path keeps the rule and one breaks it.
 func (v *vote) reported() bool { return !v.good && v.diag != nil }
 
-func (l *linter) voteBad(d Diagnostic) {
+func (l *linter) voteBad(d analysis.Diagnostic) {
 	if v := l.vote(d.Code, d.Span); v.diag == nil {
 		v.diag = &d
 	}
@@ -204,7 +194,7 @@ func (l *linter) outcome() (known, reached bool) {
 	if r == nil || r.Cutoff || len(r.Errors) > 0 {
 		return false, false
 	}
-	return true, OutcomeOf(r).Bad
+	return true, analysis.OutcomeOf(r).Bad
 }
 
 // never reports whether res shows the outcome is never reached.
@@ -215,11 +205,11 @@ func (l *linter) never() bool {
 
 // uselessSeverity is the severity of "this barrier orders nothing": a
 // warning, or information when the test's outcome is never reached anyway.
-func (l *linter) uselessSeverity() Severity {
+func (l *linter) uselessSeverity() analysis.Severity {
 	if l.never() {
-		return SeverityInformation
+		return analysis.SeverityInformation
 	}
-	return SeverityWarning
+	return analysis.SeverityWarning
 }
 
 // text returns the source of span on one line.
@@ -291,7 +281,7 @@ func access(e *checker.Event) bool {
 // dataAccess reports whether e is an access to ordinary memory: not a lock
 // or SRCU operation.
 func dataAccess(e *checker.Event) bool {
-	return access(e) && e.Tags&(lockTags|checker.TagSrcuLock|checker.TagSrcuUnlock) == 0
+	return access(e) && e.Tags&(analysis.LockTags|checker.TagSrcuLock|checker.TagSrcuUnlock) == 0
 }
 
 // isRead and isWrite: a read that fences for reads see (the read of a

@@ -1,9 +1,10 @@
-package analysis
+package lint
 
 import (
 	"fmt"
 	"slices"
 
+	"github.com/litmusls/litmusls/analysis"
 	"github.com/litmusls/litmusls/checker"
 	"github.com/litmusls/litmusls/syntax"
 )
@@ -71,14 +72,14 @@ func (l *linter) acquires() {
 	}
 }
 
-func (l *linter) unusedAcquireDiag(v *view, i int, reg string) Diagnostic {
+func (l *linter) unusedAcquireDiag(v *view, i int, reg string) analysis.Diagnostic {
 	e := v.ev(i)
 	msg := fmt.Sprintf("Nothing uses the value %s returns: no branch tests it, no access depends on it and the final condition does not look at it. An acquire only makes the writer's earlier stores visible when it reads the matching release, and %s cannot tell whether it did, so the loads after it may still see old values.",
 		l.quote(e), thread(e.Thread))
-	d := Diagnostic{Span: e.Span, Severity: l.uselessSeverity(), Code: CodeAcquireUnused, Message: msg}
+	d := analysis.Diagnostic{Span: e.Span, Severity: l.uselessSeverity(), Code: CodeAcquireUnused, Message: msg}
 	w := l.matchingStore(v, i)
 	if w >= 0 {
-		d.Related = append(d.Related, Related{Span: v.ev(w).Span, Message: "the store it presumably waits for"})
+		d.Related = append(d.Related, analysis.Related{Span: v.ev(w).Span, Message: "the store it presumably waits for"})
 	}
 	if fix, ok := l.observeFix(e, reg, w, v); ok {
 		d.Fixes = append(d.Fixes, fix)
@@ -106,10 +107,10 @@ func (l *linter) matchingStore(v *view, i int) int {
 // observeFix adds "T:reg=V /\" to an exists or ~exists condition, where V
 // is the value the matching store writes: the test then asks about the
 // executions where the acquire did see it.
-func (l *linter) observeFix(e *checker.Event, reg string, w int, v *view) (Fix, bool) {
+func (l *linter) observeFix(e *checker.Event, reg string, w int, v *view) (analysis.Fix, bool) {
 	c := l.f.Cond
 	if reg == "" || w < 0 || c == nil || c.Prop == nil || c.Quant == syntax.Forall {
-		return Fix{}, false
+		return analysis.Fix{}, false
 	}
 	init := int64(0)
 	for _, x := range v.s.Events {
@@ -119,18 +120,18 @@ func (l *linter) observeFix(e *checker.Event, reg string, w int, v *view) (Fix, 
 	}
 	val := v.ev(w).Val
 	if val == init {
-		return Fix{}, false
+		return analysis.Fix{}, false
 	}
 	atom := fmt.Sprintf("%d:%s=%d", e.Thread, reg, val)
 	sp := c.Prop.GetSpan()
-	var edits []Edit
+	var edits []analysis.Edit
 	switch c.Prop.(type) {
 	case *syntax.AtomProp, *syntax.ParenProp, *syntax.AndProp:
-		edits = []Edit{{Span: syntax.Span{Start: sp.Start, End: sp.Start}, NewText: atom + ` /\ `}}
+		edits = []analysis.Edit{{Span: syntax.Span{Start: sp.Start, End: sp.Start}, NewText: atom + ` /\ `}}
 	default:
-		edits = []Edit{{Span: syntax.Span{Start: sp.Start, End: sp.Start}, NewText: atom + ` /\ (`}, {Span: syntax.Span{Start: sp.End, End: sp.End}, NewText: ")"}}
+		edits = []analysis.Edit{{Span: syntax.Span{Start: sp.Start, End: sp.Start}, NewText: atom + ` /\ (`}, {Span: syntax.Span{Start: sp.End, End: sp.End}, NewText: ")"}}
 	}
-	return Fix{Title: fmt.Sprintf("Ask about the executions where it reads %d: add %s to the condition", val, atom), Edits: edits}, true
+	return analysis.Fix{Title: fmt.Sprintf("Ask about the executions where it reads %d: add %s to the condition", val, atom), Edits: edits}, true
 }
 
 // races runs L10 on the racing pairs of the result's witnesses.
@@ -157,9 +158,9 @@ func (l *linter) races() {
 			}
 			msg := fmt.Sprintf("This plain %s of %s races with %s's %s (%s) and nothing orders the two, so the kernel's model makes no prediction for the test (the data-race flag), and the compiler may tear, fuse, repeat or invent plain accesses. Mark racing accesses with READ_ONCE() and WRITE_ONCE(); keep plain accesses for data under a lock, data no other CPU touches at the time, or accesses ordered by barriers.",
 				verb, a.Loc, thread(b.Thread), l.quote(eb), marked)
-			d := Diagnostic{Span: a.Span, Severity: SeverityWarning, Code: CodePlainRace, Message: msg,
-				Related: []Related{{Span: b.Span, Message: "the access it races with"}}}
-			var edits []Edit
+			d := analysis.Diagnostic{Span: a.Span, Severity: analysis.SeverityWarning, Code: CodePlainRace, Message: msg,
+				Related: []analysis.Related{{Span: b.Span, Message: "the access it races with"}}}
+			var edits []analysis.Edit
 			for _, x := range []*checker.Event{ea, eb} {
 				if x.Span == eb.Span && !b.Plain() {
 					continue
@@ -170,7 +171,7 @@ func (l *linter) races() {
 				}
 			}
 			if len(edits) > 0 {
-				d.Fixes = []Fix{{Title: "Mark the racing plain accesses with READ_ONCE/WRITE_ONCE", Edits: edits}}
+				d.Fixes = []analysis.Fix{{Title: "Mark the racing plain accesses with READ_ONCE/WRITE_ONCE", Edits: edits}}
 			}
 			l.add(d)
 		}
@@ -182,7 +183,7 @@ func (l *linter) races() {
 func (l *linter) rcuCompares() {
 	for t, ifs := range l.nodes.ifs {
 		for _, is := range ifs {
-			walkExpr(is.Cond, func(x syntax.Expr) {
+			syntax.InspectExpr(is.Cond, func(x syntax.Expr) {
 				be, ok := x.(*syntax.BinaryExpr)
 				if !ok || (be.Op != "==" && be.Op != "!=") {
 					return
@@ -202,7 +203,7 @@ func (l *linter) rcuCompares() {
 // or "".
 func (l *linter) pointerComparison(be *syntax.BinaryExpr) (string, string) {
 	isAddr := func(e syntax.Expr) bool {
-		e = unparen(e)
+		e = syntax.Unparen(e)
 		if u, ok := e.(*syntax.UnaryExpr); ok && u.Op == "&" {
 			return true
 		}
@@ -212,7 +213,7 @@ func (l *linter) pointerComparison(be *syntax.BinaryExpr) (string, string) {
 		return false
 	}
 	for _, p := range [][2]syntax.Expr{{be.X, be.Y}, {be.Y, be.X}} {
-		if id, ok := unparen(p[0]).(*syntax.Ident); ok && !l.isParam(id.Name) && isAddr(p[1]) {
+		if id, ok := syntax.Unparen(p[0]).(*syntax.Ident); ok && !l.isParam(id.Name) && isAddr(p[1]) {
 			return id.Name, l.text(p[1].GetSpan())
 		}
 	}
@@ -257,13 +258,13 @@ func (l *linter) rcuCompare(t int, is *syntax.IfStmt, be *syntax.BinaryExpr, reg
 				}
 				msg := fmt.Sprintf("%s compares %s, loaded by %s, with %s and then dereferences it: inside the if the compiler may use %s in place of %s, turning the address dependency into a control dependency, and the CPU may then load through %s before %s. The kernel's model still counts the address dependency, so its verdict assumes code the compiler need not emit.",
 					"`"+l.text(be.Span)+"`", reg, l.quote(A), addr, addr, reg, addr, l.quote(A))
-				d := Diagnostic{Span: be.Span, Severity: SeverityWarning, Code: CodeRcuPointerCompared, Message: msg,
-					Related: []Related{
+				d := analysis.Diagnostic{Span: be.Span, Severity: analysis.SeverityWarning, Code: CodeRcuPointerCompared, Message: msg,
+					Related: []analysis.Related{
 						{Span: A.Span, Message: "where the pointer is loaded"},
 						{Span: B.Span, Message: "the dereference that relies on the address dependency"},
 					}}
 				if e, ok := l.acquireEdit(A); ok {
-					d.Fixes = []Fix{{Title: "Load the pointer with an acquire, which orders later loads whatever the compiler does: " + e.NewText, Edits: []Edit{e}}}
+					d.Fixes = []analysis.Fix{{Title: "Load the pointer with an acquire, which orders later loads whatever the compiler does: " + e.NewText, Edits: []analysis.Edit{e}}}
 				}
 				l.add(d)
 				return

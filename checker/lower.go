@@ -31,7 +31,7 @@ func (e *LowerError) Error() string { return e.Msg }
 // A sval is a symbolic value: a constant, the value read by an event of
 // the same thread, or an operation on other values.
 type sval struct {
-	op   string // "k" constant, "r" read, else a C operator ("+", "==", "!", "?:")
+	op   string // "k" constant, "r" read, "kd" constant that depends on event read, else a C operator ("+", "==", "!", "?:")
 	k    int64
 	read int // the index of the read event in the thread, for "r"
 	a, b *sval
@@ -46,6 +46,13 @@ type sval struct {
 const maxValueSize = 1 << 16
 
 func konst(k int64) *sval { return &sval{op: "k", k: k} }
+
+// konstFrom is the constant k as the result of event e of the thread (a
+// spin_trylock's or spin_is_locked's lock event): herd7 makes the
+// primitive's value the event's output, so what uses the value depends on
+// the event (a branch on it is a control dependency), though the value is
+// known.
+func konstFrom(k int64, e int) *sval { return &sval{op: "kd", k: k, read: e} }
 
 func (v *sval) isConst() bool { return v.op == "k" }
 
@@ -101,7 +108,7 @@ func (v *sval) eachTree(f func(*sval)) {
 // deps adds to set the reads v depends on.
 func (v *sval) deps(set map[int]bool) {
 	v.each(func(x *sval) {
-		if x.op == "r" {
+		if x.op == "r" || x.op == "kd" {
 			set[x.read] = true
 		}
 	})
@@ -115,7 +122,7 @@ func (v *sval) eval(reads func(int) int64) int64 {
 		return v.evalShared(reads, map[*sval]int64{})
 	}
 	switch v.op {
-	case "k":
+	case "k", "kd":
 		return v.k
 	case "r":
 		return reads(v.read)
@@ -139,7 +146,7 @@ func (v *sval) evalShared(reads func(int) int64, done map[*sval]int64) int64 {
 	}
 	var x int64
 	switch v.op {
-	case "k":
+	case "k", "kd":
 		x = v.k
 	case "r":
 		x = reads(v.read)
@@ -601,6 +608,8 @@ func (v *sval) String() string {
 		return fmt.Sprint(v.k)
 	case "r":
 		return fmt.Sprintf("r%d", v.read)
+	case "kd":
+		return fmt.Sprintf("%d@r%d", v.k, v.read)
 	case "?:":
 		return fmt.Sprintf("(%s?%s:%s)", v.c, v.a, v.b)
 	}

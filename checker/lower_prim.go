@@ -155,8 +155,10 @@ func (l *lowerer) call(e *syntax.CallExpr, st *lstate) ([]out, error) {
 		ok := st.clone()
 		l.add(ok, pevent{Event: Event{Kind: KindR, Tags: TagLKR, Loc: loc, Instr: in, Span: e.Span}, addrDep: a, rmwOf: -1})
 		l.add(ok, pevent{Event: Event{Kind: KindW, Tags: TagLKW, Loc: loc, Instr: in, Span: e.Span, Val: 1}, val: konst(1), addrDep: a, rmwOf: -1})
-		l.add(st, pevent{Event: Event{Kind: KindR, Tags: TagLF, Loc: loc, Instr: in, Span: e.Span}, addrDep: a, rmwOf: -1})
-		return []out{{ok, konst(1)}, {st, konst(0)}}, nil
+		lf := l.add(st, pevent{Event: Event{Kind: KindR, Tags: TagLF, Loc: loc, Instr: in, Span: e.Span}, addrDep: a, rmwOf: -1})
+		// herd7's success value comes out of the lock's write, which
+		// heads no dependency; the failure's out of the LF read, which does.
+		return []out{{ok, konst(1)}, {st, konstFrom(0, lf)}}, nil
 	case "spin_is_locked":
 		loc, a, err := ptr(0)
 		if err != nil {
@@ -164,9 +166,9 @@ func (l *lowerer) call(e *syntax.CallExpr, st *lstate) ([]out, error) {
 		}
 		in := l.next()
 		yes := st.clone()
-		l.add(yes, pevent{Event: Event{Kind: KindR, Tags: TagRL, Loc: loc, Instr: in, Span: e.Span}, addrDep: a, rmwOf: -1})
-		l.add(st, pevent{Event: Event{Kind: KindR, Tags: TagRU, Loc: loc, Instr: in, Span: e.Span}, addrDep: a, rmwOf: -1})
-		return []out{{yes, konst(1)}, {st, konst(0)}}, nil
+		rl := l.add(yes, pevent{Event: Event{Kind: KindR, Tags: TagRL, Loc: loc, Instr: in, Span: e.Span}, addrDep: a, rmwOf: -1})
+		ru := l.add(st, pevent{Event: Event{Kind: KindR, Tags: TagRU, Loc: loc, Instr: in, Span: e.Span}, addrDep: a, rmwOf: -1})
+		return []out{{yes, konstFrom(1, rl)}, {st, konstFrom(0, ru)}}, nil
 	}
 	base, rt, wt := orderTags(name)
 	base = strings.TrimPrefix(base, "atomic_")

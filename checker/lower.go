@@ -266,8 +266,8 @@ func checkedInt(e syntax.Expr, k int64) (int64, error) {
 // does: the operators that can leave the 32-bit range wrap their result.
 func mkC(op string, a, b *sval) *sval {
 	v := mk(op, a, b)
-	switch {
-	case op == "+", op == "-", op == "*", op == "<<":
+	switch op {
+	case "+", "-", "*", "<<":
 		return mk("i32", v, nil)
 	}
 	return v
@@ -314,7 +314,7 @@ type constraint struct {
 // as herd7 states a conditional RMW's outcome: by unification when it
 // says the two sides are equal.
 func equality(v *sval, want bool) constraint {
-	return constraint{v: v, want: want, unify: (v.op == "==") == want && (v.op == "==" || v.op == "!=")}
+	return constraint{v: v, want: want, unify: v.op == "==" && want || v.op == "!=" && !want}
 }
 
 // A path is one way through a thread's code.

@@ -91,12 +91,7 @@ func (pr *printer) insList(list []Ins) {
 // block prints the instructions of a block, indented, each on its own
 // line, then goes back to the block's line.
 func (pr *printer) block(list []Ins) {
-	pr.indent++
-	if len(list) > 0 {
-		pr.nl()
-		pr.insList(list)
-	}
-	pr.indent--
+	pr.clauseBody(list)
 	pr.nl()
 }
 

@@ -1,6 +1,7 @@
 package cat
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -214,7 +215,7 @@ func compareValues(a, b Value) int {
 		case emptyValue:
 			return 0
 		case *valSet:
-			return cmpInt(0, len(b.elems))
+			return cmp.Compare(0, len(b.elems))
 		case checker.Rel:
 			if b.Empty() {
 				return 0
@@ -232,14 +233,14 @@ func compareValues(a, b Value) int {
 		}
 	case event:
 		if b, ok := b.(event); ok {
-			return cmpInt(int(a), int(b))
+			return cmp.Compare(int(a), int(b))
 		}
 	case pair:
 		if b, ok := b.(pair); ok {
-			if c := cmpInt(a[0], b[0]); c != 0 {
+			if c := cmp.Compare(a[0], b[0]); c != 0 {
 				return c
 			}
-			return cmpInt(a[1], b[1])
+			return cmp.Compare(a[1], b[1])
 		}
 	case *valSet:
 		switch b := b.(type) {
@@ -249,9 +250,9 @@ func compareValues(a, b Value) int {
 					return c
 				}
 			}
-			return cmpInt(len(a.elems), len(b.elems))
+			return cmp.Compare(len(a.elems), len(b.elems))
 		case emptyValue:
-			return cmpInt(len(a.elems), 0)
+			return cmp.Compare(len(a.elems), 0)
 		}
 	case checker.Rel:
 		switch b := b.(type) {
@@ -276,14 +277,14 @@ func compareValues(a, b Value) int {
 	case *closure:
 		switch b := b.(type) {
 		case *closure:
-			return cmpInt(a.id, b.id)
+			return cmp.Compare(a.id, b.id)
 		case *prim:
 			return 1
 		}
 	case *prim:
 		switch b := b.(type) {
 		case *prim:
-			return cmpInt(a.id, b.id)
+			return cmp.Compare(a.id, b.id)
 		case *closure:
 			return -1
 		}
@@ -294,7 +295,7 @@ func compareValues(a, b Value) int {
 					return c
 				}
 			}
-			return cmpInt(len(a), len(b))
+			return cmp.Compare(len(a), len(b))
 		}
 	}
 	ta, tb := typeOf(a), typeOf(b)
@@ -305,16 +306,6 @@ func compareValues(a, b Value) int {
 		panic(errorf(pos{}, "sets of %s are illegal", ta))
 	}
 	panic(errorf(pos{}, "heterogeneous set elements: types %s and %s", ta, tb))
-}
-
-func cmpInt(a, b int) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // compareRels orders relations over the same events, row by row.

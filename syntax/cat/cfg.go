@@ -145,7 +145,7 @@ func parseConfigLine(c *Config, errs *syntax.ErrorList, src []byte, start, end i
 		}
 	}
 	if !sep || j == end {
-		addError(errs, Span{Start: keyEnd, End: keyEnd}, "expected a value after the key %s", key)
+		addError(errs, at(keyEnd), "expected a value after the key %s", key)
 		return
 	}
 	vEnd := end

@@ -332,7 +332,7 @@ func (l *cLexer) next() ctoken {
 			l.off++
 		}
 		if l.off >= len(l.src) {
-			return ctoken{Kind: cEOF, Span: Span{Start: len(l.src), End: len(l.src)}}
+			return ctoken{Kind: cEOF, Span: at(len(l.src))}
 		}
 		src, start := l.src, l.off
 		first := !l.lineTok
@@ -476,7 +476,7 @@ func (p *defParser) enter() bool {
 		}
 		p.ahead = nil
 		p.lx.off = len(p.lx.src)
-		p.tok = ctoken{Kind: cEOF, Span: Span{Start: len(p.lx.src), End: len(p.lx.src)}}
+		p.tok = ctoken{Kind: cEOF, Span: at(len(p.lx.src))}
 		return false
 	}
 	return true
@@ -490,7 +490,7 @@ func (p *defParser) macro() *Macro {
 	m := &Macro{}
 	if p.tok.Kind != cName {
 		p.errorf(p.tok.Span, "expected a macro name, found %s", describeC(p.tok))
-		m.Name = &Ident{Span: Span{Start: start, End: start}}
+		m.Name = &Ident{Span: at(start)}
 		m.Span = m.Name.Span
 		return m
 	}
@@ -543,7 +543,7 @@ func (p *defParser) block() *CBlock {
 func (p *defParser) stmt() CStmt {
 	start := p.tok.Span.Start
 	if p.errored || !p.enter() {
-		return &CBadStmt{Span: Span{Start: start, End: start}}
+		return &CBadStmt{Span: at(start)}
 	}
 	defer p.leave()
 	if p.is("{") {
@@ -589,7 +589,7 @@ func (p *defParser) expr(minPrec int) CExpr { return p.exprIn(minPrec, false) }
 func (p *defParser) exprIn(minPrec int, stmt bool) CExpr {
 	start := p.tok.Span.Start
 	if p.errored || !p.enter() {
-		return &CBadExpr{Span: Span{Start: start, End: start}}
+		return &CBadExpr{Span: at(start)}
 	}
 	defer p.leave()
 	x := p.unary(stmt)
@@ -642,7 +642,7 @@ func (p *defParser) unary(stmt bool) CExpr {
 		return x
 	}
 	p.errorf(t.Span, "expected an expression, found %s", describeC(t))
-	return &CBadExpr{Span: Span{Start: start, End: start}}
+	return &CBadExpr{Span: at(start)}
 }
 
 // call reads the tags and arguments after a called name, and checks a

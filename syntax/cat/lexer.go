@@ -155,7 +155,7 @@ func (l *lexer) next() token {
 		l.skipSpace()
 		if l.off >= len(l.src) {
 			l.flushStray()
-			return token{Kind: tEOF, Span: Span{Start: len(l.src), End: len(l.src)}}
+			return token{Kind: tEOF, Span: at(len(l.src))}
 		}
 		start := l.off
 		first := !l.lineTok

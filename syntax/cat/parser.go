@@ -168,7 +168,7 @@ func (p *parser) name(context string) *Ident {
 		context = " " + context
 	}
 	p.errorf(p.tok.Span, "expected a name%s, found %s", context, describe(p.tok))
-	return &Ident{Span: Span{Start: p.tok.Span.Start, End: p.tok.Span.Start}}
+	return &Ident{Span: at(p.tok.Span.Start)}
 }
 
 // enter and leave bound the nesting depth. Past the bound, enter reports
@@ -183,7 +183,7 @@ func (p *parser) enter() bool {
 		}
 		p.ahead = nil
 		p.lx.off = len(p.lx.src)
-		p.tok = token{Kind: tEOF, Span: Span{Start: len(p.lx.src), End: len(p.lx.src)}}
+		p.tok = token{Kind: tEOF, Span: at(len(p.lx.src))}
 		return false
 	}
 	return true
@@ -195,6 +195,9 @@ func (p *parser) leave() { p.depth-- }
 func (p *parser) span(start int) Span {
 	return Span{Start: start, End: max(start, p.prevEnd)}
 }
+
+// at returns the empty span at offset off.
+func at(off int) Span { return Span{Start: off, End: off} }
 
 // ---------------------------------------------------------------------------
 // File level and instructions.
@@ -279,7 +282,7 @@ func (p *parser) syncPoint(inBlock bool) bool {
 // nothing once the current instruction has an error: recovery takes over.
 func (p *parser) ins() Ins {
 	if p.errored {
-		return &BadIns{Span: Span{Start: p.tok.Span.Start, End: p.tok.Span.Start}}
+		return &BadIns{Span: at(p.tok.Span.Start)}
 	}
 	if !p.enter() {
 		return &BadIns{Span: p.tok.Span}
@@ -358,7 +361,7 @@ func (p *parser) ins() Ins {
 			n.Arg = p.simple()
 		} else {
 			p.errorf(p.tok.Span, "expected the procedure's argument in parentheses, found %s", describe(p.tok))
-			n.Arg = &BadExpr{Span: Span{Start: p.tok.Span.Start, End: p.tok.Span.Start}}
+			n.Arg = &BadExpr{Span: at(p.tok.Span.Start)}
 		}
 		if p.got(tAs) {
 			n.As = p.name("after 'as'")
@@ -453,7 +456,7 @@ func (p *parser) test(kind TestKind) *Test {
 		t.Op = IsEmpty
 	default:
 		p.errorf(p.tok.Span, "expected 'acyclic', 'irreflexive' or 'empty', found %s", describe(p.tok))
-		t.X = &BadExpr{Span: Span{Start: p.tok.Span.Start, End: p.tok.Span.Start}}
+		t.X = &BadExpr{Span: at(p.tok.Span.Start)}
 		t.Span = p.span(start)
 		return t
 	}
@@ -539,8 +542,8 @@ func (p *parser) binding() *Binding {
 		}
 	default:
 		p.errorf(p.tok.Span, "expected a name to bind, found %s", describe(p.tok))
-		b.Pat = &Pattern{Span: Span{Start: start, End: start}, Tuple: true}
-		b.Value = &BadExpr{Span: Span{Start: start, End: start}}
+		b.Pat = &Pattern{Span: at(start), Tuple: true}
+		b.Value = &BadExpr{Span: at(start)}
 		b.Span = b.Pat.Span
 		return b
 	}
@@ -563,7 +566,7 @@ func (p *parser) pat0() *Ident {
 		return id
 	}
 	p.errorf(p.tok.Span, "expected a name or '_', found %s", describe(p.tok))
-	return &Ident{Span: Span{Start: p.tok.Span.Start, End: p.tok.Span.Start}}
+	return &Ident{Span: at(p.tok.Span.Start)}
 }
 
 // param reads the parameter of a function or procedure: "(formals)" or a
@@ -598,7 +601,7 @@ func (p *parser) parenPattern() *Pattern {
 // operators over simple expressions, or a bare tuple of those.
 func (p *parser) exp() Expr {
 	if p.errored {
-		return &BadExpr{Span: Span{Start: p.tok.Span.Start, End: p.tok.Span.Start}}
+		return &BadExpr{Span: at(p.tok.Span.Start)}
 	}
 	if !p.enter() {
 		return &BadExpr{Span: p.tok.Span}
@@ -675,7 +678,7 @@ func (p *parser) cond() *Cond {
 	default:
 		p.errorf(p.tok.Span, "expected '=', 'subset' or 'in' in the condition, found %s", describe(p.tok))
 		c.Op = CondEq
-		c.Y = &BadExpr{Span: Span{Start: p.tok.Span.Start, End: p.tok.Span.Start}}
+		c.Y = &BadExpr{Span: at(p.tok.Span.Start)}
 		c.Span = p.span(start)
 		return c
 	}
@@ -688,7 +691,7 @@ func (p *parser) cond() *Cond {
 // variant reads a condition on variants: || of && of not of names.
 func (p *parser) variant() Variant {
 	if p.errored {
-		return &BadVariant{Span: Span{Start: p.tok.Span.Start, End: p.tok.Span.Start}}
+		return &BadVariant{Span: at(p.tok.Span.Start)}
 	}
 	if !p.enter() {
 		return &BadVariant{Span: p.tok.Span}
@@ -743,7 +746,7 @@ func (p *parser) variantNot() Variant {
 		return x
 	}
 	p.errorf(t.Span, "expected a variant name in quotes, found %s", describe(t))
-	return &BadVariant{Span: Span{Start: t.Span.Start, End: t.Span.Start}}
+	return &BadVariant{Span: at(t.Span.Start)}
 }
 
 // matchExp reads the expression form of match, on tags or on sets.
@@ -838,7 +841,7 @@ func (p *parser) base() Expr { return p.binary(0, leftAssoc) }
 // depth.
 func (p *parser) binary(minPrec int, ctx assoc) Expr {
 	if p.errored {
-		return &BadExpr{Span: Span{Start: p.tok.Span.Start, End: p.tok.Span.Start}}
+		return &BadExpr{Span: at(p.tok.Span.Start)}
 	}
 	if !p.enter() {
 		return &BadExpr{Span: p.tok.Span}
@@ -1033,7 +1036,7 @@ func (p *parser) simple() Expr {
 		return &UnaryExpr{Span: p.span(start), Op: ToID, X: x}
 	}
 	p.errorf(t.Span, "expected an expression, found %s", describe(t))
-	return &BadExpr{Span: Span{Start: start, End: start}}
+	return &BadExpr{Span: at(start)}
 }
 
 // args reads a possibly empty comma-separated list of operator

@@ -8,18 +8,14 @@ import (
 )
 
 // check parses src, compares the errors, formatted "line:col: message" one
-// per line, with want, and returns the file.
+// per line, with want, checks their spans as FuzzParse does, and returns
+// the file.
 func check(t *testing.T, src, want string) *File {
 	t.Helper()
 	f, errs := Parse("", []byte(src))
 	require.NotNil(t, f)
 	require.Equal(t, want, errs.Format(f.Lines))
-	for i, e := range errs {
-		require.True(t, 0 <= e.Span.Start && e.Span.Start <= e.Span.End && e.Span.End <= len(src), "error span %v outside the input", e.Span)
-		if i > 0 {
-			require.LessOrEqual(t, errs[i-1].Span.Start, e.Span.Start, "errors not sorted")
-		}
-	}
+	checkErrors(t, "Parse", []byte(src), errs)
 	return f
 }
 

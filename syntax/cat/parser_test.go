@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/litmusls/litmusls/syntax"
 )
 
 // sexp writes an expression with every grouping explicit, for tests.
@@ -245,8 +247,8 @@ func TestExprErrors(t *testing.T) {
 		t.Run(tt.src, func(t *testing.T) {
 			_, errs := ParseExpr("", []byte(tt.src))
 			require.NotEmpty(t, errs)
-			lines := newLines(tt.src)
-			require.Equal(t, tt.want, fmt.Sprintf("%d:%d: %s", lines.Position(errs[0].Span.Start).Line, lines.Position(errs[0].Span.Start).Column, errs[0].Msg))
+			pos := syntax.NewLines("", []byte(tt.src)).Position(errs[0].Span.Start)
+			require.Equal(t, tt.want, fmt.Sprintf("%s: %s", pos, errs[0].Msg))
 		})
 	}
 }

@@ -1,5 +1,0 @@
-package cat
-
-import "github.com/litmusls/litmusls/syntax"
-
-func newLines(src string) *syntax.Lines { return syntax.NewLines("", []byte(src)) }

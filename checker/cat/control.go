@@ -146,15 +146,14 @@ func setElems(s checker.Set) []int {
 }
 
 func (n *cTry) eval(r *run, env *frame) Value {
-	if v, ok := tryEval(r, env, n.x); ok {
+	if v, ok := r.try(func() Value { return n.x.eval(r, env) }); ok {
 		return v
 	}
 	return n.def.eval(r, env)
 }
 
-// tryEval evaluates x and reports false if that raises an evaluation
-// error.
-func tryEval(r *run, env *frame, x cexpr) (v Value, ok bool) {
+// try runs f and reports false if that raises an evaluation error.
+func (r *run) try(f func() Value) (v Value, ok bool) {
 	calls := r.calls
 	defer func() {
 		if e := recover(); e != nil {
@@ -164,7 +163,7 @@ func tryEval(r *run, env *frame, x cexpr) (v Value, ok bool) {
 			v, ok, r.calls = nil, false, calls
 		}
 	}()
-	return x.eval(r, env), true
+	return f(), true
 }
 
 func (n *cIf) eval(r *run, env *frame) Value {

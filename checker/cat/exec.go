@@ -369,7 +369,7 @@ func (r *run) relOr(top *frame, slot int, def checker.Rel) (rel checker.Rel) {
 	if slot < 0 {
 		return def
 	}
-	v, ok := tryValue(r, top.slots[slot])
+	v, ok := r.try(func() Value { return r.value(top.slots[slot]) })
 	if !ok {
 		return def
 	}
@@ -380,19 +380,6 @@ func (r *run) relOr(top *frame, slot int, def checker.Rel) (rel checker.Rel) {
 		return r.sc.emptyRel
 	}
 	return def
-}
-
-func tryValue(r *run, v Value) (out Value, ok bool) {
-	calls := r.calls
-	defer func() {
-		if e := recover(); e != nil {
-			if _, isEval := e.(*evalError); !isEval {
-				panic(e)
-			}
-			r.calls, ok = calls, false
-		}
-	}()
-	return r.value(v), true
 }
 
 // accept reports an execution that passed every check.

@@ -354,9 +354,16 @@ func (r *run) reject(t *iTest, env *frame) bool {
 		name = t.name
 		co, rf = t.coSlot, t.rfSlot
 	}
+	return r.report(top, co, rf, checker.Judgement{Failed: name})
+}
+
+// report gives the caller's yield the execution, with the model's co and
+// rf taken from the top-level slots co and rf; it returns false when
+// yield asked to stop.
+func (r *run) report(top *frame, co, rf int, j checker.Judgement) bool {
 	r.x.Co = r.sc.eventCo(r.relOr(top, co, r.sc.emptyRel))
 	r.x.Rf = r.sc.eventRf(r.relOr(top, rf, r.c.Rf))
-	if !r.yield(&r.x, checker.Judgement{Failed: name}) {
+	if !r.yield(&r.x, j) {
 		r.stopped = true
 		return false
 	}
@@ -384,19 +391,13 @@ func (r *run) relOr(top *frame, slot int, def checker.Rel) (rel checker.Rel) {
 
 // accept reports an execution that passed every check.
 func (r *run) accept(env *frame) bool {
-	r.x.Co = r.sc.eventCo(r.relOr(env, r.m.prog.coSlot, r.sc.emptyRel))
-	r.x.Rf = r.sc.eventRf(r.relOr(env, r.m.prog.rfSlot, r.c.Rf))
 	var flags []string
 	if len(r.flags) > 0 {
 		flags = slices.Clone(r.flags)
 		slices.Sort(flags)
 		flags = slices.Compact(flags)
 	}
-	if !r.yield(&r.x, checker.Judgement{Flags: flags}) {
-		r.stopped = true
-		return false
-	}
-	return true
+	return r.report(env, r.m.prog.coSlot, r.m.prog.rfSlot, checker.Judgement{Flags: flags})
 }
 
 func (r *run) call(in *iCall, env *frame, k func() bool) (ok bool) {

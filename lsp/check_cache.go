@@ -133,12 +133,13 @@ func (c *checks) lookup(norm *analysis.Normalized) *checkEntry {
 	return c.cachedLocked(norm.Key)
 }
 
-// result returns the check of f (parsed from a text normalized as norm):
-// a finished one if the key has one, else the one under way, else a new
-// one; fresh says it was not finished when asked for. It returns ctx.Err()
-// when ctx ends first; the check goes on for checkGrace in case another
-// run wants it.
-func (c *checks) result(ctx context.Context, name string, f *syntax.File, norm *analysis.Normalized) (entry *checkEntry, fresh bool, err error) {
+// result returns the check of p, which has no syntax errors: a finished
+// one if its key has one, else the one under way, else a new one; fresh
+// says it was not finished when asked for. It returns ctx.Err() when ctx
+// ends first; the check goes on for checkGrace in case another run wants
+// it.
+func (c *checks) result(ctx context.Context, p *parsedFile) (entry *checkEntry, fresh bool, err error) {
+	norm := p.norm
 	c.mu.Lock()
 	if e := c.cachedLocked(norm.Key); e != nil {
 		c.mu.Unlock()
@@ -146,7 +147,7 @@ func (c *checks) result(ctx context.Context, name string, f *syntax.File, norm *
 	}
 	fl := c.flights[norm.Key]
 	if fl == nil {
-		fl = c.startLocked(name, f, norm)
+		fl = c.startLocked(p.f, norm)
 	}
 	fl.waiters++
 	if fl.grace != nil {
@@ -185,36 +186,39 @@ type textResult struct {
 	key    string        // the text's normalized key
 }
 
+// on returns e moved onto the text parsed as p, which has the same
+// normalized key.
+func (e *checkEntry) on(p *parsedFile) textResult {
+	return textResult{analysis.Remap(e.res, e.norm, p.norm, len(p.text)), e.budget, p.norm.Key}
+}
+
 // checked returns the check of p, which has no syntax errors: a finished
 // one, the one under way, or a new one (fresh says it was not finished
 // when asked). It returns ctx.Err() when ctx ends first.
 func (c *checks) checked(ctx context.Context, p *parsedFile) (r textResult, fresh bool, err error) {
-	norm, text := p.norm, p.text
-	entry, fresh, err := c.result(ctx, p.f.Name, p.f, norm)
+	entry, fresh, err := c.result(ctx, p)
 	if err != nil {
 		return textResult{}, false, err
 	}
-	return textResult{analysis.Remap(entry.res, entry.norm, norm, len(text)), entry.budget, norm.Key}, fresh, nil
+	return entry.on(p), fresh, nil
 }
 
 // finished returns the finished check of p, which has no syntax errors,
 // and false when there is none yet. It never waits: handlers call it.
 func (c *checks) finished(p *parsedFile) (textResult, bool) {
-	norm, text := p.norm, p.text
-	e := c.lookup(norm)
+	e := c.lookup(p.norm)
 	if e == nil {
-		return textResult{key: norm.Key}, false
+		return textResult{key: p.norm.Key}, false
 	}
-	return textResult{analysis.Remap(e.res, e.norm, norm, len(text)), e.budget, norm.Key}, true
+	return e.on(p), true
 }
 
 // lensTitle sums up for the code lens the check of p, which has no
 // syntax errors: the finished check's summary, "Checking…" while it runs,
 // or the failure of litmusls on it. It never waits: handlers call it.
 func (c *checks) lensTitle(p *parsedFile) string {
-	norm := p.norm
 	c.mu.Lock()
-	e, failed := c.cachedLocked(norm.Key), c.failed[norm.Key] != nil
+	e, failed := c.cachedLocked(p.norm.Key), c.failed[p.norm.Key] != nil
 	c.mu.Unlock()
 	switch {
 	case e != nil:
@@ -244,7 +248,7 @@ func (c *checks) refreshLenses() {
 }
 
 // startLocked starts checking f in the background. c.mu must be held.
-func (c *checks) startLocked(name string, f *syntax.File, norm *analysis.Normalized) *flight {
+func (c *checks) startLocked(f *syntax.File, norm *analysis.Normalized) *flight {
 	ctx, cancel := context.WithCancel(c.ctx)
 	fl := &flight{done: make(chan struct{}), cancel: cancel}
 	c.flights[norm.Key] = fl
@@ -288,7 +292,7 @@ func (c *checks) startLocked(name string, f *syntax.File, norm *analysis.Normali
 	}()
 	go func() {
 		defer c.wg.Done()
-		c.reportProgress(ctx, fl, token, name, budget, progress)
+		c.reportProgress(ctx, fl, token, f.Name, budget, progress)
 	}()
 	return fl
 }

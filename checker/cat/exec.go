@@ -363,11 +363,7 @@ func (r *run) reject(t *iTest, env *frame) bool {
 func (r *run) report(top *frame, co, rf int, j checker.Judgement) bool {
 	r.x.Co = r.sc.eventCo(r.relOr(top, co, r.sc.emptyRel))
 	r.x.Rf = r.sc.eventRf(r.relOr(top, rf, r.c.Rf))
-	if !r.yield(&r.x, j) {
-		r.stopped = true
-		return false
-	}
-	return true
+	return r.yield(&r.x, j)
 }
 
 // relOr returns the relation in a top-level slot, or def when there is

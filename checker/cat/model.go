@@ -331,14 +331,13 @@ func sample(ev []checker.Event) *checker.Candidate {
 
 // A run is the state of judging one candidate.
 type run struct {
-	m       *Model
-	sc      *structCache
-	c       *checker.Candidate
-	x       checker.Execution
-	flags   []string
-	yield   func(*checker.Execution, checker.Judgement) bool
-	stopped bool
-	calls   int // nesting of calls (see maxCalls)
+	m     *Model
+	sc    *structCache
+	c     *checker.Candidate
+	x     checker.Execution
+	flags []string
+	yield func(*checker.Execution, checker.Judgement) bool
+	calls int // nesting of calls (see maxCalls)
 }
 
 func (m *Model) structure(s *checker.Structure) *structCache {

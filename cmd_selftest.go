@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/litmusls/litmusls/checker"
@@ -67,52 +66,30 @@ func runSelftest(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "litmusls selftest: %v\n", err)
 		return 2
 	}
-	ctx := context.Background()
-	compare := func(t *litmusgen.Test) litmusgen.Outcome {
-		return litmusgen.Compare(ctx, t.Name, t.String(), nil, interp, *timeout)
-	}
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, *jobs)
 	disagree, skipped, rejected, failed := 0, 0, 0, false
-	for i := range *count {
-		s := *seed + uint64(i)
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			t := gen(s)
-			o := compare(t)
-			if o.Diff != "" {
-				t = litmusgen.Minimize(t, func(c *litmusgen.Test) bool { return compare(c).Diff != "" })
-				o = compare(t)
+	litmusgen.Sweep(context.Background(), gen, *seed, *count, *jobs, interp, *timeout, func(s uint64, t *litmusgen.Test, o litmusgen.Outcome) {
+		switch {
+		case o.Skipped != "":
+			skipped++
+		case o.Rejected != "":
+			rejected++
+			fmt.Fprintf(stderr, "seed %d: both models reject the generated test: %s\n", s, o.Rejected)
+		case o.Diff != "":
+			disagree++
+			path := filepath.Join(*out, fmt.Sprintf("%s-%d.litmus", *model, s))
+			text := t.String() + "\n(* litmusls selftest: the compiled and the interpreted model disagree\n" + strings.ReplaceAll(o.Diff, "*)", "* )") + "\n*)\n"
+			err := os.MkdirAll(*out, 0o755)
+			if err == nil {
+				err = os.WriteFile(path, []byte(text), 0o644)
 			}
-			mu.Lock()
-			defer mu.Unlock()
-			switch {
-			case o.Skipped != "":
-				skipped++
-			case o.Rejected != "":
-				rejected++
-				fmt.Fprintf(stderr, "seed %d: both models reject the generated test: %s\n", s, o.Rejected)
-			case o.Diff != "":
-				disagree++
-				path := filepath.Join(*out, fmt.Sprintf("%s-%d.litmus", *model, s))
-				text := t.String() + "\n(* litmusls selftest: the compiled and the interpreted model disagree\n" + strings.ReplaceAll(o.Diff, "*)", "* )") + "\n*)\n"
-				if err := os.MkdirAll(*out, 0o755); err == nil {
-					err = os.WriteFile(path, []byte(text), 0o644)
-				}
-				if err != nil {
-					fmt.Fprintf(stderr, "litmusls selftest: %v\n", err)
-					failed = true
-				} else {
-					fmt.Fprintf(stdout, "seed %d: disagreement, minimized in %s\n", s, path)
-				}
+			if err != nil {
+				fmt.Fprintf(stderr, "litmusls selftest: %v\n", err)
+				failed = true
+			} else {
+				fmt.Fprintf(stdout, "seed %d: disagreement, minimized in %s\n", s, path)
 			}
-		}()
-	}
-	wg.Wait()
+		}
+	})
 	fmt.Fprintf(stdout, "%d tests, %d disagreements", *count, disagree)
 	if skipped > 0 {
 		fmt.Fprintf(stdout, ", %d skipped (cut off)", skipped)

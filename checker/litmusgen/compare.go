@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/litmusls/litmusls/checker"
@@ -73,4 +74,35 @@ func Compare(ctx context.Context, name, src string, a, b checker.Model, timeout 
 		return Outcome{}
 	}
 	return Outcome{Diff: fmt.Sprintf("first model:\n%s\nsecond model:\n%s", sa, sb)}
+}
+
+// Sweep generates with gen the tests of seeds first, first+1, ...,
+// first+n-1, compares each under the compiled model and under m (see
+// [Compare]), jobs tests at a time, and calls report with each seed, its
+// test and the outcome, one call at a time. A test the models disagree
+// on is minimized first: report gets the minimized test and its outcome.
+func Sweep(ctx context.Context, gen func(uint64) *Test, first uint64, n, jobs int, m checker.Model, timeout time.Duration, report func(seed uint64, t *Test, o Outcome)) {
+	compare := func(t *Test) Outcome { return Compare(ctx, t.Name, t.String(), nil, m, timeout) }
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, jobs)
+	for i := range n {
+		seed := first + uint64(i)
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			t := gen(seed)
+			o := compare(t)
+			if o.Diff != "" {
+				t = Minimize(t, func(c *Test) bool { return compare(c).Diff != "" })
+				o = compare(t)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			report(seed, t, o)
+		}()
+	}
+	wg.Wait()
 }

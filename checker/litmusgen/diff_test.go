@@ -5,7 +5,6 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"sync"
 	"testing"
 	"time"
 
@@ -50,38 +49,19 @@ func seeds(t *testing.T, n int) int {
 // and under m, and fails on every disagreement, showing the minimized
 // test.
 func differential(t *testing.T, n int, gen func(uint64) *Test, m checker.Model) {
-	ctx := context.Background()
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, 2)
 	skipped, rejected := 0, 0
 	start := time.Now()
-	for seed := range uint64(n) {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			test := gen(seed)
-			o := Compare(ctx, test.Name, test.String(), nil, m, diffTimeout)
-			mu.Lock()
-			defer mu.Unlock()
-			switch {
-			case o.Skipped != "":
-				skipped++
-			case o.Rejected != "":
-				rejected++
-				t.Errorf("seed %d: both models reject the generated test: %s\n%s", seed, o.Rejected, test)
-			case o.Diff != "":
-				min := Minimize(test, func(c *Test) bool {
-					return Compare(ctx, c.Name, c.String(), nil, m, diffTimeout).Diff != ""
-				})
-				t.Errorf("seed %d: the compiled and the interpreted model disagree; minimized:\n%s\n%s",
-					seed, min, Compare(ctx, min.Name, min.String(), nil, m, diffTimeout).Diff)
-			}
-		}()
-	}
-	wg.Wait()
+	Sweep(context.Background(), gen, 0, n, 2, m, diffTimeout, func(seed uint64, test *Test, o Outcome) {
+		switch {
+		case o.Skipped != "":
+			skipped++
+		case o.Rejected != "":
+			rejected++
+			t.Errorf("seed %d: both models reject the generated test: %s\n%s", seed, o.Rejected, test)
+		case o.Diff != "":
+			t.Errorf("seed %d: the compiled and the interpreted model disagree; minimized:\n%s\n%s", seed, test, o.Diff)
+		}
+	})
 	t.Logf("%d tests, %d skipped (cut off), %d rejected, %v", n, skipped, rejected, time.Since(start))
 	require.Less(t, skipped, n/50+1, "too many tests cut off")
 }

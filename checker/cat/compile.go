@@ -31,6 +31,8 @@ type program struct {
 	builtins map[string]int // built-in name → top-level slot
 	coSlot   int            // the final binding of co, or -1
 	rfSlot   int            // the final binding of rf
+	rfIn     int            // the built-in rf's slot, filled per candidate
+	fwIn     int            // the built-in FW's slot, filled per choice of final writes
 	nLevels  int            // levels in use: 0, 1, 2 and one per top-level "with"
 	annots   []string       // the bell's annotations, in order
 	bpf      bool           // the model is for BPF tests (see bpfModel)

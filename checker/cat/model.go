@@ -156,6 +156,7 @@ func compile(path string, opts Options, prims map[string]*prim) (*program, []*Er
 		}
 	}
 	p.nBuiltins = c.top.n
+	p.rfIn, p.fwIn = p.builtins["rf"], p.builtins["FW"]
 
 	c.compileFile(stdlib, c.top, &p.code)
 	if bell != nil {
@@ -387,8 +388,8 @@ func (m *Model) Judge(c *checker.Candidate, yield func(x *checker.Execution, j c
 		sc.newChoice(levelFW)
 		env := &frame{slots: make([]Value, p.nTop)}
 		copy(env.slots, sc.builtins)
-		env.slots[p.builtins["rf"]] = rf
-		env.slots[p.builtins["FW"]] = fw
+		env.slots[p.rfIn] = rf
+		env.slots[p.fwIn] = fw
 		r.flags = r.flags[:0]
 		if !r.runCode(p.code, env, r.accept) {
 			return

@@ -72,7 +72,6 @@ func (w *rewrites) warm(uri protocol.DocumentUri, f *syntax.File, text []byte, k
 		return
 	}
 	w.start(uri, key, func(ctx context.Context) {
-		w.callHook(uri)
 		whole := syntax.Span{Start: 0, End: len(text)}
 		analysis.Actions(ctx, f, text, whole, analysis.ActionOptions{Cache: w.cache, Base: res})
 	})
@@ -84,7 +83,6 @@ func (w *rewrites) warm(uri protocol.DocumentUri, f *syntax.File, text []byte, k
 // cancelled.
 func (w *rewrites) warmC(doc *Document, tr *bpfc.Translation, key string) {
 	w.start(doc.URI, key, func(ctx context.Context) {
-		w.callHook(doc.URI)
 		whole := syntax.Span{Start: 0, End: len(doc.Text)}
 		analysis.CActions(ctx, tr, uriPath(doc.URI), whole, analysis.ActionOptions{Cache: w.cache})
 	})
@@ -127,6 +125,9 @@ func (w *rewrites) start(uri protocol.DocumentUri, key string, verify func(ctx c
 					err = panicked(w.log, "verifying quick fixes", uri, p)
 				}
 			}()
+			if w.hook != nil {
+				w.hook("rewrites", uri)
+			}
 			verify(ctx)
 		}()
 		w.mu.Lock()
@@ -154,12 +155,6 @@ func (w *rewrites) start(uri protocol.DocumentUri, key string, verify func(ctx c
 func (w *rewrites) fail(uri protocol.DocumentUri, err error) {
 	if w.onFail != nil {
 		w.onFail(uri, err)
-	}
-}
-
-func (w *rewrites) callHook(uri protocol.DocumentUri) {
-	if w.hook != nil {
-		w.hook("rewrites", uri)
 	}
 }
 

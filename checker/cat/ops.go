@@ -353,16 +353,14 @@ func (n *cRestrict) eval(r *run, env *frame) Value {
 
 // add is "++": an element added to a set.
 func (r *run) add(n *cBinary, a, b Value) Value {
+	if isUniv(a) {
+		fail(n.at, "universe in set ++")
+	}
 	switch b := b.(type) {
 	case univValue:
-		if isUniv(a) {
-			fail(n.at, "universe in set ++")
-		}
 		return theUniv
 	case emptyValue:
 		switch a := a.(type) {
-		case univValue:
-			fail(n.at, "universe in set ++")
 		case event:
 			s := checker.NewSet(r.sc.n)
 			s.Add(int(a))
@@ -372,19 +370,12 @@ func (r *run) add(n *cBinary, a, b Value) Value {
 		}
 		return newValSet(typeOf(a), a)
 	case *valSet:
-		switch a.(type) {
-		case univValue:
-			fail(n.at, "universe in set ++")
-		case emptyValue:
-			if b.elem.k == tSet {
-				return located(n.at, func() Value { return b.add(b.elem, &valSet{elem: b.elem.elems[0]}) })
-			}
+		if isEmpty(a) && b.elem.k == tSet {
+			return located(n.at, func() Value { return b.add(b.elem, &valSet{elem: b.elem.elems[0]}) })
 		}
 		return located(n.at, func() Value { return b.add(typeOf(a), a) })
 	case checker.Rel:
 		switch a := a.(type) {
-		case univValue:
-			fail(n.at, "universe in set ++")
 		case pair:
 			t := b.Clone()
 			t.Add(a[0], a[1])
@@ -402,18 +393,12 @@ func (r *run) add(n *cBinary, a, b Value) Value {
 		}
 		fail(n.a.pos(), "this expression of type '%s' should be a pair", typeOf(b))
 	case checker.Set:
-		switch a := a.(type) {
-		case univValue:
-			fail(n.at, "universe in set ++")
-		case event:
+		if a, ok := a.(event); ok {
 			t := b.Clone()
 			t.Add(int(a))
 			return t
 		}
 		fail(n.a.pos(), "this expression of type '%s' should be an event", typeOf(a))
-	}
-	if isUniv(a) {
-		fail(n.at, "universe in set ++")
 	}
 	fail(n.b.pos(), "this expression of type '%s' should be a set", typeOf(b))
 	return nil

@@ -385,23 +385,16 @@ func (n *cUnary) eval(r *run, env *frame) Value {
 			return v.Plus()
 		}
 		errorType(at, "rel", v)
-	case ast.Star:
+	case ast.Star, ast.Opt:
 		switch v := v.(type) {
 		case emptyValue:
 			return r.sc.id
 		case univValue:
 			return v
 		case checker.Rel:
-			return v.Star()
-		}
-		errorType(at, "rel", v)
-	case ast.Opt:
-		switch v := v.(type) {
-		case emptyValue:
-			return r.sc.id
-		case univValue:
-			return v
-		case checker.Rel:
+			if n.op == ast.Star {
+				return v.Star()
+			}
 			return v.Opt()
 		}
 		errorType(at, "rel", v)

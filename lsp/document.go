@@ -30,15 +30,9 @@ func NewDocument(uri protocol.DocumentUri, version int32, text []byte) *Document
 func (d *Document) Mapper() *Mapper { return d.mapper }
 
 // snapshot returns what the server derives from this version: one parse,
-// one normalized key, one translation, shared by every handler. A
-// Document not made by [NewDocument] or [Document.Apply] gets a new one on
-// each call.
-func (d *Document) snapshot() *snapshot {
-	if d.snap == nil {
-		return newSnapshot(string(d.URI), d.Text)
-	}
-	return d.snap
-}
+// one normalized key, one translation, shared by every handler. Like the
+// mapper, it is made by [NewDocument] and [Document.Apply].
+func (d *Document) snapshot() *snapshot { return d.snap }
 
 // parsed returns the parse of this version of a litmus document.
 func (d *Document) parsed() *parsedFile { return d.snapshot().file() }

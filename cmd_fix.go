@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -107,62 +106,34 @@ type fixRun struct {
 	// directories named. A fix of a C file that also edits the file a
 	// "with" annotation names is written only when that file is here.
 	targets map[string]bool
-	inputs  []fixInput
+	inputs  []input
 	// hook, when a test sets it, is called with each file's name as its
 	// fix starts, inside the recovery of a panic.
 	hook func(name string)
 }
 
-// A fixInput is one file to fix.
-type fixInput struct {
-	name     string
-	explicit bool // named in the arguments, not found in a directory
-}
-
 // expand expands the arguments: a file is taken as it is; a directory
 // gives every *.litmus file below it and every *.c and *.h file that
-// carries litmus annotations, in lexical order. It records the targets.
-func (r *fixRun) expand(args []string) ([]fixInput, error) {
+// carries litmus annotations, in lexical order (see expandPaths). It
+// fails on the first path it cannot read, and records the targets.
+func (r *fixRun) expand(args []string) ([]input, error) {
 	r.targets = map[string]bool{}
-	var out []fixInput
-	for _, arg := range args {
-		info, err := os.Stat(arg)
-		if err != nil {
-			return nil, err
+	var out []input
+	for _, in := range expandPaths(args, func(p string) bool { return isLitmus(p) || isC(p) }) {
+		if in.err != nil {
+			return nil, in.err
 		}
-		if !info.IsDir() {
-			out = append(out, fixInput{name: arg, explicit: true})
-			r.targets[absPath(arg)] = true
-			continue
-		}
-		var found []string
-		err = filepath.WalkDir(arg, func(path string, d fs.DirEntry, err error) error {
+		r.targets[absPath(in.name)] = true
+		if !in.explicit && isC(in.name) {
+			src, err := os.ReadFile(in.name)
 			if err != nil {
-				return err
+				return nil, err
 			}
-			if d.IsDir() || !strings.HasSuffix(path, ".litmus") && !isC(path) {
-				return nil
+			if !bytes.Contains(src, []byte("litmus:")) {
+				continue
 			}
-			r.targets[absPath(path)] = true
-			if isC(path) {
-				src, err := os.ReadFile(path)
-				if err != nil {
-					return err
-				}
-				if !bytes.Contains(src, []byte("litmus:")) {
-					return nil
-				}
-			}
-			found = append(found, path)
-			return nil
-		})
-		if err != nil {
-			return nil, err
 		}
-		sort.Strings(found)
-		for _, path := range found {
-			out = append(out, fixInput{name: path})
-		}
+		out = append(out, in)
 	}
 	r.inputs = out
 	return out, nil
@@ -178,7 +149,7 @@ func absPath(path string) string {
 }
 
 // run fixes each file in turn and returns the exit status.
-func (r *fixRun) run(files []fixInput) int {
+func (r *fixRun) run(files []input) int {
 	status := 0
 	for _, in := range files {
 		if !r.contained(in) {
@@ -192,7 +163,7 @@ func (r *fixRun) run(files []fixInput) int {
 // while fixing it is that file's error, "FILE: internal error: VALUE" and
 // the stack on stderr, and the file is left as it was (every write comes
 // after all the work).
-func (r *fixRun) contained(in fixInput) (ok bool) {
+func (r *fixRun) contained(in input) (ok bool) {
 	if err := contain(func() { ok = r.fixFile(in) }); err != nil {
 		reportFailure(r.stderr, in.name, err)
 		return false
@@ -201,7 +172,7 @@ func (r *fixRun) contained(in fixInput) (ok bool) {
 }
 
 // fixFile fixes or relaxes one file and reports whether it ended correct.
-func (r *fixRun) fixFile(in fixInput) bool {
+func (r *fixRun) fixFile(in input) bool {
 	name := in.name
 	src, err := os.ReadFile(name)
 	if err != nil {
@@ -304,7 +275,7 @@ func (r *fixRun) write(changes []fileEdit) bool {
 
 // fixC fixes an annotated C file in its C, with the C quick fixes of
 // analysis.FixCFile, or says why it cannot and leaves it alone.
-func (r *fixRun) fixC(in fixInput, src []byte) bool {
+func (r *fixRun) fixC(in input, src []byte) bool {
 	name := in.name
 	cannot := func(format string, args ...any) bool {
 		fmt.Fprintf(r.stdout, "%s: cannot fix: %s\n", name, fmt.Sprintf(format, args...))

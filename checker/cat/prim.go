@@ -81,23 +81,17 @@ func primSet(r *run, v Value) checker.Set {
 	return nil
 }
 
-func primDomain(r *run, arg Value) Value {
-	switch v := arg.(type) {
-	case emptyValue, univValue:
-		return v
-	case checker.Rel:
-		return v.Domain()
-	}
-	argMismatch()
-	return nil
-}
+func primDomain(r *run, arg Value) Value { return relEnds(arg, checker.Rel.Domain) }
+func primRange(r *run, arg Value) Value  { return relEnds(arg, checker.Rel.Range) }
 
-func primRange(r *run, arg Value) Value {
+// relEnds is domain or range, end being the relation's method; the empty
+// value and the universe are their own.
+func relEnds(arg Value, end func(checker.Rel) checker.Set) Value {
 	switch v := arg.(type) {
 	case emptyValue, univValue:
 		return v
 	case checker.Rel:
-		return v.Range()
+		return end(v)
 	}
 	argMismatch()
 	return nil

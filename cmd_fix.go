@@ -50,11 +50,6 @@ func init() {
 // Exit status: 0 every test is (or was made) correct, 1 some test could
 // not be fixed or read, or has errors, 2 usage.
 func runFix(args []string, stdout, stderr io.Writer) int {
-	return runFixWith(args, stdout, stderr, nil)
-}
-
-// runFixWith is runFix with a hook a test sets (see fixRun.hook).
-func runFixWith(args []string, stdout, stderr io.Writer, hook func(name string)) int {
 	fs := flag.NewFlagSet("fix", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	dryRun := fs.Bool("dry-run", false, "print the proposed edits without writing the files")
@@ -72,7 +67,7 @@ func runFixWith(args []string, stdout, stderr io.Writer, hook func(name string))
 		fs.Usage()
 		return 2
 	}
-	r := &fixRun{dryRun: *dryRun, relax: *relax, timeout: *timeout, cache: analysis.NewCheckCache(0), stdout: stdout, stderr: stderr, hook: hook}
+	r := &fixRun{dryRun: *dryRun, relax: *relax, timeout: *timeout, cache: analysis.NewCheckCache(0), stdout: stdout, stderr: stderr}
 	if *archList != "" {
 		for _, name := range strings.Split(*archList, ",") {
 			a, err := primitive.ParseArch(name)
@@ -107,9 +102,6 @@ type fixRun struct {
 	// "with" annotation names is written only when that file is here.
 	targets map[string]bool
 	inputs  []input
-	// hook, when a test sets it, is called with each file's name as its
-	// fix starts, inside the recovery of a panic.
-	hook func(name string)
 }
 
 // expand expands the arguments: a file is taken as it is; a directory
@@ -179,9 +171,7 @@ func (r *fixRun) fixFile(in input) bool {
 		fmt.Fprintf(r.stderr, "litmusls fix: %v\n", err)
 		return false
 	}
-	if r.hook != nil {
-		r.hook(name)
-	}
+	callInputHook(name)
 	if isC(name) {
 		return r.fixC(in, src)
 	}

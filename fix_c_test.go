@@ -421,11 +421,13 @@ func TestFixContainsPanic(t *testing.T) {
 	c := writeFile(t, dir, "MP.litmus", mpFixTest)
 	before := snapshot(t, dir)
 	var out, errs bytes.Buffer
-	code := runFixWith([]string{a, b, c}, &out, &errs, func(name string) {
+	inputHook = func(name string) {
 		if name == b {
 			panic("boom in " + filepath.Base(name))
 		}
-	})
+	}
+	t.Cleanup(func() { inputHook = nil })
+	code := runFix([]string{a, b, c}, &out, &errs)
 	assert.Equal(t, 1, code)
 	line := b + ": internal error: boom in sb_once.c\n"
 	i := strings.Index(errs.String(), line)

@@ -245,7 +245,7 @@ func contain(fn func()) (err error) {
 }
 
 // inputHook, when a test sets it, is called with each input's name where
-// check, parse, fmt and translate start handling it (inside contain): a
+// check, parse, fmt, translate and fix start handling it (inside contain): a
 // test makes it panic to see one input's crash contained.
 var inputHook func(name string)
 

@@ -358,10 +358,9 @@ func (c *compiler) compileLetRec(bs []*ast.Binding, when *ast.Test, sc *scope, a
 	out := &iLetRec{at: at, top: sc.top}
 	// The names get level 0 while their right-hand sides are compiled;
 	// the group's level is that of what it mentions outside.
-	var all []int
 	for _, b := range bs {
 		vars := c.patVars(b.Pat, sc, levelStructure)
-		all = append(all, vars...)
+		out.vars = append(out.vars, vars...)
 		out.binds = append(out.binds, &cBind{at: c.atSpan(b.Span), tuple: b.Pat.Tuple, vars: vars, fun: isFun(b)})
 	}
 	save := c.beginTop()
@@ -380,7 +379,7 @@ func (c *compiler) compileLetRec(bs []*ast.Binding, when *ast.Test, sc *scope, a
 		b.level = level
 	}
 	if sc.top {
-		for _, s := range all {
+		for _, s := range out.vars {
 			if s >= 0 {
 				c.levels[s] = level
 			}

@@ -29,6 +29,7 @@ type (
 		at    pos
 		top   bool
 		binds []*cBind
+		vars  []int  // the slots of all the binds' patterns
 		when  *iTest // "when" check, or nil
 		level int
 	}
@@ -176,23 +177,14 @@ func (r *run) execLet(in *iLet, env *frame) {
 
 func (r *run) execLetRec(in *iLetRec, env *frame) bool {
 	if in.top && in.when == nil {
-		all := in.allVars()
-		if r.sc.cached(all, in.level, env) {
+		if r.sc.cached(in.vars, in.level, env) {
 			return true
 		}
 		ok := r.letRec(in, env)
-		r.sc.store(all, in.level, env)
+		r.sc.store(in.vars, in.level, env)
 		return ok
 	}
 	return r.letRec(in, env)
-}
-
-func (in *iLetRec) allVars() []int {
-	var all []int
-	for _, b := range in.binds {
-		all = append(all, b.vars...)
-	}
-	return all
 }
 
 // letRec computes a let rec in fr: closures for the functions, then the

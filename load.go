@@ -143,21 +143,6 @@ func expandPaths(args []string, match func(path string) bool) []input {
 	return out
 }
 
-// litmusFiles expands the arguments: a file is taken as it is; a directory
-// gives every *.litmus file below it, in lexical order. It fails on the
-// first path it cannot read; commands that go on past such a path use
-// expandPaths.
-func litmusFiles(args []string) ([]string, error) {
-	var files []string
-	for _, in := range expandPaths(args, isLitmus) {
-		if in.err != nil {
-			return nil, in.err
-		}
-		files = append(files, in.name)
-	}
-	return files, nil
-}
-
 func isLitmus(name string) bool { return strings.HasSuffix(name, ".litmus") }
 
 // checkInputs expands the arguments of check: a file is taken as it is; a

@@ -150,11 +150,7 @@ func (c *modelChoice) readConfig(path string) error {
 	}
 	cfg, errs := syncat.ParseConfig(path, src)
 	if len(errs) > 0 {
-		var msgs []string
-		for _, e := range errs {
-			msgs = append(msgs, cfg.Lines.Position(e.Span.Start).String()+": "+e.Msg)
-		}
-		return &configError{strings.Join(msgs, "\n")}
+		return &configError{strings.TrimSuffix(errs.Format(cfg.Lines), "\n")}
 	}
 	dir := filepath.Dir(path)
 	rel := func(p string) string {
@@ -205,11 +201,7 @@ func (c *modelChoice) readMacros(path string) error {
 	}
 	f, errs := syncat.ParseMacros(path, src)
 	if len(errs) > 0 {
-		var msgs []string
-		for _, e := range errs {
-			msgs = append(msgs, f.Lines.Position(e.Span.Start).String()+": "+e.Msg)
-		}
-		return &configError{strings.Join(msgs, "\n")}
+		return &configError{strings.TrimSuffix(errs.Format(f.Lines), "\n")}
 	}
 	if diffs := macroDiffs(f, builtinMacroDigests); len(diffs) > 0 {
 		c.notes = append(c.notes, fmt.Sprintf("%s: note: macros read, but primitives are still lowered by the built-in lowering (the kernel's linux-kernel.def); %d %s of this file %s not used:\n  %s",

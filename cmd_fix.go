@@ -204,11 +204,11 @@ func (r *fixRun) fixFile(in input) bool {
 		case syn.Cutoff:
 			why = fmt.Sprintf("no fix found within %s", r.timeout)
 		}
-		fmt.Fprintf(r.stdout, "%s: %s (%s); %s\n", name, problemWords(base), base.Verdict, why)
+		fmt.Fprintf(r.stdout, "%s: %s (%s); %s\n", name, base.Problem(), base.Verdict, why)
 		return false
 	case !base.OK():
 		fx := syn.Fixes[0]
-		fmt.Fprintf(r.stdout, "%s: %s (%s); cheapest fix: %s\n", name, problemWords(base), base.Verdict, fx.Title)
+		fmt.Fprintf(r.stdout, "%s: %s (%s); cheapest fix: %s\n", name, base.Problem(), base.Verdict, fx.Title)
 		edits = fx.Edits
 	default:
 		rel, err := analysis.Relax(ctx, f, src, nil, analysis.FenceOptions{Archs: r.archs, Cache: r.cache})
@@ -342,7 +342,7 @@ func (r *fixRun) fixC(in input, src []byte) bool {
 		for _, s := range fx.Steps {
 			cost := (&analysis.SynthFix{Cost: s.Cost}).CostText(r.archs)
 			title := strings.TrimSuffix(s.Title, ")") + "; " + cost + ")"
-			fmt.Fprintf(r.stdout, "%s: %s (%s); cheapest fix: %s\n", label(s.Scenario), problemWords(s.Base), s.Base.Verdict, title)
+			fmt.Fprintf(r.stdout, "%s: %s (%s); cheapest fix: %s\n", label(s.Scenario), s.Base.Problem(), s.Base.Verdict, title)
 		}
 	}
 	// The files the fix edits: this one, and the "with" files it names
@@ -429,17 +429,6 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
-}
-
-// problemWords says what is wrong with a test.
-func problemWords(o *analysis.Outcome) string {
-	switch {
-	case o.Bad && o.Race:
-		return "bad outcome reachable and a data race"
-	case o.Bad:
-		return "bad outcome reachable"
-	}
-	return "data race"
 }
 
 // writeDiff prints edits on src as a unified-style diff: one hunk per

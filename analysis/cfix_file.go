@@ -138,7 +138,7 @@ func FixCFile(ctx context.Context, tr *bpfc.Translation, opts ActionOptions) (*C
 		b := base[broken.Name]
 		fail := func(why string) (*CFileFix, error) {
 			return &CFileFix{Scenarios: out.Scenarios, Base: out.Base, Scenario: broken.Name,
-				Problem: fmt.Sprintf("%s (%s); %s", problemWords(b), b.Verdict, why)}, nil
+				Problem: fmt.Sprintf("%s (%s); %s", b.Problem(), b.Verdict, why)}, nil
 		}
 		if round >= len(scens) {
 			return fail("still broken after fixing the scenarios before it")
@@ -172,17 +172,6 @@ func FixCFile(ctx context.Context, tr *bpfc.Translation, opts ActionOptions) (*C
 		}
 		cur = next
 	}
-}
-
-// problemWords says what is wrong with a scenario whose outcome is o.
-func problemWords(o *Outcome) string {
-	switch {
-	case o.Bad && o.Race:
-		return "bad outcome reachable and a data race"
-	case o.Bad:
-		return "bad outcome reachable"
-	}
-	return "data race"
 }
 
 // A cProblem is why a file cannot be fixed.

@@ -125,6 +125,18 @@ type Outcome struct {
 // never happens and nothing races.
 func (o *Outcome) OK() bool { return !o.Bad && !o.Race && !o.Cutoff }
 
+// Problem says in words what is wrong with a test that is not OK (and
+// not cut off): its bad outcome is reachable, it races, or both.
+func (o *Outcome) Problem() string {
+	switch {
+	case o.Bad && o.Race:
+		return "bad outcome reachable and a data race"
+	case o.Bad:
+		return "bad outcome reachable"
+	}
+	return "data race"
+}
+
 // OutcomeOf reduces a checker result.
 func OutcomeOf(res *checker.Result) *Outcome {
 	o := &Outcome{Verdict: res.Verdict, Cutoff: res.Cutoff, Quant: res.Quant}

@@ -1,16 +1,11 @@
 package main
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"sort"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -28,7 +23,7 @@ type modelFlags struct {
 func (mf *modelFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&mf.cat, "cat", "", "run the interpreted cat model `FILE.cat` instead of the compiled one")
 	fs.StringVar(&mf.bell, "bell", "", "with --cat or --conf, the model's bell `FILE` (event annotations)")
-	fs.StringVar(&mf.macros, "macros", "", "with --cat or --conf, the macros `FILE.def` (read and compared with the built-in lowering, which still lowers the primitives)")
+	fs.StringVar(&mf.macros, "macros", "", "with --cat or --conf, the macros `FILE.def` that lower the tests' primitives, as herd7's -macros (without one, the built-in lowering of the kernel's primitives)")
 	fs.StringVar(&mf.conf, "conf", "", "read herd7's configuration `FILE.cfg` (keys model, bell, macros, variant; file names relative to it); explicit flags override it")
 	fs.StringVar(&mf.variant, "variant", "", "with --cat or --conf, herd7 variants in force, comma-separated (`V`, e.g. lkmmv2); replaces the cfg's")
 }
@@ -59,7 +54,7 @@ func (c *modelChoice) describe() string {
 		more = append(more, "bell "+c.bell)
 	}
 	if c.macros != "" {
-		more = append(more, "macros "+c.macros+" (lowering: built-in)")
+		more = append(more, "macros "+c.macros+" (they lower the primitives)")
 	}
 	if len(c.variants) > 0 {
 		more = append(more, "variant "+strings.Join(c.variants, ","))
@@ -114,12 +109,14 @@ func (mf *modelFlags) load() (*modelChoice, error) {
 		}
 		return nil, &configError{"--bell, --macros and --variant need a model: give --cat FILE.cat or --conf FILE.cfg"}
 	}
+	var macros *checker.Macros
 	if c.macros != "" {
-		if err := c.readMacros(c.macros); err != nil {
+		var err error
+		if macros, err = c.readMacros(c.macros); err != nil {
 			return nil, err
 		}
 	}
-	m, err := newCatModel(c.cat, cat.Options{Bell: c.bell, Variants: c.variants, Include: include})
+	m, err := newCatModel(c.cat, cat.Options{Bell: c.bell, Variants: c.variants, Include: include, Macros: macros})
 	if err != nil {
 		return nil, &configError{err.Error()}
 	}
@@ -191,219 +188,42 @@ var ignoredSemanticKeys = map[string]bool{
 	"endian": true, "include": true, "conf": true, "local-conf": true,
 }
 
-// readMacros parses the .def file at path and compares its definitions
-// with the built-in lowering's. litmusls lowers primitives in Go, so a
-// definition that differs is not used: a note says so, naming each.
-func (c *modelChoice) readMacros(path string) error {
-	src, err := os.ReadFile(path)
+// readMacros reads the .def file at path: its macros lower the tests'
+// primitives, as herd7's do.
+func (c *modelChoice) readMacros(path string) (*checker.Macros, error) {
+	ms, err := cat.ReadMacros(path, nil)
 	if err != nil {
-		return &configError{err.Error()}
+		return nil, &configError{err.Error()}
 	}
-	f, errs := syncat.ParseMacros(path, src)
-	if len(errs) > 0 {
-		return &configError{strings.TrimSuffix(errs.Format(f.Lines), "\n")}
-	}
-	if diffs := macroDiffs(f, builtinMacroDigests); len(diffs) > 0 {
-		c.notes = append(c.notes, fmt.Sprintf("%s: note: macros read, but primitives are still lowered by the built-in lowering (the kernel's linux-kernel.def); %d %s of this file %s not used:\n  %s",
-			path, len(diffs), plural(len(diffs), "definition", "definitions"), plural(len(diffs), "is", "are"), strings.Join(diffs, "\n  ")))
-	}
-	return nil
+	return ms, nil
 }
 
-// macroDiffs lists how f's definitions (the last of each name and kind,
-// as herd7 uses them) differ from the ones whose fingerprints base holds,
-// with parameters renamed to their position and layout ignored:
-// "file:line:col: NAME differs", "... NAME is new", "NAME is missing",
-// sorted by place then name.
-func macroDiffs(f *syncat.MacroFile, base map[macroKey]string) []string {
-	mine := effectiveMacros(f)
-	var out []string
-	for k, m := range mine {
-		pos := f.Lines.Position(m.Span.Start).String()
-		switch d, ok := base[k]; {
-		case !ok:
-			out = append(out, fmt.Sprintf("%s: %s is new", pos, m.Name.Name))
-		case macroDigest(m) != d:
-			out = append(out, fmt.Sprintf("%s: %s differs", pos, m.Name.Name))
-		}
-	}
-	var missing []string
-	for k := range base {
-		if _, ok := mine[k]; !ok {
-			missing = append(missing, k.name+" is missing (the built-in lowering still has it)")
-		}
-	}
-	sort.Slice(out, func(i, j int) bool { return positionLess(out[i], out[j]) })
-	sort.Strings(missing)
-	return append(out, missing...)
-}
-
-// macroDigest is the fingerprint of m's canonical text (macroText): the
-// first 16 hex digits of its SHA-256.
-func macroDigest(m *syncat.Macro) string {
-	sum := sha256.Sum256([]byte(macroText(m)))
-	return hex.EncodeToString(sum[:8])
-}
-
-// positionLess orders "file:line:col: ..." lines by line and column.
-func positionLess(a, b string) bool {
-	la, ca := lineCol(a)
-	lb, cb := lineCol(b)
-	if la != lb {
-		return la < lb
-	}
-	if ca != cb {
-		return ca < cb
-	}
-	return a < b
-}
-
-func lineCol(s string) (int, int) {
-	head, _, _ := strings.Cut(s, ": ")
-	parts := strings.Split(head, ":")
-	if len(parts) < 3 {
-		return 0, 0
-	}
-	l, _ := strconv.Atoi(parts[len(parts)-2])
-	c, _ := strconv.Atoi(parts[len(parts)-1])
-	return l, c
-}
-
-type macroKey struct {
-	name string
-	stmt bool
-}
-
-func effectiveMacros(f *syncat.MacroFile) map[macroKey]*syncat.Macro {
-	out := map[macroKey]*syncat.Macro{}
-	for _, m := range f.Macros {
-		out[macroKey{m.Name.Name, m.Body != nil}] = m
-	}
-	return out
-}
-
-// macroText is a canonical text of m's definition: parameters as $0, $1,
-// ..., no layout.
-func macroText(m *syncat.Macro) string {
-	params := map[string]string{}
-	for i, p := range m.Params {
-		params[p.Name] = "$" + strconv.Itoa(i)
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "(%d)", len(m.Params))
-	var expr func(x syncat.CExpr)
-	var stmt func(s syncat.CStmt)
-	expr = func(x syncat.CExpr) {
-		switch x := x.(type) {
-		case *syncat.CName:
-			if p, ok := params[x.Name]; ok {
-				b.WriteString(p)
-			} else {
-				b.WriteString(x.Name)
-			}
-		case *syncat.CInt:
-			fmt.Fprintf(&b, "%d", x.Value)
-		case *syncat.CDeref:
-			b.WriteString("*(")
-			expr(x.X)
-			b.WriteString(")")
-		case *syncat.CCall:
-			b.WriteString(x.Name.Name)
-			if x.Braced {
-				fmt.Fprintf(&b, "{%s}", strings.Join(x.Tags, ","))
-			}
-			if x.Parens {
-				b.WriteString("(")
-				for i, a := range x.Args {
-					if i > 0 {
-						b.WriteString(",")
-					}
-					expr(a)
-				}
-				b.WriteString(")")
-			}
-		case *syncat.COp:
-			b.WriteString(x.Op)
-		case *syncat.CBinary:
-			b.WriteString("(")
-			expr(x.X)
-			b.WriteString(x.Op)
-			expr(x.Y)
-			b.WriteString(")")
-		default:
-			fmt.Fprintf(&b, "<%T>", x)
-		}
-	}
-	stmt = func(s syncat.CStmt) {
-		switch s := s.(type) {
-		case *syncat.CExprStmt:
-			expr(s.X)
-			b.WriteString(";")
-		case *syncat.CAssign:
-			expr(s.LHS)
-			b.WriteString("=")
-			expr(s.RHS)
-			b.WriteString(";")
-		case *syncat.CIf:
-			b.WriteString("if(")
-			expr(s.Cond)
-			b.WriteString(")")
-			stmt(s.Then)
-			if s.Else != nil {
-				b.WriteString("else ")
-				stmt(s.Else)
-			}
-		case *syncat.CBlock:
-			b.WriteString("{")
-			for _, t := range s.Stmts {
-				stmt(t)
-			}
-			b.WriteString("}")
-		default:
-			fmt.Fprintf(&b, "<%T>", s)
-		}
-	}
-	if m.Expr != nil {
-		expr(m.Expr)
-	}
-	if m.Body != nil {
-		stmt(m.Body)
-	}
-	return b.String()
-}
-
-// guardedModel runs an interpreted model for one test: an evaluation
-// error of the model (which cat.Model.Judge raises as a panic with a
-// *cat.Error) is recorded and ends the judging, so that check reports it
-// as the model's error rather than as a crash.
+// guardedModel runs an interpreted model for one test and records the
+// first error the model returns while judging it (an evaluation error,
+// which Check also returns), so that check reports it as the model's
+// error, once, rather than as the test's failure.
 type guardedModel struct {
 	m   *cat.Model
 	mu  sync.Mutex
 	err error // the first model error, or nil
 }
 
-func (g *guardedModel) Judge(c *checker.Candidate, yield func(*checker.Execution, checker.Judgement) bool) {
-	if g.failed() != nil {
-		return
-	}
-	defer func() {
-		if p := recover(); p != nil {
-			var ce *cat.Error
-			if e, ok := p.(error); ok && errors.As(e, &ce) {
-				g.mu.Lock()
-				if g.err == nil {
-					g.err = ce
-				}
-				g.mu.Unlock()
-				return
-			}
-			panic(p)
+var _ checker.MacroModel = (*guardedModel)(nil)
+
+func (g *guardedModel) Judge(c *checker.Candidate, yield func(*checker.Execution, checker.Judgement) bool) error {
+	err := g.m.Judge(c, yield)
+	if err != nil {
+		g.mu.Lock()
+		if g.err == nil {
+			g.err = err
 		}
-	}()
-	g.m.Judge(c, func(x *checker.Execution, j checker.Judgement) bool {
-		return g.failed() == nil && yield(x, j)
-	})
+		g.mu.Unlock()
+	}
+	return err
 }
+
+// Macros implements [checker.MacroModel]: the model's .def, if any.
+func (g *guardedModel) Macros() *checker.Macros { return g.m.Macros() }
 
 func (g *guardedModel) failed() error {
 	g.mu.Lock()

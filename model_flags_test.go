@@ -53,7 +53,7 @@ func TestCheckConfCorpus(t *testing.T) {
 	dir := "../shared/corpus/kernel"
 	code, out, errs := run("check", "--conf", filepath.Join(lkmmDir, "linux-kernel.cfg"), dir)
 	require.Equal(t, 0, code, errs)
-	assert.Empty(t, errs, "the kernel's own .def is the built-in lowering: no note")
+	assert.Empty(t, errs)
 	got := splitTests(out)
 	files, err := filepath.Glob(filepath.Join(dir, "*.litmus.expected"))
 	require.NoError(t, err)
@@ -215,28 +215,38 @@ func TestCheckBrokenModel(t *testing.T) {
 	assert.Contains(t, errs, "need a model")
 }
 
-// TestCheckMacros: a .def whose definitions differ from the built-in
-// lowering is read, and each difference is named as not used; the
-// kernel's own .def gives no note (TestBuiltinMacroDigests checks the
-// fingerprints it is compared with).
+// TestCheckMacros: the .def given lowers the primitives. Layout and
+// parameter names change nothing; smp_rmb() defined as a wmb fence no
+// longer orders the reads of message passing (linux-kernel.cat's wmb
+// relates writes only), so the test becomes Sometimes, 1 of 4 executions,
+// as herd7 says with the same edit (run by hand); a .def without
+// smp_rmb() makes the test's call an error in herd7's words, and the
+// other flags' models are untouched.
 func TestCheckMacros(t *testing.T) {
 	dir := copyModel(t)
 	def := filepath.Join(dir, "linux-kernel.def")
-	// Renamed parameters and layout are no difference.
+	cfg := filepath.Join(dir, "linux-kernel.cfg")
 	editFile(t, def, "WRITE_ONCE(X,V) { __store{ONCE}(X,V); }", "WRITE_ONCE(A, B) {\n\t__store{ONCE}(A, B);\n}")
-	code, _, errs := run("check", "--conf", filepath.Join(dir, "linux-kernel.cfg"), mpFences)
+	code, out, errs := run("check", "--conf", cfg, mpFences)
 	require.Equal(t, 0, code, errs)
 	assert.Empty(t, errs)
+	assert.Equal(t, "Never", observation(t, out))
 
 	editFile(t, def, "smp_rmb() { __fence{rmb}; }", "smp_rmb() { __fence{wmb}; }")
-	require.NoError(t, os.WriteFile(def, append(mustRead(t, def), "smp_memb() { __fence{MB}; }\n"...), 0o644))
-	code, out, errs := run("check", "--conf", filepath.Join(dir, "linux-kernel.cfg"), mpFences)
+	code, out, errs = run("check", "-v", "--conf", cfg, mpFences)
 	require.Equal(t, 0, code, errs)
-	assert.Equal(t, "Never", observation(t, out), "the built-in lowering still runs")
-	assert.Contains(t, errs, def+": note: macros read, but primitives are still lowered by the built-in lowering")
-	assert.Regexp(t, regexp.QuoteMeta(def)+`:\d+:1: smp_rmb differs`, errs)
-	assert.Regexp(t, regexp.QuoteMeta(def)+`:\d+:1: smp_memb is new`, errs)
-	assert.Equal(t, 1, strings.Count(errs, "note: macros read"), "said once")
+	assert.Contains(t, out, "Observation MP+fencewmbonceonce+fencermbonceonce Sometimes 1 3")
+	assert.Contains(t, errs, "macros "+def+" (they lower the primitives)")
+
+	editFile(t, def, "smp_rmb() { __fence{wmb}; }", "")
+	code, out, errs = run("check", "--conf", cfg, mpFences)
+	assert.Equal(t, 1, code)
+	assert.Empty(t, out)
+	assert.Equal(t, mpFences+":26:2: Unknown macro smp_rmb\n", errs)
+
+	code, out, errs = run("check", mpFences)
+	require.Equal(t, 0, code, errs)
+	assert.Equal(t, "Never", observation(t, out), "the compiled model")
 }
 
 func mustRead(t *testing.T, path string) []byte {

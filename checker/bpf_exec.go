@@ -14,8 +14,13 @@ func (m *BPF) structure(s *Structure) *bpfStruct {
 	return st
 }
 
-// Judge implements [Model].
-func (m *BPF) Judge(c *Candidate, yield func(x *Execution, j Judgement) bool) {
+// Judge implements [Model]. It never fails.
+func (m *BPF) Judge(c *Candidate, yield func(x *Execution, j Judgement) bool) error {
+	m.judge(c, yield)
+	return nil
+}
+
+func (m *BPF) judge(c *Candidate, yield func(x *Execution, j Judgement) bool) {
 	st := m.structure(c.Structure)
 	rf := st.quotient(c.Rf)
 	x := &Execution{Candidate: c, Rf: c.Rf}

@@ -81,10 +81,17 @@ type Result struct {
 
 // lowerTest lowers f with the lowering of its dialect. A problem in the
 // test is its LowerError; the error is the checker's own failure.
-func lowerTest(f *syntax.File) (*program, *LowerError, error) {
+func lowerTest(f *syntax.File) (*program, *LowerError, error) { return lowerTestWith(f, nil) }
+
+// lowerTestWith is lowerTest with a C test's primitives lowered by
+// macros, when not nil.
+func lowerTestWith(f *syntax.File, macros *Macros) (*program, *LowerError, error) {
 	lowerFile := lower
 	switch f.Dialect {
 	case syntax.DialectC:
+		if macros != nil {
+			lowerFile = func(f *syntax.File) (*program, error) { return lowerWith(f, macros) }
+		}
 	case syntax.DialectBPF:
 		lowerFile = lowerBPF
 	default:
@@ -102,9 +109,11 @@ func lowerTest(f *syntax.File) (*program, *LowerError, error) {
 }
 
 // Check decides f under opts.Model; a nil Model means the dialect's own:
-// the LKMM for C tests, bpf.cat's model for BPF tests. A problem in the
+// the LKMM for C tests, bpf.cat's model for BPF tests. A [MacroModel]'s
+// macros lower a C test's primitives. A problem in the
 // test is reported in Result.Errors; a Go error means the checker itself
-// failed or ctx was cancelled.
+// failed, the model failed (Model.Judge's error, returned as it is) or
+// ctx was cancelled.
 func Check(ctx context.Context, f *syntax.File, opts Options) (*Result, error) {
 	start := ctx
 	// herd7 drops a ".litmus" suffix from the name on the first line.
@@ -112,7 +121,11 @@ func Check(ctx context.Context, f *syntax.File, opts Options) (*Result, error) {
 	f = withCond(f)
 	res.Quant = f.Cond.Quant
 	res.Condition = res.Quant.String() + " " + propString(f.Cond.Prop, true)
-	p, le, err := lowerTest(f)
+	var macros *Macros
+	if mm, ok := opts.Model.(MacroModel); ok {
+		macros = mm.Macros()
+	}
+	p, le, err := lowerTestWith(f, macros)
 	if err != nil {
 		return nil, err
 	}
@@ -141,6 +154,8 @@ func Check(ctx context.Context, f *syntax.File, opts Options) (*Result, error) {
 		ctx, cancel = context.WithTimeout(ctx, opts.Timeout)
 		defer cancel()
 	}
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
 	workers := opts.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -149,7 +164,7 @@ func Check(ctx context.Context, f *syntax.File, opts Options) (*Result, error) {
 	var mu sync.Mutex
 	states := map[string]State{}
 	flags := map[string]bool{}
-	var filterErr, condErr, derefErr error
+	var filterErr, condErr, derefErr, modelErr error
 	var ex *explainer
 	if opts.Explain {
 		ex = newExplainer(res.Quant)
@@ -174,7 +189,7 @@ func Check(ctx context.Context, f *syntax.File, opts Options) (*Result, error) {
 				mu.Unlock()
 				return false
 			}
-			model.Judge(c, func(x *Execution, j Judgement) bool {
+			err := model.Judge(c, func(x *Execution, j Judgement) bool {
 				k++
 				if j.Failed != "" {
 					if lx != nil && lx.wantsReject() {
@@ -218,6 +233,15 @@ func Check(ctx context.Context, f *syntax.File, opts Options) (*Result, error) {
 				}
 				return true
 			})
+			if err != nil {
+				mu.Lock()
+				if modelErr == nil {
+					modelErr = err
+				}
+				mu.Unlock()
+				stop() // the other structures' judging too
+				return false
+			}
 			return ctx.Err() == nil
 		})
 		if lx != nil {
@@ -238,6 +262,9 @@ func Check(ctx context.Context, f *syntax.File, opts Options) (*Result, error) {
 
 	if err := start.Err(); err != nil {
 		return nil, err
+	}
+	if modelErr != nil {
+		return nil, modelErr
 	}
 	if ctx.Err() != nil {
 		res.Cutoff = true

@@ -87,6 +87,13 @@ type Event struct {
 	// Val is the value written by a write whose value does not depend on
 	// what was read; Candidate.Val has every value.
 	Val int64
+	// Annots are the annotations herd7's core operation gives the event
+	// ("ONCE", "rmb", a user's "foo") when the test was lowered by the
+	// macros of a .def file (see [MacroModel]); nil otherwise, and for
+	// plain accesses, initial writes and lock events. Tags has the bits
+	// of the annotations the kernel's model knows, and the event's class
+	// (RMW, lock, initial write) in either case.
+	Annots []string
 }
 
 // A Structure is one event structure: the events of one path through every
@@ -146,11 +153,14 @@ type Judgement struct {
 	Flags []string
 }
 
-// A Model judges candidates.
+// A Model judges candidates; a MacroModel also says how a test's
+// primitives are lowered.
 type Model interface {
 	// Judge enumerates the model's choices for c and calls yield with each
 	// resulting execution and its judgement, allowed or not; it stops early
 	// when yield returns false. The Execution passed to yield is valid only
-	// during the call.
-	Judge(c *Candidate, yield func(x *Execution, j Judgement) bool)
+	// during the call. An error is the model's own failure on c (an
+	// interpreted model's evaluation error, "file:line:col: message" in
+	// a model file): Check stops and returns it.
+	Judge(c *Candidate, yield func(x *Execution, j Judgement) bool) error
 }

@@ -7,8 +7,13 @@ import (
 
 // Judge implements [Model]: it enumerates the model's choices for c (the rf
 // of LF and RU events, then the coherence orders) and judges each
-// execution.
-func (m *LKMM) Judge(c *Candidate, yield func(x *Execution, j Judgement) bool) {
+// execution. It never fails.
+func (m *LKMM) Judge(c *Candidate, yield func(x *Execution, j Judgement) bool) error {
+	m.judge(c, yield)
+	return nil
+}
+
+func (m *LKMM) judge(c *Candidate, yield func(x *Execution, j Judgement) bool) {
 	st := m.structure(c.Structure)
 	x := &Execution{Candidate: c}
 	if st.lockFailed != "" {

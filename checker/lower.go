@@ -366,8 +366,13 @@ func (p *program) valueString(v int64) string {
 // maxPaths bounds the number of paths of one thread.
 const maxPaths = 1 << 12
 
-// lower turns a parsed C test into a program.
-func lower(f *syntax.File) (*program, error) {
+// lower turns a parsed C test into a program, its primitives lowered by
+// the built-in lowering (lower_prim.go).
+func lower(f *syntax.File) (*program, error) { return lowerWith(f, nil) }
+
+// lowerWith is lower with the primitives lowered by macros, when not nil
+// (lower_macro.go).
+func lowerWith(f *syntax.File, macros *Macros) (*program, error) {
 	p := &program{locIdx: map[string]int{}}
 	addLoc := func(name string) int {
 		if i, ok := p.locIdx[name]; ok {
@@ -444,13 +449,18 @@ func lower(f *syntax.File) (*program, error) {
 		}
 	}
 	p.nthread = len(f.Threads)
+	if macros != nil {
+		if err := macros.checkCalls(f); err != nil {
+			return nil, err
+		}
+	}
 	// Pass 1 finds the locations whose addresses are stored in memory;
 	// pass 2 lowers for real, a pointer read from memory ranging over them.
 	stored := map[int]bool{}
 	for _, v := range p.init {
 		(&lowerer{p: p, seen: stored}).collect(konst(v))
 	}
-	if _, err := p.lowerThreads(f, regInit, &lowerer{p: p, seen: stored}); err != nil {
+	if _, err := p.lowerThreads(f, regInit, &lowerer{p: p, seen: stored, macros: macros}); err != nil {
 		return nil, err
 	}
 	addrs := []int{}
@@ -459,7 +469,7 @@ func lower(f *syntax.File) (*program, error) {
 			addrs = append(addrs, i)
 		}
 	}
-	threads, err := p.lowerThreads(f, regInit, &lowerer{p: p, addrs: addrs})
+	threads, err := p.lowerThreads(f, regInit, &lowerer{p: p, addrs: addrs, macros: macros})
 	if err != nil {
 		return nil, err
 	}
@@ -589,6 +599,12 @@ type lowerer struct {
 	addrs []int
 	seen  map[int]bool
 	span  syntax.Span // the thread being lowered
+	// macros lower the primitives when the model comes with a .def
+	// file; nil means the built-in lowering (lower_prim.go).
+	macros *Macros
+	// annots are the annotations of the core operation being lowered
+	// by macros: add gives them to the events it adds.
+	annots []string
 }
 
 // A forkNeeded stops the lowering of a statement that dereferences v, a
@@ -693,6 +709,10 @@ func (l *lowerer) stmt(s syntax.Stmt, sts []*lstate) ([]*lstate, error) {
 		})
 	case *syntax.ExprStmt:
 		return l.forEach(sts, func(st *lstate) ([]*lstate, error) {
+			if c, ok := s.X.(*syntax.CallExpr); ok && l.macros != nil {
+				outs, err := l.macroCall(c, true, st)
+				return states(outs), err
+			}
 			outs, err := l.expr(s.X, st)
 			return states(outs), err
 		})
@@ -702,48 +722,61 @@ func (l *lowerer) stmt(s syntax.Stmt, sts []*lstate) ([]*lstate, error) {
 			if err != nil {
 				return nil, err
 			}
-			var res []*lstate
-			for _, o := range outs {
-				d := map[int]bool{}
-				o.v.deps(d)
-				for _, want := range []bool{true, false} {
-					if o.v.isConst() && (o.v.k != 0) != want {
-						continue
-					}
-					br := o.st.clone()
-					if !o.v.isConst() {
-						br.cons = append(br.cons, constraint{v: o.v, want: want})
-					}
-					for r := range d {
-						br.ctrl[r] = true
-					}
-					arm := s.Then
-					if !want {
-						arm = s.Else
-					}
-					if arm == nil {
-						br.ctrl = maps.Clone(o.st.ctrl)
-						res = append(res, br)
-						continue
-					}
-					got, err := l.stmt(arm, []*lstate{br})
-					if err != nil {
-						return nil, err
-					}
-					// As in herd7, a control dependency reaches the events
-					// of the branches only, not those after the if.
-					for _, g := range got {
-						g.ctrl = maps.Clone(o.st.ctrl)
-					}
-					res = append(res, got...)
+			return l.branches(outs, func(then bool, br *lstate) ([]*lstate, bool, error) {
+				arm := s.Then
+				if !then {
+					arm = s.Else
 				}
-			}
-			return res, nil
+				if arm == nil {
+					return nil, false, nil
+				}
+				got, err := l.stmt(arm, []*lstate{br})
+				return got, true, err
+			})
 		})
 	case *syntax.WhileStmt:
 		return nil, &LowerError{s.Span, "unsupported: loops (herd7 bounds them; litmusls does not yet)"}
 	}
 	return nil, &LowerError{s.GetSpan(), "unsupported statement"}
+}
+
+// branches lowers an if on each outcome of its condition: arm(then, br)
+// lowers the then or else arm in br, a copy of the outcome's state under
+// the condition's constraint, and reports false when there is no such
+// arm. As in herd7, a control dependency reaches the events of the arms
+// only, not those after the if.
+func (l *lowerer) branches(outs []out, arm func(then bool, br *lstate) ([]*lstate, bool, error)) ([]*lstate, error) {
+	var res []*lstate
+	for _, o := range outs {
+		d := map[int]bool{}
+		o.v.deps(d)
+		for _, want := range []bool{true, false} {
+			if o.v.isConst() && (o.v.k != 0) != want {
+				continue
+			}
+			br := o.st.clone()
+			if !o.v.isConst() {
+				br.cons = append(br.cons, constraint{v: o.v, want: want})
+			}
+			for r := range d {
+				br.ctrl[r] = true
+			}
+			got, ok, err := arm(want, br)
+			if err != nil {
+				return nil, err
+			}
+			if !ok {
+				br.ctrl = maps.Clone(o.st.ctrl)
+				res = append(res, br)
+				continue
+			}
+			for _, g := range got {
+				g.ctrl = maps.Clone(o.st.ctrl)
+			}
+			res = append(res, got...)
+		}
+	}
+	return res, nil
 }
 
 func states(outs []out) []*lstate {
@@ -967,6 +1000,9 @@ func (l *lowerer) expr(e syntax.Expr, st *lstate) ([]out, error) {
 		}
 		return ys, nil
 	case *syntax.CallExpr:
+		if l.macros != nil {
+			return l.macroCall(e, false, st)
+		}
 		return l.call(e, st)
 	}
 	return nil, &LowerError{e.GetSpan(), "unsupported expression"}
@@ -982,14 +1018,18 @@ func (l *lowerer) address(e syntax.Expr, st *lstate) (int, map[int]bool, error) 
 	if len(outs) != 1 || outs[0].st != st {
 		return 0, nil, &LowerError{e.GetSpan(), "unsupported: address with side effects"}
 	}
-	v := outs[0].v
+	return l.locOf(outs[0].v, e.GetSpan(), st)
+}
+
+// locOf resolves the pointer value v, written at span, to a location.
+func (l *lowerer) locOf(v *sval, span syntax.Span, st *lstate) (int, map[int]bool, error) {
 	if v.treeSize() > maxValueSize {
-		return 0, nil, &LowerError{e.GetSpan(), fmt.Sprintf("unsupported: a pointer computed with more than %d operations", maxValueSize)}
+		return 0, nil, &LowerError{span, fmt.Sprintf("unsupported: a pointer computed with more than %d operations", maxValueSize)}
 	}
 	if !v.isConst() {
 		loc, ok := st.resolved[v.String()]
 		if !ok {
-			return 0, nil, &forkNeeded{v, e.GetSpan(), st.clone()}
+			return 0, nil, &forkNeeded{v, span, st.clone()}
 		}
 		d := map[int]bool{}
 		v.deps(d)
@@ -997,7 +1037,7 @@ func (l *lowerer) address(e syntax.Expr, st *lstate) (int, map[int]bool, error) 
 	}
 	i := v.k - addrBase
 	if i < 0 || i >= int64(len(l.p.locs)) {
-		return 0, nil, &LowerError{e.GetSpan(), "not the address of a shared variable"}
+		return 0, nil, &LowerError{span, "not the address of a shared variable"}
 	}
 	return int(i), nil, nil
 }
@@ -1026,6 +1066,9 @@ func (l *lowerer) lvalueAddress(e syntax.Expr, st *lstate) (int, map[int]bool, e
 
 func (l *lowerer) add(st *lstate, ev pevent) int {
 	ev.Thread = l.thread
+	if ev.Annots == nil {
+		ev.Annots = l.annots
+	}
 	ev.ctrlDep = make(map[int]bool, len(st.ctrl))
 	for r := range st.ctrl {
 		ev.ctrlDep[r] = true

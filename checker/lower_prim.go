@@ -135,40 +135,27 @@ func (l *lowerer) call(e *syntax.CallExpr, st *lstate) ([]out, error) {
 		if err != nil {
 			return nil, err
 		}
-		in := l.next()
-		l.add(st, pevent{Event: Event{Kind: KindR, Tags: TagLKR, Loc: loc, Instr: in, Span: e.Span}, addrDep: a, rmwOf: -1})
-		l.add(st, pevent{Event: Event{Kind: KindW, Tags: TagLKW, Loc: loc, Instr: in, Span: e.Span, Val: 1}, val: konst(1), addrDep: a, rmwOf: -1})
+		l.lock(st, e.Span, loc, a)
 		return one(st, konst(0)), nil
 	case "spin_unlock", "unlock":
 		loc, a, err := ptr(0)
 		if err != nil {
 			return nil, err
 		}
-		l.add(st, pevent{Event: Event{Kind: KindW, Tags: TagUL, Loc: loc, Instr: l.next(), Span: e.Span}, val: konst(0), addrDep: a, rmwOf: -1})
+		l.unlock(st, e.Span, loc, a)
 		return one(st, konst(0)), nil
 	case "spin_trylock":
 		loc, a, err := ptr(0)
 		if err != nil {
 			return nil, err
 		}
-		in := l.next()
-		ok := st.clone()
-		l.add(ok, pevent{Event: Event{Kind: KindR, Tags: TagLKR, Loc: loc, Instr: in, Span: e.Span}, addrDep: a, rmwOf: -1})
-		l.add(ok, pevent{Event: Event{Kind: KindW, Tags: TagLKW, Loc: loc, Instr: in, Span: e.Span, Val: 1}, val: konst(1), addrDep: a, rmwOf: -1})
-		lf := l.add(st, pevent{Event: Event{Kind: KindR, Tags: TagLF, Loc: loc, Instr: in, Span: e.Span}, addrDep: a, rmwOf: -1})
-		// herd7's success value comes out of the lock's write, which
-		// heads no dependency; the failure's out of the LF read, which does.
-		return []out{{ok, konst(1)}, {st, konstFrom(0, lf)}}, nil
+		return l.trylock(st, e.Span, loc, a), nil
 	case "spin_is_locked":
 		loc, a, err := ptr(0)
 		if err != nil {
 			return nil, err
 		}
-		in := l.next()
-		yes := st.clone()
-		rl := l.add(yes, pevent{Event: Event{Kind: KindR, Tags: TagRL, Loc: loc, Instr: in, Span: e.Span}, addrDep: a, rmwOf: -1})
-		ru := l.add(st, pevent{Event: Event{Kind: KindR, Tags: TagRU, Loc: loc, Instr: in, Span: e.Span}, addrDep: a, rmwOf: -1})
-		return []out{{yes, konstFrom(1, rl)}, {st, konstFrom(0, ru)}}, nil
+		return l.islocked(st, e.Span, loc, a), nil
 	}
 	base, rt, wt := orderTags(name)
 	base = strings.TrimPrefix(base, "atomic_")
@@ -198,7 +185,7 @@ func (l *lowerer) call(e *syntax.CallExpr, st *lstate) ([]out, error) {
 		if err != nil {
 			return nil, err
 		}
-		return l.conditional(st, e, loc, a, rt, wt, func(r *sval) (*sval, *sval, *sval) {
+		return l.conditional(st, e.Span, loc, a, rt, wt, failTags(rt), func(r *sval) (*sval, *sval, *sval) {
 			return mk("==", r, old), nv, r
 		}), nil
 	case base == "add_unless":
@@ -214,7 +201,7 @@ func (l *lowerer) call(e *syntax.CallExpr, st *lstate) ([]out, error) {
 		if err != nil {
 			return nil, err
 		}
-		outs := l.conditional(st, e, loc, a, rt, wt, func(r *sval) (*sval, *sval, *sval) {
+		outs := l.conditional(st, e.Span, loc, a, rt, wt, failTags(rt), func(r *sval) (*sval, *sval, *sval) {
 			return mk("!=", r, u), mkC("+", r, v), nil
 		})
 		return outs, nil
@@ -272,26 +259,68 @@ func (l *lowerer) call(e *syntax.CallExpr, st *lstate) ([]out, error) {
 	return one(st, nv), nil
 }
 
+// failTags gives the read tags of a failing conditional RMW of the
+// built-in lowering: a fully ordered one fails as a ONCE read.
+func failTags(rt Tag) Tag {
+	if rt == TagMb {
+		return TagOnce
+	}
+	return rt
+}
+
 // conditional lowers a conditional RMW (cmpxchg, add_unless): on success
 // a read and a write linked by rmw, on failure a lone read tagged RMW.
-// f gives the success condition, the value written and the result on
-// success (nil: 1 on success, 0 on failure).
-func (l *lowerer) conditional(st *lstate, e *syntax.CallExpr, loc int, a map[int]bool, rt, wt Tag, f func(r *sval) (cond, nv, res *sval)) []out {
+// rt and wt tag the read and write of the success, ft the read of the
+// failure. f gives the success condition, the value written and the
+// result on success (nil: 1 on success, 0 on failure).
+func (l *lowerer) conditional(st *lstate, span syntax.Span, loc int, a map[int]bool, rt, wt, ft Tag, f func(r *sval) (cond, nv, res *sval)) []out {
 	fail := st.clone()
-	r := l.read(st, e.Span, loc, a, rt|TagRMW)
+	r := l.read(st, span, loc, a, rt|TagRMW)
 	cond, nv, res := f(r)
 	st.cons = append(st.cons, equality(cond, true))
-	l.write(st, e.Span, loc, a, nv, wt|TagRMW, r.read)
+	l.write(st, span, loc, a, nv, wt|TagRMW, r.read)
 	l.instr-- // the failing alternative shares the instruction number
-	ft := rt
-	if ft == TagMb {
-		ft = TagOnce
-	}
-	fr := l.read(fail, e.Span, loc, a, ft|TagRMW)
+	fr := l.read(fail, span, loc, a, ft|TagRMW)
 	fcond, _, fres := f(fr)
 	fail.cons = append(fail.cons, equality(fcond, false))
 	if res == nil {
 		res, fres = konst(1), konst(0)
 	}
 	return []out{{st, res}, {fail, fres}}
+}
+
+// lock lowers spin_lock: herd7's lock read and lock write of one
+// instruction.
+func (l *lowerer) lock(st *lstate, span syntax.Span, loc int, a map[int]bool) {
+	in := l.next()
+	l.add(st, pevent{Event: Event{Kind: KindR, Tags: TagLKR, Loc: loc, Instr: in, Span: span}, addrDep: a, rmwOf: -1})
+	l.add(st, pevent{Event: Event{Kind: KindW, Tags: TagLKW, Loc: loc, Instr: in, Span: span, Val: 1}, val: konst(1), addrDep: a, rmwOf: -1})
+}
+
+// unlock lowers spin_unlock.
+func (l *lowerer) unlock(st *lstate, span syntax.Span, loc int, a map[int]bool) {
+	l.add(st, pevent{Event: Event{Kind: KindW, Tags: TagUL, Loc: loc, Instr: l.next(), Span: span}, val: konst(0), addrDep: a, rmwOf: -1})
+}
+
+// trylock lowers spin_trylock: the lock taken, with value 1, or a failed
+// attempt (LF), with value 0.
+func (l *lowerer) trylock(st *lstate, span syntax.Span, loc int, a map[int]bool) []out {
+	in := l.next()
+	ok := st.clone()
+	l.add(ok, pevent{Event: Event{Kind: KindR, Tags: TagLKR, Loc: loc, Instr: in, Span: span}, addrDep: a, rmwOf: -1})
+	l.add(ok, pevent{Event: Event{Kind: KindW, Tags: TagLKW, Loc: loc, Instr: in, Span: span, Val: 1}, val: konst(1), addrDep: a, rmwOf: -1})
+	lf := l.add(st, pevent{Event: Event{Kind: KindR, Tags: TagLF, Loc: loc, Instr: in, Span: span}, addrDep: a, rmwOf: -1})
+	// herd7's success value comes out of the lock's write, which
+	// heads no dependency; the failure's out of the LF read, which does.
+	return []out{{ok, konst(1)}, {st, konstFrom(0, lf)}}
+}
+
+// islocked lowers spin_is_locked: a read of the lock held (RL, value 1)
+// or free (RU, value 0).
+func (l *lowerer) islocked(st *lstate, span syntax.Span, loc int, a map[int]bool) []out {
+	in := l.next()
+	yes := st.clone()
+	rl := l.add(yes, pevent{Event: Event{Kind: KindR, Tags: TagRL, Loc: loc, Instr: in, Span: span}, addrDep: a, rmwOf: -1})
+	ru := l.add(st, pevent{Event: Event{Kind: KindR, Tags: TagRU, Loc: loc, Instr: in, Span: span}, addrDep: a, rmwOf: -1})
+	return []out{{yes, konstFrom(1, rl)}, {st, konstFrom(0, ru)}}
 }

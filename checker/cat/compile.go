@@ -39,6 +39,7 @@ type program struct {
 
 	nBuiltins int                    // the built-in names take the first slots
 	annotSets map[string]checker.Tag // annotation set name → the tags of its events
+	annotOf   map[string]string      // annotation set name → its annotation (for events lowered by macros)
 	enums     map[string]*valSet     // enum → all its tags
 }
 

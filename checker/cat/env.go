@@ -1,6 +1,7 @@
 package cat
 
 import (
+	"slices"
 	"sync"
 
 	"github.com/litmusls/litmusls/checker"
@@ -22,8 +23,9 @@ import (
 const lockTags = checker.TagLKR | checker.TagLKW | checker.TagUL | checker.TagLF | checker.TagRL | checker.TagRU
 
 // annotations maps the annotations of linux-kernel.def (the names in its
-// {braces}) to the tags the checker's lowering puts on events. An event
-// has an annotation when it has any of the tags.
+// {braces}) to the tags the checker's built-in lowering puts on events.
+// Such an event has an annotation when it has any of the tags; an event
+// lowered by a .def's macros has the annotations its Annots name.
 var annotations = map[string]checker.Tag{
 	"ONCE":                   checker.TagOnce,
 	"ACQUIRE":                checker.TagAcquire,
@@ -227,6 +229,17 @@ func unsupported(name string) Value {
 	return &thunk{x: &cFail{msg: name + " is not available in litmusls's cat interpreter"}}
 }
 
+// hasAnnot reports whether e has the annotation a, whose tag bits under
+// the built-in lowering are t: an event lowered by macros has its
+// annotations' names (Event.Annots), one lowered by the built-in
+// lowering only the bits.
+func hasAnnot(e *checker.Event, a string, t checker.Tag) bool {
+	if e.Annots != nil {
+		return slices.Contains(e.Annots, a)
+	}
+	return e.Tags&t != 0
+}
+
 // builtin computes a built-in name's value (FW and rf are set per run).
 func (sc *structCache) builtin(name string) Value {
 	s := sc.s
@@ -234,7 +247,8 @@ func (sc *structCache) builtin(name string) Value {
 		return prim
 	}
 	if t, ok := sc.m.prog.annotSets[name]; ok {
-		return sc.tagged(t)
+		a := sc.m.prog.annotOf[name]
+		return sc.events(func(e *checker.Event) bool { return hasAnnot(e, a, t) })
 	}
 	if sc.m.prog.bpf {
 		switch name {
@@ -299,7 +313,7 @@ func (sc *structCache) builtin(name string) Value {
 	case "RU":
 		return sc.tagged(checker.TagRU)
 	case "annot":
-		return sc.tagged(allAnnotations)
+		return sc.events(func(e *checker.Event) bool { return len(e.Annots) > 0 || e.Annots == nil && e.Tags&allAnnotations != 0 })
 	case "rf", "FW":
 		return nil
 	}

@@ -69,7 +69,7 @@ func load(t *testing.T, files map[string]string) (*Model, error) {
 // flags) or "fail NAME".
 func outcomes(m *Model, c *checker.Candidate) []string {
 	var out []string
-	m.Judge(c, func(x *checker.Execution, j checker.Judgement) bool {
+	err := m.Judge(c, func(x *checker.Execution, j checker.Judgement) bool {
 		switch {
 		case j.Failed != "":
 			out = append(out, "fail "+j.Failed)
@@ -80,6 +80,9 @@ func outcomes(m *Model, c *checker.Candidate) []string {
 		}
 		return true
 	})
+	if err != nil {
+		out = append(out, "error "+err.Error())
+	}
 	return out
 }
 
@@ -187,14 +190,16 @@ func TestErrors(t *testing.T) {
 
 // TestJudgeError: an evaluation error that only some executions meet (here
 // those with an atomic access, which neither execution of New's dry run
-// has) makes Judge panic with an *Error that says where.
+// has) is Judge's error, an *Error that says where.
 func TestJudgeError(t *testing.T) {
 	m, err := load(t, map[string]string{"mem/test.cat": "let f = match X with {} -> 0 || e ++ _ -> R | po end\nempty f as t"})
 	require.NoError(t, err)
 	require.Equal(t, []string{"ok"}, outcomes(m, mp()))
 	c := mp()
 	c.Events[2].Tags |= checker.TagRMW
-	require.PanicsWithError(t, "mem/test.cat:1:47: type events expected, rel found", func() { outcomes(m, c) })
+	var ce *Error
+	require.ErrorAs(t, m.Judge(c, func(*checker.Execution, checker.Judgement) bool { return true }), &ce)
+	require.Equal(t, "mem/test.cat:1:47: type events expected, rel found", ce.Error())
 }
 
 // TestConfig reads linux-kernel.cfg: the model, its bell file and the

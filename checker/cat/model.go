@@ -26,24 +26,35 @@ type Options struct {
 	Include []string
 	// ReadFile reads a file; nil means os.ReadFile.
 	ReadFile func(path string) ([]byte, error)
+	// Macros, when not nil, are the .def file's macros: Check lowers C
+	// tests by them (the Model is a [checker.MacroModel]), and the
+	// model's annotation sets hold the events whose annotations, as the
+	// macros wrote them, name them. Nil means the built-in lowering,
+	// whose tag bits the annotation sets read.
+	Macros *checker.Macros
 }
 
 // A Model is a cat model, read and compiled once, that judges candidate
 // executions as herd7 would with the same files. It implements
 // [checker.Model] and is safe for concurrent use.
 type Model struct {
-	prog  *program
-	prims map[string]*prim
-	mu    sync.Mutex // guards the Cache of structures
+	macros *checker.Macros // or nil
+	prog   *program
+	prims  map[string]*prim
+	mu     sync.Mutex // guards the Cache of structures
 }
 
-var _ checker.Model = (*Model)(nil)
+var _ checker.MacroModel = (*Model)(nil)
+
+// Macros returns the macros the model's tests are lowered by, or nil for
+// the built-in lowering.
+func (m *Model) Macros() *checker.Macros { return m.macros }
 
 // New reads the cat file at path (with stdlib.cat first, then the bell
 // file, as herd7 runs them) and compiles it. A problem in any of the
 // files is an *Error (or a list of them, joined) with file:line:col.
 func New(path string, opts Options) (*Model, error) {
-	m := &Model{prims: newPrims()}
+	m := &Model{prims: newPrims(), macros: opts.Macros}
 	prog, errs := compile(path, opts, m.prims)
 	if len(errs) > 0 {
 		out := make([]error, len(errs))
@@ -60,9 +71,10 @@ func New(path string, opts Options) (*Model, error) {
 }
 
 // NewFromConfig reads a herd7 configuration file (linux-kernel.cfg) and
-// the model it names: its "model" (or "cat"), "bell" and "variant" lines;
-// file names are relative to the configuration file's directory. Options
-// add to what the file says.
+// the model it names: its "model" (or "cat"), "bell", "macros" and
+// "variant" lines; file names are relative to the configuration file's
+// directory. Options add to what the file says (Bell and Macros, when
+// set, replace the file's).
 func NewFromConfig(path string, opts Options) (*Model, error) {
 	read := opts.ReadFile
 	if read == nil {
@@ -95,11 +107,44 @@ func NewFromConfig(path string, opts Options) (*Model, error) {
 	if e := cfg.Get("bell"); e != nil && opts.Bell == "" {
 		opts.Bell = rel(e.Value)
 	}
+	if e := cfg.Get("macros"); e != nil && opts.Macros == nil {
+		ms, err := ReadMacros(rel(e.Value), read)
+		if err != nil {
+			return nil, err
+		}
+		opts.Macros = ms
+	}
 	for _, e := range cfg.All("variant") {
 		opts.Variants = append(opts.Variants, e.Values()...)
 	}
 	opts.Include = append([]string{dir}, opts.Include...)
 	return New(model, opts)
+}
+
+// ReadMacros reads the .def file at path with read (nil: os.ReadFile)
+// and prepares its macros for lowering. A problem in the file is an
+// *Error (or a list of them, joined) with file:line:col.
+func ReadMacros(path string, read func(string) ([]byte, error)) (*checker.Macros, error) {
+	if read == nil {
+		read = os.ReadFile
+	}
+	src, err := read(path)
+	if err != nil {
+		return nil, &Error{Msg: err.Error()}
+	}
+	f, errs := ast.ParseMacros(path, src)
+	var out []error
+	for _, e := range errs {
+		out = append(out, &Error{Pos: f.Lines.Position(e.Span.Start).String(), Msg: e.Msg})
+	}
+	ms, bad := checker.NewMacros(f)
+	for _, msg := range bad {
+		out = append(out, &Error{Msg: msg})
+	}
+	if len(out) > 0 {
+		return nil, errors.Join(out...)
+	}
+	return ms, nil
 }
 
 // compile reads and compiles a model.
@@ -117,7 +162,7 @@ func compile(path string, opts Options, prims map[string]*prim) (*program, []*Er
 	for _, v := range opts.Variants {
 		c.variants[strings.ToLower(strings.TrimSpace(v))] = true
 	}
-	p := &program{builtins: map[string]int{}, annotSets: map[string]checker.Tag{}, enums: map[string]*valSet{}}
+	p := &program{builtins: map[string]int{}, annotSets: map[string]checker.Tag{}, annotOf: map[string]string{}, enums: map[string]*valSet{}}
 
 	catFile := c.parseFile(path, pos{})
 	var bell *ast.File
@@ -152,6 +197,7 @@ func compile(path string, opts Options, prims map[string]*prim) (*program, []*Er
 				p.builtins[set] = c.declareTop(set, levelStructure)
 			}
 			p.annotSets[set] = annotations[a]
+			p.annotOf[set] = a
 			p.annots = append(p.annots, a)
 		}
 	}
@@ -267,18 +313,11 @@ func (p *program) tagUniverse(t typ) *valSet {
 // message passing through a lock-protected location, so that a model that
 // fails on the way every execution takes (a type error, a primitive
 // litmusls does not have) is an error now rather than while judging.
-func (m *Model) dryRun() (err error) {
-	defer func() {
-		if e := recover(); e != nil {
-			if ce, ok := e.(*Error); ok {
-				err = ce
-				return
-			}
-			panic(e)
-		}
-	}()
+func (m *Model) dryRun() error {
 	for _, c := range []*checker.Candidate{sample(nil), sample(sampleEvents)} {
-		m.Judge(c, func(*checker.Execution, checker.Judgement) bool { return true })
+		if err := m.Judge(c, func(*checker.Execution, checker.Judgement) bool { return true }); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -360,16 +399,17 @@ func (m *Model) structure(s *checker.Structure) *structCache {
 // and "rf".
 //
 // An evaluation error that herd7 would stop on (a type error that depends
-// on the execution, a primitive litmusls does not have) makes Judge panic
-// with an *Error; New's dry run finds those that the common path meets.
-func (m *Model) Judge(c *checker.Candidate, yield func(x *checker.Execution, j checker.Judgement) bool) {
+// on the execution, a primitive litmusls does not have) is Judge's error,
+// an *Error; New's dry run finds those that the common path meets.
+func (m *Model) Judge(c *checker.Candidate, yield func(x *checker.Execution, j checker.Judgement) bool) (err error) {
 	sc := m.structure(c.Structure)
 	sc.mu.Lock()
 	defer sc.mu.Unlock()
 	defer func() {
 		if e := recover(); e != nil {
 			if ee, ok := e.(*evalError); ok {
-				panic(ee.asError())
+				err = ee.asError()
+				return
 			}
 			panic(e)
 		}
@@ -392,7 +432,7 @@ func (m *Model) Judge(c *checker.Candidate, yield func(x *checker.Execution, j c
 		env.slots[p.fwIn] = fw
 		r.flags = r.flags[:0]
 		if !r.runCode(p.code, env, r.accept) {
-			return
+			return nil
 		}
 		i := 0
 		for ; i < len(pick); i++ {
@@ -403,7 +443,7 @@ func (m *Model) Judge(c *checker.Candidate, yield func(x *checker.Execution, j c
 			pick[i] = 0
 		}
 		if i == len(pick) {
-			return
+			return nil
 		}
 	}
 }

@@ -230,7 +230,7 @@ func checkFile(name string, opts checker.Options, m *cat.Model) *checkOutput {
 	}
 	callInputHook(name)
 	start := time.Now()
-	f, text, problems, pos := loadTest(name, src)
+	f, text, problems, pos := loadTestFor(name, src, m)
 	o.f, o.src, o.pos = f, text, pos
 	if len(problems) > 0 {
 		o.Errors = problems

@@ -11,6 +11,7 @@ import (
 
 	"github.com/litmusls/litmusls/checker"
 	"github.com/litmusls/litmusls/checker/cat"
+	"github.com/litmusls/litmusls/syntax"
 	syncat "github.com/litmusls/litmusls/syntax/cat"
 )
 
@@ -229,6 +230,27 @@ func (g *guardedModel) failed() error {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	return g.err
+}
+
+// loadTestFor is loadTest for check under model m (nil: the compiled
+// models). Under a model with a .def, a litmus test's calls are the
+// .def's to define: the parser's complaints that a call names no kernel
+// primitive, or gives one the wrong number of arguments, are dropped, and
+// the lowering says "Unknown macro NAME" as herd7 does. A C file's
+// translation calls the kernel's primitives and is loaded as ever.
+func loadTestFor(name string, src []byte, m *cat.Model) (*syntax.File, []byte, []string, func(syntax.Span) string) {
+	f, text, problems, pos := loadTest(name, src)
+	if m == nil || m.Macros() == nil || isC(inputFile(name)) || len(problems) == 0 {
+		return f, text, problems, pos
+	}
+	f, errs := syntax.Parse(name, src)
+	problems = nil
+	for _, e := range errs {
+		if !e.Primitive {
+			problems = append(problems, f.Lines.Position(e.Span.Start).String()+": "+e.Msg)
+		}
+	}
+	return f, src, problems, pos
 }
 
 // sayNotes prints what check says once about its model before any test:

@@ -249,6 +249,34 @@ func TestCheckMacros(t *testing.T) {
 	assert.Equal(t, "Never", observation(t, out), "the compiled model")
 }
 
+// TestCheckNewFence: a test calling smp_foo(), a fence the kernel does
+// not have, is "Unknown macro smp_foo" under the kernel's files (the
+// parser's "unknown primitive" is left to the .def) and Never once the
+// .def, bell and cat define it as a full fence (as checker/cat's
+// TestEditedDefNewFence explains; herd7 prints the same, run by hand).
+func TestCheckNewFence(t *testing.T) {
+	dir := copyModel(t)
+	cfg := filepath.Join(dir, "linux-kernel.cfg")
+	sb := writeTest(t, "SB+foo.litmus", strings.ReplaceAll(sbTest, "smp_mb", "smp_foo"))
+	require.Contains(t, string(mustRead(t, sb)), "smp_foo();")
+	code, out, errs := run("check", "--conf", cfg, sb)
+	assert.Equal(t, 1, code)
+	assert.Empty(t, out)
+	assert.Regexp(t, `^`+regexp.QuoteMeta(sb)+`:\d+:\d+: Unknown macro smp_foo\n$`, errs)
+
+	editFile(t, filepath.Join(dir, "linux-kernel.def"), "smp_mb() { __fence{MB}; }", "smp_mb() { __fence{MB}; }\nsmp_foo() { __fence{foo}; }")
+	editFile(t, filepath.Join(dir, "linux-kernel.bell"), "'MB (*smp_mb*) ||", "'MB (*smp_mb*) || 'foo ||")
+	editFile(t, filepath.Join(dir, "linux-kernel.cat"), "fencerel(Mb) ; [M]) |", "fencerel(Mb | Foo) ; [M]) |")
+	editFile(t, filepath.Join(dir, "linux-kernel.cat"), "Wmb | Mb |", "Wmb | Mb | Foo |")
+	code, out, errs = run("check", "--conf", cfg, sb)
+	require.Equal(t, 0, code, errs)
+	assert.Equal(t, "Never", observation(t, out))
+
+	code, _, errs = run("check", sb)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errs, "unknown primitive smp_foo", "the compiled model knows the kernel's primitives only")
+}
+
 func mustRead(t *testing.T, path string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(path)

@@ -189,9 +189,14 @@ type macroArg struct {
 
 // A macroEnv is one expansion of a macro.
 type macroEnv struct {
-	args map[string]macroArg
-	span syntax.Span // the test's call being expanded: the events' source
+	args  map[string]macroArg
+	span  syntax.Span // the test's call being expanded: the events' source
+	depth int         // expansions this one is nested in (see maxExpansion)
 }
+
+// maxExpansion bounds the nesting of macro expansions: a macro that calls
+// itself, directly or not, would expand forever.
+const maxExpansion = 64
 
 // newEnv binds the parameters of d to args.
 func newEnv(d *syncat.Macro, args []macroArg, span syntax.Span) *macroEnv {
@@ -400,6 +405,9 @@ func (l *lowerer) expand(d *syncat.Macro, c *syncat.CCall, env *macroEnv, st *ls
 		args[i] = macroArg{c: a, env: env}
 	}
 	inner := newEnv(d, args, env.span)
+	if inner.depth = env.depth + 1; inner.depth > maxExpansion {
+		return nil, l.errAt(env, c.Span, "macro expansion nested more than %d deep: does %s call itself?", maxExpansion, c.Name.Name)
+	}
 	if d.Body == nil {
 		return l.mexpr(d.Expr, inner, st)
 	}

@@ -12,6 +12,11 @@ import (
 type Error struct {
 	Span Span
 	Msg  string
+	// Primitive marks an error that is only that a call names no
+	// kernel primitive of Primitives or gives one the wrong number of
+	// arguments: the tree is whole, and a model's .def file, which
+	// defines the primitives in its stead, may accept the call.
+	Primitive bool
 }
 
 func (e *Error) Error() string { return e.Msg }

@@ -932,10 +932,14 @@ func (p *parser) parseCall(fun *Ident) Expr {
 		call.Span.End = p.prev.Span.End
 		return call
 	}
+	n := len(*p.errs)
 	if prim, ok := Primitives[fun.Name]; !ok {
 		p.add(fun.Span, "unknown primitive %s", fun.Name)
 	} else if prim.Arity != len(call.Args) {
 		p.add(call.Span, "%s takes %d argument%s, found %d", fun.Name, prim.Arity, plural(prim.Arity), len(call.Args))
+	}
+	if len(*p.errs) > n {
+		(*p.errs)[n].Primitive = true
 	}
 	return call
 }

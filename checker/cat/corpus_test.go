@@ -39,7 +39,8 @@ func sharedDir(t testing.TB) string {
 	}
 }
 
-// lkmm reads the kernel's model as herd7 ran the corpus with it.
+// lkmm reads the kernel's model as herd7 ran the corpus with it: its
+// tests lowered by linux-kernel.def's macros.
 func lkmm(t testing.TB) *Model {
 	t.Helper()
 	m, err := NewFromConfig(filepath.Join(sharedDir(t), "model", "lkmm", "linux-kernel.cfg"), Options{})
@@ -114,8 +115,8 @@ func checkCorpusFile(m checker.Model, corpus, rel string) (diff string, err erro
 }
 
 // TestCorpus runs the interpreted kernel model (linux-kernel.cat, as
-// linux-kernel.cfg names it) on every LKMM corpus test and compares with
-// herd7's output. Tests listed in testdata/known-failures.txt must fail
+// linux-kernel.cfg names it, the tests lowered by linux-kernel.def) on
+// every LKMM corpus test and compares with herd7's output. Tests listed in testdata/known-failures.txt must fail
 // and all others must pass, so the list only shrinks;
 // LITMUSLS_WRITE_FAILURES=1 rewrites it from the run.
 func TestCorpus(t *testing.T) {
@@ -123,6 +124,20 @@ func TestCorpus(t *testing.T) {
 		t.Skip("corpus test in -short mode")
 	}
 	runCorpus(t, lkmm(t), corpusDirs, "known-failures.txt", "LKMM")
+}
+
+// TestCorpusBuiltinLowering is TestCorpus with the tests lowered by the
+// checker's built-in lowering of the kernel's primitives (no .def), as
+// check --cat without --macros runs them.
+func TestCorpusBuiltinLowering(t *testing.T) {
+	if testing.Short() {
+		t.Skip("corpus test in -short mode")
+	}
+	dir := filepath.Join(sharedDir(t), "model", "lkmm")
+	m, err := New(filepath.Join(dir, "linux-kernel.cat"), Options{Bell: filepath.Join(dir, "linux-kernel.bell"), Variants: []string{"lkmmv2"}})
+	require.NoError(t, err)
+	require.Nil(t, m.Macros())
+	runCorpus(t, m, corpusDirs, "known-failures.txt", "LKMM")
 }
 
 // runCorpus checks every test of dirs in the shared corpus with model m

@@ -13,7 +13,9 @@ import (
 )
 
 // BenchmarkKernel checks the kernel/ corpus once per iteration, with the
-// interpreted linux-kernel.cat and with the checker's compiled LKMM.
+// interpreted linux-kernel.cat (the tests lowered by linux-kernel.def, as
+// linux-kernel.cfg says, and by the built-in lowering) and with the
+// checker's compiled LKMM.
 func BenchmarkKernel(b *testing.B) { benchCorpus(b, []string{"kernel"}) }
 
 // BenchmarkCorpus does the same over every LKMM corpus directory.
@@ -29,10 +31,13 @@ func benchCorpus(b *testing.B, dirs []string) {
 		files[i], _ = syntax.Parse(rel, src)
 	}
 	interpreted := lkmm(b)
+	dir := filepath.Join(sharedDir(b), "model", "lkmm")
+	builtin, err := New(filepath.Join(dir, "linux-kernel.cat"), Options{Bell: filepath.Join(dir, "linux-kernel.bell"), Variants: []string{"lkmmv2"}})
+	require.NoError(b, err)
 	for _, bm := range []struct {
 		name  string
 		model checker.Model
-	}{{"interpreted", interpreted}, {"compiled", nil}} {
+	}{{"interpreted", interpreted}, {"interpreted-builtin-lowering", builtin}, {"compiled", nil}} {
 		b.Run(bm.name, func(b *testing.B) {
 			for b.Loop() {
 				for _, f := range files {

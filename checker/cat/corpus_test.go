@@ -2,6 +2,7 @@ package cat
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -87,13 +88,11 @@ func checkCorpusFile(m checker.Model, corpus, rel string) (diff string, err erro
 	if len(errs) > 0 {
 		return fmt.Sprintf("parse: %v", errs[0]), nil
 	}
-	defer func() {
-		// Judge raises an evaluation error of the model as a panic.
-		if e := recover(); e != nil {
-			diff = fmt.Sprintf("panic: %v", e)
-		}
-	}()
 	res, err := checker.Check(context.Background(), f, checker.Options{Model: m, Timeout: corpusTimeout, Workers: 1})
+	var ce *Error
+	if errors.As(err, &ce) {
+		return fmt.Sprintf("model error: %v", ce), nil
+	}
 	if err != nil {
 		return "", err
 	}

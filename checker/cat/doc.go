@@ -12,6 +12,18 @@
 // errors and files that cannot be read. [Model.Judge] then evaluates the
 // compiled model on each candidate.
 //
+// # Macros
+//
+// A model read with a .def file ([Options].Macros, [ReadMacros], or the
+// "macros" line of a .cfg) is a [checker.MacroModel]: checker.Check
+// lowers its tests by the file's macros, as herd7's -macros does, and
+// the events carry the names of their annotations, so an annotation
+// set the bell declares ('foo, set Foo) holds the events whose macro
+// wrote it, even for a primitive and an annotation the kernel does not
+// have. Without a .def, tests are lowered by the checker's built-in
+// lowering of the kernel's primitives, whose tag bits the annotation
+// sets read. The LKMM corpus gives herd7's output both ways.
+//
 // # Semantics
 //
 // The evaluator follows herd7's lib/interpreter.ml case by case: lazy
@@ -60,6 +72,5 @@
 // Values that litmusls's event structures do not carry (intra-instruction
 // causality, speculation, scopes, class relations and the primitives over
 // them) fail when a model uses them. An evaluation error that depends on
-// the execution makes Judge panic with an *Error, since checker.Model has
-// no way to return one.
+// the execution is Judge's error, an *Error, which checker.Check returns.
 package cat

@@ -32,7 +32,8 @@ func Run(ctx context.Context, name, src string, m checker.Model, timeout time.Du
 		return fmt.Sprintf("error: parse: %v", errs[0]), false
 	}
 	defer func() {
-		// The interpreted model raises an evaluation error as a panic.
+		// A panic of a model (a bug; an interpreted model's evaluation
+		// error is Check's error) is reported as one.
 		if e := recover(); e != nil {
 			out, cutoff = fmt.Sprintf("panic: %v", e), false
 		}

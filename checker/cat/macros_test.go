@@ -406,3 +406,20 @@ func TestMacroRecursion(t *testing.T) {
 	src := "C R\n{}\nP0(int *x) { wr(*x, 1); }\nexists (x=1)\n"
 	require.Equal(t, "R.litmus:3:14: loop.def:1:11: macro expansion nested more than 64 deep: does wr2 call itself?", observe(t, m, "R.litmus", src))
 }
+
+// TestReadMacrosErrors: a .def herd7 rejects, or one whose body litmusls
+// cannot lower (srcu_read_lock's value as herd7's __srcu expression makes
+// it up from the instruction's place), is an error with file:line:col.
+func TestReadMacrosErrors(t *testing.T) {
+	files := map[string]string{
+		"bad.def":  "READ_ONCE(X) __load{ONCE}(X\n",
+		"srcu.def": "ok(X) { __srcu{sync-srcu}(X); }\nlk(X) __srcu{srcu-lock}(X)\n",
+	}
+	read := func(path string) ([]byte, error) { return []byte(files[path]), nil }
+	_, err := ReadMacros("bad.def", read)
+	require.ErrorContains(t, err, "bad.def:2:1: ")
+	_, err = ReadMacros("srcu.def", read)
+	require.EqualError(t, err, "srcu.def:2:7: unsupported: __srcu as an expression (herd7 makes its value up from the instruction's place in the thread)")
+	_, err = ReadMacros("none.def", func(string) ([]byte, error) { return nil, os.ErrNotExist })
+	require.Error(t, err)
+}

@@ -93,11 +93,44 @@ func NewMacros(f *syncat.MacroFile) (*Macros, []string) {
 			stmt(d.Body)
 		}
 	}
+	if _, ok := m.expr["atomic_add_unless"]; !ok {
+		m.expr["atomic_add_unless"] = legacyAddUnless
+	}
 	return m, errs
 }
 
+// legacyAddUnless is herd7's own atomic_add_unless(X,V,W), which it uses
+// when the .def has none (lib/CBase.ml, "Legacy"): __atomic_add_unless
+// with the empty annotation. legacyLines are the lines of its text.
+var legacyAddUnless, legacyLines = func() (*syncat.Macro, *syntax.Lines) {
+	f, _ := syncat.ParseMacros("herd7's atomic_add_unless", []byte("atomic_add_unless(X,V,W) __atomic_add_unless{legacy}(X,V,W)\n"))
+	d := f.Macros[0]
+	d.Expr.(*syncat.CCall).Tags = []string{""}
+	return d, f.Lines
+}()
+
 // pos gives a span of the .def file as file:line:col.
 func (m *Macros) pos(s syncat.Span) string { return m.file.Lines.Position(s.Start).String() }
+
+// linesOf gives the lines of the text that defines d.
+func (m *Macros) linesOf(d *syncat.Macro) *syntax.Lines {
+	if d == legacyAddUnless {
+		return legacyLines
+	}
+	return m.file.Lines
+}
+
+// arityError is herd7's error for a call of d with n arguments, or nil:
+// herd7's own atomic_add_unless takes three and is no macro otherwise.
+func arityError(d *syncat.Macro, name string, n int) string {
+	switch {
+	case len(d.Params) == n:
+		return ""
+	case d == legacyAddUnless:
+		return "Unknown macro " + name
+	}
+	return "Argument mismatch for macro " + name
+}
 
 // lookup returns the macro a call names: a statement macro for a call
 // that is a statement of its own, else an expression macro, or an error
@@ -111,8 +144,8 @@ func (m *Macros) lookup(call *syntax.CallExpr, stmt bool) (*syncat.Macro, error)
 	if !ok {
 		return nil, &LowerError{call.Fun.Span, "Unknown macro " + call.Fun.Name}
 	}
-	if len(d.Params) != len(call.Args) {
-		return nil, &LowerError{call.Span, "Argument mismatch for macro " + call.Fun.Name}
+	if msg := arityError(d, call.Fun.Name, len(call.Args)); msg != "" {
+		return nil, &LowerError{call.Span, msg}
 	}
 	return d, nil
 }
@@ -190,17 +223,18 @@ type macroArg struct {
 // A macroEnv is one expansion of a macro.
 type macroEnv struct {
 	args  map[string]macroArg
-	span  syntax.Span // the test's call being expanded: the events' source
-	depth int         // expansions this one is nested in (see maxExpansion)
+	span  syntax.Span   // the test's call being expanded: the events' source
+	lines *syntax.Lines // the lines of the macro's text, for errors
+	depth int           // expansions this one is nested in (see maxExpansion)
 }
 
 // maxExpansion bounds the nesting of macro expansions: a macro that calls
 // itself, directly or not, would expand forever.
 const maxExpansion = 64
 
-// newEnv binds the parameters of d to args.
-func newEnv(d *syncat.Macro, args []macroArg, span syntax.Span) *macroEnv {
-	env := &macroEnv{args: make(map[string]macroArg, len(d.Params)), span: span}
+// newEnv binds the parameters of d, whose text has lines, to args.
+func newEnv(d *syncat.Macro, args []macroArg, span syntax.Span, lines *syntax.Lines) *macroEnv {
+	env := &macroEnv{args: make(map[string]macroArg, len(d.Params)), span: span, lines: lines}
 	for i, p := range d.Params {
 		env.args[p.Name] = args[i]
 	}
@@ -220,7 +254,7 @@ func (l *lowerer) macroCall(call *syntax.CallExpr, stmt bool, st *lstate) ([]out
 	for i, a := range call.Args {
 		args[i] = macroArg{x: a}
 	}
-	env := newEnv(d, args, call.Span)
+	env := newEnv(d, args, call.Span, l.macros.linesOf(d))
 	if stmt {
 		sts, err := l.mstmt(d.Body, env, []*lstate{st})
 		outs := make([]out, len(sts))
@@ -235,7 +269,7 @@ func (l *lowerer) macroCall(call *syntax.CallExpr, stmt bool, st *lstate) ([]out
 // errAt is a LowerError at the test's call for a problem at span of the
 // .def file.
 func (l *lowerer) errAt(env *macroEnv, span syncat.Span, format string, args ...any) error {
-	return &LowerError{env.span, l.macros.pos(span) + ": " + fmt.Sprintf(format, args...)}
+	return &LowerError{env.span, env.lines.Position(span.Start).String() + ": " + fmt.Sprintf(format, args...)}
 }
 
 // mstmt lowers a statement of a macro body.
@@ -397,14 +431,14 @@ func (l *lowerer) mcallStmt(x syncat.CExpr, env *macroEnv, st *lstate) ([]out, e
 
 // expand lowers a call of macro d written in a macro body.
 func (l *lowerer) expand(d *syncat.Macro, c *syncat.CCall, env *macroEnv, st *lstate) ([]out, error) {
-	if len(d.Params) != len(c.Args) {
-		return nil, l.errAt(env, c.Span, "Argument mismatch for macro %s", c.Name.Name)
+	if msg := arityError(d, c.Name.Name, len(c.Args)); msg != "" {
+		return nil, l.errAt(env, c.Span, "%s", msg)
 	}
 	args := make([]macroArg, len(c.Args))
 	for i, a := range c.Args {
 		args[i] = macroArg{c: a, env: env}
 	}
-	inner := newEnv(d, args, env.span)
+	inner := newEnv(d, args, env.span, l.macros.linesOf(d))
 	if inner.depth = env.depth + 1; inner.depth > maxExpansion {
 		return nil, l.errAt(env, c.Span, "macro expansion nested more than %d deep: does %s call itself?", maxExpansion, c.Name.Name)
 	}

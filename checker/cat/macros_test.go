@@ -325,6 +325,34 @@ Positive: 1 Negative: 2
 Condition exists (1:r0=0 /\ 0:r0=1)
 Observation T3 Sometimes 1 2
 `},
+	// herd7's own atomic_add_unless, which myDef does not define.
+	{"T7.litmus", `C AU2
+
+{ x=1; }
+
+P0(int *x)
+{
+	int r0;
+
+	r0 = atomic_add_unless(x, 1, 2);
+}
+
+P1(int *x)
+{
+	wr(*x, 2);
+}
+
+exists (0:r0=1 /\ x=2)
+`, `Test AU2 Allowed
+States 2
+0:r0=0; [x]=2;
+0:r0=1; [x]=2;
+Ok
+Witnesses
+Positive: 1 Negative: 1
+Condition exists (0:r0=1 /\ [x]=2)
+Observation AU2 Sometimes 1 1
+`},
 	// An unknown macro on a path never taken fails the test: herd7 expands every call first.
 	{"T4.litmus", `C T4
 

@@ -45,7 +45,7 @@ func NewMacros(f *syncat.MacroFile) (*Macros, []string) {
 		} else {
 			m.expr[d.Name.Name] = d
 		}
-		var expr func(x syncat.CExpr, stmt bool)
+		var expr func(x syncat.CExpr, top bool)
 		var stmt func(s syncat.CStmt)
 		expr = func(x syncat.CExpr, top bool) {
 			switch x := x.(type) {

@@ -54,6 +54,13 @@ type checkOutput struct {
 // A translated C file's lints are placed in the C, when the translation
 // links their span to it; their fixes edit the generated test.
 //
+// --timeout takes seconds ("5", "2.5") or a Go duration ("1m30s"). On a
+// terminal, a run that lasts over a second shows a progress line on
+// stderr ("[1234/5388] 41 s, 2 cut off"), rewritten in place; a run over
+// more than one test ends with a summary line on stderr ("70 tests in
+// 1.2 s: 40 Never, 22 Sometimes, 6 Always; 1 error, 1 cut off"). stdout
+// has herd7's text alone. See cmd_check_progress.go.
+//
 // A test cut off by --timeout prints no herd7 text (herd7 prints nothing
 // for a timeout) but the line "Test NAME cut off after D: no result" on
 // stderr; its JSON object has "cutoff": true, the reason, and no verdict
@@ -82,7 +89,9 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	jobs := fs.Int("j", runtime.GOMAXPROCS(0), "number of tests checked in parallel")
-	timeout := fs.Duration("timeout", 0, "time limit per test (0: none); a cut-off test prints no result and makes the exit status 1")
+	var timeoutArg timeoutFlag
+	fs.Var(&timeoutArg, "timeout", "time limit per test: `seconds` (5, 2.5) or a duration (1m30s); 0: none; a cut-off test prints no result and makes the exit status 1")
+	timeout := (*time.Duration)(&timeoutArg)
 	asJSON := fs.Bool("json", false, "print one JSON object per test instead of herd7's text, with witnesses and the reason")
 	explain := fs.Bool("explain", false, "after herd7's text, explain the result: which write each read saw, or why the condition is never reached")
 	var lint lintMode
@@ -110,6 +119,9 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	choice.sayNotes(stderr, *verbose, *explain, lint != "")
 	opts := checker.Options{Timeout: *timeout, Explain: *explain || *asJSON || lint != ""}
 	inputs := checkInputs(fs.Args())
+	prog := newProgress(stderr, len(inputs))
+	defer prog.end(len(inputs) > 1)
+	stderr = prog // from here on, writes erase the progress line first
 	outs := make([]chan *checkOutput, len(inputs))
 	sem := make(chan struct{}, *jobs)
 	var wg sync.WaitGroup
@@ -117,6 +129,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		outs[i] = make(chan *checkOutput, 1)
 		if in.err != nil {
 			outs[i] <- &checkOutput{File: in.name, failed: in.err}
+			prog.checked(&checkOutput{})
 			continue
 		}
 		wg.Add(1)
@@ -135,6 +148,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 			}); err != nil {
 				o = &checkOutput{File: in.name, failed: err}
 			}
+			prog.checked(o)
 			outs[i] <- o
 		}()
 	}
@@ -146,6 +160,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 			// model's coordinates.
 			fmt.Fprintf(stderr, "%v (while judging %s)\n", o.modelErr, o.File)
 			status = 2
+			prog.reported(o)
 			continue
 		}
 		if o.failed == nil && (len(o.Errors) > 0 || (o.Result != nil && o.Result.Cutoff)) {
@@ -167,8 +182,10 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		if o.failed != nil {
 			reportFailure(stderr, o.File, o.failed)
 			status = max(status, 1)
+			prog.reported(o)
 			continue
 		}
+		prog.reported(o)
 		stderr.Write(errs.Bytes())
 		if _, err := stdout.Write(out.Bytes()); err != nil {
 			fmt.Fprintf(stderr, "litmusls check: %v\n", err)

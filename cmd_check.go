@@ -37,6 +37,7 @@ type checkOutput struct {
 	f        *syntax.File
 	src      []byte
 	lints    []analysis.Diagnostic // with --lint: the lints, then the rewrite diagnostics
+	picture  *picture              // with --graph: what to write (see cmd_check_graph.go), or nil
 	// pos gives the "file:line:col" of a span of the test: in the C file
 	// for a translated C input, else in the test (see loadTest).
 	pos func(syntax.Span) string
@@ -60,6 +61,10 @@ type checkOutput struct {
 // more than one test ends with a summary line on stderr ("70 tests in
 // 1.2 s: 40 Never, 22 Sometimes, 6 Always; 1 error, 1 cut off"). stdout
 // has herd7's text alone. See cmd_check_progress.go.
+//
+// --graph DIR writes a picture of one execution of each test into DIR:
+// NAME.dot, and NAME.svg when Graphviz's dot is installed (see
+// cmd_check_graph.go).
 //
 // A test cut off by --timeout prints no herd7 text (herd7 prints nothing
 // for a timeout) but the line "Test NAME cut off after D: no result" on
@@ -98,10 +103,11 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	fs.Var(&lint, "lint", "after herd7's text, print the barrier-misuse lints (L01-L17), the cheapest fix of a broken test and over-fencing hints of a correct one; --lint=error also makes a warning lint exit 1")
 	lintBudget := fs.Duration("lint-budget", 10*time.Second, "with --lint, time limit of the search for the cheapest fix of each test")
 	verbose := fs.Bool("v", false, "say on stderr which model runs")
+	graphDir := fs.String("graph", "", "write a picture of an execution of each test into `DIR`: NAME.dot, and NAME.svg with Graphviz")
 	var mf modelFlags
 	mf.register(fs)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: litmusls check [-j N] [--timeout D] [--json] [--explain] [--lint[=error]] [--lint-budget D] [-v]\n\t[--cat FILE.cat] [--bell FILE.bell] [--macros FILE.def] [--conf FILE.cfg] [--variant V] PATH...")
+		fmt.Fprintln(stderr, "usage: litmusls check [-j N] [--timeout D] [--json] [--explain] [--lint[=error]] [--lint-budget D] [--graph DIR] [-v]\n\t[--cat FILE.cat] [--bell FILE.bell] [--macros FILE.def] [--conf FILE.cfg] [--variant V] PATH...")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -117,7 +123,14 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	choice.sayNotes(stderr, *verbose, *explain, lint != "")
-	opts := checker.Options{Timeout: *timeout, Explain: *explain || *asJSON || lint != ""}
+	opts := checker.Options{Timeout: *timeout, Explain: *explain || *asJSON || lint != "" || *graphDir != ""}
+	var graphs *graphWriter
+	if *graphDir != "" {
+		if graphs, err = newGraphWriter(*graphDir, stderr); err != nil {
+			fmt.Fprintf(stderr, "litmusls check: %v\n", err)
+			return 1
+		}
+	}
 	inputs := checkInputs(fs.Args())
 	prog := newProgress(stderr, len(inputs))
 	defer prog.end(len(inputs) > 1)
@@ -144,6 +157,11 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 				o = checkFile(in.name, opts, choice.model)
 				if lint != "" {
 					o.lint(in.name, *timeout, *lintBudget)
+				}
+				if graphs != nil {
+					if err := o.draw(graphs.dotPath); err != nil {
+						o.failed = err
+					}
 				}
 			}); err != nil {
 				o = &checkOutput{File: in.name, failed: err}
@@ -190,6 +208,12 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		if _, err := stdout.Write(out.Bytes()); err != nil {
 			fmt.Fprintf(stderr, "litmusls check: %v\n", err)
 			return 1
+		}
+		if o.picture != nil {
+			if err := graphs.write(o.picture, o.File, stderr); err != nil {
+				reportFailure(stderr, o.File, err)
+				status = max(status, 1)
+			}
 		}
 	}
 	wg.Wait()

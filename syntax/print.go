@@ -424,7 +424,11 @@ func exprText(x Expr) string {
 	case *ParenExpr:
 		return "(" + exprString(x.X, 0) + ")"
 	case *CastExpr:
-		return "(" + x.Type.Name + strings.Repeat(" *", x.Type.Stars) + ")" + exprString(x.X, precUnary)
+		typ := x.Type.Name
+		if x.Type.Stars > 0 {
+			typ += " " + strings.Repeat("*", x.Type.Stars) // "(intptr_t **)", as the kernel writes it
+		}
+		return "(" + typ + ")" + exprString(x.X, precUnary)
 	case *CallExpr:
 		args := make([]string, len(x.Args))
 		for i, a := range x.Args {

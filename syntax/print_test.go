@@ -136,6 +136,10 @@ func TestPrintAddsNeededParens(t *testing.T) {
 	// A tree built by a program, not the parser: no ParenExpr/ParenProp.
 	x := &BinaryExpr{Op: "*", X: &BinaryExpr{Op: "+", X: &Ident{Name: "a"}, Y: &Ident{Name: "b"}}, Y: &IntLit{Value: 2}}
 	require.Equal(t, "(a + b) * 2", exprString(x, 0))
+	cast := &CastExpr{Type: &Type{Name: "intptr_t", Stars: 2}, X: &Ident{Name: "x"}}
+	require.Equal(t, "(intptr_t **)x", exprString(cast, 0))
+	cast.Type.Stars = 0
+	require.Equal(t, "(intptr_t)x", exprString(cast, 0))
 	neg := &UnaryExpr{Op: "-", X: &UnaryExpr{Op: "-", X: &IntLit{Value: 1}}}
 	require.Equal(t, "- -1", exprString(neg, 0))
 	p := &AndProp{X: &OrProp{X: &BoolProp{Value: true}, Y: &BoolProp{}}, Y: &NotProp{X: &AndProp{X: &BoolProp{}, Y: &BoolProp{}}}}

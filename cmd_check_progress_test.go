@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -149,4 +150,27 @@ func TestProgressLine(t *testing.T) {
 	p.verdicts = map[string]int{}
 	p.errors = 1
 	assert.Equal(t, "1234 tests in 0.2 s: no verdict; 1 error, 2 cut off", p.summary(200*time.Millisecond))
+}
+
+// FuzzParseTimeout: --timeout's reader never panics, and what it accepts
+// is a limit of zero or more, the seconds it was given when they are a
+// plain number.
+func FuzzParseTimeout(f *testing.F) {
+	for _, s := range []string{"5", "2.5", "1m30s", "500ms", "-1", "inf", "1e300", "0x1p3", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d, err := parseTimeout(s)
+		if err != nil {
+			return
+		}
+		if d < 0 {
+			t.Fatalf("parseTimeout(%q) = %v, negative", s, d)
+		}
+		if secs, perr := strconv.ParseFloat(s, 64); perr == nil && secs < 1e6 {
+			if got := d.Seconds(); got < secs-1e-6 || got > secs+1e-6 {
+				t.Fatalf("parseTimeout(%q) = %v, not %g seconds", s, d, secs)
+			}
+		}
+	})
 }

@@ -63,7 +63,14 @@ func (o *checkOutput) draw(dotPath string) error {
 	}
 	svg, err := renderSVG(dotPath, p.dot)
 	if err != nil {
-		return err
+		// Graphviz fails to lay out some pictures (2.43: "trouble in
+		// init_rank"); every edge ranking the layout avoids that. The
+		// .dot written is then the one that rendered.
+		ranked := g.DOTRanked()
+		if svg, err = renderSVG(dotPath, ranked); err != nil {
+			return err
+		}
+		p.dot = ranked
 	}
 	p.svg = svg
 	return nil

@@ -107,7 +107,17 @@ func checkPicture(t *testing.T, g *Graph, w *checker.Witness, src []byte, want [
 	}
 	assert.ElementsMatch(t, want, g.Edges)
 
-	d := readDOT(t, g.DOT())
+	checkDOT(t, g, w, g.DOT())
+	ranked := g.DOTRanked()
+	checkDOT(t, g, w, ranked)
+	assert.NotContains(t, string(ranked), "constraint=false")
+}
+
+// checkDOT checks that a DOT text of g has every event of w and every
+// edge of g, and no visible edge beyond them.
+func checkDOT(t *testing.T, g *Graph, w *checker.Witness, dot []byte) {
+	t.Helper()
+	d := readDOT(t, dot)
 	require.Len(t, d.nodes, len(w.Events))
 	for i, ev := range w.Events {
 		label := d.nodes["e"+strconv.Itoa(i)]
@@ -230,4 +240,19 @@ func TestLetter(t *testing.T) {
 func TestQuote(t *testing.T) {
 	assert.Equal(t, `"a \"b\" c\\d"`, quote(`a "b" c\d`))
 	assert.Equal(t, `"one\ltwo \\/ three\l"`, quoteLines([]string{"one", `two \/ three`}))
+}
+
+// BenchmarkDOT draws the rejected execution of IRIW+fencembonceonces
+// (ten events, a propagation cycle) and writes its DOT text.
+func BenchmarkDOT(b *testing.B) {
+	src, err := os.ReadFile(filepath.Join("..", "..", "..", "shared", "corpus", "kernel", "IRIW+fencembonceonces+OnceOnce.litmus"))
+	require.NoError(b, err)
+	f, _ := syntax.Parse("IRIW.litmus", src)
+	r, err := checker.Check(context.Background(), f, checker.Options{Explain: true})
+	require.NoError(b, err)
+	require.NotNil(b, r.Reason.Execution)
+	b.ReportAllocs()
+	for b.Loop() {
+		Rejected(f, src, r.Reason).DOT()
+	}
 }

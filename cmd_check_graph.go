@@ -78,17 +78,23 @@ func (o *checkOutput) draw(dotPath string) error {
 
 // pictureOf chooses the execution to draw: the rejected execution of an
 // outcome never reached, else the first allowed execution where the
-// condition holds.
+// condition holds. The events of a translated C file say where they are
+// in the C ("prog.c:16:2"; their text is the generated test's).
 func pictureOf(o *checkOutput, r *checker.Result) *graph.Graph {
-	if g := graph.Rejected(o.f, o.src, r.Reason); g != nil {
-		return g
-	}
+	g := graph.Rejected(o.f, o.src, r.Reason)
 	for _, w := range r.Witnesses {
-		if w != nil && w.Cond {
-			return graph.Witness(o.f, o.src, w)
+		if g == nil && w != nil && w.Cond {
+			g = graph.Witness(o.f, o.src, w)
 		}
 	}
-	return nil
+	if file, _ := splitScenario(o.File); g != nil && isC(file) {
+		for i, n := range g.Nodes {
+			if n.Thread >= 0 {
+				g.Nodes[i].Where = filepath.Base(o.pos(n.Span)) // "prog.c:16:2"
+			}
+		}
+	}
+	return g
 }
 
 // renderSVG runs Graphviz's dot on a DOT text.

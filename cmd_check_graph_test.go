@@ -123,3 +123,20 @@ func dirNames(t *testing.T, dir string) []string {
 	sort.Strings(names)
 	return names
 }
+
+// TestCheckGraphC draws an annotated BPF C file's execution: its events
+// say where they are in the C (the writer's "data = 42;" is on line 16,
+// the reader's "int f = flag;" reads flag at line 25, column 10), and the
+// racing plain accesses are marked.
+func TestCheckGraphC(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("PATH", t.TempDir())
+	code, _, errs := run("check", "--graph", dir, filepath.Join("testdata", "bpfc", "mp_plain_flag.c"))
+	require.Equal(t, 0, code, errs)
+	dot, err := os.ReadFile(filepath.Join(dir, "mp_plain_flag.dot"))
+	require.NoError(t, err)
+	for _, s := range []string{"(mp_plain_flag.c:16:2)", "(mp_plain_flag.c:25:10)", "flags: data-race", `label=" wr-race "`} {
+		assert.Contains(t, string(dot), s)
+	}
+	assert.NotContains(t, string(dot), "(line ")
+}

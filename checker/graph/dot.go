@@ -18,7 +18,7 @@ var edgeStyle = [...]string{
 // DOT returns the picture in Graphviz's DOT language: one cluster per
 // thread, side by side in thread order, its events top to bottom in
 // program order, under a cluster of the initial writes; each event a box
-// "a: W[once] x=1" over its source text and line. po is black, rf red, co
+// "a: W[once] x=1" over its source text and line (or Node.Where). po is black, rf red, co
 // blue, fr orange; the failing cycle's edges are thick green with their
 // relation (an edge that is also a po, rf, co or fr edge is drawn once,
 // both names on it, "rf / rfe"); racing pairs are dashed pink, their
@@ -136,7 +136,10 @@ func (n Node) lines() []string {
 	l := []string{Letter(n.Event) + ": " + n.Text}
 	if n.Source != "" {
 		src := n.Source
-		if n.Line > 0 {
+		switch {
+		case n.Where != "":
+			src += "  (" + n.Where + ")"
+		case n.Line > 0:
 			src += fmt.Sprintf("  (line %d)", n.Line)
 		}
 		l = append(l, src)

@@ -42,6 +42,13 @@ type Node struct {
 	Source string // the source text it comes from ("WRITE_ONCE(*x, 1)"), or ""
 	Line   int    // 1-based line of Source in the test, or 0
 	Racy   bool   // the event is one of a racing (or incoherent) pair
+	// Span is the event's source, byte offsets into the test's text
+	// (empty for an initial write).
+	Span syntax.Span
+	// Where, when not "", says where the event is instead of Line: the
+	// caller's "file:line:col", such as the place in an annotated C
+	// file that a generated test's event comes from.
+	Where string
 }
 
 // An Edge joins two events, numbered as the execution's events.
@@ -114,7 +121,7 @@ func build(f *syntax.File, src []byte, w *checker.Witness) *Graph {
 	}
 	last := map[int]int{} // thread → its last event so far
 	for i, ev := range w.Events {
-		n := Node{Event: i, Thread: ev.Thread, Text: ev.Text}
+		n := Node{Event: i, Thread: ev.Thread, Text: ev.Text, Span: ev.Span}
 		if ev.Thread >= 0 && 0 <= ev.Span.Start && ev.Span.Start < ev.Span.End && ev.Span.End <= len(src) {
 			n.Source = oneLine(string(src[ev.Span.Start:ev.Span.End]))
 			if f.Lines != nil {

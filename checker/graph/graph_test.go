@@ -99,7 +99,7 @@ func checkPicture(t *testing.T, g *Graph, w *checker.Witness, src []byte, want [
 	require.Len(t, g.Nodes, len(w.Events))
 	for i, ev := range w.Events {
 		n := g.Nodes[i]
-		assert.Equal(t, Node{Event: i, Thread: ev.Thread, Text: ev.Text, Source: n.Source, Line: n.Line, Racy: n.Racy}, n)
+		assert.Equal(t, Node{Event: i, Thread: ev.Thread, Text: ev.Text, Source: n.Source, Line: n.Line, Racy: n.Racy, Span: ev.Span}, n)
 		if ev.Thread >= 0 {
 			assert.Equal(t, strings.Join(strings.Fields(string(src[ev.Span.Start:ev.Span.End])), " "), n.Source)
 			assert.Positive(t, n.Line)

@@ -159,9 +159,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 					o.lint(in.name, *timeout, *lintBudget)
 				}
 				if graphs != nil {
-					if err := o.draw(graphs.dotPath); err != nil {
-						o.failed = err
-					}
+					o.draw(graphs.dotPath)
 				}
 			}); err != nil {
 				o = &checkOutput{File: in.name, failed: err}

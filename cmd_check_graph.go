@@ -37,29 +37,30 @@ type picture struct {
 	dot  []byte
 	svg  []byte // nil without Graphviz
 	note string // why there is no picture, or ""
+	err  error  // Graphviz failed on it: reported after the test's text
 }
 
 // draw makes o's picture, rendering it to SVG with the dot program at
-// dotPath unless it is "". An error is Graphviz's failure.
-func (o *checkOutput) draw(dotPath string) error {
+// dotPath unless it is "".
+func (o *checkOutput) draw(dotPath string) {
 	r := o.Result
 	if r == nil || len(r.Errors) > 0 || len(o.Errors) > 0 || o.failed != nil || o.modelErr != nil {
-		return nil // the test's errors say why
+		return // the test's errors say why
 	}
 	p := &picture{name: r.Name}
 	o.picture = p
 	if r.Cutoff {
 		p.note = "cut off: no execution drawn"
-		return nil
+		return
 	}
 	g := pictureOf(o, r)
 	if g == nil {
 		p.note = "no execution to draw: no candidate execution reaches the condition's outcome"
-		return nil
+		return
 	}
 	p.dot = g.DOT()
 	if dotPath == "" {
-		return nil
+		return
 	}
 	svg, err := renderSVG(dotPath, p.dot)
 	if err != nil {
@@ -68,12 +69,12 @@ func (o *checkOutput) draw(dotPath string) error {
 		// .dot written is then the one that rendered.
 		ranked := g.DOTRanked()
 		if svg, err = renderSVG(dotPath, ranked); err != nil {
-			return err
+			p.err = err
+			return
 		}
 		p.dot = ranked
 	}
 	p.svg = svg
-	return nil
 }
 
 // pictureOf chooses the execution to draw: the rejected execution of an
@@ -135,8 +136,12 @@ func newGraphWriter(dir string, stderr io.Writer) (*graphWriter, error) {
 	return gw, nil
 }
 
-// write writes p's files, or its note on stderr.
+// write writes p's files, or its note on stderr. The error is Graphviz's
+// failure on p, or a failure to write a file.
 func (gw *graphWriter) write(p *picture, file string, stderr io.Writer) error {
+	if p.err != nil {
+		return p.err
+	}
 	if p.note != "" {
 		fmt.Fprintf(stderr, "%s: --graph: %s\n", file, p.note)
 		return nil

@@ -140,3 +140,26 @@ func TestCheckGraphC(t *testing.T) {
 	}
 	assert.NotContains(t, string(dot), "(line ")
 }
+
+// TestCheckGraphDotFails: when Graphviz fails (here a dot that always
+// does), the test's text is still printed, the failure is that test's
+// error on stderr, and the exit status is 1.
+func TestCheckGraphDotFails(t *testing.T) {
+	bin := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(bin, "dot"), []byte("#!/bin/sh\necho 'Error: broken' >&2\nexit 1\n"), 0o755))
+	t.Setenv("PATH", bin)
+	paths, _ := graphInputs(t)
+	want := ""
+	for _, p := range paths[:2] {
+		b, err := os.ReadFile(p + ".expected")
+		require.NoError(t, err)
+		want += stripHash(string(b))
+	}
+	dir := t.TempDir()
+	code, out, errs := run(append([]string{"check", "--graph", dir}, paths[:2]...)...)
+	assert.Equal(t, 1, code)
+	assert.Equal(t, want, stripTime(out))
+	assert.Contains(t, errs, paths[0]+": graphviz dot: exit status 1: Error: broken\n")
+	assert.Contains(t, errs, paths[1]+": graphviz dot: exit status 1: Error: broken\n")
+	assert.Empty(t, dirNames(t, dir))
+}

@@ -135,6 +135,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	prog := newProgress(stderr, len(inputs))
 	defer prog.end(len(inputs) > 1)
 	stderr = prog // from here on, writes erase the progress line first
+	stdout = prog.stdout(stdout)
 	outs := make([]chan *checkOutput, len(inputs))
 	sem := make(chan struct{}, *jobs)
 	var wg sync.WaitGroup

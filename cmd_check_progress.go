@@ -71,9 +71,10 @@ const progressAfter, progressEvery = time.Second, 250 * time.Millisecond
 // A progress follows a check run over many tests: it counts the tests
 // done, their verdicts, errors and cut-offs, keeps the progress line
 // ("[1234/5388] 41 s, 2 cut off") up to date on a terminal, and says the
-// summary at the end. Its writer is the way to stderr while it runs: a
-// write there first erases the progress line, which the next tick draws
-// again, so that messages never mix with it.
+// summary at the end. Its writer is the way to stderr while it runs (and
+// its stdout method gives the way to stdout): a write there first erases
+// the progress line, which the next tick draws again, so that neither
+// messages nor herd7's text mix with it on a terminal.
 type progress struct {
 	w     io.Writer
 	total int
@@ -147,6 +148,30 @@ func (p *progress) Write(b []byte) (int, error) {
 	defer p.mu.Unlock()
 	p.erase()
 	return p.w.Write(b)
+}
+
+// stdout returns the way to the run's stdout while p runs: a write there
+// first erases the progress line too, for stdout may be the same terminal.
+func (p *progress) stdout(w io.Writer) io.Writer {
+	if !p.live {
+		return w
+	}
+	return progressOut{p, w}
+}
+
+type progressOut struct {
+	p *progress
+	w io.Writer
+}
+
+func (o progressOut) Write(b []byte) (int, error) {
+	if len(b) == 0 {
+		return 0, nil
+	}
+	o.p.mu.Lock()
+	defer o.p.mu.Unlock()
+	o.p.erase()
+	return o.w.Write(b)
 }
 
 func (p *progress) erase() {

@@ -137,6 +137,29 @@ func TestCheckProgress(t *testing.T) {
 	assert.Regexp(t, `(\r\x1b\[K|\n)8 tests in \d+\.\d s: 5 Never, 1 Sometimes; 1 error, 1 cut off\n$`, e)
 }
 
+// TestProgressErase: a write on stderr or stdout while the progress line
+// shows erases it first (stdout may be the same terminal); otherwise it
+// goes as it is.
+func TestProgressErase(t *testing.T) {
+	var term fakeTerminal
+	p := &progress{w: &term, live: true, verdicts: map[string]int{}}
+	out := p.stdout(&term)
+	p.shown = true
+	_, err := out.Write([]byte("Test A Allowed\n"))
+	require.NoError(t, err)
+	_, err = out.Write([]byte("States 1\n"))
+	require.NoError(t, err)
+	p.shown = true
+	_, err = p.Write([]byte("a message\n"))
+	require.NoError(t, err)
+	assert.Equal(t, "\r\x1b[KTest A Allowed\nStates 1\n\r\x1b[Ka message\n", term.String())
+
+	// Not a terminal: stdout is left alone.
+	q := &progress{w: &bytes.Buffer{}, verdicts: map[string]int{}}
+	var plain bytes.Buffer
+	assert.Same(t, &plain, q.stdout(&plain))
+}
+
 // TestProgressLine checks the words of the progress line and of the
 // summary, cut-offs included.
 func TestProgressLine(t *testing.T) {

@@ -122,7 +122,7 @@ func TestCheckProgress(t *testing.T) {
 	assert.Equal(t, want, stripTime(out.String()))
 
 	e := errb.String()
-	assert.Regexp(t, `\r\[\d/8\] 1 s\x1b\[K`, e)
+	assert.Regexp(t, `\r\[\d/8\] \d+ s\x1b\[K`, e)
 	// Every message starts on a clean line: the progress line, when
 	// drawn, was erased just before it.
 	for _, msg := range []string{"Test C-SB+l-o-o-u+l-o-o-u+l-o-o-u+l-o-o-u+l-o-o-u-X cut off after 1.5s: no result\n", bad + ":3:", "8 tests in "} {

@@ -37,6 +37,7 @@ type checkOutput struct {
 	f        *syntax.File
 	src      []byte
 	lints    []analysis.Diagnostic // with --lint: the lints, then the rewrite diagnostics
+	picture  *picture              // with --graph: what to write (see cmd_check_graph.go), or nil
 	// pos gives the "file:line:col" of a span of the test: in the C file
 	// for a translated C input, else in the test (see loadTest).
 	pos func(syntax.Span) string
@@ -53,6 +54,17 @@ type checkOutput struct {
 // fix of a broken test or its over-fencing hints when it is correct.
 // A translated C file's lints are placed in the C, when the translation
 // links their span to it; their fixes edit the generated test.
+//
+// --timeout takes seconds ("5", "2.5") or a Go duration ("1m30s"). On a
+// terminal, a run that lasts over a second shows a progress line on
+// stderr ("[1234/5388] 41 s, 2 cut off"), rewritten in place; a run over
+// more than one test ends with a summary line on stderr ("70 tests in
+// 1.2 s: 40 Never, 22 Sometimes, 6 Always; 1 error, 1 cut off"). stdout
+// has herd7's text alone. See cmd_check_progress.go.
+//
+// --graph DIR writes a picture of one execution of each test into DIR:
+// NAME.dot, and NAME.svg when Graphviz's dot is installed (see
+// cmd_check_graph.go).
 //
 // A test cut off by --timeout prints no herd7 text (herd7 prints nothing
 // for a timeout) but the line "Test NAME cut off after D: no result" on
@@ -82,17 +94,20 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	jobs := fs.Int("j", runtime.GOMAXPROCS(0), "number of tests checked in parallel")
-	timeout := fs.Duration("timeout", 0, "time limit per test (0: none); a cut-off test prints no result and makes the exit status 1")
+	var timeoutArg timeoutFlag
+	fs.Var(&timeoutArg, "timeout", "time limit per test: `seconds` (5, 2.5) or a duration (1m30s); 0: none; a cut-off test prints no result and makes the exit status 1")
+	timeout := (*time.Duration)(&timeoutArg)
 	asJSON := fs.Bool("json", false, "print one JSON object per test instead of herd7's text, with witnesses and the reason")
 	explain := fs.Bool("explain", false, "after herd7's text, explain the result: which write each read saw, or why the condition is never reached")
 	var lint lintMode
 	fs.Var(&lint, "lint", "after herd7's text, print the barrier-misuse lints (L01-L17), the cheapest fix of a broken test and over-fencing hints of a correct one; --lint=error also makes a warning lint exit 1")
 	lintBudget := fs.Duration("lint-budget", 10*time.Second, "with --lint, time limit of the search for the cheapest fix of each test")
 	verbose := fs.Bool("v", false, "say on stderr which model runs")
+	graphDir := fs.String("graph", "", "write a picture of an execution of each test into `DIR`: NAME.dot, and NAME.svg with Graphviz")
 	var mf modelFlags
 	mf.register(fs)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: litmusls check [-j N] [--timeout D] [--json] [--explain] [--lint[=error]] [--lint-budget D] [-v]\n\t[--cat FILE.cat] [--bell FILE.bell] [--macros FILE.def] [--conf FILE.cfg] [--variant V] PATH...")
+		fmt.Fprintln(stderr, "usage: litmusls check [-j N] [--timeout D] [--json] [--explain] [--lint[=error]] [--lint-budget D] [--graph DIR] [-v]\n\t[--cat FILE.cat] [--bell FILE.bell] [--macros FILE.def] [--conf FILE.cfg] [--variant V] PATH...")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -108,8 +123,19 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	choice.sayNotes(stderr, *verbose, *explain, lint != "")
-	opts := checker.Options{Timeout: *timeout, Explain: *explain || *asJSON || lint != ""}
+	opts := checker.Options{Timeout: *timeout, Explain: *explain || *asJSON || lint != "" || *graphDir != ""}
+	var graphs *graphWriter
+	if *graphDir != "" {
+		if graphs, err = newGraphWriter(*graphDir, stderr); err != nil {
+			fmt.Fprintf(stderr, "litmusls check: %v\n", err)
+			return 1
+		}
+	}
 	inputs := checkInputs(fs.Args())
+	prog := newProgress(stderr, len(inputs))
+	defer prog.end(len(inputs) > 1)
+	stderr = prog // from here on, writes erase the progress line first
+	stdout = prog.stdout(stdout)
 	outs := make([]chan *checkOutput, len(inputs))
 	sem := make(chan struct{}, *jobs)
 	var wg sync.WaitGroup
@@ -117,6 +143,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		outs[i] = make(chan *checkOutput, 1)
 		if in.err != nil {
 			outs[i] <- &checkOutput{File: in.name, failed: in.err}
+			prog.checked(&checkOutput{})
 			continue
 		}
 		wg.Add(1)
@@ -132,9 +159,13 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 				if lint != "" {
 					o.lint(in.name, *timeout, *lintBudget)
 				}
+				if graphs != nil {
+					o.draw(graphs.dotPath)
+				}
 			}); err != nil {
 				o = &checkOutput{File: in.name, failed: err}
 			}
+			prog.checked(o)
 			outs[i] <- o
 		}()
 	}
@@ -146,6 +177,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 			// model's coordinates.
 			fmt.Fprintf(stderr, "%v (while judging %s)\n", o.modelErr, o.File)
 			status = 2
+			prog.reported(o)
 			continue
 		}
 		if o.failed == nil && (len(o.Errors) > 0 || (o.Result != nil && o.Result.Cutoff)) {
@@ -167,12 +199,20 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		if o.failed != nil {
 			reportFailure(stderr, o.File, o.failed)
 			status = max(status, 1)
+			prog.reported(o)
 			continue
 		}
+		prog.reported(o)
 		stderr.Write(errs.Bytes())
 		if _, err := stdout.Write(out.Bytes()); err != nil {
 			fmt.Fprintf(stderr, "litmusls check: %v\n", err)
 			return 1
+		}
+		if o.picture != nil {
+			if err := graphs.write(o.picture, o.File, stderr); err != nil {
+				reportFailure(stderr, o.File, err)
+				status = max(status, 1)
+			}
 		}
 	}
 	wg.Wait()

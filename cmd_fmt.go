@@ -15,7 +15,9 @@ func init() {
 }
 
 // runFmt implements "litmusls fmt [-w] FILE...". Without -w it prints the
-// canonical form of each file; with -w it rewrites each file in place. A
+// canonical form of each file (syntax.Print: the layout of the kernel's
+// own litmus tests, which it leaves unchanged); with -w it rewrites each
+// file in place. A
 // file with syntax errors is never rewritten (its errors are printed and
 // the exit status is 1), so no text is lost. A file that cannot be read or
 // written is reported on stderr as "file: message", and a crash of

@@ -19,6 +19,7 @@ import (
 var allowedDeps = map[string][]string{
 	"syntax":             {},
 	"checker":            {"syntax"},
+	"checker/graph":      {"syntax", "checker"},
 	"analysis":           {"syntax", "checker"},
 	"analysis/primitive": {"syntax"},
 	"analysis/lint":      {"syntax", "checker", "analysis", "analysis/primitive"},

@@ -53,7 +53,7 @@ func TestCheckConfCorpus(t *testing.T) {
 	dir := "../shared/corpus/kernel"
 	code, out, errs := run("check", "--conf", filepath.Join(lkmmDir, "linux-kernel.cfg"), dir)
 	require.Equal(t, 0, code, errs)
-	assert.Empty(t, errs)
+	assert.Regexp(t, `^35 tests in [0-9.]+ s: 23 Never, 12 Sometimes; 0 errors, 0 cut off\n$`, errs, "the kernel's own .def lowers every primitive: no note, only the run's summary")
 	got := splitTests(out)
 	files, err := filepath.Glob(filepath.Join(dir, "*.litmus.expected"))
 	require.NoError(t, err)

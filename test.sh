@@ -16,6 +16,7 @@ apt_install() {
 }
 
 command -v go >/dev/null || { echo "test.sh: Go 1.26 is required" >&2; exit 1; }
+command -v dot >/dev/null || apt_install graphviz # check --graph's SVG test runs Graphviz's dot
 go vet ./...
 go test -count=1 ./...
 

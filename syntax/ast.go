@@ -71,6 +71,11 @@ type InfoLine struct {
 type Comment struct {
 	Span Span
 	Text string // the comment as written, delimiters included
+	// Space is the run of spaces and tabs between the code the comment
+	// follows on its line and the comment (" " in "x = 1; // c"), which
+	// the printer keeps; "" for a comment that begins its line or follows
+	// code with no space.
+	Space string
 }
 
 // A Result is the expected outcome written in a comment, as in

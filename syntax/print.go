@@ -6,13 +6,20 @@ import (
 	"strings"
 )
 
-// Print writes f as canonical litmus text: the header, the comments that
-// precede the init block, one init item per line, C threads with tab
-// indentation and one statement per line (BPF programs through the BPF
-// printer), then the final clauses. Comments inside thread bodies are kept
-// on the statement they follow or precede; others are dropped. Parentheses
-// written in the source are kept; others are added only where precedence
-// requires them, so that Parse(Print(f)) gives f's tree again.
+// Print writes f as canonical litmus text, in the layout of the Linux
+// kernel's tools/memory-model/litmus-tests (which it leaves byte for byte
+// as they are): the header, the comments that precede the init block, one
+// init item per line, C threads with tab indentation and one statement per
+// line (BPF programs through the BPF printer), then the final clauses,
+// with an empty line between these parts. Where such tests differ among
+// themselves, the printer keeps what the source has: the empty lines
+// between the header's lines and comments and between statements, the
+// spaces or tabs before a comment that ends a line (Comment.Space; a tab
+// when there are none), and an init item written at the start of its line
+// (otherwise indented by a tab). Comments inside thread bodies are kept on
+// the statement they follow or precede. Parentheses written in the source
+// are kept; others are added only where precedence requires them, so that
+// Parse(Print(f)) gives f's tree again.
 func Print(f *File) []byte {
 	pr := &printer{f: f}
 	pr.file()
@@ -44,17 +51,28 @@ func (pr *printer) line(s string) {
 
 func (pr *printer) file() {
 	f := pr.f
+	// The header: the name line, the doc string, the Key=value lines, the
+	// other information lines, then the comments before the init block
+	// (or before the first thread), with an empty line between two of
+	// them where the source has one.
+	prev := Span{f.ArchSpan.Start, f.NameSpan.End}
 	pr.printf("%s %s\n", f.Dialect, f.Name)
+	header := func(span Span, text string) {
+		if pr.blankLine(prev.End, span.Start) {
+			pr.printf("\n")
+		}
+		pr.printf("%s\n", text)
+		prev = span
+	}
 	if f.Doc != nil {
-		pr.printf("%q\n", f.Doc.Text)
+		header(f.Doc.Span, fmt.Sprintf("%q", f.Doc.Text))
 	}
 	for _, m := range f.Meta {
-		pr.printf("%s=%s\n", m.Key, m.Value)
+		header(m.Span, m.Key+"="+m.Value)
 	}
 	for _, in := range f.Info {
-		pr.printf("%s\n", in.Text)
+		header(in.Span, in.Text)
 	}
-	// Comments before the init block (or before the first thread).
 	limit := -1
 	switch {
 	case f.Init != nil:
@@ -67,7 +85,7 @@ func (pr *printer) file() {
 		case inInfoLine(f, c):
 			// printed with its line
 		case c.Span.End <= limit:
-			pr.printf("%s\n", c.Text)
+			header(c.Span, c.Text)
 		case !inThreadBody(f, c):
 			pr.rest = append(pr.rest, c)
 		}
@@ -130,7 +148,11 @@ func (pr *printer) init() {
 				s += "=" + exprString(it.Value, 0)
 			}
 		}
-		pr.printf("\t%s;%s\n", s, pr.restTrailing(it.Span.End, next))
+		indent := "\t"
+		if pr.f.Lines != nil && pr.f.Lines.Position(it.Span.Start).Column == 1 {
+			indent = "" // as the kernel's tests write "p=y;"
+		}
+		pr.printf("%s%s;%s\n", indent, s, pr.restTrailing(it.Span.End, next))
 	}
 	pr.restBefore(in.Span.End, "\t")
 	pr.printf("}\n")
@@ -206,7 +228,7 @@ func (pr *printer) leading(off int) {
 // trailing returns the pending comments that start on the line where a
 // statement ending at end ends, removing them from the pending list.
 func (pr *printer) trailing(end int) string {
-	var out []string
+	var out []*Comment
 	lines := pr.f.Lines
 	if lines == nil {
 		return ""
@@ -214,13 +236,29 @@ func (pr *printer) trailing(end int) string {
 	endLine := lines.Position(end).Line
 	for len(pr.pending) > 0 && pr.pending[0].Span.Start >= end && pr.pending[0].Span.Start < pr.limit && lines.Position(pr.pending[0].Span.Start).Line == endLine &&
 		!strings.Contains(pr.pending[0].Text, "\n") {
-		out = append(out, pr.pending[0].Text)
+		out = append(out, pr.pending[0])
 		pr.pending = pr.pending[1:]
 	}
-	if len(out) == 0 {
-		return ""
+	return trailingText(out)
+}
+
+// trailingText joins comments that end a line of code, each after the
+// spaces and tabs written before it in the source: a tab before the first
+// and a space before the others when none was written.
+func trailingText(cs []*Comment) string {
+	var b strings.Builder
+	for i, c := range cs {
+		switch {
+		case c.Space != "":
+			b.WriteString(c.Space)
+		case i == 0:
+			b.WriteByte('\t')
+		default:
+			b.WriteByte(' ')
+		}
+		b.WriteString(c.Text)
 	}
-	return "\t" + strings.Join(out, " ")
+	return b.String()
 }
 
 func (pr *printer) stmts(ss []Stmt) {
@@ -386,7 +424,11 @@ func exprText(x Expr) string {
 	case *ParenExpr:
 		return "(" + exprString(x.X, 0) + ")"
 	case *CastExpr:
-		return "(" + x.Type.Name + strings.Repeat(" *", x.Type.Stars) + ")" + exprString(x.X, precUnary)
+		typ := x.Type.Name
+		if x.Type.Stars > 0 {
+			typ += " " + strings.Repeat("*", x.Type.Stars) // "(intptr_t **)", as the kernel writes it
+		}
+		return "(" + typ + ")" + exprString(x.X, precUnary)
 	case *CallExpr:
 		args := make([]string, len(x.Args))
 		for i, a := range x.Args {
@@ -495,20 +537,25 @@ func (pr *printer) restTrailing(end, limit int) string {
 	if lines == nil {
 		return ""
 	}
-	var out []string
+	var out []*Comment
 	line := lines.Position(end).Line
 	for len(pr.rest) > 0 {
 		c := pr.rest[0]
 		if c.Span.Start < end || c.Span.Start >= limit || lines.Position(c.Span.Start).Line != line || strings.Contains(c.Text, "\n") {
 			break
 		}
-		out = append(out, c.Text)
+		out = append(out, c)
 		pr.rest = pr.rest[1:]
 	}
-	if len(out) == 0 {
-		return ""
-	}
-	return "\t" + strings.Join(out, " ")
+	return trailingText(out)
+}
+
+// blankLine reports whether the source has an empty line (or more)
+// between offset end and a later offset start, where nothing is printed
+// between them.
+func (pr *printer) blankLine(end, start int) bool {
+	lines := pr.f.Lines
+	return lines != nil && start > end && lines.Position(start).Line-lines.Position(end).Line > 1
 }
 
 // blankBetween reports whether the source had an empty line (or more)

@@ -2,6 +2,7 @@ package syntax
 
 import (
 	"os"
+	"path/filepath"
 	"reflect"
 	"sort"
 	"testing"
@@ -116,7 +117,7 @@ P0(int *x, intptr_t *y)
 	if (r0 == 1 && !r1) {
 		WRITE_ONCE(*y, (r0 + 1) * 2);
 	} else
-		smp_mb();	// trailing
+		smp_mb(); // trailing
 	// own line
 }
 
@@ -135,6 +136,10 @@ func TestPrintAddsNeededParens(t *testing.T) {
 	// A tree built by a program, not the parser: no ParenExpr/ParenProp.
 	x := &BinaryExpr{Op: "*", X: &BinaryExpr{Op: "+", X: &Ident{Name: "a"}, Y: &Ident{Name: "b"}}, Y: &IntLit{Value: 2}}
 	require.Equal(t, "(a + b) * 2", exprString(x, 0))
+	cast := &CastExpr{Type: &Type{Name: "intptr_t", Stars: 2}, X: &Ident{Name: "x"}}
+	require.Equal(t, "(intptr_t **)x", exprString(cast, 0))
+	cast.Type.Stars = 0
+	require.Equal(t, "(intptr_t)x", exprString(cast, 0))
 	neg := &UnaryExpr{Op: "-", X: &UnaryExpr{Op: "-", X: &IntLit{Value: 1}}}
 	require.Equal(t, "- -1", exprString(neg, 0))
 	p := &AndProp{X: &OrProp{X: &BoolProp{Value: true}, Y: &BoolProp{}}, Y: &NotProp{X: &AndProp{X: &BoolProp{}, Y: &BoolProp{}}}}
@@ -142,14 +147,53 @@ func TestPrintAddsNeededParens(t *testing.T) {
 }
 
 // TestPrintKeepsTrailingComments checks that a comment at the end of a
-// thread header or of the condition stays on that line.
+// thread header, a statement, an init item or the condition stays on that
+// line, after the spaces or tabs written before it (a tab when none were).
 func TestPrintKeepsTrailingComments(t *testing.T) {
-	src := "C T\n{}\nP0(int *x) // Producer\n{\n\tWRITE_ONCE(*x, 1);\n}\n\nP1(int *x) // Consumer\n{\n\tint r0;\n\n\tr0 = READ_ONCE(*x);\n}\n\nexists (1:r0=1) (* Bad. *)\n"
+	src := "C T\n{\n\tx=1;  (* one *)\n}\nP0(int *x) // Producer\n{\n\tWRITE_ONCE(*x, 1);\t\t// store\n}\n\nP1(int *x)// Consumer\n{\n\tint r0;\n\n\tr0 = READ_ONCE(*x); /* a */\t/* b */\n}\n\nexists (1:r0=1) (* Bad. *)\n"
 	f, errs := Parse("t.litmus", []byte(src))
 	require.Empty(t, errs)
 	out := string(Print(f))
-	require.Contains(t, out, "P0(int *x)\t// Producer\n{\n")
+	require.Contains(t, out, "\tx=1;  (* one *)\n")
+	require.Contains(t, out, "P0(int *x) // Producer\n{\n")
+	require.Contains(t, out, "\tWRITE_ONCE(*x, 1);\t\t// store\n")
 	require.Contains(t, out, "P1(int *x)\t// Consumer\n{\n")
-	require.Contains(t, out, "exists (1:r0=1)\t(* Bad. *)\n")
+	require.Contains(t, out, "\tr0 = READ_ONCE(*x); /* a */\t/* b */\n")
+	require.Contains(t, out, "exists (1:r0=1) (* Bad. *)\n")
 	roundTrip(t, "t.litmus", []byte(src))
+}
+
+// TestPrintKeepsLayout checks what the printer keeps of the source's
+// layout where litmus tests differ among themselves: empty lines among the
+// header's lines and comments, and an init item at the start of its line.
+func TestPrintKeepsLayout(t *testing.T) {
+	src := "C T\n\n(* one *)\n(* two *)\n\n\n(* three *)\n{\np=y;\n   q=x;\n}\n\nP0(int **p)\n{\n\tWRITE_ONCE(*p, 1);\n}\n\nexists (0:r0=1)\n"
+	want := "C T\n\n(* one *)\n(* two *)\n\n(* three *)\n\n{\np=y;\n\tq=x;\n}\n\nP0(int **p)\n{\n\tWRITE_ONCE(*p, 1);\n}\n\nexists (0:r0=1)\n"
+	f, errs := Parse("t.litmus", []byte(src))
+	require.Empty(t, errs)
+	require.Equal(t, want, string(Print(f)))
+	roundTrip(t, "t.litmus", []byte(src))
+
+	// Without empty lines in the source, the header has none.
+	f, errs = Parse("t.litmus", []byte("C T\n(* one *)\n{}\nP0(int *x) { WRITE_ONCE(*x, 1); }\n"))
+	require.Empty(t, errs)
+	require.Equal(t, "C T\n(* one *)\n\n{}\n\nP0(int *x)\n{\n\tWRITE_ONCE(*x, 1);\n}\n\n", string(Print(f)))
+}
+
+// TestPrintKernelIdentity checks that the printer leaves every test of the
+// Linux kernel's tools/memory-model/litmus-tests byte for byte as it is, so
+// that "litmusls fmt -w" can run on the kernel's own tests.
+func TestPrintKernelIdentity(t *testing.T) {
+	root, err := findSharedDir()
+	require.NoError(t, err)
+	paths, err := filepath.Glob(filepath.Join(root, "corpus", "kernel", "*.litmus"))
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, len(paths), 35)
+	for _, path := range paths {
+		src, err := os.ReadFile(path)
+		require.NoError(t, err)
+		f, errs := Parse(path, src)
+		require.Empty(t, errs.Format(f.Lines), path)
+		require.Equal(t, string(src), string(Print(f)), path)
+	}
 }

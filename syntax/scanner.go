@@ -134,7 +134,15 @@ func (s *scanner) addComment(start, end int) {
 		return
 	}
 	s.seen[start] = true
-	s.comments = append(s.comments, &Comment{Span: Span{start, end}, Text: string(s.src[start:end])})
+	blank := start
+	for blank > 0 && (s.src[blank-1] == ' ' || s.src[blank-1] == '\t') {
+		blank--
+	}
+	space := ""
+	if blank > 0 && s.src[blank-1] != '\n' && s.src[blank-1] != '\r' {
+		space = string(s.src[blank:start])
+	}
+	s.comments = append(s.comments, &Comment{Span: Span{start, end}, Text: string(s.src[start:end]), Space: space})
 }
 
 func (s *scanner) peekByte(k int) byte {

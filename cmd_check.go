@@ -80,9 +80,9 @@ type checkOutput struct {
 // --conf FILE.cfg (herd7's configuration: its model, bell, macros and
 // variant lines, relative to it; explicit flags override it), run an
 // interpreted model (package checker/cat) instead of the compiled ones.
-// Primitives are still lowered by the built-in lowering: a --macros file
-// is parsed and compared with it, and its definitions that differ are
-// named on stderr as not used. -v prints which model runs.
+// With a --macros file (or a cfg's macros line) every call of a C test is
+// lowered by its macro, as herd7's -macros does; a call it does not define
+// is that test's error, "Unknown macro NAME". -v prints which model runs.
 //
 // Exit status: 0 every test checked to the end, 1 some test had errors
 // (syntax, unsupported constructs, I/O, an internal error) or was cut off,

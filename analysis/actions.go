@@ -269,7 +269,7 @@ func (l *rwLayout) stmtAt(off int) syntax.Stmt {
 		if t.Body == nil {
 			continue
 		}
-		walkStmt(t.Body, func(s syntax.Stmt) {
+		syntax.InspectStmt(t.Body, func(s syntax.Stmt) {
 			if _, ok := s.(*syntax.BlockStmt); ok {
 				return
 			}

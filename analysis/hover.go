@@ -368,7 +368,7 @@ func (ix *index) registerDecl(t int, name string) (regDecl, bool) {
 	}
 	if th != nil && th.Body != nil {
 		var found *regDecl
-		walkStmt(th.Body, func(s syntax.Stmt) {
+		syntax.InspectStmt(th.Body, func(s syntax.Stmt) {
 			if d, ok := s.(*syntax.DeclStmt); ok && found == nil && d.Name != nil && d.Name.Name == name {
 				found = &regDecl{span: d.Name.Span, typ: typeString(d.Type)}
 			}
@@ -389,7 +389,7 @@ func (ix *index) registerDecl(t int, name string) (regDecl, bool) {
 	}
 	if th.Body != nil {
 		var found *regDecl
-		walkStmt(th.Body, func(syntax.Stmt) {}, func(e syntax.Expr) {
+		syntax.InspectStmt(th.Body, func(syntax.Stmt) {}, func(e syntax.Expr) {
 			if a, ok := e.(*syntax.AssignExpr); ok && found == nil {
 				if id, ok := a.X.(*syntax.Ident); ok && id.Name == name {
 					found = &regDecl{span: id.Span}

@@ -174,7 +174,7 @@ func (ix *index) cThread(th *syntax.Thread, globals map[string]bool) {
 			ix.add(Ref{Span: p.Name.Span, Kind: RefVariable, Name: p.Name.Name, Thread: th.Index, Decl: true})
 		}
 	}
-	locals, assigned := threadRegisters(th)
+	locals, assigned := syntax.ThreadRegisters(th)
 	kindOf := func(name string) (RefKind, bool) {
 		switch {
 		case locals[name]:
@@ -186,7 +186,7 @@ func (ix *index) cThread(th *syntax.Thread, globals map[string]bool) {
 		}
 		return 0, false
 	}
-	walkStmt(th.Body, func(s syntax.Stmt) {
+	syntax.InspectStmt(th.Body, func(s syntax.Stmt) {
 		if d, ok := s.(*syntax.DeclStmt); ok && d.Name != nil {
 			ix.add(Ref{Span: d.Name.Span, Kind: RefRegister, Name: d.Name.Name, Thread: th.Index, Decl: true})
 		}
@@ -202,51 +202,6 @@ func (ix *index) cThread(th *syntax.Thread, globals map[string]bool) {
 			}
 		}
 	})
-}
-
-// threadRegisters returns the names a C thread declares as locals and
-// the names it assigns: together, its registers.
-func threadRegisters(th *syntax.Thread) (locals, assigned map[string]bool) {
-	locals, assigned = map[string]bool{}, map[string]bool{}
-	walkStmt(th.Body, func(s syntax.Stmt) {
-		if d, ok := s.(*syntax.DeclStmt); ok && d.Name != nil {
-			locals[d.Name.Name] = true
-		}
-	}, func(e syntax.Expr) {
-		if a, ok := e.(*syntax.AssignExpr); ok {
-			if id, ok := a.X.(*syntax.Ident); ok {
-				assigned[id.Name] = true
-			}
-		}
-	})
-	return locals, assigned
-}
-
-// walkStmt calls stmt for every statement under s and expr for every
-// expression, outermost first. A call's function name is not visited as
-// an expression.
-func walkStmt(s syntax.Stmt, stmt func(syntax.Stmt), expr func(syntax.Expr)) {
-	if s == nil {
-		return
-	}
-	stmt(s)
-	switch s := s.(type) {
-	case *syntax.BlockStmt:
-		for _, x := range s.Stmts {
-			walkStmt(x, stmt, expr)
-		}
-	case *syntax.DeclStmt:
-		syntax.InspectExpr(s.Value, expr)
-	case *syntax.ExprStmt:
-		syntax.InspectExpr(s.X, expr)
-	case *syntax.IfStmt:
-		syntax.InspectExpr(s.Cond, expr)
-		walkStmt(s.Then, stmt, expr)
-		walkStmt(s.Else, stmt, expr)
-	case *syntax.WhileStmt:
-		syntax.InspectExpr(s.Cond, expr)
-		walkStmt(s.Body, stmt, expr)
-	}
 }
 
 // bpfInstr indexes a BPF instruction: the instruction itself when it

@@ -105,7 +105,7 @@ func Tokens(f *syntax.File, src []byte) []Token {
 			}
 		}
 		if th.Body != nil {
-			walkStmt(th.Body, func(s syntax.Stmt) {
+			syntax.InspectStmt(th.Body, func(s syntax.Stmt) {
 				switch s := s.(type) {
 				case *syntax.DeclStmt:
 					if s.Type != nil {

@@ -176,14 +176,14 @@ func scanRwLayout(f *syntax.File, src []byte) *rwLayout {
 			continue
 		}
 		first := len(l.accesses)
-		walkStmt(t.Body, func(s syntax.Stmt) { l.stmt(ti, s) }, func(syntax.Expr) {})
+		syntax.InspectStmt(t.Body, func(s syntax.Stmt) { l.stmt(ti, s) }, func(syntax.Expr) {})
 		l.findGaps(ti, t.Body, l.accesses[first:])
 	}
 	return l
 }
 
 // stmt records the fence s is, or the accesses of its own expressions;
-// walkStmt visits the statements under it.
+// syntax.InspectStmt visits the statements under it.
 func (l *rwLayout) stmt(ti int, s syntax.Stmt) {
 	switch s := s.(type) {
 	case *syntax.DeclStmt:
@@ -265,7 +265,7 @@ func (l *rwLayout) expr(ti int, x syntax.Expr, lhs bool) {
 // blocks of a thread body that have accesses on both sides, one per
 // block and number of accesses before.
 func (l *rwLayout) findGaps(ti int, body *syntax.BlockStmt, acc []rwAccess) {
-	walkStmt(body, func(s syntax.Stmt) {
+	syntax.InspectStmt(body, func(s syntax.Stmt) {
 		if b, ok := s.(*syntax.BlockStmt); ok {
 			l.blockGaps(ti, b, acc)
 		}

@@ -223,7 +223,7 @@ func otherCalls(f *syntax.File, fn func(name string)) {
 		if t.Body == nil {
 			continue
 		}
-		walkStmt(t.Body, func(syntax.Stmt) {}, func(x syntax.Expr) {
+		syntax.InspectStmt(t.Body, func(syntax.Stmt) {}, func(x syntax.Expr) {
 			if c, ok := x.(*syntax.CallExpr); ok && c.Fun != nil && rwPrimKind(c.Fun.Name) == 0 && !rwIsFence(c.Fun.Name) {
 				fn(c.Fun.Name)
 			}

@@ -6,8 +6,11 @@
 // [github.com/litmusls/litmusls/analysis/lint] runs them over this
 // package's base, the [Diagnostic] and its codes and edit.go (the [Edit]s,
 // [Apply], the spans that insert or delete a statement on its own line,
-// [AddrText], [OutcomeOf]), which the rewrites here use too. Nothing in
-// this package imports lint.
+// [AddrText], [OutcomeOf]). The rewrites, synthesis, over-fencing and
+// quick fixes build on the same base in package
+// [github.com/litmusls/litmusls/analysis/rewrite], and the C quick fixes
+// in [github.com/litmusls/litmusls/analysis/cfix]. This package imports
+// none of them.
 //
 // What each primitive means and how each architecture implements it is not
 // here: package [github.com/litmusls/litmusls/analysis/primitive] documents

@@ -120,7 +120,7 @@ func readBPFCCall(src, mask []byte, start, end, orderArg int) primitive.BPFCCall
 	if i >= len(mask) || mask[i] != '(' {
 		return call // the name alone, as in a #define: nothing to read
 	}
-	args, close := splitArgs(mask, i)
+	args, close := SplitArgs(mask, i)
 	if orderArg >= 0 && orderArg < len(args) {
 		a := args[orderArg]
 		call.Order = strings.TrimSpace(string(src[a.Start:a.End]))
@@ -142,7 +142,7 @@ func skipSpace(m []byte, i int) int {
 // splitArgs splits the argument list whose '(' is at open into the spans of
 // its top-level arguments, and returns the offset of the closing ')' (-1
 // when the list is not closed; the arguments read so far are returned).
-func splitArgs(m []byte, open int) (args []syntax.Span, close int) {
+func SplitArgs(m []byte, open int) (args []syntax.Span, close int) {
 	depth, from := 0, open+1
 	for i := open; i < len(m); i++ {
 		switch m[i] {

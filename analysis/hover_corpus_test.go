@@ -8,13 +8,15 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/litmusls/litmusls/internal/testkit"
 )
 
 // corpusFiles lists every .litmus file of ../shared/corpus.
 func corpusFiles(t *testing.T) []string {
 	t.Helper()
 	var files []string
-	err := filepath.WalkDir(filepath.Join(diagSharedDir(t), "corpus"), func(path string, d fs.DirEntry, err error) error {
+	err := filepath.WalkDir(filepath.Join(testkit.SharedDir(t), "corpus"), func(path string, d fs.DirEntry, err error) error {
 		if err == nil && !d.IsDir() && strings.HasSuffix(path, ".litmus") {
 			files = append(files, path)
 		}

@@ -7,6 +7,7 @@ import (
 	protocol "github.com/tliron/glsp/protocol_3_16"
 
 	"github.com/litmusls/litmusls/analysis"
+	"github.com/litmusls/litmusls/analysis/rewrite"
 	"github.com/litmusls/litmusls/checker"
 	"github.com/litmusls/litmusls/syntax"
 )
@@ -70,7 +71,7 @@ func (ss *session) codeAction(_ *glsp.Context, params *protocol.CodeActionParams
 	if res != nil && ss.rewrites != nil {
 		correct := analysis.OutcomeOf(res).OK()
 		for _, rw := range ss.rewrites.actions(f, doc.Text, key, span, res) {
-			if !only(rw.Kind) || (correct && rw.Kind == analysis.ActionKindQuickFix && !rw.Fixes) {
+			if !only(rw.Kind) || (correct && rw.Kind == rewrite.ActionKindQuickFix && !rw.Fixes) {
 				continue // strengthening a correct test only costs: offer the weakenings
 			}
 			a, err := fixAction(doc, analysis.Fix{Title: rw.Title, Edits: rw.Edits})

@@ -9,6 +9,7 @@ import (
 
 	"github.com/litmusls/litmusls/analysis"
 	"github.com/litmusls/litmusls/analysis/lint"
+	"github.com/litmusls/litmusls/analysis/rewrite"
 	"github.com/litmusls/litmusls/checker"
 	"github.com/litmusls/litmusls/syntax"
 )
@@ -101,12 +102,12 @@ func (ss *session) refine(ctx context.Context, doc *Document) ([]protocol.Diagno
 
 // lintDiagnostics are the lints of f and what fence synthesis or the
 // over-fencing search says about it.
-func lintDiagnostics(ctx context.Context, f *syntax.File, src []byte, res *checker.Result, cache *analysis.CheckCache) ([]analysis.Diagnostic, error) {
+func lintDiagnostics(ctx context.Context, f *syntax.File, src []byte, res *checker.Result, cache *rewrite.CheckCache) ([]analysis.Diagnostic, error) {
 	lints, err := lint.Run(ctx, f, src, res, lint.Options{})
 	if err != nil {
 		return nil, err
 	}
-	more, err := analysis.RewriteDiagnostics(ctx, f, src, res, analysis.FenceOptions{Cache: cache})
+	more, err := rewrite.RewriteDiagnostics(ctx, f, src, res, rewrite.FenceOptions{Cache: cache})
 	if err != nil {
 		return nil, err
 	}

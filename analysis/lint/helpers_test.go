@@ -1,8 +1,6 @@
 package lint
 
 import (
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -15,28 +13,6 @@ import (
 
 // The helpers of the package's tests, as package analysis's tests have
 // them (diagnose_test.go): the lints' tests moved here with them.
-
-// diagSharedDir returns ../shared relative to the repository root (the
-// directory holding go.mod), where the corpus and the reference notes
-// are; the tests need it and fail without it. It is the one such helper
-// of the package's tests.
-func diagSharedDir(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	require.NoError(t, err)
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		require.NotEqual(t, dir, parent, "go.mod not found")
-		dir = parent
-	}
-	shared := filepath.Join(dir, "..", "shared")
-	_, err = os.Stat(shared)
-	require.NoError(t, err, "the tests read ../shared")
-	return shared
-}
 
 // checkSpan says what is wrong with span in src, or "".
 func checkSpan(span syntax.Span, src []byte) string {

@@ -1,4 +1,4 @@
-package analysis
+package cfix
 
 import (
 	"context"
@@ -12,13 +12,15 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/litmusls/litmusls/analysis"
 	"github.com/litmusls/litmusls/analysis/primitive"
+	"github.com/litmusls/litmusls/analysis/rewrite"
 	"github.com/litmusls/litmusls/syntax"
 	"github.com/litmusls/litmusls/syntax/bpfc"
 )
 
-func cfixFileOptions() ActionOptions {
-	return ActionOptions{Budget: 10 * time.Second, SynthBudget: 20 * time.Second, Cache: NewCheckCache(0)}
+func cfixFileOptions() rewrite.ActionOptions {
+	return rewrite.ActionOptions{Budget: 10 * time.Second, SynthBudget: 20 * time.Second, Cache: rewrite.NewCheckCache(0)}
 }
 
 // twoBroken has two scenarios, each broken, that need different fixes:
@@ -91,7 +93,7 @@ func TestFixCFileTwoScenarios(t *testing.T) {
 	assert.Equal(t, "sb", fx.Steps[1].Scenario)
 	assert.False(t, fx.Relaxed)
 	require.Len(t, fx.Edits, 1)
-	edited, err := Apply([]byte(twoBroken), fx.Edits[path])
+	edited, err := analysis.Apply([]byte(twoBroken), fx.Edits[path])
 	require.NoError(t, err)
 	text := string(edited)
 	assert.Contains(t, text, "smp_store_release(&flag, 1);")
@@ -139,7 +141,7 @@ func TestFixCFileExamples(t *testing.T) {
 	assert.Equal(t, "Use __atomic_load_n with __ATOMIC_RELAXED on line 13, atomic_load_explicit with memory_order_relaxed on line 20", fx.RelaxTitle())
 	assert.Positive(t, fx.Saved.On(primitive.PowerPC64))
 	assert.Equal(t, "Never", fx.After[0].Verdict)
-	edited, err := Apply(tr.Sources[0].Text, fx.Edits[tr.Sources[0].Name])
+	edited, err := analysis.Apply(tr.Sources[0].Text, fx.Edits[tr.Sources[0].Name])
 	require.NoError(t, err)
 	after := cfixOutcomes(t, cfixTranslate(t, tr.Sources[0].Name, edited, nil))
 	assert.True(t, after[0].OK())
@@ -170,14 +172,14 @@ func TestFixCFileCancelled(t *testing.T) {
 // one after the other, on random texts and edits.
 func TestComposeEdits(t *testing.T) {
 	rng := rand.New(rand.NewSource(1))
-	randomEdits := func(text []byte) []Edit {
-		var out []Edit
+	randomEdits := func(text []byte) []analysis.Edit {
+		var out []analysis.Edit
 		at := 0
 		for at <= len(text) && rng.Intn(3) > 0 {
 			start := at + rng.Intn(len(text)-at+1)
 			end := start + rng.Intn(min(4, len(text)-start)+1)
 			nt := strings.Repeat(string(rune('A'+rng.Intn(26))), rng.Intn(4))
-			out = append(out, Edit{Span: syntax.Span{Start: start, End: end}, NewText: nt})
+			out = append(out, analysis.Edit{Span: syntax.Span{Start: start, End: end}, NewText: nt})
 			at = end + 1
 		}
 		rng.Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
@@ -186,14 +188,14 @@ func TestComposeEdits(t *testing.T) {
 	for i := range 2000 {
 		src := []byte(strings.Repeat("abcdefghij", rng.Intn(4)))
 		first := randomEdits(src)
-		mid, err := Apply(src, first)
+		mid, err := analysis.Apply(src, first)
 		require.NoError(t, err)
 		second := randomEdits(mid)
-		want, err := Apply(mid, second)
+		want, err := analysis.Apply(mid, second)
 		require.NoError(t, err)
 		got, err := composeEdits(src, first, second)
 		require.NoError(t, err, "case %d", i)
-		text, err := Apply(src, got)
+		text, err := analysis.Apply(src, got)
 		require.NoError(t, err)
 		require.Equal(t, string(want), string(text), "case %d: %q then %v then %v gives %v", i, src, first, second, got)
 		for j := 1; j < len(got); j++ {
@@ -212,7 +214,7 @@ func TestFixCFileOtherFileCompose(t *testing.T) {
 	require.NoError(t, err)
 	us, err := os.ReadFile(user)
 	require.NoError(t, err)
-	edited, err := Apply(us, fx.Edits[user])
+	edited, err := analysis.Apply(us, fx.Edits[user])
 	require.NoError(t, err)
 	ftr := cfixTranslate(t, prog, nil, func(p string) ([]byte, error) {
 		if p == user {

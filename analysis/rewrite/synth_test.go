@@ -1,4 +1,4 @@
-package analysis
+package rewrite
 
 import (
 	"context"
@@ -13,8 +13,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/litmusls/litmusls/analysis"
 	"github.com/litmusls/litmusls/analysis/primitive"
 	"github.com/litmusls/litmusls/checker"
+	"github.com/litmusls/litmusls/internal/testkit"
 	"github.com/litmusls/litmusls/syntax"
 )
 
@@ -23,11 +25,11 @@ import (
 // the condition. Two tests of one shape differ only in markings, fences
 // and ordering variants: a fixed twin of a broken test.
 func shape(f *syntax.File, src []byte) string {
-	l := scanRwLayout(f, src)
+	l := ScanRwLayout(f, src)
 	var b strings.Builder
 	for ti := range f.Threads {
 		fmt.Fprintf(&b, "P%d:", ti)
-		for _, a := range l.accesses {
+		for _, a := range l.Accesses {
 			if a.thread != ti {
 				continue
 			}
@@ -46,13 +48,13 @@ func shape(f *syntax.File, src []byte) string {
 }
 
 // location names the variable an access reaches: "x" for *x, x, &x.
-func (l *rwLayout) location(a *rwAccess) string {
+func (l *RwLayout) location(a *RwAccess) string {
 	var x syntax.Expr
 	switch {
-	case a.deref != nil:
-		x = a.deref.X
-	case a.call != nil && len(a.call.Args) > 0:
-		x = a.call.Args[0]
+	case a.Deref != nil:
+		x = a.Deref.X
+	case a.Call != nil && len(a.Call.Args) > 0:
+		x = a.Call.Args[0]
 	default:
 		return "?"
 	}
@@ -69,7 +71,7 @@ type corpusTest struct {
 
 func loadKernelCorpus(t testing.TB) []*corpusTest {
 	t.Helper()
-	dir := filepath.Join(diagSharedDir(t), "corpus", "kernel")
+	dir := filepath.Join(testkit.SharedDir(t), "corpus", "kernel")
 	paths, err := filepath.Glob(filepath.Join(dir, "*.litmus"))
 	require.NoError(t, err)
 	require.NotEmpty(t, paths)
@@ -93,13 +95,13 @@ func loadKernelCorpus(t testing.TB) []*corpusTest {
 func twins(tests []*corpusTest) map[*corpusTest][]*corpusTest {
 	out := map[*corpusTest][]*corpusTest{}
 	for _, b := range tests {
-		if OutcomeOf(b.res).OK() {
+		if analysis.OutcomeOf(b.res).OK() {
 			continue
 		}
 		fam := strings.SplitN(b.name, "+", 2)[0]
 		sh := shape(b.f, b.src)
 		for _, g := range tests {
-			if g == b || !OutcomeOf(g.res).OK() || strings.SplitN(g.name, "+", 2)[0] != fam {
+			if g == b || !analysis.OutcomeOf(g.res).OK() || strings.SplitN(g.name, "+", 2)[0] != fam {
 				continue
 			}
 			if shape(g.f, g.src) == sh {
@@ -137,15 +139,15 @@ func TestSynthesizeTwins(t *testing.T) {
 				continue
 			}
 			fx := syn.Fixes[0]
-			text, err := Apply(b.src, fx.Edits)
+			text, err := analysis.Apply(b.src, fx.Edits)
 			require.NoError(t, err)
 			g, errs := syntax.Parse(b.path, text)
 			require.Empty(t, errs)
 			res, err := checker.Check(context.Background(), g, checker.Options{})
 			require.NoError(t, err)
-			assert.True(t, OutcomeOf(res).OK(), "%s: %s", name, fx.Title)
+			assert.True(t, analysis.OutcomeOf(res).OK(), "%s: %s", name, fx.Title)
 			fixedCost := TestCost(g, text).Max(archs)
-			assert.Equal(t, TestCost(b.f, b.src).add(fx.Cost).Max(archs), fixedCost, "cost of the changes adds up")
+			assert.Equal(t, TestCost(b.f, b.src).Add(fx.Cost).Max(archs), fixedCost, "cost of the changes adds up")
 			for _, twin := range tw[b] {
 				twinCost := TestCost(twin.f, twin.src).Max(archs)
 				assert.LessOrEqual(t, fixedCost, twinCost, "%s %v: %s costs more than twin %s", name, archs, fx.Title, twin.name)
@@ -161,7 +163,7 @@ func TestSynthesizeTwins(t *testing.T) {
 // verified, the second no cheaper than the first and not a superset of
 // it.
 func TestSynthesizeTwoFixes(t *testing.T) {
-	f, src := readTest(t, filepath.Join(diagSharedDir(t), "corpus", "kernel", "MP+poonceonces.litmus"))
+	f, src := readTest(t, filepath.Join(testkit.SharedDir(t), "corpus", "kernel", "MP+poonceonces.litmus"))
 	syn, err := Synthesize(context.Background(), f, src, SynthOptions{})
 	require.NoError(t, err)
 	require.Len(t, syn.Fixes, 2)
@@ -205,7 +207,7 @@ exists (1:r0=1)
 }
 
 func TestSynthesizeRace(t *testing.T) {
-	f, src := readTest(t, filepath.Join("testdata", "rewrite", "mp-plain.litmus"))
+	f, src := readTest(t, filepath.Join("testdata", "mp-plain.litmus"))
 	syn, err := Synthesize(context.Background(), f, src, SynthOptions{Fixes: 1})
 	require.NoError(t, err)
 	require.Len(t, syn.Fixes, 1)
@@ -217,7 +219,7 @@ func TestSynthesizeRace(t *testing.T) {
 }
 
 func TestSynthesizeCancelled(t *testing.T) {
-	f, src := readTest(t, filepath.Join(diagSharedDir(t), "corpus", "kernel", "MP+poonceonces.litmus"))
+	f, src := readTest(t, filepath.Join(testkit.SharedDir(t), "corpus", "kernel", "MP+poonceonces.litmus"))
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	_, err := Synthesize(ctx, f, src, SynthOptions{})
@@ -233,7 +235,7 @@ func TestSynthesizeCancelled(t *testing.T) {
 func BenchmarkSynthesize(b *testing.B) {
 	tests := loadKernelCorpus(b)
 	for _, c := range tests {
-		if OutcomeOf(c.res).OK() {
+		if analysis.OutcomeOf(c.res).OK() {
 			continue
 		}
 		b.Run(c.name, func(b *testing.B) {
@@ -273,7 +275,7 @@ exists (1:r0=1)
 	rws := Strengthenings(f, src)
 	idx, complete := strongestSet(rws)
 	assert.True(t, complete)
-	text, err := Apply(src, setEdits(rws, idx))
+	text, err := analysis.Apply(src, setEdits(rws, idx))
 	require.NoError(t, err)
 	assert.Contains(t, string(text), "\tsmp_store_release(y, smp_load_acquire(x));\n")
 	syn, err := Synthesize(context.Background(), f, src, SynthOptions{Fixes: 1})

@@ -1,4 +1,4 @@
-package analysis
+package rewrite
 
 import (
 	"container/heap"
@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/litmusls/litmusls/analysis"
 	"github.com/litmusls/litmusls/analysis/primitive"
 	"github.com/litmusls/litmusls/checker"
 	"github.com/litmusls/litmusls/syntax"
@@ -43,9 +44,9 @@ type SynthOptions struct {
 // A SynthFix is one set of rewrites that makes the test correct.
 type SynthFix struct {
 	Rewrites []Rewrite
-	Edits    []Edit   // all the rewrites' edits, in source order
-	Outcome  *Outcome // the edited test's
-	Cost     Cost     // what the changes add on each architecture
+	Edits    []analysis.Edit   // all the rewrites' edits, in source order
+	Outcome  *analysis.Outcome // the edited test's
+	Cost     Cost              // what the changes add on each architecture
 	// Saved is what the fix saves on each architecture against putting
 	// one smp_mb() in each thread it changes, the usual reflex.
 	Saved Cost
@@ -54,7 +55,7 @@ type SynthFix struct {
 
 // A Synthesis is the result of a search.
 type Synthesis struct {
-	Base    *Outcome
+	Base    *analysis.Outcome
 	Fixes   []SynthFix // cheapest first; empty when none was found
 	Checked int        // candidate sets checked
 	// Cutoff says the search stopped on its budget with cheaper sets still
@@ -71,7 +72,7 @@ type candSet struct {
 	idx   []int
 	cost  Cost
 	key   [3]int // target cost, cost over all archs, size
-	out   *Outcome
+	out   *analysis.Outcome
 	err   error
 	fresh bool // not yet checked
 }
@@ -138,7 +139,7 @@ func Synthesize(ctx context.Context, f *syntax.File, src []byte, opts SynthOptio
 	defer cancel()
 
 	v := newVerifier(f, opts.CheckBudget, opts.Cache)
-	base, err := v.baseOutcome(ctx, f, opts.Base)
+	base, err := v.BaseOutcome(ctx, f, opts.Base)
 	if err != nil {
 		return nil, err
 	}
@@ -146,7 +147,7 @@ func Synthesize(ctx context.Context, f *syntax.File, src []byte, opts SynthOptio
 	if base.OK() || base.Cutoff {
 		return syn, nil
 	}
-	l := scanRwLayout(f, src)
+	l := ScanRwLayout(f, src)
 	cands := l.strengthenings()
 	deltas := make([]Cost, len(cands))
 	for i := range cands {
@@ -160,7 +161,7 @@ func Synthesize(ctx context.Context, f *syntax.File, src []byte, opts SynthOptio
 		syn.Impossible = true
 		return syn, nil
 	}
-	res := v.verifyAll(sctx, src, [][]Edit{setEdits(cands, strongest)})
+	res := v.verifyAll(sctx, src, [][]analysis.Edit{setEdits(cands, strongest)})
 	syn.Checked++
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -181,7 +182,7 @@ func Synthesize(ctx context.Context, f *syntax.File, src []byte, opts SynthOptio
 	mk := func(idx []int) *candSet {
 		s := &candSet{idx: idx, fresh: true}
 		for _, i := range idx {
-			s.cost = s.cost.add(deltas[i])
+			s.cost = s.cost.Add(deltas[i])
 		}
 		total := 0
 		for _, c := range s.cost {
@@ -218,7 +219,7 @@ func Synthesize(ctx context.Context, f *syntax.File, src []byte, opts SynthOptio
 			}
 			items = append(items, s)
 		}
-		var sets [][]Edit
+		var sets [][]analysis.Edit
 		var fresh []*candSet
 		for _, s := range items {
 			if s.fresh {
@@ -286,13 +287,13 @@ func candLess(a, b *candSet) bool { return candHeap{a, b}.Less(0, 1) }
 // its place: it tries dropping each rewrite, costliest first, then
 // replacing each by the cheapest alternative that still fixes, checking
 // every step. When ctx ends it returns what it has, which still fixes.
-func minimize(ctx context.Context, v *verifier, src []byte, cands []Rewrite, strongest []int, out *Outcome, mk func([]int) *candSet, syn *Synthesis) *candSet {
+func minimize(ctx context.Context, v *Verifier, src []byte, cands []Rewrite, strongest []int, out *analysis.Outcome, mk func([]int) *candSet, syn *Synthesis) *candSet {
 	cur := append([]int(nil), strongest...)
 	try := func(idx []int) bool {
 		if ctx.Err() != nil {
 			return false
 		}
-		r := v.verifyAll(ctx, src, [][]Edit{setEdits(cands, idx)})[0]
+		r := v.verifyAll(ctx, src, [][]analysis.Edit{setEdits(cands, idx)})[0]
 		syn.Checked++
 		if r.err == nil && r.outcome.OK() {
 			cur, out = idx, r.outcome
@@ -367,12 +368,12 @@ func strongestSet(cands []Rewrite) (idx []int, complete bool) {
 	return out, complete
 }
 
-func setEdits(cands []Rewrite, idx []int) []Edit {
-	var edits []Edit
+func setEdits(cands []Rewrite, idx []int) []analysis.Edit {
+	var edits []analysis.Edit
 	for _, i := range idx {
 		edits = append(edits, cands[i].Edits...)
 	}
-	sortEdits(edits)
+	analysis.SortEdits(edits)
 	return edits
 }
 
@@ -413,7 +414,7 @@ func supersetOfAny(idx []int, found []*candSet) bool {
 }
 
 // synthFix describes a found set.
-func (l *rwLayout) synthFix(cands []Rewrite, s *candSet, base *Outcome, archs []primitive.Arch) SynthFix {
+func (l *RwLayout) synthFix(cands []Rewrite, s *candSet, base *analysis.Outcome, archs []primitive.Arch) SynthFix {
 	fx := SynthFix{Edits: setEdits(cands, s.idx), Outcome: s.out, Cost: s.cost}
 	threads := map[int]bool{}
 	for _, i := range s.idx {
@@ -424,7 +425,7 @@ func (l *rwLayout) synthFix(cands []Rewrite, s *candSet, base *Outcome, archs []
 	for a := range fx.Saved {
 		fx.Saved[a] = len(threads)*full[a] - fx.Cost[a]
 	}
-	fx.Title = fmt.Sprintf("%s (%s; %s", JoinTitles(fx.Rewrites), describeChange(base, s.out), fx.CostText(nil))
+	fx.Title = fmt.Sprintf("%s (%s; %s", JoinTitles(fx.Rewrites), DescribeChange(base, s.out), fx.CostText(nil))
 	// The saving against the reflex, on the target where it is largest.
 	bestArch, best := primitive.Arch(-1), 0
 	for _, a := range archs {

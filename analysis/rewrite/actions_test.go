@@ -1,4 +1,4 @@
-package analysis
+package rewrite
 
 import (
 	"bytes"
@@ -11,7 +11,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/litmusls/litmusls/analysis"
 	"github.com/litmusls/litmusls/checker"
+	"github.com/litmusls/litmusls/internal/testkit"
 	"github.com/litmusls/litmusls/syntax"
 )
 
@@ -50,20 +52,20 @@ func titles(acts []Action) []string {
 
 // applyAndCheck applies an action and checks the result, which must parse
 // cleanly.
-func applyAndCheck(t *testing.T, name string, src []byte, edits []Edit) (*Outcome, []byte) {
+func applyAndCheck(t *testing.T, name string, src []byte, edits []analysis.Edit) (*analysis.Outcome, []byte) {
 	t.Helper()
-	text, err := Apply(src, edits)
+	text, err := analysis.Apply(src, edits)
 	require.NoError(t, err)
 	f, errs := syntax.Parse(name, text)
 	require.Empty(t, errs, "edited text:\n%s", text)
 	res, err := checker.Check(context.Background(), f, checker.Options{})
 	require.NoError(t, err)
 	require.Empty(t, res.Errors)
-	return OutcomeOf(res), text
+	return analysis.OutcomeOf(res), text
 }
 
 func TestActionsPlainLoad(t *testing.T) {
-	path := filepath.Join("testdata", "rewrite", "mp-plain.litmus")
+	path := filepath.Join("testdata", "mp-plain.litmus")
 	f, src := readTest(t, path)
 	acts := Actions(context.Background(), f, src, cursorAt(t, src, "*flag;", 0), ActionOptions{})
 	assert.Equal(t, []string{
@@ -83,7 +85,7 @@ func TestActionsPlainLoad(t *testing.T) {
 }
 
 func TestActionsPlainStore(t *testing.T) {
-	path := filepath.Join("testdata", "rewrite", "mp-plain.litmus")
+	path := filepath.Join("testdata", "mp-plain.litmus")
 	f, src := readTest(t, path)
 	acts := Actions(context.Background(), f, src, cursorAt(t, src, "*flag = 1", 0), ActionOptions{})
 	require.Len(t, acts, 4, "%q", titles(acts))
@@ -97,7 +99,7 @@ func TestActionsPlainStore(t *testing.T) {
 }
 
 func TestActionsMessagePassing(t *testing.T) {
-	dir := filepath.Join(diagSharedDir(t), "corpus", "kernel")
+	dir := filepath.Join(testkit.SharedDir(t), "corpus", "kernel")
 	path := filepath.Join(dir, "MP+poonceonces.litmus")
 	f, src := readTest(t, path)
 	ctx := context.Background()
@@ -132,7 +134,7 @@ func TestActionsMessagePassing(t *testing.T) {
 }
 
 func TestActionsStoreBufferingOneLine(t *testing.T) {
-	path := filepath.Join("testdata", "rewrite", "sb-oneline.litmus")
+	path := filepath.Join("testdata", "sb-oneline.litmus")
 	f, src := readTest(t, path)
 	acts := Actions(context.Background(), f, src, cursorAt(t, src, "WRITE_ONCE(*x, 1)", 0), ActionOptions{})
 	var mb *Action
@@ -149,7 +151,7 @@ func TestActionsStoreBufferingOneLine(t *testing.T) {
 	assert.Contains(t, string(text), "WRITE_ONCE(*x, 1); smp_mb(); r0 = READ_ONCE(*y); }")
 	// With the fence on the other side too, it is fixed.
 	other := Actions(context.Background(), f, src, cursorAt(t, src, "WRITE_ONCE(*y, 1)", 0), ActionOptions{})
-	var edits []Edit
+	var edits []analysis.Edit
 	edits = append(edits, mb.Edits...)
 	for _, a := range other {
 		if strings.HasPrefix(a.Title, "Insert smp_mb()") {
@@ -161,22 +163,22 @@ func TestActionsStoreBufferingOneLine(t *testing.T) {
 }
 
 func TestActionsCancelled(t *testing.T) {
-	path := filepath.Join("testdata", "rewrite", "mp-plain.litmus")
+	path := filepath.Join("testdata", "mp-plain.litmus")
 	f, src := readTest(t, path)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	assert.Nil(t, Actions(ctx, f, src, cursorAt(t, src, "*flag;", 0), ActionOptions{}))
 }
 
-func mustApply(t *testing.T, src []byte, edits []Edit) []byte {
+func mustApply(t *testing.T, src []byte, edits []analysis.Edit) []byte {
 	t.Helper()
-	text, err := Apply(src, edits)
+	text, err := analysis.Apply(src, edits)
 	require.NoError(t, err)
 	return text
 }
 
 func TestActionsOnCondition(t *testing.T) {
-	f, src := readTest(t, filepath.Join(diagSharedDir(t), "corpus", "kernel", "MP+poonceonces.litmus"))
+	f, src := readTest(t, filepath.Join(testkit.SharedDir(t), "corpus", "kernel", "MP+poonceonces.litmus"))
 	acts := Actions(context.Background(), f, src, cursorAt(t, src, "exists", 0), ActionOptions{})
 	require.Len(t, acts, 2, "%q", titles(acts))
 	assert.True(t, acts[0].Preferred)
@@ -191,7 +193,7 @@ func TestActionsOnCondition(t *testing.T) {
 	assert.Equal(t, "Use smp_store_release on line 15, smp_load_acquire on line 23 (bad outcome becomes Never; +20 on powerpc64, +4 on arm64, free on x86-64; saves 60 on powerpc64 against smp_mb() in each thread)", acts[0].Title)
 
 	// A correct test has nothing to offer there.
-	f, src = readTest(t, filepath.Join(diagSharedDir(t), "corpus", "kernel", "MP+pooncerelease+poacquireonce.litmus"))
+	f, src = readTest(t, filepath.Join(testkit.SharedDir(t), "corpus", "kernel", "MP+pooncerelease+poacquireonce.litmus"))
 	assert.Empty(t, Actions(context.Background(), f, src, cursorAt(t, src, "exists", 0), ActionOptions{}))
 }
 
@@ -231,7 +233,7 @@ exists (1:r0=1)
 // corpus tests and of a broken text: nothing panics, and every rewrite
 // offered at a cursor touches it or a gap next to it.
 func TestActionsEveryOffset(t *testing.T) {
-	dir := filepath.Join(diagSharedDir(t), "corpus", "kernel")
+	dir := filepath.Join(testkit.SharedDir(t), "corpus", "kernel")
 	var srcs [][]byte
 	for _, name := range []string{"MP+poonceonces", "dep+plain", "Z6.0+pooncelock+poonceLock+pombonce", "ISA2+pooncelock+pooncelock+pombonce"} {
 		_, src := readTest(t, filepath.Join(dir, name+".litmus"))
@@ -240,12 +242,12 @@ func TestActionsEveryOffset(t *testing.T) {
 	srcs = append(srcs, []byte("C broken\n{}\nP0(int *x) { *x = ; r0 = READ_ONCE(*x) smp_mb(); }\nexists (0:r0=1"))
 	for _, src := range srcs {
 		f, _ := syntax.Parse("t.litmus", src)
-		l := scanRwLayout(f, src)
+		l := ScanRwLayout(f, src)
 		offered := 0
 		for off := 0; off <= len(src); off++ {
 			for _, rw := range l.rewritesAt(syntax.Span{Start: off, End: off}) {
 				offered++
-				_, err := Apply(src, rw.Edits)
+				_, err := analysis.Apply(src, rw.Edits)
 				assert.NoError(t, err)
 			}
 		}
@@ -355,7 +357,7 @@ forall (1:r0=0 \/ 1:r1=1)
 }
 
 func TestActionsWeaken(t *testing.T) {
-	path := filepath.Join("testdata", "rewrite", "mp-mb.litmus")
+	path := filepath.Join("testdata", "mp-mb.litmus")
 	f, src := readTest(t, path)
 	acts := Actions(context.Background(), f, src, cursorAt(t, src, "smp_mb();", 0), ActionOptions{})
 	assert.Equal(t, []string{"Use smp_wmb (outcome stays Never; saves 30 on powerpc64, 5 on arm64, 15 on x86-64)"}, titles(acts))
@@ -367,10 +369,10 @@ func TestActionsWeaken(t *testing.T) {
 	assert.True(t, o.OK())
 
 	// A needed release is not offered for weakening.
-	f, src = readTest(t, filepath.Join(diagSharedDir(t), "corpus", "kernel", "MP+pooncerelease+poacquireonce.litmus"))
+	f, src = readTest(t, filepath.Join(testkit.SharedDir(t), "corpus", "kernel", "MP+pooncerelease+poacquireonce.litmus"))
 	assert.Empty(t, Actions(context.Background(), f, src, cursorAt(t, src, "smp_store_release", 0), ActionOptions{}))
 	// In a broken test, nothing is weakened.
-	f, src = readTest(t, filepath.Join("testdata", "rewrite", "sb-release.litmus"))
+	f, src = readTest(t, filepath.Join("testdata", "sb-release.litmus"))
 	for _, a := range Actions(context.Background(), f, src, cursorAt(t, src, "smp_store_release(x", 0), ActionOptions{}) {
 		assert.Equal(t, ActionKindQuickFix, a.Kind, a.Title)
 	}

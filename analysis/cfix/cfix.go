@@ -1,4 +1,4 @@
-package analysis
+package cfix
 
 import (
 	"bytes"
@@ -12,18 +12,20 @@ import (
 	"strings"
 	"time"
 
+	"github.com/litmusls/litmusls/analysis"
 	"github.com/litmusls/litmusls/analysis/primitive"
+	"github.com/litmusls/litmusls/analysis/rewrite"
 	"github.com/litmusls/litmusls/syntax"
 	"github.com/litmusls/litmusls/syntax/bpfc"
 )
 
-// This file offers the quick fixes of [Actions] on annotated BPF C and
+// This file offers the quick fixes of [rewrite.Actions] on annotated BPF C and
 // its user-space side: the rewrites are found in the litmus tests the
 // translation generates, carried back to the C through the source map,
 // written as C edits, and verified by translating the edited C again and
 // checking the scenarios it takes part in.
 
-// CActions returns the actions [Actions] offers on litmus tests, for the
+// CActions returns the actions [rewrite.Actions] offers on litmus tests, for the
 // C file file (named as tr.Sources names it: a "with" file by its path
 // joined to the directory of the file naming it) at span (a cursor, or a
 // selection; byte offsets of file), as edits of file:
@@ -41,7 +43,7 @@ import (
 //     indentation of the statement after it, smp_rmb() (between loads),
 //     smp_wmb() (between stores) and smp_mb();
 //   - on the condition annotation of a broken scenario, the cheapest fixes
-//     [Synthesize] finds for its litmus test, written in C (a fix that
+//     [rewrite.Synthesize] finds for its litmus test, written in C (a fix that
 //     needs edits in another file is left out: [CFixes] has it);
 //   - when every scenario is correct, the weakenings that keep it so, of
 //     kind ActionKindRewrite, with what they save: acquire and release to
@@ -65,7 +67,7 @@ import (
 // unedited scenario. A candidate whose edited C translates with more
 // errors or unmodeled constructs than before, or whose scenarios cannot be
 // checked, is left out. The title names the change and its verified
-// effect, worded as [Actions] words it ("Use smp_load_acquire (bad
+// effect, worded as [rewrite.Actions] words it ("Use smp_load_acquire (bad
 // outcome becomes Never)"); when several scenarios take part, the effect
 // on each is named ("mp_release: outcome stays Never; mp_plain_writer:
 // bad outcome becomes Never"), and Verdict lists each ("mp_release Never,
@@ -85,7 +87,7 @@ import (
 // When ctx ends, CActions returns nil. It only reads tr, so a handler may
 // call it on the translation it keeps for the open document, from any
 // goroutine.
-func CActions(ctx context.Context, tr *bpfc.Translation, file string, span syntax.Span, opts ActionOptions) []Action {
+func CActions(ctx context.Context, tr *bpfc.Translation, file string, span syntax.Span, opts rewrite.ActionOptions) []rewrite.Action {
 	var own []CFix
 	for _, fx := range CFixes(ctx, tr, file, span, opts) {
 		if len(fx.Others) == 0 {
@@ -94,22 +96,22 @@ func CActions(ctx context.Context, tr *bpfc.Translation, file string, span synta
 		}
 	}
 	markPreferredC(own, opts.Archs)
-	var out []Action
+	var out []rewrite.Action
 	for _, fx := range own {
 		out = append(out, fx.Action)
 	}
 	return out
 }
 
-// A CFix is an action of [CFixes]: an [Action] whose Edits are those of
+// A CFix is an action of [CFixes]: an [rewrite.Action] whose Edits are those of
 // the file asked about, and the edits it needs in other files of the
 // translation.
 type CFix struct {
-	Action
+	rewrite.Action
 	// Others holds the edits of other C files, by name as
 	// Translation.Sources names them; nil when the fix is in the file
 	// asked about alone.
-	Others map[string][]Edit
+	Others map[string][]analysis.Edit
 	whole  bool // the fix leaves every scenario as its author wants it
 }
 
@@ -118,7 +120,7 @@ type CFix struct {
 // other files of the translation (the user-space side of a BPF program,
 // say), with those edits in Others. Preferred is marked over them all.
 // Its cost is CActions'.
-func CFixes(ctx context.Context, tr *bpfc.Translation, file string, span syntax.Span, opts ActionOptions) []CFix {
+func CFixes(ctx context.Context, tr *bpfc.Translation, file string, span syntax.Span, opts rewrite.ActionOptions) []CFix {
 	if tr == nil {
 		return nil
 	}
@@ -143,7 +145,7 @@ func CFixes(ctx context.Context, tr *bpfc.Translation, file string, span syntax.
 		cands = append(cands, cs.candidatesAt(span)...)
 		weak = append(weak, cs.weakeningsAt(span)...)
 		for _, lk := range sc.Map.Links() {
-			if lk.Kind == bpfc.LinkCond && lk.C.File == file && spanTouches(span, lk.C.Span) {
+			if lk.Kind == bpfc.LinkCond && lk.C.File == file && rewrite.SpanTouches(span, lk.C.Span) {
 				onCond = append(onCond, sc)
 				break
 			}
@@ -158,9 +160,9 @@ func CFixes(ctx context.Context, tr *bpfc.Translation, file string, span syntax.
 	if len(tr.Scenarios) != 1 {
 		res = nil // opts.Base is the result of one test
 	}
-	base := map[string]*Outcome{}
+	base := map[string]*analysis.Outcome{}
 	for _, sc := range scens {
-		o, err := cv.v.baseOutcome(ctx, sc.File, res)
+		o, err := cv.v.BaseOutcome(ctx, sc.File, res)
 		if ctx.Err() != nil {
 			return nil
 		}
@@ -168,7 +170,7 @@ func CFixes(ctx context.Context, tr *bpfc.Translation, file string, span syntax.
 			continue // this scenario cannot judge an edit
 		}
 		base[sc.Name] = o
-		cv.baseCost[sc.Name] = TestCost(sc.File, sc.Text)
+		cv.baseCost[sc.Name] = rewrite.TestCost(sc.File, sc.Text)
 	}
 	if len(base) == 0 {
 		return nil
@@ -218,18 +220,18 @@ func CFixes(ctx context.Context, tr *bpfc.Translation, file string, span syntax.
 			if !r.ok() {
 				continue // the weakening breaks a scenario
 			}
-			out = append(out, CFix{Action: Action{
-				Title:   fmt.Sprintf("%s (%s; %s)", candidateTitle(c, cands), r.stays(), savedShort(r.cost, opts.Archs)),
-				Kind:    ActionKindRewrite,
+			out = append(out, CFix{Action: rewrite.Action{
+				Title:   fmt.Sprintf("%s (%s; %s)", candidateTitle(c, cands), r.stays(), rewrite.SavedShort(r.cost, opts.Archs)),
+				Kind:    rewrite.ActionKindRewrite,
 				Edits:   c.edits,
 				Verdict: r.verdict(),
 				Cost:    r.cost,
 			}, whole: true})
 			continue
 		}
-		out = append(out, CFix{Action: Action{
+		out = append(out, CFix{Action: rewrite.Action{
 			Title:   fmt.Sprintf("%s (%s)", candidateTitle(c, cands), r.describe(base)),
-			Kind:    ActionKindQuickFix,
+			Kind:    rewrite.ActionKindQuickFix,
 			Edits:   c.edits,
 			Verdict: r.verdict(),
 			Fixes:   r.fixes(base),
@@ -248,12 +250,12 @@ func addIncludes(tr *bpfc.Translation, src *bpfc.Source, cands []cCandidate) {
 	for i := range cands {
 		c := &cands[i]
 		if e, ok := includeEdit(src.Text, c.edits); ok && !user {
-			c.edits = append([]Edit{e}, c.edits...)
+			c.edits = append([]analysis.Edit{e}, c.edits...)
 		}
 		for name, es := range c.others {
 			if t := tr.Source(name); t != nil && !isUserSpace(t.Text) {
 				if e, ok := includeEdit(t.Text, es); ok {
-					c.others[name] = append([]Edit{e}, es...)
+					c.others[name] = append([]analysis.Edit{e}, es...)
 				}
 			}
 		}
@@ -323,13 +325,13 @@ type cCandidate struct {
 	titled bool        // short is the whole title, lines included (a set of rewrites)
 	weak   bool        // a weakening, offered only when it keeps every scenario correct
 	site   syntax.Span // the C it changes, or where the fence goes
-	edits  []Edit
-	others map[string][]Edit // edits of other files of the translation, by name (a synthesized fix)
+	edits  []analysis.Edit
+	others map[string][]analysis.Edit // edits of other files of the translation, by name (a synthesized fix)
 }
 
 // allEdits returns c's edits by file, those of file included.
-func (c *cCandidate) allEdits(file string) map[string][]Edit {
-	m := map[string][]Edit{file: c.edits}
+func (c *cCandidate) allEdits(file string) map[string][]analysis.Edit {
+	m := map[string][]analysis.Edit{file: c.edits}
 	for f, es := range c.others {
 		m[f] = es
 	}
@@ -394,13 +396,13 @@ func addressOf(lv string) string {
 // accesses and gaps, and the C they came from.
 type cScan struct {
 	sc   *bpfc.Scenario
-	l    *rwLayout
+	l    *rewrite.RwLayout
 	src  *bpfc.Source
 	user bool // src is user-space C
 }
 
 func newCScan(sc *bpfc.Scenario, src *bpfc.Source, user bool) *cScan {
-	return &cScan{sc: sc, l: scanRwLayout(sc.File, sc.Text), src: src, user: user}
+	return &cScan{sc: sc, l: rewrite.ScanRwLayout(sc.File, sc.Text), src: src, user: user}
 }
 
 // cLink returns the C span, in src, of the link of exactly the generated
@@ -414,29 +416,29 @@ func (s *cScan) cLink(gen syntax.Span, kind bpfc.LinkKind) (syntax.Span, bool) {
 }
 
 // access returns the C of the generated access a, when it is in src.
-func (s *cScan) access(a *rwAccess) (cAccess, bool) {
-	cs, ok := s.cLink(a.span, bpfc.LinkExpr)
+func (s *cScan) access(a *rewrite.RwAccess) (cAccess, bool) {
+	cs, ok := s.cLink(a.Span, bpfc.LinkExpr)
 	if !ok {
 		return cAccess{}, false
 	}
 	ca := cAccess{a: a, c: cs}
-	if a.prim == PlainStore {
-		if a.deref == nil {
+	if a.Prim == rewrite.PlainStore {
+		if a.Deref == nil {
 			return cAccess{}, false
 		}
-		lhs, ok := s.cLink(a.deref.Span, bpfc.LinkExpr)
+		lhs, ok := s.cLink(a.Deref.Span, bpfc.LinkExpr)
 		if !ok || lhs.Start < cs.Start || lhs.End > cs.End {
 			return cAccess{}, false
 		}
 		ca.lhs = lhs
-		if a.assign == nil {
+		if a.Assign == nil {
 			// A read-modify-write ("x++", "x += v"): rewritten only as
 			// a statement of its own, whose value nobody uses.
 			ca.rmw = true
-			if !isExprStmt(s.l.f, a.span) {
+			if !isExprStmt(s.l.F, a.Span) {
 				return cAccess{}, false
 			}
-		} else if a.assign.Op != "=" || lhs.Start != cs.Start {
+		} else if a.Assign.Op != "=" || lhs.Start != cs.Start {
 			return cAccess{}, false
 		}
 	}
@@ -459,10 +461,10 @@ func (s *cScan) rewrites(p *cAccess) []cCandidate {
 
 // fences returns the C rewrites inserting the fences names at g, and the C
 // span from the statement before g to the one after it.
-func (s *cScan) fences(g *rwGap, names []string) ([]cCandidate, syntax.Span, bool) {
+func (s *cScan) fences(g *rewrite.RwGap, names []string) ([]cCandidate, syntax.Span, bool) {
 	text := s.src.Text
-	prev, ok1 := s.cLink(g.prev.GetSpan(), bpfc.LinkStmt)
-	next, ok2 := s.cLink(g.next.GetSpan(), bpfc.LinkStmt)
+	prev, ok1 := s.cLink(g.Prev.GetSpan(), bpfc.LinkStmt)
+	next, ok2 := s.cLink(g.Next.GetSpan(), bpfc.LinkStmt)
 	if !ok1 || !ok2 || prev.End > next.Start {
 		return nil, syntax.Span{}, false
 	}
@@ -485,7 +487,7 @@ func (s *cScan) fences(g *rwGap, names []string) ([]cCandidate, syntax.Span, boo
 			short: fmt.Sprintf("Insert %s before line %d", call, ln),
 			to:    name, line: ln, fence: true,
 			site:  syntax.Span{Start: at, End: at},
-			edits: []Edit{{Span: syntax.Span{Start: at, End: at}, NewText: indent + call + ";" + nl}},
+			edits: []analysis.Edit{{Span: syntax.Span{Start: at, End: at}, NewText: indent + call + ";" + nl}},
 		})
 	}
 	return out, syntax.Span{Start: prev.Start, End: next.End}, true
@@ -494,14 +496,14 @@ func (s *cScan) fences(g *rwGap, names []string) ([]cCandidate, syntax.Span, boo
 // candidatesAt finds the rewrites at span of src.
 func (s *cScan) candidatesAt(span syntax.Span) []cCandidate {
 	var accs []cAccess
-	for i := range s.l.accesses {
-		if ca, ok := s.access(&s.l.accesses[i]); ok {
+	for i := range s.l.Accesses {
+		if ca, ok := s.access(&s.l.Accesses[i]); ok {
 			accs = append(accs, ca)
 		}
 	}
 	var picked []*cAccess
 	for i := range accs {
-		if spanTouches(span, accs[i].c) {
+		if rewrite.SpanTouches(span, accs[i].c) {
 			picked = append(picked, &accs[i])
 		}
 	}
@@ -511,7 +513,7 @@ func (s *cScan) candidatesAt(span syntax.Span) []cCandidate {
 		// its condition).
 		within := cStmtAt(s.sc, s.l, s.src.Name, span.Start)
 		for i := range accs {
-			g := accs[i].a.span
+			g := accs[i].a.Span
 			if within.Len() > 0 && within.Start <= g.Start && g.End <= within.End {
 				picked = append(picked, &accs[i])
 			}
@@ -534,10 +536,10 @@ func (s *cScan) candidatesAt(span syntax.Span) []cCandidate {
 		out = append(out, s.rewrites(p)...)
 	}
 	// The fences between two statements.
-	for i := range s.l.gaps {
-		g := &s.l.gaps[i]
-		fs, region, ok := s.fences(g, gapFences(g))
-		if ok && spanTouches(span, region) {
+	for i := range s.l.Gaps {
+		g := &s.l.Gaps[i]
+		fs, region, ok := s.fences(g, rewrite.GapFences(g))
+		if ok && rewrite.SpanTouches(span, region) {
 			out = append(out, fs...)
 		}
 	}
@@ -558,21 +560,21 @@ func (s *cScan) weakeningsAt(span syntax.Span) []cCandidate {
 		return within.Len() > 0 && within.Start <= gen.Start && gen.End <= within.End
 	}
 	var out []cCandidate
-	for i := range s.l.accesses {
-		a := &s.l.accesses[i]
-		if a.call == nil {
+	for i := range s.l.Accesses {
+		a := &s.l.Accesses[i]
+		if a.Call == nil {
 			continue
 		}
 		ca, ok := s.access(a)
-		if !ok || !spanTouches(span, ca.c) && !in(a.span) {
+		if !ok || !rewrite.SpanTouches(span, ca.c) && !in(a.Span) {
 			continue
 		}
 		out = append(out, weakRewrites(&ca, s.src.Text, s.src.Lines.Position(ca.c.Start).Line, s.user)...)
 	}
-	for i := range s.l.fences {
-		fc := &s.l.fences[i]
-		cs, ok := s.cLink(fc.stmt.Span, bpfc.LinkStmt)
-		if !ok || !spanTouches(span, cs) && !in(fc.stmt.Span) {
+	for i := range s.l.Fences {
+		fc := &s.l.Fences[i]
+		cs, ok := s.cLink(fc.Stmt.Span, bpfc.LinkStmt)
+		if !ok || !rewrite.SpanTouches(span, cs) && !in(fc.Stmt.Span) {
 			continue
 		}
 		out = append(out, s.fenceWeakenings(fc, cs)...)
@@ -589,7 +591,7 @@ var cFences = map[string]string{
 
 // fenceWeakenings returns the C rewrites removing the fence statement at
 // cs, and weakening smp_mb() to smp_rmb() or smp_wmb().
-func (s *cScan) fenceWeakenings(fc *rwFence, cs syntax.Span) []cCandidate {
+func (s *cScan) fenceWeakenings(fc *rewrite.RwFence, cs syntax.Span) []cCandidate {
 	text := s.src.Text
 	stmt := strings.TrimSpace(string(text[cs.Start:cs.End]))
 	call, ok := strings.CutSuffix(stmt, ";")
@@ -612,7 +614,7 @@ func (s *cScan) fenceWeakenings(fc *rwFence, cs syntax.Span) []cCandidate {
 			lkmm = "smp_wmb"
 		}
 	}
-	if lkmm == "" || lkmm != fc.name {
+	if lkmm == "" || lkmm != fc.Name {
 		return nil // not a fence statement of its own (the smp_mb() after a seq_cst store)
 	}
 	// The statement must stand where removing it leaves the code around
@@ -635,7 +637,7 @@ func (s *cScan) fenceWeakenings(fc *rwFence, cs syntax.Span) []cCandidate {
 		del = syntax.Span{Start: ls, End: min(le+1, len(text))}
 	}
 	out = append(out, cCandidate{short: fmt.Sprintf("Remove %s on line %d", call, ln), fence: true, line: ln, site: cs,
-		edits: []Edit{{Span: del}}})
+		edits: []analysis.Edit{{Span: del}}})
 	if lkmm == "smp_mb" {
 		callSpan := syntax.Span{Start: cs.Start, End: cs.Start + len(call)}
 		for _, to := range []string{"smp_rmb", "smp_wmb"} {
@@ -645,7 +647,7 @@ func (s *cScan) fenceWeakenings(fc *rwFence, cs syntax.Span) []cCandidate {
 				short = "Use __atomic_thread_fence with " + strings.TrimSuffix(strings.TrimPrefix(c, "__atomic_thread_fence("), ")")
 			}
 			out = append(out, cCandidate{short: short, to: to, line: ln, site: cs,
-				edits: []Edit{{Span: callSpan, NewText: c}}})
+				edits: []analysis.Edit{{Span: callSpan, NewText: c}}})
 		}
 	}
 	return out
@@ -661,7 +663,7 @@ func weakRewrites(p *cAccess, text []byte, ln int, user bool) []cCandidate {
 		return nil
 	}
 	one := func(to, short, newText string, sp syntax.Span) cCandidate {
-		return cCandidate{short: short, to: to, line: ln, site: p.c, edits: []Edit{{Span: sp, NewText: newText}}}
+		return cCandidate{short: short, to: to, line: ln, site: p.c, edits: []analysis.Edit{{Span: sp, NewText: newText}}}
 	}
 	switch {
 	case name == "smp_load_acquire" && len(args) == 1:
@@ -719,19 +721,19 @@ func derefOf(ptr string) string {
 	return "*(" + ptr + ")"
 }
 
-// synthCandidates runs [Synthesize] on the scenario sc, asking for want
+// synthCandidates runs [rewrite.Synthesize] on the scenario sc, asking for want
 // fixes (0 means Synthesize's default), and returns its fixes written in
 // C, each as one candidate whose edits are in the file of s, and the
 // synthesis itself (nil when it failed); scans gives the scans of the
 // scenario over each C file, for the rewrites in other files, which go to
 // the candidate's others. A fix with a rewrite C cannot say (C the source
 // map does not tie to it, a primitive C has no spelling for) is left out.
-func synthCandidates(ctx context.Context, s *cScan, scans []*cScan, opts ActionOptions, want int) ([]cCandidate, *Synthesis) {
+func synthCandidates(ctx context.Context, s *cScan, scans []*cScan, opts rewrite.ActionOptions, want int) ([]cCandidate, *rewrite.Synthesis) {
 	budget := opts.SynthBudget
 	if budget <= 0 {
 		budget = 5 * time.Second
 	}
-	syn, err := Synthesize(ctx, s.sc.File, s.sc.Text, SynthOptions{Archs: opts.Archs, Budget: budget, CheckBudget: opts.Budget, Cache: opts.Cache, Fixes: want})
+	syn, err := rewrite.Synthesize(ctx, s.sc.File, s.sc.Text, rewrite.SynthOptions{Archs: opts.Archs, Budget: budget, CheckBudget: opts.Budget, Cache: opts.Cache, Fixes: want})
 	if err != nil {
 		return nil, nil
 	}
@@ -780,7 +782,7 @@ fixes:
 			where := ""
 			if p.scan != s {
 				if all.others == nil {
-					all.others = map[string][]Edit{}
+					all.others = map[string][]analysis.Edit{}
 				}
 				all.others[p.scan.src.Name] = append(all.others[p.scan.src.Name], p.c.edits...)
 				where = " of " + relName(s.src.Name, p.scan.src.Name)
@@ -810,22 +812,22 @@ func relName(file, other string) string {
 
 // candidateFor returns the C rewrite doing what the litmus rewrite rw does
 // in the scenario of s.
-func (s *cScan) candidateFor(rw *Rewrite) (cCandidate, bool) {
+func (s *cScan) candidateFor(rw *rewrite.Rewrite) (cCandidate, bool) {
 	switch rw.Kind {
-	case RewriteInsert:
-		for i := range s.l.gaps {
-			g := &s.l.gaps[i]
-			if g.thread == rw.Thread && g.prev.GetSpan().End == rw.Site.Start {
+	case rewrite.RewriteInsert:
+		for i := range s.l.Gaps {
+			g := &s.l.Gaps[i]
+			if g.Thread == rw.Thread && g.Prev.GetSpan().End == rw.Site.Start {
 				fs, _, ok := s.fences(g, []string{rw.To})
 				if ok && len(fs) == 1 {
 					return fs[0], true
 				}
 			}
 		}
-	case RewriteMark, RewriteUpgrade:
-		for i := range s.l.accesses {
-			a := &s.l.accesses[i]
-			if a.span != rw.Site {
+	case rewrite.RewriteMark, rewrite.RewriteUpgrade:
+		for i := range s.l.Accesses {
+			a := &s.l.Accesses[i]
+			if a.Span != rw.Site {
 				continue
 			}
 			ca, ok := s.access(a)
@@ -857,7 +859,7 @@ func joinVerbs(names []string) string {
 
 // A cAccess is an access of a generated test and the C it came from.
 type cAccess struct {
-	a   *rwAccess
+	a   *rewrite.RwAccess
 	c   syntax.Span // the C expression: the lvalue of a plain load, the assignment of a plain store, the call of a marked access
 	lhs syntax.Span // the stored lvalue of a plain store
 	rmw bool        // a plain read-modify-write: "x++", "x += v"
@@ -866,12 +868,12 @@ type cAccess struct {
 // cStmtAt returns the generated span of the innermost statement of sc
 // whose C in file holds off, or of its condition for an if or a loop; the
 // empty span when there is none.
-func cStmtAt(sc *bpfc.Scenario, l *rwLayout, file string, off int) syntax.Span {
+func cStmtAt(sc *bpfc.Scenario, l *rewrite.RwLayout, file string, off int) syntax.Span {
 	for _, lk := range sc.Map.FromC(file, off) {
 		if lk.Kind != bpfc.LinkStmt {
 			continue
 		}
-		s := findStmt(l.f, lk.Gen)
+		s := findStmt(l.F, lk.Gen)
 		switch s := s.(type) {
 		case nil, *syntax.BlockStmt:
 			continue
@@ -938,7 +940,7 @@ func findThreadStmt(f *syntax.File, match func(syntax.Stmt) bool) syntax.Stmt {
 func accessRewrites(p *cAccess, text []byte, ln int, user bool) []cCandidate {
 	c := string(text[p.c.Start:p.c.End])
 	one := func(to, short, newText string) cCandidate {
-		return cCandidate{short: short, to: to, line: ln, site: p.c, edits: []Edit{{Span: p.c, NewText: newText}}}
+		return cCandidate{short: short, to: to, line: ln, site: p.c, edits: []analysis.Edit{{Span: p.c, NewText: newText}}}
 	}
 	load := func(lv string, relaxed bool) []cCandidate {
 		var out []cCandidate
@@ -967,13 +969,13 @@ func accessRewrites(p *cAccess, text []byte, ln int, user bool) []cCandidate {
 		return append(out, one("smp_store_release", "Use smp_store_release", "smp_store_release("+addressOf(lv)+", "+v+")"))
 	}
 
-	switch p.a.prim {
-	case PlainLoad:
+	switch p.a.Prim {
+	case rewrite.PlainLoad:
 		if !lvalueRx.MatchString(c) {
 			return nil
 		}
 		return load(c, true)
-	case PlainStore:
+	case rewrite.PlainStore:
 		lv := string(text[p.lhs.Start:p.lhs.End])
 		if !lvalueRx.MatchString(lv) {
 			return nil
@@ -997,12 +999,12 @@ func accessRewrites(p *cAccess, text []byte, ln int, user bool) []cCandidate {
 	}
 	// A volatile access, READ_ONCE and WRITE_ONCE as bpf_atomic.h spells
 	// them.
-	if p.a.prim == "READ_ONCE" {
+	if p.a.Prim == "READ_ONCE" {
 		if m := volatileLoadRx.FindStringSubmatch(c); m != nil && lvalueRx.MatchString(m[1]) {
 			return load(m[1], false)
 		}
 	}
-	if p.a.prim == "WRITE_ONCE" {
+	if p.a.Prim == "WRITE_ONCE" {
 		if m := volatileStoreRx.FindStringSubmatch(c); m != nil && lvalueRx.MatchString(m[1]) && !assignRx.MatchString(m[2]) {
 			return store(m[1], strings.TrimSpace(m[2]), false)
 		}
@@ -1043,11 +1045,11 @@ func accessRewrites(p *cAccess, text []byte, ln int, user bool) []cCandidate {
 	if !ok {
 		return nil
 	}
-	base, _, isAtomic := atomicBase(p.a.prim)
+	base, _, isAtomic := rewrite.AtomicBase(p.a.Prim)
 	var out []cCandidate
 	for _, o := range orders {
 		word := orderWord(o, args[at])
-		// The LKMM primitive it becomes, as the vocabulary of [Synthesize]
+		// The LKMM primitive it becomes, as the vocabulary of [rewrite.Synthesize]
 		// names it.
 		to := ""
 		switch {
@@ -1061,7 +1063,7 @@ func accessRewrites(p *cAccess, text []byte, ln int, user bool) []cCandidate {
 			to = base + "_" + o
 		}
 		out = append(out, cCandidate{short: "Use " + name + " with " + word, to: to, line: ln, site: p.c,
-			edits: []Edit{{Span: argSpan, NewText: word}}})
+			edits: []analysis.Edit{{Span: argSpan, NewText: word}}})
 	}
 	return out
 }
@@ -1100,7 +1102,7 @@ func rmwRewrites(p *cAccess, text []byte, lv string, ln int, user bool) []cCandi
 		call = name + "(" + addressOf(lv) + ", " + v + ", __ATOMIC_RELAXED)"
 		short = "Use " + name + " with __ATOMIC_RELAXED"
 	}
-	return []cCandidate{{short: short, to: "atomic_" + op, line: ln, site: p.c, edits: []Edit{{Span: p.c, NewText: call}}}}
+	return []cCandidate{{short: short, to: "atomic_" + op, line: ln, site: p.c, edits: []analysis.Edit{{Span: p.c, NewText: call}}}}
 }
 
 // orderName returns the memory order the C text a names ("relaxed",
@@ -1147,7 +1149,7 @@ func splitCall(c string) (name string, args []string, ok bool) {
 	if !lvalueRx.MatchString(name) || strings.ContainsAny(name, ".->*") {
 		return "", nil, false
 	}
-	spans, close := splitArgs([]byte(c), open)
+	spans, close := analysis.SplitArgs([]byte(c), open)
 	if close != len(c)-1 {
 		return "", nil, false
 	}
@@ -1165,7 +1167,7 @@ func callArgSpan(text []byte, call syntax.Span, i int) (syntax.Span, bool) {
 	if open < 0 {
 		return syntax.Span{}, false
 	}
-	args, close := splitArgs(c, open)
+	args, close := analysis.SplitArgs(c, open)
 	if close != len(c)-1 || i >= len(args) {
 		return syntax.Span{}, false
 	}
@@ -1201,9 +1203,9 @@ func init() {
 // includeEdit returns the edit adding #include "bpf_atomic.h" after the
 // last #include of a BPF program's text when edits write a macro of that
 // header and the program neither includes it nor defines the macro.
-func includeEdit(text []byte, edits []Edit) (Edit, bool) {
+func includeEdit(text []byte, edits []analysis.Edit) (analysis.Edit, bool) {
 	if bytes.Contains(text, []byte("bpf_atomic.h")) {
-		return Edit{}, false
+		return analysis.Edit{}, false
 	}
 	uses := false
 	for _, e := range edits {
@@ -1214,11 +1216,11 @@ func includeEdit(text []byte, edits []Edit) (Edit, bool) {
 		}
 	}
 	if !uses {
-		return Edit{}, false
+		return analysis.Edit{}, false
 	}
 	locs := includeRx.FindAllIndex(text, -1)
 	if len(locs) == 0 {
-		return Edit{}, false
+		return analysis.Edit{}, false
 	}
 	end := locs[len(locs)-1][1]
 	nl := "\n"
@@ -1233,9 +1235,9 @@ func includeEdit(text []byte, edits []Edit) (Edit, bool) {
 	if end < len(text) && text[end] == '\n' {
 		end++
 	} else {
-		return Edit{Span: syntax.Span{Start: end, End: end}, NewText: nl + `#include "bpf_atomic.h"`}, true
+		return analysis.Edit{Span: syntax.Span{Start: end, End: end}, NewText: nl + `#include "bpf_atomic.h"`}, true
 	}
-	return Edit{Span: syntax.Span{Start: end, End: end}, NewText: `#include "bpf_atomic.h"` + nl}, true
+	return analysis.Edit{Span: syntax.Span{Start: end, End: end}, NewText: `#include "bpf_atomic.h"` + nl}, true
 }
 
 // cFenceCall returns the C call written for the LKMM fence name, and
@@ -1313,17 +1315,17 @@ func fenceSite(text []byte, off int) (at int, indent string, ok bool) {
 type cVerifier struct {
 	tr               *bpfc.Translation
 	file             string
-	v                *verifier
-	errs, notModeled int             // the counts of noteCounts(tr)
-	baseCost         map[string]Cost // the cost of each unedited scenario that judges edits, by name
+	v                *rewrite.Verifier
+	errs, notModeled int                     // the counts of noteCounts(tr)
+	baseCost         map[string]rewrite.Cost // the cost of each unedited scenario that judges edits, by name
 }
 
-func newCVerifier(tr *bpfc.Translation, file string, opts ActionOptions) *cVerifier {
+func newCVerifier(tr *bpfc.Translation, file string, opts rewrite.ActionOptions) *cVerifier {
 	budget := opts.Budget
 	if budget <= 0 {
-		budget = DefaultVerifyBudget
+		budget = rewrite.DefaultVerifyBudget
 	}
-	cv := &cVerifier{tr: tr, file: file, v: &verifier{filename: file, budget: budget, cache: opts.Cache}, baseCost: map[string]Cost{}}
+	cv := &cVerifier{tr: tr, file: file, v: &rewrite.Verifier{Filename: file, Budget: budget, Cache: opts.Cache}, baseCost: map[string]rewrite.Cost{}}
 	cv.errs, cv.notModeled = noteCounts(tr)
 	return cv
 }
@@ -1332,8 +1334,8 @@ func newCVerifier(tr *bpfc.Translation, file string, opts ActionOptions) *cVerif
 // checked in, in the order of the translation.
 type cVerified struct {
 	names    []string
-	outcomes []*Outcome
-	cost     Cost // what the edit adds to the cost of the scenarios, the most on each architecture
+	outcomes []*analysis.Outcome
+	cost     rewrite.Cost // what the edit adds to the cost of the scenarios, the most on each architecture
 }
 
 // ok reports whether every scenario is as its author wants it after the
@@ -1347,15 +1349,15 @@ func (r *cVerified) ok() bool {
 	return true
 }
 
-func (r *cVerified) describe(base map[string]*Outcome) string {
+func (r *cVerified) describe(base map[string]*analysis.Outcome) string {
 	if len(r.names) == 1 {
-		return describeChange(base[r.names[0]], r.outcomes[0])
+		return rewrite.DescribeChange(base[r.names[0]], r.outcomes[0])
 	}
 	parts := make([]string, len(r.names))
 	for i, n := range r.names {
-		parts[i] = n + ": " + describeChange(base[n], r.outcomes[i])
+		parts[i] = n + ": " + rewrite.DescribeChange(base[n], r.outcomes[i])
 	}
-	return joinSemi(parts)
+	return rewrite.JoinSemi(parts)
 }
 
 // stays says the outcome of a weakening that keeps every scenario
@@ -1383,14 +1385,14 @@ func (r *cVerified) verdict() string {
 
 // fixes reports whether the edit fixes some scenario and makes none
 // worse.
-func (r *cVerified) fixes(base map[string]*Outcome) bool {
+func (r *cVerified) fixes(base map[string]*analysis.Outcome) bool {
 	some := false
 	for i, n := range r.names {
 		b, a := base[n], r.outcomes[i]
-		if worse(b, a) {
+		if rewrite.Worse(b, a) {
 			return false
 		}
-		if fixes(b, a) {
+		if rewrite.Fixes(b, a) {
 			some = true
 		}
 	}
@@ -1436,14 +1438,14 @@ func (cv *cVerifier) translate(edited map[string][]byte) (*bpfc.Translation, err
 // verifyOne applies c, translates and checks the scenarios of base. It
 // returns nil when the edit does not translate cleanly or a scenario
 // cannot be checked.
-func (cv *cVerifier) verifyOne(ctx context.Context, c *cCandidate, base map[string]*Outcome) *cVerified {
+func (cv *cVerifier) verifyOne(ctx context.Context, c *cCandidate, base map[string]*analysis.Outcome) *cVerified {
 	edited := map[string][]byte{}
 	for name, edits := range c.allEdits(cv.file) {
 		src := cv.tr.Source(name)
 		if src == nil {
 			return nil
 		}
-		t, err := Apply(src.Text, edits)
+		t, err := analysis.Apply(src.Text, edits)
 		if err != nil {
 			return nil
 		}
@@ -1470,11 +1472,11 @@ func (cv *cVerifier) verifyOne(ctx context.Context, c *cCandidate, base map[stri
 		if nsc == nil || nsc.File == nil {
 			return nil
 		}
-		o, err := cv.v.checkFile(ctx, nsc.File)
+		o, err := cv.v.CheckFile(ctx, nsc.File)
 		if err != nil {
 			return nil
 		}
-		d := TestCost(nsc.File, nsc.Text).add(cv.baseCost[sc.Name].neg())
+		d := rewrite.TestCost(nsc.File, nsc.Text).Add(cv.baseCost[sc.Name].Neg())
 		for a := range d {
 			if len(r.names) == 0 || d[a] > r.cost[a] {
 				r.cost[a] = d[a]
@@ -1491,9 +1493,9 @@ func (cv *cVerifier) verifyOne(ctx context.Context, c *cCandidate, base map[stri
 
 // verifyAll verifies the candidates in parallel on all CPUs; a candidate
 // that fails verification, or is not reached before ctx ends, gets nil.
-func (cv *cVerifier) verifyAll(ctx context.Context, cands []cCandidate, base map[string]*Outcome) []*cVerified {
+func (cv *cVerifier) verifyAll(ctx context.Context, cands []cCandidate, base map[string]*analysis.Outcome) []*cVerified {
 	out := make([]*cVerified, len(cands))
-	parallel(ctx, len(cands), func(i int) {
+	rewrite.Parallel(ctx, len(cands), func(i int) {
 		if ctx.Err() == nil {
 			out[i] = cv.verifyOne(ctx, &cands[i], base)
 		}

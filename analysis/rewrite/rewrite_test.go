@@ -1,4 +1,4 @@
-package analysis
+package rewrite
 
 import (
 	"os"
@@ -9,7 +9,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/litmusls/litmusls/analysis"
 	"github.com/litmusls/litmusls/analysis/primitive"
+	"github.com/litmusls/litmusls/internal/testkit"
 	"github.com/litmusls/litmusls/syntax"
 )
 
@@ -23,7 +25,7 @@ func rewriteTitles(rws []Rewrite) []string {
 }
 
 func TestStrengthenings(t *testing.T) {
-	f, src := readTest(t, filepath.Join("testdata", "rewrite", "mp-plain.litmus"))
+	f, src := readTest(t, filepath.Join("testdata", "mp-plain.litmus"))
 	assert.Equal(t, []string{
 		"Use WRITE_ONCE on line 13",
 		"Use smp_store_release on line 13",
@@ -129,7 +131,7 @@ exists (0:r0=1)
 // errors, has the same threads, and prints the new primitive where the
 // rewrite says, keeping every other line as the user wrote it.
 func TestRewritesReparse(t *testing.T) {
-	root := filepath.Join(diagSharedDir(t), "corpus")
+	root := filepath.Join(testkit.SharedDir(t), "corpus")
 	var files []string
 	for _, dir := range []string{"kernel", "herd-linux", "paulmck/*", "paulmck/*/*", "paulmck/*/*/*"} {
 		m, err := filepath.Glob(filepath.Join(root, dir, "*.litmus"))
@@ -148,7 +150,7 @@ func TestRewritesReparse(t *testing.T) {
 		rws := append(Strengthenings(f, src), Weakenings(f, src)...)
 		for i := range rws {
 			rw := &rws[i]
-			text, err := Apply(src, rw.Edits)
+			text, err := analysis.Apply(src, rw.Edits)
 			require.NoError(t, err)
 			g, errs := syntax.Parse(filepath.Base(path), text)
 			if !assert.Empty(t, errs, "%s: %s:\n%s", path, rw.Title(), text) {
@@ -239,7 +241,7 @@ exists (1:r0=1 /\ 1:r1=0)
 // and always apply; on a text that parses cleanly, every rewrite's result
 // parses cleanly too.
 func FuzzRewrites(f *testing.F) {
-	paths, _ := filepath.Glob(filepath.Join("testdata", "rewrite", "*.litmus"))
+	paths, _ := filepath.Glob(filepath.Join("testdata", "*.litmus"))
 	for _, p := range paths {
 		src, err := os.ReadFile(p)
 		if err == nil {
@@ -250,7 +252,7 @@ func FuzzRewrites(f *testing.F) {
 	f.Fuzz(func(t *testing.T, src []byte) {
 		file, errs := syntax.Parse("fuzz.litmus", src)
 		for _, rw := range append(Strengthenings(file, src), Weakenings(file, src)...) {
-			text, err := Apply(src, rw.Edits)
+			text, err := analysis.Apply(src, rw.Edits)
 			if err != nil {
 				t.Fatalf("%s: %v", rw.Title(), err)
 			}

@@ -1,4 +1,4 @@
-package analysis
+package rewrite
 
 import (
 	"context"
@@ -10,8 +10,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/litmusls/litmusls/analysis"
 	"github.com/litmusls/litmusls/analysis/primitive"
 	"github.com/litmusls/litmusls/checker"
+	"github.com/litmusls/litmusls/internal/testkit"
 	"github.com/litmusls/litmusls/syntax"
 )
 
@@ -20,12 +22,12 @@ import (
 // diagnostic starting on its line, every diagnostic is wanted, and every
 // fix offered keeps (or makes) the test correct.
 func TestRewriteDiagnosticsTestdata(t *testing.T) {
-	paths, err := filepath.Glob(filepath.Join("testdata", "rewrite", "*.litmus"))
+	paths, err := filepath.Glob(filepath.Join("testdata", "*.litmus"))
 	require.NoError(t, err)
 	n := 0
 	for _, path := range paths {
 		f, src := readTest(t, path)
-		wants := wantsIn(t, src, f)
+		wants := testkit.Wants(f)
 		if len(wants) == 0 {
 			continue
 		}
@@ -35,14 +37,14 @@ func TestRewriteDiagnosticsTestdata(t *testing.T) {
 			require.NoError(t, err)
 			matched := make([]bool, len(diags))
 			for _, w := range wants {
-				rx := regexp.MustCompile(w.rx)
+				rx := regexp.MustCompile(w.Rx)
 				ok := false
 				for i, d := range diags {
-					if d.Code == w.code && f.Lines.Position(d.Span.Start).Line == w.line && rx.MatchString(d.Message) {
+					if d.Code == w.Code && f.Lines.Position(d.Span.Start).Line == w.Line && rx.MatchString(d.Message) {
 						matched[i], ok = true, true
 					}
 				}
-				assert.True(t, ok, "line %d: no %s diagnostic matching %q in\n%s", w.line, w.code, w.rx, diagList(f, diags))
+				assert.True(t, ok, "line %d: no %s diagnostic matching %q in\n%s", w.Line, w.Code, w.Rx, diagList(f, diags))
 			}
 			for i, d := range diags {
 				assert.True(t, matched[i], "unwanted diagnostic at line %d: %s %s", f.Lines.Position(d.Span.Start).Line, d.Code, d.Message)
@@ -57,7 +59,7 @@ func TestRewriteDiagnosticsTestdata(t *testing.T) {
 	assert.GreaterOrEqual(t, n, 4)
 }
 
-func diagList(f *syntax.File, diags []Diagnostic) string {
+func diagList(f *syntax.File, diags []analysis.Diagnostic) string {
 	var b strings.Builder
 	for _, d := range diags {
 		b.WriteString(f.Lines.Position(d.Span.Start).String() + ": " + d.Code + ": " + d.Message + "\n")
@@ -82,7 +84,7 @@ func TestOverFencingCorpus(t *testing.T) {
 	}
 	hinted := 0
 	for _, c := range tests {
-		if !OutcomeOf(c.res).OK() {
+		if !analysis.OutcomeOf(c.res).OK() {
 			assert.Empty(t, OverFencing(context.Background(), c.f, c.src, c.res, FenceOptions{}), c.name)
 			continue
 		}
@@ -93,7 +95,7 @@ func TestOverFencingCorpus(t *testing.T) {
 		for _, d := range diags {
 			hinted++
 			assert.Equal(t, CodeOverFencing, d.Code)
-			assert.Equal(t, SeverityHint, d.Severity)
+			assert.Equal(t, analysis.SeverityHint, d.Severity)
 			require.Len(t, d.Fixes, 1)
 			o, _ := applyAndCheck(t, c.path, c.src, d.Fixes[0].Edits)
 			assert.True(t, o.OK(), "%s: %s breaks the test", c.name, d.Fixes[0].Title)
@@ -104,7 +106,7 @@ func TestOverFencingCorpus(t *testing.T) {
 }
 
 func TestRelax(t *testing.T) {
-	f, src := readTest(t, filepath.Join("testdata", "rewrite", "mp-mb.litmus"))
+	f, src := readTest(t, filepath.Join("testdata", "mp-mb.litmus"))
 	rel, err := Relax(context.Background(), f, src, nil, FenceOptions{})
 	require.NoError(t, err)
 	require.NotNil(t, rel)
@@ -120,7 +122,7 @@ func TestRelax(t *testing.T) {
 	assert.Equal(t, "Never", res.Verdict)
 
 	// A broken test has nothing to relax.
-	f, src = readTest(t, filepath.Join("testdata", "rewrite", "sb-release.litmus"))
+	f, src = readTest(t, filepath.Join("testdata", "sb-release.litmus"))
 	rel, err = Relax(context.Background(), f, src, nil, FenceOptions{})
 	require.NoError(t, err)
 	assert.Nil(t, rel)

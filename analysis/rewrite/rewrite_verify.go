@@ -1,4 +1,4 @@
-package analysis
+package rewrite
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/litmusls/litmusls/analysis"
 	"github.com/litmusls/litmusls/checker"
 	"github.com/litmusls/litmusls/syntax"
 )
@@ -24,7 +25,7 @@ const DefaultVerifyBudget = 2 * time.Second
 type CheckCache struct {
 	mu    sync.Mutex
 	max   int
-	m     map[string]*Outcome
+	m     map[string]*analysis.Outcome
 	order []string // keys, oldest first
 }
 
@@ -33,10 +34,10 @@ func NewCheckCache(n int) *CheckCache {
 	if n <= 0 {
 		n = 1024
 	}
-	return &CheckCache{max: n, m: map[string]*Outcome{}}
+	return &CheckCache{max: n, m: map[string]*analysis.Outcome{}}
 }
 
-func (c *CheckCache) get(key string) (*Outcome, bool) {
+func (c *CheckCache) get(key string) (*analysis.Outcome, bool) {
 	if c == nil {
 		return nil, false
 	}
@@ -46,7 +47,7 @@ func (c *CheckCache) get(key string) (*Outcome, bool) {
 	return o, ok
 }
 
-func (c *CheckCache) put(key string, o *Outcome) {
+func (c *CheckCache) put(key string, o *analysis.Outcome) {
 	if c == nil {
 		return
 	}
@@ -64,13 +65,13 @@ func (c *CheckCache) put(key string, o *Outcome) {
 }
 
 // A verifier checks edited texts of one test.
-type verifier struct {
-	filename string
-	budget   time.Duration
-	cache    *CheckCache
+type Verifier struct {
+	Filename string
+	Budget   time.Duration
+	Cache    *CheckCache
 }
 
-func newVerifier(f *syntax.File, budget time.Duration, cache *CheckCache) *verifier {
+func newVerifier(f *syntax.File, budget time.Duration, cache *CheckCache) *Verifier {
 	if budget <= 0 {
 		budget = DefaultVerifyBudget
 	}
@@ -78,7 +79,7 @@ func newVerifier(f *syntax.File, budget time.Duration, cache *CheckCache) *verif
 	if f.Lines != nil && f.Lines.Filename() != "" {
 		name = f.Lines.Filename()
 	}
-	return &verifier{filename: name, budget: budget, cache: cache}
+	return &Verifier{Filename: name, Budget: budget, Cache: cache}
 }
 
 // errUncheckable says an edited text does not parse or cannot be checked;
@@ -89,23 +90,23 @@ func (e *errUncheckable) Error() string { return e.msg }
 
 // check parses and checks text. A Go error is either *errUncheckable
 // (the text is not a checkable test) or ctx's error.
-func (v *verifier) check(ctx context.Context, text []byte) (*Outcome, *syntax.File, error) {
-	f, errs := syntax.Parse(v.filename, text)
+func (v *Verifier) check(ctx context.Context, text []byte) (*analysis.Outcome, *syntax.File, error) {
+	f, errs := syntax.Parse(v.Filename, text)
 	if len(errs) > 0 {
 		return nil, f, &errUncheckable{"the edited text does not parse: " + errs[0].Msg}
 	}
-	o, err := v.checkFile(ctx, f)
+	o, err := v.CheckFile(ctx, f)
 	return o, f, err
 }
 
-func (v *verifier) checkFile(ctx context.Context, f *syntax.File) (*Outcome, error) {
+func (v *Verifier) CheckFile(ctx context.Context, f *syntax.File) (*analysis.Outcome, error) {
 	bare := *f
 	bare.Comments, bare.Result, bare.Lines = nil, nil, nil
 	key := string(syntax.Print(&bare))
-	if o, ok := v.cache.get(key); ok {
+	if o, ok := v.Cache.get(key); ok {
 		return o, nil
 	}
-	res, err := checker.Check(ctx, f, checker.Options{Timeout: v.budget, Workers: 1})
+	res, err := checker.Check(ctx, f, checker.Options{Timeout: v.Budget, Workers: 1})
 	if err != nil {
 		return nil, err
 	}
@@ -115,36 +116,36 @@ func (v *verifier) checkFile(ctx context.Context, f *syntax.File) (*Outcome, err
 	if len(res.Errors) > 0 {
 		return nil, &errUncheckable{"the edited text cannot be checked: " + res.Errors[0].Msg}
 	}
-	o := OutcomeOf(res)
+	o := analysis.OutcomeOf(res)
 	if !o.Cutoff {
-		v.cache.put(key, o)
+		v.Cache.put(key, o)
 	}
 	return o, nil
 }
 
 // A verified is the outcome of one set of edits.
 type verified struct {
-	edits   []Edit
+	edits   []analysis.Edit
 	text    []byte
-	outcome *Outcome
+	outcome *analysis.Outcome
 	err     error
 }
 
 // verifyAll applies each edit set to src and checks the results, in
 // parallel on all CPUs. A set whose text cannot be checked gets an
 // *errUncheckable; after ctx ends, the rest get ctx's error.
-func (v *verifier) verifyAll(ctx context.Context, src []byte, sets [][]Edit) []verified {
+func (v *Verifier) verifyAll(ctx context.Context, src []byte, sets [][]analysis.Edit) []verified {
 	out := make([]verified, len(sets))
 	for i, edits := range sets {
 		out[i].edits = edits
-		text, err := Apply(src, edits)
+		text, err := analysis.Apply(src, edits)
 		if err != nil {
 			out[i].err = &errUncheckable{err.Error()}
 			continue
 		}
 		out[i].text = text
 	}
-	parallel(ctx, len(sets), func(i int) {
+	Parallel(ctx, len(sets), func(i int) {
 		if out[i].err == nil {
 			out[i].outcome, _, out[i].err = v.check(ctx, out[i].text)
 		}
@@ -162,7 +163,7 @@ func (v *verifier) verifyAll(ctx context.Context, src []byte, sets [][]Edit) []v
 // caller's goroutine once every call has returned, with the stack of the
 // goroutine it came from in its message, so that the caller's recover
 // (a command's, a language server handler's) sees it.
-func parallel(ctx context.Context, n int, do, skipped func(i int)) {
+func Parallel(ctx context.Context, n int, do, skipped func(i int)) {
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
 	var wg sync.WaitGroup
 	var once sync.Once
@@ -197,7 +198,7 @@ func parallel(ctx context.Context, n int, do, skipped func(i int)) {
 // describeChange says in a few words what going from base to after does,
 // for titles: "bad outcome becomes Never", "data race gone; outcome still
 // Sometimes", "bad outcome stays reachable", "outcome stays Never".
-func describeChange(base, after *Outcome) string {
+func DescribeChange(base, after *analysis.Outcome) string {
 	if after.Cutoff {
 		return "not verified: the check ran out of time"
 	}
@@ -225,19 +226,19 @@ func describeChange(base, after *Outcome) string {
 	default:
 		parts = append(parts, "outcome stays "+after.Verdict)
 	}
-	return joinSemi(parts)
+	return JoinSemi(parts)
 }
 
-func joinSemi(parts []string) string { return strings.Join(parts, "; ") }
+func JoinSemi(parts []string) string { return strings.Join(parts, "; ") }
 
 // fixes reports whether going from base to after removes a problem (the
 // bad outcome or a race) without adding one.
-func fixes(base, after *Outcome) bool {
-	return !worse(base, after) && (base.Bad && !after.Bad || base.Race && !after.Race)
+func Fixes(base, after *analysis.Outcome) bool {
+	return !Worse(base, after) && (base.Bad && !after.Bad || base.Race && !after.Race)
 }
 
 // worse reports whether going from base to after adds a problem (the bad
 // outcome or a race), or cannot be told (the check was cut off).
-func worse(base, after *Outcome) bool {
+func Worse(base, after *analysis.Outcome) bool {
 	return after.Cutoff || after.Bad && !base.Bad || after.Race && !base.Race
 }

@@ -1,4 +1,4 @@
-package analysis
+package rewrite
 
 import (
 	"context"
@@ -19,7 +19,7 @@ func TestParallelPanic(t *testing.T) {
 	var got any
 	func() {
 		defer func() { got = recover() }()
-		parallel(context.Background(), 8, func(i int) {
+		Parallel(context.Background(), 8, func(i int) {
 			ran.Add(1)
 			if i == 3 {
 				panic("boom")

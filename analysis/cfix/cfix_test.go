@@ -1,4 +1,4 @@
-package analysis
+package cfix
 
 import (
 	"bytes"
@@ -14,7 +14,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/litmusls/litmusls/analysis"
 	"github.com/litmusls/litmusls/analysis/primitive"
+	"github.com/litmusls/litmusls/analysis/rewrite"
 	"github.com/litmusls/litmusls/checker"
 	"github.com/litmusls/litmusls/syntax"
 	"github.com/litmusls/litmusls/syntax/bpfc"
@@ -59,14 +61,14 @@ func cfixTranslate(t *testing.T, path string, src []byte, load func(string) ([]b
 }
 
 // cfixOutcomes checks every scenario of tr.
-func cfixOutcomes(t *testing.T, tr *bpfc.Translation) []*Outcome {
+func cfixOutcomes(t *testing.T, tr *bpfc.Translation) []*analysis.Outcome {
 	t.Helper()
-	var out []*Outcome
+	var out []*analysis.Outcome
 	for _, sc := range tr.Scenarios {
 		res, err := checker.Check(context.Background(), sc.File, checker.Options{Timeout: 20 * time.Second})
 		require.NoError(t, err)
 		require.Empty(t, res.Errors, "scenario %s", sc.Name)
-		out = append(out, OutcomeOf(res))
+		out = append(out, analysis.OutcomeOf(res))
 	}
 	return out
 }
@@ -84,7 +86,7 @@ func cfixAt(t *testing.T, src []byte, needle string, n, skip int) syntax.Span {
 	return syntax.Span{Start: off + skip, End: off + skip}
 }
 
-func findAction(acts []Action, prefix string) *Action {
+func findAction(acts []rewrite.Action, prefix string) *rewrite.Action {
 	for i := range acts {
 		if strings.HasPrefix(acts[i].Title, prefix) {
 			return &acts[i]
@@ -93,7 +95,7 @@ func findAction(acts []Action, prefix string) *Action {
 	return nil
 }
 
-func actionTitles(acts []Action) []string {
+func actionTitles(acts []rewrite.Action) []string {
 	var out []string
 	for _, a := range acts {
 		out = append(out, a.Title)
@@ -105,7 +107,7 @@ func TestCActionsMessagePassing(t *testing.T) {
 	path := cfixFile(t, "mp_plain_flag.c")
 	tr := cfixTranslate(t, path, nil, nil)
 	src := tr.Source(path).Text
-	opts := ActionOptions{Budget: 10 * time.Second, Cache: NewCheckCache(0)}
+	opts := rewrite.ActionOptions{Budget: 10 * time.Second, Cache: rewrite.NewCheckCache(0)}
 	ctx := context.Background()
 
 	base := cfixOutcomes(t, tr)
@@ -116,12 +118,12 @@ func TestCActionsMessagePassing(t *testing.T) {
 	acq := findAction(rd, "Use smp_load_acquire (")
 	require.NotNil(t, acq, "titles: %q", actionTitles(rd))
 	require.NotNil(t, findAction(rd, "Use READ_ONCE ("), "titles: %q", actionTitles(rd))
-	assert.Equal(t, ActionKindQuickFix, acq.Kind)
+	assert.Equal(t, rewrite.ActionKindQuickFix, acq.Kind)
 	// The program does not include bpf_atomic.h, where the macro is: the
 	// fix adds it after the last #include.
 	require.Len(t, acq.Edits, 2)
 	inc := bytes.Index(src, []byte("#include <bpf/bpf_helpers.h>\n")) + len("#include <bpf/bpf_helpers.h>\n")
-	assert.Equal(t, Edit{Span: syntax.Span{Start: inc, End: inc}, NewText: "#include \"bpf_atomic.h\"\n"}, acq.Edits[0])
+	assert.Equal(t, analysis.Edit{Span: syntax.Span{Start: inc, End: inc}, NewText: "#include \"bpf_atomic.h\"\n"}, acq.Edits[0])
 	assert.Equal(t, "smp_load_acquire(&flag)", acq.Edits[1].NewText)
 	assert.Equal(t, "flag", string(src[acq.Edits[1].Span.Start:acq.Edits[1].Span.End]))
 	// Alone, the acquire does not order the writer's plain stores: the
@@ -141,7 +143,7 @@ func TestCActionsMessagePassing(t *testing.T) {
 	assert.Contains(t, rel.Title, "bad outcome stays reachable")
 
 	// Both together fix the test: translate and check the edited C.
-	fixed, err := Apply(src, append(append([]Edit(nil), rel.Edits...), acq.Edits[1:]...))
+	fixed, err := analysis.Apply(src, append(append([]analysis.Edit(nil), rel.Edits...), acq.Edits[1:]...))
 	require.NoError(t, err)
 	ftr := cfixTranslate(t, path, fixed, nil)
 	after := cfixOutcomes(t, ftr)
@@ -154,7 +156,7 @@ func TestCActionsFences(t *testing.T) {
 	path := cfixFile(t, "mp_plain_flag.c")
 	tr := cfixTranslate(t, path, nil, nil)
 	src := tr.Source(path).Text
-	opts := ActionOptions{Budget: 10 * time.Second}
+	opts := rewrite.ActionOptions{Budget: 10 * time.Second}
 
 	// Between the writer's two stores: smp_wmb() and smp_mb(), each on
 	// its own line with the next statement's indentation; not smp_rmb().
@@ -195,7 +197,7 @@ func TestCActionsUserSpace(t *testing.T) {
 	tr := cfixTranslate(t, prog, nil, nil)
 	us := tr.Source(user)
 	require.NotNil(t, us, "the translation reads the user-space file through its with annotation")
-	opts := ActionOptions{Budget: 10 * time.Second, Cache: NewCheckCache(0)}
+	opts := rewrite.ActionOptions{Budget: 10 * time.Second, Cache: rewrite.NewCheckCache(0)}
 
 	base := cfixOutcomes(t, tr)
 	require.True(t, base[0].Bad && base[0].Race)
@@ -221,7 +223,7 @@ func TestCActionsUserSpace(t *testing.T) {
 	}
 
 	// Check the edited C the way a user would: translate again and check.
-	edited, err := Apply(us.Text, acq.Edits)
+	edited, err := analysis.Apply(us.Text, acq.Edits)
 	require.NoError(t, err)
 	ftr := cfixTranslate(t, prog, nil, func(p string) ([]byte, error) {
 		if p == user {
@@ -251,11 +253,11 @@ func TestCActionsNothingThere(t *testing.T) {
 	tr := cfixTranslate(t, path, nil, nil)
 	src := tr.Source(path).Text
 	// On the include line, and on the expect annotation, nothing applies.
-	assert.Empty(t, CActions(context.Background(), tr, path, cfixAt(t, src, "#include", 0, 2), ActionOptions{}))
-	assert.Empty(t, CActions(context.Background(), tr, path, cfixAt(t, src, "litmus: expect", 0, 2), ActionOptions{}))
+	assert.Empty(t, CActions(context.Background(), tr, path, cfixAt(t, src, "#include", 0, 2), rewrite.ActionOptions{}))
+	assert.Empty(t, CActions(context.Background(), tr, path, cfixAt(t, src, "litmus: expect", 0, 2), rewrite.ActionOptions{}))
 	// A file that is not one of the sources.
-	assert.Empty(t, CActions(context.Background(), tr, "other.c", syntax.Span{}, ActionOptions{}))
-	assert.Empty(t, CActions(context.Background(), nil, path, syntax.Span{}, ActionOptions{}))
+	assert.Empty(t, CActions(context.Background(), tr, "other.c", syntax.Span{}, rewrite.ActionOptions{}))
+	assert.Empty(t, CActions(context.Background(), nil, path, syntax.Span{}, rewrite.ActionOptions{}))
 }
 
 func TestCActionsCancelled(t *testing.T) {
@@ -264,7 +266,7 @@ func TestCActionsCancelled(t *testing.T) {
 	src := tr.Source(path).Text
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	assert.Nil(t, CActions(ctx, tr, path, cfixAt(t, src, "flag = 1", 0, 0), ActionOptions{}))
+	assert.Nil(t, CActions(ctx, tr, path, cfixAt(t, src, "flag = 1", 0, 0), rewrite.ActionOptions{}))
 }
 
 func TestFenceSite(t *testing.T) {
@@ -313,7 +315,7 @@ func cfixPrograms(t *testing.T) []string {
 // checker's for the edited scenarios.
 func TestCActionsVerified(t *testing.T) {
 	ctx := context.Background()
-	opts := ActionOptions{Budget: 10 * time.Second, Cache: NewCheckCache(0)}
+	opts := rewrite.ActionOptions{Budget: 10 * time.Second, Cache: rewrite.NewCheckCache(0)}
 	offered, fixing, weakenings, elsewhere := 0, 0, 0, 0
 	for _, prog := range cfixPrograms(t) {
 		data, err := os.ReadFile(prog)
@@ -348,13 +350,13 @@ func TestCActionsVerified(t *testing.T) {
 					}
 					seen[key] = true
 					offered++
-					if a.Kind == ActionKindRewrite {
+					if a.Kind == rewrite.ActionKindRewrite {
 						weakenings++
 						assert.True(t, strings.HasPrefix(a.Title, "Use ") || strings.HasPrefix(a.Title, "Remove "), a.Title)
 						assert.Regexp(t, `\(outcomes? stays? .*; saves -?\d+ on `, a.Title)
 					} else {
 						assert.True(t, strings.HasPrefix(a.Title, "Use ") || strings.HasPrefix(a.Title, "Insert "), a.Title)
-						assert.Equal(t, ActionKindQuickFix, a.Kind)
+						assert.Equal(t, rewrite.ActionKindQuickFix, a.Kind)
 					}
 					if len(a.Others) > 0 {
 						elsewhere++
@@ -362,10 +364,10 @@ func TestCActionsVerified(t *testing.T) {
 					edited := map[string][]byte{}
 					for name, es := range a.Others {
 						require.NotNil(t, tr.Source(name), a.Title)
-						edited[name], err = Apply(tr.Source(name).Text, es)
+						edited[name], err = analysis.Apply(tr.Source(name).Text, es)
 						require.NoError(t, err, a.Title)
 					}
-					edited[src.Name], err = Apply(src.Text, a.Edits)
+					edited[src.Name], err = analysis.Apply(src.Text, a.Edits)
 					require.NoError(t, err, a.Title)
 					read := func(p string) ([]byte, error) {
 						if t, ok := edited[p]; ok {
@@ -386,7 +388,7 @@ func TestCActionsVerified(t *testing.T) {
 					better, worse := false, false
 					for i, sc := range etr.Scenarios {
 						verdicts = append(verdicts, sc.Name+" "+after[i].Verdict)
-						if fixes(base[i], after[i]) {
+						if rewrite.Fixes(base[i], after[i]) {
 							better = true
 						}
 						if after[i].Bad && !base[i].Bad || after[i].Race && !base[i].Race {
@@ -399,7 +401,7 @@ func TestCActionsVerified(t *testing.T) {
 						assert.Equal(t, strings.Join(verdicts, ", "), a.Verdict, a.Title)
 					}
 					assert.Equal(t, better && !worse, a.Fixes, a.Title)
-					if a.Kind == ActionKindRewrite {
+					if a.Kind == rewrite.ActionKindRewrite {
 						for i := range after {
 							assert.True(t, base[i].OK() && after[i].OK(), "%s: a weakening keeps a correct test correct", a.Title)
 						}
@@ -425,7 +427,7 @@ func TestCActionsOddSpans(t *testing.T) {
 	path := cfixFile(t, "mp_plain_flag.c")
 	tr := cfixTranslate(t, path, nil, nil)
 	n := len(tr.Source(path).Text)
-	opts := ActionOptions{Budget: 5 * time.Second}
+	opts := rewrite.ActionOptions{Budget: 5 * time.Second}
 	assert.Empty(t, CActions(context.Background(), tr, path, syntax.Span{Start: -5, End: -5}, opts))
 	assert.Empty(t, CActions(context.Background(), tr, path, syntax.Span{Start: n + 10, End: n + 10}, opts))
 	// A selection of the whole file offers every rewrite of every access
@@ -446,10 +448,10 @@ func TestCActionsCondition(t *testing.T) {
 	path := cfixFile(t, "mp_plain_flag.c")
 	tr := cfixTranslate(t, path, nil, nil)
 	src := tr.Source(path).Text
-	opts := ActionOptions{Budget: 10 * time.Second, SynthBudget: 20 * time.Second, Cache: NewCheckCache(0)}
+	opts := rewrite.ActionOptions{Budget: 10 * time.Second, SynthBudget: 20 * time.Second, Cache: rewrite.NewCheckCache(0)}
 	acts := CActions(context.Background(), tr, path, cfixAt(t, src, "litmus: exists", 0, 10), opts)
 	require.NotEmpty(t, acts)
-	var preferred *Action
+	var preferred *rewrite.Action
 	for i := range acts {
 		a := &acts[i]
 		assert.True(t, a.Fixes, a.Title)
@@ -463,7 +465,7 @@ func TestCActionsCondition(t *testing.T) {
 	// Release and acquire on the flag: free on x86, one lwsync each on
 	// powerpc, the cheapest fix there is.
 	assert.Equal(t, "Use smp_store_release on line 17, smp_load_acquire on line 25 (data race gone; bad outcome becomes Never)", preferred.Title)
-	fixed, err := Apply(src, preferred.Edits)
+	fixed, err := analysis.Apply(src, preferred.Edits)
 	require.NoError(t, err)
 	after := cfixOutcomes(t, cfixTranslate(t, path, fixed, nil))
 	assert.True(t, after[0].OK(), "verdict %s", after[0].Verdict)
@@ -494,7 +496,7 @@ func FuzzCActions(f *testing.F) {
 		if err != nil {
 			t.Skip()
 		}
-		opts := ActionOptions{Budget: 200 * time.Millisecond, SynthBudget: 500 * time.Millisecond}
+		opts := rewrite.ActionOptions{Budget: 200 * time.Millisecond, SynthBudget: 500 * time.Millisecond}
 		for _, s := range tr.Sources {
 			off := 0
 			if len(s.Text) > 0 {
@@ -505,7 +507,7 @@ func FuzzCActions(f *testing.F) {
 					if a.Title == "" || len(a.Edits) == 0 {
 						t.Fatalf("action %+v has no title or no edits", a)
 					}
-					if _, err := Apply(s.Text, a.Edits); err != nil {
+					if _, err := analysis.Apply(s.Text, a.Edits); err != nil {
 						t.Fatalf("%s: %v", a.Title, err)
 					}
 				}
@@ -515,10 +517,10 @@ func FuzzCActions(f *testing.F) {
 }
 
 func TestIncludeEdit(t *testing.T) {
-	acq := []Edit{{Span: syntax.Span{Start: 0, End: 0}, NewText: "smp_load_acquire(&x)"}}
+	acq := []analysis.Edit{{Span: syntax.Span{Start: 0, End: 0}, NewText: "smp_load_acquire(&x)"}}
 	for _, tc := range []struct {
 		src   string
-		edits []Edit
+		edits []analysis.Edit
 		want  string // the text with the edit applied, or "" for no edit
 	}{
 		{"#include \"vmlinux.h\"\n#include <bpf/bpf_helpers.h>\nint x;\n", acq,
@@ -528,7 +530,7 @@ func TestIncludeEdit(t *testing.T) {
 		{"#include \"bpf_atomic.h\"\nint x;\n", acq, ""},
 		{"#include \"vmlinux.h\"\n#define smp_load_acquire(p) (*(p))\nint x;\n", acq, ""},
 		{"int x;\n", acq, ""},
-		{"#include \"vmlinux.h\"\n", []Edit{{NewText: "__atomic_load_n(&x, __ATOMIC_ACQUIRE)"}}, ""},
+		{"#include \"vmlinux.h\"\n", []analysis.Edit{{NewText: "__atomic_load_n(&x, __ATOMIC_ACQUIRE)"}}, ""},
 	} {
 		e, ok := includeEdit([]byte(tc.src), tc.edits)
 		if tc.want == "" {
@@ -536,7 +538,7 @@ func TestIncludeEdit(t *testing.T) {
 			continue
 		}
 		require.True(t, ok, "%q", tc.src)
-		got, err := Apply([]byte(tc.src), []Edit{e})
+		got, err := analysis.Apply([]byte(tc.src), []analysis.Edit{e})
 		require.NoError(t, err)
 		assert.Equal(t, tc.want, string(got))
 	}
@@ -584,11 +586,11 @@ int b(void *ctx)
 }
 `)
 	tr := cfixTranslate(t, "forms.c", src, func(string) ([]byte, error) { return nil, os.ErrNotExist })
-	opts := ActionOptions{Budget: 10 * time.Second, Cache: NewCheckCache(0)}
-	at := func(needle string, skip int) []Action {
+	opts := rewrite.ActionOptions{Budget: 10 * time.Second, Cache: rewrite.NewCheckCache(0)}
+	at := func(needle string, skip int) []rewrite.Action {
 		return CActions(context.Background(), tr, "forms.c", cfixAt(t, src, needle, 0, skip), opts)
 	}
-	edits := func(acts []Action) []string {
+	edits := func(acts []rewrite.Action) []string {
 		var out []string
 		for _, a := range acts {
 			for _, e := range a.Edits {
@@ -639,7 +641,7 @@ void b(void)
 }
 `)
 	tr := cfixTranslate(t, "inc.c", src, func(string) ([]byte, error) { return nil, os.ErrNotExist })
-	opts := ActionOptions{Budget: 10 * time.Second, Cache: NewCheckCache(0)}
+	opts := rewrite.ActionOptions{Budget: 10 * time.Second, Cache: rewrite.NewCheckCache(0)}
 	at := func(needle string) []string {
 		var out []string
 		for _, a := range CActions(context.Background(), tr, "inc.c", cfixAt(t, src, needle, 0, 1), opts) {
@@ -665,7 +667,7 @@ func TestCFixesOtherFile(t *testing.T) {
 	user := cfixFile(t, "prog_tests/atomics_xchg_plain.c")
 	tr := cfixTranslate(t, prog, nil, nil)
 	src := tr.Source(prog).Text
-	opts := ActionOptions{Budget: 10 * time.Second, SynthBudget: 20 * time.Second, Cache: NewCheckCache(0)}
+	opts := rewrite.ActionOptions{Budget: 10 * time.Second, SynthBudget: 20 * time.Second, Cache: rewrite.NewCheckCache(0)}
 	cursor := cfixAt(t, src, "litmus: exists", 0, 10)
 
 	for _, a := range CActions(context.Background(), tr, prog, cursor, opts) {
@@ -686,7 +688,7 @@ func TestCFixesOtherFile(t *testing.T) {
 	assert.Equal(t, "__atomic_load_n(&skel->bss->done, __ATOMIC_ACQUIRE)", pref.Others[user][0].NewText)
 
 	us := tr.Source(user).Text
-	edited, err := Apply(us, pref.Others[user])
+	edited, err := analysis.Apply(us, pref.Others[user])
 	require.NoError(t, err)
 	ftr := cfixTranslate(t, prog, nil, func(p string) ([]byte, error) {
 		if p == user {
@@ -730,7 +732,7 @@ int b(void *ctx)
 }
 `)
 	tr := cfixTranslate(t, "vol.c", src, func(string) ([]byte, error) { return nil, os.ErrNotExist })
-	opts := ActionOptions{Budget: 10 * time.Second, Cache: NewCheckCache(0)}
+	opts := rewrite.ActionOptions{Budget: 10 * time.Second, Cache: rewrite.NewCheckCache(0)}
 	rel := findAction(CActions(context.Background(), tr, "vol.c", cfixAt(t, src, "*(volatile int *)&flag = 1", 0, 3), opts), "Use smp_store_release (")
 	require.NotNil(t, rel)
 	require.Len(t, rel.Edits, 1, "bpf_atomic.h is included already")
@@ -740,7 +742,7 @@ int b(void *ctx)
 	assert.Equal(t, "smp_load_acquire(&flag)", acq.Edits[0].NewText)
 	assert.Equal(t, "*(volatile int *)&flag", string(src[acq.Edits[0].Span.Start:acq.Edits[0].Span.End]))
 	// Both: the flag orders the data.
-	fixed, err := Apply(src, []Edit{rel.Edits[0], acq.Edits[0]})
+	fixed, err := analysis.Apply(src, []analysis.Edit{rel.Edits[0], acq.Edits[0]})
 	require.NoError(t, err)
 	after := cfixOutcomes(t, cfixTranslate(t, "vol.c", fixed, func(string) ([]byte, error) { return nil, os.ErrNotExist }))
 	assert.True(t, after[0].OK(), "verdict %s", after[0].Verdict)
@@ -781,11 +783,11 @@ int b(void *ctx)
 }
 `)
 	tr := cfixTranslate(t, "weak.c", src, func(string) ([]byte, error) { return nil, os.ErrNotExist })
-	opts := ActionOptions{Budget: 10 * time.Second, Cache: NewCheckCache(0)}
+	opts := rewrite.ActionOptions{Budget: 10 * time.Second, Cache: rewrite.NewCheckCache(0)}
 	acts := CActions(context.Background(), tr, "weak.c", cfixAt(t, src, "smp_mb();", 0, 2), opts)
-	var weak []Action
+	var weak []rewrite.Action
 	for _, a := range acts {
-		if a.Kind == ActionKindRewrite {
+		if a.Kind == rewrite.ActionKindRewrite {
 			weak = append(weak, a)
 		}
 	}
@@ -794,7 +796,7 @@ int b(void *ctx)
 	require.NotNil(t, rm, "titles: %q", actionTitles(weak))
 	require.Len(t, rm.Edits, 1)
 	line := bytes.Index(src, []byte("\tsmp_mb();\n"))
-	assert.Equal(t, Edit{Span: syntax.Span{Start: line, End: line + len("\tsmp_mb();\n")}}, rm.Edits[0])
+	assert.Equal(t, analysis.Edit{Span: syntax.Span{Start: line, End: line + len("\tsmp_mb();\n")}}, rm.Edits[0])
 	assert.False(t, rm.Fixes)
 	assert.False(t, rm.Preferred)
 
@@ -802,7 +804,7 @@ int b(void *ctx)
 	// the test, so it is not offered.
 	acts = CActions(context.Background(), tr, "weak.c", cfixAt(t, src, "smp_store_release(&flag", 0, 2), opts)
 	for _, a := range acts {
-		assert.NotEqual(t, ActionKindRewrite, a.Kind, a.Title)
+		assert.NotEqual(t, rewrite.ActionKindRewrite, a.Kind, a.Title)
 	}
 }
 

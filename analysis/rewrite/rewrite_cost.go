@@ -1,4 +1,4 @@
-package analysis
+package rewrite
 
 import (
 	"fmt"
@@ -115,7 +115,7 @@ func PrimitiveCost(name string, arch primitive.Arch) int {
 		return 0
 	}
 	if rwPrimKind(name) == rwLoad|rwStore {
-		base, suffix, ok := atomicBase(name)
+		base, suffix, ok := AtomicBase(name)
 		switch {
 		case !ok && strings.HasPrefix(name, "atomic_") && !syntax.Primitives[name].Returns:
 			return c.rmw // void atomics are unordered
@@ -173,7 +173,7 @@ func (c Cost) Text(archs []primitive.Arch) string {
 	return strings.Join(parts, ", ")
 }
 
-func (c Cost) add(d Cost) Cost {
+func (c Cost) Add(d Cost) Cost {
 	for i := range c {
 		c[i] += d[i]
 	}
@@ -204,15 +204,15 @@ func (r *Rewrite) Delta() Cost {
 // their plain accesses, on each architecture. src is the text f was parsed
 // from.
 func TestCost(f *syntax.File, src []byte) Cost {
-	l := scanRwLayout(f, src)
+	l := ScanRwLayout(f, src)
 	var c Cost
-	for _, a := range l.accesses {
-		c = c.add(costOf(a.prim))
+	for _, a := range l.Accesses {
+		c = c.Add(costOf(a.Prim))
 	}
-	for _, fc := range l.fences {
-		c = c.add(costOf(fc.name))
+	for _, fc := range l.Fences {
+		c = c.Add(costOf(fc.Name))
 	}
-	otherCalls(f, func(name string) { c = c.add(costOf(name)) })
+	otherCalls(f, func(name string) { c = c.Add(costOf(name)) })
 	return c
 }
 

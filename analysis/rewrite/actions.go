@@ -1,4 +1,4 @@
-package analysis
+package rewrite
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/litmusls/litmusls/analysis"
 	"github.com/litmusls/litmusls/analysis/primitive"
 	"github.com/litmusls/litmusls/checker"
 	"github.com/litmusls/litmusls/syntax"
@@ -43,7 +44,7 @@ const (
 type Action struct {
 	Title     string // the verb and the primitive, then the verified effect: "Use smp_load_acquire (bad outcome becomes Never)"
 	Kind      string // ActionKindQuickFix, or ActionKindRewrite for a weakening
-	Edits     []Edit
+	Edits     []analysis.Edit
 	Verdict   string // the verdict of the edited test
 	Fixes     bool   // it makes the bad outcome Never or removes a data race, adding no problem
 	Preferred bool   // the cheapest of the actions that fix
@@ -68,15 +69,15 @@ func Actions(ctx context.Context, f *syntax.File, src []byte, span syntax.Span, 
 	if f == nil || f.Dialect != syntax.DialectC || f.Cond == nil {
 		return nil
 	}
-	l := scanRwLayout(f, src)
+	l := ScanRwLayout(f, src)
 	rws := l.rewritesAt(span)
 	weak := l.weakeningsAt(span)
-	onCond := spanTouches(span, f.Cond.Span)
+	onCond := SpanTouches(span, f.Cond.Span)
 	if len(rws) == 0 && len(weak) == 0 && !onCond {
 		return nil
 	}
 	v := newVerifier(f, opts.Budget, opts.Cache)
-	base, err := v.baseOutcome(ctx, f, opts.Base)
+	base, err := v.BaseOutcome(ctx, f, opts.Base)
 	if err != nil || base.Cutoff {
 		return nil
 	}
@@ -98,7 +99,7 @@ func Actions(ctx context.Context, f *syntax.File, src []byte, span syntax.Span, 
 	if base.OK() {
 		rws = append(rws, weak...)
 	}
-	sets := make([][]Edit, len(rws))
+	sets := make([][]analysis.Edit, len(rws))
 	for i := range rws {
 		sets[i] = rws[i].Edits
 	}
@@ -116,7 +117,7 @@ func Actions(ctx context.Context, f *syntax.File, src []byte, span syntax.Span, 
 				continue // the weakening breaks the test
 			}
 			out = append(out, Action{
-				Title:   fmt.Sprintf("%s (outcome stays %s; %s)", actionTitle(rw, rws), r.outcome.Verdict, savedShort(rw.Delta(), opts.Archs)),
+				Title:   fmt.Sprintf("%s (outcome stays %s; %s)", actionTitle(rw, rws), r.outcome.Verdict, SavedShort(rw.Delta(), opts.Archs)),
 				Kind:    ActionKindRewrite,
 				Edits:   rw.Edits,
 				Verdict: r.outcome.Verdict,
@@ -125,11 +126,11 @@ func Actions(ctx context.Context, f *syntax.File, src []byte, span syntax.Span, 
 			continue
 		}
 		out = append(out, Action{
-			Title:   fmt.Sprintf("%s (%s)", actionTitle(rw, rws), describeChange(base, r.outcome)),
+			Title:   fmt.Sprintf("%s (%s)", actionTitle(rw, rws), DescribeChange(base, r.outcome)),
 			Kind:    ActionKindQuickFix,
 			Edits:   rw.Edits,
 			Verdict: r.outcome.Verdict,
-			Fixes:   fixes(base, r.outcome),
+			Fixes:   Fixes(base, r.outcome),
 			Cost:    rw.Delta(),
 		})
 	}
@@ -139,14 +140,14 @@ func Actions(ctx context.Context, f *syntax.File, src []byte, span syntax.Span, 
 
 // baseOutcome returns the outcome of the unedited test: res's, or a fresh
 // check's.
-func (v *verifier) baseOutcome(ctx context.Context, f *syntax.File, res *checker.Result) (*Outcome, error) {
+func (v *Verifier) BaseOutcome(ctx context.Context, f *syntax.File, res *checker.Result) (*analysis.Outcome, error) {
 	if res != nil {
 		if len(res.Errors) > 0 {
 			return nil, errors.New("the test cannot be checked")
 		}
-		return OutcomeOf(res), nil
+		return analysis.OutcomeOf(res), nil
 	}
-	return v.checkFile(ctx, f)
+	return v.CheckFile(ctx, f)
 }
 
 // markPreferred marks the cheapest fixing action (the first on ties).
@@ -188,12 +189,12 @@ func shortTitle(rw *Rewrite) string {
 }
 
 // rewritesAt returns the strengthening rewrites that apply at span.
-func (l *rwLayout) rewritesAt(span syntax.Span) []Rewrite {
-	touches := func(s syntax.Span) bool { return spanTouches(span, s) }
-	var acc []*rwAccess
-	for i := range l.accesses {
-		if touches(l.accesses[i].span) {
-			acc = append(acc, &l.accesses[i])
+func (l *RwLayout) rewritesAt(span syntax.Span) []Rewrite {
+	touches := func(s syntax.Span) bool { return SpanTouches(span, s) }
+	var acc []*RwAccess
+	for i := range l.Accesses {
+		if touches(l.Accesses[i].Span) {
+			acc = append(acc, &l.Accesses[i])
 		}
 	}
 	if len(acc) == 0 && span.Start == span.End {
@@ -201,8 +202,8 @@ func (l *rwLayout) rewritesAt(span syntax.Span) []Rewrite {
 		// or the ";"): the accesses of the innermost such statement.
 		if s := l.stmtAt(span.Start); s != nil {
 			sp := s.GetSpan()
-			for i := range l.accesses {
-				if a := &l.accesses[i]; sp.Start <= a.span.Start && a.span.End <= sp.End {
+			for i := range l.Accesses {
+				if a := &l.Accesses[i]; sp.Start <= a.Span.Start && a.Span.End <= sp.End {
 					acc = append(acc, a)
 				}
 			}
@@ -212,21 +213,21 @@ func (l *rwLayout) rewritesAt(span syntax.Span) []Rewrite {
 	// the cursor on "*y", the load, not the store.
 	var out []Rewrite
 	for _, a := range acc {
-		holds := func(b *rwAccess) bool {
-			return b.span != a.span && a.span.Start <= b.span.Start && b.span.End <= a.span.End
+		holds := func(b *RwAccess) bool {
+			return b.Span != a.Span && a.Span.Start <= b.Span.Start && b.Span.End <= a.Span.End
 		}
 		if span.Start == span.End && slices.ContainsFunc(acc, holds) {
 			continue
 		}
 		out = l.appendStrengthenings(out, a)
 	}
-	for i := range l.gaps {
-		g := &l.gaps[i]
-		region := syntax.Span{Start: g.prev.GetSpan().Start, End: g.next.GetSpan().End}
+	for i := range l.Gaps {
+		g := &l.Gaps[i]
+		region := syntax.Span{Start: g.Prev.GetSpan().Start, End: g.Next.GetSpan().End}
 		if !touches(region) {
 			continue
 		}
-		for _, name := range gapFences(g) {
+		for _, name := range GapFences(g) {
 			out = append(out, l.insertFence(g, name))
 		}
 	}
@@ -235,7 +236,7 @@ func (l *rwLayout) rewritesAt(span syntax.Span) []Rewrite {
 
 // weakeningsAt returns the weakening rewrites of the fences and accesses
 // at span (or in the statement a cursor is on).
-func (l *rwLayout) weakeningsAt(span syntax.Span) []Rewrite {
+func (l *RwLayout) weakeningsAt(span syntax.Span) []Rewrite {
 	var stmt syntax.Span
 	if span.Start == span.End {
 		if s := l.stmtAt(span.Start); s != nil {
@@ -245,7 +246,7 @@ func (l *rwLayout) weakeningsAt(span syntax.Span) []Rewrite {
 	var out []Rewrite
 	for _, rw := range l.weakenings() {
 		in := stmt.End > stmt.Start && stmt.Start <= rw.Site.Start && rw.Site.End <= stmt.End
-		if spanTouches(span, rw.Site) || in {
+		if SpanTouches(span, rw.Site) || in {
 			out = append(out, rw)
 		}
 	}
@@ -254,7 +255,7 @@ func (l *rwLayout) weakeningsAt(span syntax.Span) []Rewrite {
 
 // spanTouches reports whether the cursor or selection span touches s: a
 // cursor inside s or at either end, a selection overlapping it.
-func spanTouches(span, s syntax.Span) bool {
+func SpanTouches(span, s syntax.Span) bool {
 	if span.Start == span.End {
 		return s.Start <= span.Start && span.Start <= s.End
 	}
@@ -263,9 +264,9 @@ func spanTouches(span, s syntax.Span) bool {
 
 // stmtAt returns the innermost simple statement of a thread containing
 // off, or nil.
-func (l *rwLayout) stmtAt(off int) syntax.Stmt {
+func (l *RwLayout) stmtAt(off int) syntax.Stmt {
 	var best syntax.Stmt
-	for _, t := range l.f.Threads {
+	for _, t := range l.F.Threads {
 		if t.Body == nil {
 			continue
 		}

@@ -1,4 +1,4 @@
-package analysis
+package cfix
 
 import (
 	"context"
@@ -7,7 +7,9 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/litmusls/litmusls/analysis"
 	"github.com/litmusls/litmusls/analysis/primitive"
+	"github.com/litmusls/litmusls/analysis/rewrite"
 	"github.com/litmusls/litmusls/syntax"
 	"github.com/litmusls/litmusls/syntax/bpfc"
 )
@@ -22,7 +24,7 @@ type CFileFix struct {
 	// Scenarios are the file's scenarios, in the translation's order,
 	// and Base the outcome of each before any edit.
 	Scenarios []string
-	Base      []*Outcome
+	Base      []*analysis.Outcome
 	// Steps are the changes made, in order: one per broken scenario
 	// fixed, or one weakening after another. Empty when there is nothing
 	// to change or Problem says why nothing can be.
@@ -30,15 +32,15 @@ type CFileFix struct {
 	// Edits holds the edits of all steps, by C file as Translation.Sources
 	// names it, against the files' texts in the translation,
 	// non-overlapping, in source order. Nil when Steps is empty.
-	Edits map[string][]Edit
+	Edits map[string][]analysis.Edit
 	// After is the outcome of each scenario once Edits are applied, as
 	// verified; nil when Edits is.
-	After []*Outcome
+	After []*analysis.Outcome
 	// Relaxed says the steps weaken a correct file, every scenario
 	// staying correct; Saved is then what they save on each
 	// architecture.
 	Relaxed bool
-	Saved   Cost
+	Saved   rewrite.Cost
 	// Problem says why the file cannot be fixed, "" when it can (or needs
 	// nothing): "mp_plain: bad outcome reachable (Sometimes); no fix
 	// exists in the vocabulary ...". Scenario names the scenario it is
@@ -51,20 +53,20 @@ type CFileFix struct {
 
 // A CFixStep is one verified change of [FixCFile].
 type CFixStep struct {
-	Scenario string   // the broken scenario the step fixes; "" for a weakening
-	Base     *Outcome // that scenario's outcome before the step; nil for a weakening
+	Scenario string            // the broken scenario the step fixes; "" for a weakening
+	Base     *analysis.Outcome // that scenario's outcome before the step; nil for a weakening
 	// Title names the change and its verified effect, as [CActions]
 	// words it ("Use smp_store_release on line 14, smp_load_acquire on
 	// line 20 (data race gone; bad outcome becomes Never)"). Its lines
 	// are those of the text the step was found on: after the steps
 	// before it.
 	Title string
-	Cost  Cost // what the step adds to the scenarios' cost, the most on each architecture
+	Cost  rewrite.Cost // what the step adds to the scenarios' cost, the most on each architecture
 }
 
 // FixCFile fixes the annotated C file file (tr.Sources[0], tr its
 // translation): while some scenario of tr has its bad outcome reachable
-// or races, it takes the first, runs [Synthesize] on its litmus test,
+// or races, it takes the first, runs [rewrite.Synthesize] on its litmus test,
 // writes the fixes found in C (as [CFixes] does on the condition
 // annotation), verifies each by translating the edited C again and
 // checking every scenario, and applies the cheapest that leaves that
@@ -74,7 +76,7 @@ type CFixStep struct {
 // other file's name, for the caller to write or refuse.
 //
 // When every scenario is correct, FixCFile weakens the file's own fences
-// and markings as [Relax] does a litmus test: the single weakenings of
+// and markings as [rewrite.Relax] does a litmus test: the single weakenings of
 // [CActions] that keep every scenario correct and save something, the
 // biggest saving first, each kept when it still keeps every scenario
 // correct together with those kept before, checked at every step.
@@ -88,7 +90,7 @@ type CFixStep struct {
 // Cost: a synthesis (opts.SynthBudget at most, 5 s when 0) and a few
 // verifications per broken scenario; for a correct file one verification
 // per weakening and one per weakening kept.
-func FixCFile(ctx context.Context, tr *bpfc.Translation, opts ActionOptions) (*CFileFix, error) {
+func FixCFile(ctx context.Context, tr *bpfc.Translation, opts rewrite.ActionOptions) (*CFileFix, error) {
 	if tr == nil || len(tr.Sources) == 0 {
 		return nil, fmt.Errorf("no translation")
 	}
@@ -98,7 +100,7 @@ func FixCFile(ctx context.Context, tr *bpfc.Translation, opts ActionOptions) (*C
 		orig[s.Name] = s.Text
 	}
 	out := &CFileFix{}
-	edits := map[string][]Edit{}
+	edits := map[string][]analysis.Edit{}
 	cur := tr
 	for round := 0; ; round++ {
 		cv, scens, base, prob := cBaseOutcomes(ctx, cur, file, opts)
@@ -157,7 +159,7 @@ func FixCFile(ctx context.Context, tr *bpfc.Translation, opts ActionOptions) (*C
 			if len(es) == 0 {
 				continue
 			}
-			text, err := Apply(cur.Source(name).Text, es)
+			text, err := analysis.Apply(cur.Source(name).Text, es)
 			if err != nil {
 				return fail("its fix does not apply: " + err.Error())
 			}
@@ -183,7 +185,7 @@ type cProblem struct {
 // cBaseOutcomes checks the scenarios of tr that have a condition, and
 // returns a verifier of edits of file, those scenarios and their
 // outcomes by name, or the problem that keeps them from judging edits.
-func cBaseOutcomes(ctx context.Context, tr *bpfc.Translation, file string, opts ActionOptions) (*cVerifier, []*bpfc.Scenario, map[string]*Outcome, *cProblem) {
+func cBaseOutcomes(ctx context.Context, tr *bpfc.Translation, file string, opts rewrite.ActionOptions) (*cVerifier, []*bpfc.Scenario, map[string]*analysis.Outcome, *cProblem) {
 	cv := newCVerifier(tr, file, opts)
 	var scens []*bpfc.Scenario
 	for _, sc := range tr.Scenarios {
@@ -194,9 +196,9 @@ func cBaseOutcomes(ctx context.Context, tr *bpfc.Translation, file string, opts 
 	if len(scens) == 0 {
 		return cv, nil, nil, &cProblem{msg: "no litmus scenario with a condition"}
 	}
-	base := map[string]*Outcome{}
+	base := map[string]*analysis.Outcome{}
 	for _, sc := range scens {
-		o, err := cv.v.baseOutcome(ctx, sc.File, nil)
+		o, err := cv.v.BaseOutcome(ctx, sc.File, nil)
 		if ctx.Err() != nil {
 			return cv, scens, base, &cProblem{msg: ctx.Err().Error()}
 		}
@@ -207,7 +209,7 @@ func cBaseOutcomes(ctx context.Context, tr *bpfc.Translation, file string, opts 
 		if o.Cutoff {
 			return cv, scens, base, &cProblem{msg: "the check ran out of time", scenario: sc.Name, cutoff: true}
 		}
-		cv.baseCost[sc.Name] = TestCost(sc.File, sc.Text)
+		cv.baseCost[sc.Name] = rewrite.TestCost(sc.File, sc.Text)
 	}
 	return cv, scens, base, nil
 }
@@ -216,7 +218,7 @@ func cBaseOutcomes(ctx context.Context, tr *bpfc.Translation, file string, opts 
 // returns the cheapest verified one that leaves sc correct and no
 // scenario worse, preferring one that leaves every scenario correct; or
 // nil and why there is none.
-func cheapestCFix(ctx context.Context, cv *cVerifier, tr *bpfc.Translation, sc *bpfc.Scenario, base map[string]*Outcome, opts ActionOptions) (*cCandidate, *cVerified, string) {
+func cheapestCFix(ctx context.Context, cv *cVerifier, tr *bpfc.Translation, sc *bpfc.Scenario, base map[string]*analysis.Outcome, opts rewrite.ActionOptions) (*cCandidate, *cVerified, string) {
 	var scans []*cScan
 	var own *cScan
 	for _, t := range tr.Sources {
@@ -242,7 +244,7 @@ func cheapestCFix(ctx context.Context, cv *cVerifier, tr *bpfc.Translation, sc *
 	case len(cands) == 0:
 		var titles []string
 		for _, fx := range syn.Fixes {
-			titles = append(titles, JoinTitles(fx.Rewrites))
+			titles = append(titles, rewrite.JoinTitles(fx.Rewrites))
 		}
 		return nil, nil, fmt.Sprintf("the fixes found for its litmus test (%s, in the lines of the translation) cannot be written in the C", strings.Join(titles, "; "))
 	}
@@ -284,7 +286,7 @@ func cheapestCFix(ctx context.Context, cv *cVerifier, tr *bpfc.Translation, sc *
 
 // relaxCFile weakens the correct file of cv greedily, as FixCFile says,
 // and records the weakenings kept in out.
-func relaxCFile(ctx context.Context, cv *cVerifier, scens []*bpfc.Scenario, base map[string]*Outcome, out *CFileFix, opts ActionOptions) error {
+func relaxCFile(ctx context.Context, cv *cVerifier, scens []*bpfc.Scenario, base map[string]*analysis.Outcome, out *CFileFix, opts rewrite.ActionOptions) error {
 	src := cv.tr.Source(cv.file)
 	user := isUserSpace(src.Text)
 	whole := syntax.Span{Start: 0, End: len(src.Text)}
@@ -314,12 +316,12 @@ func relaxCFile(ctx context.Context, cv *cVerifier, scens []*bpfc.Scenario, base
 	sort.SliceStable(order, func(i, j int) bool {
 		return results[order[i]].cost.Max(opts.Archs) < results[order[j]].cost.Max(opts.Archs)
 	})
-	var kept []Edit
+	var kept []analysis.Edit
 	var last *cVerified
 	for _, i := range order {
 		c := &weak[i]
-		all := append(append([]Edit(nil), kept...), c.edits...)
-		if _, err := Apply(src.Text, all); err != nil {
+		all := append(append([]analysis.Edit(nil), kept...), c.edits...)
+		if _, err := analysis.Apply(src.Text, all); err != nil {
 			continue // it changes a place already weakened
 		}
 		r := results[i]
@@ -342,11 +344,11 @@ func relaxCFile(ctx context.Context, cv *cVerifier, scens []*bpfc.Scenario, base
 	if last == nil {
 		return nil
 	}
-	sortEdits(kept)
+	analysis.SortEdits(kept)
 	out.Relaxed = true
-	out.Edits = map[string][]Edit{cv.file: kept}
-	out.Saved = last.cost.neg()
-	byName := map[string]*Outcome{}
+	out.Edits = map[string][]analysis.Edit{cv.file: kept}
+	out.Saved = last.cost.Neg()
+	byName := map[string]*analysis.Outcome{}
 	for k, n := range last.names {
 		byName[n] = last.outcomes[k]
 	}
@@ -371,22 +373,22 @@ func (fx *CFileFix) RelaxTitle() string {
 // second does: second's spans are in the text first makes of src. Edits
 // that touch or overlap become one edit spanning both; the result is in
 // source order.
-func composeEdits(src []byte, first, second []Edit) ([]Edit, error) {
+func composeEdits(src []byte, first, second []analysis.Edit) ([]analysis.Edit, error) {
 	if len(second) == 0 {
-		out := append([]Edit(nil), first...)
-		sortEdits(out)
+		out := append([]analysis.Edit(nil), first...)
+		analysis.SortEdits(out)
 		return out, nil
 	}
-	mid, err := Apply(src, first)
+	mid, err := analysis.Apply(src, first)
 	if err != nil {
 		return nil, err
 	}
-	final, err := Apply(mid, second)
+	final, err := analysis.Apply(mid, second)
 	if err != nil {
 		return nil, err
 	}
-	f := append([]Edit(nil), first...)
-	sortEdits(f)
+	f := append([]analysis.Edit(nil), first...)
+	analysis.SortEdits(f)
 	// toSrc maps an offset of mid to src: a place inside (or at either
 	// end of) a first edit's new text maps to that edit's span, else it
 	// is moved back by the length the edits before it added.
@@ -428,7 +430,7 @@ func composeEdits(src []byte, first, second []Edit) ([]Edit, error) {
 		}
 		merged = append(merged, r)
 	}
-	out := make([]Edit, 0, len(merged))
+	out := make([]analysis.Edit, 0, len(merged))
 	delta := 0
 	for _, m := range merged {
 		fs := m.start + delta
@@ -436,10 +438,10 @@ func composeEdits(src []byte, first, second []Edit) ([]Edit, error) {
 		if fs < 0 || fe < fs || fe > len(final) {
 			return nil, fmt.Errorf("edits %d-%d cannot be composed", m.start, m.end)
 		}
-		out = append(out, Edit{Span: syntax.Span{Start: m.start, End: m.end}, NewText: string(final[fs:fe])})
+		out = append(out, analysis.Edit{Span: syntax.Span{Start: m.start, End: m.end}, NewText: string(final[fs:fe])})
 		delta += m.delta
 	}
-	if check, err := Apply(src, out); err != nil || string(check) != string(final) {
+	if check, err := analysis.Apply(src, out); err != nil || string(check) != string(final) {
 		return nil, fmt.Errorf("edits cannot be composed")
 	}
 	return out, nil

@@ -1,4 +1,4 @@
-package analysis
+package rewrite
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/litmusls/litmusls/analysis"
 	"github.com/litmusls/litmusls/analysis/primitive"
 	"github.com/litmusls/litmusls/checker"
 	"github.com/litmusls/litmusls/syntax"
@@ -39,7 +40,7 @@ type FenceOptions struct {
 // A weakening is one checked weakening rewrite.
 type weakening struct {
 	rw      Rewrite
-	outcome *Outcome
+	outcome *analysis.Outcome
 }
 
 // OverFencing returns, for a C test whose bad outcome is Never and which
@@ -49,12 +50,12 @@ type weakening struct {
 // checker: the weakest such change per place, with what it saves on each
 // architecture and a fix. Each hint holds on its own; applying two of them
 // together may not (see [Relax]). The hints are sorted by position.
-func OverFencing(ctx context.Context, f *syntax.File, src []byte, res *checker.Result, opts FenceOptions) []Diagnostic {
+func OverFencing(ctx context.Context, f *syntax.File, src []byte, res *checker.Result, opts FenceOptions) []analysis.Diagnostic {
 	ws, err := weakenings(ctx, f, src, res, opts)
 	if err != nil {
 		return nil
 	}
-	var out []Diagnostic
+	var out []analysis.Diagnostic
 	for _, w := range ws {
 		d := w.diagnostic(f, src, opts.Archs)
 		if len(ws) > 1 {
@@ -72,14 +73,14 @@ func weakenings(ctx context.Context, f *syntax.File, src []byte, res *checker.Re
 		return nil, fmt.Errorf("not a C test with a condition")
 	}
 	v := newVerifier(f, opts.CheckBudget, opts.Cache)
-	base, err := v.baseOutcome(ctx, f, res)
+	base, err := v.BaseOutcome(ctx, f, res)
 	if err != nil {
 		return nil, err
 	}
 	if !base.OK() {
 		return nil, nil
 	}
-	l := scanRwLayout(f, src)
+	l := ScanRwLayout(f, src)
 	rws := l.weakenings()
 	// Only those that save something somewhere.
 	var kept []Rewrite
@@ -95,7 +96,7 @@ func weakenings(ctx context.Context, f *syntax.File, src []byte, res *checker.Re
 			kept = append(kept, rw)
 		}
 	}
-	sets := make([][]Edit, len(kept))
+	sets := make([][]analysis.Edit, len(kept))
 	for i := range kept {
 		sets[i] = kept[i].Edits
 	}
@@ -169,7 +170,7 @@ func savingText(rw *Rewrite, archs []primitive.Arch) string {
 	return strings.Join(parts, "; ")
 }
 
-func (w *weakening) diagnostic(f *syntax.File, src []byte, archs []primitive.Arch) Diagnostic {
+func (w *weakening) diagnostic(f *syntax.File, src []byte, archs []primitive.Arch) analysis.Diagnostic {
 	rw := &w.rw
 	var what, instead string
 	switch rw.Kind {
@@ -197,23 +198,23 @@ func (w *weakening) diagnostic(f *syntax.File, src []byte, archs []primitive.Arc
 	if i := strings.Index(title, " on line "); i >= 0 {
 		title = title[:i]
 	}
-	return Diagnostic{
-		Span: rw.Site, Severity: SeverityHint, Code: CodeOverFencing, Message: msg,
-		Fixes: []Fix{{Title: fmt.Sprintf("%s (outcome stays %s; %s)", title, w.outcome.Verdict, savedShort(rw.Delta(), archs)), Edits: rw.Edits}},
+	return analysis.Diagnostic{
+		Span: rw.Site, Severity: analysis.SeverityHint, Code: CodeOverFencing, Message: msg,
+		Fixes: []analysis.Fix{{Title: fmt.Sprintf("%s (outcome stays %s; %s)", title, w.outcome.Verdict, SavedShort(rw.Delta(), archs)), Edits: rw.Edits}},
 	}
 }
 
 // savedShort says "saves 30 on powerpc64, 5 on arm64, 15 on x86-64".
-func savedShort(d Cost, archs []primitive.Arch) string {
-	return "saves " + d.neg().Text(archs)
+func SavedShort(d Cost, archs []primitive.Arch) string {
+	return "saves " + d.Neg().Text(archs)
 }
 
 // A Relaxation is a set of weakenings that together keep a test correct.
 type Relaxation struct {
 	Rewrites []Rewrite
-	Edits    []Edit   // in source order
-	Outcome  *Outcome // of the relaxed test
-	Saved    Cost     // on each architecture
+	Edits    []analysis.Edit   // in source order
+	Outcome  *analysis.Outcome // of the relaxed test
+	Saved    Cost              // on each architecture
 }
 
 // Relax weakens the correct C test f as far as the vocabulary allows,
@@ -232,12 +233,12 @@ func Relax(ctx context.Context, f *syntax.File, src []byte, res *checker.Result,
 	v := newVerifier(f, opts.CheckBudget, opts.Cache)
 	rel := &Relaxation{}
 	for i, w := range ws {
-		edits := append(append([]Edit(nil), rel.Edits...), w.rw.Edits...)
-		var o *Outcome
+		edits := append(append([]analysis.Edit(nil), rel.Edits...), w.rw.Edits...)
+		var o *analysis.Outcome
 		if i == 0 {
 			o = w.outcome
 		} else {
-			r := v.verifyAll(ctx, src, [][]Edit{edits})[0]
+			r := v.verifyAll(ctx, src, [][]analysis.Edit{edits})[0]
 			if err := ctx.Err(); err != nil {
 				return nil, err
 			}
@@ -249,13 +250,13 @@ func Relax(ctx context.Context, f *syntax.File, src []byte, res *checker.Result,
 		rel.Rewrites = append(rel.Rewrites, w.rw)
 		rel.Edits = edits
 		rel.Outcome = o
-		rel.Saved = rel.Saved.add(w.rw.Delta().neg())
+		rel.Saved = rel.Saved.Add(w.rw.Delta().Neg())
 	}
 	sort.SliceStable(rel.Edits, func(i, j int) bool { return rel.Edits[i].Span.Start < rel.Edits[j].Span.Start })
 	return rel, nil
 }
 
-func (c Cost) neg() Cost {
+func (c Cost) Neg() Cost {
 	for i := range c {
 		c[i] = -c[i]
 	}
@@ -269,7 +270,7 @@ func (c Cost) neg() Cost {
 // on the condition naming the cheapest fixes found by [Synthesize] (as
 // its Fixes); when the test is correct, the [OverFencing] hints. A Go
 // error means ctx ended.
-func RewriteDiagnostics(ctx context.Context, f *syntax.File, src []byte, res *checker.Result, opts FenceOptions) ([]Diagnostic, error) {
+func RewriteDiagnostics(ctx context.Context, f *syntax.File, src []byte, res *checker.Result, opts FenceOptions) ([]analysis.Diagnostic, error) {
 	if f == nil || f.Dialect != syntax.DialectC || f.Cond == nil {
 		return nil, nil
 	}
@@ -277,7 +278,7 @@ func RewriteDiagnostics(ctx context.Context, f *syntax.File, src []byte, res *ch
 		return nil, nil
 	}
 	v := newVerifier(f, opts.CheckBudget, opts.Cache)
-	base, err := v.baseOutcome(ctx, f, res)
+	base, err := v.BaseOutcome(ctx, f, res)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
@@ -300,7 +301,7 @@ func RewriteDiagnostics(ctx context.Context, f *syntax.File, src []byte, res *ch
 	span := f.Cond.Span
 	switch {
 	case len(syn.Fixes) > 0:
-		d := Diagnostic{Span: span, Severity: SeverityInformation, Code: CodeCheapestFix}
+		d := analysis.Diagnostic{Span: span, Severity: analysis.SeverityInformation, Code: CodeCheapestFix}
 		var lines []string
 		for i, fx := range syn.Fixes {
 			head := "Cheapest fix found"
@@ -312,17 +313,17 @@ func RewriteDiagnostics(ctx context.Context, f *syntax.File, src []byte, res *ch
 				line += "; " + s
 			}
 			lines = append(lines, line+".")
-			d.Fixes = append(d.Fixes, Fix{Title: fx.Title, Edits: fx.Edits})
+			d.Fixes = append(d.Fixes, analysis.Fix{Title: fx.Title, Edits: fx.Edits})
 		}
 		d.Message = strings.Join(lines, "\n")
 		for _, fx := range syn.Fixes[:1] {
 			for _, rw := range fx.Rewrites {
-				d.Related = append(d.Related, Related{Span: rw.Site, Message: rw.Title()})
+				d.Related = append(d.Related, analysis.Related{Span: rw.Site, Message: rw.Title()})
 			}
 		}
-		return []Diagnostic{d}, nil
+		return []analysis.Diagnostic{d}, nil
 	case syn.Impossible:
-		return []Diagnostic{{Span: span, Severity: SeverityInformation, Code: CodeCheapestFix,
+		return []analysis.Diagnostic{{Span: span, Severity: analysis.SeverityInformation, Code: CodeCheapestFix,
 			Message: "No fix from marking accesses, acquire/release, fences or fully ordered atomics: even with all of them the outcome stays reachable or racy. The outcome does not depend on ordering (or needs locking, RCU or dependencies)."}}, nil
 	}
 	return nil, nil

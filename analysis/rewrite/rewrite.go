@@ -1,9 +1,10 @@
-package analysis
+package rewrite
 
 import (
 	"fmt"
 	"strings"
 
+	"github.com/litmusls/litmusls/analysis"
 	"github.com/litmusls/litmusls/syntax"
 )
 
@@ -35,12 +36,12 @@ const (
 // A Rewrite is one change from the vocabulary, ready to apply.
 type Rewrite struct {
 	Kind   RewriteKind
-	Thread int         // index of the thread in File.Threads
-	Site   syntax.Span // the access or fence it changes, or the empty span where a fence goes
-	From   string      // the primitive before ("" when a fence is inserted; PlainLoad or PlainStore)
-	To     string      // the primitive after ("" when a fence is removed)
-	Line   int         // 1-based line of Site, for titles
-	Edits  []Edit      // non-overlapping, in source order
+	Thread int             // index of the thread in File.Threads
+	Site   syntax.Span     // the access or fence it changes, or the empty span where a fence goes
+	From   string          // the primitive before ("" when a fence is inserted; PlainLoad or PlainStore)
+	To     string          // the primitive after ("" when a fence is removed)
+	Line   int             // 1-based line of Site, for titles
+	Edits  []analysis.Edit // non-overlapping, in source order
 }
 
 // Title says what the rewrite does, starting with the verb and the
@@ -92,29 +93,29 @@ const (
 )
 
 // An rwAccess is one memory access written in a thread.
-type rwAccess struct {
+type RwAccess struct {
 	thread int
 	kind   rwKind
-	prim   string      // the primitive, or PlainLoad / PlainStore
-	span   syntax.Span // the call, the "*x" of a plain load, or the assignment of a plain store
-	call   *syntax.CallExpr
-	deref  *syntax.UnaryExpr  // the "*x" of a plain access
-	assign *syntax.AssignExpr // a plain store
+	Prim   string      // the primitive, or PlainLoad / PlainStore
+	Span   syntax.Span // the call, the "*x" of a plain load, or the assignment of a plain store
+	Call   *syntax.CallExpr
+	Deref  *syntax.UnaryExpr  // the "*x" of a plain access
+	Assign *syntax.AssignExpr // a plain store
 }
 
 // An rwFence is a fence statement "smp_mb();".
-type rwFence struct {
+type RwFence struct {
 	thread int
-	name   string
-	stmt   *syntax.ExprStmt
+	Name   string
+	Stmt   *syntax.ExprStmt
 	call   *syntax.CallExpr
 }
 
 // An rwGap is a place between two statements of one block where a fence can
 // go, with at least one access of the thread before it and one after it.
-type rwGap struct {
-	thread     int
-	prev, next syntax.Stmt
+type RwGap struct {
+	Thread     int
+	Prev, Next syntax.Stmt
 	before     rwKind // the kinds of the accesses before the gap in the thread
 	after      rwKind // and after it
 	prevFence  string // the fence statement right before the gap, or ""
@@ -124,12 +125,12 @@ type rwGap struct {
 }
 
 // An rwLayout is what the threads of a C test do, found from the tree.
-type rwLayout struct {
-	f        *syntax.File
+type RwLayout struct {
+	F        *syntax.File
 	src      []byte
-	accesses []rwAccess
-	fences   []rwFence
-	gaps     []rwGap
+	Accesses []RwAccess
+	Fences   []RwFence
+	Gaps     []RwGap
 }
 
 // rwLoadPrims, rwStorePrims: the marked accesses that are only loads or only
@@ -166,8 +167,8 @@ func rwPrimKind(name string) rwKind {
 }
 
 // scanRwLayout finds the accesses, fences and gaps of f's C threads.
-func scanRwLayout(f *syntax.File, src []byte) *rwLayout {
-	l := &rwLayout{f: f, src: src}
+func ScanRwLayout(f *syntax.File, src []byte) *RwLayout {
+	l := &RwLayout{F: f, src: src}
 	if f.Dialect != syntax.DialectC {
 		return l
 	}
@@ -175,16 +176,16 @@ func scanRwLayout(f *syntax.File, src []byte) *rwLayout {
 		if t.Body == nil {
 			continue
 		}
-		first := len(l.accesses)
+		first := len(l.Accesses)
 		syntax.InspectStmt(t.Body, func(s syntax.Stmt) { l.stmt(ti, s) }, func(syntax.Expr) {})
-		l.findGaps(ti, t.Body, l.accesses[first:])
+		l.findGaps(ti, t.Body, l.Accesses[first:])
 	}
 	return l
 }
 
 // stmt records the fence s is, or the accesses of its own expressions;
 // syntax.InspectStmt visits the statements under it.
-func (l *rwLayout) stmt(ti int, s syntax.Stmt) {
+func (l *RwLayout) stmt(ti int, s syntax.Stmt) {
 	switch s := s.(type) {
 	case *syntax.DeclStmt:
 		if s.Value != nil {
@@ -192,7 +193,7 @@ func (l *rwLayout) stmt(ti int, s syntax.Stmt) {
 		}
 	case *syntax.ExprStmt:
 		if c, ok := s.X.(*syntax.CallExpr); ok && c.Fun != nil && rwIsFence(c.Fun.Name) {
-			l.fences = append(l.fences, rwFence{thread: ti, name: c.Fun.Name, stmt: s, call: c})
+			l.Fences = append(l.Fences, RwFence{thread: ti, Name: c.Fun.Name, Stmt: s, call: c})
 			return
 		}
 		l.expr(ti, s.X, false)
@@ -205,15 +206,15 @@ func (l *rwLayout) stmt(ti int, s syntax.Stmt) {
 
 // expr records the accesses of x; lhs says x is the target of an
 // assignment (so a "*p" there is a store, recorded by the caller).
-func (l *rwLayout) expr(ti int, x syntax.Expr, lhs bool) {
+func (l *RwLayout) expr(ti int, x syntax.Expr, lhs bool) {
 	switch x := x.(type) {
 	case *syntax.AssignExpr:
 		if d, ok := x.X.(*syntax.UnaryExpr); ok && d.Op == "*" {
 			l.expr(ti, d.X, false)
 			if x.Op == "=" {
-				l.accesses = append(l.accesses, rwAccess{thread: ti, kind: rwStore, prim: PlainStore, span: x.Span, deref: d, assign: x})
+				l.Accesses = append(l.Accesses, RwAccess{thread: ti, kind: rwStore, Prim: PlainStore, Span: x.Span, Deref: d, Assign: x})
 			} else {
-				l.accesses = append(l.accesses, rwAccess{thread: ti, kind: rwLoad | rwStore, prim: PlainStore, span: x.Span, deref: d})
+				l.Accesses = append(l.Accesses, RwAccess{thread: ti, kind: rwLoad | rwStore, Prim: PlainStore, Span: x.Span, Deref: d})
 			}
 		} else {
 			l.expr(ti, x.X, true)
@@ -222,7 +223,7 @@ func (l *rwLayout) expr(ti int, x syntax.Expr, lhs bool) {
 	case *syntax.UnaryExpr:
 		if x.Op == "*" && !lhs {
 			l.expr(ti, x.X, false)
-			l.accesses = append(l.accesses, rwAccess{thread: ti, kind: rwLoad, prim: PlainLoad, span: x.Span, deref: x})
+			l.Accesses = append(l.Accesses, RwAccess{thread: ti, kind: rwLoad, Prim: PlainLoad, Span: x.Span, Deref: x})
 			return
 		}
 		if x.Op == "&" {
@@ -241,7 +242,7 @@ func (l *rwLayout) expr(ti int, x syntax.Expr, lhs bool) {
 		}
 		if x.Fun != nil {
 			if k := rwPrimKind(x.Fun.Name); k != 0 {
-				l.accesses = append(l.accesses, rwAccess{thread: ti, kind: k, prim: x.Fun.Name, span: x.Span, call: x})
+				l.Accesses = append(l.Accesses, RwAccess{thread: ti, kind: k, Prim: x.Fun.Name, Span: x.Span, Call: x})
 			}
 		}
 	case *syntax.BinaryExpr:
@@ -264,7 +265,7 @@ func (l *rwLayout) expr(ti int, x syntax.Expr, lhs bool) {
 // findGaps records the places between consecutive statements of the
 // blocks of a thread body that have accesses on both sides, one per
 // block and number of accesses before.
-func (l *rwLayout) findGaps(ti int, body *syntax.BlockStmt, acc []rwAccess) {
+func (l *RwLayout) findGaps(ti int, body *syntax.BlockStmt, acc []RwAccess) {
 	syntax.InspectStmt(body, func(s syntax.Stmt) {
 		if b, ok := s.(*syntax.BlockStmt); ok {
 			l.blockGaps(ti, b, acc)
@@ -273,7 +274,7 @@ func (l *rwLayout) findGaps(ti int, body *syntax.BlockStmt, acc []rwAccess) {
 }
 
 // blockGaps records the gaps between the statements of block b.
-func (l *rwLayout) blockGaps(ti int, b *syntax.BlockStmt, acc []rwAccess) {
+func (l *RwLayout) blockGaps(ti int, b *syntax.BlockStmt, acc []RwAccess) {
 	seen := map[int]bool{}
 	var stmts []syntax.Stmt
 	for _, s := range b.Stmts {
@@ -288,10 +289,10 @@ func (l *rwLayout) blockGaps(ti int, b *syntax.BlockStmt, acc []rwAccess) {
 		var before, after rwKind
 		n := 0
 		for _, a := range acc {
-			if a.span.End <= pos {
+			if a.Span.End <= pos {
 				before |= a.kind
 				n++
-			} else if a.span.Start >= pos {
+			} else if a.Span.Start >= pos {
 				after |= a.kind
 			}
 		}
@@ -299,26 +300,26 @@ func (l *rwLayout) blockGaps(ti int, b *syntax.BlockStmt, acc []rwAccess) {
 			continue
 		}
 		seen[n] = true
-		g := rwGap{thread: ti, prev: stmts[i], next: stmts[i+1], before: before, after: after}
+		g := RwGap{Thread: ti, Prev: stmts[i], Next: stmts[i+1], before: before, after: after}
 		// Put the fence right before the next access: skip declarations
 		// without initializers and fences.
 		for j := i + 1; j+1 < len(stmts) && !rwHasAccess(stmts[j], acc); j++ {
 			if _, ok := stmts[j].(*syntax.DeclStmt); !ok {
 				break
 			}
-			g.prev, g.next = stmts[j], stmts[j+1]
+			g.Prev, g.Next = stmts[j], stmts[j+1]
 		}
-		g.prevFence, g.nextFence = rwFenceName(g.prev), rwFenceName(g.next)
-		g.prevCall, g.nextCall = stmtCall(g.prev), stmtCall(g.next)
-		l.gaps = append(l.gaps, g)
+		g.prevFence, g.nextFence = rwFenceName(g.Prev), rwFenceName(g.Next)
+		g.prevCall, g.nextCall = stmtCall(g.Prev), stmtCall(g.Next)
+		l.Gaps = append(l.Gaps, g)
 	}
 }
 
 // rwHasAccess reports whether an access of acc lies in s.
-func rwHasAccess(s syntax.Stmt, acc []rwAccess) bool {
+func rwHasAccess(s syntax.Stmt, acc []RwAccess) bool {
 	sp := s.GetSpan()
 	for _, a := range acc {
-		if sp.Start <= a.span.Start && a.span.End <= sp.End {
+		if sp.Start <= a.Span.Start && a.Span.End <= sp.End {
 			return true
 		}
 	}
@@ -338,7 +339,7 @@ func rwFenceName(s syntax.Stmt) string {
 // ---------------------------------------------------------------------------
 // Building the rewrites.
 
-func (l *rwLayout) text(n syntax.Node) string {
+func (l *RwLayout) text(n syntax.Node) string {
 	sp := n.GetSpan()
 	if sp.Start < 0 || sp.End > len(l.src) || sp.Start > sp.End {
 		return ""
@@ -346,22 +347,22 @@ func (l *rwLayout) text(n syntax.Node) string {
 	return string(l.src[sp.Start:sp.End])
 }
 
-func (l *rwLayout) line(off int) int {
-	if l.f.Lines == nil {
+func (l *RwLayout) line(off int) int {
+	if l.F.Lines == nil {
 		return 0
 	}
-	return l.f.Lines.Position(off).Line
+	return l.F.Lines.Position(off).Line
 }
 
 // pointer returns the text of the address a marked access's argument
 // names: "x" for "*x", "&y" for "y".
-func (l *rwLayout) pointer(arg syntax.Expr) string {
-	return AddrText(arg, func(e syntax.Expr) string { return l.text(e) })
+func (l *RwLayout) pointer(arg syntax.Expr) string {
+	return analysis.AddrText(arg, func(e syntax.Expr) string { return l.text(e) })
 }
 
 // deref returns the text of the location an address names: "*x" for "x",
 // "y" for "&y".
-func (l *rwLayout) deref(arg syntax.Expr) string {
+func (l *RwLayout) deref(arg syntax.Expr) string {
 	if d, ok := arg.(*syntax.UnaryExpr); ok && d.Op == "&" {
 		return l.text(d.X)
 	}
@@ -373,54 +374,54 @@ func (l *rwLayout) deref(arg syntax.Expr) string {
 
 // rewriteAccess returns the rewrite of a to primitive to, or false when
 // the vocabulary has no such move.
-func (l *rwLayout) rewriteAccess(a *rwAccess, to string, kind RewriteKind) (Rewrite, bool) {
-	r := Rewrite{Kind: kind, Thread: a.thread, Site: a.span, From: a.prim, To: to, Line: l.line(a.span.Start)}
+func (l *RwLayout) rewriteAccess(a *RwAccess, to string, kind RewriteKind) (Rewrite, bool) {
+	r := Rewrite{Kind: kind, Thread: a.thread, Site: a.Span, From: a.Prim, To: to, Line: l.line(a.Span.Start)}
 	// The edits leave the value of a store, and the arguments of a call
 	// other than its address, alone, so that rewrites of the accesses
 	// nested in them ("*y = *x") combine with this one.
 	switch {
-	case a.prim == PlainLoad && a.deref != nil:
+	case a.Prim == PlainLoad && a.Deref != nil:
 		var text string
 		switch to {
 		case "READ_ONCE":
-			text = "READ_ONCE(" + l.text(a.deref) + ")"
+			text = "READ_ONCE(" + l.text(a.Deref) + ")"
 		case "smp_load_acquire":
-			text = "smp_load_acquire(" + l.text(a.deref.X) + ")"
+			text = "smp_load_acquire(" + l.text(a.Deref.X) + ")"
 		default:
 			return r, false
 		}
-		r.Edits = []Edit{{Span: a.span, NewText: text}}
-	case a.prim == PlainStore && a.assign != nil:
+		r.Edits = []analysis.Edit{{Span: a.Span, NewText: text}}
+	case a.Prim == PlainStore && a.Assign != nil:
 		var head string
 		switch to {
 		case "WRITE_ONCE":
-			head = "WRITE_ONCE(" + l.text(a.deref) + ", "
+			head = "WRITE_ONCE(" + l.text(a.Deref) + ", "
 		case "smp_store_release":
-			head = "smp_store_release(" + l.text(a.deref.X) + ", "
+			head = "smp_store_release(" + l.text(a.Deref.X) + ", "
 		default:
 			return r, false
 		}
-		y := a.assign.Y.GetSpan()
-		r.Edits = []Edit{
-			{Span: syntax.Span{Start: a.assign.Span.Start, End: y.Start}, NewText: head},
-			{Span: syntax.Span{Start: a.assign.Span.End, End: a.assign.Span.End}, NewText: ")"},
+		y := a.Assign.Y.GetSpan()
+		r.Edits = []analysis.Edit{
+			{Span: syntax.Span{Start: a.Assign.Span.Start, End: y.Start}, NewText: head},
+			{Span: syntax.Span{Start: a.Assign.Span.End, End: a.Assign.Span.End}, NewText: ")"},
 		}
-	case a.call != nil && len(a.call.Args) > 0 && a.call.Fun != nil:
-		args := a.call.Args
-		rename := Edit{Span: a.call.Fun.Span, NewText: to}
+	case a.Call != nil && len(a.Call.Args) > 0 && a.Call.Fun != nil:
+		args := a.Call.Args
+		rename := analysis.Edit{Span: a.Call.Fun.Span, NewText: to}
 		switch {
-		case a.prim == "READ_ONCE" && to == "smp_load_acquire",
-			a.prim == "WRITE_ONCE" && to == "smp_store_release" && len(args) == 2:
-			r.Edits = []Edit{rename, {Span: args[0].GetSpan(), NewText: l.pointer(args[0])}}
-		case a.prim == "smp_load_acquire" && to == "READ_ONCE",
-			a.prim == "smp_store_release" && to == "WRITE_ONCE" && len(args) == 2:
-			r.Edits = []Edit{rename, {Span: args[0].GetSpan(), NewText: l.deref(args[0])}}
+		case a.Prim == "READ_ONCE" && to == "smp_load_acquire",
+			a.Prim == "WRITE_ONCE" && to == "smp_store_release" && len(args) == 2:
+			r.Edits = []analysis.Edit{rename, {Span: args[0].GetSpan(), NewText: l.pointer(args[0])}}
+		case a.Prim == "smp_load_acquire" && to == "READ_ONCE",
+			a.Prim == "smp_store_release" && to == "WRITE_ONCE" && len(args) == 2:
+			r.Edits = []analysis.Edit{rename, {Span: args[0].GetSpan(), NewText: l.deref(args[0])}}
 		default:
 			// Same arguments, another name: atomics and their orderings.
-			if !sameFamily(a.prim, to) {
+			if !sameFamily(a.Prim, to) {
 				return r, false
 			}
-			r.Edits = []Edit{rename}
+			r.Edits = []analysis.Edit{rename}
 		}
 	default:
 		return r, false
@@ -434,7 +435,7 @@ var orderSuffixes = []string{"_relaxed", "_acquire", "_release"}
 // atomicBase splits an atomic's name into the fully ordered name and its
 // ordering suffix ("" when fully ordered); ok is false for names without
 // ordering variants.
-func atomicBase(name string) (base, suffix string, ok bool) {
+func AtomicBase(name string) (base, suffix string, ok bool) {
 	for _, s := range orderSuffixes {
 		if b, found := strings.CutSuffix(name, s); found {
 			if _, exists := syntax.Primitives[b]; exists {
@@ -456,8 +457,8 @@ func atomicBase(name string) (base, suffix string, ok bool) {
 
 // sameFamily reports whether a and b are ordering variants of one atomic.
 func sameFamily(a, b string) bool {
-	ba, _, oka := atomicBase(a)
-	bb, _, okb := atomicBase(b)
+	ba, _, oka := AtomicBase(a)
+	bb, _, okb := AtomicBase(b)
 	if !oka || !okb || ba != bb {
 		return false
 	}
@@ -467,12 +468,12 @@ func sameFamily(a, b string) bool {
 
 // strongerAccess lists the primitives an access may be strengthened to,
 // weakest first.
-func strongerAccess(a *rwAccess) []string {
-	switch a.prim {
+func strongerAccess(a *RwAccess) []string {
+	switch a.Prim {
 	case PlainLoad:
 		return []string{"READ_ONCE", "smp_load_acquire"}
 	case PlainStore:
-		if a.assign == nil {
+		if a.Assign == nil {
 			return nil
 		}
 		return []string{"WRITE_ONCE", "smp_store_release"}
@@ -485,7 +486,7 @@ func strongerAccess(a *rwAccess) []string {
 	case "atomic_set":
 		return []string{"atomic_set_release"}
 	}
-	base, suffix, ok := atomicBase(a.prim)
+	base, suffix, ok := AtomicBase(a.Prim)
 	if !ok || base == "atomic_read" || base == "atomic_set" {
 		return nil
 	}
@@ -506,8 +507,8 @@ func strongerAccess(a *rwAccess) []string {
 
 // weakerAccess lists the primitives an access may be weakened to, weakest
 // first. Marked accesses are never made plain (that would add races).
-func weakerAccess(a *rwAccess) []string {
-	switch a.prim {
+func weakerAccess(a *RwAccess) []string {
+	switch a.Prim {
 	case "smp_load_acquire":
 		return []string{"READ_ONCE"}
 	case "smp_store_release":
@@ -517,7 +518,7 @@ func weakerAccess(a *rwAccess) []string {
 	case "atomic_set_release":
 		return []string{"atomic_set"}
 	}
-	base, suffix, ok := atomicBase(a.prim)
+	base, suffix, ok := AtomicBase(a.Prim)
 	if !ok || base == "atomic_read" || base == "atomic_set" {
 		return nil
 	}
@@ -575,7 +576,7 @@ func unorderedAtomic(name string) bool {
 // right after taking a lock, smp_mb__before_atomic() right before an
 // unordered atomic and smp_mb__after_atomic() right after one (free on
 // x86). A fence already there (or a stronger one) is not inserted again.
-func gapFences(g *rwGap) []string {
+func GapFences(g *RwGap) []string {
 	var out []string
 	has := func(name string) bool { return g.prevFence == name || g.nextFence == name }
 	if has("smp_mb") {
@@ -602,45 +603,45 @@ func gapFences(g *rwGap) []string {
 // insertFence returns the rewrite inserting fence name at g: on its own
 // line before the next statement, with that line's indentation, or inline
 // after the previous statement when both share a line.
-func (l *rwLayout) insertFence(g *rwGap, name string) Rewrite {
-	prev, next := g.prev.GetSpan(), g.next.GetSpan()
-	r := Rewrite{Kind: RewriteInsert, Thread: g.thread, Site: syntax.Span{Start: prev.End, End: prev.End}, To: name, Line: l.line(next.Start)}
-	if e, ok := LineInsert(l.src, next.Start, name+"();"); ok && e.Span.Start > prev.End {
-		r.Edits = []Edit{e}
+func (l *RwLayout) insertFence(g *RwGap, name string) Rewrite {
+	prev, next := g.Prev.GetSpan(), g.Next.GetSpan()
+	r := Rewrite{Kind: RewriteInsert, Thread: g.Thread, Site: syntax.Span{Start: prev.End, End: prev.End}, To: name, Line: l.line(next.Start)}
+	if e, ok := analysis.LineInsert(l.src, next.Start, name+"();"); ok && e.Span.Start > prev.End {
+		r.Edits = []analysis.Edit{e}
 	} else {
-		r.Edits = []Edit{{Span: syntax.Span{Start: prev.End, End: prev.End}, NewText: " " + name + "();"}}
+		r.Edits = []analysis.Edit{{Span: syntax.Span{Start: prev.End, End: prev.End}, NewText: " " + name + "();"}}
 	}
 	return r
 }
 
 // removeFence returns the rewrite dropping fence fc: its whole line when
 // it stands alone on it, else the statement and the blanks after it.
-func (l *rwLayout) removeFence(fc *rwFence) Rewrite {
-	sp := fc.stmt.Span
-	r := Rewrite{Kind: RewriteRemove, Thread: fc.thread, Site: sp, From: fc.name, Line: l.line(sp.Start)}
-	r.Edits = []Edit{{Span: DeletionSpan(l.src, sp)}}
+func (l *RwLayout) removeFence(fc *RwFence) Rewrite {
+	sp := fc.Stmt.Span
+	r := Rewrite{Kind: RewriteRemove, Thread: fc.thread, Site: sp, From: fc.Name, Line: l.line(sp.Start)}
+	r.Edits = []analysis.Edit{{Span: analysis.DeletionSpan(l.src, sp)}}
 	return r
 }
 
 // weakenFence returns the rewrite replacing fence fc by to.
-func (l *rwLayout) weakenFence(fc *rwFence, to string) Rewrite {
-	sp := fc.stmt.Span
-	return Rewrite{Kind: RewriteWeaken, Thread: fc.thread, Site: sp, From: fc.name, To: to, Line: l.line(sp.Start),
-		Edits: []Edit{{Span: fc.call.Fun.Span, NewText: to}}}
+func (l *RwLayout) weakenFence(fc *RwFence, to string) Rewrite {
+	sp := fc.Stmt.Span
+	return Rewrite{Kind: RewriteWeaken, Thread: fc.thread, Site: sp, From: fc.Name, To: to, Line: l.line(sp.Start),
+		Edits: []analysis.Edit{{Span: fc.call.Fun.Span, NewText: to}}}
 }
 
 // fenceKinds returns the kinds of accesses before and after fence fc in
 // its thread.
-func (l *rwLayout) fenceKinds(fc *rwFence) (before, after rwKind) {
-	sp := fc.stmt.Span
-	for i := range l.accesses {
-		a := &l.accesses[i]
+func (l *RwLayout) fenceKinds(fc *RwFence) (before, after rwKind) {
+	sp := fc.Stmt.Span
+	for i := range l.Accesses {
+		a := &l.Accesses[i]
 		if a.thread != fc.thread {
 			continue
 		}
-		if a.span.End <= sp.Start {
+		if a.Span.End <= sp.Start {
 			before |= a.kind
-		} else if a.span.Start >= sp.End {
+		} else if a.Span.Start >= sp.End {
 			after |= a.kind
 		}
 	}
@@ -652,18 +653,18 @@ func (l *rwLayout) fenceKinds(fc *rwFence) (before, after rwKind) {
 // fully ordered atomics, and fences between accesses. src is the text f
 // was parsed from.
 func Strengthenings(f *syntax.File, src []byte) []Rewrite {
-	l := scanRwLayout(f, src)
+	l := ScanRwLayout(f, src)
 	return l.strengthenings()
 }
 
-func (l *rwLayout) strengthenings() []Rewrite {
+func (l *RwLayout) strengthenings() []Rewrite {
 	var out []Rewrite
-	for i := range l.accesses {
-		out = l.appendStrengthenings(out, &l.accesses[i])
+	for i := range l.Accesses {
+		out = l.appendStrengthenings(out, &l.Accesses[i])
 	}
-	for i := range l.gaps {
-		g := &l.gaps[i]
-		for _, name := range gapFences(g) {
+	for i := range l.Gaps {
+		g := &l.Gaps[i]
+		for _, name := range GapFences(g) {
 			out = append(out, l.insertFence(g, name))
 		}
 	}
@@ -671,7 +672,7 @@ func (l *rwLayout) strengthenings() []Rewrite {
 }
 
 // appendStrengthenings appends the rewrites strengthening access a.
-func (l *rwLayout) appendStrengthenings(out []Rewrite, a *rwAccess) []Rewrite {
+func (l *RwLayout) appendStrengthenings(out []Rewrite, a *RwAccess) []Rewrite {
 	for _, to := range strongerAccess(a) {
 		kind := RewriteUpgrade
 		if to == "READ_ONCE" || to == "WRITE_ONCE" {
@@ -689,19 +690,19 @@ func (l *rwLayout) appendStrengthenings(out []Rewrite, a *rwAccess) []Rewrite {
 // dropped, acquire or release to a marked access, a fully ordered atomic
 // to an ordering variant.
 func Weakenings(f *syntax.File, src []byte) []Rewrite {
-	l := scanRwLayout(f, src)
+	l := ScanRwLayout(f, src)
 	return l.weakenings()
 }
 
-func (l *rwLayout) weakenings() []Rewrite {
+func (l *RwLayout) weakenings() []Rewrite {
 	var out []Rewrite
-	for i := range l.fences {
-		fc := &l.fences[i]
-		if fc.name == "barrier" {
+	for i := range l.Fences {
+		fc := &l.Fences[i]
+		if fc.Name == "barrier" {
 			continue
 		}
 		out = append(out, l.removeFence(fc))
-		if fc.name == "smp_mb" {
+		if fc.Name == "smp_mb" {
 			before, after := l.fenceKinds(fc)
 			if before&rwLoad != 0 && after&rwLoad != 0 {
 				out = append(out, l.weakenFence(fc, "smp_rmb"))
@@ -711,8 +712,8 @@ func (l *rwLayout) weakenings() []Rewrite {
 			}
 		}
 	}
-	for i := range l.accesses {
-		a := &l.accesses[i]
+	for i := range l.Accesses {
+		a := &l.Accesses[i]
 		for _, to := range weakerAccess(a) {
 			if r, ok := l.rewriteAccess(a, to, RewriteWeaken); ok {
 				out = append(out, r)

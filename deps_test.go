@@ -23,6 +23,7 @@ var allowedDeps = map[string][]string{
 	"analysis":           {"syntax", "checker"},
 	"analysis/primitive": {"syntax"},
 	"analysis/lint":      {"syntax", "checker", "analysis", "analysis/primitive"},
+	"analysis/ide":       {"syntax", "checker", "analysis", "analysis/primitive"},
 	"analysis/rewrite":   {"syntax", "checker", "analysis", "analysis/primitive"},
 	"analysis/cfix":      {"syntax", "checker", "analysis", "analysis/primitive", "analysis/rewrite"},
 	"internal/testkit":   {"syntax"},

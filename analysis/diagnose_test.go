@@ -272,24 +272,6 @@ func TestResolveCorpus(t *testing.T) {
 	assert.Greater(t, n, 600)
 }
 
-// TestHoverCutoffNoVerdict: hover on the condition of a cut-off check says
-// it was cut off and names no verdict.
-func TestHoverCutoffNoVerdict(t *testing.T) {
-	name := "MP+poonceonces.litmus"
-	src, err := os.ReadFile(filepath.Join(testkit.SharedDir(t), "corpus", "kernel", name))
-	require.NoError(t, err)
-	f, errs := syntax.Parse(name, src)
-	require.Empty(t, errs)
-	res, err := checker.Check(context.Background(), f, checker.Options{})
-	require.NoError(t, err)
-	res.Cutoff = true
-	h := hoverCond(f, res)
-	assert.Contains(t, h, "Cut off")
-	for _, v := range []string{"Never", "Sometimes", "Always"} {
-		assert.NotContains(t, h, v)
-	}
-}
-
 // TestDiagnoseNoCondition: a test without a final condition (herd7 checks
 // forall (true)) still gets its data-race warnings, and no outcome
 // diagnostic.

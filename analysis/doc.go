@@ -12,10 +12,10 @@
 // in [github.com/litmusls/litmusls/analysis/cfix]. This package imports
 // none of them.
 //
-// What each primitive means and how each architecture implements it is not
-// here: package [github.com/litmusls/litmusls/analysis/primitive] documents
-// the kernel primitives, BPF instructions and BPF C atomics, and defines
-// the architectures (primitive.Arch) that costs and hovers are given for.
-// This package decides what to document (the name at a cursor, the call
-// site of a BPF C atomic, read from the C text) and asks primitive for it.
+// Hover, definition, completion and semantic tokens are in package
+// [github.com/litmusls/litmusls/analysis/ide], which renders the
+// documentation of package
+// [github.com/litmusls/litmusls/analysis/primitive] (the kernel
+// primitives, BPF instructions and BPF C atomics, and the architectures
+// costs and hovers are given for).
 package analysis

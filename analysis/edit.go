@@ -39,7 +39,7 @@ func Apply(src []byte, edits []Edit) ([]byte, error) {
 	return b, nil
 }
 
-// sortEdits puts edits in the order Apply applies them: by start, an
+// SortEdits puts edits in the order Apply applies them: by start, an
 // insertion before a replacement at the same offset.
 func SortEdits(edits []Edit) {
 	sort.SliceStable(edits, func(i, j int) bool {

@@ -15,6 +15,7 @@ import (
 	protocol "github.com/tliron/glsp/protocol_3_16"
 
 	"github.com/litmusls/litmusls/analysis"
+	"github.com/litmusls/litmusls/analysis/ide"
 	"github.com/litmusls/litmusls/checker"
 	"github.com/litmusls/litmusls/syntax"
 	"github.com/litmusls/litmusls/syntax/bpfc"
@@ -352,7 +353,7 @@ func relatedIn(tr *bpfc.Translation, l bpfc.Loc, msg string) (protocol.Diagnosti
 // of it in the LKMM, its JIT lowering per architecture and the caveats of
 // compiler versions and -mcpu.
 func cHover(doc *Document, off int) (*protocol.Hover, error) {
-	md, span, ok := analysis.BPFCHoverAt(doc.Text, off)
+	md, span, ok := ide.BPFCHoverAt(doc.Text, off)
 	if !ok {
 		return nil, nil
 	}

@@ -6,7 +6,7 @@ import (
 	"github.com/tliron/glsp"
 	protocol "github.com/tliron/glsp/protocol_3_16"
 
-	"github.com/litmusls/litmusls/analysis"
+	"github.com/litmusls/litmusls/analysis/ide"
 )
 
 // definition answers textDocument/definition with where the variable or
@@ -25,7 +25,7 @@ func (ss *session) definition(_ *glsp.Context, params *protocol.DefinitionParams
 		return nil, nil
 	}
 	f := doc.parsed().f
-	target, _, ok := analysis.Definition(f, doc.Text, off)
+	target, _, ok := ide.Definition(f, doc.Text, off)
 	if !ok {
 		return nil, nil
 	}

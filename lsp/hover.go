@@ -7,7 +7,7 @@ import (
 	"github.com/tliron/glsp"
 	protocol "github.com/tliron/glsp/protocol_3_16"
 
-	"github.com/litmusls/litmusls/analysis"
+	"github.com/litmusls/litmusls/analysis/ide"
 	"github.com/litmusls/litmusls/analysis/primitive"
 	"github.com/litmusls/litmusls/checker"
 )
@@ -30,7 +30,7 @@ func (ss *session) hover(_ *glsp.Context, params *protocol.HoverParams) (*protoc
 	}
 	p := doc.parsed()
 	f := p.f
-	opts := analysis.HoverOptions{Archs: ss.features.hoverArchs(), Src: doc.Text}
+	opts := ide.HoverOptions{Archs: ss.features.hoverArchs(), Src: doc.Text}
 	md, span, ok := opts.Hover(f, ss.lastResult(p), off)
 	if !ok {
 		return nil, nil

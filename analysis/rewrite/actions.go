@@ -138,7 +138,7 @@ func Actions(ctx context.Context, f *syntax.File, src []byte, span syntax.Span, 
 	return out
 }
 
-// baseOutcome returns the outcome of the unedited test: res's, or a fresh
+// BaseOutcome returns the outcome of the unedited test: res's, or a fresh
 // check's.
 func (v *Verifier) BaseOutcome(ctx context.Context, f *syntax.File, res *checker.Result) (*analysis.Outcome, error) {
 	if res != nil {
@@ -253,7 +253,7 @@ func (l *RwLayout) weakeningsAt(span syntax.Span) []Rewrite {
 	return out
 }
 
-// spanTouches reports whether the cursor or selection span touches s: a
+// SpanTouches reports whether the cursor or selection span touches s: a
 // cursor inside s or at either end, a selection overlapping it.
 func SpanTouches(span, s syntax.Span) bool {
 	if span.Start == span.End {

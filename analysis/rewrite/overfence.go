@@ -204,7 +204,7 @@ func (w *weakening) diagnostic(f *syntax.File, src []byte, archs []primitive.Arc
 	}
 }
 
-// savedShort says "saves 30 on powerpc64, 5 on arm64, 15 on x86-64".
+// SavedShort says "saves 30 on powerpc64, 5 on arm64, 15 on x86-64".
 func SavedShort(d Cost, archs []primitive.Arch) string {
 	return "saves " + d.Neg().Text(archs)
 }

@@ -92,7 +92,7 @@ const (
 	rwLock // a lock operation: not a load or store of data, but a fence may go after it
 )
 
-// An rwAccess is one memory access written in a thread.
+// An RwAccess is one memory access written in a thread.
 type RwAccess struct {
 	thread int
 	kind   rwKind
@@ -103,7 +103,7 @@ type RwAccess struct {
 	Assign *syntax.AssignExpr // a plain store
 }
 
-// An rwFence is a fence statement "smp_mb();".
+// An RwFence is a fence statement "smp_mb();".
 type RwFence struct {
 	thread int
 	Name   string
@@ -111,7 +111,7 @@ type RwFence struct {
 	call   *syntax.CallExpr
 }
 
-// An rwGap is a place between two statements of one block where a fence can
+// An RwGap is a place between two statements of one block where a fence can
 // go, with at least one access of the thread before it and one after it.
 type RwGap struct {
 	Thread     int
@@ -124,7 +124,7 @@ type RwGap struct {
 	nextCall   string // and the one after it
 }
 
-// An rwLayout is what the threads of a C test do, found from the tree.
+// An RwLayout is what the threads of a C test do, found from the tree.
 type RwLayout struct {
 	F        *syntax.File
 	src      []byte
@@ -166,7 +166,7 @@ func rwPrimKind(name string) rwKind {
 	return 0
 }
 
-// scanRwLayout finds the accesses, fences and gaps of f's C threads.
+// ScanRwLayout finds the accesses, fences and gaps of f's C threads.
 func ScanRwLayout(f *syntax.File, src []byte) *RwLayout {
 	l := &RwLayout{F: f, src: src}
 	if f.Dialect != syntax.DialectC {
@@ -432,7 +432,7 @@ func (l *RwLayout) rewriteAccess(a *RwAccess, to string, kind RewriteKind) (Rewr
 // orderSuffixes are the ordering variants of an atomic's name.
 var orderSuffixes = []string{"_relaxed", "_acquire", "_release"}
 
-// atomicBase splits an atomic's name into the fully ordered name and its
+// AtomicBase splits an atomic's name into the fully ordered name and its
 // ordering suffix ("" when fully ordered); ok is false for names without
 // ordering variants.
 func AtomicBase(name string) (base, suffix string, ok bool) {
@@ -570,7 +570,7 @@ func unorderedAtomic(name string) bool {
 	return strings.HasPrefix(name, "atomic_") && !p.Returns
 }
 
-// gapFences lists the fences that apply at g, weakest first: smp_rmb()
+// GapFences lists the fences that apply at g, weakest first: smp_rmb()
 // between two loads, smp_wmb() between two stores, smp_mb() always, and
 // the special full fences where they apply: smp_mb__after_spinlock()
 // right after taking a lock, smp_mb__before_atomic() right before an

@@ -195,7 +195,7 @@ func Parallel(ctx context.Context, n int, do, skipped func(i int)) {
 	}
 }
 
-// describeChange says in a few words what going from base to after does,
+// DescribeChange says in a few words what going from base to after does,
 // for titles: "bad outcome becomes Never", "data race gone; outcome still
 // Sometimes", "bad outcome stays reachable", "outcome stays Never".
 func DescribeChange(base, after *analysis.Outcome) string {

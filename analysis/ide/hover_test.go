@@ -1,7 +1,9 @@
-package analysis
+package ide
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -10,6 +12,7 @@ import (
 
 	"github.com/litmusls/litmusls/analysis/primitive"
 	"github.com/litmusls/litmusls/checker"
+	"github.com/litmusls/litmusls/internal/testkit"
 	"github.com/litmusls/litmusls/syntax"
 )
 
@@ -167,5 +170,23 @@ func TestStateHolds(t *testing.T) {
 		if tt.know {
 			assert.Equal(t, tt.holds, h, "%v", tt.vals)
 		}
+	}
+}
+
+// TestHoverCutoffNoVerdict: hover on the condition of a cut-off check says
+// it was cut off and names no verdict.
+func TestHoverCutoffNoVerdict(t *testing.T) {
+	name := "MP+poonceonces.litmus"
+	src, err := os.ReadFile(filepath.Join(testkit.SharedDir(t), "corpus", "kernel", name))
+	require.NoError(t, err)
+	f, errs := syntax.Parse(name, src)
+	require.Empty(t, errs)
+	res, err := checker.Check(context.Background(), f, checker.Options{})
+	require.NoError(t, err)
+	res.Cutoff = true
+	h := hoverCond(f, res)
+	assert.Contains(t, h, "Cut off")
+	for _, v := range []string{"Never", "Sometimes", "Always"} {
+		assert.NotContains(t, h, v)
 	}
 }

@@ -1,8 +1,9 @@
-package analysis
+package ide
 
 import (
 	"strings"
 
+	"github.com/litmusls/litmusls/analysis"
 	"github.com/litmusls/litmusls/analysis/primitive"
 	"github.com/litmusls/litmusls/syntax"
 )
@@ -11,7 +12,7 @@ import (
 // bpf_atomic.h macro under the cursor, reads its call site (the order
 // argument, whether the value is used) from the text, and renders the
 // documentation of that call. The C is scanned as text, with comments and
-// literals blanked; splitArgs is shared with the C quick fixes.
+// literals blanked; [analysis.SplitArgs] is shared with the C quick fixes.
 
 // BPFCHoverAt returns the hover documentation of the BPF C atomic named by
 // the identifier at byte offset off of the C source src (off may also be
@@ -120,7 +121,7 @@ func readBPFCCall(src, mask []byte, start, end, orderArg int) primitive.BPFCCall
 	if i >= len(mask) || mask[i] != '(' {
 		return call // the name alone, as in a #define: nothing to read
 	}
-	args, close := SplitArgs(mask, i)
+	args, close := analysis.SplitArgs(mask, i)
 	if orderArg >= 0 && orderArg < len(args) {
 		a := args[orderArg]
 		call.Order = strings.TrimSpace(string(src[a.Start:a.End]))
@@ -137,35 +138,6 @@ func skipSpace(m []byte, i int) int {
 		i++
 	}
 	return i
-}
-
-// splitArgs splits the argument list whose '(' is at open into the spans of
-// its top-level arguments, and returns the offset of the closing ')' (-1
-// when the list is not closed; the arguments read so far are returned).
-func SplitArgs(m []byte, open int) (args []syntax.Span, close int) {
-	depth, from := 0, open+1
-	for i := open; i < len(m); i++ {
-		switch m[i] {
-		case '(', '[', '{':
-			depth++
-		case ')', ']', '}':
-			depth--
-			if depth == 0 {
-				if strings.TrimSpace(string(m[from:i])) != "" || len(args) > 0 {
-					args = append(args, syntax.Span{Start: from, End: i})
-				}
-				return args, i
-			}
-		case ',':
-			if depth == 1 {
-				args = append(args, syntax.Span{Start: from, End: i})
-				from = i + 1
-			}
-		case ';':
-			return args, -1 // a statement ended inside the list: not a call we can read
-		}
-	}
-	return args, -1
 }
 
 // resultUse decides whether the value of the call spanning [start, end) is

@@ -301,16 +301,9 @@ func (ss *session) scenarioDiagnostics(ctx context.Context, doc *Document, t *tr
 	}
 	var out []protocol.Diagnostic
 	for _, d := range analysis.Diagnose(f, sc.Text, errs, res, opts) {
-		at, ok := sc.Map.ToC(d.Span)
-		var elsewhere *bpfc.Loc // the diagnostic's own place, when not in doc
-		if !ok || at.C.File != name {
-			if sc.Decl.File != name {
-				continue // the scenario is declared in another file: its diagnostics go there
-			}
-			if ok {
-				elsewhere = &at.C
-			}
-			at = bpfc.Link{C: sc.Decl}
+		at, ok := analysis.PlaceInC(sc, d.Span, name)
+		if !ok {
+			continue // the scenario is declared in another file: its diagnostics go there
 		}
 		pd, err := newDiagnostic(doc, at.C.Span, d.Code, prefix+d.Message)
 		if err != nil {
@@ -318,13 +311,13 @@ func (ss *session) scenarioDiagnostics(ctx context.Context, doc *Document, t *tr
 		}
 		severity := protocol.DiagnosticSeverity(d.Severity)
 		pd.Severity = &severity
-		if elsewhere != nil {
-			if rel, ok := relatedIn(tr, *elsewhere, "here"); ok {
+		if at.Own != nil {
+			if rel, ok := relatedIn(tr, *at.Own, "here"); ok {
 				pd.RelatedInformation = append(pd.RelatedInformation, rel)
 			}
 		}
 		for _, r := range d.Related {
-			if l, ok := sc.Map.ToC(r.Span); ok {
+			if l, ok := analysis.PlaceInC(sc, r.Span, ""); ok && l.Linked {
 				if rel, ok := relatedIn(tr, l.C, r.Message); ok {
 					pd.RelatedInformation = append(pd.RelatedInformation, rel)
 				}

@@ -25,15 +25,9 @@ import (
 // (skel->bss->x, g.cnt), or a dereferenced name.
 var lvalueRx = regexp.MustCompile(`^(\*\s*)?[A-Za-z_]\w*(\s*(->|\.)\s*[A-Za-z_]\w*)*$`)
 
-// volatileLoadRx and volatileStoreRx match a volatile access to an
-// lvalue, "*(volatile int *)&x" and "*(volatile int *)&x = v".
-var (
-	volatileLoadRx  = regexp.MustCompile(`^\*\s*\(\s*(?:const\s+)?volatile\b[^()]*\*\s*\)\s*&\s*([^=]+?)\s*$`)
-	volatileStoreRx = regexp.MustCompile(`^\*\s*\(\s*volatile\b[^()]*\*\s*\)\s*&\s*([^=]+?)\s*=([^=].*)$`)
-)
-
-// assignRx matches C text holding an assignment.
-var assignRx = regexp.MustCompile(`(^|[^=!<>+\-*/%&|^])=($|[^=])|\+\+|--|[+\-*/%&|^]=|<<=|>>=`)
+// volatileRx matches a volatile access to an lvalue, "*(volatile int *)&x",
+// as bpf_atomic.h spells READ_ONCE and WRITE_ONCE.
+var volatileRx = regexp.MustCompile(`^\*\s*\(\s*(?:const\s+)?volatile\b[^()]*\*\s*\)\s*&\s*(.+?)\s*$`)
 
 // addressOf returns C text for the address of the lvalue lv.
 func addressOf(lv string) string {
@@ -48,24 +42,29 @@ func addressOf(lv string) string {
 // order of an __atomic or C11 call made weaker.
 func weakRewrites(p *cAccess, text []byte, ln int, user bool) []cCandidate {
 	c := string(text[p.c.Start:p.c.End])
-	name, args, ok := splitCall(c)
-	if !ok {
-		return nil
-	}
 	one := func(to, short, newText string, sp syntax.Span) cCandidate {
 		return cCandidate{short: short, to: to, line: ln, site: p.c, edits: []analysis.Edit{{Span: sp, NewText: newText}}}
 	}
-	switch {
-	case name == "smp_load_acquire" && len(args) == 1:
+	// smp_load_acquire and smp_store_release, written so: their pointer
+	// and value are the C of the generated call's arguments.
+	switch name := calleeName(c); {
+	case name != p.a.Prim:
+	case name == "smp_load_acquire" && len(p.args) == 1:
 		if user {
 			return nil
 		}
-		return []cCandidate{one("READ_ONCE", "Use READ_ONCE", "READ_ONCE("+derefOf(args[0])+")", p.c)}
-	case name == "smp_store_release" && len(args) == 2:
+		return []cCandidate{one("READ_ONCE", "Use READ_ONCE", "READ_ONCE("+derefOf(p.args[0])+")", p.c)}
+	case name == "smp_store_release" && len(p.args) == 2:
 		if user {
 			return nil
 		}
-		return []cCandidate{one("WRITE_ONCE", "Use WRITE_ONCE", "WRITE_ONCE("+derefOf(args[0])+", "+args[1]+")", p.c)}
+		return []cCandidate{one("WRITE_ONCE", "Use WRITE_ONCE", "WRITE_ONCE("+derefOf(p.args[0])+", "+p.args[1]+")", p.c)}
+	}
+	// A memory order is not in the tree (the translation folds it into
+	// the primitive's name): read the arguments from the C text.
+	name, args, ok := splitCall(c)
+	if !ok {
+		return nil
 	}
 	// __atomic_compare_exchange_n's failure order may not be stronger than
 	// its success order: leave those calls alone.
@@ -262,43 +261,34 @@ func accessRewrites(p *cAccess, text []byte, ln int, user bool) []cCandidate {
 			return nil
 		}
 		if p.rmw {
-			return rmwRewrites(p, text, lv, ln, user)
+			return rmwRewrites(p, lv, ln, user)
 		}
-		// "lhs = rhs": the value is the text after a lone '='.
-		k := p.lhs.End
-		for k < p.c.End && (text[k] == ' ' || text[k] == '\t') {
-			k++
+		if p.val == "" {
+			return nil // no value the rewrite can keep: "y = x = 1", "x = y++"
 		}
-		if k+1 >= p.c.End || text[k] != '=' || text[k+1] == '=' {
-			return nil
-		}
-		v := strings.TrimSpace(string(text[k+1 : p.c.End]))
-		if v == "" || assignRx.MatchString(v) {
-			return nil // nothing, or a chained assignment "y = x = 1"
-		}
-		return store(lv, v, true)
+		return store(lv, p.val, true)
 	}
-	// A volatile access, READ_ONCE and WRITE_ONCE as bpf_atomic.h spells
-	// them.
-	if p.a.Prim == "READ_ONCE" {
-		if m := volatileLoadRx.FindStringSubmatch(c); m != nil && lvalueRx.MatchString(m[1]) {
-			return load(m[1], false)
+	// READ_ONCE and WRITE_ONCE, as the kernel spells them or as a volatile
+	// access (bpf_atomic.h's spelling): the lvalue and the value are the C
+	// of the generated call's arguments.
+	if len(p.args) > 0 && (p.a.Prim == "READ_ONCE" || p.a.Prim == "WRITE_ONCE") {
+		lv := ""
+		if m := volatileRx.FindStringSubmatch(p.args[0]); m != nil {
+			lv = m[1]
+		} else if calleeName(c) == p.a.Prim {
+			lv = p.args[0]
 		}
-	}
-	if p.a.Prim == "WRITE_ONCE" {
-		if m := volatileStoreRx.FindStringSubmatch(c); m != nil && lvalueRx.MatchString(m[1]) && !assignRx.MatchString(m[2]) {
-			return store(m[1], strings.TrimSpace(m[2]), false)
+		switch {
+		case !lvalueRx.MatchString(lv):
+		case p.a.Prim == "READ_ONCE" && len(p.args) == 1:
+			return load(lv, false)
+		case p.a.Prim == "WRITE_ONCE" && len(p.args) == 2:
+			return store(lv, p.args[1], false)
 		}
 	}
 	name, args, ok := splitCall(c)
 	if !ok {
 		return nil
-	}
-	switch {
-	case name == "READ_ONCE" && len(args) == 1 && lvalueRx.MatchString(args[0]):
-		return load(args[0], false)
-	case name == "WRITE_ONCE" && len(args) == 2 && lvalueRx.MatchString(args[0]):
-		return store(args[0], args[1], false)
 	}
 	// A memory order made stronger, keeping the call: a relaxed one to
 	// acquire, release or seq_cst (as the access allows), an acquire or
@@ -349,30 +339,18 @@ func accessRewrites(p *cAccess, text []byte, ln int, user bool) []cCandidate {
 	return out
 }
 
-// rmwOpRx matches what follows the lvalue of a compound assignment.
-var rmwOpRx = regexp.MustCompile(`^([+\-|&^])=\s*(.+)$`)
+// rmwOps are the atomic operations of the compound assignments a plain
+// read-modify-write can be made atomic with, by generated operator.
+var rmwOps = map[string]string{"+=": "add", "-=": "sub", "|=": "or", "&=": "and", "^=": "xor"}
 
 // rmwRewrites returns the atomic rewrite of the plain read-modify-write
 // statement p on the lvalue lv ("x++", "--x", "x += v", "x |= v"): in a BPF
 // program __sync_fetch_and_OP(&x, v), the atomic instruction clang emits,
-// in user space __atomic_fetch_OP(&x, v, __ATOMIC_RELAXED).
-func rmwRewrites(p *cAccess, text []byte, lv string, ln int, user bool) []cCandidate {
-	pre := strings.TrimSpace(string(text[p.c.Start:p.lhs.Start]))
-	post := strings.TrimSpace(string(text[p.lhs.End:p.c.End]))
-	var op, v string
-	switch {
-	case pre == "++" && post == "", pre == "" && post == "++":
-		op, v = "add", "1"
-	case pre == "--" && post == "", pre == "" && post == "--":
-		op, v = "sub", "1"
-	case pre == "":
-		m := rmwOpRx.FindStringSubmatch(post)
-		if m == nil || assignRx.MatchString(m[2]) {
-			return nil
-		}
-		op = map[string]string{"+": "add", "-": "sub", "|": "or", "&": "and", "^": "xor"}[m[1]]
-		v = strings.TrimSpace(m[2])
-	default:
+// in user space __atomic_fetch_OP(&x, v, __ATOMIC_RELAXED). The operator
+// and the value are the generated assignment's ("x++" is "x += 1").
+func rmwRewrites(p *cAccess, lv string, ln int, user bool) []cCandidate {
+	op, v := rmwOps[p.op], p.val
+	if op == "" || v == "" {
 		return nil
 	}
 	name := "__sync_fetch_and_" + op
@@ -384,6 +362,20 @@ func rmwRewrites(p *cAccess, text []byte, lv string, ln int, user bool) []cCandi
 		short = "Use " + name + " with __ATOMIC_RELAXED"
 	}
 	return []cCandidate{{short: short, to: "atomic_" + op, line: ln, site: p.c, edits: []analysis.Edit{{Span: p.c, NewText: call}}}}
+}
+
+// calleeName returns the name of the function the C call text c calls,
+// or "" when c does not start with one.
+func calleeName(c string) string {
+	open := strings.IndexByte(c, '(')
+	if open <= 0 {
+		return ""
+	}
+	name := strings.TrimSpace(c[:open])
+	if !lvalueRx.MatchString(name) || strings.ContainsAny(name, ".->*") {
+		return ""
+	}
+	return name
 }
 
 // orderName returns the memory order the C text a names ("relaxed",

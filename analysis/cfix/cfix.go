@@ -20,7 +20,6 @@ import (
 // written as C edits, and verified by translating the edited C again and
 // checking the scenarios it takes part in.
 
-
 // CActions returns the actions [rewrite.Actions] offers on litmus tests, for the
 // C file file (named as tr.Sources names it: a "with" file by its path
 // joined to the directory of the file naming it) at span (a cursor, or a

@@ -53,10 +53,16 @@ func (s *cScan) access(a *rewrite.RwAccess) (cAccess, bool) {
 			return cAccess{}, false
 		}
 		ca.lhs = lhs
+		if a.Assign != nil {
+			ca.val = s.value(a.Assign.Y, lhs, cs)
+		}
 		if a.Assign == nil {
 			// A read-modify-write ("x++", "x += v"): rewritten only as
 			// a statement of its own, whose value nobody uses.
 			ca.rmw = true
+			if ae := assignAt(s.l.F, a.Span); ae != nil {
+				ca.op, ca.val = ae.Op, s.value(ae.Y, lhs, cs)
+			}
 			if !isExprStmt(s.l.F, a.Span) {
 				return cAccess{}, false
 			}
@@ -64,7 +70,72 @@ func (s *cScan) access(a *rewrite.RwAccess) (cAccess, bool) {
 			return cAccess{}, false
 		}
 	}
+	if a.Call != nil {
+		ca.args = s.args(a.Call, cs)
+	}
 	return ca, true
+}
+
+// value returns the C text of the value y a generated assignment stores
+// into the lvalue at C span lhs of the C assignment at cs: the C the
+// source map links y to, after lhs; for a value the translation made up
+// (the 1 of "x++"), its generated text. It returns "" when y holds an
+// assignment of its own ("y = x = 1", "x = y++"), which a rewrite
+// cannot keep in place.
+func (s *cScan) value(y syntax.Expr, lhs, cs syntax.Span) string {
+	if y == nil || hasAssign(y) {
+		return ""
+	}
+	if v, ok := s.cLink(y.GetSpan(), bpfc.LinkExpr); ok {
+		if v.Start < lhs.End || v.End > cs.End {
+			return ""
+		}
+		return strings.TrimSpace(string(s.src.Text[v.Start:v.End]))
+	}
+	if lit, ok := y.(*syntax.IntLit); ok {
+		return strings.TrimSpace(string(s.sc.Text[lit.Span.Start:lit.Span.End]))
+	}
+	return ""
+}
+
+// args returns the C texts of the arguments of the generated call, as the
+// source map links them into the C call at cs, or nil when one has no C
+// there or holds an assignment.
+func (s *cScan) args(call *syntax.CallExpr, cs syntax.Span) []string {
+	var out []string
+	for _, a := range call.Args {
+		sp, ok := s.cLink(a.GetSpan(), bpfc.LinkExpr)
+		if !ok || sp.Start < cs.Start || sp.End > cs.End || hasAssign(a) {
+			return nil
+		}
+		out = append(out, strings.TrimSpace(string(s.src.Text[sp.Start:sp.End])))
+	}
+	return out
+}
+
+// hasAssign reports whether the generated expression x assigns anything.
+func hasAssign(x syntax.Expr) bool {
+	found := false
+	syntax.InspectExpr(x, func(e syntax.Expr) {
+		if _, ok := e.(*syntax.AssignExpr); ok {
+			found = true
+		}
+	})
+	return found
+}
+
+// assignAt returns the generated assignment of f's threads whose span is
+// sp, or nil.
+func assignAt(f *syntax.File, sp syntax.Span) *syntax.AssignExpr {
+	var found *syntax.AssignExpr
+	for _, t := range f.Threads {
+		syntax.InspectStmt(t.Body, func(syntax.Stmt) {}, func(e syntax.Expr) {
+			if a, ok := e.(*syntax.AssignExpr); ok && found == nil && a.Span == sp {
+				found = a
+			}
+		})
+	}
+	return found
 }
 
 // isExprStmt reports whether some thread of f has a statement made of
@@ -315,6 +386,11 @@ type cAccess struct {
 	c   syntax.Span // the C expression: the lvalue of a plain load, the assignment of a plain store, the call of a marked access
 	lhs syntax.Span // the stored lvalue of a plain store
 	rmw bool        // a plain read-modify-write: "x++", "x += v"
+
+	// What the translation's tree says of the C, for the rewrites:
+	op   string   // the operator of a plain read-modify-write, as generated: "+=" for "x++"
+	val  string   // the C of the value a plain store or read-modify-write stores, or "" when a rewrite cannot keep it
+	args []string // the C of the generated call's arguments (pointer, then value), or nil
 }
 
 // cStmtAt returns the generated span of the innermost statement of sc

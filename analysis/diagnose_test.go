@@ -151,9 +151,9 @@ func TestDiagnoseCorpus(t *testing.T) {
 		}},
 		{"kernel/MP+pooncerelease+poacquireonce.litmus", []testkit.Want{
 			{Code: CodeNever, Line: 28, Rx: `^Never: none of the 3 allowed executions satisfies \(1:r0=1 /\\ 1:r1=0\)\.\n` +
-				`An execution that would reach it \(final state 1:r0=1; 1:r1=0;\) is forbidden by happens-before: .*\n` +
+				`An execution that would reach it \(final state 1:r0=1; 1:r1=0;\) is forbidden by the happens-before check: .*\n` +
 				`hb cycle: R flag ->acq-po R buf ->fre W buf ->po-rel W flag ->rfe R flag\n`},
-			{Code: CodeNever, Line: 24, Related: true, Rx: "is an acquire, so it is ordered before P1's `READ_ONCE\\(\\*buf\\)` \\(acq-po\\)"},
+			{Code: CodeNever, Line: 24, Related: true, Rx: "is an acquire, so it is ordered before the later P1's `READ_ONCE\\(\\*buf\\)` \\(acq-po\\)"},
 			{Code: CodeNever, Line: 25, Related: true, Rx: `\(fre\)`},
 			{Code: CodeNever, Line: 15, Related: true, Rx: `\(po-rel\)`},
 			{Code: CodeNever, Line: 16, Related: true, Rx: `\(rfe\)`},

@@ -124,6 +124,20 @@ func (ss *session) translate(doc *Document) (*translation, error) {
 	return c, err
 }
 
+// heldTranslation returns the translation that doc's snapshot holds, for
+// a handler: the diagnosis runs make and renew it, in the background,
+// whenever a file it read changes (the change diagnoses again the files
+// that read it: see [session.diagnoseC] and [session.didClose]), so a
+// handler never translates again. Only a request that comes before the
+// version's first diagnosis run translates, once, as a parse is made on
+// first use.
+func (ss *session) heldTranslation(doc *Document) (*translation, error) {
+	if c := doc.snapshot().heldTranslation(); c != nil {
+		return c, c.err
+	}
+	return ss.translate(doc)
+}
+
 // A translation is a C document's translation at one version, with the
 // versions of the files it read (-1: read from disk) and the parse of each
 // generated test, made on first use. It is never modified.
@@ -176,6 +190,11 @@ func (ss *session) diagnose(ctx context.Context, doc *Document) ([]protocol.Diag
 func (ss *session) diagnoseC(ctx context.Context, doc *Document) ([]protocol.Diagnostic, error) {
 	out := []protocol.Diagnostic{}
 	if !annotated(doc.Text) {
+		// Nothing to translate here; but a file whose "with" names this
+		// one read an older text of it: diagnose it again.
+		for _, r := range ss.readers(doc.URI) {
+			ss.rediagnose(r.URI, doc)
+		}
 		return out, nil
 	}
 	tr, err := ss.translate(doc)
@@ -248,6 +267,40 @@ func (ss *session) includers(doc *Document) []*translation {
 		}
 		if otr, err := ss.translate(other); err == nil && otr.Source(name) != nil {
 			out = append(out, otr)
+		}
+	}
+	return out
+}
+
+// heldIncluders is includers for a handler: the translations the
+// snapshots of the other open C documents hold that pull doc in, without
+// translating any.
+func (ss *session) heldIncluders(doc *Document) []*translation {
+	var out []*translation
+	name := uriPath(doc.URI)
+	for _, other := range ss.docs.all() {
+		if other.URI == doc.URI || other.Lang != LangC {
+			continue
+		}
+		if otr := other.snapshot().heldTranslation(); otr != nil && otr.err == nil && otr.Source(name) != nil {
+			out = append(out, otr)
+		}
+	}
+	return out
+}
+
+// readers returns the other open C documents whose held translations read
+// uri: their translations go stale when it changes, opens or closes.
+func (ss *session) readers(uri protocol.DocumentUri) []*Document {
+	var out []*Document
+	for _, other := range ss.docs.all() {
+		if other.URI == uri || other.Lang != LangC {
+			continue
+		}
+		if otr := other.snapshot().heldTranslation(); otr != nil {
+			if _, ok := otr.read[uri]; ok {
+				out = append(out, other)
+			}
 		}
 	}
 	return out
@@ -364,7 +417,7 @@ func (ss *session) cCodeLenses(doc *Document) ([]protocol.CodeLens, error) {
 	if !annotated(doc.Text) {
 		return lenses, nil
 	}
-	tr, err := ss.translate(doc)
+	tr, err := ss.heldTranslation(doc)
 	if err != nil {
 		return lenses, nil // diagnosed
 	}
@@ -419,11 +472,11 @@ func (ss *session) cCodeActions(doc *Document, span syntax.Span, only func(proto
 	if !annotated(doc.Text) {
 		return actions, nil
 	}
-	tr, err := ss.translate(doc)
+	tr, err := ss.heldTranslation(doc)
 	if err != nil {
 		return actions, nil
 	}
-	for _, t := range append([]*translation{tr}, ss.includers(doc)...) {
+	for _, t := range append([]*translation{tr}, ss.heldIncluders(doc)...) {
 		if len(t.Scenarios) == 0 {
 			continue
 		}
@@ -475,7 +528,7 @@ func (ss *session) executeCommand(_ *glsp.Context, params *protocol.ExecuteComma
 	if doc == nil {
 		return nil, fmt.Errorf("%s is not open", uri)
 	}
-	tr, err := ss.translate(doc)
+	tr, err := ss.heldTranslation(doc)
 	if err != nil {
 		return nil, err
 	}

@@ -203,7 +203,6 @@ type session struct {
 	diag     *diagnoser
 	checks   *checks
 	rewrites *rewrites
-	refined  refinements // second-phase diagnostics, for their fixes
 	conn     *connHolder
 	ctx      context.Context // ends with the connection
 

@@ -2,8 +2,10 @@ package lsp
 
 import (
 	"sync"
+	"time"
 
 	"github.com/litmusls/litmusls/analysis"
+	"github.com/litmusls/litmusls/checker"
 	"github.com/litmusls/litmusls/syntax"
 )
 
@@ -15,8 +17,12 @@ import (
 // Each [Document] has its own, made with it; its parts are computed on
 // first use.
 //
+// A snapshot also keeps what background runs found on its version (the
+// diagnostics of both phases), so that handlers answer from it.
+//
 // A snapshot is safe for concurrent use: the parse is made under a
-// sync.Once and never changed after, the translation is guarded by mu.
+// sync.Once and never changed after; the translation and the findings are
+// guarded by mu.
 type snapshot struct {
 	name string // the parse's file name: the document's URI
 	text []byte
@@ -24,8 +30,59 @@ type snapshot struct {
 	once   sync.Once
 	parsed *parsedFile // set by once
 
-	mu sync.Mutex
-	tr *translation // of a C document; see [session.translate]
+	mu        sync.Mutex
+	tr        *translation          // of a C document; see [session.translate]
+	diagnosis *diagnosis            // of a litmus document, once its diagnosis run made it
+	refined   []analysis.Diagnostic // the second phase's, once made (see [session.refine])
+}
+
+// A diagnosis is what the first phase of diagnostics found in one version
+// of a litmus document: its check (moved onto this text) and analysis's
+// diagnostics. The diagnosis run makes it once; code actions read it, so
+// a request never checks, remaps or diagnoses again.
+type diagnosis struct {
+	res    *checker.Result // nil when the text does not parse
+	budget time.Duration
+	key    string // the text's normalized key, "" when it does not parse
+	diags  []analysis.Diagnostic
+}
+
+// heldTranslation returns the translation of the snapshot's C text made
+// last, or nil when none is made yet.
+func (s *snapshot) heldTranslation() *translation {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.tr
+}
+
+// setDiagnosis records the first phase's findings on this version.
+func (s *snapshot) setDiagnosis(d *diagnosis) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.diagnosis = d
+}
+
+// diagnosed returns the first phase's findings on this version, or nil
+// when its diagnosis run has not made them yet.
+func (s *snapshot) diagnosed() *diagnosis {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.diagnosis
+}
+
+// setRefined records the second phase's diagnostics of this version.
+func (s *snapshot) setRefined(diags []analysis.Diagnostic) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.refined = diags
+}
+
+// refinedDiags returns the second phase's diagnostics of this version, or
+// nil when they are not made yet.
+func (s *snapshot) refinedDiags() []analysis.Diagnostic {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.refined
 }
 
 func newSnapshot(name string, text []byte) *snapshot {
@@ -71,5 +128,21 @@ func countParse(name string) {
 	defer parseCounts.mu.Unlock()
 	if parseCounts.byName != nil {
 		parseCounts.byName[name]++
+	}
+}
+
+// diagnoseCounts counts the runs of analysis.Diagnose on a litmus
+// document's version, by document, once a test has made byName;
+// otherwise nothing is counted.
+var diagnoseCounts struct {
+	mu     sync.Mutex
+	byName map[string]int
+}
+
+func countDiagnose(name string) {
+	diagnoseCounts.mu.Lock()
+	defer diagnoseCounts.mu.Unlock()
+	if diagnoseCounts.byName != nil {
+		diagnoseCounts.byName[name]++
 	}
 }

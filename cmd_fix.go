@@ -32,7 +32,7 @@ func init() {
 // file:line:col and the verdict and cost, and, without --dry-run, writes
 // them into the file, leaving the rest of its text as it was.
 //
-// An annotated C file is fixed in its C (analysis.FixCFile): the diff and
+// An annotated C file is fixed in its C (cfix.FixCFile): the diff and
 // its positions are the C's, and each fix is verified by translating the
 // edited C again and checking its scenarios. When no C fix can be found,
 // fix says "FILE: cannot fix: REASON" and leaves the file alone. A fix
@@ -266,7 +266,7 @@ func (r *fixRun) write(changes []fileEdit) bool {
 }
 
 // fixC fixes an annotated C file in its C, with the C quick fixes of
-// analysis.FixCFile, or says why it cannot and leaves it alone.
+// cfix.FixCFile, or says why it cannot and leaves it alone.
 func (r *fixRun) fixC(in input, src []byte) bool {
 	name := in.name
 	cannot := func(format string, args ...any) bool {

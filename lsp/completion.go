@@ -9,7 +9,7 @@ import (
 	"github.com/litmusls/litmusls/analysis/ide"
 )
 
-// completion answers textDocument/completion with analysis.Complete's
+// completion answers textDocument/completion with ide.Complete's
 // suggestions: primitives (as snippets with their arguments, when the
 // client takes snippets), shared variables and registers.
 func (ss *session) completion(_ *glsp.Context, params *protocol.CompletionParams) (any, error) {

@@ -10,7 +10,7 @@ import (
 )
 
 // definition answers textDocument/definition with where the variable or
-// register under the cursor is declared (see analysis.Definition), or
+// register under the cursor is declared (see ide.Definition), or
 // null.
 func (ss *session) definition(_ *glsp.Context, params *protocol.DefinitionParams) (any, error) {
 	doc := ss.docs.get(params.TextDocument.URI)

@@ -12,7 +12,7 @@ import (
 	"github.com/litmusls/litmusls/checker"
 )
 
-// hover answers textDocument/hover with analysis.Hover's markdown. It
+// hover answers textDocument/hover with ide.Hover's markdown. It
 // never runs the checker: register, variable and condition hovers use the
 // last finished check of the document's text, if there is one (see
 // [session.lastResult]).

@@ -18,6 +18,7 @@ import (
 	"github.com/litmusls/litmusls/analysis/primitive"
 	"github.com/litmusls/litmusls/analysis/rewrite"
 	"github.com/litmusls/litmusls/checker"
+	"github.com/litmusls/litmusls/internal/testkit"
 	"github.com/litmusls/litmusls/syntax"
 	"github.com/litmusls/litmusls/syntax/bpfc"
 )
@@ -26,17 +27,7 @@ import (
 // root (the directory holding go.mod).
 func cfixFile(t testing.TB, rel string) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	require.NoError(t, err)
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		require.NotEqual(t, dir, parent, "go.mod not found")
-		dir = parent
-	}
-	return filepath.Join(dir, "testdata", "bpfc", filepath.FromSlash(rel))
+	return filepath.Join(testkit.RepoRoot(t), "testdata", "bpfc", filepath.FromSlash(rel))
 }
 
 // cfixTranslate translates the C file at path, reading "with" files

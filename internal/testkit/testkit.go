@@ -15,23 +15,29 @@ import (
 	"github.com/litmusls/litmusls/syntax"
 )
 
-// SharedDir returns ../shared relative to the repository root (the
-// directory holding go.mod), where the corpus and the reference notes
-// are; the tests need it and fail without it.
-func SharedDir(t testing.TB) string {
+// RepoRoot returns the repository root: the directory holding go.mod,
+// found from the working directory up.
+func RepoRoot(t testing.TB) string {
 	t.Helper()
 	dir, err := os.Getwd()
 	require.NoError(t, err)
 	for {
 		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
+			return dir
 		}
 		parent := filepath.Dir(dir)
 		require.NotEqual(t, dir, parent, "go.mod not found")
 		dir = parent
 	}
-	shared := filepath.Join(dir, "..", "shared")
-	_, err = os.Stat(shared)
+}
+
+// SharedDir returns ../shared relative to the repository root, where the
+// corpus and the reference notes are; the tests need it and fail without
+// it, rather than skip what they are about.
+func SharedDir(t testing.TB) string {
+	t.Helper()
+	shared := filepath.Join(RepoRoot(t), "..", "shared")
+	_, err := os.Stat(shared)
 	require.NoError(t, err, "the tests read ../shared")
 	return shared
 }

@@ -484,12 +484,10 @@ func (ss *session) cCodeActions(doc *Document, span syntax.Span, only func(proto
 			if !only(a.Kind) {
 				continue
 			}
-			pa, err := fixAction(doc, analysis.Fix{Title: a.Title, Edits: a.Edits})
+			pa, err := rewriteAction(doc, a)
 			if err != nil {
 				return nil, err
 			}
-			pa.Kind = &a.Kind
-			pa.IsPreferred = boolPtr(a.Preferred)
 			actions = append(actions, pa)
 		}
 	}

@@ -68,12 +68,10 @@ func (ss *session) codeAction(_ *glsp.Context, params *protocol.CodeActionParams
 			if !only(rw.Kind) || (correct && rw.Kind == rewrite.ActionKindQuickFix && !rw.Fixes) {
 				continue // strengthening a correct test only costs: offer the weakenings
 			}
-			a, err := fixAction(doc, analysis.Fix{Title: rw.Title, Edits: rw.Edits})
+			a, err := rewriteAction(doc, rw)
 			if err != nil {
 				return nil, err
 			}
-			a.Kind = &rw.Kind
-			a.IsPreferred = boolPtr(rw.Preferred)
 			actions = append(actions, a)
 		}
 	}
@@ -113,6 +111,18 @@ func fixAction(doc *Document, fix analysis.Fix) (protocol.CodeAction, error) {
 			doc.URI: edits,
 		}},
 	}, nil
+}
+
+// rewriteAction turns a verified rewrite of doc into a code action of
+// its kind.
+func rewriteAction(doc *Document, rw rewrite.Action) (protocol.CodeAction, error) {
+	a, err := fixAction(doc, analysis.Fix{Title: rw.Title, Edits: rw.Edits})
+	if err != nil {
+		return protocol.CodeAction{}, err
+	}
+	a.Kind = &rw.Kind
+	a.IsPreferred = boolPtr(rw.Preferred)
+	return a, nil
 }
 
 // kindFilter returns whether a code action kind passes the client's

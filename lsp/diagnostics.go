@@ -360,7 +360,7 @@ func (c *checks) diagnose(ctx context.Context, doc *Document) ([]protocol.Diagno
 			c.onResult(doc.URI, f, doc.Text, r.key, res)
 		}
 	}
-	countDiagnose(string(doc.URI))
+	diagnoseCounts.add(string(doc.URI))
 	d := &diagnosis{res: res, budget: budget, diags: analysis.Diagnose(f, doc.Text, errs, res, analysis.Options{Budget: budget})}
 	if p.norm != nil {
 		d.key = p.norm.Key

@@ -107,7 +107,7 @@ type parsedFile struct {
 // newParsedFile parses text: the one place where the server parses a
 // document version or a generated test.
 func newParsedFile(name string, text []byte) *parsedFile {
-	countParse(name)
+	parseCounts.add(name)
 	f, errs := syntax.Parse(name, text)
 	p := &parsedFile{f: f, errs: errs, text: text}
 	if len(errs) == 0 {
@@ -116,33 +116,33 @@ func newParsedFile(name string, text []byte) *parsedFile {
 	return p
 }
 
+// A nameCounts counts events by name, for tests: once a test has
+// started it (see [nameCounts.of]); otherwise nothing is counted.
+type nameCounts struct {
+	mu     sync.Mutex
+	byName map[string]int
+}
+
 // parseCounts counts the calls of syntax.Parse in newParsedFile by file
-// name, once a test has made byName; otherwise nothing is counted.
-var parseCounts struct {
-	mu     sync.Mutex
-	byName map[string]int
-}
+// name, and diagnoseCounts the runs of analysis.Diagnose on a version of
+// a litmus document, by document.
+var parseCounts, diagnoseCounts nameCounts
 
-func countParse(name string) {
-	parseCounts.mu.Lock()
-	defer parseCounts.mu.Unlock()
-	if parseCounts.byName != nil {
-		parseCounts.byName[name]++
+func (c *nameCounts) add(name string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.byName != nil {
+		c.byName[name]++
 	}
 }
 
-// diagnoseCounts counts the runs of analysis.Diagnose on a litmus
-// document's version, by document, once a test has made byName;
-// otherwise nothing is counted.
-var diagnoseCounts struct {
-	mu     sync.Mutex
-	byName map[string]int
-}
-
-func countDiagnose(name string) {
-	diagnoseCounts.mu.Lock()
-	defer diagnoseCounts.mu.Unlock()
-	if diagnoseCounts.byName != nil {
-		diagnoseCounts.byName[name]++
+// of returns the count of name since counting started, starting it if
+// need be.
+func (c *nameCounts) of(name string) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.byName == nil {
+		c.byName = map[string]int{}
 	}
+	return c.byName[name]
 }

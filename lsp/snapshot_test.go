@@ -14,15 +14,8 @@ import (
 )
 
 // parsesOf returns how many times the server has parsed name since
-// counting started (see countParse), starting the count if need be.
-func parsesOf(name string) int {
-	parseCounts.mu.Lock()
-	defer parseCounts.mu.Unlock()
-	if parseCounts.byName == nil {
-		parseCounts.byName = map[string]int{}
-	}
-	return parseCounts.byName[name]
-}
+// counting started, starting the count if need be.
+func parsesOf(name string) int { return parseCounts.of(name) }
 
 // TestOneParsePerVersion: the diagnosis (check and lints), a hover, a
 // code action and a code lens on one version of a document share one
@@ -61,15 +54,8 @@ func TestOneParsePerVersion(t *testing.T) {
 
 // diagnosesOf returns how many times the server has run analysis's
 // Diagnose on a version of the litmus document name since counting
-// started (see countDiagnose), starting the count if need be.
-func diagnosesOf(name string) int {
-	diagnoseCounts.mu.Lock()
-	defer diagnoseCounts.mu.Unlock()
-	if diagnoseCounts.byName == nil {
-		diagnoseCounts.byName = map[string]int{}
-	}
-	return diagnoseCounts.byName[name]
-}
+// started, starting the count if need be.
+func diagnosesOf(name string) int { return diagnoseCounts.of(name) }
 
 // TestCodeActionsFromSnapshot: code actions answer from what the
 // diagnosis run kept in the version's snapshot: asking three times runs

@@ -2,7 +2,6 @@ package lint
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io/fs"
 	"os"
@@ -22,19 +21,6 @@ import (
 	"github.com/litmusls/litmusls/internal/testkit"
 	"github.com/litmusls/litmusls/syntax"
 )
-
-// The -update flag rewrites golden files. Another test file of the
-// package may define it too; package variables are set before init runs.
-func init() {
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite golden files")
-	}
-}
-
-func updating() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
 
 const lintGolden = "testdata/lint-corpus.golden"
 
@@ -155,7 +141,7 @@ func TestLintCorpus(t *testing.T) {
 		}
 	}
 	got := strings.Join(lines, "\n") + "\n"
-	if updating() {
+	if testkit.Updating() {
 		require.NoError(t, os.WriteFile(lintGolden, []byte(got), 0o644))
 		return
 	}

@@ -4,6 +4,7 @@
 package testkit
 
 import (
+	"flag"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -66,4 +67,18 @@ func Wants(f *syntax.File) []Want {
 		}
 	}
 	return wants
+}
+
+// The -update flag rewrites golden files instead of comparing with them.
+// A test file of the package importing testkit may define it first.
+func init() {
+	if flag.Lookup("update") == nil {
+		flag.Bool("update", false, "rewrite the golden files")
+	}
+}
+
+// Updating reports whether the tests run with -update.
+func Updating() bool {
+	f := flag.Lookup("update")
+	return f != nil && f.Value.String() == "true"
 }

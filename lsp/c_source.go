@@ -168,13 +168,6 @@ func (ss *session) sameOpenSources(t *translation) bool {
 	return true
 }
 
-// CodeNotModeled marks C that the translation leaves out or approximates,
-// and CodeAnnotation a malformed litmus annotation.
-const (
-	CodeNotModeled = "not-modeled"
-	CodeAnnotation = "annotation"
-)
-
 // diagnose is the [DiagnoseFunc] the server uses unless told otherwise:
 // litmus tests through [checks.diagnose], C sources through diagnoseC.
 func (ss *session) diagnose(ctx context.Context, doc *Document) ([]protocol.Diagnostic, error) {
@@ -204,7 +197,7 @@ func (ss *session) diagnoseC(ctx context.Context, doc *Document) ([]protocol.Dia
 	}
 	if err != nil {
 		// A "with" file that cannot be read: say so at the top.
-		d, derr := newDiagnostic(doc, syntax.Span{}, CodeAnnotation, "cannot translate: "+err.Error())
+		d, derr := newDiagnostic(doc, syntax.Span{}, analysis.CodeAnnotation, "cannot translate: "+err.Error())
 		if derr != nil {
 			return nil, derr
 		}
@@ -215,9 +208,9 @@ func (ss *session) diagnoseC(ctx context.Context, doc *Document) ([]protocol.Dia
 		if n.File != name {
 			continue
 		}
-		code, severity := CodeNotModeled, protocol.DiagnosticSeverityInformation
+		code, severity := analysis.CodeNotModeled, protocol.DiagnosticSeverityInformation
 		if n.IsError() {
-			code, severity = CodeAnnotation, protocol.DiagnosticSeverityError
+			code, severity = analysis.CodeAnnotation, protocol.DiagnosticSeverityError
 		}
 		d, err := newDiagnostic(doc, n.Span, code, n.Msg)
 		if err != nil {

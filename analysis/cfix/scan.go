@@ -18,13 +18,13 @@ import (
 // accesses and gaps, and the C they came from.
 type cScan struct {
 	sc   *bpfc.Scenario
-	l    *rewrite.RwLayout
+	l    *rewrite.Layout
 	src  *bpfc.Source
 	user bool // src is user-space C
 }
 
 func newCScan(sc *bpfc.Scenario, src *bpfc.Source, user bool) *cScan {
-	return &cScan{sc: sc, l: rewrite.ScanRwLayout(sc.File, sc.Text), src: src, user: user}
+	return &cScan{sc: sc, l: rewrite.ScanLayout(sc.File, sc.Text), src: src, user: user}
 }
 
 // cLink returns the C span, in src, of the link of exactly the generated
@@ -38,7 +38,7 @@ func (s *cScan) cLink(gen syntax.Span, kind bpfc.LinkKind) (syntax.Span, bool) {
 }
 
 // access returns the C of the generated access a, when it is in src.
-func (s *cScan) access(a *rewrite.RwAccess) (cAccess, bool) {
+func (s *cScan) access(a *rewrite.Access) (cAccess, bool) {
 	cs, ok := s.cLink(a.Span, bpfc.LinkExpr)
 	if !ok {
 		return cAccess{}, false
@@ -154,7 +154,7 @@ func (s *cScan) rewrites(p *cAccess) []cCandidate {
 
 // fences returns the C rewrites inserting the fences names at g, and the C
 // span from the statement before g to the one after it.
-func (s *cScan) fences(g *rewrite.RwGap, names []string) ([]cCandidate, syntax.Span, bool) {
+func (s *cScan) fences(g *rewrite.Gap, names []string) ([]cCandidate, syntax.Span, bool) {
 	text := s.src.Text
 	prev, ok1 := s.cLink(g.Prev.GetSpan(), bpfc.LinkStmt)
 	next, ok2 := s.cLink(g.Next.GetSpan(), bpfc.LinkStmt)
@@ -284,7 +284,7 @@ var cFences = map[string]string{
 
 // fenceWeakenings returns the C rewrites removing the fence statement at
 // cs, and weakening smp_mb() to smp_rmb() or smp_wmb().
-func (s *cScan) fenceWeakenings(fc *rewrite.RwFence, cs syntax.Span) []cCandidate {
+func (s *cScan) fenceWeakenings(fc *rewrite.Fence, cs syntax.Span) []cCandidate {
 	text := s.src.Text
 	stmt := strings.TrimSpace(string(text[cs.Start:cs.End]))
 	call, ok := strings.CutSuffix(stmt, ";")
@@ -382,7 +382,7 @@ func (s *cScan) candidateFor(rw *rewrite.Rewrite) (cCandidate, bool) {
 
 // A cAccess is an access of a generated test and the C it came from.
 type cAccess struct {
-	a   *rewrite.RwAccess
+	a   *rewrite.Access
 	c   syntax.Span // the C expression: the lvalue of a plain load, the assignment of a plain store, the call of a marked access
 	lhs syntax.Span // the stored lvalue of a plain store
 	rmw bool        // a plain read-modify-write: "x++", "x += v"
@@ -396,7 +396,7 @@ type cAccess struct {
 // cStmtAt returns the generated span of the innermost statement of sc
 // whose C in file holds off, or of its condition for an if or a loop; the
 // empty span when there is none.
-func cStmtAt(sc *bpfc.Scenario, l *rewrite.RwLayout, file string, off int) syntax.Span {
+func cStmtAt(sc *bpfc.Scenario, l *rewrite.Layout, file string, off int) syntax.Span {
 	for _, lk := range sc.Map.FromC(file, off) {
 		if lk.Kind != bpfc.LinkStmt {
 			continue

@@ -69,7 +69,7 @@ func Actions(ctx context.Context, f *syntax.File, src []byte, span syntax.Span, 
 	if f == nil || f.Dialect != syntax.DialectC || f.Cond == nil {
 		return nil
 	}
-	l := ScanRwLayout(f, src)
+	l := ScanLayout(f, src)
 	rws := l.rewritesAt(span)
 	weak := l.weakeningsAt(span)
 	onCond := SpanTouches(span, f.Cond.Span)
@@ -189,9 +189,9 @@ func shortTitle(rw *Rewrite) string {
 }
 
 // rewritesAt returns the strengthening rewrites that apply at span.
-func (l *RwLayout) rewritesAt(span syntax.Span) []Rewrite {
+func (l *Layout) rewritesAt(span syntax.Span) []Rewrite {
 	touches := func(s syntax.Span) bool { return SpanTouches(span, s) }
-	var acc []*RwAccess
+	var acc []*Access
 	for i := range l.Accesses {
 		if touches(l.Accesses[i].Span) {
 			acc = append(acc, &l.Accesses[i])
@@ -213,7 +213,7 @@ func (l *RwLayout) rewritesAt(span syntax.Span) []Rewrite {
 	// the cursor on "*y", the load, not the store.
 	var out []Rewrite
 	for _, a := range acc {
-		holds := func(b *RwAccess) bool {
+		holds := func(b *Access) bool {
 			return b.Span != a.Span && a.Span.Start <= b.Span.Start && b.Span.End <= a.Span.End
 		}
 		if span.Start == span.End && slices.ContainsFunc(acc, holds) {
@@ -236,7 +236,7 @@ func (l *RwLayout) rewritesAt(span syntax.Span) []Rewrite {
 
 // weakeningsAt returns the weakening rewrites of the fences and accesses
 // at span (or in the statement a cursor is on).
-func (l *RwLayout) weakeningsAt(span syntax.Span) []Rewrite {
+func (l *Layout) weakeningsAt(span syntax.Span) []Rewrite {
 	var stmt syntax.Span
 	if span.Start == span.End {
 		if s := l.stmtAt(span.Start); s != nil {
@@ -264,7 +264,7 @@ func SpanTouches(span, s syntax.Span) bool {
 
 // stmtAt returns the innermost simple statement of a thread containing
 // off, or nil.
-func (l *RwLayout) stmtAt(off int) syntax.Stmt {
+func (l *Layout) stmtAt(off int) syntax.Stmt {
 	var best syntax.Stmt
 	for _, t := range l.F.Threads {
 		if t.Body == nil {

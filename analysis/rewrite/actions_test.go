@@ -242,7 +242,7 @@ func TestActionsEveryOffset(t *testing.T) {
 	srcs = append(srcs, []byte("C broken\n{}\nP0(int *x) { *x = ; r0 = READ_ONCE(*x) smp_mb(); }\nexists (0:r0=1"))
 	for _, src := range srcs {
 		f, _ := syntax.Parse("t.litmus", src)
-		l := ScanRwLayout(f, src)
+		l := ScanLayout(f, src)
 		offered := 0
 		for off := 0; off <= len(src); off++ {
 			for _, rw := range l.rewritesAt(syntax.Span{Start: off, End: off}) {

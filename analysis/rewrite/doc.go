@@ -14,6 +14,6 @@
 // API boundary: imports analysis's base (diagnostics, edits, outcomes),
 // analysis/primitive (costs), checker and syntax; never analysis/lint
 // (the lints propose, this package verifies) and nothing above analysis.
-// The layout of a test's accesses, fences and gaps ([ScanRwLayout]) is
+// The layout of a test's accesses, fences and gaps ([ScanLayout]) is
 // exported for analysis/cfix, which carries rewrites back to C.
 package rewrite

@@ -80,7 +80,7 @@ func weakenings(ctx context.Context, f *syntax.File, src []byte, res *checker.Re
 	if !base.OK() {
 		return nil, nil
 	}
-	l := ScanRwLayout(f, src)
+	l := ScanLayout(f, src)
 	rws := l.weakenings()
 	// Only those that save something somewhere.
 	var kept []Rewrite

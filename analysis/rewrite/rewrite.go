@@ -92,8 +92,8 @@ const (
 	rwLock // a lock operation: not a load or store of data, but a fence may go after it
 )
 
-// An RwAccess is one memory access written in a thread.
-type RwAccess struct {
+// An Access is one memory access written in a thread.
+type Access struct {
 	thread int
 	kind   rwKind
 	Prim   string      // the primitive, or PlainLoad / PlainStore
@@ -103,17 +103,17 @@ type RwAccess struct {
 	Assign *syntax.AssignExpr // a plain store
 }
 
-// An RwFence is a fence statement "smp_mb();".
-type RwFence struct {
+// An Fence is a fence statement "smp_mb();".
+type Fence struct {
 	thread int
 	Name   string
 	Stmt   *syntax.ExprStmt
 	call   *syntax.CallExpr
 }
 
-// An RwGap is a place between two statements of one block where a fence can
+// An Gap is a place between two statements of one block where a fence can
 // go, with at least one access of the thread before it and one after it.
-type RwGap struct {
+type Gap struct {
 	Thread     int
 	Prev, Next syntax.Stmt
 	before     rwKind // the kinds of the accesses before the gap in the thread
@@ -124,13 +124,13 @@ type RwGap struct {
 	nextCall   string // and the one after it
 }
 
-// An RwLayout is what the threads of a C test do, found from the tree.
-type RwLayout struct {
+// An Layout is what the threads of a C test do, found from the tree.
+type Layout struct {
 	F        *syntax.File
 	src      []byte
-	Accesses []RwAccess
-	Fences   []RwFence
-	Gaps     []RwGap
+	Accesses []Access
+	Fences   []Fence
+	Gaps     []Gap
 }
 
 // rwLoadPrims, rwStorePrims: the marked accesses that are only loads or only
@@ -166,9 +166,9 @@ func rwPrimKind(name string) rwKind {
 	return 0
 }
 
-// ScanRwLayout finds the accesses, fences and gaps of f's C threads.
-func ScanRwLayout(f *syntax.File, src []byte) *RwLayout {
-	l := &RwLayout{F: f, src: src}
+// ScanLayout finds the accesses, fences and gaps of f's C threads.
+func ScanLayout(f *syntax.File, src []byte) *Layout {
+	l := &Layout{F: f, src: src}
 	if f.Dialect != syntax.DialectC {
 		return l
 	}
@@ -185,7 +185,7 @@ func ScanRwLayout(f *syntax.File, src []byte) *RwLayout {
 
 // stmt records the fence s is, or the accesses of its own expressions;
 // syntax.InspectStmt visits the statements under it.
-func (l *RwLayout) stmt(ti int, s syntax.Stmt) {
+func (l *Layout) stmt(ti int, s syntax.Stmt) {
 	switch s := s.(type) {
 	case *syntax.DeclStmt:
 		if s.Value != nil {
@@ -193,7 +193,7 @@ func (l *RwLayout) stmt(ti int, s syntax.Stmt) {
 		}
 	case *syntax.ExprStmt:
 		if c, ok := s.X.(*syntax.CallExpr); ok && c.Fun != nil && rwIsFence(c.Fun.Name) {
-			l.Fences = append(l.Fences, RwFence{thread: ti, Name: c.Fun.Name, Stmt: s, call: c})
+			l.Fences = append(l.Fences, Fence{thread: ti, Name: c.Fun.Name, Stmt: s, call: c})
 			return
 		}
 		l.expr(ti, s.X, false)
@@ -206,15 +206,15 @@ func (l *RwLayout) stmt(ti int, s syntax.Stmt) {
 
 // expr records the accesses of x; lhs says x is the target of an
 // assignment (so a "*p" there is a store, recorded by the caller).
-func (l *RwLayout) expr(ti int, x syntax.Expr, lhs bool) {
+func (l *Layout) expr(ti int, x syntax.Expr, lhs bool) {
 	switch x := x.(type) {
 	case *syntax.AssignExpr:
 		if d, ok := x.X.(*syntax.UnaryExpr); ok && d.Op == "*" {
 			l.expr(ti, d.X, false)
 			if x.Op == "=" {
-				l.Accesses = append(l.Accesses, RwAccess{thread: ti, kind: rwStore, Prim: PlainStore, Span: x.Span, Deref: d, Assign: x})
+				l.Accesses = append(l.Accesses, Access{thread: ti, kind: rwStore, Prim: PlainStore, Span: x.Span, Deref: d, Assign: x})
 			} else {
-				l.Accesses = append(l.Accesses, RwAccess{thread: ti, kind: rwLoad | rwStore, Prim: PlainStore, Span: x.Span, Deref: d})
+				l.Accesses = append(l.Accesses, Access{thread: ti, kind: rwLoad | rwStore, Prim: PlainStore, Span: x.Span, Deref: d})
 			}
 		} else {
 			l.expr(ti, x.X, true)
@@ -223,7 +223,7 @@ func (l *RwLayout) expr(ti int, x syntax.Expr, lhs bool) {
 	case *syntax.UnaryExpr:
 		if x.Op == "*" && !lhs {
 			l.expr(ti, x.X, false)
-			l.Accesses = append(l.Accesses, RwAccess{thread: ti, kind: rwLoad, Prim: PlainLoad, Span: x.Span, Deref: x})
+			l.Accesses = append(l.Accesses, Access{thread: ti, kind: rwLoad, Prim: PlainLoad, Span: x.Span, Deref: x})
 			return
 		}
 		if x.Op == "&" {
@@ -242,7 +242,7 @@ func (l *RwLayout) expr(ti int, x syntax.Expr, lhs bool) {
 		}
 		if x.Fun != nil {
 			if k := rwPrimKind(x.Fun.Name); k != 0 {
-				l.Accesses = append(l.Accesses, RwAccess{thread: ti, kind: k, Prim: x.Fun.Name, Span: x.Span, Call: x})
+				l.Accesses = append(l.Accesses, Access{thread: ti, kind: k, Prim: x.Fun.Name, Span: x.Span, Call: x})
 			}
 		}
 	case *syntax.BinaryExpr:
@@ -265,7 +265,7 @@ func (l *RwLayout) expr(ti int, x syntax.Expr, lhs bool) {
 // findGaps records the places between consecutive statements of the
 // blocks of a thread body that have accesses on both sides, one per
 // block and number of accesses before.
-func (l *RwLayout) findGaps(ti int, body *syntax.BlockStmt, acc []RwAccess) {
+func (l *Layout) findGaps(ti int, body *syntax.BlockStmt, acc []Access) {
 	syntax.InspectStmt(body, func(s syntax.Stmt) {
 		if b, ok := s.(*syntax.BlockStmt); ok {
 			l.blockGaps(ti, b, acc)
@@ -274,7 +274,7 @@ func (l *RwLayout) findGaps(ti int, body *syntax.BlockStmt, acc []RwAccess) {
 }
 
 // blockGaps records the gaps between the statements of block b.
-func (l *RwLayout) blockGaps(ti int, b *syntax.BlockStmt, acc []RwAccess) {
+func (l *Layout) blockGaps(ti int, b *syntax.BlockStmt, acc []Access) {
 	seen := map[int]bool{}
 	var stmts []syntax.Stmt
 	for _, s := range b.Stmts {
@@ -300,7 +300,7 @@ func (l *RwLayout) blockGaps(ti int, b *syntax.BlockStmt, acc []RwAccess) {
 			continue
 		}
 		seen[n] = true
-		g := RwGap{Thread: ti, Prev: stmts[i], Next: stmts[i+1], before: before, after: after}
+		g := Gap{Thread: ti, Prev: stmts[i], Next: stmts[i+1], before: before, after: after}
 		// Put the fence right before the next access: skip declarations
 		// without initializers and fences.
 		for j := i + 1; j+1 < len(stmts) && !rwHasAccess(stmts[j], acc); j++ {
@@ -316,7 +316,7 @@ func (l *RwLayout) blockGaps(ti int, b *syntax.BlockStmt, acc []RwAccess) {
 }
 
 // rwHasAccess reports whether an access of acc lies in s.
-func rwHasAccess(s syntax.Stmt, acc []RwAccess) bool {
+func rwHasAccess(s syntax.Stmt, acc []Access) bool {
 	sp := s.GetSpan()
 	for _, a := range acc {
 		if sp.Start <= a.Span.Start && a.Span.End <= sp.End {
@@ -339,7 +339,7 @@ func rwFenceName(s syntax.Stmt) string {
 // ---------------------------------------------------------------------------
 // Building the rewrites.
 
-func (l *RwLayout) text(n syntax.Node) string {
+func (l *Layout) text(n syntax.Node) string {
 	sp := n.GetSpan()
 	if sp.Start < 0 || sp.End > len(l.src) || sp.Start > sp.End {
 		return ""
@@ -347,7 +347,7 @@ func (l *RwLayout) text(n syntax.Node) string {
 	return string(l.src[sp.Start:sp.End])
 }
 
-func (l *RwLayout) line(off int) int {
+func (l *Layout) line(off int) int {
 	if l.F.Lines == nil {
 		return 0
 	}
@@ -356,13 +356,13 @@ func (l *RwLayout) line(off int) int {
 
 // pointer returns the text of the address a marked access's argument
 // names: "x" for "*x", "&y" for "y".
-func (l *RwLayout) pointer(arg syntax.Expr) string {
+func (l *Layout) pointer(arg syntax.Expr) string {
 	return analysis.AddrText(arg, func(e syntax.Expr) string { return l.text(e) })
 }
 
 // deref returns the text of the location an address names: "*x" for "x",
 // "y" for "&y".
-func (l *RwLayout) deref(arg syntax.Expr) string {
+func (l *Layout) deref(arg syntax.Expr) string {
 	if d, ok := arg.(*syntax.UnaryExpr); ok && d.Op == "&" {
 		return l.text(d.X)
 	}
@@ -374,7 +374,7 @@ func (l *RwLayout) deref(arg syntax.Expr) string {
 
 // rewriteAccess returns the rewrite of a to primitive to, or false when
 // the vocabulary has no such move.
-func (l *RwLayout) rewriteAccess(a *RwAccess, to string, kind RewriteKind) (Rewrite, bool) {
+func (l *Layout) rewriteAccess(a *Access, to string, kind RewriteKind) (Rewrite, bool) {
 	r := Rewrite{Kind: kind, Thread: a.thread, Site: a.Span, From: a.Prim, To: to, Line: l.line(a.Span.Start)}
 	// The edits leave the value of a store, and the arguments of a call
 	// other than its address, alone, so that rewrites of the accesses
@@ -468,7 +468,7 @@ func sameFamily(a, b string) bool {
 
 // strongerAccess lists the primitives an access may be strengthened to,
 // weakest first.
-func strongerAccess(a *RwAccess) []string {
+func strongerAccess(a *Access) []string {
 	switch a.Prim {
 	case PlainLoad:
 		return []string{"READ_ONCE", "smp_load_acquire"}
@@ -507,7 +507,7 @@ func strongerAccess(a *RwAccess) []string {
 
 // weakerAccess lists the primitives an access may be weakened to, weakest
 // first. Marked accesses are never made plain (that would add races).
-func weakerAccess(a *RwAccess) []string {
+func weakerAccess(a *Access) []string {
 	switch a.Prim {
 	case "smp_load_acquire":
 		return []string{"READ_ONCE"}
@@ -576,7 +576,7 @@ func unorderedAtomic(name string) bool {
 // right after taking a lock, smp_mb__before_atomic() right before an
 // unordered atomic and smp_mb__after_atomic() right after one (free on
 // x86). A fence already there (or a stronger one) is not inserted again.
-func GapFences(g *RwGap) []string {
+func GapFences(g *Gap) []string {
 	var out []string
 	has := func(name string) bool { return g.prevFence == name || g.nextFence == name }
 	if has("smp_mb") {
@@ -603,7 +603,7 @@ func GapFences(g *RwGap) []string {
 // insertFence returns the rewrite inserting fence name at g: on its own
 // line before the next statement, with that line's indentation, or inline
 // after the previous statement when both share a line.
-func (l *RwLayout) insertFence(g *RwGap, name string) Rewrite {
+func (l *Layout) insertFence(g *Gap, name string) Rewrite {
 	prev, next := g.Prev.GetSpan(), g.Next.GetSpan()
 	r := Rewrite{Kind: RewriteInsert, Thread: g.Thread, Site: syntax.Span{Start: prev.End, End: prev.End}, To: name, Line: l.line(next.Start)}
 	if e, ok := analysis.LineInsert(l.src, next.Start, name+"();"); ok && e.Span.Start > prev.End {
@@ -616,7 +616,7 @@ func (l *RwLayout) insertFence(g *RwGap, name string) Rewrite {
 
 // removeFence returns the rewrite dropping fence fc: its whole line when
 // it stands alone on it, else the statement and the blanks after it.
-func (l *RwLayout) removeFence(fc *RwFence) Rewrite {
+func (l *Layout) removeFence(fc *Fence) Rewrite {
 	sp := fc.Stmt.Span
 	r := Rewrite{Kind: RewriteRemove, Thread: fc.thread, Site: sp, From: fc.Name, Line: l.line(sp.Start)}
 	r.Edits = []analysis.Edit{{Span: analysis.DeletionSpan(l.src, sp)}}
@@ -624,7 +624,7 @@ func (l *RwLayout) removeFence(fc *RwFence) Rewrite {
 }
 
 // weakenFence returns the rewrite replacing fence fc by to.
-func (l *RwLayout) weakenFence(fc *RwFence, to string) Rewrite {
+func (l *Layout) weakenFence(fc *Fence, to string) Rewrite {
 	sp := fc.Stmt.Span
 	return Rewrite{Kind: RewriteWeaken, Thread: fc.thread, Site: sp, From: fc.Name, To: to, Line: l.line(sp.Start),
 		Edits: []analysis.Edit{{Span: fc.call.Fun.Span, NewText: to}}}
@@ -632,7 +632,7 @@ func (l *RwLayout) weakenFence(fc *RwFence, to string) Rewrite {
 
 // fenceKinds returns the kinds of accesses before and after fence fc in
 // its thread.
-func (l *RwLayout) fenceKinds(fc *RwFence) (before, after rwKind) {
+func (l *Layout) fenceKinds(fc *Fence) (before, after rwKind) {
 	sp := fc.Stmt.Span
 	for i := range l.Accesses {
 		a := &l.Accesses[i]
@@ -653,11 +653,11 @@ func (l *RwLayout) fenceKinds(fc *RwFence) (before, after rwKind) {
 // fully ordered atomics, and fences between accesses. src is the text f
 // was parsed from.
 func Strengthenings(f *syntax.File, src []byte) []Rewrite {
-	l := ScanRwLayout(f, src)
+	l := ScanLayout(f, src)
 	return l.strengthenings()
 }
 
-func (l *RwLayout) strengthenings() []Rewrite {
+func (l *Layout) strengthenings() []Rewrite {
 	var out []Rewrite
 	for i := range l.Accesses {
 		out = l.appendStrengthenings(out, &l.Accesses[i])
@@ -672,7 +672,7 @@ func (l *RwLayout) strengthenings() []Rewrite {
 }
 
 // appendStrengthenings appends the rewrites strengthening access a.
-func (l *RwLayout) appendStrengthenings(out []Rewrite, a *RwAccess) []Rewrite {
+func (l *Layout) appendStrengthenings(out []Rewrite, a *Access) []Rewrite {
 	for _, to := range strongerAccess(a) {
 		kind := RewriteUpgrade
 		if to == "READ_ONCE" || to == "WRITE_ONCE" {
@@ -690,11 +690,11 @@ func (l *RwLayout) appendStrengthenings(out []Rewrite, a *RwAccess) []Rewrite {
 // dropped, acquire or release to a marked access, a fully ordered atomic
 // to an ordering variant.
 func Weakenings(f *syntax.File, src []byte) []Rewrite {
-	l := ScanRwLayout(f, src)
+	l := ScanLayout(f, src)
 	return l.weakenings()
 }
 
-func (l *RwLayout) weakenings() []Rewrite {
+func (l *Layout) weakenings() []Rewrite {
 	var out []Rewrite
 	for i := range l.Fences {
 		fc := &l.Fences[i]

@@ -204,7 +204,7 @@ func (r *Rewrite) Delta() Cost {
 // their plain accesses, on each architecture. src is the text f was parsed
 // from.
 func TestCost(f *syntax.File, src []byte) Cost {
-	l := ScanRwLayout(f, src)
+	l := ScanLayout(f, src)
 	var c Cost
 	for _, a := range l.Accesses {
 		c = c.Add(costOf(a.Prim))

@@ -64,7 +64,7 @@ func (c *CheckCache) put(key string, o *analysis.Outcome) {
 	c.order = append(c.order, key)
 }
 
-// A verifier checks edited texts of one test.
+// A Verifier checks edited texts of one test.
 type Verifier struct {
 	Filename string
 	Budget   time.Duration
@@ -157,7 +157,7 @@ func (v *Verifier) verifyAll(ctx context.Context, src []byte, sets [][]analysis.
 	return out
 }
 
-// parallel calls do(i) for i in [0, n), at most GOMAXPROCS at a time, and
+// Parallel calls do(i) for i in [0, n), at most GOMAXPROCS at a time, and
 // waits for them. Once ctx ends, the calls not started yet get skipped(i)
 // instead (skipped may be nil). A panic in a call is raised again in the
 // caller's goroutine once every call has returned, with the stack of the
@@ -229,15 +229,16 @@ func DescribeChange(base, after *analysis.Outcome) string {
 	return JoinSemi(parts)
 }
 
+// JoinSemi joins the parts of a description with "; ".
 func JoinSemi(parts []string) string { return strings.Join(parts, "; ") }
 
-// fixes reports whether going from base to after removes a problem (the
+// Fixes reports whether going from base to after removes a problem (the
 // bad outcome or a race) without adding one.
 func Fixes(base, after *analysis.Outcome) bool {
 	return !Worse(base, after) && (base.Bad && !after.Bad || base.Race && !after.Race)
 }
 
-// worse reports whether going from base to after adds a problem (the bad
+// Worse reports whether going from base to after adds a problem (the bad
 // outcome or a race), or cannot be told (the check was cut off).
 func Worse(base, after *analysis.Outcome) bool {
 	return after.Cutoff || after.Bad && !base.Bad || after.Race && !base.Race

@@ -147,7 +147,7 @@ func Synthesize(ctx context.Context, f *syntax.File, src []byte, opts SynthOptio
 	if base.OK() || base.Cutoff {
 		return syn, nil
 	}
-	l := ScanRwLayout(f, src)
+	l := ScanLayout(f, src)
 	cands := l.strengthenings()
 	deltas := make([]Cost, len(cands))
 	for i := range cands {
@@ -414,7 +414,7 @@ func supersetOfAny(idx []int, found []*candSet) bool {
 }
 
 // synthFix describes a found set.
-func (l *RwLayout) synthFix(cands []Rewrite, s *candSet, base *analysis.Outcome, archs []primitive.Arch) SynthFix {
+func (l *Layout) synthFix(cands []Rewrite, s *candSet, base *analysis.Outcome, archs []primitive.Arch) SynthFix {
 	fx := SynthFix{Edits: setEdits(cands, s.idx), Outcome: s.out, Cost: s.cost}
 	threads := map[int]bool{}
 	for _, i := range s.idx {

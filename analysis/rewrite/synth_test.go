@@ -25,7 +25,7 @@ import (
 // the condition. Two tests of one shape differ only in markings, fences
 // and ordering variants: a fixed twin of a broken test.
 func shape(f *syntax.File, src []byte) string {
-	l := ScanRwLayout(f, src)
+	l := ScanLayout(f, src)
 	var b strings.Builder
 	for ti := range f.Threads {
 		fmt.Fprintf(&b, "P%d:", ti)
@@ -48,7 +48,7 @@ func shape(f *syntax.File, src []byte) string {
 }
 
 // location names the variable an access reaches: "x" for *x, x, &x.
-func (l *RwLayout) location(a *RwAccess) string {
+func (l *Layout) location(a *Access) string {
 	var x syntax.Expr
 	switch {
 	case a.Deref != nil:

@@ -113,9 +113,9 @@ func (ss *session) translate(doc *Document) (*translation, error) {
 	}()
 	c = &translation{read: read, Translation: tr, err: err}
 	if tr != nil {
-		c.tests = make([]*snapshot, len(tr.Scenarios))
+		c.tests = make([]*parsedFile, len(tr.Scenarios))
 		for i, sc := range tr.Scenarios {
-			c.tests[i] = newSnapshot(sc.Name, sc.Text)
+			c.tests[i] = scenarioParse(tr, sc)
 		}
 	}
 	snap.mu.Lock()
@@ -140,21 +140,34 @@ func (ss *session) heldTranslation(doc *Document) (*translation, error) {
 
 // A translation is a C document's translation at one version, with the
 // versions of the files it read (-1: read from disk) and the parse of each
-// generated test, made on first use. It is never modified.
+// generated test. It is never modified.
 type translation struct {
 	*bpfc.Translation // nil when err is set
 	read              map[protocol.DocumentUri]int32
 	err               error
-	tests             []*snapshot // of Scenarios[i].Text
+	tests             []*parsedFile // of Scenarios[i]
 }
 
 // parsed returns the parse of the test generated for Scenarios[i].
-//
-// Scenario.File is that text parsed already, but under the file name
-// sc.Name+".litmus" and without its errors; the server has always
-// checked and diagnosed the parse under sc.Name, so it parses once more,
-// once per translation.
-func (t *translation) parsed(i int) *parsedFile { return t.tests[i].file() }
+func (t *translation) parsed(i int) *parsedFile { return t.tests[i] }
+
+// scenarioParse returns the parse of the test generated for sc: the
+// translation's own (Scenario.File), not a parse of its text again, with
+// its normalized key. The translation reports a generated test that does
+// not parse as an internal note on the scenario's annotation; that note
+// is then the test's error, so that it is not checked.
+func scenarioParse(tr *bpfc.Translation, sc *bpfc.Scenario) *parsedFile {
+	p := &parsedFile{f: sc.File, text: sc.Text}
+	for _, n := range tr.Notes {
+		if n.Kind == bpfc.NoteInternal && n.File == sc.Decl.File && n.Span == sc.Decl.Span {
+			p.errs.Add(syntax.Span{}, "%s", n.Msg)
+		}
+	}
+	if len(p.errs) == 0 {
+		p.norm = analysis.Normalize(sc.File, sc.Text)
+	}
+	return p
+}
 
 // sameOpenSources reports whether the files t read are still open at the
 // versions it read, or still closed.

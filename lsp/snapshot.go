@@ -13,7 +13,7 @@ import (
 // made once and shared by every handler and background run on that
 // version (gopls keeps one parse per file version in its cache the same
 // way): the parse of a litmus test with its normalized key, and for
-// annotated C the translation with the parse of each generated test.
+// annotated C the translation, whose generated tests come parsed.
 // Each [Document] has its own, made with it; its parts are computed on
 // first use.
 //
@@ -96,7 +96,8 @@ func (s *snapshot) file() *parsedFile {
 }
 
 // A parsedFile is the parse of one text, a document's or a generated
-// test's, and the key of its normalized text. It is never modified.
+// test's (the translation's own parse: see [scenarioParse]), and the key
+// of its normalized text. It is never modified.
 type parsedFile struct {
 	f    *syntax.File
 	errs syntax.ErrorList
@@ -105,7 +106,7 @@ type parsedFile struct {
 }
 
 // newParsedFile parses text: the one place where the server parses a
-// document version or a generated test.
+// document version.
 func newParsedFile(name string, text []byte) *parsedFile {
 	parseCounts.add(name)
 	f, errs := syntax.Parse(name, text)

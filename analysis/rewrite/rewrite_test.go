@@ -1,6 +1,7 @@
 package rewrite
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -289,4 +290,37 @@ exists (x=1)
 	f, errs := syntax.Parse("elseif.litmus", src)
 	require.Empty(t, errs)
 	assert.Contains(t, rewriteTitles(Strengthenings(f, src)), "Insert smp_wmb() before line 14")
+}
+
+// TestCheckCacheTexts: a text checked once is known by its exact bytes,
+// so asking again parses nothing; a text that differs only in layout is
+// not known by its bytes but still by its printed tree, with the same
+// outcome.
+func TestCheckCacheTexts(t *testing.T) {
+	f, src := readTest(t, filepath.Join("testdata", "mp-plain.litmus"))
+	cache := NewCheckCache(0)
+	v := newVerifier(f, 0, cache)
+	_, known := cache.getText(src)
+	require.False(t, known)
+	o, err := v.check(context.Background(), src)
+	require.NoError(t, err)
+	got, known := cache.getText(src)
+	require.True(t, known)
+	assert.Same(t, o, got)
+	again, err := v.check(context.Background(), src)
+	require.NoError(t, err)
+	assert.Same(t, o, again)
+
+	relaid := append([]byte("\n"), src...)
+	_, known = cache.getText(relaid)
+	assert.False(t, known)
+	o2, err := v.check(context.Background(), relaid)
+	require.NoError(t, err)
+	assert.Same(t, o, o2, "the printed tree's entry")
+
+	_, err = v.check(context.Background(), []byte("C broken\n{\n"))
+	var u *errUncheckable
+	require.ErrorAs(t, err, &u)
+	_, known = cache.getText([]byte("C broken\n{\n"))
+	assert.False(t, known, "a text that does not parse is not remembered")
 }

@@ -20,21 +20,24 @@ const DefaultVerifyBudget = 2 * time.Second
 
 // A CheckCache remembers the outcomes of the texts a verifier checked,
 // keyed by the printed tree, so that the same edit asked for again (the
-// editor asks at every cursor move) costs nothing. It is safe for
-// concurrent use; the zero value is not: use [NewCheckCache].
+// editor asks at every cursor move) costs nothing; and by the exact text,
+// so that asking again costs no parse either. It is safe for concurrent
+// use; the zero value is not: use [NewCheckCache].
 type CheckCache struct {
 	mu    sync.Mutex
 	max   int
 	m     map[string]*analysis.Outcome
 	order []string // keys, oldest first
+	texts lru      // outcomes by exact edited text
 }
 
-// NewCheckCache returns a cache of at most n outcomes (1024 when n <= 0).
+// NewCheckCache returns a cache of at most n outcomes (1024 when n <= 0),
+// and of as many edited texts.
 func NewCheckCache(n int) *CheckCache {
 	if n <= 0 {
 		n = 1024
 	}
-	return &CheckCache{max: n, m: map[string]*analysis.Outcome{}}
+	return &CheckCache{max: n, m: map[string]*analysis.Outcome{}, texts: lru{max: n, m: map[string]*analysis.Outcome{}}}
 }
 
 func (c *CheckCache) get(key string) (*analysis.Outcome, bool) {
@@ -64,6 +67,46 @@ func (c *CheckCache) put(key string, o *analysis.Outcome) {
 	c.order = append(c.order, key)
 }
 
+// getText returns the outcome of the exact edited text, if known.
+func (c *CheckCache) getText(text []byte) (*analysis.Outcome, bool) {
+	if c == nil {
+		return nil, false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	o, ok := c.texts.m[string(text)]
+	return o, ok
+}
+
+// putText remembers the outcome of the exact edited text.
+func (c *CheckCache) putText(text []byte, o *analysis.Outcome) {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.texts.put(string(text), o)
+}
+
+// An lru is a bounded map that forgets its oldest entries first.
+type lru struct {
+	max   int
+	m     map[string]*analysis.Outcome
+	order []string // keys, oldest first
+}
+
+func (l *lru) put(key string, o *analysis.Outcome) {
+	if _, ok := l.m[key]; ok {
+		return
+	}
+	for len(l.order) >= l.max {
+		delete(l.m, l.order[0])
+		l.order = l.order[1:]
+	}
+	l.m[key] = o
+	l.order = append(l.order, key)
+}
+
 // A Verifier checks edited texts of one test.
 type Verifier struct {
 	Filename string
@@ -88,15 +131,22 @@ type errUncheckable struct{ msg string }
 
 func (e *errUncheckable) Error() string { return e.msg }
 
-// check parses and checks text. A Go error is either *errUncheckable
-// (the text is not a checkable test) or ctx's error.
-func (v *Verifier) check(ctx context.Context, text []byte) (*analysis.Outcome, *syntax.File, error) {
+// check parses and checks text, unless the cache knows the exact text. A
+// Go error is either *errUncheckable (the text is not a checkable test)
+// or ctx's error.
+func (v *Verifier) check(ctx context.Context, text []byte) (*analysis.Outcome, error) {
+	if o, ok := v.Cache.getText(text); ok {
+		return o, nil
+	}
 	f, errs := syntax.Parse(v.Filename, text)
 	if len(errs) > 0 {
-		return nil, f, &errUncheckable{"the edited text does not parse: " + errs[0].Msg}
+		return nil, &errUncheckable{"the edited text does not parse: " + errs[0].Msg}
 	}
 	o, err := v.CheckFile(ctx, f)
-	return o, f, err
+	if err == nil && !o.Cutoff {
+		v.Cache.putText(text, o)
+	}
+	return o, err
 }
 
 func (v *Verifier) CheckFile(ctx context.Context, f *syntax.File) (*analysis.Outcome, error) {
@@ -147,7 +197,7 @@ func (v *Verifier) verifyAll(ctx context.Context, src []byte, sets [][]analysis.
 	}
 	Parallel(ctx, len(sets), func(i int) {
 		if out[i].err == nil {
-			out[i].outcome, _, out[i].err = v.check(ctx, out[i].text)
+			out[i].outcome, out[i].err = v.check(ctx, out[i].text)
 		}
 	}, func(i int) {
 		if out[i].err == nil {

@@ -24,11 +24,8 @@ const DefaultVerifyBudget = 2 * time.Second
 // so that asking again costs no parse either. It is safe for concurrent
 // use; the zero value is not: use [NewCheckCache].
 type CheckCache struct {
-	mu    sync.Mutex
-	max   int
-	m     map[string]*analysis.Outcome
-	order []string // keys, oldest first
-	texts lru      // outcomes by exact edited text
+	trees lru // outcomes by printed tree
+	texts lru // outcomes by exact edited text
 }
 
 // NewCheckCache returns a cache of at most n outcomes (1024 when n <= 0),
@@ -37,65 +34,56 @@ func NewCheckCache(n int) *CheckCache {
 	if n <= 0 {
 		n = 1024
 	}
-	return &CheckCache{max: n, m: map[string]*analysis.Outcome{}, texts: lru{max: n, m: map[string]*analysis.Outcome{}}}
+	return &CheckCache{trees: lru{max: n, m: map[string]*analysis.Outcome{}}, texts: lru{max: n, m: map[string]*analysis.Outcome{}}}
 }
 
+// get and put use the outcomes by printed tree, getText and putText those
+// by exact edited text. A nil cache knows nothing and keeps nothing.
 func (c *CheckCache) get(key string) (*analysis.Outcome, bool) {
 	if c == nil {
 		return nil, false
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	o, ok := c.m[key]
-	return o, ok
+	return c.trees.get(key)
 }
 
 func (c *CheckCache) put(key string, o *analysis.Outcome) {
-	if c == nil {
-		return
+	if c != nil {
+		c.trees.put(key, o)
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if _, ok := c.m[key]; ok {
-		return
-	}
-	for len(c.order) >= c.max {
-		delete(c.m, c.order[0])
-		c.order = c.order[1:]
-	}
-	c.m[key] = o
-	c.order = append(c.order, key)
 }
 
-// getText returns the outcome of the exact edited text, if known.
 func (c *CheckCache) getText(text []byte) (*analysis.Outcome, bool) {
 	if c == nil {
 		return nil, false
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	o, ok := c.texts.m[string(text)]
-	return o, ok
+	return c.texts.get(string(text))
 }
 
-// putText remembers the outcome of the exact edited text.
 func (c *CheckCache) putText(text []byte, o *analysis.Outcome) {
-	if c == nil {
-		return
+	if c != nil {
+		c.texts.put(string(text), o)
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.texts.put(string(text), o)
 }
 
-// An lru is a bounded map that forgets its oldest entries first.
+// An lru is a bounded map, safe for concurrent use, that forgets its
+// oldest entries first.
 type lru struct {
+	mu    sync.Mutex
 	max   int
 	m     map[string]*analysis.Outcome
 	order []string // keys, oldest first
 }
 
+func (l *lru) get(key string) (*analysis.Outcome, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	o, ok := l.m[key]
+	return o, ok
+}
+
 func (l *lru) put(key string, o *analysis.Outcome) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	if _, ok := l.m[key]; ok {
 		return
 	}

@@ -263,32 +263,33 @@ func (ss *session) diagnoseC(ctx context.Context, doc *Document) ([]protocol.Dia
 }
 
 // includers returns the translations of the other open C documents whose
-// "with" annotations pull doc in.
+// "with" annotations pull doc in, translating them as need be (in the
+// background: a diagnosis run); heldIncluders, for a handler, takes only
+// the translations their snapshots hold.
 func (ss *session) includers(doc *Document) []*translation {
-	var out []*translation
-	name := uriPath(doc.URI)
-	for _, other := range ss.docs.all() {
-		if other.URI == doc.URI || other.Lang != LangC || !annotated(other.Text) || !bytes.Contains(other.Text, []byte("with")) {
-			continue
+	return ss.pullingIn(doc, func(other *Document) *translation {
+		if !annotated(other.Text) || !bytes.Contains(other.Text, []byte("with")) {
+			return nil
 		}
-		if otr, err := ss.translate(other); err == nil && otr.Source(name) != nil {
-			out = append(out, otr)
-		}
-	}
-	return out
+		otr, _ := ss.translate(other)
+		return otr
+	})
 }
 
-// heldIncluders is includers for a handler: the translations the
-// snapshots of the other open C documents hold that pull doc in, without
-// translating any.
 func (ss *session) heldIncluders(doc *Document) []*translation {
+	return ss.pullingIn(doc, func(other *Document) *translation { return other.snapshot().heldTranslation() })
+}
+
+// pullingIn returns the translations, as of gives them (or nil), of the
+// other open C documents that read doc.
+func (ss *session) pullingIn(doc *Document, of func(*Document) *translation) []*translation {
 	var out []*translation
 	name := uriPath(doc.URI)
 	for _, other := range ss.docs.all() {
 		if other.URI == doc.URI || other.Lang != LangC {
 			continue
 		}
-		if otr := other.snapshot().heldTranslation(); otr != nil && otr.err == nil && otr.Source(name) != nil {
+		if otr := of(other); otr != nil && otr.err == nil && otr.Source(name) != nil {
 			out = append(out, otr)
 		}
 	}

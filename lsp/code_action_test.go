@@ -250,11 +250,7 @@ func BenchmarkCodeAction(b *testing.B) {
 	require.NoError(b, s.server.DidOpen(s.ctx, &lsp.DidOpenTextDocumentParams{
 		TextDocument: lsp.TextDocumentItem{URI: u, LanguageID: "litmus", Version: 1, Text: text},
 	}))
-	select {
-	case <-s.client.diags:
-	case <-s.ctx.Done():
-		b.Fatal("no diagnostics")
-	}
+	nextPublished(b, s.ctx, s.client.diags)
 	line := uint32(strings.Count(text[:strings.Index(text, "exists")], "\n"))
 	params := &lsp.CodeActionParams{TextDocument: lsp.TextDocumentIdentifier{URI: u},
 		Range: lsp.Range{Start: lsp.Position{Line: line}, End: lsp.Position{Line: line}}}

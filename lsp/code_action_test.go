@@ -263,13 +263,20 @@ func BenchmarkCodeAction(b *testing.B) {
 			time.Sleep(10 * time.Millisecond)
 		}
 	}
+	// An answer may come without the rewrites when their verification
+	// outran the handler's budget (on a loaded machine): counted, since
+	// such an answer is cheaper.
+	requests, empty := 0, 0
 	for b.Loop() {
 		actions, err := s.server.CodeAction(s.ctx, params)
-		if err != nil || len(actions) == 0 {
-			b.Fatalf("code actions: %v, %d", err, len(actions))
+		require.NoError(b, err)
+		requests++
+		if len(actions) == 0 {
+			empty++
 		}
 	}
 	b.StopTimer()
+	b.ReportMetric(float64(empty)/float64(requests), "empty/op")
 	require.NoError(b, s.server.Shutdown(s.ctx))
 	require.NoError(b, s.server.Exit(s.ctx))
 	<-s.served

@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -92,15 +91,11 @@ func checkSpan(span syntax.Span, src []byte) string {
 	return ""
 }
 
+// applyEdits applies a fix's edits to src; they must not overlap.
 func applyEdits(t *testing.T, src []byte, edits []Edit) []byte {
 	t.Helper()
-	sorted := append([]Edit(nil), edits...)
-	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Span.Start > sorted[j].Span.Start })
-	out := append([]byte(nil), src...)
-	for _, e := range sorted {
-		require.True(t, e.Span.Start >= 0 && e.Span.Start <= e.Span.End && e.Span.End <= len(out), "edit %v", e.Span)
-		out = append(out[:e.Span.Start:e.Span.Start], append([]byte(e.NewText), out[e.Span.End:]...)...)
-	}
+	out, err := Apply(src, edits)
+	require.NoError(t, err)
 	return out
 }
 

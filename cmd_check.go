@@ -15,6 +15,7 @@ import (
 
 	"github.com/litmusls/litmusls/analysis"
 	"github.com/litmusls/litmusls/analysis/lint"
+	"github.com/litmusls/litmusls/analysis/rewrite"
 	"github.com/litmusls/litmusls/checker"
 	"github.com/litmusls/litmusls/checker/cat"
 	"github.com/litmusls/litmusls/syntax"
@@ -455,7 +456,7 @@ func (o *checkOutput) lint(name string, timeout, budget time.Duration) {
 		o.failed = fmt.Errorf("%s: %v", name, err)
 		return
 	}
-	rw, err := analysis.RewriteDiagnostics(ctx, o.f, o.src, r, analysis.FenceOptions{CheckBudget: timeout, Budget: budget})
+	rw, err := rewrite.RewriteDiagnostics(ctx, o.f, o.src, r, rewrite.FenceOptions{CheckBudget: timeout, Budget: budget})
 	if err != nil {
 		o.failed = fmt.Errorf("%s: %v", name, err)
 		return

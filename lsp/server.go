@@ -34,7 +34,9 @@ type Options struct {
 
 	// Diagnose computes a document's diagnostics; nil means the checker's
 	// (syntax errors, the condition's outcome, flags, Result comments; see
-	// package analysis), with results cached by normalized text.
+	// package analysis), with results cached by normalized text. Code
+	// actions offer the fixes of the checker's diagnostics only: with
+	// another Diagnose, they offer none.
 	Diagnose DiagnoseFunc
 
 	// CheckBudget bounds each check; zero means DefaultCheckBudget.
@@ -203,7 +205,6 @@ type session struct {
 	diag     *diagnoser
 	checks   *checks
 	rewrites *rewrites
-	refined  refinements // second-phase diagnostics, for their fixes
 	conn     *connHolder
 	ctx      context.Context // ends with the connection
 

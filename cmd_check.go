@@ -72,6 +72,10 @@ type checkOutput struct {
 // is parsed and compared with it, and its definitions that differ are
 // named on stderr as not used. -v prints which model runs.
 //
+// --verdict-only decides only whether each test's condition holds, as
+// herd7 -speedcheck fast does (checker.Options.VerdictOnly): its text is
+// herd7's for that mode, with no witnesses nor reason.
+//
 // Exit status: 0 every test checked to the end, 1 some test had errors
 // (syntax, unsupported constructs, I/O, an internal error) or was cut off,
 // 2 usage, or an error in the model files (before any test, or while
@@ -89,10 +93,11 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	fs.Var(&lint, "lint", "after herd7's text, print the barrier-misuse lints (L01-L17), the cheapest fix of a broken test and over-fencing hints of a correct one; --lint=error also makes a warning lint exit 1")
 	lintBudget := fs.Duration("lint-budget", 10*time.Second, "with --lint, time limit of the search for the cheapest fix of each test")
 	verbose := fs.Bool("v", false, "say on stderr which model runs")
+	verdictOnly := fs.Bool("verdict-only", false, "decide only whether the condition holds, as herd7 -speedcheck fast: stop at the first execution that settles it; the text is herd7's for that mode (one state at most, counts of 1 or 0)")
 	var mf modelFlags
 	mf.register(fs)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: litmusls check [-j N] [--timeout D] [--json] [--explain] [--lint[=error]] [--lint-budget D] [-v]\n\t[--cat FILE.cat] [--bell FILE.bell] [--macros FILE.def] [--conf FILE.cfg] [--variant V] PATH...")
+		fmt.Fprintln(stderr, "usage: litmusls check [-j N] [--timeout D] [--json] [--explain] [--lint[=error]] [--lint-budget D] [-v] [--verdict-only]\n\t[--cat FILE.cat] [--bell FILE.bell] [--macros FILE.def] [--conf FILE.cfg] [--variant V] PATH...")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -108,7 +113,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	choice.sayNotes(stderr, *verbose, *explain, lint != "")
-	opts := checker.Options{Timeout: *timeout, Explain: *explain || *asJSON || lint != ""}
+	opts := checker.Options{Timeout: *timeout, Explain: *explain || *asJSON || lint != "", VerdictOnly: *verdictOnly}
 	inputs := checkInputs(fs.Args())
 	outs := make([]chan *checkOutput, len(inputs))
 	sem := make(chan struct{}, *jobs)

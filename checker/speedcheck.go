@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/litmusls/litmusls/syntax"
 )
@@ -106,31 +107,40 @@ func Speedcheck(ctx context.Context, f *syntax.File, opts Options, mode SpeedMod
 	produce, stop := context.WithCancel(ctx)
 	defer stop()
 	var mu sync.Mutex
-	best := -1 // fast mode: the lowest structure number with a target
+	var best atomic.Int64 // fast mode: the lowest structure number with a target, or -1
+	best.Store(-1)
 	count := 0
 	states := map[string]State{}
 	flags := map[string]bool{}
 	var firstErr error
+	var derefErr error
+	derefSeq := -1
 	var firstState State
 	var firstFlags []string
 	done := func(seq int) bool { // fast mode: an earlier structure has a target
-		if mode != SpeedFast {
-			return false
-		}
-		mu.Lock()
-		defer mu.Unlock()
-		return best >= 0 && best < seq
+		b := best.Load()
+		return b >= 0 && b < int64(seq)
 	}
 	judge := func(b *built, seq int) {
 		if done(seq) {
 			return
 		}
 		if bad := b.badDeref(); bad != nil {
-			mu.Lock()
-			if firstErr == nil {
-				firstErr = &LowerError{*bad, "dereferences a value that is not the address of a shared variable (herd7: Non symbolic address)"}
+			// As Check: an error once a candidate reaches the bad
+			// dereference, whatever the target.
+			reached := false
+			b.candidates(ctx, func(*Candidate) bool {
+				reached = true
+				return false
+			})
+			if reached {
+				mu.Lock()
+				if derefSeq < 0 || seq < derefSeq {
+					derefSeq = seq
+					derefErr = &LowerError{*bad, "dereferences a value that is not the address of a shared variable (herd7: Non symbolic address)"}
+				}
+				mu.Unlock()
 			}
-			mu.Unlock()
 			return
 		}
 		pre := &partialState{p: p, b: b}
@@ -183,8 +193,8 @@ func Speedcheck(ctx context.Context, f *syntax.File, opts Options, mode SpeedMod
 		mu.Lock()
 		defer mu.Unlock()
 		if mode == SpeedFast {
-			if found && (best < 0 || seq < best) {
-				best = seq
+			if b := best.Load(); found && (b < 0 || int64(seq) < b) {
+				best.Store(int64(seq))
 				firstState = nil
 				for _, st := range local {
 					firstState = st
@@ -210,6 +220,11 @@ func Speedcheck(ctx context.Context, f *syntax.File, opts Options, mode SpeedMod
 	if err := start.Err(); err != nil {
 		return nil, err
 	}
+	if b := best.Load(); derefErr != nil && (mode != SpeedFast || b < 0 || int64(derefSeq) < b) {
+		// Fast mode stops at its first target: a bad dereference in a
+		// later structure is never reached.
+		firstErr = derefErr
+	}
 	if firstErr != nil {
 		var le *LowerError
 		if errors.As(firstErr, &le) {
@@ -219,7 +234,7 @@ func Speedcheck(ctx context.Context, f *syntax.File, opts Options, mode SpeedMod
 		return nil, firstErr
 	}
 	if mode == SpeedFast {
-		if best >= 0 {
+		if best.Load() >= 0 {
 			count = 1
 			states = map[string]State{firstState.String(): firstState}
 			for _, fl := range firstFlags {

@@ -491,6 +491,9 @@ type herd7Run struct {
 	macros    string
 	macrosErr string          // why the .def named cannot be read, or ""
 	defined   map[string]bool // the names the .def defines; nil without one
+	// changed are the names the .def defines otherwise than the kernel's
+	// linux-kernel.def, which litmusls's lowering implements.
+	changed map[string]bool
 }
 
 // A herd7Model is a model the options name: the compiled model it is
@@ -531,8 +534,12 @@ func (o *herd7Options) prepare() (*herd7Run, error) {
 		}
 		r.macros = p
 		r.defined = map[string]bool{}
-		for _, m := range f.Macros {
-			r.defined[m.Name.Name] = true
+		r.changed = map[string]bool{}
+		for k, m := range effectiveMacros(f) {
+			r.defined[k.name] = true
+			if d, ok := builtinMacroDigests[k]; !ok || d != macroDigest(m) {
+				r.changed[k.name] = true
+			}
 		}
 	}
 	return r, nil
@@ -691,6 +698,11 @@ func (r *herd7Run) one(name string, res *herd7Result, said *sync.Map) {
 	f, perrs := syntax.Parse(name, src)
 	if len(perrs) > 0 {
 		if prim, ok := strings.CutPrefix(perrs[0].Msg, "unknown primitive "); ok {
+			if r.defined[prim] {
+				fmt.Fprintf(&res.errs, "%s: %s: %s is defined in %s, but is not a primitive litmusls can lower\n", r.o.prog, name, prim, r.macros)
+				res.status = 1
+				return
+			}
 			warn("Unknown macro " + prim)
 			return
 		}
@@ -721,6 +733,17 @@ func (r *herd7Run) one(name string, res *herd7Result, said *sync.Map) {
 		default:
 			fmt.Fprintf(&res.errs, "Warning: File %q: Macro call %s in CSem\n", name, u)
 			return
+		}
+	}
+	if f.Dialect == syntax.DialectC {
+		for _, c := range testCalls(f) {
+			if r.changed[c.name] {
+				// Lowering it as the kernel's .def does would answer for
+				// another model.
+				fmt.Fprintf(&res.errs, "%s: %s: %s is defined in %s otherwise than in the kernel's linux-kernel.def, which is the only lowering litmusls has\n", r.o.prog, name, c.name, r.macros)
+				res.status = 1
+				return
+			}
 		}
 	}
 	opts := checker.Options{Timeout: time.Duration(r.o.timeout * float64(time.Second))}
@@ -794,11 +817,28 @@ func herd7OpenError(err error) string {
 // .def file, and rejects one it does not define ("Unknown macro NAME");
 // with no .def at all, its C semantics rejects the first call.
 func undefinedCall(f *syntax.File, defined map[string]bool) (string, bool) {
-	found, isStmt := "", false
+	for _, c := range testCalls(f) {
+		if !defined[c.name] {
+			return c.name, c.stmt
+		}
+	}
+	return "", false
+}
+
+// A testCall is a call in a test's code: the name called, and whether
+// the call is a statement of its own.
+type testCall struct {
+	name string
+	stmt bool
+}
+
+// testCalls lists the calls of f's threads, in order.
+func testCalls(f *syntax.File) []testCall {
+	var out []testCall
 	visit := func(e syntax.Expr, top bool) {
 		syntax.InspectExpr(e, func(x syntax.Expr) {
-			if c, ok := x.(*syntax.CallExpr); ok && found == "" && c.Fun != nil && !defined[c.Fun.Name] {
-				found, isStmt = c.Fun.Name, top && x == e
+			if c, ok := x.(*syntax.CallExpr); ok && c.Fun != nil {
+				out = append(out, testCall{c.Fun.Name, top && x == e})
 			}
 		})
 	}
@@ -829,5 +869,5 @@ func undefinedCall(f *syntax.File, defined map[string]bool) (string, bool) {
 			stmt(t.Body)
 		}
 	}
-	return found, isStmt
+	return out
 }

@@ -295,6 +295,33 @@ func TestHerd7UnknownMacro(t *testing.T) {
 	require.Equal(t, "Warning: File \""+corpusPath(mpWmbRmb)+"\": Unknown macro WRITE_ONCE (User error)\n", errs)
 }
 
+// TestHerd7ChangedMacros: a .def that defines a primitive otherwise than
+// the kernel's cannot be lowered by litmusls: a test that calls it is an
+// error of litmusls (exit status 1), never the kernel's lowering; the
+// others run.
+func TestHerd7ChangedMacros(t *testing.T) {
+	dir := modelDir(t)
+	def := filepath.Join(dir, "linux-kernel.def")
+	src, err := os.ReadFile(def)
+	require.NoError(t, err)
+	const mb = "smp_mb() { __fence{MB}; }"
+	require.Contains(t, string(src), mb)
+	edited := strings.Replace(string(src), mb, "smp_mb() { __fence{rmb}; }", 1) + "smp_memb() { __fence{MB}; }\n"
+	require.NoError(t, os.WriteFile(def, []byte(edited), 0o644))
+	sb := corpusPath("kernel/SB+fencembonceonces.litmus")
+	code, out, errs := runHerd7Args(t, "-conf", "linux-kernel.cfg", sb)
+	require.Equal(t, 1, code)
+	require.Empty(t, out)
+	require.Contains(t, errs, "smp_mb is defined in linux-kernel.def otherwise than in the kernel's linux-kernel.def")
+	memb := writeFile(t, dir, "memb.litmus", "C memb\n{}\nP0(int *x) { smp_memb(); WRITE_ONCE(*x, 1); }\nexists (x=1)\n")
+	code, _, errs = runHerd7Args(t, "-conf", "linux-kernel.cfg", memb)
+	require.Equal(t, 1, code)
+	require.Contains(t, errs, "smp_memb is defined in linux-kernel.def, but is not a primitive litmusls can lower")
+	code, out, errs = runHerd7Args(t, "-conf", "linux-kernel.cfg", corpusPath(mpWmbRmb))
+	require.Equal(t, 0, code, errs)
+	require.Equal(t, expected(t, corpusPath(mpWmbRmb)), withoutTimeHash(out))
+}
+
 // herd7Speed holds herd7 7.58+1's own output (run by hand, Time and Hash
 // lines dropped) for -speedcheck on tests with several target executions
 // and a forall test.

@@ -6,6 +6,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -689,7 +690,7 @@ func (r *herd7Run) one(name string, res *herd7Result, said *sync.Map) {
 	}
 	src, err := os.ReadFile(name)
 	if err != nil {
-		// herd7: Misc.Fatal "Cannot open file", reported as a warning.
+		// herd7: a warning, and the run goes on.
 		fmt.Fprintf(&res.errs, "Warning: File %q: %s\n", name, herd7OpenError(err))
 		return
 	}
@@ -706,9 +707,15 @@ func (r *herd7Run) one(name string, res *herd7Result, said *sync.Map) {
 			warn("Unknown macro " + prim)
 			return
 		}
+		// A syntax error is the test's, as for herd7 (whose words
+		// differ): a warning, and the run goes on with exit status 0.
 		p := f.Lines.Position(perrs[0].Span.Start)
-		fmt.Fprintf(&res.errs, "Warning: File %q, line %d, characters %d-%d: %s (User error)\n", name, p.Line, p.Column-1, p.Column-1, perrs[0].Msg)
-		res.status = 1
+		end := f.Lines.Position(max(perrs[0].Span.End, perrs[0].Span.Start+1))
+		last := end.Column - 1
+		if end.Line != p.Line {
+			last = p.Column
+		}
+		fmt.Fprintf(&res.errs, "Warning: File %q, line %d, characters %d-%d: %s (User error)\n", name, p.Line, p.Column-1, last, perrs[0].Msg)
 		return
 	}
 	if r.o.verbose > 0 {
@@ -803,10 +810,16 @@ func (r *herd7Run) one(name string, res *herd7Result, said *sync.Map) {
 	checker.WriteHerd(&res.out, result, time.Since(start).Seconds())
 }
 
-// herd7OpenError is the message of an unreadable test.
+// herd7OpenError is herd7's message for an unreadable test: OCaml's
+// "open_in failed: NAME: Strerror".
 func herd7OpenError(err error) string {
-	if os.IsNotExist(err) {
-		return "Cannot open file"
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		msg := pe.Err.Error()
+		if msg != "" {
+			msg = strings.ToUpper(msg[:1]) + msg[1:]
+		}
+		return fmt.Sprintf("open_in failed: %s: %s", pe.Path, msg)
 	}
 	return err.Error()
 }

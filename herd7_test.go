@@ -570,3 +570,35 @@ func TestHerd7ArgvZero(t *testing.T) {
 	require.Equal(t, 2, ee.ExitCode())
 	require.Contains(t, errb.String(), "Error: "+herd7+": unknown option '-foo'.")
 }
+
+// TestHerd7TestProblems: what herd7 says of a test it cannot run, each
+// run by hand with herd7 7.58+1: a warning on stderr and exit status 0;
+// a test that deadlocks is "Never 0 0".
+func TestHerd7TestProblems(t *testing.T) {
+	dir := modelDir(t)
+	code, out, errs := runHerd7Args(t, "-conf", "linux-kernel.cfg", "nonexist.litmus")
+	require.Equal(t, 0, code)
+	require.Empty(t, out)
+	require.Equal(t, "Warning: File \"nonexist.litmus\": open_in failed: nonexist.litmus: No such file or directory\n", errs)
+
+	// herd7's words differ ("unexpected '}' (in prog)"); the place and
+	// the shape are the same.
+	syn := writeFile(t, dir, "syn.litmus", "C bad\n{}\nP0(int *x) { WRITE_ONCE(*x, 1) }\nexists (x=1)\n")
+	code, out, errs = runHerd7Args(t, "-conf", "linux-kernel.cfg", syn)
+	require.Equal(t, 0, code)
+	require.Empty(t, out)
+	require.Regexp(t, `^Warning: File ".*syn.litmus", line 3, characters 31-32: .* \(User error\)\n$`, errs)
+
+	dl := writeFile(t, dir, "dl.litmus", "C selfdeadlock\n\n{}\n\nP0(spinlock_t *s, int *x)\n{\n\tspin_lock(s);\n\tspin_lock(s);\n\tWRITE_ONCE(*x, 1);\n}\n\nexists (x=1)\n")
+	code, out, errs = runHerd7Args(t, "-conf", "linux-kernel.cfg", dl)
+	require.Equal(t, 0, code, errs)
+	require.Equal(t, `Test selfdeadlock Allowed
+States 0
+No
+Witnesses
+Positive: 0 Negative: 0
+Condition exists ([x]=1)
+Observation selfdeadlock Never 0 0
+
+`, withoutTimeHash(out))
+}

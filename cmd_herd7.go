@@ -495,6 +495,8 @@ type herd7Run struct {
 	// changed are the names the .def defines otherwise than the kernel's
 	// linux-kernel.def, which litmusls's lowering implements.
 	changed map[string]bool
+	// rmw are the names the .def defines as read-modify-writes.
+	rmw map[string]bool
 }
 
 // A herd7Model is a model the options name: the compiled model it is
@@ -536,8 +538,15 @@ func (o *herd7Options) prepare() (*herd7Run, error) {
 		r.macros = p
 		r.defined = map[string]bool{}
 		r.changed = map[string]bool{}
+		r.rmw = map[string]bool{}
 		for k, m := range effectiveMacros(f) {
 			r.defined[k.name] = true
+			text := macroText(m)
+			for _, op := range rmwCore {
+				if strings.Contains(text, op) {
+					r.rmw[k.name] = true
+				}
+			}
 			if d, ok := builtinMacroDigests[k]; !ok || d != macroDigest(m) {
 				r.changed[k.name] = true
 			}
@@ -556,6 +565,11 @@ func (o *herd7Options) readModel() (*herd7Model, error) {
 	m := &herd7Model{files: files}
 	if files.digest != "" {
 		m.compiled = compiledModel(files.digest)
+	}
+	if m.compiled != "" && !compiledVariants(m.compiled, o.variants) {
+		// The same files under other variants: the kernel's bell flags
+		// a run without lkmmv2, so the compiled model is not that run.
+		m.compiled = ""
 	}
 	if m.compiled == "" {
 		if len(files.library) > 0 {
@@ -576,6 +590,27 @@ func (o *herd7Options) readModel() (*herd7Model, error) {
 	}
 	return m, nil
 }
+
+// compiledVariants reports whether the compiled model named runs with the
+// variants vs: the LKMM with lkmmv2 and no other (herd7 reads the
+// variants in the kernel's bell and in its C semantics), bpf.cat's model
+// with none.
+func compiledVariants(model string, vs []string) bool {
+	set := map[string]bool{}
+	for _, v := range vs {
+		set[strings.ToLower(v)] = true
+	}
+	if model == "lkmm" {
+		return len(set) == 1 && set["lkmmv2"]
+	}
+	return len(set) == 0
+}
+
+// rmwCore are the core operations of a .def body that make a
+// read-modify-write, which herd7 lowers differently without lkmmv2 (it
+// wraps the fully ordered ones in Mb fences, see ../shared/model's
+// README); litmusls lowers them as lkmmv2 does.
+var rmwCore = []string{"__xchg", "__cmpxchg", "__atomic_op", "__atomic_fetch_op", "__atomic_add_unless"}
 
 // describe is what -v says about the model that runs for dialect d.
 func (r *herd7Run) describe(d syntax.Dialect) string {
@@ -742,8 +777,17 @@ func (r *herd7Run) one(name string, res *herd7Result, said *sync.Map) {
 			return
 		}
 	}
+	v2 := false
+	for _, v := range r.o.variants {
+		v2 = v2 || strings.EqualFold(v, "lkmmv2")
+	}
 	if f.Dialect == syntax.DialectC {
 		for _, c := range testCalls(f) {
+			if r.rmw[c.name] && !v2 {
+				fmt.Fprintf(&res.errs, "%s: %s: %s: without -variant lkmmv2 herd7 lowers read-modify-writes as lkmmv1 does, which litmusls does not\n", r.o.prog, name, c.name)
+				res.status = 1
+				return
+			}
 			if r.changed[c.name] {
 				// Lowering it as the kernel's .def does would answer for
 				// another model.

@@ -602,3 +602,31 @@ Observation selfdeadlock Never 0 0
 
 `, withoutTimeHash(out))
 }
+
+// TestHerd7Variants: the kernel's model without lkmmv2 is not the
+// compiled model (its bell flags the run); tests without a
+// read-modify-write run interpreted, with herd7's answer (herd7 7.58+1 run
+// by hand: SB+poonceonces's output plus the flag); one with a
+// read-modify-write is an error, herd7 lowering it as lkmmv1 does.
+func TestHerd7Variants(t *testing.T) {
+	modelDir(t)
+	sb := corpusPath("kernel/SB+poonceonces.litmus")
+	noV2 := []string{"-v", "-cat", "linux-kernel.cat", "-bell", "linux-kernel.bell", "-macros", "linux-kernel.def"}
+	code, out, errs := runHerd7Args(t, append(noV2, sb)...)
+	require.Equal(t, 0, code, errs)
+	require.Contains(t, errs, "model: interpreted linux-kernel.cat")
+	want := strings.Replace(expected(t, sb), "Condition ", "Flag this-model-requires-variant-higher-than-lkmmv1\nCondition ", 1)
+	require.Equal(t, want, withoutTimeHash(out))
+
+	code, out, errs = runHerd7Args(t, append(noV2, corpusPath("herd-linux/C-cmpxchg.litmus"))...)
+	require.Equal(t, 1, code)
+	require.Empty(t, out)
+	require.Contains(t, errs, "cmpxchg: without -variant lkmmv2")
+
+	code, _, errs = runHerd7Args(t, append(noV2, "-variant", "lkmmv2", sb)...)
+	require.Equal(t, 0, code)
+	require.Contains(t, errs, "model: compiled LKMM")
+	code, _, errs = runHerd7Args(t, append(noV2, "-variant", "lkmmv2,normw", sb)...)
+	require.Equal(t, 0, code)
+	require.Contains(t, errs, "model: interpreted")
+}

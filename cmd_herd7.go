@@ -149,9 +149,10 @@ func init() {
 // the command line, or, with none, each file named on a line of stdin
 // (empty lines and lines starting with "#" skipped); a name starting with
 // "@" is a file of such names. Each test prints herd7's text, with the
-// Time line (litmusls's own time) and no Hash line; a test herd7 rejects
+// Time line (litmusls's own time); a test herd7 rejects
 // prints "Warning: File "NAME": MESSAGE (User error)" on stderr and the
-// run goes on. Exit status 0 when every test ran, as herd7's; 2 for a bad
+// run goes on. A C test's Hash line is herd7's own digest of the test
+// (herd7_hash.go); a BPF test has none. Exit status 0 when every test ran, as herd7's; 2 for a bad
 // option or model file (before any test), as herd7's; 1 when a test hit a
 // limit of litmusls (a construct it cannot check, a model error).
 func runHerd7(prog string, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -851,7 +852,15 @@ func (r *herd7Run) one(name string, res *herd7Result, said *sync.Map) {
 		// herd7 prints nothing for a test its -timeout stops.
 		return
 	}
-	checker.WriteHerd(&res.out, result, time.Since(start).Seconds())
+	var text bytes.Buffer
+	checker.WriteHerd(&text, result, time.Since(start).Seconds())
+	out := text.Bytes()
+	if h, ok := herd7CHash(f, src); ok {
+		// herd7 prints its hash of the test after the Time line, before
+		// the empty line that ends the test's text.
+		out = append(bytes.TrimSuffix(out, []byte("\n")), []byte("Hash="+h+"\n\n")...)
+	}
+	res.out.Write(out)
 }
 
 // herd7OpenError is herd7's message for an unreadable test: OCaml's

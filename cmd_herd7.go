@@ -855,7 +855,7 @@ func (r *herd7Run) one(name string, res *herd7Result, said *sync.Map) {
 	var text bytes.Buffer
 	checker.WriteHerd(&text, result, time.Since(start).Seconds())
 	out := text.Bytes()
-	if h, ok := herd7CHash(f, src); ok {
+	if h, ok := herd7Hash(f, src); ok {
 		// herd7 prints its hash of the test after the Time line, before
 		// the empty line that ends the test's text.
 		out = append(bytes.TrimSuffix(out, []byte("\n")), []byte("Hash="+h+"\n\n")...)

@@ -11,18 +11,19 @@ import (
 	"github.com/litmusls/litmusls/syntax"
 )
 
-// This file computes the Hash= line herd7 prints for a C test: the MD5
-// digest herd7's C front end computes "as litmus does"
-// (lib/CGenParser_lib.ml, lib/CTestHash.ml): the digest of the
-// concatenation of the digests of the information keys (none for C
-// tests), of the initial state, of the
-// code (each thread's text as written) and of the observed locations.
+// This file computes the Hash= line herd7 prints: the MD5 digest of the
+// concatenation of the digests of the information keys herd7 digests
+// (none in litmus tests of the kernel or BPF), of the initial state, of
+// the code and of the observed locations. For a C test herd7 computes it
+// "as litmus does" (lib/CGenParser_lib.ml, lib/CTestHash.ml), the code
+// being each thread's text as written; for a BPF test (lib/testHash.ml)
+// the code is the instructions as herd7 prints them.
 
-// herd7CHash returns herd7's hash of the C test f (src its text), and
+// herd7Hash returns herd7's hash of the C or BPF test f (src its text), and
 // false when the test holds something this computation does not follow
 // exactly (then no Hash line is printed rather than a wrong one).
-func herd7CHash(f *syntax.File, src []byte) (string, bool) {
-	if f.Dialect != syntax.DialectC {
+func herd7Hash(f *syntax.File, src []byte) (string, bool) {
+	if f.Dialect != syntax.DialectC && f.Dialect != syntax.DialectBPF {
 		return "", false
 	}
 	for _, m := range f.Meta {
@@ -38,7 +39,12 @@ func herd7CHash(f *syntax.File, src []byte) (string, bool) {
 	if !ok {
 		return "", false
 	}
-	code, ok := hashCode(f, src)
+	code, ok := "", false
+	if f.Dialect == syntax.DialectC {
+		code, ok = hashCode(f, src)
+	} else {
+		code, ok = hashBPFCode(f)
+	}
 	if !ok {
 		return "", false
 	}
@@ -222,4 +228,179 @@ func hashObserved(f *syntax.File) string {
 		out = append(out, l.String())
 	}
 	return strings.Join(out, "; ")
+}
+
+// hashBPFCode is the text of a BPF program herd7 digests
+// (lib/testHash.ml): each thread's instructions as herd7 prints them
+// (lib/BPFBase.ml), labels renamed L00, L01, ... in the order of their
+// names, the threads side by side in columns padded to their widest cell
+// (" I0 | I1 ;\n" per row).
+func hashBPFCode(f *syntax.File) (string, bool) {
+	names := map[string]bool{}
+	for _, t := range f.Threads {
+		for _, in := range t.Instrs {
+			if in.Label != "" {
+				names[in.Label] = true
+			}
+		}
+	}
+	var sorted []string
+	for n := range names {
+		sorted = append(sorted, n)
+	}
+	sort.Strings(sorted)
+	rename := map[string]string{}
+	for i, n := range sorted {
+		rename[n] = fmt.Sprintf("L%02d", i)
+	}
+	var cols [][]string
+	for _, t := range f.Threads {
+		var col []string
+		for _, in := range t.Instrs {
+			s, ok := herdBPFInstr(in, rename)
+			if !ok {
+				return "", false
+			}
+			col = append(col, s)
+		}
+		cols = append(cols, col)
+	}
+	widths := make([]int, len(cols))
+	rows := 0
+	for i, c := range cols {
+		for _, s := range c {
+			widths[i] = max(widths[i], len(s))
+		}
+		rows = max(rows, len(c))
+	}
+	var b strings.Builder
+	for r := range rows {
+		for i, c := range cols {
+			if i > 0 {
+				b.WriteString("|")
+			}
+			cell := ""
+			if r < len(c) {
+				cell = c[r]
+			}
+			fmt.Fprintf(&b, " %-*s ", widths[i], cell)
+		}
+		b.WriteString(";\n")
+	}
+	return b.String(), true
+}
+
+// herdBPFInstr prints one instruction as herd7's BPF printer does.
+func herdBPFInstr(in *syntax.Instr, rename map[string]string) (string, bool) {
+	reg := func(o *syntax.Operand) (string, bool) {
+		if o == nil || !o.IsReg {
+			return "", false
+		}
+		if o.Reg == 10 {
+			return "fp", true
+		}
+		return "r" + strconv.Itoa(o.Reg), true
+	}
+	opnd := func(o *syntax.Operand) (string, bool) {
+		if o == nil {
+			return "", false
+		}
+		if o.IsReg {
+			return reg(o)
+		}
+		return strconv.FormatInt(o.Imm, 10), true
+	}
+	mem := func(m *syntax.MemRef) (base, k string, ok bool) {
+		if m == nil {
+			return "", "", false
+		}
+		base, ok = reg(&syntax.Operand{IsReg: true, Reg: m.Base})
+		if m.Off < 0 {
+			k = "- " + strconv.FormatUint(uint64(-m.Off), 10)
+		} else {
+			k = "+ " + strconv.FormatInt(m.Off, 10)
+		}
+		return base, k, ok
+	}
+	width := func(m *syntax.MemRef) (string, bool) {
+		switch m.Size {
+		case 8, 16, 32, 64:
+			return strconv.Itoa(m.Size), true
+		}
+		return "", false
+	}
+	switch in.Kind {
+	case syntax.InstrLabel:
+		return rename[in.Label] + ":", true
+	case syntax.InstrGoto:
+		return "goto " + rename[in.Label], true
+	case syntax.InstrCondJump:
+		a, ok1 := reg(in.Dst)
+		b, ok2 := opnd(in.Src)
+		return "if " + a + " " + in.Op + " " + b + " goto " + rename[in.Label], ok1 && ok2
+	case syntax.InstrMov:
+		a, ok1 := reg(in.Dst)
+		b, ok2 := opnd(in.Src)
+		return a + " = " + b, ok1 && ok2
+	case syntax.InstrALU:
+		a, ok1 := reg(in.Dst)
+		b, ok2 := opnd(in.Src)
+		return a + " " + in.Op + "= " + b, ok1 && ok2
+	}
+	if in.Mem == nil {
+		return "", false
+	}
+	base, k, ok := mem(in.Mem)
+	w, okw := width(in.Mem)
+	if in.Kind == syntax.InstrXchg || in.Kind == syntax.InstrCmpxchg {
+		// The width is in the mnemonic: xchg_64, xchg32_32, cmpxchg_64,
+		// cmpxchg32_32.
+		switch {
+		case strings.HasSuffix(in.Mnemon, "32_32"):
+			w, okw = "32", true
+		case strings.HasSuffix(in.Mnemon, "_64"):
+			w, okw = "64", true
+		default:
+			okw = false
+		}
+	}
+	if !ok || !okw {
+		return "", false
+	}
+	switch in.Kind {
+	case syntax.InstrLoad:
+		d, ok := reg(in.Dst)
+		return fmt.Sprintf("%s = *(u%s *) (%s %s)", d, w, base, k), ok
+	case syntax.InstrStore:
+		v, ok := opnd(in.Src)
+		return fmt.Sprintf("*(u%s *)(%s %s) = %s", w, base, k, v), ok
+	case syntax.InstrLoadAcquire:
+		d, ok := reg(in.Dst)
+		return fmt.Sprintf("%s = load_acquire((u%s *) (%s %s))", d, w, base, k), ok
+	case syntax.InstrStoreRelease:
+		v, ok := reg(in.Src)
+		return fmt.Sprintf("store_release ((u%s *)(%s %s), %s)", w, base, k, v), ok
+	case syntax.InstrAtomic:
+		v, ok := reg(in.Src)
+		return fmt.Sprintf("lock *(u%s *)(%s %s) %s= %s", w, base, k, in.Op, v), ok
+	case syntax.InstrAtomicFetch:
+		v, ok := reg(in.Src)
+		return fmt.Sprintf("%s = atomic_fetch_%s((u%s *)(%s %s), %s)", v, in.Op, w, base, k, v), ok
+	case syntax.InstrXchg, syntax.InstrCmpxchg:
+		v, ok := reg(in.Src)
+		sz := ""
+		switch w {
+		case "32":
+			sz = "32_32"
+		case "64":
+			sz = "_64"
+		default:
+			return "", false
+		}
+		if in.Kind == syntax.InstrXchg {
+			return fmt.Sprintf("%s = xchg%s(%s %s, %s)", v, sz, base, k, v), ok
+		}
+		return fmt.Sprintf("r0 = cmpxchg%s(%s %s, r0, %s)", sz, base, k, v), ok
+	}
+	return "", false
 }

@@ -11,10 +11,10 @@ import (
 	"github.com/litmusls/litmusls/syntax"
 )
 
-// TestHerd7Hash: for every C test of the corpus, the hash litmusls
+// TestHerd7Hash: for every C and BPF test of the corpus, the hash litmusls
 // computes is herd7's (the Hash= line of the .expected file), or none.
 func TestHerd7Hash(t *testing.T) {
-	tests := corpusTests(t, "kernel", "herd-linux", "paulmck")
+	tests := corpusTests(t, "kernel", "herd-linux", "paulmck", "bpf")
 	same, none := 0, 0
 	for _, test := range tests {
 		src, err := os.ReadFile(test)
@@ -27,7 +27,7 @@ func TestHerd7Hash(t *testing.T) {
 		}
 		f, errs := syntax.Parse(filepath.Base(test), src)
 		require.Empty(t, errs)
-		got, ok := herd7CHash(f, src)
+		got, ok := herd7Hash(f, src)
 		if !ok {
 			t.Logf("%s: no hash", test)
 			none++

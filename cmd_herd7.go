@@ -616,15 +616,32 @@ var rmwCore = []string{"__xchg", "__cmpxchg", "__atomic_op", "__atomic_fetch_op"
 // describe is what -v says about the model that runs for dialect d.
 func (r *herd7Run) describe(d syntax.Dialect) string {
 	m := r.model
+	var files []string
+	if m != nil {
+		lib := map[string]bool{}
+		for _, f := range m.files.library {
+			lib[f] = true
+		}
+		seen := map[string]bool{}
+		for _, f := range m.files.files {
+			if !seen[f] {
+				seen[f] = true
+				if lib[f] {
+					f += " from herd7's library"
+				}
+				files = append(files, f)
+			}
+		}
+	}
 	switch {
 	case m == nil && d == syntax.DialectBPF:
 		return "model: compiled bpf.cat (herd7's default for BPF)"
 	case m == nil:
 		return "model: none (herd7's default for C, c11_partialSC.cat, is not one litmusls has)"
 	case m.compiled != "":
-		return fmt.Sprintf("model: compiled %s (%s: identical to the model litmusls compiles, comments and layout aside)", strings.ToUpper(m.compiled), strings.Join(m.files.files, ", "))
+		return fmt.Sprintf("model: compiled %s (%s: identical to the model litmusls compiles, comments and layout aside)", strings.ToUpper(m.compiled), strings.Join(files, ", "))
 	}
-	s := fmt.Sprintf("model: interpreted %s (%s)", m.files.cat, strings.Join(m.files.files, ", "))
+	s := fmt.Sprintf("model: interpreted %s (%s)", m.files.cat, strings.Join(files, ", "))
 	if r.o.through != "none" || len(r.o.skipchecks) > 0 {
 		s += fmt.Sprintf(" with -through %s, -skipchecks %s", r.o.through, strings.Join((&checkFilter{skip: r.o.skipchecks}).names(), ","))
 	}

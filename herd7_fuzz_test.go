@@ -4,6 +4,8 @@ import (
 	"io"
 	"strings"
 	"testing"
+
+	"github.com/litmusls/litmusls/syntax"
 )
 
 // FuzzHerd7Config: herd7's configuration lexer never panics, and what it
@@ -51,6 +53,22 @@ func FuzzHerd7Args(f *testing.F) {
 		o, err := parseHerd7Args("herd7", strings.Fields(line), io.Discard)
 		if (o == nil) == (err == nil) {
 			t.Fatalf("options %v and error %v", o, err)
+		}
+	})
+}
+
+// FuzzHerd7Hash: computing herd7's hash of any parsed test, however
+// broken, never panics; a hash is 32 hex digits.
+func FuzzHerd7Hash(f *testing.F) {
+	f.Add([]byte("C SB\n{}\nP0(int *x, int *y) { int r0; WRITE_ONCE(*x, 1); r0 = READ_ONCE(*y); }\nexists (0:r0=0)\n"))
+	f.Add([]byte("C a\n{ int x = 1; atomic_t y = ATOMIC_INIT(2); int *p = &x; }\nP0(int *x) { }\nlocations [x]\nexists (x=1)\n"))
+	f.Add([]byte("BPF LockTwice\n{\n0:r0=x; 0:r1=1;\n}\n P0 ;\n lock *(u32 *)(r0+0) += r1 ;\nforall x=3\n"))
+	f.Add([]byte("BPF j\n{}\n P0 ;\n L1: ;\n if r1 == 0 goto L1 ;\n r2 = xchg_64(r10 - 8, r2) ;\nexists (0:r2=0)\n"))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		file, _ := syntax.Parse("fuzz.litmus", src)
+		h, ok := herd7Hash(file, src)
+		if ok && len(h) != 32 && file.Meta == nil {
+			t.Fatalf("hash %q", h)
 		}
 	})
 }

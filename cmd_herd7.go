@@ -138,9 +138,10 @@ func init() {
 			o.jobs = n
 			return nil
 		}},
-		"-gv":   {optNone, nil, func(o *herd7Options, v string) error { o.graph = "-gv"; return nil }},
-		"-o":    {optString, nil, func(o *herd7Options, v string) error { o.graph = "-o " + v; return nil }},
-		"-view": {optTag, []string{"gv", "evince", "preview"}, func(o *herd7Options, v string) error { o.graph = "-view " + v; return nil }},
+		"-set-libdir": {optString, nil, func(o *herd7Options, v string) error { o.finder.libdir = v; return nil }},
+		"-gv":         {optNone, nil, func(o *herd7Options, v string) error { o.graph = "-gv"; return nil }},
+		"-o":          {optString, nil, func(o *herd7Options, v string) error { o.graph = "-o " + v; return nil }},
+		"-view":       {optTag, []string{"gv", "evince", "preview"}, func(o *herd7Options, v string) error { o.graph = "-view " + v; return nil }},
 	}
 }
 
@@ -268,6 +269,7 @@ Options honoured:
   -bell <name>          read bell file <name>
   -macros <name>        read macro (.def) file <name>
   -I <dir>              add <dir> to the search path for model files
+  -set-libdir <path>    use <path> as herd7's library directory
   -variant <tags>       select variants (lkmmv2 for the kernel's model)
   -timeout <float>      time limit per test, in seconds: no output on expiry
   -speedcheck <false|true|fast>  decide the condition only

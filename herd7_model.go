@@ -23,10 +23,15 @@ import (
 // A libFinder finds files as herd7's MyLib.find does: a path that starts
 // with "/", "./" or "../" is taken as it is; any other ("x.cat", and
 // "m/x.cat" too, which OCaml calls implicit) is looked for in the current
-// directory, then the -I directories, then $HERDLIB, then herd7's library.
+// directory, then the -I directories, then $HERDLIB, then herd7's library
+// (or the directory -set-libdir gives).
 type libFinder struct {
 	includes []string // -I directories and "include" keys, in order
 	herdlib  string   // $HERDLIB, or ""
+	// libdir replaces herd7's library (-set-libdir): files are looked
+	// for there last, and the library litmusls knows by digest is not
+	// used. "" for herd7's own library.
+	libdir string
 }
 
 // isLibraryFile reports whether name is a file of herd7's own library
@@ -52,6 +57,9 @@ func (lf *libFinder) dirs() []string {
 	if lf.herdlib != "" {
 		d = append(d, lf.herdlib)
 	}
+	if lf.libdir != "" {
+		d = append(d, lf.libdir)
+	}
 	return d
 }
 
@@ -74,7 +82,7 @@ func (lf *libFinder) find(name string) (path string, library, ok bool) {
 			return p, false, true
 		}
 	}
-	if isLibraryFile(name) {
+	if lf.libdir == "" && isLibraryFile(name) {
 		return name, true, true
 	}
 	return "", false, false

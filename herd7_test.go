@@ -274,6 +274,18 @@ func TestHerd7EditedModelLibrary(t *testing.T) {
 	require.Contains(t, errs, "herd7's library")
 	require.Contains(t, errs, "-I")
 
+	// The same with the library's files in a -set-libdir directory (as
+	// the corpus README runs herd7).
+	lib0 := t.TempDir()
+	copyModelFiles(t, lib0, []string{"stdlib.cat", "cos-opt.cat", "cross.cat"})
+	code, out, errs = runHerd7Args(t, "-set-libdir", lib0, "-conf", "linux-kernel.cfg", corpusPath(mpWmbRmb))
+	require.Equal(t, 0, code, errs)
+	require.Equal(t, mpWmbRmbWeak, withoutTimeHash(out))
+	// An empty one has no stdlib.cat: herd7 cannot find it.
+	code, _, errs = runHerd7Args(t, "-set-libdir", t.TempDir(), "-conf", "linux-kernel.cfg", corpusPath(mpWmbRmb))
+	require.Equal(t, 2, code)
+	require.Contains(t, errs, "Cannot find file stdlib.cat")
+
 	// With the library's files in an -I directory, it runs.
 	lib := t.TempDir()
 	copyModelFiles(t, lib, []string{"stdlib.cat", "cos-opt.cat", "cross.cat"})
@@ -425,6 +437,7 @@ func TestHerd7Options(t *testing.T) {
 		{"speedcheck false", []string{"-conf", "linux-kernel.cfg", "-speedcheck", "false"}, plain},
 		{"j", []string{"-conf", "linux-kernel.cfg", "-j", "1"}, plain},
 		{"I", []string{"-I", dir, "-conf", "linux-kernel.cfg"}, plain},
+		{"set-libdir", []string{"-set-libdir", dir, "-conf", "linux-kernel.cfg"}, plain},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

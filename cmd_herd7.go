@@ -152,10 +152,11 @@ func init() {
 // "@" is a file of such names. Each test prints herd7's text, with the
 // Time line (litmusls's own time); a test herd7 rejects
 // prints "Warning: File "NAME": MESSAGE (User error)" on stderr and the
-// run goes on. A C test's Hash line is herd7's own digest of the test
-// (herd7_hash.go); a BPF test has none. Exit status 0 when every test ran, as herd7's; 2 for a bad
-// option or model file (before any test), as herd7's; 1 when a test hit a
-// limit of litmusls (a construct it cannot check, a model error).
+// run goes on. The Hash line is herd7's own digest of the test
+// (herd7_hash.go), or absent where litmusls cannot compute it exactly.
+// Exit status 0 when every test ran, as herd7's; 2 for a bad option or
+// model file (before any test), as herd7's; 1 when a test hit a limit of
+// litmusls (a construct it cannot check, a model error).
 func runHerd7(prog string, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	o, err := parseHerd7Args(prog, args, stdout)
 	if err == errHelped {

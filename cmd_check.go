@@ -74,7 +74,8 @@ type checkOutput struct {
 //
 // --verdict-only decides only whether each test's condition holds, as
 // herd7 -speedcheck fast does (checker.Options.VerdictOnly): its text is
-// herd7's for that mode, with no witnesses nor reason.
+// herd7's for that mode, with no witnesses nor reason; it cannot be used
+// with --explain or --lint (usage error).
 //
 // Exit status: 0 every test checked to the end, 1 some test had errors
 // (syntax, unsupported constructs, I/O, an internal error) or was cut off,
@@ -105,6 +106,12 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	}
 	if fs.NArg() == 0 || *jobs < 1 {
 		fs.Usage()
+		return 2
+	}
+	if *verdictOnly && (*explain || lint != "") {
+		// Both read the whole result, which a verdict-only run does not
+		// compute.
+		fmt.Fprintln(stderr, "litmusls check: --verdict-only cannot be used with --explain or --lint")
 		return 2
 	}
 	choice, err := mf.load()

@@ -33,3 +33,14 @@ Observation C-WWC+o-cge-o+o-cge-o+o+dstb Sometimes 1 0
 
 `, withoutTimeHash(out))
 }
+
+// TestCheckVerdictOnlyAlone: --explain and --lint read the whole result,
+// which --verdict-only does not compute.
+func TestCheckVerdictOnlyAlone(t *testing.T) {
+	for _, flag := range []string{"--explain", "--lint"} {
+		code, out, errs := run("check", "--verdict-only", flag, "../shared/corpus/kernel/SB+poonceonces.litmus")
+		require.Equal(t, 2, code)
+		require.Empty(t, out)
+		require.Contains(t, errs, "--verdict-only cannot be used with --explain or --lint")
+	}
+}

@@ -1,0 +1,37 @@
+package lsp
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestConfigureNoSettings: clients say "no settings" in several ways, and
+// each must leave the defaults alone rather than fail initialize (Neovim
+// sends an empty Lua table as []). Non-empty arrays and scalars are still
+// refused.
+func TestConfigureNoSettings(t *testing.T) {
+	for _, raw := range []string{`null`, `[]`, `{}`, `{"litmusls": null}`, `{"litmusls": []}`, `{"litmusls": {}}`} {
+		t.Run(raw, func(t *testing.T) {
+			ss := newSession(context.Background(), NewServer(Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}))
+			var v any
+			require.NoError(t, json.Unmarshal([]byte(raw), &v))
+			require.NoError(t, ss.configure(v))
+			assert.Equal(t, DefaultDebounce, ss.diag.debounce)
+		})
+	}
+	ss := newSession(context.Background(), NewServer(Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}))
+	require.NoError(t, ss.configure(map[string]any{"debounce": "3s"}))
+	for _, raw := range []string{`[1]`, `["debounce"]`, `{"litmusls": [1]}`, `"x"`, `3`} {
+		var v any
+		require.NoError(t, json.Unmarshal([]byte(raw), &v))
+		assert.Error(t, ss.configure(v), raw)
+	}
+	assert.Equal(t, 3*time.Second, ss.diag.debounce, "a refused setting changes nothing")
+}

@@ -37,17 +37,21 @@ fi
 echo "== vscode: grammar"
 node test/grammar.js
 echo "== vscode: server and extension"
-LITMUSLS="$litmusls" node --test test/server.test.js test/extension.test.js
+npm run --silent build
+LITMUSLS="$litmusls" node --test test/server.test.js test/extension.test.js test/status.test.js
 echo "== vscode: package"
 rm -f ./*.vsix
-npx vsce package --skip-license >"$work/vsce.log" 2>&1 || { cat "$work/vsce.log" >&2; exit 1; }
+npx vsce package --no-dependencies --skip-license >"$work/vsce.log" 2>&1 || { cat "$work/vsce.log" >&2; exit 1; }
 vsix="$(ls ./*.vsix 2>/dev/null | head -1)"
 [ -n "$vsix" ] && [ -s "$vsix" ] || { cat "$work/vsce.log" >&2; echo "test.sh: vsce made no .vsix" >&2; exit 1; }
-# Zip entry names are stored as text: check the files the extension needs.
-for f in extension/package.json extension/src/extension.js extension/src/config.js extension/src/cli.js \
-  extension/syntaxes/litmus.tmLanguage.json extension/language-configuration.json \
-  extension/node_modules/vscode-languageclient/package.json; do
+# Zip entry names are stored as text: check the files the extension needs,
+# and that it is the esbuild bundle alone (no sources, no node_modules).
+for f in extension/package.json extension/dist/extension.js extension/dist/THIRD-PARTY-LICENSES.txt \
+  extension/syntaxes/litmus.tmLanguage.json extension/language-configuration.json; do
   grep -qaF "$f" "$vsix" || { echo "test.sh: $vsix lacks $f" >&2; exit 1; }
+done
+for f in extension/node_modules/ extension/src/; do
+  if grep -qaF "$f" "$vsix"; then echo "test.sh: $vsix ships $f (the bundle should hold it)" >&2; exit 1; fi
 done
 echo "packaged $vsix ($(wc -c <"$vsix") bytes)"
 

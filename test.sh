@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The project's test command (README: "Test"). Installs what the tests need,
 # vets and runs every Go test (the corpus is read from ../shared), then the
-# editor tests: the VS Code extension's grammar and server tests and its
-# .vsix package, and the Neovim plugin's end-to-end test in headless Neovim.
+# editor tests: the VS Code extension's grammar and server tests, its .vsix
+# package (an esbuild bundle), the extension end to end in code-server (VS
+# Code's web build, editors/vscode/test/e2e-code-server.sh), and the Neovim
+# plugin's end-to-end test in headless Neovim.
 set -euo pipefail
 cd "$(dirname "$0")"
 root="$(pwd)"
@@ -54,6 +56,11 @@ for f in extension/node_modules/ extension/src/; do
   if grep -qaF "$f" "$vsix"; then echo "test.sh: $vsix ships $f (the bundle should hold it)" >&2; exit 1; fi
 done
 echo "packaged $vsix ($(wc -c <"$vsix") bytes)"
+
+echo "== vscode: end to end in code-server"
+# Real VS Code (its web build) with the .vsix, driven by headless Chromium;
+# the script installs what it needs (apt-get, npm, into ~/.cache).
+test/e2e-code-server.sh "$litmusls" "$root/editors/vscode/${vsix#./}"
 
 echo "== nvim: end to end"
 cd "$root"

@@ -92,7 +92,7 @@ async function showStatus(checking = false) {
   }
   const active = vscode.window.activeTextEditor;
   if (!client || !active || active.document.uri.toString() !== uri) return;
-  const st = status.fromLens(status.lensTitle(lenses));
+  const st = status.fromLenses(status.lensTitles(lenses));
   statusItem.text = st.text;
   statusItem.tooltip = st.tooltip;
   statusItem.show();

@@ -31,8 +31,22 @@ test('"Checking…" is the spinner; no lens is no condition', () => {
   assert.match(status.fromLens(undefined).text, /no condition/);
 });
 
-test('lensTitle takes the first lens with a command title', () => {
-  assert.equal(status.lensTitle(null), undefined);
-  assert.equal(status.lensTitle([]), undefined);
-  assert.equal(status.lensTitle([{ range: {} }, { command: { title: 'Never · 1 state · 1 ms' } }]), 'Never · 1 state · 1 ms');
+test('lensTitles takes the lenses with a command title', () => {
+  assert.deepEqual(status.lensTitles(null), []);
+  assert.deepEqual(status.lensTitles([]), []);
+  assert.deepEqual(status.lensTitles([{ range: {} }, { command: { title: 'Never · 1 state · 1 ms' } }]), ['Never · 1 state · 1 ms']);
+});
+
+test('a C file: the test name before the verdict; several tests each with its name', () => {
+  // lsp/c_source.go titles each lens "NAME: " and the summary.
+  let st = status.fromLenses(['mp_plain_flag: Sometimes · 3 states · 1.2 ms']);
+  assert.equal(st.text, '$(warning) Litmus: Sometimes');
+  assert.equal(st.tooltip, 'litmusls: mp_plain_flag: Sometimes · 3 states · 1.2 ms');
+  st = status.fromLenses(['mp: Never · 3 states · 1 ms', 'sb: Sometimes · 4 states · 1 ms']);
+  assert.equal(st.text, '$(warning) Litmus: mp: Never, sb: Sometimes');
+  assert.equal(st.checking, false);
+  st = status.fromLenses(['mp: Never · 3 states · 1 ms', 'sb: Checking…']);
+  assert.equal(st.checking, true);
+  st = status.fromLenses(['mp: Not checked: the generated test does not parse']);
+  assert.equal(st.text, '$(error) Litmus: Not checked');
 });

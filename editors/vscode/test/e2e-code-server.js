@@ -11,8 +11,12 @@
 // the verdict become Never; open the annotated C file and see its
 // diagnostics.
 //
-// Environment: CS_URL (code-server's address), WORKSPACE (the folder),
-// SHOTS (a folder for screenshots of failures). Prints "ok: ..." or
+// With E2E_MODE=missing (litmusls.path names no file): one notification,
+// with an action to set litmusls.path, however many tests are opened.
+//
+// Environment: CS_URL (code-server's address), WORKSPACE (the folder, with
+// racy-lb.litmus, other.litmus and mp_plain_flag.c), SHOTS (a folder for
+// screenshots of failures), E2E_MODE. Prints "ok: ..." or
 // "FAIL: ..." per check; exits 1 if any check failed.
 
 const fs = require('node:fs');
@@ -148,106 +152,147 @@ async function main() {
     await page.goto(`${url}/?folder=${encodeURIComponent(workspace)}`);
     await page.waitForSelector('.monaco-workbench', { timeout: TIMEOUT });
     await page.waitForSelector('.explorer-folders-view .monaco-list-row', { timeout: TIMEOUT });
-
-    // 1. The racy test: squiggles on the two racing accesses and on exists.
-    await open('racy-lb.litmus');
-    const squiggles = await waitFor(async () => {
-      const n = await page.locator('.view-overlays .squiggly-warning').count();
-      return n >= 3 ? n : 0;
-    });
-    await ok(squiggles >= 3, 'racy test: warning squiggles on the racing accesses and the exists clause', `${squiggles || 0} squiggles`);
-    let st = await waitFor(async () => ((await statusText()).includes('Sometimes') ? statusText() : ''));
-    await ok(st && st.includes('Litmus: Sometimes'), 'racy test: the status bar says "Litmus: Sometimes"', `status bar: ${await statusText()}`);
-
-    // 2. The Problems panel lists them, with their codes.
-    const probs = await waitFor(async () => {
-      const t = await problems();
-      return code('data-race').test(t) && code('reachable').test(t) ? t : '';
-    });
-    await ok(probs, 'Problems: "data-race" and "reachable" entries for the racy test', await problems());
-    if (probs) {
-      const races = (probs.match(code('data-race')) || []).length;
-      await ok(races >= 2, 'Problems: a data-race entry for each racing access', probs);
+    if (process.env.E2E_MODE === 'missing') {
+      await missingBinary();
+    } else {
+      await checks();
     }
-    await focusEditor();
-
-    // 3. Hover on smp_load_acquire: the lowering table.
-    const acq = page.locator('.view-lines .view-line span', { hasText: /^smp_load_acquire$/ }).first();
-    await acq.hover();
-    const hover = await waitFor(async () => {
-      const h = page.locator('.monaco-hover:visible');
-      if ((await h.count()) === 0) return '';
-      const t = await h.first().innerText();
-      return t.includes('arm64') ? t : '';
-    }, 20000);
-    await ok(hover && /smp_load_acquire/.test(hover), 'hover on smp_load_acquire names it', hover);
-    await ok(hover && /ldar/i.test(hover) && /powerpc/i.test(hover) && /x86/i.test(hover),
-      'hover shows the lowering table (x86-64, powerpc64, arm64 with ldar)', hover);
-    await page.mouse.move(5, 450);
-    await page.keyboard.press('Escape');
-
-    // 4. The quick fix on the plain load: the verdict becomes Never.
-    const load = position('racy-lb.litmus', /\*y;/);
-    await goTo(load.line, load.col);
-    await page.keyboard.press('Control+.');
-    const fixItem = page.locator('.action-widget .monaco-list-row', { hasText: 'becomes Never' }).first();
-    let offered = await waitFor(async () => fixItem.isVisible(), 5000);
-    for (let i = 0; !offered && i < 10; i++) {
-      // The server verifies its rewrites in the background: ask again.
-      await page.keyboard.press('Escape');
-      await page.waitForTimeout(500);
-      await page.keyboard.press('Control+.');
-      offered = await waitFor(async () => fixItem.isVisible(), 3000);
-    }
-    const menu = await page.locator('.action-widget').allInnerTexts().catch(() => []);
-    await ok(offered, 'the quick fix menu offers "... becomes Never" on the plain load', menu.join('\n'));
-    if (offered) {
-      // The menu takes keys (a pointer block covers it for the mouse): move
-      // the focus down to the fix and apply it with Enter.
-      for (let i = 0; i < 12; i++) {
-        const focused = await page.locator('.action-widget .monaco-list-row.focused').innerText().catch(() => '');
-        if (focused.includes('becomes Never')) break;
-        await page.keyboard.press('ArrowDown');
-        await page.waitForTimeout(100);
-      }
-      await page.keyboard.press('Enter');
-      st = await waitFor(async () => ((await statusText()).includes('Never') ? statusText() : ''));
-      await ok(st && st.includes('Litmus: Never'), 'after the fix the status bar says "Litmus: Never"', `status bar: ${await statusText()}`);
-      const line = await page.locator('.view-lines .view-line', { hasText: 'r1 =' }).first().innerText();
-      await ok(/smp_load_acquire/.test(line), 'the fix made the load an acquire', line);
-      const after = await waitFor(async () => {
-        const t = await problems();
-        return !code('reachable').test(t) && code('never').test(t) ? t : '';
-      });
-      await ok(after, 'Problems: the "reachable" entry is gone, "never" is there', await problems());
-    }
-
-    // 5. The annotated BPF C file: checked in its own lines.
-    await open('mp_plain_flag.c');
-    const csq = await waitFor(async () => {
-      const n = await page.locator('.view-overlays .squiggly-warning').count();
-      return n >= 4 ? n : 0;
-    });
-    await ok(csq >= 4, 'annotated C: warning squiggles (data races and the reachable outcome)', `${csq || 0} squiggles`);
-    const cprobs = await waitFor(async () => {
-      const p = await problemsOf('mp_plain_flag.c');
-      return p.count === 5 && code('data-race').test(p.text) && code('reachable').test(p.text) ? p : undefined;
-    });
-    // Its 5 problems: the four racing plain accesses and the reachable
-    // outcome (the panel shows only the first rows in full).
-    await ok(cprobs, 'Problems: mp_plain_flag.c has 5 entries, data-race and reachable among them',
-      JSON.stringify(await problemsOf('mp_plain_flag.c')));
-    st = await waitFor(async () => ((await statusText()).includes('Sometimes') ? statusText() : ''));
-    await ok(st && st.includes('Litmus: Sometimes'), 'annotated C: the status bar says "Litmus: Sometimes"', `status bar: ${await statusText()}`);
-
-    // No error notification from the extension along the way.
-    const toasts = (await page.locator('.notifications-toasts .notification-list-item').allInnerTexts()).join('\n');
-    await ok(!/litmusls/i.test(toasts), 'no litmusls notification popped up', toasts);
   } catch (err) {
     await ok(false, 'the test ran to its end', err && err.stack);
   } finally {
     await browser.close();
   }
+}
+
+// missingBinary: litmusls.path names no file. One notification, with the
+// action to set litmusls.path, however many files open.
+async function missingBinary() {
+  const missing = page.locator('.notifications-toasts .notification-list-item', { hasText: 'not an executable file' });
+  await open('racy-lb.litmus');
+  await waitFor(async () => (await missing.count()) > 0, 20000);
+  await open('other.litmus');
+  await open('mp_plain_flag.c');
+  await page.waitForTimeout(2000);
+  const notes = await missing.allInnerTexts();
+  await ok(notes.length === 1 && notes[0].includes('Set litmusls.path'),
+    'a missing binary: one notification, with a "Set litmusls.path" action, for three files',
+    `${notes.length} notifications:\n${notes.join('\n')}`);
+  const st = await statusText();
+  await ok(st.includes('Litmus: no server'), 'a missing binary: the status bar says "Litmus: no server"', `status bar: ${st}`);
+}
+
+// checks: the racy test, the hover, the quick fix, the annotated C file.
+async function checks() {
+  // 1. The racy test: squiggles on the two racing accesses and on exists.
+  await open('racy-lb.litmus');
+  const squiggles = await waitFor(async () => {
+    const n = await page.locator('.view-overlays .squiggly-warning').count();
+    return n >= 3 ? n : 0;
+  });
+  await ok(squiggles >= 3, 'racy test: warning squiggles on the racing accesses and the exists clause', `${squiggles || 0} squiggles`);
+  let st = await waitFor(async () => ((await statusText()).includes('Sometimes') ? statusText() : ''));
+  await ok(st && st.includes('Litmus: Sometimes'), 'racy test: the status bar says "Litmus: Sometimes"', `status bar: ${await statusText()}`);
+
+  // 2. The Problems panel lists them, with their codes.
+  const probs = await waitFor(async () => {
+    const t = await problems();
+    return code('data-race').test(t) && code('reachable').test(t) ? t : '';
+  });
+  await ok(probs, 'Problems: "data-race" and "reachable" entries for the racy test', await problems());
+  if (probs) {
+    const races = (probs.match(code('data-race')) || []).length;
+    await ok(races >= 2, 'Problems: a data-race entry for each racing access', probs);
+  }
+  await focusEditor();
+
+  // 3. Hover on smp_load_acquire: the lowering table.
+  const acq = page.locator('.view-lines .view-line span', { hasText: /^smp_load_acquire$/ }).first();
+  await acq.hover();
+  const hover = await waitFor(async () => {
+    const h = page.locator('.monaco-hover:visible');
+    if ((await h.count()) === 0) return '';
+    const t = await h.first().innerText();
+    return t.includes('arm64') ? t : '';
+  }, 20000);
+  await ok(hover && /smp_load_acquire/.test(hover), 'hover on smp_load_acquire names it', hover);
+  await ok(hover && /ldar/i.test(hover) && /powerpc/i.test(hover) && /x86/i.test(hover),
+    'hover shows the lowering table (x86-64, powerpc64, arm64 with ldar)', hover);
+  await page.mouse.move(5, 450);
+  await page.keyboard.press('Escape');
+
+  // 4. The quick fix on the plain load: the verdict becomes Never.
+  const load = position('racy-lb.litmus', /\*y;/);
+  await goTo(load.line, load.col);
+  await page.keyboard.press('Control+.');
+  const fixItem = page.locator('.action-widget .monaco-list-row', { hasText: 'becomes Never' }).first();
+  let offered = await waitFor(async () => fixItem.isVisible(), 5000);
+  for (let i = 0; !offered && i < 10; i++) {
+    // The server verifies its rewrites in the background: ask again.
+    await page.keyboard.press('Escape');
+    await page.waitForTimeout(500);
+    await page.keyboard.press('Control+.');
+    offered = await waitFor(async () => fixItem.isVisible(), 3000);
+  }
+  const menu = await page.locator('.action-widget').allInnerTexts().catch(() => []);
+  await ok(offered, 'the quick fix menu offers "... becomes Never" on the plain load', menu.join('\n'));
+  if (offered) {
+    // Record every text the status bar shows from now on, to see the
+    // spinner of the check the edit starts.
+    await page.evaluate(() => {
+      window.litmusStatusSeen = [];
+      const bar = document.querySelector('.part.statusbar');
+      new MutationObserver(() => {
+        for (const item of bar.querySelectorAll('.statusbar-item')) {
+          if (item.innerText.includes('Litmus:')) {
+            window.litmusStatusSeen.push(item.innerText.trim() + (item.querySelector('.codicon-modifier-spin') ? ' (spinning)' : ''));
+          }
+        }
+      }).observe(bar, { subtree: true, childList: true, characterData: true, attributes: true });
+    });
+    // The menu takes keys (a pointer block covers it for the mouse): move
+    // the focus down to the fix and apply it with Enter.
+    for (let i = 0; i < 12; i++) {
+      const focused = await page.locator('.action-widget .monaco-list-row.focused').innerText().catch(() => '');
+      if (focused.includes('becomes Never')) break;
+      await page.keyboard.press('ArrowDown');
+      await page.waitForTimeout(100);
+    }
+    await page.keyboard.press('Enter');
+    st = await waitFor(async () => ((await statusText()).includes('Never') ? statusText() : ''));
+    await ok(st && st.includes('Litmus: Never'), 'after the fix the status bar says "Litmus: Never"', `status bar: ${await statusText()}`);
+    const seen = await page.evaluate(() => window.litmusStatusSeen);
+    await ok(seen.some((t) => t.includes('Litmus: checking') && t.includes('(spinning)')),
+      'while the check ran the status bar showed a spinning "Litmus: checking"', seen.join('\n'));
+    const line = await page.locator('.view-lines .view-line', { hasText: 'r1 =' }).first().innerText();
+    await ok(/smp_load_acquire/.test(line), 'the fix made the load an acquire', line);
+    const after = await waitFor(async () => {
+      const t = await problems();
+      return !code('reachable').test(t) && code('never').test(t) ? t : '';
+    });
+    await ok(after, 'Problems: the "reachable" entry is gone, "never" is there', await problems());
+  }
+
+  // 5. The annotated BPF C file: checked in its own lines.
+  await open('mp_plain_flag.c');
+  const csq = await waitFor(async () => {
+    const n = await page.locator('.view-overlays .squiggly-warning').count();
+    return n >= 4 ? n : 0;
+  });
+  await ok(csq >= 4, 'annotated C: warning squiggles (data races and the reachable outcome)', `${csq || 0} squiggles`);
+  const cprobs = await waitFor(async () => {
+    const p = await problemsOf('mp_plain_flag.c');
+    return p.count === 5 && code('data-race').test(p.text) && code('reachable').test(p.text) ? p : undefined;
+  });
+  // Its 5 problems: the four racing plain accesses and the reachable
+  // outcome (the panel shows only the first rows in full).
+  await ok(cprobs, 'Problems: mp_plain_flag.c has 5 entries, data-race and reachable among them',
+    JSON.stringify(await problemsOf('mp_plain_flag.c')));
+  st = await waitFor(async () => ((await statusText()).includes('Sometimes') ? statusText() : ''));
+  await ok(st && st.includes('Litmus: Sometimes'), 'annotated C: the status bar says "Litmus: Sometimes"', `status bar: ${await statusText()}`);
+
+  // No error notification from the extension along the way.
+  const toasts = (await page.locator('.notifications-toasts .notification-list-item').allInnerTexts()).join('\n');
+  await ok(!/litmusls/i.test(toasts), 'no litmusls notification popped up', toasts);
 }
 
 main()

@@ -13,8 +13,11 @@
 # ~/.cache/litmusls-code-server), reused while the lock file is unchanged.
 # @vscode/ripgrep would download rg from GitHub; it finds Debian's rg
 # packed where it looks first, in $TMPDIR/vscode-ripgrep-cache-1.15.11.
-# code-server runs in its own process group with its own HOME, user data
-# and extensions folders, all in a temp dir; the group is killed at exit.
+# code-server runs twice, each time fresh, in its own process group with
+# its own HOME, user data and extensions folders, all in a temp dir (the
+# group is killed after the run, and at exit): once with litmusls.path set
+# for the checks of e2e-code-server.js, once with it naming no file, to see
+# one notification for several files.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 vscode="$(dirname "$here")"
@@ -82,13 +85,23 @@ if [ -z "$vsix" ]; then
   (cd "$vscode" && npx vsce package --no-dependencies --skip-license --out "$work/litmusls.vsix" >/dev/null)
   vsix="$work/litmusls.vsix"
 fi
+vsix="$(cd "$(dirname "$vsix")" && pwd)/$(basename "$vsix")"
 
-mkdir -p "$work/home" "$work/data/User" "$work/extensions" "$work/ws" "$work/shots"
+mkdir -p "$work/ws" "$work/shots"
 cp "$root/editors/nvim/test/racy-lb.litmus" "$work/ws/"
+cp "$root/editors/nvim/test/racy-lb.litmus" "$work/ws/other.litmus"
 cp "$root/testdata/bpfc/mp_plain_flag.c" "$work/ws/"
-cat >"$work/data/User/settings.json" <<EOF
+
+# run_code_server MODE PATH: a fresh code-server (own HOME, user data and
+# extensions folders, the .vsix installed, litmusls.path set to PATH) in a
+# process group of its own, and e2e-code-server.js with E2E_MODE=MODE
+# against it; the group is killed after.
+run_code_server() {
+  local mode="$1" path="$2" dir="$work/$1" port up="" st=0
+  mkdir -p "$dir/home" "$dir/data/User" "$dir/extensions"
+  cat >"$dir/data/User/settings.json" <<EOF
 {
-  "litmusls.path": "$litmusls",
+  "litmusls.path": "$path",
   "litmusls.debounce": "50ms",
   "workbench.startupEditor": "none",
   "workbench.tips.enabled": false,
@@ -98,36 +111,47 @@ cat >"$work/data/User/settings.json" <<EOF
   "editor.hover.delay": 100
 }
 EOF
-
-export HOME="$work/home"
-"$code_server" --user-data-dir "$work/data" --extensions-dir "$work/extensions" \
-  --install-extension "$vsix" >"$work/install.log" 2>&1 || { cat "$work/install.log" >&2; exit 1; }
-
-port="$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
-# setsid: code-server leads a process group of its own (it is not a group
-# leader here, so setsid runs it in place and $! is the group's id).
-setsid "$code_server" --auth none --bind-addr "127.0.0.1:$port" --disable-telemetry \
-  --disable-update-check --disable-workspace-trust \
-  --user-data-dir "$work/data" --extensions-dir "$work/extensions" "$work/ws" \
-  >"$work/code-server.log" 2>&1 &
-pgid=$!
-for _ in $(seq 1 300); do
-  if node -e "fetch('http://127.0.0.1:$port/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))" 2>/dev/null; then
-    break
+  HOME="$dir/home" "$code_server" --user-data-dir "$dir/data" --extensions-dir "$dir/extensions" \
+    --install-extension "$vsix" >"$dir/install.log" 2>&1 || { cat "$dir/install.log" >&2; return 1; }
+  port="$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
+  # setsid: code-server leads a process group of its own (it is not a
+  # group leader here, so setsid runs it in place and $! is the group's id).
+  HOME="$dir/home" setsid "$code_server" --auth none --bind-addr "127.0.0.1:$port" --disable-telemetry \
+    --disable-update-check --disable-workspace-trust \
+    --user-data-dir "$dir/data" --extensions-dir "$dir/extensions" "$work/ws" \
+    >"$dir/code-server.log" 2>&1 &
+  pgid=$!
+  for _ in $(seq 1 300); do
+    if node -e "fetch('http://127.0.0.1:$port/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))" 2>/dev/null; then
+      up=1
+      break
+    fi
+    kill -0 "$pgid" 2>/dev/null || break
+    sleep 0.2
+  done
+  if [ -z "$up" ]; then
+    cat "$dir/code-server.log" >&2
+    echo "e2e-code-server: code-server did not start" >&2
+    return 1
   fi
-  kill -0 "$pgid" 2>/dev/null || { cat "$work/code-server.log" >&2; echo "e2e-code-server: code-server exited" >&2; exit 1; }
-  sleep 0.2
-done
+  echo "== vscode e2e ($mode) in code-server $(node -p "require('$cache/node_modules/code-server/package.json').version") (port $port)"
+  CS_URL="http://127.0.0.1:$port" WORKSPACE="$work/ws" SHOTS="$work/shots" NODE_PATH="$cache/node_modules" \
+    E2E_MODE="$mode" timeout 600 node "$here/e2e-code-server.js" || st=$?
+  kill -- "-$pgid" 2>/dev/null || true
+  pgid=""
+  cp "$dir/code-server.log" "$work/shots/code-server-$mode.log" 2>/dev/null || true
+  return "$st"
+}
 
-echo "== vscode e2e in code-server $(node -p "require('$cache/node_modules/code-server/package.json').version") (port $port)"
 status=0
-CS_URL="http://127.0.0.1:$port" WORKSPACE="$work/ws" SHOTS="$work/shots" NODE_PATH="$cache/node_modules" \
-  timeout 600 node "$here/e2e-code-server.js" || status=$?
+run_code_server checks "$litmusls" || status=1
+# The quick fix edited racy-lb.litmus in the editor only: the files on
+# disk are still as copied.
+run_code_server missing "$work/ws/no-such-litmusls" || status=1
 if [ "$status" -ne 0 ]; then
   keep="$TMPDIR/litmusls-e2e-code-server-failure"
-  rm -rf "$keep" && mkdir -p "$keep"
-  cp -r "$work/shots" "$work/code-server.log" "$keep/" 2>/dev/null || true
-  echo "e2e-code-server: FAILED; screenshots and code-server's log are in $keep" >&2
+  rm -rf "$keep" && cp -r "$work/shots" "$keep"
+  echo "e2e-code-server: FAILED; screenshots and code-server's logs are in $keep" >&2
 fi
 echo "e2e-code-server: $(($(date +%s) - start_time)) s in all"
 exit "$status"

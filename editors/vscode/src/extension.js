@@ -30,6 +30,9 @@ const opened = new Set();
 let statusItem;
 /** Whether the missing binary has been reported (once until the setting changes). */
 let missingReported = false;
+/** Whether the server failed to start: it is not tried again for each file
+ * opened, only after Restart or a change of litmusls.path. */
+let startFailed = false;
 /** Set while start() runs, so that two events do not start two servers. */
 let starting;
 /** The timer that asks again for the verdict of a test still being checked. */
@@ -82,6 +85,9 @@ async function showStatus(checking = false) {
     statusItem.text = status.CHECKING;
     statusItem.tooltip = 'litmusls: checking the test';
     statusItem.show();
+    // The check's diagnostics end the spinner; should none come (the
+    // server failed, say), the code lens is asked anyway.
+    statusTimer = setTimeout(() => showStatus(), 2000);
     return;
   }
   let lenses;
@@ -168,7 +174,7 @@ function middleware() {
 // ensureStarted starts the server if it is not running and a document
 // wants it (a litmus test, or a C file with a litmus: annotation).
 function ensureStarted(context) {
-  if (client || starting) return starting;
+  if (client || starting || startFailed) return starting;
   if (!vscode.workspace.textDocuments.some(wanted)) return undefined;
   starting = start(context).finally(() => {
     starting = undefined;
@@ -199,6 +205,7 @@ async function start(context) {
   } catch (err) {
     vscode.window.showErrorMessage(`litmusls: the server did not start: ${err.message || err}`);
     client = undefined;
+    startFailed = true;
   }
   showStatus();
 }
@@ -308,11 +315,15 @@ async function activate(context) {
     vscode.commands.registerCommand('litmusls.restart', async () => {
       await stop();
       missingReported = false;
+      startFailed = false;
       await start(context);
     }),
     vscode.workspace.onDidChangeConfiguration(async (e) => {
       if (!e.affectsConfiguration('litmusls')) return;
-      if (e.affectsConfiguration('litmusls.path')) missingReported = false;
+      if (e.affectsConfiguration('litmusls.path')) {
+        missingReported = false;
+        startFailed = false;
+      }
       if (e.affectsConfiguration('litmusls.path') || e.affectsConfiguration('litmusls.annotatedC') || !client) {
         await stop();
         await ensureStarted(context);

@@ -11,11 +11,12 @@
 // the verdict become Never; open the annotated C file and see its
 // diagnostics.
 //
-// With E2E_MODE=missing (litmusls.path names no file): one notification,
-// with an action to set litmusls.path, however many tests are opened.
+// With E2E_MODE=missing (litmusls.path names no file): a C file without
+// annotations starts nothing; then one notification, with an action to set
+// litmusls.path, however many tests are opened.
 //
 // Environment: CS_URL (code-server's address), WORKSPACE (the folder, with
-// racy-lb.litmus, other.litmus and mp_plain_flag.c), SHOTS (a folder for
+// racy-lb.litmus, other.litmus, mp_plain_flag.c and plain.c), SHOTS (a folder for
 // screenshots of failures), E2E_MODE. Prints "ok: ..." or
 // "FAIL: ..." per check; exits 1 if any check failed.
 
@@ -168,6 +169,13 @@ async function main() {
 // action to set litmusls.path, however many files open.
 async function missingBinary() {
   const toast = page.locator('.notifications-toasts .notification-list-item', { hasText: 'not an executable file' });
+  // A C file without litmus: annotations starts nothing: no server, so no
+  // word about the missing one either.
+  await open('plain.c');
+  await page.waitForTimeout(3000);
+  const early = await page.locator('.notifications-toasts .notification-list-item').allInnerTexts();
+  await ok(!early.some((t) => /litmusls/i.test(t)) && !(await statusText()),
+    'a C file without annotations: no litmusls notification, no status bar item', early.join('\n'));
   await open('racy-lb.litmus');
   const shown = await waitFor(async () => (await toast.count()) > 0, 20000);
   await ok(shown, 'a missing binary: a notification pops up');

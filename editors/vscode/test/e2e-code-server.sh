@@ -91,6 +91,7 @@ mkdir -p "$work/ws" "$work/shots"
 cp "$root/editors/nvim/test/racy-lb.litmus" "$work/ws/"
 cp "$root/editors/nvim/test/racy-lb.litmus" "$work/ws/other.litmus"
 cp "$root/testdata/bpfc/mp_plain_flag.c" "$work/ws/"
+printf 'int main(void)\n{\n\treturn 0;\n}\n' >"$work/ws/plain.c"
 
 # run_code_server MODE PATH: a fresh code-server (own HOME, user data and
 # extensions folders, the .vsix installed, litmusls.path set to PATH) in a

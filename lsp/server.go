@@ -432,6 +432,12 @@ func ownSettings(settings any) any {
 	return settings
 }
 
+// isEmptyArray reports whether a decoded JSON value is [].
+func isEmptyArray(v any) bool {
+	a, ok := v.([]any)
+	return ok && len(a) == 0
+}
+
 // settings are the options a client can set.
 type settings struct {
 	Debounce    *string  `json:"debounce"`    // a Go duration, such as "200ms"
@@ -439,12 +445,17 @@ type settings struct {
 	HoverArchs  []string `json:"hoverArchs"`  // architectures hover shows, such as ["arm64", "x86-64"]; empty means all
 }
 
-// configure applies client settings: a JSON object, or nil; at the top
-// level or under "litmusls", in initializationOptions and in
-// workspace/didChangeConfiguration alike.
+// configure applies client settings: a JSON object; at the top level or
+// under "litmusls", in initializationOptions and in
+// workspace/didChangeConfiguration alike. null and an empty array mean no
+// settings, at either level: clients differ (Neovim encodes an empty Lua
+// table, such as init_options = {}, as []).
 func (ss *session) configure(raw any) error {
+	if isEmptyArray(raw) {
+		return nil
+	}
 	raw = ownSettings(raw)
-	if raw == nil {
+	if raw == nil || isEmptyArray(raw) {
 		return nil
 	}
 	data, err := json.Marshal(raw)

@@ -203,3 +203,32 @@ func TestCheckAnnotatedC(t *testing.T) {
 	assert.Equal(t, 1, code)
 	assert.Contains(t, errs.String(), bad+":2:20: thread t has no local variable \"r\"")
 }
+
+// bpf_atomic.h's smp_mb() written out (cpu_smp_mb.c): Never at clang 20's
+// default -mcpu=v3, and check says on stderr that with -mcpu=v1/v2 or an
+// older clang the outcome is reachable (SB without barriers, Sometimes:
+// herd7 on the hand translation). --bpf-cpu v2 translates for that build.
+func TestCheckCPU(t *testing.T) {
+	path := filepath.Join(bpfcDir, "cpu_smp_mb.c")
+	var out, errs bytes.Buffer
+	code := dispatch([]string{"check", path}, &out, &errs)
+	assert.Equal(t, 0, code, errs.String())
+	assert.Contains(t, out.String(), "Observation cpu_smp_mb Never 0 3")
+	assert.Contains(t, errs.String(), path+":25:2: note: a fully ordered read-modify-write of a local variable is a full barrier: smp_mb()\n")
+	assert.Contains(t, errs.String(), path+":25:2: note: correct only with clang 20 or later at -mcpu=v3 or later (clang's default since 20): this call's result is unused, and with -mcpu=v1/v2 or a clang before 20 it orders nothing; the result is then Sometimes, not Never\n")
+
+	out.Reset()
+	errs.Reset()
+	code = dispatch([]string{"check", "--bpf-cpu", "v2", path}, &out, &errs)
+	assert.Equal(t, 0, code, errs.String())
+	assert.Contains(t, out.String(), "Observation cpu_smp_mb Sometimes 1 3")
+	assert.NotContains(t, errs.String(), "correct only")
+
+	out.Reset()
+	errs.Reset()
+	code = dispatch([]string{"translate", "--bpf-cpu=v1", path}, &out, &errs)
+	assert.Equal(t, 0, code, errs.String())
+	assert.Contains(t, out.String(), "(* BPF built with clang -mcpu=v1 (an unused __sync_fetch_and_add is the unordered atomic_add). *)")
+	assert.Equal(t, 2, dispatch([]string{"translate", "--bpf-cpu", "v7", path}, &out, &errs))
+	assert.Equal(t, 2, dispatch([]string{"check", "--bpf-cpu", "x", path}, &out, &errs))
+}

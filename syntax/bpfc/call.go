@@ -1,6 +1,7 @@
 package bpfc
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/litmusls/litmusls/syntax"
@@ -87,7 +88,19 @@ func (c *lowerer) call(n *cnode, used bool) syntax.Expr {
 			return mk("smp_store_release", p, c.expr(args[1]))
 		}
 		return nil
-	case "smp_mb", "smp_rmb", "smp_wmb", "barrier", "smp_mb__before_atomic", "smp_mb__after_atomic":
+	case "smp_mb", "smp_rmb", "smp_wmb":
+		if c.u.atomicH {
+			// bpf_atomic.h: smp_mb() is an unused __sync_fetch_and_add
+			// on a stack slot, and so are smp_rmb() and smp_wmb() off
+			// x86-64.
+			if c.a.weakRMW() {
+				c.note(n, NoteTranslation, fmt.Sprintf("bpf_atomic.h's %s() is an unused __sync_fetch_and_add of a local: with %s it is the non-fetching add, which orders nothing (barrier())", name, c.a.builtBy()))
+				return fence("barrier")
+			}
+			c.a.cpuLocs = append(c.a.cpuLocs, c.loc(n))
+		}
+		return fence(name)
+	case "barrier", "smp_mb__before_atomic", "smp_mb__after_atomic":
 		return fence(name)
 	case "smp_acquire__after_ctrl_dep":
 		return fence("smp_rmb")
@@ -115,6 +128,7 @@ func (c *lowerer) call(n *cnode, used bool) syntax.Expr {
 		if !need(2) {
 			return nil
 		}
+		c.needFetching(n, name)
 		if p, ok := ptr(0, false); ok {
 			return mk("xchg", p, c.expr(args[1]))
 		}
@@ -131,6 +145,7 @@ func (c *lowerer) call(n *cnode, used bool) syntax.Expr {
 		if !need(3) {
 			return nil
 		}
+		c.needFetching(n, name)
 		if p, ok := ptr(0, false); ok {
 			return mk("cmpxchg", p, c.expr(args[1]), c.expr(args[2]))
 		}
@@ -139,6 +154,7 @@ func (c *lowerer) call(n *cnode, used bool) syntax.Expr {
 		if !need(3) {
 			return nil
 		}
+		c.needFetching(n, name)
 		if p, ok := ptr(0, false); ok {
 			old := c.pure(c.expr(args[1]), args[1])
 			x := mk("cmpxchg", p, old, c.expr(args[2]))
@@ -186,6 +202,7 @@ func (c *lowerer) call(n *cnode, used bool) syntax.Expr {
 		if !need(2) {
 			return nil
 		}
+		c.needFetching(n, name)
 		o := OrderSeqCst
 		if len(args) > 2 {
 			o = c.parseOrder(args[2])
@@ -206,6 +223,7 @@ func (c *lowerer) call(n *cnode, used bool) syntax.Expr {
 		case strings.HasSuffix(name, "_explicit") && len(args) > 3:
 			o = c.parseOrder(args[3])
 		}
+		c.needFetching(n, name)
 		return c.compareExchange(n, args, o, used)
 	case "bpf_spin_lock", "pthread_mutex_lock", "pthread_spin_lock", "spin_lock":
 		if !need(1) {
@@ -297,6 +315,14 @@ func (c *lowerer) call(n *cnode, used bool) syntax.Expr {
 	return nil
 }
 
+// needFetching notes that clang cannot compile the builtin name (an
+// exchange, a compare-and-exchange) at -mcpu=v1/v2.
+func (c *lowerer) needFetching(n *cnode, name string) {
+	if !c.a.cpu.fetching() && strings.HasPrefix(name, "__") {
+		c.note(n, NoteCompile, fmt.Sprintf("clang -mcpu=%s cannot compile %s: BPF has exchange and compare-and-exchange from -mcpu=v3 (clang's default since clang 20)", c.a.cpu, name))
+	}
+}
+
 // loadOnce lowers a marked load of the lvalue arg (READ_ONCE(x), or a
 // relaxed atomic load when arg is a pointer, as with __atomic_load_n).
 func (c *lowerer) loadOnce(arg, n *cnode, macro string) syntax.Expr {
@@ -350,32 +376,94 @@ func (c *lowerer) store(dst, val, n *cnode, macro string, viaPtr bool) syntax.Ex
 }
 
 // fetchOp lowers the read-modify-write builtins. sync marks the __sync
-// family (always fully ordered when the result is used); newValue the
-// OP_and_fetch forms, which return the new value.
+// family (sequentially consistent); newValue the OP_and_fetch forms,
+// which return the new value. What clang emits depends on the CPU (see
+// [CPU]): an unused result that asks for no ordering, or that asks for it
+// from v1/v2 or a clang before 20, is the non-fetching, unordered
+// atomic_OP; everything else is the fetching instruction, which v1/v2
+// lack.
 func (c *lowerer) fetchOp(n *cnode, args []*cnode, op string, o Order, sync, used, newValue bool) syntax.Expr {
+	name := c.text(n.child("function"))
+	arith := op == "add" || op == "sub"
+	fetch := used || o != OrderRelaxed && !c.a.weakRMW()
+	switch {
+	case !c.a.cpu.fetching() && !arith:
+		c.note(n, NoteCompile, fmt.Sprintf("clang -mcpu=%s cannot compile %s: BPF has atomic %s from -mcpu=v3 (clang's default since clang 20)", c.a.cpu, name, op))
+	case !c.a.cpu.fetching() && used:
+		c.note(n, NoteCompile, fmt.Sprintf("clang -mcpu=%s cannot compile a used result of %s (\"Invalid usage of the XADD return value\"): BPF has fetching atomics from -mcpu=v3 (clang's default since clang 20)", c.a.cpu, name))
+	}
+	sensitive := !used && o != OrderRelaxed
+	if sensitive && !c.a.weakRMW() {
+		c.a.cpuLocs = append(c.a.cpuLocs, c.loc(n))
+	}
 	o2 := c.pointee(args[0])
+	if o2 != nil && o2.reg != "" {
+		return c.localRMW(n, args, op, o, o2.reg, fetch, used, newValue)
+	}
 	loc := c.location(o2, args[0], false)
 	if loc == "" {
 		return nil
 	}
 	p := at(c, &syntax.Ident{Name: loc}, args[0])
 	v := c.expr(args[1])
-	if !used && !newValue && (o == OrderRelaxed || sync) {
-		if sync {
-			c.note(n, NoteTranslation, "result unused: clang -mcpu=v1/v2 emits an unordered atomic "+op+" (atomic_"+op+"), the weakest form; with -mcpu=v3 and later it is fully ordered")
+	if !fetch {
+		if sensitive {
+			c.note(n, NoteTranslation, fmt.Sprintf("result unused: %s emits the non-fetching atomic %s, which orders nothing (atomic_%s); clang 20 and later at -mcpu=v3 or v4 emit the fetching, fully ordered instruction", c.a.builtBy(), op, op))
 		}
 		return at(c, call("atomic_"+op, v, p), n)
+	}
+	if sensitive {
+		c.note(n, NoteTranslation, fmt.Sprintf("result unused: clang 20 and later at -mcpu=%s emit the fetching, fully ordered instruction (atomic_fetch_%s); with -mcpu=v1/v2 or a clang before 20 it is the unordered atomic_%s", c.a.cpu, op, op))
 	}
 	if !newValue {
 		return at(c, call("atomic_fetch_"+op+o.Suffix(), v, p), n)
 	}
-	if op == "add" || op == "sub" {
+	if arith {
 		return at(c, call("atomic_"+op+"_return"+o.Suffix(), v, p), n)
 	}
 	// and/or/xor have no _return form: the new value is old OP v.
 	v = c.pure(v, args[1])
 	x := at(c, call("atomic_fetch_"+op+o.Suffix(), v, p), n)
 	return at(c, &syntax.BinaryExpr{Op: rmwOps[op], X: x, Y: v}, n)
+}
+
+// localRMW lowers a read-modify-write of a local variable (a stack slot
+// no other program sees), as bpf_atomic.h's smp_mb() does: the fetching,
+// fully ordered instruction is a full barrier, smp_mb(); the non-fetching
+// or a relaxed one orders nothing. The local's register takes the new
+// value; the call's value is the old or new one as the builtin says.
+func (c *lowerer) localRMW(n *cnode, args []*cnode, op string, o Order, reg string, fetch, used, newValue bool) syntax.Expr {
+	v := c.pure(c.expr(args[1]), args[1])
+	var old syntax.Expr = &syntax.Ident{Name: reg}
+	if used && !newValue {
+		t := c.fresh("t")
+		c.pre = append(c.pre, &syntax.DeclStmt{Type: intType(), Name: &syntax.Ident{Name: t}, Value: &syntax.Ident{Name: reg}})
+		old = &syntax.Ident{Name: t}
+	}
+	full := fetch && o.Suffix() == ""
+	if full {
+		c.note(n, NoteTranslation, "a fully ordered read-modify-write of a local variable is a full barrier: smp_mb()")
+		c.pre = append(c.pre, at(c, &syntax.ExprStmt{X: at(c, call("smp_mb"), n)}, n))
+	} else if o != OrderRelaxed {
+		c.note(n, NoteTranslation, fmt.Sprintf("the non-fetching atomic %s of a local variable (%s) orders nothing", op, c.a.builtBy()))
+	}
+	upd := at(c, &syntax.AssignExpr{Op: "=", X: &syntax.Ident{Name: reg}, Y: &syntax.BinaryExpr{Op: rmwOps[op], X: &syntax.Ident{Name: reg}, Y: v}}, n)
+	if !used {
+		return upd
+	}
+	c.pre = append(c.pre, at(c, &syntax.ExprStmt{X: upd}, n))
+	if newValue {
+		return &syntax.Ident{Name: reg}
+	}
+	return old
+}
+
+// builtBy names the build that gives the non-fetching instruction.
+func (a *assembler) builtBy() string {
+	if a.oldClang {
+		return "clang before 20"
+	}
+	return "clang -mcpu=" + a.cpu.String()
 }
 
 // pure returns x, or a register holding its value when x has effects

@@ -21,6 +21,7 @@
 //	// litmus: exists PROP      the final condition; also ~exists and forall
 //	// litmus: filter PROP      keeps only the executions satisfying PROP
 //	// litmus: expect VERDICT   the expected result, as herd7 prints it ("Never", "Sometimes DATARACE")
+//	// litmus: cpu vN           the clang -mcpu the BPF C is built for: v1, v2, v3 (the default) or v4
 //
 // PROP is herd7's syntax (/\, \/, ~, ->, parentheses), C's spellings
 // (&&, ||, !, ==, !=) accepted too, over atoms THREAD:local=VALUE (a
@@ -53,14 +54,23 @@
 //
 // Accesses follow ../shared/facts/bpf-to-lkmm.md: volatile casts and
 // READ_ONCE/WRITE_ONCE are marked accesses; plain accesses stay plain; the
-// __sync builtins are fully ordered read-modify-writes (an unused
-// __sync_fetch_and_OP is the unordered atomic_OP, the weakest form a
-// compiler emits); the __atomic builtins and C11's atomic_*_explicit keep
+// __sync builtins are fully ordered read-modify-writes; the __atomic builtins and C11's atomic_*_explicit keep
 // their memory order (relaxed, acquire, release; seq_cst as fully ordered,
 // a seq_cst store as a release store followed by smp_mb()); the smp_*
 // macros of bpf_atomic.h map to the kernel's; bpf_spin_lock/unlock (and
 // pthread mutexes) are spin_lock/spin_unlock; bpf_res_spin_lock is a
-// spin_trylock that may fail. if/else is kept; an early return takes the
+// spin_trylock that may fail. What clang emits for the atomic builtins
+// depends on -mcpu ([CPU]): "litmus: cpu v1|v2|v3|v4" (or the caller's
+// [Options]) chooses it, by default v3, clang's default since clang 20,
+// where an unused __sync_fetch_and_OP is the fetching, fully ordered
+// instruction; at v1/v2 an unused __sync_fetch_and_add is the unordered
+// atomic_add, and the other fetching atomics, exchange and
+// compare-and-exchange do not compile (a [NoteCompile] error). A fully
+// ordered read-modify-write of a local variable (bpf_atomic.h's smp_mb())
+// is smp_mb(); with bpf_atomic.h included, its smp_mb() is barrier() at
+// v1/v2. The generated test's header says which -mcpu was assumed, and
+// Scenario.CPUSensitive lists the calls that v1/v2 would weaken.
+// if/else is kept; an early return takes the
 // code after its if into the other branch. A counted loop with constant
 // bounds (at most 8 iterations) is unrolled. A spin-wait loop (a condition
 // and a body without effects), or a do-while loop whose body only reads,

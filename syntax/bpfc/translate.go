@@ -29,6 +29,9 @@ const (
 	// NoteInternal marks a generated test that does not parse (a bug of
 	// the translation): an error.
 	NoteInternal
+	// NoteCompile marks C that clang cannot compile for the scenario's
+	// CPU (a fetching atomic with -mcpu=v1/v2): an error.
+	NoteCompile
 )
 
 // A Note is a remark on the C source: what was not modeled, or a problem
@@ -40,10 +43,10 @@ type Note struct {
 	Msg  string
 }
 
-var noteKindNames = [...]string{"not-modeled", "translation", "annotation", "internal"}
+var noteKindNames = [...]string{"not-modeled", "translation", "annotation", "internal", "compile"}
 
 // String returns a stable name of the kind, usable as a diagnostic code:
-// "not-modeled", "translation", "annotation" or "internal".
+// "not-modeled", "translation", "annotation", "internal" or "compile".
 func (k NoteKind) String() string {
 	if int(k) < len(noteKindNames) {
 		return noteKindNames[k]
@@ -53,7 +56,9 @@ func (k NoteKind) String() string {
 
 // IsError reports whether the note is an error (the scenario cannot be
 // trusted or checked) rather than information.
-func (n Note) IsError() bool { return n.Kind == NoteAnnotation || n.Kind == NoteInternal }
+func (n Note) IsError() bool {
+	return n.Kind == NoteAnnotation || n.Kind == NoteInternal || n.Kind == NoteCompile
+}
 
 // A Source is one C file a translation read.
 type Source struct {
@@ -94,6 +99,12 @@ type Scenario struct {
 	File *syntax.File // Text parsed again: every span refers to Text
 	Map  *SourceMap   // generated spans ↔ C locations
 	Decl Loc          // the "test" annotation, or the condition's when the scenario is implicit
+	CPU  CPU          // the -mcpu the translation assumed
+	// CPUSensitive lists the C calls whose translation depends on the
+	// CPU being v1/v2 or v3 and later (an unused __sync_fetch_and_add),
+	// in source order: translated again with CPUv2, the scenario may
+	// have another verdict.
+	CPUSensitive []Loc
 }
 
 // Translate reads the annotated C file name (contents src) and returns
@@ -103,6 +114,11 @@ type Scenario struct {
 // matching fs.ErrNotExist, is a note on the annotation instead), or the C
 // parser not running; problems in the C or the annotations are notes.
 func Translate(name string, src []byte, load func(path string) ([]byte, error)) (*Translation, error) {
+	return TranslateOptions(name, src, load, Options{})
+}
+
+// TranslateOptions is Translate with the choices of opts.
+func TranslateOptions(name string, src []byte, load func(path string) ([]byte, error), opts Options) (*Translation, error) {
 	t := &Translation{}
 	var notes []Note
 	main, err := readUnit(name, src, &notes)
@@ -121,6 +137,7 @@ func Translate(name string, src []byte, load func(path string) ([]byte, error)) 
 		filts []*annot
 		exps  []*annot
 		thrs  []*annot
+		cpus  []*annot
 	}
 	file := &group{}
 	var groups []*group
@@ -147,6 +164,8 @@ func Translate(name string, src []byte, load func(path string) ([]byte, error)) 
 			cur.exps = append(cur.exps, a)
 		case "threads":
 			cur.thrs = append(cur.thrs, a)
+		case "cpu":
+			cur.cpus = append(cur.cpus, a)
 		}
 	}
 	if len(groups) == 0 && len(file.conds) > 0 {
@@ -223,7 +242,16 @@ func Translate(name string, src []byte, load func(path string) ([]byte, error)) 
 		filt := pick(g.filts, file.filts, "filter")
 		exp := pick(g.exps, file.exps, "expect")
 		thrs := pick(g.thrs, file.thrs, "threads")
-		a := &assembler{name: g.name, units: us, notes: &notes}
+		cpu := opts.CPU
+		if ca := pick(g.cpus, file.cpus, "cpu"); ca != nil && cpu == CPUDefault {
+			if cpu = ParseCPU(ca.Arg); cpu == CPUDefault {
+				notes = append(notes, Note{Kind: NoteAnnotation, File: main.name, Span: ca.Span, Msg: "litmus: cpu takes v1, v2, v3 or v4"})
+			}
+		}
+		if cpu == CPUDefault {
+			cpu = DefaultCPU
+		}
+		a := &assembler{name: g.name, units: us, notes: &notes, cpu: cpu, oldClang: opts.OldClang}
 		sc := a.scenario(g.decl, cond, filt, exp, thrs)
 		if sc != nil {
 			t.Scenarios = append(t.Scenarios, sc)
@@ -268,20 +296,23 @@ func sortNotes(ns []Note, srcs []*Source) []Note {
 
 // An assembler builds one scenario.
 type assembler struct {
-	name    string
-	units   []*unit
-	notes   *[]Note
-	globals map[string]*global // by C path, first declaration wins
-	aggs    map[string]bool
-	maps    map[string]bool // BPF map definitions
-	arrays  map[string]int  // global arrays by C path, with their length
-	names   map[string]bool // location names in use
-	used    map[*global]bool
-	origin  map[any]Loc
-	kind    map[any]LinkKind
-	lead    map[syntax.Stmt][]string       // comments before a statement
-	tail    map[*syntax.BlockStmt][]string // comments at the end of a block
-	noteSet map[Note]bool
+	name     string
+	cpu      CPU   // never CPUDefault
+	oldClang bool  // see Options.OldClang
+	cpuLocs  []Loc // see Scenario.CPUSensitive
+	units    []*unit
+	notes    *[]Note
+	globals  map[string]*global // by C path, first declaration wins
+	aggs     map[string]bool
+	maps     map[string]bool // BPF map definitions
+	arrays   map[string]int  // global arrays by C path, with their length
+	names    map[string]bool // location names in use
+	used     map[*global]bool
+	origin   map[any]Loc
+	kind     map[any]LinkKind
+	lead     map[syntax.Stmt][]string       // comments before a statement
+	tail     map[*syntax.BlockStmt][]string // comments at the end of a block
+	noteSet  map[Note]bool
 }
 
 func (a *assembler) addNote(n Note) bool {
@@ -513,7 +544,8 @@ func (a *assembler) scenario(decl, cond, filt, exp, thrs *annot) *Scenario {
 		srcNames[i] = strings.NewReplacer("*)", "* )", "\n", " ", "\r", " ").Replace(u.name)
 	}
 	// herd7 reads (* *) comments in the header.
-	header = append(header, "(* Translated by litmusls from "+strings.Join(srcNames, " and ")+"; edit the C, not this test. *)")
+	header = append(header, "(* Translated by litmusls from "+strings.Join(srcNames, " and ")+"; edit the C, not this test. *)",
+		a.cpuHeader())
 	if exp != nil {
 		header = append(header, "(* Result: "+strings.ReplaceAll(strings.Join(strings.Fields(exp.Arg), " "), "*)", "* )")+" *)")
 	}
@@ -538,7 +570,7 @@ func (a *assembler) scenario(decl, cond, filt, exp, thrs *annot) *Scenario {
 		a.origin[f.Result] = Loc{File: main.name, Span: exp.Span}
 	}
 	p.file(f, f2, len(text))
-	return &Scenario{Name: a.name, Text: text, File: f2, Map: newSourceMap(p.links), Decl: declLoc}
+	return &Scenario{Name: a.name, Text: text, File: f2, Map: newSourceMap(p.links), Decl: declLoc, CPU: a.cpu, CPUSensitive: a.cpuLocs}
 }
 
 // layout gives the built tree increasing spans in printing order, and

@@ -118,8 +118,8 @@ P0(int *x, int *y)
 	int r;
 	int e = 0;
 	r = atomic_fetch_add(1, x);
-	// result unused: clang -mcpu=v1/v2 emits an unordered atomic or (atomic_or), the weakest form; with -mcpu=v3 and later it is fully ordered (main.c:10)
-	atomic_or(4, x);
+	// result unused: clang 20 and later at -mcpu=v3 emit the fetching, fully ordered instruction (atomic_fetch_or); with -mcpu=v1/v2 or a clang before 20 it is the unordered atomic_or (main.c:10)
+	atomic_fetch_or(4, x);
 	r = atomic_add_return(1, x);
 	r = atomic_fetch_xor(1, x) ^ 1;
 	r = cmpxchg(x, 0, 1);
@@ -142,7 +142,7 @@ P0(int *x, int *y)
 	}
 	smp_mb();
 	smp_mb();
-}`, "10:2: result unused: clang -mcpu=v1/v2 emits an unordered atomic or (atomic_or), the weakest form; with -mcpu=v3 and later it is fully ordered")
+}`, "10:2: result unused: clang 20 and later at -mcpu=v3 emit the fetching, fully ordered instruction (atomic_fetch_or); with -mcpu=v1/v2 or a clang before 20 it is the unordered atomic_or")
 }
 
 func TestLocksAndControl(t *testing.T) {
@@ -226,7 +226,7 @@ void f(void) { x = 1; }
 	assert.Equal(t, []string{
 		`main.c:2:20: thread t has no local variable "r"`,
 		`main.c:2:29: no global "z" (write THREAD:local for a thread's local variable)`,
-		`main.c:3:4: unknown litmus annotation "frobnicate" (want test, with, thread, threads, exists, ~exists, forall, filter or expect)`,
+		`main.c:3:4: unknown litmus annotation "frobnicate" (want test, with, thread, threads, exists, ~exists, forall, filter, expect or cpu)`,
 		`main.c:6:4: litmus: thread is not followed by a function definition`,
 	}, msgs)
 	require.Len(t, tr.Scenarios, 1)
@@ -458,8 +458,8 @@ P0(int *x, int *y)
 		if (READ_ONCE(*y)) {
 			bump_ret0 = 0;
 		} else {
-			// result unused: clang -mcpu=v1/v2 emits an unordered atomic add (atomic_add), the weakest form; with -mcpu=v3 and later it is fully ordered (main.c:9)
-			atomic_add(by, x);
+			// result unused: clang 20 and later at -mcpu=v3 emit the fetching, fully ordered instruction (atomic_fetch_add); with -mcpu=v1/v2 or a clang before 20 it is the unordered atomic_add (main.c:9)
+			atomic_fetch_add(by, x);
 			bump_ret0 = 1;
 		}
 	}
@@ -468,7 +468,7 @@ P0(int *x, int *y)
 		// not modeled: recursive call to rec (main.c:12)
 	}
 }`,
-		"9:2: result unused: clang -mcpu=v1/v2 emits an unordered atomic add (atomic_add), the weakest form; with -mcpu=v3 and later it is fully ordered",
+		"9:2: result unused: clang 20 and later at -mcpu=v3 emit the fetching, fully ordered instruction (atomic_fetch_add); with -mcpu=v1/v2 or a clang before 20 it is the unordered atomic_add",
 		"12:25: not modeled: recursive call to rec")
 }
 

@@ -30,6 +30,7 @@ type unit struct {
 	arrays  map[string]int     // global arrays of scalars by C path, with their length
 	macros  map[string]string  // object-like macros: name → body
 	threads []*threadDef
+	atomicH bool // includes bpf_atomic.h, whose smp_mb() is a __sync_fetch_and_add
 }
 
 // A global is one shared location: a global scalar, or one scalar field of
@@ -211,6 +212,10 @@ func readUnit(name string, src []byte, notes *[]Note) (*unit, error) {
 				}
 				u.consts[e.child("name").text(src)] = next
 				next++
+			}
+		case "preproc_include":
+			if p := n.child("path"); p != nil && strings.Contains(p.text(src), "bpf_atomic.h") {
+				u.atomicH = true
 			}
 		case "preproc_def":
 			if v := n.child("value"); v != nil {

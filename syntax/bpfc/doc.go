@@ -53,7 +53,10 @@
 // functions of the same file are inlined.
 //
 // Accesses follow ../shared/facts/bpf-to-lkmm.md: volatile casts and
-// READ_ONCE/WRITE_ONCE are marked accesses; plain accesses stay plain; the
+// READ_ONCE/WRITE_ONCE are marked accesses, and so are the accesses to an
+// object declared volatile (a global, a field, an array's elements) and
+// through a pointer to volatile, as the header of the generated test
+// says; plain accesses stay plain; the
 // __sync builtins are fully ordered read-modify-writes; the __atomic builtins and C11's atomic_*_explicit keep
 // their memory order (relaxed, acquire, release; seq_cst as fully ordered,
 // a seq_cst store as a release store followed by smp_mb()); the smp_*

@@ -312,13 +312,13 @@ func (c *lowerer) objectOf(n *cnode) *obj {
 			return nil
 		}
 		if g := c.a.global(name); g != nil {
-			return &obj{g: g}
+			return &obj{g: g, volatile: g.volatile}
 		}
 		if c.a.isAgg(name) {
 			return &obj{agg: name}
 		}
 		if c.a.arrays[name] > 0 {
-			return &obj{arr: name}
+			return &obj{arr: name, volatile: c.a.volatileArray(name)}
 		}
 		c.notModeled(n, "unknown variable "+name)
 		return nil
@@ -352,13 +352,13 @@ func (c *lowerer) objectOf(n *cnode) *obj {
 			path = base.agg + "." + field
 		}
 		if g := c.a.global(path); g != nil {
-			return &obj{g: g, volatile: base.volatile}
+			return &obj{g: g, volatile: base.volatile || g.volatile}
 		}
 		if c.a.isAgg(path) {
 			return &obj{agg: path, volatile: base.volatile}
 		}
 		if c.a.arrays[path] > 0 {
-			return &obj{arr: path, volatile: base.volatile}
+			return &obj{arr: path, volatile: base.volatile || c.a.volatileArray(path)}
 		}
 		c.notModeled(n, "unknown global "+path)
 		return nil
@@ -378,7 +378,7 @@ func (c *lowerer) objectOf(n *cnode) *obj {
 				c.notModeled(n, fmt.Sprintf("element %d of %s, out of its bounds", k, base.arr))
 				return nil
 			}
-			return &obj{g: g, volatile: base.volatile}
+			return &obj{g: g, volatile: base.volatile || g.volatile}
 		}
 		return &obj{arr: base.arr, dyn: idx, volatile: base.volatile}
 	}
@@ -419,6 +419,7 @@ func (c *lowerer) pointee(n *cnode) *obj {
 				return nil
 			}
 			cp := *l.ptr
+			cp.volatile = cp.volatile || l.vol
 			return &cp
 		}
 	case "parenthesized_expression":
@@ -642,4 +643,11 @@ func (c *lowerer) update(n *cnode, used bool) syntax.Expr {
 		return at(c, &syntax.BinaryExpr{Op: back, X: x, Y: c.lit(1, nil)}, n)
 	}
 	return x
+}
+
+// volatileArray reports whether the global array at path is of volatile
+// elements.
+func (a *assembler) volatileArray(path string) bool {
+	g := a.global(path + "[0]")
+	return g != nil && g.volatile
 }

@@ -54,6 +54,7 @@ type local struct {
 	reg    string // its register, for a scalar
 	isPtr  bool
 	ptr    *obj   // for a pointer: what it points to, or nil when unknown
+	vol    bool   // for a pointer: to volatile ("volatile int *p"), so its accesses are marked
 	opaque string // for a local the translation does not model: why
 }
 
@@ -503,7 +504,7 @@ func (c *lowerer) declaration(n *cnode) []syntax.Stmt {
 		}
 		switch {
 		case d.Type == "pointer_declarator":
-			l := &local{isPtr: true}
+			l := &local{isPtr: true, vol: hasVolatile(n, c.u.src)}
 			if value != nil {
 				l.ptr = c.quietPointee(value)
 			}

@@ -546,6 +546,15 @@ func (a *assembler) scenario(decl, cond, filt, exp, thrs *annot) *Scenario {
 	// herd7 reads (* *) comments in the header.
 	header = append(header, "(* Translated by litmusls from "+strings.Join(srcNames, " and ")+"; edit the C, not this test. *)",
 		a.cpuHeader())
+	var vols []string
+	for _, g := range used {
+		if g.volatile {
+			vols = append(vols, g.name)
+		}
+	}
+	if len(vols) > 0 {
+		header = append(header, "(* Declared volatile in the C, so accessed with READ_ONCE/WRITE_ONCE: "+strings.Join(vols, ", ")+". *)")
+	}
 	if exp != nil {
 		header = append(header, "(* Result: "+strings.ReplaceAll(strings.Join(strings.Fields(exp.Arg), " "), "*)", "* )")+" *)")
 	}

@@ -31,6 +31,7 @@ type unit struct {
 	macros  map[string]string  // object-like macros: name → body
 	threads []*threadDef
 	atomicH bool // includes bpf_atomic.h, whose smp_mb() is a __sync_fetch_and_add
+	vol     bool // the globals add records now are volatile-qualified
 }
 
 // A global is one shared location: a global scalar, or one scalar field of
@@ -40,8 +41,9 @@ type global struct {
 	name   string // the location's name in the litmus test, set per scenario
 	lock   bool   // a bpf_spin_lock (or a lock used as one)
 	init   int64
-	decl   Loc    // the declaration
-	reason string // why it cannot be a location ("an array"), or ""
+	decl     Loc    // the declaration
+	reason   string // why it cannot be a location ("an array"), or ""
+	volatile bool   // declared volatile (or a field of a volatile struct): its accesses are marked
 }
 
 // A threadDef is a function annotated as a thread.
@@ -267,6 +269,8 @@ func (u *unit) declaration(n *cnode, notes *[]Note) {
 		}
 	}
 	typ := n.child("type")
+	u.vol = hasVolatile(n, u.src)
+	defer func() { u.vol = false }()
 	for _, d := range n.children("declarator") {
 		var value *cnode
 		if d.Type == "init_declarator" {
@@ -356,10 +360,23 @@ func funcDeclarator(fn *cnode) *cnode {
 	return d
 }
 
+// hasVolatile reports whether the declaration n (of a variable or a
+// field) qualifies its type volatile: "volatile int x", not
+// "int *volatile p".
+func hasVolatile(n *cnode, src []byte) bool {
+	for _, k := range n.Kids {
+		if k.Type == "type_qualifier" && k.text(src) == "volatile" {
+			return true
+		}
+	}
+	return false
+}
+
 func (u *unit) add(g *global) {
 	if _, dup := u.byName[g.path]; dup {
 		return
 	}
+	g.volatile = g.volatile || u.vol
 	u.byName[g.path] = g
 	u.globals = append(u.globals, g)
 }
@@ -419,6 +436,8 @@ func (u *unit) fields(path string, body, value *cnode, loc Loc, depth int) {
 			continue
 		}
 		ft := fd.child("type")
+		outer := u.vol
+		u.vol = outer || hasVolatile(fd, u.src)
 		for _, d := range fd.children("declarator") {
 			if d.Type != "field_identifier" {
 				if id := declName(d, u.src); id != "" {
@@ -435,6 +454,7 @@ func (u *unit) fields(path string, body, value *cnode, loc Loc, depth int) {
 			u.object(path+"."+fname, ft, v, loc, depth+1)
 			pos++
 		}
+		u.vol = outer
 	}
 }
 

@@ -26,8 +26,9 @@ import (
 // translated by bpfc; name may end in "#SCENARIO" to pick one of its
 // scenarios (checkInputs names them so), and must when it has several.
 // Problems of a C file are in C coordinates; the notes on code the
-// translation does not model are information and stay in the generated
-// test as comments.
+// translation does not model are information (loadTestWith returns them)
+// and stay in the generated test as comments, unless the scenario
+// depends on that code: then they are problems.
 func loadTest(name string, src []byte) (f *syntax.File, text []byte, problems []string, pos func(syntax.Span) string) {
 	return loadTestWith(name, src, bpfc.Options{}, nil)
 }

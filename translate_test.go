@@ -232,3 +232,46 @@ func TestCheckCPU(t *testing.T) {
 	assert.Equal(t, 2, dispatch([]string{"translate", "--bpf-cpu", "v7", path}, &out, &errs))
 	assert.Equal(t, 2, dispatch([]string{"check", "--bpf-cpu", "x", path}, &out, &errs))
 }
+
+// check prints the notes of a translated C file on stderr as
+// "file:line:col: note: ...", and gives no verdict to a scenario that
+// depends on code the translation leaves out: an error at that code.
+func TestCheckNotesAndIncomplete(t *testing.T) {
+	var out, errs bytes.Buffer
+	path := filepath.Join(bpfcDir, "progs/ringbuf.c")
+	code := dispatch([]string{"check", path}, &out, &errs)
+	assert.Equal(t, 0, code, errs.String())
+	assert.Contains(t, errs.String(), path+":27:2: note: not modeled: helper call bpf_printk\n")
+	assert.Contains(t, out.String(), "Observation ringbuf Never")
+
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "loop.c")
+	require.NoError(t, os.WriteFile(bad, []byte(`int x, y;
+struct pair { int a, b; } p;
+// litmus: exists (f:r=1)
+// litmus: thread
+int f(void *ctx)
+{
+	int i, r = READ_ONCE(y);
+	while (i < 3) {
+		x = i;
+		i = READ_ONCE(y);
+	}
+	return 0;
+}
+// litmus: thread
+int g(void *ctx)
+{
+	struct pair snap = p;
+	WRITE_ONCE(y, 1);
+	return 0;
+}
+`), 0o644))
+	out.Reset()
+	errs.Reset()
+	code = dispatch([]string{"check", bad}, &out, &errs)
+	assert.Equal(t, 1, code)
+	assert.Empty(t, out.String(), "no verdict")
+	assert.Contains(t, errs.String(), bad+":8:2: not modeled: loop while (i < 3) { x = i; i = READ_ONCE(..., which accesses the shared x: the scenario gets no verdict")
+	assert.Contains(t, errs.String(), bad+":17:21: not modeled: the initial value of the struct local snap, which accesses the shared p: the scenario gets no verdict")
+}

@@ -82,12 +82,17 @@
 //
 // What the model cannot express (helper calls, other loops, pointers the
 // translation cannot resolve, arrays of structs or of unknown length) is
-// left out with a [Note] of kind
-// [NoteNotModeled] at its C location, repeated as a comment in the
-// generated test; nothing is dropped silently. A value it cannot compute
-// (a helper's result) is taken as 0, and a condition that depends on one
-// is not guessed: the translation keeps the path that carries on (past a
-// guard that returns, into the then branch otherwise), with a note.
+// left out with a [Note] at its C location, repeated as a comment in the
+// generated test; nothing is dropped silently. When what is left out
+// accesses a shared location of the scenario, the note is a
+// [NoteIncomplete] error: the scenario depends on it and gets no verdict.
+// A value the translation cannot compute (a helper's result) is taken as
+// 0, and a final condition that reads one is an error too. A condition
+// of an if is not guessed: each operand of its !, && and || that depends
+// on such a value becomes an unknown truth value, a marked read of a
+// location "unknownN" that an extra last thread sets to 1, so that both
+// ways are checked. A pointer from a helper (a map lookup, a ring buffer
+// reservation) is taken as non-NULL.
 //
 // # Using the source map
 //

@@ -153,6 +153,12 @@ func (c *lowerer) sub(n *cnode) (syntax.Expr, []syntax.Stmt) {
 // through a register set under an if.
 func (c *lowerer) lazy(n *cnode, op string, x syntax.Expr) syntax.Expr {
 	y, ypre := c.sub(n.child("right"))
+	return c.lazyJoin(n, op, x, y, ypre)
+}
+
+// lazyJoin is lazy with the right operand lowered apart already: y and
+// the statements it needs first.
+func (c *lowerer) lazyJoin(n *cnode, op string, x, y syntax.Expr, ypre []syntax.Stmt) syntax.Expr {
 	if !hasEffects(y) && len(ypre) == 0 {
 		return at(c, &syntax.BinaryExpr{Op: op, X: x, Y: y}, n)
 	}
@@ -201,8 +207,9 @@ func (c *lowerer) ident(n *cnode) syntax.Expr {
 		case l.isPtr && l.ptr != nil:
 			return c.lit(1, n) // a pointer to a location is not NULL
 		case l.isPtr:
+			// The scenario follows the path where a helper's pointer
+			// (a map lookup, a ring buffer reservation) is valid.
 			c.notModeled(n, "pointer "+name+" whose target is unknown (taken as non-NULL)")
-			c.unknown++
 			return c.lit(1, n)
 		}
 		c.notModeled(n, "value of "+name+", "+l.opaque+" (taken as 0)")
@@ -650,4 +657,61 @@ func (c *lowerer) update(n *cnode, used bool) syntax.Expr {
 func (a *assembler) volatileArray(path string) bool {
 	g := a.global(path + "[0]")
 	return g != nil && g.volatile
+}
+
+// test lowers the condition of an if. An operand of its !, && and ||
+// whose value the translation cannot compute (a helper's result, a
+// parameter) is not guessed: it becomes an unknown truth value, read from
+// a location that is 0 or 1 in different executions (see unknownBool),
+// so that the verdict covers both ways; its accesses are kept.
+func (c *lowerer) test(n *cnode) syntax.Expr {
+	if n == nil {
+		return &syntax.IntLit{Value: 1, Text: "1"}
+	}
+	if n.Type == "parenthesized_expression" {
+		if nm := n.named(); len(nm) == 1 {
+			return at(c, &syntax.ParenExpr{X: c.test(nm[0])}, n)
+		}
+	}
+	c.depth++
+	defer func() { c.depth-- }()
+	if c.depth < maxExprDepth && !n.Truncated {
+		switch n.Type {
+		case "binary_expression":
+			if op := n.child("operator"); op != nil && (op.Type == "&&" || op.Type == "||") {
+				x := c.test(n.child("left"))
+				saved := c.pre
+				c.pre = nil
+				y := c.test(n.child("right"))
+				ypre := c.pre
+				c.pre = saved
+				return c.lazyJoin(n, op.Type, x, y, ypre)
+			}
+		case "unary_expression":
+			if op := n.child("operator"); op != nil && op.Type == "!" {
+				return at(c, &syntax.UnaryExpr{Op: "!", X: c.test(n.child("argument"))}, n)
+			}
+		}
+	}
+	u0 := c.unknown
+	x := c.expr(n)
+	if c.unknown == u0 {
+		return x
+	}
+	if hasEffects(x) {
+		t := c.fresh("t")
+		c.pre = append(c.pre, at(c, &syntax.DeclStmt{Type: intType(), Name: &syntax.Ident{Name: t}, Value: x}, n))
+	}
+	c.approximated(n, c.short(n)+" depends on values the translation cannot compute: taken as unknown, true in some executions and false in others")
+	return c.unknownBool(n)
+}
+
+// unknownBool returns a truth value the translation cannot compute: a
+// marked read of a fresh location that only the scenario's last thread
+// writes (1), so that it is 0 in some executions and 1 in others. The
+// location is the read's alone, and its writer has nothing else: it
+// orders nothing.
+func (c *lowerer) unknownBool(n *cnode) syntax.Expr {
+	g := c.a.newUnknown(c.loc(n))
+	return at(c, call("READ_ONCE", c.deref(c.use(g), n)), n)
 }

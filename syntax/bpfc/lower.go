@@ -106,8 +106,54 @@ func (c *lowerer) note(n *cnode, kind NoteKind, msg string) {
 	c.pending = append(c.pending, strings.NewReplacer("\n", " ", "\r", " ").Replace(text))
 }
 
+// notModeled notes that the translation leaves n out (or approximates
+// it) as what says. When n accesses a shared location, the scenario
+// depends on it: the note is then a NoteIncomplete error.
 func (c *lowerer) notModeled(n *cnode, what string) {
+	if s := c.sharedIn(n); s != "" {
+		c.note(n, NoteIncomplete, "not modeled: "+what+", which accesses the shared "+s+": the scenario gets no verdict until this is written with what the translation models")
+		return
+	}
 	c.note(n, NoteNotModeled, "not modeled: "+what)
+}
+
+// approximated notes a construct the translation approximates in a way
+// that keeps the verdict sound (a condition operand taken both ways).
+func (c *lowerer) approximated(n *cnode, what string) {
+	c.note(n, NoteNotModeled, "not modeled: "+what)
+}
+
+// sharedIn returns the C text of the first reference in n to a shared
+// location of the scenario (a global, a struct or array global, a map, a
+// skeleton section, a local pointer to one of them), or "".
+func (c *lowerer) sharedIn(n *cnode) string {
+	found := ""
+	walk(n, func(k *cnode) bool {
+		if found != "" {
+			return false
+		}
+		switch k.Type {
+		case "field_expression":
+			if isSkelSection(k, c.u.src) {
+				found = c.text(k)
+				return false
+			}
+		case "identifier":
+			name := c.text(k)
+			if l := c.lookup(name); l != nil {
+				if l.isPtr && l.ptr != nil && (l.ptr.g != nil || l.ptr.agg != "" || l.ptr.arr != "" || l.ptr.skel) {
+					found = name
+				}
+				return false
+			}
+			if c.a.global(name) != nil || c.a.isAgg(name) || c.a.arrays[name] > 0 || c.a.maps[name] {
+				found = name
+			}
+			return false
+		}
+		return true
+	})
+	return found
 }
 
 func (c *lowerer) text(n *cnode) string { return n.text(c.u.src) }
@@ -281,9 +327,15 @@ func (c *lowerer) seq(nodes []*cnode) (out []syntax.Stmt, term bool) {
 		}
 		if loopMacro(n, c.u.src) {
 			// bpf_for(i, 0, n) { ... } parses as a call, then a block.
-			c.notModeled(n, "loop "+c.short(n))
 			if i+1 < len(nodes) && nodes[i+1].Type != "return_statement" {
+				if s := c.sharedIn(nodes[i+1]); s != "" {
+					c.note(n, NoteIncomplete, "not modeled: loop "+c.short(n)+", whose body accesses the shared "+s+": the scenario gets no verdict until this is written with what the translation models")
+				} else {
+					c.notModeled(n, "loop "+c.short(n))
+				}
 				i++
+			} else {
+				c.notModeled(n, "loop "+c.short(n))
 			}
 			continue
 		}
@@ -416,8 +468,11 @@ func (c *lowerer) constant(n *cnode) bool {
 // branch after the branch's own code.
 func (c *lowerer) ifStmt(n *cnode, rest []*cnode, consume bool) []syntax.Stmt {
 	c.pre, c.post = nil, nil
-	u0 := c.unknown
-	cond := c.cond(n.child("condition"))
+	condN := n.child("condition")
+	if condN != nil && condN.Type == "parenthesized_expression" && len(condN.named()) == 1 {
+		condN = condN.named()[0]
+	}
+	cond := c.test(condN)
 	pre := c.pre
 	c.pre = nil
 	thenN := n.child("consequence")
@@ -428,25 +483,6 @@ func (c *lowerer) ifStmt(n *cnode, rest []*cnode, consume bool) []syntax.Stmt {
 		} else {
 			elseN = nil
 		}
-	}
-	if c.unknown > u0 {
-		// The condition depends on a value the translation could not
-		// compute: take the branch that carries on (past a guard that
-		// returns, into the then branch otherwise), keeping the
-		// condition's accesses.
-		if hasEffects(cond) {
-			pre = append(pre, at(c, &syntax.ExprStmt{X: cond}, n.child("condition")))
-		}
-		var rest2 []*cnode
-		if consume {
-			rest2 = rest
-		}
-		if thenN != nil && mayReturn(thenN) {
-			c.notModeled(n.child("condition"), "condition "+c.short(n.child("condition"))+" depends on values not modeled: taken as false")
-			return append(pre, c.block(elseN, rest2))
-		}
-		c.notModeled(n.child("condition"), "condition "+c.short(n.child("condition"))+" depends on values not modeled: taken as true")
-		return append(pre, c.block(thenN, rest2))
 	}
 	s := at(c, &syntax.IfStmt{Cond: cond}, n)
 	if !consume {
@@ -516,6 +552,9 @@ func (c *lowerer) declaration(n *cnode) []syntax.Stmt {
 			}
 		case aggregate:
 			c.declare(name, &local{opaque: "a struct local"})
+			if value != nil {
+				c.notModeled(value, "the initial value of the struct local "+name)
+			}
 		default:
 			var x syntax.Expr
 			u0 := c.unknown

@@ -32,6 +32,11 @@ const (
 	// NoteCompile marks C that clang cannot compile for the scenario's
 	// CPU (a fetching atomic with -mcpu=v1/v2): an error.
 	NoteCompile
+	// NoteIncomplete marks C the translation leaves out although the
+	// scenario depends on it (it accesses a shared location, or the
+	// condition reads a value it computes): an error, so that the
+	// scenario gets no verdict rather than a wrong one.
+	NoteIncomplete
 )
 
 // A Note is a remark on the C source: what was not modeled, or a problem
@@ -43,10 +48,11 @@ type Note struct {
 	Msg  string
 }
 
-var noteKindNames = [...]string{"not-modeled", "translation", "annotation", "internal", "compile"}
+var noteKindNames = [...]string{"not-modeled", "translation", "annotation", "internal", "compile", "incomplete"}
 
 // String returns a stable name of the kind, usable as a diagnostic code:
-// "not-modeled", "translation", "annotation", "internal" or "compile".
+// "not-modeled", "translation", "annotation", "internal", "compile" or
+// "incomplete".
 func (k NoteKind) String() string {
 	if int(k) < len(noteKindNames) {
 		return noteKindNames[k]
@@ -57,7 +63,7 @@ func (k NoteKind) String() string {
 // IsError reports whether the note is an error (the scenario cannot be
 // trusted or checked) rather than information.
 func (n Note) IsError() bool {
-	return n.Kind == NoteAnnotation || n.Kind == NoteInternal || n.Kind == NoteCompile
+	return n.Kind == NoteAnnotation || n.Kind == NoteInternal || n.Kind == NoteCompile || n.Kind == NoteIncomplete
 }
 
 // A Source is one C file a translation read.
@@ -313,6 +319,28 @@ type assembler struct {
 	lead     map[syntax.Stmt][]string       // comments before a statement
 	tail     map[*syntax.BlockStmt][]string // comments at the end of a block
 	noteSet  map[Note]bool
+	unknowns []*global // the locations of unknownBool, in order
+}
+
+func unknownNames(gs []*global) []string {
+	var out []string
+	for _, g := range gs {
+		out = append(out, g.name)
+	}
+	return out
+}
+
+// newUnknown makes the location of an unknown truth value read at loc.
+func (a *assembler) newUnknown(loc Loc) *global {
+	base := fmt.Sprintf("unknown%d", len(a.unknowns))
+	name := base
+	for i := 1; a.taken(name); i++ {
+		name = fmt.Sprintf("%s_%d", base, i)
+	}
+	a.names[name] = true
+	g := &global{path: "(" + name + ")", name: name, decl: loc}
+	a.unknowns = append(a.unknowns, g)
+	return g
 }
 
 func (a *assembler) addNote(n Note) bool {
@@ -456,15 +484,28 @@ func (a *assembler) scenario(decl, cond, filt, exp, thrs *annot) *Scenario {
 			ths = append(ths, built{th, l})
 		}
 	}
+	if len(a.unknowns) > 0 {
+		// The writer of the unknown truth values: each is 1 in the
+		// executions where the read sees this write, 0 in the others.
+		idx := len(ths)
+		l := &lowerer{a: a, u: main, th: &threadDef{u: main}}
+		body := &syntax.BlockStmt{}
+		for _, g := range a.unknowns {
+			body.Stmts = append(body.Stmts, &syntax.ExprStmt{X: call("WRITE_ONCE", &syntax.UnaryExpr{Op: "*", X: &syntax.Ident{Name: l.use(g)}}, intExpr(1))})
+		}
+		th := &syntax.Thread{Name: fmt.Sprintf("P%d", idx), Index: idx, Body: body}
+		ths = append(ths, built{th, l})
+	}
 	if len(ths) == 0 {
 		a.addNote(Note{Kind: NoteAnnotation, File: main.name, Span: declLoc.Span, Msg: "scenario " + strconv.Quote(a.name) + " has no thread: annotate functions with // litmus: thread"})
 		return nil
 	}
 
 	// The condition, the filter and the waits of spin loops.
-	res := &resolver{a: a, threads: byName, regs: map[int]map[string]string{}}
+	res := &resolver{a: a, threads: byName, regs: map[int]map[string]string{}, tainted: map[int]map[string]bool{}}
 	for i, b := range ths {
 		res.regs[i] = b.l.condRegs
+		res.tainted[i] = b.l.tainted
 	}
 	if cond != nil {
 		if p := res.prop(cond, main); p != nil {
@@ -507,7 +548,7 @@ func (a *assembler) scenario(decl, cond, filt, exp, thrs *annot) *Scenario {
 	// declaration order.
 	f.Init = &syntax.Init{}
 	var used []*global
-	for _, g := range order {
+	for _, g := range append(order, a.unknowns...) {
 		if a.used[g] {
 			used = append(used, g)
 		}
@@ -561,6 +602,10 @@ func (a *assembler) scenario(decl, cond, filt, exp, thrs *annot) *Scenario {
 	threadComments := map[*syntax.Thread][]string{}
 	for i, b := range ths {
 		td := b.l.th
+		if td.fn == nil {
+			threadComments[b.th] = []string{"// truth values the translation cannot compute (" + strings.Join(unknownNames(a.unknowns), ", ") + "): 0 or 1"}
+			continue
+		}
 		p0, p1 := td.u.lines.Position(td.fn.Start), td.u.lines.Position(max(td.fn.Start, td.fn.End-1))
 		name := strings.NewReplacer("\n", " ", "\r", " ").Replace(td.u.name)
 		threadComments[b.th] = []string{fmt.Sprintf("// %s:%d-%d %s", name, p0.Line, p1.Line, ths[i].l.th.name)}
@@ -651,6 +696,7 @@ type resolver struct {
 	a       *assembler
 	threads map[string]int            // thread name → index
 	regs    map[int]map[string]string // thread index → C local → register
+	tainted map[int]map[string]bool   // thread index → registers holding a value the translation cannot compute
 }
 
 func (r *resolver) prop(an *annot, u *unit) syntax.Prop {
@@ -683,6 +729,11 @@ func (r *resolver) local(thread, name string, u *unit, span syntax.Span, ok *boo
 	if !found {
 		r.fail(u, span, "thread "+thread+" has no local variable "+strconv.Quote(name), ok)
 		return syntax.Location{}, false
+	}
+	if r.tainted[idx][reg] {
+		// The condition would test a value taken as 0: no verdict.
+		r.a.addNote(Note{Kind: NoteIncomplete, File: u.name, Span: span,
+			Msg: thread + ":" + name + " holds a value the translation cannot compute (see the notes on its assignments): the scenario gets no verdict until that code is written with what the translation models"})
 	}
 	return syntax.Location{Thread: idx, Name: reg}, true
 }

@@ -173,6 +173,8 @@ P0(int *x, int *y, spinlock_t *l)
 }
 
 func TestNotModeled(t *testing.T) {
+	// The loop and the per-CPU map access shared locations: the scenario
+	// depends on them, so they are errors (no verdict), not information.
 	check(t, head+`
 struct { __uint(type, BPF_MAP_TYPE_ARRAY); __type(key, int); __type(value, int); } m SEC(".maps");
 struct { __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY); __type(value, int); } pc SEC(".maps");
@@ -199,15 +201,18 @@ P0(int *m)
 	if (!1) {
 	} else {
 		*m = 1;
-		// not modeled: pc, a per-CPU map, whose elements no two CPUs share (main.c:16)
-		// not modeled: loop for (i = 0; i < k; i++) x = i; (main.c:17)
+		// not modeled: pc, a per-CPU map, whose elements no two CPUs share, which accesses the shared w: the scenario gets no verdict until this is written with what the translation models (main.c:16)
+		// not modeled: loop for (i = 0; i < k; i++) x = i;, which accesses the shared x: the scenario gets no verdict until this is written with what the translation models (main.c:17)
 		// not modeled: helper call bpf_printk (main.c:19)
 	}
-}`,
-		"11:6: every key of map m names one element: accesses through different keys are taken to conflict",
-		"16:2: not modeled: pc, a per-CPU map, whose elements no two CPUs share",
-		"17:2: not modeled: loop for (i = 0; i < k; i++) x = i;",
+}`, "11:6: every key of map m names one element: accesses through different keys are taken to conflict",
+		"16:2: not modeled: pc, a per-CPU map, whose elements no two CPUs share, which accesses the shared w: the scenario gets no verdict until this is written with what the translation models",
+		"17:2: not modeled: loop for (i = 0; i < k; i++) x = i;, which accesses the shared x: the scenario gets no verdict until this is written with what the translation models",
 		"19:2: not modeled: helper call bpf_printk")
+	tr := translate(t, files{"main.c": head + "// litmus: thread\nint f(void *ctx)\n{\n\tfor (;;)\n\t\tx = 1;\n\treturn 0;\n}\n"})
+	require.Len(t, tr.Notes, 1)
+	assert.Equal(t, NoteIncomplete, tr.Notes[0].Kind)
+	assert.True(t, tr.Notes[0].IsError())
 }
 
 func TestAnnotationErrors(t *testing.T) {
@@ -395,6 +400,9 @@ func TestBlank(t *testing.T) {
 
 // A condition on a value the translation cannot compute keeps the path
 // that carries on; bpf_for loops are not modeled, body included.
+// An operand of a condition that the translation cannot compute is an
+// unknown truth value, read from a location only the last thread writes:
+// both ways are checked, and the modeled operands are kept.
 func TestUnknownConditions(t *testing.T) {
 	check(t, head+`
 // litmus: thread
@@ -410,25 +418,35 @@ int f(void *ctx)
 	}
 	return 0;
 }`, `
-P0(int *x, int *y)
+P0(int *x, int *y, int *unknown0, int *unknown1)
 {
 	// not modeled: helper call bpf_ktime_get_ns (its result is taken as 0) (main.c:8)
 	int i;
 	int t = 0;
-	// not modeled: condition (t > 5) depends on values not modeled: taken as false (main.c:9)
-	{
-		// not modeled: condition (READ_ONCE(y) && t) depends on values not modeled: taken as true (main.c:11)
-		READ_ONCE(*y) && t;
-		{
+	// not modeled: t > 5 depends on values the translation cannot compute: taken as unknown, true in some executions and false in others (main.c:9)
+	if (READ_ONCE(*unknown0)) {
+	} else {
+		// not modeled: t depends on values the translation cannot compute: taken as unknown, true in some executions and false in others (main.c:11)
+		int t0 = 0;
+		if (READ_ONCE(*y)) {
+			t0 = READ_ONCE(*unknown1) != 0;
+		}
+		if (t0) {
 			*x = 1;
 		}
-		// not modeled: loop bpf_for(i, 0, 4) (main.c:13)
+		// not modeled: loop bpf_for(i, 0, 4), whose body accesses the shared y: the scenario gets no verdict until this is written with what the translation models (main.c:13)
 	}
-}`,
-		"8:13: not modeled: helper call bpf_ktime_get_ns (its result is taken as 0)",
-		"9:5: not modeled: condition (t > 5) depends on values not modeled: taken as false",
-		"11:5: not modeled: condition (READ_ONCE(y) && t) depends on values not modeled: taken as true",
-		"13:2: not modeled: loop bpf_for(i, 0, 4)")
+}
+
+// truth values the translation cannot compute (unknown0, unknown1): 0 or 1
+P1(int *unknown0, int *unknown1)
+{
+	WRITE_ONCE(*unknown0, 1);
+	WRITE_ONCE(*unknown1, 1);
+}`, "8:13: not modeled: helper call bpf_ktime_get_ns (its result is taken as 0)",
+		"9:6: not modeled: t > 5 depends on values the translation cannot compute: taken as unknown, true in some executions and false in others",
+		"11:22: not modeled: t depends on values the translation cannot compute: taken as unknown, true in some executions and false in others",
+		"13:2: not modeled: loop bpf_for(i, 0, 4), whose body accesses the shared y: the scenario gets no verdict until this is written with what the translation models")
 }
 
 // Functions of the file are inlined: parameters become registers or
@@ -520,12 +538,12 @@ P0(int *x, int *y)
 		v = smp_load_acquire(x);
 	}
 	w0 = v == 0;
-	// not modeled: loop do { WRITE_ONCE(y, 1); } while (READ_... (main.c:12)
+	// not modeled: loop do { WRITE_ONCE(y, 1); } while (READ_..., which accesses the shared y: the scenario gets no verdict until this is written with what the translation models (main.c:12)
 	// spin-wait loop modeled by its last iteration: the filter keeps the executions where it ends (main.c:15)
 	w1 = !READ_ONCE(*y);
 }`,
 		"9:2: polling loop modeled by its last iteration: the filter keeps the executions where it ends",
-		"12:2: not modeled: loop do { WRITE_ONCE(y, 1); } while (READ_...",
+		"12:2: not modeled: loop do { WRITE_ONCE(y, 1); } while (READ_..., which accesses the shared y: the scenario gets no verdict until this is written with what the translation models",
 		"15:2: spin-wait loop modeled by its last iteration: the filter keeps the executions where it ends")
 	tr := translate(t, files{"main.c": head + "// litmus: thread\nvoid f(void) { while (!READ_ONCE(x)); }\n"})
 	require.Len(t, tr.Scenarios, 1)
@@ -555,13 +573,13 @@ P0(int *x, int *y)
 	int k = READ_ONCE(*y);
 	WRITE_ONCE(*x, READ_ONCE(*x) + 2);
 	WRITE_ONCE(*y, READ_ONCE(*y) + 1);
-	// not modeled: the value of a volatile update (taken as 0) (main.c:11)
+	// not modeled: the value of a volatile update (taken as 0), which accesses the shared x: the scenario gets no verdict until this is written with what the translation models (main.c:11)
 	k = WRITE_ONCE(*x, READ_ONCE(*x) - 1);
-	// not modeled: the value of a volatile store (taken as 0) (main.c:12)
+	// not modeled: the value of a volatile store (taken as 0), which accesses the shared y: the scenario gets no verdict until this is written with what the translation models (main.c:12)
 	k = (WRITE_ONCE(*y, READ_ONCE(*y) - 3));
 }`,
-		"11:6: not modeled: the value of a volatile update (taken as 0)",
-		"12:7: not modeled: the value of a volatile store (taken as 0)")
+		"11:6: not modeled: the value of a volatile update (taken as 0), which accesses the shared x: the scenario gets no verdict until this is written with what the translation models",
+		"12:7: not modeled: the value of a volatile store (taken as 0), which accesses the shared y: the scenario gets no verdict until this is written with what the translation models")
 }
 
 // Global arrays of scalars are one location per element; a computed index
@@ -597,12 +615,12 @@ P0(int *buf_0, int *buf_1, int *i)
 	} else if ((k & 1) == 1) {
 		WRITE_ONCE(*buf_1, t0);
 	}
-	// not modeled: element 9 of buf, out of its bounds (main.c:12)
+	// not modeled: element 9 of buf, out of its bounds, which accesses the shared buf: the scenario gets no verdict until this is written with what the translation models (main.c:12)
 	k = 0;
 }`,
 		"10:2: computed index into buf: one branch per element",
 		"11:2: computed index into buf: one branch per element",
-		"12:6: not modeled: element 9 of buf, out of its bounds")
+		"12:6: not modeled: element 9 of buf, out of its bounds, which accesses the shared buf: the scenario gets no verdict until this is written with what the translation models")
 	tr := translate(t, files{"main.c": "#define N (1 << 1)\n// litmus: exists (buf[0]=5)\nint buf[N] = { 5 };\n// litmus: thread\nvoid f(void) { buf[1] = 7; }\n"})
 	require.Len(t, tr.Scenarios, 1)
 	assert.Contains(t, string(tr.Scenarios[0].Text), "int buf_0 = 5;")

@@ -51,8 +51,8 @@ func TestCPUDefault(t *testing.T) {
 	body, header, notes, sc := translateCPU(t, cpuSrc, Options{})
 	assert.Equal(t, CPUv3, sc.CPU)
 	assert.Contains(t, header, "-mcpu=v3 (clang 20 and later")
-	assert.Contains(t, body, "\tatomic_fetch_add(1, x);")
-	assert.Contains(t, body, "\tatomic_fetch_or(2, y);")
+	assert.Contains(t, body, "\tint t0 = atomic_fetch_add(1, x);")
+	assert.Contains(t, body, "\tint t1 = atomic_fetch_or(2, y);")
 	assert.Contains(t, body, "\tatomic_add(1, x);")
 	assert.Contains(t, body, "\tsmp_mb();")
 	assert.Len(t, sc.CPUSensitive, 3) // the two __sync calls and the stack slot

@@ -111,5 +111,18 @@
 // spans to C locations and back. Each thread carries a comment naming the
 // C lines it came from.
 //
+// The test is written in the C that herd7's parser accepts, which lacks
+// much of C: !, && and || become comparisons with 0 joined by & and |, %
+// a division, a constant shift a multiplication or division, ?: an
+// arithmetic choice, unary minus a subtraction from 0, a compound
+// assignment to a register "r = r OP (v)"; a primitive whose value is unused is
+// assigned to a fresh register; empty blocks are dropped (an if with an
+// empty branch is inverted); constants are wrapped to 32 bits, with a
+// note; locks are parameters only; and comments among the threads avoid
+// the words (exists, filter, ...) and the double quote that end herd7's
+// reading of the program. One construct herd7 rejects remains: a plain
+// read-modify-write of a location ("*x += v", from x++ or x += v), the
+// form in which analysis recognizes one.
+//
 // The package imports only syntax: it knows nothing of the checker.
 package bpfc

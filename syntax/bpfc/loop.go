@@ -42,11 +42,11 @@ func (c *lowerer) loop(n *cnode) []syntax.Stmt {
 		c.notModeled(n, "loop "+c.short(n))
 		return nil
 	case idle(body, c.u.src):
-		c.note(n, NoteTranslation, "spin-wait loop modeled by its last iteration: the filter keeps the executions where it ends")
+		c.note(n, NoteTranslation, "spin-wait loop modeled by its last iteration: only the executions where it ends are checked")
 	case n.Type == "do_statement" && c.readOnly(body):
 		// do { v = READ_ONCE(x); } while (!v): the last iteration runs the
 		// body, then finds the condition false.
-		c.note(n, NoteTranslation, "polling loop modeled by its last iteration: the filter keeps the executions where it ends")
+		c.note(n, NoteTranslation, "polling loop modeled by its last iteration: only the executions where it ends are checked")
 		out = append(out, c.block(body, nil))
 	default:
 		c.notModeled(n, "loop "+c.short(n))

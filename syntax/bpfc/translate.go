@@ -484,6 +484,9 @@ func (a *assembler) scenario(decl, cond, filt, exp, thrs *annot) *Scenario {
 			ths = append(ths, built{th, l})
 		}
 	}
+	for _, b := range ths {
+		b.l.herdable(b.th.Body)
+	}
 	if len(a.unknowns) > 0 {
 		// The writer of the unknown truth values: each is 1 in the
 		// executions where the read sees this write, 0 in the others.
@@ -554,13 +557,20 @@ func (a *assembler) scenario(decl, cond, filt, exp, thrs *annot) *Scenario {
 		}
 	}
 	for _, g := range used {
-		it := &syntax.InitItem{Loc: syntax.Location{Thread: -1, Name: g.name}}
 		if g.lock {
-			it.Type = &syntax.Type{Name: "spinlock_t"}
-		} else {
-			it.Type = intType()
-			it.Value = intExpr(g.init)
+			// herd7 knows no size of spinlock_t in the init section: a
+			// lock is only a thread's parameter.
+			continue
 		}
+		it := &syntax.InitItem{Loc: syntax.Location{Thread: -1, Name: g.name}}
+		it.Type = intType()
+		v := g.init
+		if v < herdMin || v > herdMax {
+			v = int64(int32(v))
+			a.addNote(Note{Kind: NoteTranslation, File: g.decl.File, Span: g.decl.Span,
+				Msg: fmt.Sprintf("initial value %d of %s is out of herd7's 32-bit range: taken as %d, the same low 32 bits", g.init, g.path, v)})
+		}
+		it.Value = intExpr(v)
 		a.origin[it] = g.decl
 		f.Init.Items = append(f.Init.Items, it)
 	}
@@ -635,6 +645,9 @@ func (a *assembler) layout(f *syntax.File, header []string, thc map[*syntax.Thre
 	pos := 0
 	next := func() int { pos += 2; return pos }
 	comment := func(text string) {
+		if f.Init.Span.Start > 0 { // among the threads
+			text = herdComment(text)
+		}
 		s := next()
 		f.Comments = append(f.Comments, &syntax.Comment{Span: syntax.Span{Start: s, End: s + 1}, Text: text})
 	}

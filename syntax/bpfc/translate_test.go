@@ -119,7 +119,7 @@ P0(int *x, int *y)
 	int e = 0;
 	r = atomic_fetch_add(1, x);
 	// result unused: clang 20 and later at -mcpu=v3 emit the fetching, fully ordered instruction (atomic_fetch_or); with -mcpu=v1/v2 or a clang before 20 it is the unordered atomic_or (main.c:10)
-	atomic_fetch_or(4, x);
+	int t1 = atomic_fetch_or(4, x);
 	r = atomic_add_return(1, x);
 	r = atomic_fetch_xor(1, x) ^ 1;
 	r = cmpxchg(x, 0, 1);
@@ -198,8 +198,7 @@ P0(int *m)
 	int k = 0;
 	int i;
 	// every key of map m names one element: accesses through different keys are taken to conflict (main.c:11)
-	if (!1) {
-	} else {
+	if (1 != 0) {
 		*m = 1;
 		// not modeled: pc, a per-CPU map, whose elements no two CPUs share, which accesses the shared w: the scenario gets no verdict until this is written with what the translation models (main.c:16)
 		// not modeled: loop for (i = 0; i < k; i++) x = i;, which accesses the shared x: the scenario gets no verdict until this is written with what the translation models (main.c:17)
@@ -424,8 +423,7 @@ P0(int *x, int *y, int *unknown0, int *unknown1)
 	int i;
 	int t = 0;
 	// not modeled: t > 5 depends on values the translation cannot compute: taken as unknown, true in some executions and false in others (main.c:9)
-	if (READ_ONCE(*unknown0)) {
-	} else {
+	if (READ_ONCE(*unknown0) == 0) {
 		// not modeled: t depends on values the translation cannot compute: taken as unknown, true in some executions and false in others (main.c:11)
 		int t0 = 0;
 		if (READ_ONCE(*y)) {
@@ -477,14 +475,12 @@ P0(int *x, int *y)
 			bump_ret0 = 0;
 		} else {
 			// result unused: clang 20 and later at -mcpu=v3 emit the fetching, fully ordered instruction (atomic_fetch_add); with -mcpu=v1/v2 or a clang before 20 it is the unordered atomic_add (main.c:9)
-			atomic_fetch_add(by, x);
+			int t0 = atomic_fetch_add(by, x);
 			bump_ret0 = 1;
 		}
 	}
 	int ok = bump_ret0;
-	{
-		// not modeled: recursive call to rec (main.c:12)
-	}
+	// not modeled: recursive call to rec (main.c:12)
 }`,
 		"9:2: result unused: clang 20 and later at -mcpu=v3 emit the fetching, fully ordered instruction (atomic_fetch_add); with -mcpu=v1/v2 or a clang before 20 it is the unordered atomic_add",
 		"12:25: not modeled: recursive call to rec")
@@ -533,18 +529,18 @@ P0(int *x, int *y)
 	int w1;
 	int v;
 	int n = 0;
-	// polling loop modeled by its last iteration: the filter keeps the executions where it ends (main.c:9)
+	// polling loop modeled by its last iteration: only the executions where it ends are checked (main.c:9)
 	{
 		v = smp_load_acquire(x);
 	}
 	w0 = v == 0;
 	// not modeled: loop do { WRITE_ONCE(y, 1); } while (READ_..., which accesses the shared y: the scenario gets no verdict until this is written with what the translation models (main.c:12)
-	// spin-wait loop modeled by its last iteration: the filter keeps the executions where it ends (main.c:15)
-	w1 = !READ_ONCE(*y);
+	// spin-wait loop modeled by its last iteration: only the executions where it ends are checked (main.c:15)
+	w1 = READ_ONCE(*y) == 0;
 }`,
-		"9:2: polling loop modeled by its last iteration: the filter keeps the executions where it ends",
+		"9:2: polling loop modeled by its last iteration: only the executions where it ends are checked",
 		"12:2: not modeled: loop do { WRITE_ONCE(y, 1); } while (READ_..., which accesses the shared y: the scenario gets no verdict until this is written with what the translation models",
-		"15:2: spin-wait loop modeled by its last iteration: the filter keeps the executions where it ends")
+		"15:2: spin-wait loop modeled by its last iteration: only the executions where it ends are checked")
 	tr := translate(t, files{"main.c": head + "// litmus: thread\nvoid f(void) { while (!READ_ONCE(x)); }\n"})
 	require.Len(t, tr.Scenarios, 1)
 	require.NotNil(t, tr.Scenarios[0].File.Filter)
@@ -648,11 +644,11 @@ P0(int *x, int *y)
 	// loop unrolled: 2 iterations (main.c:11)
 	int j = 0;
 	{
-		s += READ_ONCE(*x);
+		s = s + READ_ONCE(*x);
 	}
 	j = 1;
 	{
-		s += READ_ONCE(*x);
+		s = s + READ_ONCE(*x);
 	}
 	// loop unrolled: 2 iterations (main.c:13)
 	i = 1;
@@ -690,7 +686,7 @@ P0(int *x, int *y)
 	}
 	int a = t0;
 	int t1 = 1;
-	if (!(a)) {
+	if ((a) == 0) {
 		t1 = smp_load_acquire(y) != 0;
 	}
 	int b = t1;
@@ -701,11 +697,11 @@ P0(int *x, int *y)
 		t2 = 2;
 	}
 	int c = t2;
-	// spin-wait loop modeled by its last iteration: the filter keeps the executions where it ends (main.c:11)
+	// spin-wait loop modeled by its last iteration: only the executions where it ends are checked (main.c:11)
 	int t3 = 0;
 	if (a) {
-		t3 = !READ_ONCE(*x) != 0;
+		t3 = (READ_ONCE(*x) == 0) != 0;
 	}
 	w0 = t3;
-}`, "11:2: spin-wait loop modeled by its last iteration: the filter keeps the executions where it ends")
+}`, "11:2: spin-wait loop modeled by its last iteration: only the executions where it ends are checked")
 }

@@ -37,10 +37,10 @@ type unit struct {
 // A global is one shared location: a global scalar, or one scalar field of
 // a global struct.
 type global struct {
-	path   string // C path: "x", "g.cnt"
-	name   string // the location's name in the litmus test, set per scenario
-	lock   bool   // a bpf_spin_lock (or a lock used as one)
-	init   int64
+	path     string // C path: "x", "g.cnt"
+	name     string // the location's name in the litmus test, set per scenario
+	lock     bool   // a bpf_spin_lock (or a lock used as one)
+	init     int64
 	decl     Loc    // the declaration
 	reason   string // why it cannot be a location ("an array"), or ""
 	volatile bool   // declared volatile (or a field of a volatile struct): its accesses are marked

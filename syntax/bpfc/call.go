@@ -211,6 +211,38 @@ func (c *lowerer) call(n *cnode, used bool) syntax.Expr {
 			return mk("xchg"+o.Suffix(), p, c.expr(args[1]))
 		}
 		return nil
+	case "try_cmpxchg_acquire", "atomic_try_cmpxchg_acquire", "try_cmpxchg_relaxed", "atomic_try_cmpxchg_relaxed",
+		"try_cmpxchg_release", "atomic_try_cmpxchg_release", "atomic_try_cmpxchg":
+		// bpf_atomic.h: a __sync_val_compare_and_swap, fully ordered in
+		// every JIT; the translation keeps the order the name promises.
+		if !need(3) {
+			return nil
+		}
+		o := OrderSeqCst
+		switch {
+		case strings.HasSuffix(name, "_acquire"):
+			o = OrderAcquire
+		case strings.HasSuffix(name, "_relaxed"):
+			o = OrderRelaxed
+		case strings.HasSuffix(name, "_release"):
+			o = OrderRelease
+		}
+		return c.compareExchange(n, args, o, used)
+	case "atomic_read":
+		if !need(1) {
+			return nil
+		}
+		return c.loadOnce(args[0], n, "")
+	case "atomic_set":
+		if !need(2) {
+			return nil
+		}
+		return c.store(args[0], args[1], n, "", true)
+	case "smp_cond_load_acquire_label", "smp_cond_load_relaxed_label", "smp_cond_load_acquire", "smp_cond_load_relaxed":
+		if !need(2) {
+			return nil
+		}
+		return c.condLoad(n, name, args)
 	case "__atomic_compare_exchange_n", "atomic_compare_exchange_strong_explicit", "atomic_compare_exchange_weak_explicit",
 		"atomic_compare_exchange_strong", "atomic_compare_exchange_weak", "try_cmpxchg":
 		if !need(3) {
@@ -301,6 +333,9 @@ func (c *lowerer) call(n *cnode, used bool) syntax.Expr {
 		}
 	}
 
+	if m := c.u.fmacros[name]; m != nil {
+		return c.expandMacro(n, name, m, args, used)
+	}
 	if x, ok := c.inline(n, name, args, used); ok {
 		return x
 	}
@@ -313,6 +348,43 @@ func (c *lowerer) call(n *cnode, used bool) syntax.Expr {
 	}
 	c.notModeled(n, msg)
 	return nil
+}
+
+// condLoad lowers smp_cond_load_acquire(p, cond) and its relatives
+// (bpf_atomic.h's _label forms take a label to jump to when the loop
+// gives up): a loop that reads *p into VAL until cond, a C expression
+// over VAL, holds. It is modeled by its last iteration, as a spin-wait
+// loop: one read (an acquire one for the _acquire forms) and a filter
+// keeping the executions where cond holds. The value is VAL.
+func (c *lowerer) condLoad(n *cnode, name string, args []*cnode) syntax.Expr {
+	o := c.pointee(args[0])
+	if o == nil {
+		return nil
+	}
+	var rd syntax.Expr
+	if strings.Contains(name, "acquire") {
+		loc := c.location(o, args[0], false)
+		if loc == "" {
+			return nil
+		}
+		rd = at(c, call("smp_load_acquire", at(c, &syntax.Ident{Name: loc}, args[0])), n)
+	} else if rd = c.loadOnce(args[0], n, ""); rd == nil {
+		return nil
+	}
+	msg := name + " modeled by its last iteration: only the executions where its condition holds are checked"
+	if strings.HasSuffix(name, "_label") {
+		msg += "; its jump to the label when it gives up is not modeled"
+	}
+	c.note(n, NoteTranslation, msg)
+	val := c.fresh("VAL")
+	c.pre = append(c.pre, at(c, &syntax.DeclStmt{Type: intType(), Name: &syntax.Ident{Name: val}, Value: rd}, n))
+	c.scopes = append(c.scopes, map[string]*local{"VAL": {reg: val}})
+	cond := c.expr(args[1])
+	c.scopes = c.scopes[:len(c.scopes)-1]
+	w := c.fresh("w")
+	c.waits = append(c.waits, wait{reg: w, loc: c.loc(n)})
+	c.pre = append(c.pre, at(c, &syntax.ExprStmt{X: &syntax.AssignExpr{Op: "=", X: &syntax.Ident{Name: w}, Y: &syntax.UnaryExpr{Op: "!", X: &syntax.ParenExpr{X: cond}}}}, args[1]))
+	return &syntax.Ident{Name: val}
 }
 
 // needFetching notes that clang cannot compile the builtin name (an
@@ -400,20 +472,45 @@ func (c *lowerer) fetchOp(n *cnode, args []*cnode, op string, o Order, sync, use
 	if o2 != nil && o2.reg != "" {
 		return c.localRMW(n, args, op, o, o2.reg, fetch, used, newValue)
 	}
+	if o2 != nil && o2.dyn != nil {
+		// An element at a computed index: one branch per element.
+		v := c.pure(c.expr(args[1]), args[1])
+		idx := c.pure(c.expr(o2.dyn), o2.dyn)
+		locs := c.elements(o2, n)
+		if locs == nil {
+			return nil
+		}
+		if sensitive {
+			c.note(n, NoteTranslation, c.rmwNote(op, fetch))
+		}
+		var t string
+		if used {
+			t = c.fresh("t")
+			c.pre = append(c.pre, &syntax.DeclStmt{Type: intType(), Name: &syntax.Ident{Name: t}})
+		}
+		c.pre = append(c.pre, c.chain(idx, locs, n, func(loc string) syntax.Stmt {
+			x := c.rmwCall(n, op, o, fetch, newValue, copyExpr(v), at(c, &syntax.Ident{Name: loc}, args[0]))
+			if t == "" {
+				return at(c, &syntax.ExprStmt{X: x}, n)
+			}
+			return at(c, &syntax.ExprStmt{X: &syntax.AssignExpr{Op: "=", X: &syntax.Ident{Name: t}, Y: x}}, n)
+		}))
+		if t == "" {
+			return nil
+		}
+		return &syntax.Ident{Name: t}
+	}
 	loc := c.location(o2, args[0], false)
 	if loc == "" {
 		return nil
 	}
 	p := at(c, &syntax.Ident{Name: loc}, args[0])
 	v := c.expr(args[1])
-	if !fetch {
-		if sensitive {
-			c.note(n, NoteTranslation, fmt.Sprintf("result unused: %s emits the non-fetching atomic %s, which orders nothing (atomic_%s); clang 20 and later at -mcpu=v3 or v4 emit the fetching, fully ordered instruction", c.a.builtBy(), op, op))
-		}
-		return at(c, call("atomic_"+op, v, p), n)
-	}
 	if sensitive {
-		c.note(n, NoteTranslation, fmt.Sprintf("result unused: clang 20 and later at -mcpu=%s emit the fetching, fully ordered instruction (atomic_fetch_%s); with -mcpu=v1/v2 or a clang before 20 it is the unordered atomic_%s", c.a.cpu, op, op))
+		c.note(n, NoteTranslation, c.rmwNote(op, fetch))
+	}
+	if !fetch {
+		return at(c, call("atomic_"+op, v, p), n)
 	}
 	if !newValue {
 		return at(c, call("atomic_fetch_"+op+o.Suffix(), v, p), n)
@@ -425,6 +522,29 @@ func (c *lowerer) fetchOp(n *cnode, args []*cnode, op string, o Order, sync, use
 	v = c.pure(v, args[1])
 	x := at(c, call("atomic_fetch_"+op+o.Suffix(), v, p), n)
 	return at(c, &syntax.BinaryExpr{Op: rmwOps[op], X: x, Y: v}, n)
+}
+
+// rmwNote says what an unused read-modify-write that asks for ordering
+// became, and what another build makes of it.
+func (c *lowerer) rmwNote(op string, fetch bool) string {
+	if !fetch {
+		return fmt.Sprintf("result unused: %s emits the non-fetching atomic %s, which orders nothing (atomic_%s); clang 20 and later at -mcpu=v3 or v4 emit the fetching, fully ordered instruction", c.a.builtBy(), op, op)
+	}
+	return fmt.Sprintf("result unused: clang 20 and later at -mcpu=%s emit the fetching, fully ordered instruction (atomic_fetch_%s); with -mcpu=v1/v2 or a clang before 20 it is the unordered atomic_%s", c.a.cpu, op, op)
+}
+
+// rmwCall is the read-modify-write primitive of fetchOp on location p
+// with operand v (without effects).
+func (c *lowerer) rmwCall(n *cnode, op string, o Order, fetch, newValue bool, v, p syntax.Expr) syntax.Expr {
+	switch {
+	case !fetch:
+		return at(c, call("atomic_"+op, v, p), n)
+	case !newValue:
+		return at(c, call("atomic_fetch_"+op+o.Suffix(), v, p), n)
+	case op == "add" || op == "sub":
+		return at(c, call("atomic_"+op+"_return"+o.Suffix(), v, p), n)
+	}
+	return at(c, &syntax.BinaryExpr{Op: rmwOps[op], X: at(c, call("atomic_fetch_"+op+o.Suffix(), v, p), n), Y: copyExpr(v)}, n)
 }
 
 // localRMW lowers a read-modify-write of a local variable (a stack slot

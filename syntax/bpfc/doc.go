@@ -22,6 +22,7 @@
 //	// litmus: filter PROP      keeps only the executions satisfying PROP
 //	// litmus: expect VERDICT   the expected result, as herd7 prints it ("Never", "Sometimes DATARACE")
 //	// litmus: cpu vN           the clang -mcpu the BPF C is built for: v1, v2, v3 (the default) or v4
+//	// litmus: param N=V ...    the values of thread parameters and externs (__kconfig)
 //
 // PROP is herd7's syntax (/\, \/, ~, ->, parentheses), C's spellings
 // (&&, ||, !, ==, !=) accepted too, over atoms THREAD:local=VALUE (a
@@ -47,10 +48,16 @@
 // accesses through different keys are taken to conflict; per-CPU maps are
 // not modeled. A global array of scalars with a constant length (up to 16)
 // is one location per element (buf[2] becomes buf_2); an index computed at
-// run time becomes a chain of ifs, one branch per element. Object-like
-// macros and enumerators with constant values are constants. Local scalars
-// become registers; local pointers to globals are followed. Calls to
-// functions of the same file are inlined.
+// run time becomes a chain of ifs, one branch per element (for the
+// atomics too); a local set once to a constant, and an unrolled loop's
+// variable, index as constants. Globals of a typedef'd struct type are
+// flattened as struct globals. Object-like macros and enumerators with
+// constant values are constants; function-like macros are expanded as
+// the preprocessor does. Local scalars become registers; local pointers
+// to globals are followed. Calls to functions of the same file are
+// inlined. A switch whose cases end in break or return becomes a chain of
+// ifs. "litmus: param NAME=VALUE ..." gives a thread function's scalar
+// parameter, or an extern (a __kconfig one), its value.
 //
 // Accesses follow ../shared/facts/bpf-to-lkmm.md: volatile casts and
 // READ_ONCE/WRITE_ONCE are marked accesses, and so are the accesses to an
@@ -75,7 +82,10 @@
 // Scenario.CPUSensitive lists the calls that v1/v2 would weaken.
 // if/else is kept; an early return takes the
 // code after its if into the other branch. A counted loop with constant
-// bounds (at most 8 iterations) is unrolled. A spin-wait loop (a condition
+// bounds (at most 8 iterations) is unrolled, and so are bpf_for and
+// bpf_repeat. bpf_atomic.h's try_cmpxchg_acquire family keeps the order
+// its name promises; smp_cond_load_acquire(_label) is a spin-wait on an
+// acquire load. A spin-wait loop (a condition
 // and a body without effects), or a do-while loop whose body only reads,
 // is modeled by its last iteration: its condition is read once into a
 // register that the scenario's filter requires to be false.

@@ -224,6 +224,13 @@ func (c *lowerer) ident(n *cnode) syntax.Expr {
 	if k, ok := c.u.consts[name]; ok {
 		return c.lit(k, n)
 	}
+	if k, ok := c.a.params[name]; ok {
+		return c.lit(k, n) // "litmus: param name=K", as for a __kconfig extern
+	}
+	if c.u.externs[name] {
+		c.notModeled(n, "extern "+name+" (give its value with // litmus: param "+name+"=VALUE; taken as 0)")
+		return c.zero(n)
+	}
 	c.notModeled(n, "unknown name "+name+" (taken as 0)")
 	return c.zero(n)
 }
@@ -379,7 +386,7 @@ func (c *lowerer) objectOf(n *cnode) *obj {
 			return nil
 		}
 		idx := n.child("index")
-		if k, ok := c.u.constValue(idx, 0); ok {
+		if k, ok := c.constValue(idx); ok {
 			g := c.a.global(fmt.Sprintf("%s[%d]", base.arr, k))
 			if g == nil {
 				c.notModeled(n, fmt.Sprintf("element %d of %s, out of its bounds", k, base.arr))

@@ -32,6 +32,14 @@ func herdRejects(text string) []string {
 		if strings.HasPrefix(l, "P0(") {
 			inProg = true
 		}
+		if m := threadHead.FindStringSubmatch(l); m != nil {
+			for _, p := range strings.Split(m[1], ",") {
+				f := strings.Fields(strings.ReplaceAll(p, "*", " "))
+				if len(f) > 0 && reserved[f[len(f)-1]] {
+					out = append(out, "line "+strconv.Itoa(i+1)+": parameter named with a herd7 keyword "+f[len(f)-1])
+				}
+			}
+		}
 		if inProg && (strings.HasPrefix(l, "exists") || strings.HasPrefix(l, "~exists") || strings.HasPrefix(l, "forall") || strings.HasPrefix(l, "filter") || strings.HasPrefix(l, "locations")) {
 			inProg = false
 		}
@@ -91,6 +99,7 @@ func knownRejects(rejects []string) (rest []string) {
 }
 
 var (
+	threadHead = regexp.MustCompile(`^P[0-9]+\((.*)\)\s*$`)
 	plainRMW   = regexp.MustCompile(`^\s*\*[A-Za-z_][A-Za-z0-9_]* [-+*/&|^]= [^=]*;\s*$`)
 	herdBad    = regexp.MustCompile(`!($|[^=])|&&|\|\||%|<<|>>|\?|~|[-+*/&|^]=|\+\+|--`)
 	herdNum    = regexp.MustCompile(`(?:^|[^A-Za-z0-9_])(-?[0-9]+)\b`)
@@ -100,9 +109,9 @@ var (
 
 // The checker of the rejected constructs finds each of them.
 func TestHerdRejects(t *testing.T) {
-	text := "C t\n{\n\tspinlock_t l;\n}\n\nP0(int *x)\n{\n\tint r = !READ_ONCE(*x) && 1 || 2 % 3;\n\t*x += 1;\n\tr += 1 << 2 >> 1;\n\tr = ~r ? 1 : 2;\n\tr++;\n\tREAD_ONCE(*x);\n\tr = 2147483648;\n\tif (r) {\n\t}\n\t// the filter \"x\"\n}\n\nexists (0:r=1)\n"
+	text := "C t\n{\n\tspinlock_t l;\n}\n\nP0(int *x, int *lock)\n{\n\tint r = !READ_ONCE(*x) && 1 || 2 % 3;\n\t*x += 1;\n\tr += 1 << 2 >> 1;\n\tr = ~r ? 1 : 2;\n\tr++;\n\tREAD_ONCE(*x);\n\tr = 2147483648;\n\tif (r) {\n\t}\n\t// the filter \"x\"\n}\n\nexists (0:r=1)\n"
 	got := strings.Join(herdRejects(text), "\n")
-	for _, want := range []string{"spinlock_t in the init section", ": !R", ": &&", ": ||", ": %", ": +=", ": <<", ": >>", ": ~", ": ?", ": ++", "READ_ONCE called as a statement", "constant 2147483648", "an empty block", "comment herd7's splitter stops at", plainRMWWords} {
+	for _, want := range []string{"spinlock_t in the init section", ": !R", ": &&", ": ||", ": %", ": +=", ": <<", ": >>", ": ~", ": ?", ": ++", "READ_ONCE called as a statement", "constant 2147483648", "an empty block", "comment herd7's splitter stops at", plainRMWWords, "parameter named with a herd7 keyword lock"} {
 		assert.Contains(t, got, want)
 	}
 	assert.Empty(t, herdRejects("C t\n{\n}\n\nP0(int *x)\n{\n\tint r = READ_ONCE(*x) != 0;\n\tWRITE_ONCE(*x, -5);\n}\n\nexists (0:r=1)\n"))
@@ -110,7 +119,7 @@ func TestHerdRejects(t *testing.T) {
 
 // herdSrc uses every C construct whose litmus form herd7's C lacks.
 const herdSrc = `#define BIG 0x80000000UL
-int x, y;
+int x, y, lock;
 struct bpf_spin_lock l;
 // litmus: exists (exists:r=1)
 // litmus: thread exists
@@ -134,6 +143,7 @@ int filter(void *ctx)
 	__sync_val_compare_and_swap(&y, 0, 1);
 	bpf_spin_lock(&l);
 	bpf_spin_unlock(&l);
+	WRITE_ONCE(lock, 1);
 	if (bpf_ktime_get_ns() > 3)
 		return 0;
 	bpf_printk("filter \"exists\"");
@@ -158,9 +168,10 @@ func TestHerdAccepts(t *testing.T) {
 	require.Len(t, tr.Scenarios, 1)
 	text := string(tr.Scenarios[0].Text)
 	rejects := herdRejects(text)
-	assert.Equal(t, []string{"line 18: " + plainRMWWords, "line 19: " + plainRMWWords}, rejects, text)
+	assert.Equal(t, []string{"line 19: " + plainRMWWords, "line 20: " + plainRMWWords}, rejects, text)
 	assert.Contains(t, text, "int r = READ_ONCE(*x) == 0;")
 	assert.Contains(t, text, "WRITE_ONCE(*y, 1);")
+	assert.Contains(t, text, "WRITE_ONCE(*lock_1, 1);")
 	var notes []string
 	for _, n := range tr.Notes {
 		notes = append(notes, n.Msg)

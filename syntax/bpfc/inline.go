@@ -67,7 +67,13 @@ func (c *lowerer) inline(n *cnode, name string, args []*cnode, used bool) (synta
 		x := c.expr(args[i])
 		reg := c.newReg(pname)
 		c.taint(reg, c.unknown > u0)
-		scope[pname] = &local{reg: reg}
+		l := &local{reg: reg}
+		if !mutableNames(fn, c.u.src)[pname] {
+			if k, ok := c.constValue(args[i]); ok {
+				l.k = &k
+			}
+		}
+		scope[pname] = l
 		binds = append(binds, at(c, &syntax.DeclStmt{Type: intType(), Name: &syntax.Ident{Name: reg}, Value: x}, args[i]))
 	}
 	frame := inlineFrame{name: name}
@@ -77,10 +83,10 @@ func (c *lowerer) inline(n *cnode, name string, args []*cnode, used bool) (synta
 	}
 	binds = append(c.pre, binds...)
 	c.inlined = append(c.inlined, frame)
-	outer := c.scopes
-	c.scopes = []map[string]*local{scope}
+	outer, outerMut := c.scopes, c.mutable
+	c.scopes, c.mutable = []map[string]*local{scope}, mutableNames(fn, c.u.src)
 	body := c.block(fn.child("body"), nil)
-	c.scopes = outer
+	c.scopes, c.mutable = outer, outerMut
 	c.inlined = c.inlined[:len(c.inlined)-1]
 	c.pre = append(append(saved, binds...), body)
 	c.unknown = u0

@@ -40,6 +40,50 @@ type lowerer struct {
 	unknown  int             // values the translation could not compute so far
 	tainted  map[string]bool // registers holding such a value
 	inlined  []inlineFrame   // the functions being inlined, innermost last
+	mutable  map[string]bool // names the function being lowered assigns or takes the address of
+	macro    *macroUse       // the outermost function-like macro being expanded, or nil
+	macros   int             // the depth of macro expansion
+}
+
+// mutableNames returns the names fn assigns (=, op=, ++, --) or takes the
+// address of: the locals whose initial value may not last.
+func mutableNames(fn *cnode, src []byte) map[string]bool {
+	out := map[string]bool{}
+	walk(fn, func(n *cnode) bool {
+		var target *cnode
+		switch n.Type {
+		case "assignment_expression":
+			target = n.child("left")
+		case "update_expression":
+			target = n.child("argument")
+		case "pointer_expression":
+			if op := n.child("operator"); op != nil && op.Type == "&" {
+				target = n.child("argument")
+			}
+		}
+		if target != nil && target.Type == "identifier" {
+			out[target.text(src)] = true
+		}
+		return true
+	})
+	return out
+}
+
+// constValue evaluates n as a constant expression, with the constant
+// locals of the thread (a local set once, to a constant, and never
+// assigned again) as constants.
+func (c *lowerer) constValue(n *cnode) (int64, bool) {
+	return c.u.constEval(n, 0, func(name string) (int64, bool, bool) {
+		l := c.lookup(name)
+		if l == nil {
+			k, ok := c.a.params[name]
+			return k, ok, ok
+		}
+		if l.k == nil {
+			return 0, true, false
+		}
+		return *l.k, true, true
+	})
 }
 
 // A wait is a spin-wait loop, modeled by its last iteration: its
@@ -55,6 +99,7 @@ type local struct {
 	isPtr  bool
 	ptr    *obj   // for a pointer: what it points to, or nil when unknown
 	vol    bool   // for a pointer: to volatile ("volatile int *p"), so its accesses are marked
+	k      *int64 // for a scalar never assigned after its initializer, a constant one: its value
 	opaque string // for a local the translation does not model: why
 }
 
@@ -82,6 +127,10 @@ func (c *lowerer) use(g *global) string {
 func (c *lowerer) uses(g *global) bool { return c.usedHere[g] }
 
 func (c *lowerer) loc(n *cnode) Loc {
+	if c.macro != nil {
+		// Inside a macro's expansion: the macro's use.
+		return c.macro.at
+	}
 	return Loc{File: c.u.name, Span: syntax.Span{Start: n.Start, End: n.End}}
 }
 
@@ -101,8 +150,12 @@ func (c *lowerer) note(n *cnode, kind NoteKind, msg string) {
 	l := c.loc(n)
 	c.a.addNote(Note{Kind: kind, File: l.File, Span: l.Span, Msg: msg})
 	// Duplicated code (after an early return) repeats the comment, not the note.
-	p := c.u.lines.Position(n.Start)
-	text := fmt.Sprintf("// %s (%s:%d)", msg, c.u.name, p.Line)
+	lines := c.u.lines
+	if c.macro != nil {
+		lines = c.macro.lines
+	}
+	p := lines.Position(l.Span.Start)
+	text := fmt.Sprintf("// %s (%s:%d)", msg, l.File, p.Line)
 	c.pending = append(c.pending, strings.NewReplacer("\n", " ", "\r", " ").Replace(text))
 }
 
@@ -251,14 +304,26 @@ func (c *lowerer) restore(s snapshot) {
 // function lowers the thread's function to its body.
 func (c *lowerer) function() *syntax.BlockStmt {
 	fn := c.th.fn
+	c.mutable = mutableNames(fn, c.u.src)
 	c.scopes = []map[string]*local{{}}
 	c.names = map[string]bool{}
 	c.condRegs = map[string]string{}
+	var params []syntax.Stmt
 	if ps := funcDeclarator(fn).child("parameters"); ps != nil {
 		for _, p := range ps.named() {
-			if name := declName(p.child("declarator"), c.u.src); name != "" {
-				c.declare(name, &local{opaque: "a parameter of the thread function"})
+			d := p.child("declarator")
+			name := declName(d, c.u.src)
+			if name == "" {
+				continue
 			}
+			if k, ok := c.a.params[name]; ok && d.Type == "identifier" {
+				// "litmus: param name=K": a register holding K.
+				reg := c.newReg(name)
+				c.declare(name, &local{reg: reg, k: &k})
+				params = append(params, at(c, &syntax.DeclStmt{Type: intType(), Name: at(c, &syntax.Ident{Name: reg}, d), Value: intExpr(k)}, p))
+				continue
+			}
+			c.declare(name, &local{opaque: "a parameter of the thread function (give its value with // litmus: param " + name + "=VALUE)"})
 		}
 	}
 	body := fn.child("body")
@@ -267,6 +332,7 @@ func (c *lowerer) function() *syntax.BlockStmt {
 		return at(c, &syntax.BlockStmt{}, fn)
 	}
 	b := c.block(body, nil)
+	b.Stmts = append(params, b.Stmts...)
 	if len(c.waits) > 0 {
 		var decls []syntax.Stmt
 		for _, w := range c.waits {
@@ -282,16 +348,22 @@ func intType() *syntax.Type { return &syntax.Type{Name: "int"} }
 // block lowers a compound statement (or one statement as a block), with
 // rest the statements that follow it (see seq).
 func (c *lowerer) block(n *cnode, rest []*cnode) *syntax.BlockStmt {
-	saved := c.pending
-	c.pending = nil
-	c.scopes = append(c.scopes, map[string]*local{})
 	var nodes []*cnode
 	if n != nil && n.Type == "compound_statement" {
 		nodes = n.named()
 	} else if n != nil {
 		nodes = []*cnode{n}
 	}
-	stmts, _ := c.seq(append(nodes, rest...))
+	return c.blockOf(nodes, rest, n)
+}
+
+// blockOf lowers the statements nodes, then rest, as a block that came
+// from n (or nil).
+func (c *lowerer) blockOf(nodes, rest []*cnode, n *cnode) *syntax.BlockStmt {
+	saved := c.pending
+	c.pending = nil
+	c.scopes = append(c.scopes, map[string]*local{})
+	stmts, _ := c.seq(append(append([]*cnode(nil), nodes...), rest...))
 	c.scopes = c.scopes[:len(c.scopes)-1]
 	b := &syntax.BlockStmt{Stmts: stmts}
 	if n != nil {
@@ -327,6 +399,13 @@ func (c *lowerer) seq(nodes []*cnode) (out []syntax.Stmt, term bool) {
 		}
 		if loopMacro(n, c.u.src) {
 			// bpf_for(i, 0, n) { ... } parses as a call, then a block.
+			if i+1 < len(nodes) {
+				if ss, ok := c.unrollMacro(n, nodes[i+1]); ok {
+					out = c.emit(out, ss)
+					i++
+					continue
+				}
+			}
 			if i+1 < len(nodes) && nodes[i+1].Type != "return_statement" {
 				if s := c.sharedIn(nodes[i+1]); s != "" {
 					c.note(n, NoteIncomplete, "not modeled: loop "+c.short(n)+", whose body accesses the shared "+s+": the scenario gets no verdict until this is written with what the translation models")
@@ -340,6 +419,15 @@ func (c *lowerer) seq(nodes []*cnode) (out []syntax.Stmt, term bool) {
 			continue
 		}
 		rest := nodes[i+1:]
+		if n.Type == "switch_statement" {
+			if ss, consumed, ok := c.switchStmt(n, rest); ok {
+				out = c.emit(out, ss)
+				if consumed {
+					return out, true
+				}
+				continue
+			}
+		}
 		switch {
 		case n.Type == "if_statement" && mayReturn(n):
 			out = c.emit(out, c.ifStmt(n, rest, true))
@@ -563,7 +651,13 @@ func (c *lowerer) declaration(n *cnode) []syntax.Stmt {
 			}
 			reg := c.newReg(name)
 			c.taint(reg, c.unknown > u0)
-			c.declare(name, &local{reg: reg})
+			l := &local{reg: reg}
+			if value != nil && !c.mutable[name] {
+				if k, ok := c.constValue(value); ok {
+					l.k = &k
+				}
+			}
+			c.declare(name, l)
 			// What this initializer needs comes before it, after the
 			// declarators before it.
 			out = append(out, c.pre...)

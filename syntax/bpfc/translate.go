@@ -144,6 +144,7 @@ func TranslateOptions(name string, src []byte, load func(path string) ([]byte, e
 		exps  []*annot
 		thrs  []*annot
 		cpus  []*annot
+		prms  []*annot
 	}
 	file := &group{}
 	var groups []*group
@@ -172,6 +173,8 @@ func TranslateOptions(name string, src []byte, load func(path string) ([]byte, e
 			cur.thrs = append(cur.thrs, a)
 		case "cpu":
 			cur.cpus = append(cur.cpus, a)
+		case "param":
+			cur.prms = append(cur.prms, a)
 		}
 	}
 	if len(groups) == 0 && len(file.conds) > 0 {
@@ -257,7 +260,8 @@ func TranslateOptions(name string, src []byte, load func(path string) ([]byte, e
 		if cpu == CPUDefault {
 			cpu = DefaultCPU
 		}
-		a := &assembler{name: g.name, units: us, notes: &notes, cpu: cpu, oldClang: opts.OldClang}
+		a := &assembler{name: g.name, units: us, notes: &notes, cpu: cpu, oldClang: opts.OldClang,
+			params: readParams(append(append([]*annot(nil), file.prms...), g.prms...), main.name, &notes)}
 		sc := a.scenario(g.decl, cond, filt, exp, thrs)
 		if sc != nil {
 			t.Scenarios = append(t.Scenarios, sc)
@@ -319,7 +323,26 @@ type assembler struct {
 	lead     map[syntax.Stmt][]string       // comments before a statement
 	tail     map[*syntax.BlockStmt][]string // comments at the end of a block
 	noteSet  map[Note]bool
-	unknowns []*global // the locations of unknownBool, in order
+	unknowns []*global        // the locations of unknownBool, in order
+	params   map[string]int64 // "litmus: param" values: thread parameters, externs
+}
+
+// readParams reads "litmus: param NAME=VALUE ..." annotations; a later
+// one overrides an earlier one.
+func readParams(as []*annot, file string, notes *[]Note) map[string]int64 {
+	out := map[string]int64{}
+	for _, a := range as {
+		for _, f := range strings.Fields(a.Arg) {
+			name, val, ok := strings.Cut(f, "=")
+			k, okv := parseIntText(val)
+			if !ok || !validName(name) || !okv {
+				*notes = append(*notes, Note{Kind: NoteAnnotation, File: file, Span: a.Span, Msg: "litmus: param takes NAME=VALUE pairs, VALUE an integer: " + strconv.Quote(f)})
+				continue
+			}
+			out[name] = k
+		}
+	}
+	return out
 }
 
 func unknownNames(gs []*global) []string {
@@ -362,6 +385,18 @@ var reserved = map[string]bool{
 	"long": true, "short": true, "unsigned": true, "signed": true, "void": true, "struct": true,
 	"const": true, "volatile": true, "for": true, "do": true, "break": true, "continue": true,
 	"spinlock_t": true, "atomic_t": true, "intptr_t": true, "u32": true, "u64": true, "with": true,
+	// The other names herd7's C lexer takes as keywords (lib/CLexer.mll).
+	"_Atomic": true, "atomic": true, "int8_t": true, "uint8_t": true, "int16_t": true, "uint16_t": true,
+	"int32_t": true, "uint32_t": true, "int64_t": true, "uint64_t": true, "__int128_t": true,
+	"__uint128_t": true, "__int128": true, "__uint128": true, "uintptr_t": true, "mtx_t": true,
+	"atomic_int": true, "srcu_struct": true, "lock": true, "mtx_lock": true, "unlock": true,
+	"mtx_unlock": true, "WCAS": true, "SCAS": true, "memory_order_acquire": true,
+	"memory_order_release": true, "memory_order_acq_rel": true, "memory_order_seq_cst": true,
+	"memory_order_relaxed": true, "memory_order_consume": true, "__fence": true, "__load": true,
+	"__store": true, "__srcu": true, "__xchg": true, "__cmpxchg": true, "__lock": true,
+	"__trylock": true, "__islocked": true, "__unlock": true, "__atomic_op": true,
+	"__atomic_op_return": true, "__atomic_fetch_op": true, "__atomic_add_unless": true,
+	"final": true, "cases": true, "observed": true, "Observed": true,
 }
 
 // taken reports whether name is a location's or a reserved name.

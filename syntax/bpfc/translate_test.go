@@ -230,7 +230,7 @@ void f(void) { x = 1; }
 	assert.Equal(t, []string{
 		`main.c:2:20: thread t has no local variable "r"`,
 		`main.c:2:29: no global "z" (write THREAD:local for a thread's local variable)`,
-		`main.c:3:4: unknown litmus annotation "frobnicate" (want test, with, thread, threads, exists, ~exists, forall, filter, expect or cpu)`,
+		`main.c:3:4: unknown litmus annotation "frobnicate" (want test, with, thread, threads, exists, ~exists, forall, filter, expect, cpu or param)`,
 		`main.c:6:4: litmus: thread is not followed by a function definition`,
 	}, msgs)
 	require.Len(t, tr.Scenarios, 1)
@@ -412,7 +412,7 @@ int f(void *ctx)
 		return 0;
 	if (READ_ONCE(y) && t)
 		x = 1;
-	bpf_for(i, 0, 4) {
+	bpf_for(i, 0, t) {
 		y = i;
 	}
 	return 0;
@@ -432,7 +432,7 @@ P0(int *x, int *y, int *unknown0, int *unknown1)
 		if (t0) {
 			*x = 1;
 		}
-		// not modeled: loop bpf_for(i, 0, 4), whose body accesses the shared y: the scenario gets no verdict until this is written with what the translation models (main.c:13)
+		// not modeled: loop bpf_for(i, 0, t), whose body accesses the shared y: the scenario gets no verdict until this is written with what the translation models (main.c:13)
 	}
 }
 
@@ -444,7 +444,7 @@ P1(int *unknown0, int *unknown1)
 }`, "8:13: not modeled: helper call bpf_ktime_get_ns (its result is taken as 0)",
 		"9:6: not modeled: t > 5 depends on values the translation cannot compute: taken as unknown, true in some executions and false in others",
 		"11:22: not modeled: t depends on values the translation cannot compute: taken as unknown, true in some executions and false in others",
-		"13:2: not modeled: loop bpf_for(i, 0, 4), whose body accesses the shared y: the scenario gets no verdict until this is written with what the translation models")
+		"13:2: not modeled: loop bpf_for(i, 0, t), whose body accesses the shared y: the scenario gets no verdict until this is written with what the translation models")
 }
 
 // Functions of the file are inlined: parameters become registers or

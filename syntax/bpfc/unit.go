@@ -24,11 +24,14 @@ type unit struct {
 	byName  map[string]*global // by C path ("x", "g.cnt")
 	aggs    map[string]bool    // C paths of struct objects ("g")
 	structs map[string]*cnode  // struct name → field_declaration_list
+	types   map[string]*cnode  // typedef name → the type it names
 	consts  map[string]int64   // #define NAME number, enumerators
 	maps    map[string]bool    // names of BPF map definitions
 	funcs   map[string]*cnode  // function definitions by name, for inlining
 	arrays  map[string]int     // global arrays of scalars by C path, with their length
 	macros  map[string]string  // object-like macros: name → body
+	fmacros map[string]*fmacro // function-like macros by name
+	externs map[string]bool    // extern variables (__kconfig ones included): values for "litmus: param"
 	threads []*threadDef
 	atomicH bool // includes bpf_atomic.h, whose smp_mb() is a __sync_fetch_and_add
 	vol     bool // the globals add records now are volatile-qualified
@@ -191,7 +194,7 @@ func readUnit(name string, src []byte, notes *[]Note) (*unit, error) {
 	}
 	u := &unit{
 		name: name, src: src, lines: syntax.NewLines(name, src), root: root,
-		byName: map[string]*global{}, aggs: map[string]bool{}, structs: map[string]*cnode{}, consts: map[string]int64{}, maps: map[string]bool{}, funcs: map[string]*cnode{}, arrays: map[string]int{}, macros: map[string]string{},
+		byName: map[string]*global{}, aggs: map[string]bool{}, structs: map[string]*cnode{}, types: map[string]*cnode{}, consts: map[string]int64{}, maps: map[string]bool{}, funcs: map[string]*cnode{}, arrays: map[string]int{}, macros: map[string]string{}, fmacros: map[string]*fmacro{}, externs: map[string]bool{},
 	}
 	u.annots = annotations(root, src, name, notes)
 
@@ -200,6 +203,14 @@ func readUnit(name string, src []byte, notes *[]Note) (*unit, error) {
 		case "struct_specifier":
 			if name, body := n.child("name"), n.child("body"); name != nil && body != nil {
 				u.structs[name.text(src)] = body
+			}
+		case "type_definition":
+			if typ := n.child("type"); typ != nil {
+				for _, d := range n.children("declarator") {
+					if d.Type == "type_identifier" {
+						u.types[d.text(src)] = typ
+					}
+				}
 			}
 		case "enumerator_list":
 			next := int64(0)
@@ -218,6 +229,16 @@ func readUnit(name string, src []byte, notes *[]Note) (*unit, error) {
 		case "preproc_include":
 			if p := n.child("path"); p != nil && strings.Contains(p.text(src), "bpf_atomic.h") {
 				u.atomicH = true
+			}
+		case "preproc_function_def":
+			if nm, v := n.child("name"), n.child("value"); nm != nil && v != nil {
+				m := &fmacro{body: strings.TrimSpace(v.text(src))}
+				if ps := n.child("parameters"); ps != nil {
+					for _, p := range ps.named() {
+						m.params = append(m.params, p.text(src))
+					}
+				}
+				u.fmacros[nm.text(src)] = m
 			}
 		case "preproc_def":
 			if v := n.child("value"); v != nil {
@@ -263,7 +284,15 @@ func topLevel(root *cnode) []*cnode {
 func (u *unit) declaration(n *cnode, notes *[]Note) {
 	for _, k := range n.Kids {
 		if k.Type == "storage_class_specifier" {
-			if w := k.text(u.src); w == "extern" || w == "typedef" {
+			switch k.text(u.src) {
+			case "typedef":
+				return
+			case "extern":
+				for _, d := range n.children("declarator") {
+					if name := declName(d, u.src); name != "" {
+						u.externs[name] = true
+					}
+				}
 				return
 			}
 		}
@@ -394,6 +423,11 @@ func (u *unit) object(path string, typ, value *cnode, loc Loc, depth int) {
 		return
 	}
 	tname := strings.Join(strings.Fields(typ.text(u.src)), " ")
+	if td := u.types[tname]; td != nil && !lockTypes[tname] && depth < 8 {
+		// typedef struct { ... } name_t: the type it names.
+		u.object(path, td, value, loc, depth+1)
+		return
+	}
 	switch {
 	case lockTypes[tname]:
 		u.add(&global{path: path, lock: true, decl: loc})
@@ -484,6 +518,15 @@ func (u *unit) bpfMap(name string, decl *cnode, loc Loc) bool {
 		return true
 	}
 	vt := strings.Join(strings.Fields(v[1]), " ")
+	if td := u.types[vt]; td != nil && !lockTypes[vt] {
+		if td.Type == "struct_specifier" {
+			if body := td.child("body"); body != nil {
+				u.fields(name, body, nil, loc, 1)
+				return true
+			}
+		}
+		vt = strings.Join(strings.Fields(td.text(u.src)), " ")
+	}
 	switch {
 	case lockTypes[vt]:
 		u.add(&global{path: name, lock: true, decl: loc})
@@ -626,6 +669,13 @@ func (p *macroParser) unary() (int64, bool) {
 // constValue evaluates a constant C expression: numbers, characters,
 // constants, enumerators, and the arithmetic of those.
 func (u *unit) constValue(n *cnode, depth int) (int64, bool) {
+	return u.constEval(n, depth, nil)
+}
+
+// constEval is constValue where local, when not nil, first resolves a
+// name: local reports whether the name is a local variable, and then its
+// constant value, if it has one.
+func (u *unit) constEval(n *cnode, depth int, local func(name string) (k int64, isLocal, ok bool)) (int64, bool) {
 	if n == nil || depth > 50 {
 		return 0, false
 	}
@@ -639,6 +689,11 @@ func (u *unit) constValue(n *cnode, depth int) (int64, bool) {
 	case "false", "null":
 		return 0, true
 	case "identifier":
+		if local != nil {
+			if k, isLocal, ok := local(n.text(u.src)); isLocal {
+				return k, ok
+			}
+		}
 		if n.text(u.src) == "NULL" {
 			return 0, true
 		}
@@ -649,23 +704,23 @@ func (u *unit) constValue(n *cnode, depth int) (int64, bool) {
 		if len(nm) == 0 {
 			return 0, false
 		}
-		return u.constValue(nm[len(nm)-1], depth+1)
+		return u.constEval(nm[len(nm)-1], depth+1, local)
 	case "initializer_list":
 		nm := n.named()
 		if len(nm) == 0 {
 			return 0, true
 		}
-		return u.constValue(nm[0], depth+1)
+		return u.constEval(nm[0], depth+1, local)
 	case "unary_expression":
-		x, ok := u.constValue(n.child("argument"), depth+1)
+		x, ok := u.constEval(n.child("argument"), depth+1, local)
 		op := n.child("operator")
 		if !ok || op == nil {
 			return 0, false
 		}
 		return unop(op.Type, x), true
 	case "binary_expression":
-		x, ok1 := u.constValue(n.child("left"), depth+1)
-		y, ok2 := u.constValue(n.child("right"), depth+1)
+		x, ok1 := u.constEval(n.child("left"), depth+1, local)
+		y, ok2 := u.constEval(n.child("right"), depth+1, local)
 		op := n.child("operator")
 		if !ok1 || !ok2 || op == nil {
 			return 0, false

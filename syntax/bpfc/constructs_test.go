@@ -1,0 +1,225 @@
+package bpfc
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// body translates src (as main.c) and returns its one scenario's text
+// from P0 on, and the notes as "line:col: message".
+func body(t *testing.T, src string) (string, []string) {
+	t.Helper()
+	tr := translate(t, files{"main.c": src})
+	var notes []string
+	for _, n := range tr.Notes {
+		notes = append(notes, tr.Position(Loc{n.File, n.Span}).String()[len("main.c:"):]+": "+n.Msg)
+	}
+	require.Len(t, tr.Scenarios, 1)
+	text := string(tr.Scenarios[0].Text)
+	return text[strings.Index(text, "P0("):], notes
+}
+
+// A local that holds a constant, and the variable of an unrolled loop,
+// index an array as the constant does; an atomic at a computed index is a
+// chain of ifs, one branch per element (softirqs.bpf.c counts by vec_nr).
+func TestConstantIndex(t *testing.T) {
+	text, notes := body(t, `long counts[4];
+int hits[2];
+// litmus: exists (counts[2]=1)
+// litmus: thread
+int f(void *ctx)
+{
+	unsigned int vec_nr = 2;
+	__sync_fetch_and_add(&counts[vec_nr], 1);
+	int k = READ_ONCE(hits[0]);
+	__sync_fetch_and_add(&hits[k], 1);
+	for (int j = 0; j < 2; j++)
+		counts[j] = j;
+	return 0;
+}`)
+	assert.Contains(t, text, "atomic_fetch_add(1, counts_2);")
+	assert.Contains(t, text, "if (k == 0) {\n\t\tint t1 = atomic_fetch_add(1, hits_0);\n\t} else if (k == 1) {\n\t\tint t2 = atomic_fetch_add(1, hits_1);\n\t}")
+	assert.Contains(t, text, "*counts_0 = j;")
+	assert.Contains(t, text, "*counts_1 = j;")
+	for _, n := range notes {
+		assert.NotContains(t, n, "not modeled", n)
+	}
+}
+
+// The fields of a global of a typedef'd struct (arena_spinlock_t), also
+// through a pointer local and as a map's value.
+func TestTypedefStruct(t *testing.T) {
+	text, notes := body(t, `typedef struct { int val; int tail; } arena_spinlock_t;
+typedef struct qnode qnode_t;
+struct qnode { int next; };
+arena_spinlock_t lock;
+qnode_t q;
+struct { __uint(type, BPF_MAP_TYPE_ARRAY); __type(key, int); __type(value, qnode_t); } m SEC(".maps");
+// litmus: exists (lock.val=1)
+// litmus: thread
+int f(void *ctx)
+{
+	arena_spinlock_t *l = &lock;
+	int k = 0;
+	qnode_t *e = bpf_map_lookup_elem(&m, &k);
+	if (!e)
+		return 0;
+	l->val = 1;
+	int r = READ_ONCE(lock.tail) + q.next + e->next;
+	return 0;
+}`)
+	assert.Contains(t, text, "*lock_val = 1;")
+	assert.Contains(t, text, "int r = READ_ONCE(*lock_tail) + *q_next + *m_next;")
+	for _, n := range notes {
+		assert.NotContains(t, n, "not modeled", n)
+	}
+}
+
+// Function-like macros expand as the preprocessor does, in the scope of
+// their use; do { } while (0) is its body once.
+func TestFunctionMacros(t *testing.T) {
+	text, notes := body(t, `#define CREDIT(ns) ((ns) >> 3)
+#define BUMP(i) __sync_fetch_and_add(&counts[i], 1)
+#define SET(a, v) do { WRITE_ONCE(a, v); } while (0)
+long counts[4];
+int budget, flag;
+// litmus: exists (f:c=5)
+// litmus: thread
+int f(void *ctx)
+{
+	int c = CREDIT(READ_ONCE(budget));
+	BUMP(2);
+	SET(flag, c);
+	return 0;
+}`)
+	assert.Contains(t, text, "int c = (((READ_ONCE(*budget))) / 8);")
+	assert.Contains(t, text, "atomic_fetch_add(1, counts_2);")
+	assert.Contains(t, text, "WRITE_ONCE(*flag, (c));")
+	assert.Equal(t, []string{"11:2: result unused: clang 20 and later at -mcpu=v3 emit the fetching, fully ordered instruction (atomic_fetch_add); with -mcpu=v1/v2 or a clang before 20 it is the unordered atomic_add"}, notes)
+}
+
+// bpf_atomic.h's try_cmpxchg_acquire family keeps the order its name
+// promises; smp_cond_load_acquire_label is a spin-wait on an acquire load,
+// with VAL the value read.
+func TestAtomicHeaderFamily(t *testing.T) {
+	text, notes := body(t, `typedef struct { int val; } arena_spinlock_t;
+arena_spinlock_t lock;
+int cnt;
+// litmus: exists (f:got=1)
+// litmus: thread
+int f(void *ctx)
+{
+	int val = 0;
+	int got = atomic_try_cmpxchg_acquire(&lock.val, &val, 1);
+	int e = 0;
+	try_cmpxchg_relaxed(&cnt, &e, 2);
+	int v = smp_cond_load_acquire_label(&lock.val, VAL == 0, out);
+	int w = atomic_read(&cnt);
+	atomic_set(&cnt, 3);
+	return 0;
+out:
+	return 1;
+}`)
+	assert.Contains(t, text, "int t0 = cmpxchg_acquire(lock_val, val, 1);")
+	assert.Contains(t, text, "int t1 = cmpxchg_relaxed(cnt, e, 2);")
+	assert.Contains(t, text, "int VAL0 = smp_load_acquire(lock_val);\n\tw0 = (VAL0 == 0) == 0;\n\tint v = VAL0;")
+	assert.Contains(t, text, "int w = READ_ONCE(*cnt);\n\tWRITE_ONCE(*cnt, 3);")
+	assert.Contains(t, text, "filter 0:w0=0")
+	assert.Contains(t, notes, "12:10: smp_cond_load_acquire_label modeled by its last iteration: only the executions where its condition holds are checked; its jump to the label when it gives up is not modeled")
+}
+
+// bpf_for and bpf_repeat with constant bounds are unrolled.
+func TestIteratorMacros(t *testing.T) {
+	text, _ := body(t, `long counts[4];
+int x;
+// litmus: exists (x=1)
+// litmus: thread
+int f(void *ctx)
+{
+	int i;
+	bpf_for(i, 1, 3) {
+		__sync_fetch_and_add(&counts[i], 1);
+	}
+	bpf_repeat(2) {
+		WRITE_ONCE(x, 1);
+	}
+	return 0;
+}`)
+	assert.Contains(t, text, "i = 1;\n\t{\n")
+	assert.Contains(t, text, "atomic_fetch_add(1, counts_1);")
+	assert.Contains(t, text, "i = 2;\n\t{\n")
+	assert.Contains(t, text, "atomic_fetch_add(1, counts_2);")
+	assert.Equal(t, 2, strings.Count(text, "WRITE_ONCE(*x, 1);"))
+}
+
+// A switch is a chain of ifs; labels without statements share the next
+// ones'; a case that returns takes the code after the switch into the
+// other branches.
+func TestSwitch(t *testing.T) {
+	text, notes := body(t, `enum { QUEUED = 1, RUNNING = 2, DONE = 3 };
+int state, x, y;
+// litmus: exists (f:r=1)
+// litmus: thread
+int f(void *ctx)
+{
+	int s = READ_ONCE(state), r = 0;
+	switch (s) {
+	case QUEUED:
+	case RUNNING:
+		WRITE_ONCE(x, 1);
+		break;
+	case DONE:
+		return 0;
+	default:
+		r = 2;
+	}
+	WRITE_ONCE(y, r);
+	return 0;
+}`)
+	assert.Contains(t, text, `	if (((s == 1) != 0) | ((s == 2) != 0)) {
+		WRITE_ONCE(*x, 1);
+		WRITE_ONCE(*y, r);
+	} else if (s != 3) {
+		r = 2;
+		WRITE_ONCE(*y, r);
+	}`)
+	assert.Equal(t, []string{"8:2: switch translated as a chain of ifs"}, notes)
+
+	// A case that falls through into the next one is not modeled.
+	_, notes = body(t, "int x;\n// litmus: exists (x=1)\n// litmus: thread\nint f(void *ctx)\n{\n\tswitch (READ_ONCE(x)) {\n\tcase 1:\n\t\tx = 2;\n\tcase 2:\n\t\tx = 3;\n\t}\n\treturn 0;\n}")
+	require.Len(t, notes, 1)
+	assert.Contains(t, notes[0], "6:2: not modeled: switch statement, which accesses the shared x")
+}
+
+// "litmus: param" gives thread parameters and __kconfig externs a value;
+// without it an extern is unknown, and a condition on it goes both ways.
+func TestParams(t *testing.T) {
+	text, notes := body(t, `extern int CONFIG_HZ __kconfig;
+extern bool CONFIG_SMP __kconfig;
+int x, y;
+// litmus: param tif=1 CONFIG_SMP=1
+// litmus: exists (x=1)
+// litmus: thread
+int BPF_PROG(f, int tif, void *p)
+{
+	if (tif && CONFIG_SMP)
+		WRITE_ONCE(x, 1);
+	if (CONFIG_HZ > 100)
+		WRITE_ONCE(y, 1);
+	return 0;
+}`)
+	assert.Contains(t, text, "\tint tif = 1;\n")
+	assert.Contains(t, text, "if ((tif != 0) & (1 != 0)) {")
+	assert.Contains(t, text, "if (READ_ONCE(*unknown0)) {\n\t\tWRITE_ONCE(*y, 1);")
+	assert.Contains(t, notes, "11:6: not modeled: extern CONFIG_HZ (give its value with // litmus: param CONFIG_HZ=VALUE; taken as 0)")
+
+	tr := translate(t, files{"main.c": "int x;\n// litmus: param tif 2=3\n// litmus: exists (x=1)\n// litmus: thread\nint f(void *ctx) { x = 1; return 0; }\n"})
+	var msgs []string
+	for _, n := range tr.Notes {
+		msgs = append(msgs, n.Msg)
+	}
+	assert.ElementsMatch(t, []string{`litmus: param takes NAME=VALUE pairs, VALUE an integer: "tif"`, `litmus: param takes NAME=VALUE pairs, VALUE an integer: "2=3"`}, msgs)
+}

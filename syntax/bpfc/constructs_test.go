@@ -223,3 +223,84 @@ int BPF_PROG(f, int tif, void *p)
 	}
 	assert.ElementsMatch(t, []string{`litmus: param takes NAME=VALUE pairs, VALUE an integer: "tif"`, `litmus: param takes NAME=VALUE pairs, VALUE an integer: "2=3"`}, msgs)
 }
+
+// A skeleton section held in a pointer ("bss = skel->bss") names the
+// globals as skel->bss does.
+func TestSkeletonPointer(t *testing.T) {
+	text, notes := body(t, `int counts[4];
+int ready;
+// litmus: exists (u:c=0)
+// litmus: thread
+void *u(void *arg)
+{
+	struct x_bpf *skel = arg;
+	struct x_bpf__bss *bss = skel->bss;
+	int i = 1;
+	int r = smp_load_acquire(&bss->ready);
+	int c = bss->counts[i];
+	return NULL;
+}`)
+	assert.Contains(t, text, "int r = smp_load_acquire(ready);\n\tint c = *counts_1;")
+	assert.Empty(t, notes)
+}
+
+// Arrays of structs and array fields: one location per field of each
+// element; a computed index is a chain of ifs.
+func TestArraysOfStructs(t *testing.T) {
+	src := `struct slot { int seq; int val; } slots[2] = { { 1, 2 } };
+struct ring { int head; int buf[2]; } r;
+// litmus: exists (f:v=2)
+// litmus: thread
+int f(void *ctx)
+{
+	int h = READ_ONCE(r.head);
+	int v = slots[h].val;
+	slots[1].seq = 3;
+	WRITE_ONCE(r.buf[h], 7);
+	r.buf[0] = 1;
+	return 0;
+}`
+	text := string(translate(t, files{"main.c": src}).Scenarios[0].Text)
+	for _, want := range []string{
+		"int slots_0_val = 2;", "int slots_1_seq = 0;",
+		"if (h == 0) {\n\t\tt0 = *slots_0_val;\n\t} else if (h == 1) {\n\t\tt0 = *slots_1_val;\n\t}",
+		"*slots_1_seq = 3;",
+		"if (h == 0) {\n\t\tWRITE_ONCE(*r_buf_0, 7);\n\t} else if (h == 1) {\n\t\tWRITE_ONCE(*r_buf_1, 7);\n\t}",
+		"*r_buf_0 = 1;",
+	} {
+		assert.Contains(t, text, want)
+	}
+}
+
+// Struct locals are a register per field; a whole struct is copied and
+// assigned field by field (marked when the destination is volatile).
+func TestStructCopy(t *testing.T) {
+	text, notes := body(t, `struct rec { int a; int b; };
+struct rec g, h;
+volatile struct rec vg;
+// litmus: exists (f:snap.a=1)
+// litmus: thread
+int f(void *ctx)
+{
+	struct rec snap = g;
+	struct rec z = { .b = 5 };
+	int x = snap.a + z.b;
+	h = snap;
+	snap.b = 3;
+	vg = g;
+	struct rec *p = &h;
+	struct rec w = *p;
+	return 0;
+}`)
+	for _, want := range []string{
+		"\tint snap_a;\n\tint snap_b;\n\tsnap_a = *g_a;\n\tsnap_b = *g_b;\n",
+		"\tint z_a = 0;\n\tint z_b = 5;\n\tint x = snap_a + z_b;\n",
+		"\t*h_a = snap_a;\n\t*h_b = snap_b;\n\tsnap_b = 3;\n",
+		"\tWRITE_ONCE(*vg_a, *g_a);\n\tWRITE_ONCE(*vg_b, *g_b);\n",
+		"\tw_a = *h_a;\n\tw_b = *h_b;\n",
+		"exists (0:snap_a=1)",
+	} {
+		assert.Contains(t, text, want)
+	}
+	assert.Empty(t, notes)
+}

@@ -51,7 +51,10 @@
 // run time becomes a chain of ifs, one branch per element (for the
 // atomics too); a local set once to a constant, and an unrolled loop's
 // variable, index as constants. Globals of a typedef'd struct type are
-// flattened as struct globals. Object-like macros and enumerators with
+// flattened as struct globals, and so are arrays of structs (slots[1].seq
+// becomes slots_1_seq) and array fields. A struct local is a register per
+// field; a whole struct is copied field by field. A skeleton section held
+// in a pointer (bss = skel->bss) names the globals as skel->bss does. Object-like macros and enumerators with
 // constant values are constants; function-like macros are expanded as
 // the preprocessor does. Local scalars become registers; local pointers
 // to globals are followed. Calls to functions of the same file are
@@ -91,7 +94,7 @@
 // register that the scenario's filter requires to be false.
 //
 // What the model cannot express (helper calls, other loops, pointers the
-// translation cannot resolve, arrays of structs or of unknown length) is
+// translation cannot resolve, unions, arrays of unknown length) is
 // left out with a [Note] at its C location, repeated as a comment in the
 // generated test; nothing is dropped silently. When what is left out
 // accesses a shared location of the scenario, the note is a

@@ -317,6 +317,9 @@ func (c *lowerer) objectOf(n *cnode) *obj {
 			if l.reg != "" {
 				return &obj{reg: l.reg}
 			}
+			if l.regs != nil {
+				return &obj{lst: l}
+			}
 			c.notModeled(n, name+", "+func() string {
 				if l.isPtr {
 					return "a pointer local"
@@ -358,6 +361,22 @@ func (c *lowerer) objectOf(n *cnode) *obj {
 			return nil
 		}
 		path := field
+		if base.lst != nil {
+			sub := base.sub + "." + field
+			if reg, ok := base.lst.regs[sub]; ok {
+				return &obj{reg: reg}
+			}
+			o := &obj{lst: base.lst, sub: sub}
+			if _, ok := c.structLeaves(o); ok {
+				return o
+			}
+			c.notModeled(n, "field "+c.short(n))
+			return nil
+		}
+		if base.dyn != nil {
+			// A field of an element at a computed index.
+			return &obj{arr: base.arr, dyn: base.dyn, sub: base.sub + "." + field, volatile: base.volatile}
+		}
 		if !base.skel {
 			if base.agg == "" {
 				c.notModeled(n, "field access "+c.short(n))
@@ -387,7 +406,11 @@ func (c *lowerer) objectOf(n *cnode) *obj {
 		}
 		idx := n.child("index")
 		if k, ok := c.constValue(idx); ok {
-			g := c.a.global(fmt.Sprintf("%s[%d]", base.arr, k))
+			p := fmt.Sprintf("%s[%d]", base.arr, k)
+			if c.a.isAgg(p) {
+				return &obj{agg: p, volatile: base.volatile}
+			}
+			g := c.a.global(p)
 			if g == nil {
 				c.notModeled(n, fmt.Sprintf("element %d of %s, out of its bounds", k, base.arr))
 				return nil
@@ -448,6 +471,11 @@ func (c *lowerer) pointee(n *cnode) *obj {
 			return &cp
 		}
 		return o
+	case "field_expression":
+		// A skeleton section as a pointer: "bss = skel->bss".
+		if isSkelSection(n, c.u.src) {
+			return &obj{skel: true}
+		}
 	case "call_expression":
 		if o := c.mapLookup(n); o != nil {
 			return o
@@ -465,9 +493,9 @@ func (c *lowerer) elements(o *obj, n *cnode) []string {
 	c.note(n, NoteTranslation, "computed index into "+o.arr+": one branch per element")
 	var out []string
 	for k := 0; k < c.a.arrays[o.arr]; k++ {
-		g := c.a.global(fmt.Sprintf("%s[%d]", o.arr, k))
-		if g == nil || g.reason != "" {
-			c.notModeled(n, fmt.Sprintf("element %d of %s", k, o.arr))
+		g := c.a.global(fmt.Sprintf("%s[%d]%s", o.arr, k, o.sub))
+		if g == nil || g.reason != "" || g.lock {
+			c.notModeled(n, fmt.Sprintf("element %d of %s%s", k, o.arr, o.sub))
 			return nil
 		}
 		out = append(out, c.use(g))
@@ -588,6 +616,16 @@ func (c *lowerer) assign(n *cnode, used bool) syntax.Expr {
 	o := c.objectOf(left)
 	if o == nil {
 		c.expr(right)
+		return nil
+	}
+	if _, agg := c.structLeaves(o); agg && op == "=" {
+		// A whole struct: field by field.
+		if src := c.objectOf(right); src != nil {
+			c.pre = append(c.pre, c.copyStruct(o, src, right, n)...)
+		}
+		if used {
+			c.notModeled(n, "the value of a struct assignment")
+		}
 		return nil
 	}
 	u0 := c.unknown

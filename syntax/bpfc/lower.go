@@ -97,10 +97,12 @@ type wait struct {
 type local struct {
 	reg    string // its register, for a scalar
 	isPtr  bool
-	ptr    *obj   // for a pointer: what it points to, or nil when unknown
-	vol    bool   // for a pointer: to volatile ("volatile int *p"), so its accesses are marked
-	k      *int64 // for a scalar never assigned after its initializer, a constant one: its value
-	opaque string // for a local the translation does not model: why
+	ptr    *obj              // for a pointer: what it points to, or nil when unknown
+	vol    bool              // for a pointer: to volatile ("volatile int *p"), so its accesses are marked
+	k      *int64            // for a scalar never assigned after its initializer, a constant one: its value
+	leaves []string          // for a struct: the paths of its scalar fields (".a", ".b.c", ".buf[1]")
+	regs   map[string]string // for a struct: the register of each of leaves
+	opaque string            // for a local the translation does not model: why
 }
 
 // An obj is what an lvalue denotes.
@@ -110,8 +112,10 @@ type obj struct {
 	skel     bool    // a libbpf skeleton section (skel->bss)
 	reg      string  // a local scalar's register
 	volatile bool    // reached through a volatile-qualified pointer
+	lst      *local  // a struct local; with sub, the struct field at that path
 	arr      string  // a global array's C path: the whole array, or with dyn an element
 	dyn      *cnode  // the index of an element computed at run time
+	sub      string  // with dyn, the path in the element (".seq" of slots[i].seq), or ""
 }
 
 // use marks g as accessed by the thread and returns its location name.
@@ -639,10 +643,7 @@ func (c *lowerer) declaration(n *cnode) []syntax.Stmt {
 				c.notModeled(d, "local "+name+" (an array)")
 			}
 		case aggregate:
-			c.declare(name, &local{opaque: "a struct local"})
-			if value != nil {
-				c.notModeled(value, "the initial value of the struct local "+name)
-			}
+			out = append(out, c.structLocal(name, typ, value, d, n)...)
 		default:
 			var x syntax.Expr
 			u0 := c.unknown

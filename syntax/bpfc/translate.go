@@ -325,6 +325,7 @@ type assembler struct {
 	noteSet  map[Note]bool
 	unknowns []*global        // the locations of unknownBool, in order
 	params   map[string]int64 // "litmus: param" values: thread parameters, externs
+	order    []*global        // the globals, in declaration order
 }
 
 // readParams reads "litmus: param NAME=VALUE ..." annotations; a later
@@ -453,6 +454,7 @@ func (a *assembler) scenario(decl, cond, filt, exp, thrs *annot) *Scenario {
 			cp := *g
 			a.globals[g.path] = &cp
 			order = append(order, &cp)
+			a.order = order
 		}
 	}
 	for _, g := range order {

@@ -332,32 +332,53 @@ const maxArray = 16
 // array records a global array of scalars with a constant length, one
 // location per element ("buf[0]", ...).
 func (u *unit) array(d, typ, value *cnode, loc Loc) {
+	u.arrayAt("", d, typ, value, loc, 0)
+}
+
+// arrayAt records the array declared by d at prefix (a struct's path and
+// a dot for an array field, or ""): one location per element, or for an
+// array of structs one struct object per element ("slots[1].seq").
+func (u *unit) arrayAt(prefix string, d, typ, value *cnode, loc Loc, depth int) {
 	id := declName(d, u.src)
 	if id == "" {
 		return
 	}
+	path := prefix + id
 	size, ok := u.constValue(d.child("size"), 0)
 	inner := d.child("declarator")
+	tname := ""
+	if typ != nil {
+		tname = strings.Join(strings.Fields(typ.text(u.src)), " ")
+	}
+	elemStruct := typ != nil && (typ.Type == "struct_specifier" || u.types[tname] != nil && u.types[tname].Type == "struct_specifier")
 	switch {
-	case inner == nil || inner.Type != "identifier":
-		u.add(&global{path: id, decl: loc, reason: "an array of arrays or pointers"})
+	case inner == nil || inner.Type != "identifier" && inner.Type != "field_identifier":
+		u.add(&global{path: path, decl: loc, reason: "an array of arrays or pointers"})
 		return
 	case !ok || size < 1 || size > maxArray:
-		u.add(&global{path: id, decl: loc, reason: fmt.Sprintf("an array whose length is not a constant from 1 to %d", maxArray)})
+		u.add(&global{path: path, decl: loc, reason: fmt.Sprintf("an array whose length is not a constant from 1 to %d", maxArray)})
 		return
-	case typ == nil || typ.Type == "struct_specifier" || typ.Type == "union_specifier" || lockTypes[strings.Join(strings.Fields(typ.text(u.src)), " ")]:
-		u.add(&global{path: id, decl: loc, reason: "an array of structs or locks"})
+	case typ == nil || typ.Type == "union_specifier" || lockTypes[tname]:
+		u.add(&global{path: path, decl: loc, reason: "an array of unions or locks"})
 		return
 	}
 	var inits []*cnode
 	if value != nil && value.Type == "initializer_list" {
 		inits = value.named()
 	}
-	u.arrays[id] = int(size)
+	u.arrays[path] = int(size)
 	for k := 0; k < int(size); k++ {
-		g := &global{path: fmt.Sprintf("%s[%d]", id, k), decl: loc}
+		var init *cnode
 		if k < len(inits) {
-			v, ok := u.constValue(inits[k], 0)
+			init = inits[k]
+		}
+		if elemStruct {
+			u.object(fmt.Sprintf("%s[%d]", path, k), typ, init, loc, depth+1)
+			continue
+		}
+		g := &global{path: fmt.Sprintf("%s[%d]", path, k), decl: loc}
+		if init != nil {
+			v, ok := u.constValue(init, 0)
 			if !ok || v == math.MinInt64 {
 				g.reason = "initialised with a value the translation cannot compute"
 			}
@@ -473,9 +494,18 @@ func (u *unit) fields(path string, body, value *cnode, loc Loc, depth int) {
 		outer := u.vol
 		u.vol = outer || hasVolatile(fd, u.src)
 		for _, d := range fd.children("declarator") {
+			if d.Type == "array_declarator" {
+				v := inits[declName(d, u.src)]
+				if v == nil {
+					v = inits["#"+strconv.Itoa(pos)]
+				}
+				u.arrayAt(path+".", d, ft, v, loc, depth+1)
+				pos++
+				continue
+			}
 			if d.Type != "field_identifier" {
 				if id := declName(d, u.src); id != "" {
-					u.add(&global{path: path + "." + id, decl: loc, reason: "an array or pointer field"})
+					u.add(&global{path: path + "." + id, decl: loc, reason: "a pointer field"})
 				}
 				pos++
 				continue

@@ -284,6 +284,10 @@ func (c *lowerer) call(n *cnode, used bool) syntax.Expr {
 			return at(c, &syntax.UnaryExpr{Op: "!", X: mk("spin_trylock", l)}, n)
 		}
 		return nil
+	case "bpf_loop":
+		if x, ok := c.bpfLoop(n, args, used); ok {
+			return x
+		}
 	case "bpf_rcu_read_lock", "rcu_read_lock":
 		return fence("rcu_read_lock")
 	case "bpf_rcu_read_unlock", "rcu_read_unlock":
@@ -385,6 +389,45 @@ func (c *lowerer) condLoad(n *cnode, name string, args []*cnode) syntax.Expr {
 	c.waits = append(c.waits, wait{reg: w, loc: c.loc(n)})
 	c.pre = append(c.pre, at(c, &syntax.ExprStmt{X: &syntax.AssignExpr{Op: "=", X: &syntax.Ident{Name: w}, Y: &syntax.UnaryExpr{Op: "!", X: &syntax.ParenExpr{X: cond}}}}, args[1]))
 	return &syntax.Ident{Name: val}
+}
+
+// bpfLoop unrolls bpf_loop(nr, callback, ctx, flags) with a constant nr
+// of at most maxUnroll and a callback of the same file that always
+// returns 0 (1 would end the loop): the callback inlined nr times, its
+// index a constant in each copy. The value is nr. It reports false when
+// it cannot.
+func (c *lowerer) bpfLoop(n *cnode, args []*cnode, used bool) (syntax.Expr, bool) {
+	if len(args) < 3 || args[1].Type != "identifier" {
+		return nil, false
+	}
+	nr, ok := c.constValue(args[0])
+	fn := c.u.funcs[c.text(args[1])]
+	if !ok || nr < 0 || nr > maxUnroll || fn == nil {
+		return nil, false
+	}
+	zero := true
+	walk(fn, func(k *cnode) bool {
+		if k.Type == "return_statement" {
+			if nm := k.named(); len(nm) == 1 {
+				v, ok := c.u.constValue(nm[0], 0)
+				zero = zero && ok && v == 0
+			}
+		}
+		return zero
+	})
+	if !zero {
+		return nil, false
+	}
+	c.note(n, NoteTranslation, fmt.Sprintf("bpf_loop unrolled: %d calls of %s", nr, c.text(args[1])))
+	for k := int64(0); k < nr; k++ {
+		if _, ok := c.inlineWith(n, c.text(args[1]), []*cnode{nil, args[2]}, map[int]int64{0: k}, false); !ok {
+			return nil, false
+		}
+	}
+	if used {
+		return c.lit(nr, n), true
+	}
+	return nil, true
 }
 
 // needFetching notes that clang cannot compile the builtin name (an

@@ -304,3 +304,33 @@ int f(void *ctx)
 	}
 	assert.Empty(t, notes)
 }
+
+// bpf_loop with a constant count and a callback of the file that returns
+// 0 is the callback inlined that many times, its index a constant.
+func TestBPFLoop(t *testing.T) {
+	text, notes := body(t, `long counts[4];
+static int cb(__u32 index, void *ctx)
+{
+	__sync_fetch_and_add(&counts[index], 1);
+	return 0;
+}
+static int stop(__u32 index, void *ctx)
+{
+	return 1;
+}
+// litmus: exists (counts[1]=1)
+// litmus: thread
+int f(void *ctx)
+{
+	int n = bpf_loop(2, cb, NULL, 0);
+	bpf_loop(2, stop, NULL, 0);
+	return 0;
+}`)
+	assert.Contains(t, text, "\tint index = 0;\n\t{\n")
+	assert.Contains(t, text, "atomic_fetch_add(1, counts_0);")
+	assert.Contains(t, text, "\tint index_1 = 1;\n\t{\n")
+	assert.Contains(t, text, "atomic_fetch_add(1, counts_1);")
+	assert.Contains(t, text, "\tint n = 2;\n")
+	assert.Contains(t, notes, "15:10: bpf_loop unrolled: 2 calls of cb")
+	assert.Contains(t, notes, "16:2: not modeled: helper call bpf_loop")
+}

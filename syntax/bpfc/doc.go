@@ -85,8 +85,8 @@
 // Scenario.CPUSensitive lists the calls that v1/v2 would weaken.
 // if/else is kept; an early return takes the
 // code after its if into the other branch. A counted loop with constant
-// bounds (at most 8 iterations) is unrolled, and so are bpf_for and
-// bpf_repeat. bpf_atomic.h's try_cmpxchg_acquire family keeps the order
+// bounds (at most 8 iterations) is unrolled, and so are bpf_for,
+// bpf_repeat, and bpf_loop with a callback of the file that returns 0. bpf_atomic.h's try_cmpxchg_acquire family keeps the order
 // its name promises; smp_cond_load_acquire(_label) is a spin-wait on an
 // acquire load. A spin-wait loop (a condition
 // and a body without effects), or a do-while loop whose body only reads,

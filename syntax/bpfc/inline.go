@@ -23,6 +23,12 @@ const maxInline = 4
 // result register, which is the call's value. It returns nil, false when
 // name is not such a function or cannot be inlined.
 func (c *lowerer) inline(n *cnode, name string, args []*cnode, used bool) (syntax.Expr, bool) {
+	return c.inlineWith(n, name, args, nil, used)
+}
+
+// inlineWith is inline with the parameters at the indices of fixed bound
+// to those constants instead of to args (which may be nil there).
+func (c *lowerer) inlineWith(n *cnode, name string, args []*cnode, fixed map[int]int64, used bool) (syntax.Expr, bool) {
 	fn := c.u.funcs[name]
 	if fn == nil || fn.child("body") == nil {
 		return nil, false
@@ -59,6 +65,13 @@ func (c *lowerer) inline(n *cnode, name string, args []*cnode, used bool) (synta
 	for i, p := range params {
 		pd := p.child("declarator")
 		pname := declName(pd, c.u.src)
+		if k, ok := fixed[i]; ok {
+			reg := c.newReg(pname)
+			c.taint(reg, false)
+			scope[pname] = &local{reg: reg, k: &k}
+			binds = append(binds, at(c, &syntax.DeclStmt{Type: intType(), Name: &syntax.Ident{Name: reg}, Value: intExpr(k)}, n))
+			continue
+		}
 		if pd.Type == "pointer_declarator" {
 			scope[pname] = &local{isPtr: true, ptr: c.quietPointee(args[i])}
 			continue

@@ -276,3 +276,27 @@ int g(void *ctx)
 	assert.Contains(t, errs.String(), bad+":8:2: not modeled: loop while (i < 3) { x = i; i = READ_ONCE(..., which accesses the shared x: the scenario gets no verdict")
 	assert.Contains(t, errs.String(), bad+":18:2: not modeled: helper call bpf_probe_read_kernel, which accesses the shared p: the scenario gets no verdict")
 }
+
+// BenchmarkCheckCPUNote checks cpu_smp_mb.c as check does: the scenario,
+// then (for the note on -mcpu) its translation for the weakest build and
+// that check too.
+func BenchmarkCheckCPUNote(b *testing.B) {
+	path := filepath.Join(bpfcDir, "cpu_smp_mb.c")
+	for i := 0; i < b.N; i++ {
+		o := checkFile(path, checker.Options{}, nil, bpfc.Options{})
+		if o.Result == nil || len(o.Notes) == 0 {
+			b.Fatal("no result or no note")
+		}
+	}
+}
+
+// BenchmarkCheckNoCPUNote is BenchmarkCheckCPUNote at -mcpu=v2, where
+// there is no other build to compare with.
+func BenchmarkCheckNoCPUNote(b *testing.B) {
+	path := filepath.Join(bpfcDir, "cpu_smp_mb.c")
+	for i := 0; i < b.N; i++ {
+		if o := checkFile(path, checker.Options{}, nil, bpfc.Options{CPU: bpfc.CPUv2}); o.Result == nil {
+			b.Fatal("no result")
+		}
+	}
+}

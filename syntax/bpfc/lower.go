@@ -160,7 +160,11 @@ func (c *lowerer) note(n *cnode, kind NoteKind, msg string) {
 	}
 	p := lines.Position(l.Span.Start)
 	text := fmt.Sprintf("// %s (%s:%d)", msg, l.File, p.Line)
-	c.pending = append(c.pending, strings.NewReplacer("\n", " ", "\r", " ").Replace(text))
+	text = strings.NewReplacer("\n", " ", "\r", " ").Replace(text)
+	if k := len(c.pending); k > 0 && c.pending[k-1] == text {
+		return // the same note for the next part of one construct
+	}
+	c.pending = append(c.pending, text)
 }
 
 // notModeled notes that the translation leaves n out (or approximates

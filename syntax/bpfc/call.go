@@ -284,6 +284,22 @@ func (c *lowerer) call(n *cnode, used bool) syntax.Expr {
 			return at(c, &syntax.UnaryExpr{Op: "!", X: mk("spin_trylock", l)}, n)
 		}
 		return nil
+	case "likely", "unlikely", "__builtin_expect":
+		// Branch hints: the value of their first argument.
+		if !need(1) {
+			return nil
+		}
+		if used {
+			return c.expr(args[0])
+		}
+		return c.exprStmt(args[0])
+	case "cond_break", "cond_break_label", "barrier_var":
+		// bpf_experimental.h: leave a loop the verifier cannot bound, or
+		// hide a value from the compiler; no memory access.
+		if name != "barrier_var" {
+			c.note(n, NoteTranslation, name+": the exit of a loop that runs too long is not modeled")
+		}
+		return nil
 	case "bpf_loop":
 		if x, ok := c.bpfLoop(n, args, used); ok {
 			return x
@@ -518,7 +534,7 @@ func (c *lowerer) fetchOp(n *cnode, args []*cnode, op string, o Order, sync, use
 	if o2 != nil && o2.dyn != nil {
 		// An element at a computed index: one branch per element.
 		v := c.pure(c.expr(args[1]), args[1])
-		idx := c.pure(c.expr(o2.dyn), o2.dyn)
+		idx := c.index(o2.dyn)
 		locs := c.elements(o2, n)
 		if locs == nil {
 			return nil

@@ -334,3 +334,48 @@ int f(void *ctx)
 	assert.Contains(t, notes, "15:10: bpf_loop unrolled: 2 calls of cb")
 	assert.Contains(t, notes, "16:2: not modeled: helper call bpf_loop")
 }
+
+// The real arena lock's helpers: likely/unlikely are their argument,
+// cond_break_label leaves a loop only when it runs too long, a
+// compare-and-exchange retry loop is its last (successful) iteration, and
+// an index the translation cannot compute is any element.
+func TestRealHelpers(t *testing.T) {
+	text, notes := body(t, `#define _Q_LOCKED_VAL 1
+typedef struct { int val; } arena_spinlock_t;
+arena_spinlock_t lock;
+long counts[2];
+// litmus: exists (f:got=1)
+static __always_inline int arena_spin_trylock(arena_spinlock_t __arena *lock)
+{
+	int val = atomic_read(&lock->val);
+
+	if (unlikely(val))
+		return 0;
+	return likely(atomic_try_cmpxchg_acquire(&lock->val, &val, _Q_LOCKED_VAL));
+}
+// litmus: thread
+int f(void *ctx)
+{
+	int got = arena_spin_trylock(&lock);
+	u32 old = atomic_read(&lock.val), new;
+	do {
+		new = old | 256;
+		cond_break_label(out);
+	} while (!atomic_try_cmpxchg_acquire(&lock.val, &old, new));
+	__sync_fetch_and_add(&counts[bpf_get_smp_processor_id()], 1);
+	return 0;
+out:
+	return 1;
+}`)
+	for _, want := range []string{
+		"\t\tint val = READ_ONCE(*lock_val);\n\t\tif (val) {\n\t\t\tarena_spin_trylock_ret0 = 0;\n\t\t} else {\n\t\t\tint t0 = cmpxchg_acquire(lock_val, val, 1);",
+		"\t{\n\t\tnew = old | 256;\n",
+		"int t1 = cmpxchg_acquire(lock_val, old, new);",
+		"if (READ_ONCE(*unknown0)) {\n\t\tint t2 = atomic_fetch_add(1, counts_0);\n\t} else {\n\t\tint t3 = atomic_fetch_add(1, counts_1);\n\t}",
+		"filter 0:w0=0",
+	} {
+		assert.Contains(t, text, want)
+	}
+	assert.Contains(t, notes, "21:3: cond_break_label: the exit of a loop that runs too long is not modeled")
+	assert.Contains(t, notes, "23:31: not modeled: index bpf_get_smp_processor_id() depends on values the translation cannot compute: any element, in different executions")
+}

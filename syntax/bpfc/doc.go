@@ -105,7 +105,11 @@
 // on such a value becomes an unknown truth value, a marked read of a
 // location "unknownN" that an extra last thread sets to 1, so that both
 // ways are checked. A pointer from a helper (a map lookup, a ring buffer
-// reservation) is taken as non-NULL.
+// reservation) is taken as non-NULL, and an array index the translation
+// cannot compute is any element (unknown truth values choose it).
+// likely/unlikely/__builtin_expect are their argument; cond_break and
+// cond_break_label (a loop's exit when it runs too long) are dropped,
+// with a note.
 //
 // # Using the source map
 //

@@ -218,8 +218,11 @@ func (c *lowerer) ident(n *cnode) syntax.Expr {
 	if g := c.a.global(name); g != nil || c.a.isAgg(name) {
 		return c.load(c.objectOf(n), n, false)
 	}
-	if name == "NULL" {
+	switch name {
+	case "NULL":
 		return c.lit(0, n)
+	case "can_loop":
+		return c.lit(1, n) // bpf_experimental.h: true until the verifier's bound
 	}
 	if k, ok := c.u.consts[name]; ok {
 		return c.lit(k, n)
@@ -503,10 +506,33 @@ func (c *lowerer) elements(o *obj, n *cnode) []string {
 	return out
 }
 
-// chain builds "if (idx == 0) body(0) else if (idx == 1) body(1) ...".
+// index lowers the index n of an element computed at run time into a
+// value usable twice, or nil when the translation cannot compute it.
+func (c *lowerer) index(n *cnode) syntax.Expr {
+	u0 := c.unknown
+	x := c.pure(c.expr(n), n)
+	if c.unknown > u0 {
+		c.approximated(n, "index "+c.short(n)+" depends on values the translation cannot compute: any element, in different executions")
+		return nil
+	}
+	return x
+}
+
+// chain builds "if (idx == 0) body(0) else if (idx == 1) body(1) ...";
+// with idx nil (an index the translation cannot compute) each test is an
+// unknown truth value and the last element the remaining case.
 func (c *lowerer) chain(idx syntax.Expr, locs []string, n *cnode, body func(loc string) syntax.Stmt) syntax.Stmt {
 	var s syntax.Stmt
 	for k := len(locs) - 1; k >= 0; k-- {
+		if idx == nil {
+			then := at(c, &syntax.BlockStmt{Stmts: []syntax.Stmt{body(locs[k])}}, n)
+			if s == nil {
+				s = then
+				continue
+			}
+			s = at(c, &syntax.IfStmt{Cond: c.unknownBool(n), Then: then, Else: s}, n)
+			continue
+		}
 		cond := &syntax.BinaryExpr{Op: "==", X: idx, Y: intExpr(int64(k))}
 		then := at(c, &syntax.BlockStmt{Stmts: []syntax.Stmt{body(locs[k])}}, n)
 		s = at(c, &syntax.IfStmt{Cond: cond, Then: then, Else: s}, n)
@@ -517,7 +543,7 @@ func (c *lowerer) chain(idx syntax.Expr, locs []string, n *cnode, body func(loc 
 // dynLoad reads the element of an array at an index computed at run time,
 // into a fresh register through a chain of ifs.
 func (c *lowerer) dynLoad(o *obj, n *cnode, once bool) syntax.Expr {
-	idx := c.pure(c.expr(o.dyn), o.dyn)
+	idx := c.index(o.dyn)
 	locs := c.elements(o, n)
 	if locs == nil {
 		return c.zero(n)
@@ -538,7 +564,7 @@ func (c *lowerer) dynLoad(o *obj, n *cnode, once bool) syntax.Expr {
 // index computed at run time, through a chain of ifs.
 func (c *lowerer) dynStore(o *obj, n *cnode, op string, v syntax.Expr, vn *cnode, once bool) {
 	v = c.pure(v, vn)
-	idx := c.pure(c.expr(o.dyn), o.dyn)
+	idx := c.index(o.dyn)
 	locs := c.elements(o, n)
 	if locs == nil {
 		return

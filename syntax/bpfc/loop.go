@@ -217,6 +217,7 @@ func (c *lowerer) readOnly(body *cnode) bool {
 var idleCalls = map[string]bool{
 	"cpu_relax": true, "barrier": true, "sched_yield": true, "usleep": true, "nanosleep": true,
 	"sleep": true, "bpf_cpu_relax": true, "__builtin_ia32_pause": true,
+	"cond_break": true, "cond_break_label": true,
 }
 
 // idle reports whether a loop body has no effect on memory.

@@ -202,10 +202,13 @@ func (c *lowerer) sharedIn(n *cnode) string {
 		case "identifier":
 			name := c.text(k)
 			if l := c.lookup(name); l != nil {
-				if l.isPtr && l.ptr != nil && (l.ptr.g != nil || l.ptr.agg != "" || l.ptr.arr != "" || l.ptr.skel) {
+				if l.isPtr && l.ptr != nil && (l.ptr.g != nil && !l.ptr.g.perCPU || l.ptr.agg != "" || l.ptr.arr != "" || l.ptr.skel) {
 					found = name
 				}
 				return false
+			}
+			if g := c.a.global(name); g != nil && g.perCPU {
+				return false // a per-CPU map: each CPU its own
 			}
 			if c.a.global(name) != nil || c.a.isAgg(name) || c.a.arrays[name] > 0 || c.a.maps[name] {
 				found = name

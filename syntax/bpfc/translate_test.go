@@ -173,8 +173,9 @@ P0(int *x, int *y, spinlock_t *l)
 }
 
 func TestNotModeled(t *testing.T) {
-	// The loop and the per-CPU map access shared locations: the scenario
-	// depends on them, so they are errors (no verdict), not information.
+	// The loop accesses a shared location: the scenario depends on it, so
+	// it is an error (no verdict), not information; a per-CPU map is no
+	// CPU's but its own.
 	check(t, head+`
 struct { __uint(type, BPF_MAP_TYPE_ARRAY); __type(key, int); __type(value, int); } m SEC(".maps");
 struct { __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY); __type(value, int); } pc SEC(".maps");
@@ -200,12 +201,12 @@ P0(int *m)
 	// every key of map m names one element: accesses through different keys are taken to conflict (main.c:11)
 	if (1 != 0) {
 		*m = 1;
-		// not modeled: pc, a per-CPU map, whose elements no two CPUs share, which accesses the shared w: the scenario gets no verdict until this is written with what the translation models (main.c:16)
+		// not modeled: pc, a per-CPU map, whose elements no two CPUs share (main.c:16)
 		// not modeled: loop for (i = 0; i < k; i++) x = i;, which accesses the shared x: the scenario gets no verdict until this is written with what the translation models (main.c:17)
 		// not modeled: helper call bpf_printk (main.c:19)
 	}
 }`, "11:6: every key of map m names one element: accesses through different keys are taken to conflict",
-		"16:2: not modeled: pc, a per-CPU map, whose elements no two CPUs share, which accesses the shared w: the scenario gets no verdict until this is written with what the translation models",
+		"16:2: not modeled: pc, a per-CPU map, whose elements no two CPUs share",
 		"17:2: not modeled: loop for (i = 0; i < k; i++) x = i;, which accesses the shared x: the scenario gets no verdict until this is written with what the translation models",
 		"19:2: not modeled: helper call bpf_printk")
 	tr := translate(t, files{"main.c": head + "// litmus: thread\nint f(void *ctx)\n{\n\tfor (;;)\n\t\tx = 1;\n\treturn 0;\n}\n"})

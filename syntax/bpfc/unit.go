@@ -47,6 +47,7 @@ type global struct {
 	decl     Loc    // the declaration
 	reason   string // why it cannot be a location ("an array"), or ""
 	volatile bool   // declared volatile (or a field of a volatile struct): its accesses are marked
+	perCPU   bool   // a per-CPU map: no two threads share it
 }
 
 // A threadDef is a function annotated as a thread.
@@ -539,7 +540,7 @@ func (u *unit) bpfMap(name string, decl *cnode, loc Loc) bool {
 	}
 	u.maps[name] = true
 	if strings.Contains(m[1], "PERCPU") {
-		u.add(&global{path: name, decl: loc, reason: "a per-CPU map, whose elements no two CPUs share"})
+		u.add(&global{path: name, decl: loc, reason: "a per-CPU map, whose elements no two CPUs share", perCPU: true})
 		return true
 	}
 	v := mapValueRe.FindStringSubmatch(text)

@@ -379,3 +379,27 @@ out:
 	assert.Contains(t, notes, "21:3: cond_break_label: the exit of a loop that runs too long is not modeled")
 	assert.Contains(t, notes, "23:31: not modeled: index bpf_get_smp_processor_id() depends on values the translation cannot compute: any element, in different executions")
 }
+
+// bpf_task_storage_get and the other local-storage getters point to
+// their map's one element, as bpf_map_lookup_elem does.
+func TestStorageGet(t *testing.T) {
+	text, notes := body(t, `struct task_ctx { int state; int seq; };
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__type(key, int);
+	__type(value, struct task_ctx);
+} task_ctx_stor SEC(".maps");
+// litmus: exists (task_ctx_stor.seq=1)
+// litmus: thread
+int BPF_PROG(f, struct task_struct *p)
+{
+	struct task_ctx *tctx = bpf_task_storage_get(&task_ctx_stor, p, 0, 0);
+	if (!tctx)
+		return 0;
+	WRITE_ONCE(tctx->seq, 1);
+	smp_store_release(&tctx->state, 1);
+	return 0;
+}`)
+	assert.Contains(t, text, "WRITE_ONCE(*task_ctx_stor_seq, 1);\n\t\tsmp_store_release(task_ctx_stor_state, 1);")
+	assert.Equal(t, []string{"11:26: every key of map task_ctx_stor names one element: accesses through different keys are taken to conflict"}, notes)
+}

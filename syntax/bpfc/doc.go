@@ -44,9 +44,10 @@
 // skel->rodata->x and skel->data_NAME->x name the global x. The element of
 // a BPF map defined with __type(value, T) is a location (a struct value is
 // flattened like a struct global) that bpf_map_lookup_elem(&map, key)
+// (or a local-storage getter such as bpf_task_storage_get(&map, task, ...))
 // points to, whatever the key: every key names the one element, so
 // accesses through different keys are taken to conflict; per-CPU maps are
-// not modeled. A global array of scalars with a constant length (up to 16)
+// not modeled (each CPU has its own element: leaving them out is a note). A global array of scalars with a constant length (up to 16)
 // is one location per element (buf[2] becomes buf_2); an index computed at
 // run time becomes a chain of ifs, one branch per element (for the
 // atomics too); a local set once to a constant, and an unrolled loop's

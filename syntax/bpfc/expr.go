@@ -587,19 +587,29 @@ func (c *lowerer) quietPointee(n *cnode) *obj {
 	return o
 }
 
-// mapLookup resolves bpf_map_lookup_elem(&map, key) to the element of a
-// map defined in the scenario's files, or returns nil. Keys are not
-// modeled: the map has one element, which every key names.
+// lookupHelpers return a pointer to the value of their map (first
+// argument) for a key or an object: bpf_map_lookup_elem and the local
+// storage getters (a task's, a cgroup's, ...; every object names the one
+// element, as every key does).
+var lookupHelpers = map[string]bool{
+	"bpf_map_lookup_elem": true, "bpf_task_storage_get": true, "bpf_cgrp_storage_get": true,
+	"bpf_inode_storage_get": true, "bpf_sk_storage_get": true,
+}
+
+// mapLookup resolves bpf_map_lookup_elem(&map, key) (or a lookupHelpers
+// call) to the element of a map defined in the scenario's files, or
+// returns nil. Keys are not modeled: the map has one element, which every
+// key names.
 func (c *lowerer) mapLookup(n *cnode) *obj {
 	fn := n.child("function")
-	if fn == nil || c.text(fn) != "bpf_map_lookup_elem" {
+	if fn == nil || !lookupHelpers[c.text(fn)] {
 		return nil
 	}
 	var args []*cnode
 	if al := n.child("arguments"); al != nil {
 		args = al.named()
 	}
-	if len(args) != 2 || args[0].Type != "pointer_expression" {
+	if len(args) < 2 || args[0].Type != "pointer_expression" {
 		return nil
 	}
 	name := c.text(args[0].child("argument"))

@@ -111,7 +111,7 @@ func (c *lowerer) herdStmt(s syntax.Stmt) (out []syntax.Stmt, gone []string) {
 			keep(s)
 		case *syntax.CallExpr:
 			x2 := c.herdExpr(x, &pre)
-			if p, ok := syntax.Primitives[x.Fun.Name]; ok && p.Returns {
+			if x.Fun != nil && syntax.Primitives[x.Fun.Name].Returns {
 				// A call that returns a value is an expression to herd7.
 				t := c.fresh("t")
 				keep(at(c, &syntax.DeclStmt{Type: intType(), Name: &syntax.Ident{Name: t}, Value: x2}, nil))

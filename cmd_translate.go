@@ -15,7 +15,8 @@ func init() {
 }
 
 // runTranslate implements "litmusls translate [--bpf-cpu vN] FILE[#SCENARIO]...": it
-// prints the litmus test of every scenario of each annotated C file (or
+// prints the litmus test of every scenario of each annotated C file, as
+// herd7 reads it (bpfc.Scenario.Herd), (or
 // only the one named after '#'), separated by blank lines, and the notes
 // on stderr as "file:line:col: message" ("note: " before information).
 // A file that cannot be read or translated is reported on stderr as
@@ -104,7 +105,7 @@ func translateFile(arg string, first bool, opts bpfc.Options, stderr io.Writer) 
 		if !first || printed > 0 {
 			out.WriteByte('\n')
 		}
-		out.Write(sc.Text)
+		out.Write(sc.Herd)
 		printed++
 	}
 	if printed == 0 {

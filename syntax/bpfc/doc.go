@@ -138,9 +138,10 @@
 // empty branch is inverted); constants are wrapped to 32 bits, with a
 // note; locks are parameters only; and comments among the threads avoid
 // the words (exists, filter, ...) and the double quote that end herd7's
-// reading of the program. One construct herd7 rejects remains: a plain
-// read-modify-write of a location ("*x += v", from x++ or x += v), the
-// form in which analysis recognizes one.
+// reading of the program. One construct herd7 rejects stays in
+// Scenario.Text: a plain read-modify-write of a location ("*x += v", from
+// x++ or x += v), the form in which analysis recognizes one;
+// Scenario.Herd, what translate prints, writes it "*x = *x + (v)".
 //
 // The package imports only syntax: it knows nothing of the checker.
 package bpfc

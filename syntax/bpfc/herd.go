@@ -99,11 +99,11 @@ func (c *lowerer) herdStmt(s syntax.Stmt) (out []syntax.Stmt, gone []string) {
 			if _, reg := x.X.(*syntax.Ident); x.Op != "=" && reg {
 				// herd7 has no compound assignment: "r = r OP (Y)".
 				//
-				// TODO(bpfc): a plain read-modify-write of a location,
-				// "*x += v", stays: herd7 rejects it too, but analysis
-				// (rwLayout.expr in rewrite.go, and cfix after it) knows
-				// a plain read-modify-write only in that form. Expand it
-				// to "*x = *x + (v)" once analysis reads that form.
+				// A plain read-modify-write of a location, "*x += v",
+				// stays in Scenario.Text, where analysis (rwLayout.expr
+				// in rewrite.go, and cfix after it) knows a plain
+				// read-modify-write only in that form; expandRMWs writes
+				// it out for Scenario.Herd.
 				x.Y = &syntax.BinaryExpr{Op: x.Op[:len(x.Op)-1], X: copyLvalue(x.X), Y: paren(x.Y)}
 				x.Op = "="
 			}
@@ -398,4 +398,33 @@ func herdComment(text string) string {
 		text = splitWords.ReplaceAllString(text, "${1}${2}_${3}")
 	}
 	return strings.ReplaceAll(text, `"`, "'")
+}
+
+// expandRMWs rewrites the plain read-modify-writes of locations left in
+// the built test f, "*x OP= v", as "*x = *x OP (v)", and reports whether
+// there was one.
+func expandRMWs(f *syntax.File) bool {
+	found := false
+	var stmt func(s syntax.Stmt)
+	stmt = func(s syntax.Stmt) {
+		switch s := s.(type) {
+		case *syntax.BlockStmt:
+			for _, x := range s.Stmts {
+				stmt(x)
+			}
+		case *syntax.IfStmt:
+			stmt(s.Then)
+			stmt(s.Else)
+		case *syntax.ExprStmt:
+			if x, ok := s.X.(*syntax.AssignExpr); ok && x.Op != "=" && len(x.Op) > 1 {
+				x.Y = &syntax.BinaryExpr{Op: x.Op[:len(x.Op)-1], X: copyLvalue(x.X), Y: paren(x.Y)}
+				x.Op = "="
+				found = true
+			}
+		}
+	}
+	for _, th := range f.Threads {
+		stmt(th.Body)
+	}
+	return found
 }

@@ -83,9 +83,9 @@ func herdRejects(text string) []string {
 	return out
 }
 
-// plainRMWWords names the one construct herd7 rejects that the
-// translation still emits: a plain read-modify-write of a location,
-// "*x += v", which analysis reads as such (see the TODO in herd.go).
+// plainRMWWords names the one construct herd7 rejects that
+// Scenario.Text keeps: a plain read-modify-write of a location, "*x += v",
+// which analysis reads as such; Scenario.Herd writes it out.
 const plainRMWWords = "plain read-modify-write *x OP= v"
 
 // knownRejects drops the plain read-modify-writes from rejects.
@@ -157,18 +157,23 @@ int empty(void *ctx)
 }
 `
 
-// Every generated test is one herd7 parses, the plain read-modify-writes
-// of locations ("*x += 1") excepted (see plainRMWWords): the constructs
-// of herdSrc, and every C scenario of testdata/bpfc. (Checked with the
-// reference herd7 by hand too: the translation of herdSrc and every
-// testdata/bpfc/*.litmus without such a read-modify-write parse, and
-// herd7's output for each is check's.)
+// Every generated test, as translate prints it (Scenario.Herd), is one
+// herd7 parses; Scenario.Text differs only by its plain read-modify-writes
+// of locations ("*x += 1", see plainRMWWords): the constructs of herdSrc,
+// and every C scenario of testdata/bpfc. (Checked with the reference herd7
+// by hand too: the translation of herdSrc and every testdata/bpfc/*.litmus
+// parse, and herd7's output for each is check's.)
 func TestHerdAccepts(t *testing.T) {
 	tr := translate(t, files{"main.c": herdSrc})
 	require.Len(t, tr.Scenarios, 1)
+	// Text keeps the plain read-modify-writes of locations, for analysis;
+	// Herd, what translate prints, has none.
 	text := string(tr.Scenarios[0].Text)
 	rejects := herdRejects(text)
 	assert.Equal(t, []string{"line 19: " + plainRMWWords, "line 20: " + plainRMWWords}, rejects, text)
+	herd := string(tr.Scenarios[0].Herd)
+	assert.Empty(t, herdRejects(herd), herd)
+	assert.Contains(t, herd, "\t*x = *x + 1;\n\t*y = *y - 1;\n")
 	assert.Contains(t, text, "int r = READ_ONCE(*x) == 0;")
 	assert.Contains(t, text, "WRITE_ONCE(*y, 1);")
 	assert.Contains(t, text, "WRITE_ONCE(*lock_1, 1);")
@@ -192,6 +197,7 @@ func TestHerdAccepts(t *testing.T) {
 		for _, sc := range tr.Scenarios {
 			n++
 			assert.Empty(t, knownRejects(herdRejects(string(sc.Text))), "%s#%s:\n%s", rel, sc.Name, sc.Text)
+			assert.Empty(t, herdRejects(string(sc.Herd)), "%s#%s:\n%s", rel, sc.Name, sc.Herd)
 		}
 		return nil
 	})

@@ -102,6 +102,12 @@ func (t *Translation) Position(l Loc) syntax.Position {
 type Scenario struct {
 	Name string
 	Text []byte       // the test as printed by syntax.Print
+	// Herd is the test as herd7 reads it: Text with each plain
+	// read-modify-write of a location, "*x += v", written
+	// "*x = *x + (v)", since herd7's C has no compound assignment. Text
+	// keeps them: analysis knows a plain read-modify-write as one
+	// compound assignment. Herd is what translate prints.
+	Herd []byte
 	File *syntax.File // Text parsed again: every span refers to Text
 	Map  *SourceMap   // generated spans ↔ C locations
 	Decl Loc          // the "test" annotation, or the condition's when the scenario is implicit
@@ -671,7 +677,11 @@ func (a *assembler) scenario(decl, cond, filt, exp, thrs *annot) *Scenario {
 		a.origin[f.Result] = Loc{File: main.name, Span: exp.Span}
 	}
 	p.file(f, f2, len(text))
-	return &Scenario{Name: a.name, Text: text, File: f2, Map: newSourceMap(p.links), Decl: declLoc, CPU: a.cpu, CPUSensitive: a.cpuLocs}
+	herd := text
+	if expandRMWs(f) {
+		herd = syntax.Print(f)
+	}
+	return &Scenario{Name: a.name, Text: text, Herd: herd, File: f2, Map: newSourceMap(p.links), Decl: declLoc, CPU: a.cpu, CPUSensitive: a.cpuLocs}
 }
 
 // layout gives the built tree increasing spans in printing order, and

@@ -84,8 +84,11 @@ func (c *lowerer) call(n *cnode, used bool) syntax.Expr {
 		if !need(2) {
 			return nil
 		}
+		u0 := c.unknown
 		if p, ok := ptr(0, false); ok {
-			return mk("smp_store_release", p, c.expr(args[1]))
+			v := c.expr(args[1])
+			c.storing(p.(*syntax.Ident).Name, u0, n)
+			return mk("smp_store_release", p, v)
 		}
 		return nil
 	case "smp_mb", "smp_rmb", "smp_wmb":
@@ -488,6 +491,7 @@ func (c *lowerer) store(dst, val, n *cnode, macro string, viaPtr bool) syntax.Ex
 	} else {
 		o = c.objectOf(dst)
 	}
+	u0 := c.unknown
 	v := c.expr(val)
 	if o == nil {
 		return nil
@@ -503,6 +507,7 @@ func (c *lowerer) store(dst, val, n *cnode, macro string, viaPtr bool) syntax.Ex
 	if name == "" {
 		return nil
 	}
+	c.storing(name, u0, n)
 	return c.writeOnce(name, "=", v, dst, n)
 }
 

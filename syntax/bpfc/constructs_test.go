@@ -403,3 +403,28 @@ int BPF_PROG(f, struct task_struct *p)
 	assert.Contains(t, text, "WRITE_ONCE(*task_ctx_stor_seq, 1);\n\t\tsmp_store_release(task_ctx_stor_state, 1);")
 	assert.Equal(t, []string{"11:26: every key of map task_ctx_stor names one element: accesses through different keys are taken to conflict"}, notes)
 }
+
+// A final condition on a location stored a value the translation cannot
+// compute gets no verdict.
+func TestUnknownStore(t *testing.T) {
+	tr := translate(t, files{"main.c": `int x, y, z;
+// litmus: exists (x=5 /\ y=1 /\ z=0)
+// litmus: thread
+int f(void *ctx)
+{
+	x = bpf_get_prandom_u32();
+	WRITE_ONCE(y, bpf_ktime_get_ns());
+	smp_store_release(&z, 3);
+	return 0;
+}`})
+	var errs []string
+	for _, n := range tr.Notes {
+		if n.IsError() {
+			errs = append(errs, tr.Position(Loc{n.File, n.Span}).String()+": "+n.Kind.String()+": "+n.Msg)
+		}
+	}
+	assert.Equal(t, []string{
+		"main.c:2:20: incomplete: x may hold a value the translation cannot compute (stored at main.c:6:2): the scenario gets no verdict until that value is written with what the translation models",
+		"main.c:2:27: incomplete: y may hold a value the translation cannot compute (stored at main.c:7:2): the scenario gets no verdict until that value is written with what the translation models",
+	}, errs)
+}

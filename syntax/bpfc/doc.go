@@ -101,7 +101,8 @@
 // accesses a shared location of the scenario, the note is a
 // [NoteIncomplete] error: the scenario depends on it and gets no verdict.
 // A value the translation cannot compute (a helper's result) is taken as
-// 0, and a final condition that reads one is an error too. A condition
+// 0, and a final condition that reads one (in a register, or in a
+// location it was stored to) is an error too. A condition
 // of an if is not guessed: each operand of its !, && and || that depends
 // on such a value becomes an unknown truth value, a marked read of a
 // location "unknownN" that an extra last thread sets to 1, so that both

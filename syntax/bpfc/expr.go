@@ -681,6 +681,7 @@ func (c *lowerer) assign(n *cnode, used bool) syntax.Expr {
 	if name == "" {
 		return nil
 	}
+	c.storing(name, u0, n)
 	if !o.volatile {
 		return at(c, &syntax.AssignExpr{Op: op, X: c.deref(name, left), Y: rhs}, n)
 	}
@@ -795,4 +796,18 @@ func (c *lowerer) test(n *cnode) syntax.Expr {
 func (c *lowerer) unknownBool(n *cnode) syntax.Expr {
 	g := c.a.newUnknown(c.loc(n))
 	return at(c, call("READ_ONCE", c.deref(c.use(g), n)), n)
+}
+
+// storing records that the statement n stores to location name a value
+// that, if the translation computed fewer values than at u0, it could not
+// compute: a final condition on that location then gets no verdict.
+func (c *lowerer) storing(name string, u0 int, n *cnode) {
+	if c.unknown > u0 {
+		if c.a.unknownStores == nil {
+			c.a.unknownStores = map[string]Loc{}
+		}
+		if _, ok := c.a.unknownStores[name]; !ok {
+			c.a.unknownStores[name] = c.loc(n)
+		}
+	}
 }

@@ -332,6 +332,9 @@ type assembler struct {
 	unknowns []*global        // the locations of unknownBool, in order
 	params   map[string]int64 // "litmus: param" values: thread parameters, externs
 	order    []*global        // the globals, in declaration order
+	// unknownStores maps the locations stored a value the translation
+	// cannot compute to the first such store.
+	unknownStores map[string]Loc
 }
 
 // readParams reads "litmus: param NAME=VALUE ..." annotations; a later
@@ -358,6 +361,16 @@ func unknownNames(gs []*global) []string {
 		out = append(out, g.name)
 	}
 	return out
+}
+
+// position returns "file:line:col" of a C location of the scenario.
+func (a *assembler) position(l Loc) string {
+	for _, u := range a.units {
+		if u.name == l.File {
+			return u.lines.Position(l.Span.Start).String()
+		}
+	}
+	return l.File
 }
 
 // newUnknown makes the location of an unknown truth value read at loc.
@@ -846,6 +859,10 @@ func (r *resolver) conv(pn *pnode, u *unit, ok *bool) syntax.Prop {
 				return atom
 			}
 			atom.Loc = syntax.Location{Thread: -1, Name: r.a.use(g)}
+			if at, ok := r.a.unknownStores[g.name]; ok {
+				r.a.addNote(Note{Kind: NoteIncomplete, File: u.name, Span: pn.LocSpan,
+					Msg: pn.Name + " may hold a value the translation cannot compute (stored at " + r.a.position(at) + "): the scenario gets no verdict until that value is written with what the translation models"})
+			}
 		}
 		if pn.ValueThread != "" {
 			loc, found := r.local(pn.ValueThread, pn.ValueSym, u, pn.Span, ok)

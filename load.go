@@ -38,7 +38,7 @@ func loadTest(name string, src []byte) (f *syntax.File, text []byte, problems []
 type cLoad struct {
 	tr    *bpfc.Translation
 	sc    *bpfc.Scenario // the scenario checked, or nil
-	notes []string       // the notes that are not errors, as "file:line:col: note: message"
+	notes []string       // the scenario's notes that are not errors, as "file:line:col: note: message"
 }
 
 // loadTestWith is loadTest translating C with opts; for a C input it
@@ -68,8 +68,6 @@ func loadTestWith(name string, src []byte, opts bpfc.Options, c *cLoad) (f *synt
 	for _, n := range tr.Notes {
 		if n.IsError() {
 			problems = append(problems, fmt.Sprintf("%s: %s", tr.Position(bpfc.Loc{File: n.File, Span: n.Span}), n.Msg))
-		} else {
-			c.notes = append(c.notes, fmt.Sprintf("%s: note: %s", tr.Position(bpfc.Loc{File: n.File, Span: n.Span}), n.Msg))
 		}
 	}
 	var sc *bpfc.Scenario
@@ -99,6 +97,11 @@ func loadTestWith(name string, src []byte, opts bpfc.Options, c *cLoad) (f *synt
 		return f, nil, problems, testPos(f)
 	}
 	c.sc = sc
+	for _, n := range sc.Notes {
+		if !n.IsError() {
+			c.notes = append(c.notes, fmt.Sprintf("%s: note: %s", tr.Position(bpfc.Loc{File: n.File, Span: n.Span}), n.Msg))
+		}
+	}
 	gen := testPos(sc.File)
 	return sc.File, sc.Text, problems, func(sp syntax.Span) string {
 		if l, ok := sc.Map.ToC(sp); ok {

@@ -428,3 +428,29 @@ int f(void *ctx)
 		"main.c:2:27: incomplete: y may hold a value the translation cannot compute (stored at main.c:7:2): the scenario gets no verdict until that value is written with what the translation models",
 	}, errs)
 }
+
+// Each scenario has the notes of its own threads.
+func TestScenarioNotes(t *testing.T) {
+	tr := translate(t, files{"main.c": `int x;
+// litmus: test one
+// litmus: threads a
+// litmus: exists (x=1)
+// litmus: test two
+// litmus: threads b
+// litmus: exists (x=1)
+// litmus: thread
+int a(void *ctx) { bpf_printk("a"); x = 1; return 0; }
+// litmus: thread
+int b(void *ctx) { bpf_trace_printk("b"); x = 1; return 0; }
+`})
+	require.Len(t, tr.Scenarios, 2)
+	msgs := func(ns []Note) (out []string) {
+		for _, n := range ns {
+			out = append(out, n.Msg)
+		}
+		return out
+	}
+	assert.Equal(t, []string{"not modeled: helper call bpf_printk"}, msgs(tr.Scenarios[0].Notes))
+	assert.Equal(t, []string{"not modeled: helper call bpf_trace_printk"}, msgs(tr.Scenarios[1].Notes))
+	assert.Len(t, tr.Notes, 2)
+}

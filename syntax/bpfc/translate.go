@@ -112,6 +112,9 @@ type Scenario struct {
 	Map  *SourceMap   // generated spans ↔ C locations
 	Decl Loc          // the "test" annotation, or the condition's when the scenario is implicit
 	CPU  CPU          // the -mcpu the translation assumed
+	// Notes are the notes on this scenario's code and annotations (a
+	// subset of Translation.Notes, in its order).
+	Notes []Note
 	// CPUSensitive lists the C calls whose translation depends on the
 	// CPU being v1/v2 or v3 and later (an unused __sync_fetch_and_add),
 	// in source order: translated again with CPUv2, the scenario may
@@ -335,6 +338,8 @@ type assembler struct {
 	// unknownStores maps the locations stored a value the translation
 	// cannot compute to the first such store.
 	unknownStores map[string]Loc
+	own           map[Note]bool // the notes on this scenario
+	ownList       []Note
 }
 
 // readParams reads "litmus: param NAME=VALUE ..." annotations; a later
@@ -387,6 +392,13 @@ func (a *assembler) newUnknown(loc Loc) *global {
 }
 
 func (a *assembler) addNote(n Note) bool {
+	if !a.own[n] {
+		if a.own == nil {
+			a.own = map[Note]bool{}
+		}
+		a.own[n] = true
+		a.ownList = append(a.ownList, n)
+	}
 	if a.noteSet[n] {
 		return false
 	}
@@ -694,7 +706,12 @@ func (a *assembler) scenario(decl, cond, filt, exp, thrs *annot) *Scenario {
 	if expandRMWs(f) {
 		herd = syntax.Print(f)
 	}
-	return &Scenario{Name: a.name, Text: text, Herd: herd, File: f2, Map: newSourceMap(p.links), Decl: declLoc, CPU: a.cpu, CPUSensitive: a.cpuLocs}
+	var srcs []*Source
+	for _, u := range a.units {
+		srcs = append(srcs, &Source{Name: u.name})
+	}
+	return &Scenario{Name: a.name, Text: text, Herd: herd, File: f2, Map: newSourceMap(p.links), Decl: declLoc, CPU: a.cpu, CPUSensitive: a.cpuLocs,
+		Notes: sortNotes(a.ownList, srcs)}
 }
 
 // layout gives the built tree increasing spans in printing order, and

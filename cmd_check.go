@@ -19,6 +19,7 @@ import (
 	"github.com/litmusls/litmusls/checker"
 	"github.com/litmusls/litmusls/checker/cat"
 	"github.com/litmusls/litmusls/syntax"
+	"github.com/litmusls/litmusls/syntax/bpfc"
 )
 
 func init() {
@@ -30,6 +31,7 @@ type checkOutput struct {
 	File    string
 	Result  *checker.Result
 	Errors  []string // "file:line:col: message"
+	Notes   []string // of a translated C input: "file:line:col: note: message", printed on stderr
 	Seconds float64
 	failed  error // the tool failed (I/O)
 	// modelErr is an error of the interpreted model met while judging
@@ -111,10 +113,12 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	verbose := fs.Bool("v", false, "say on stderr which model runs")
 	graphDir := fs.String("graph", "", "write a picture of an execution of each test into `DIR`: NAME.dot, and NAME.svg with Graphviz")
 	verdictOnly := fs.Bool("verdict-only", false, "decide only whether the condition holds, as herd7 -speedcheck fast: stop at the first execution that settles it; the text is herd7's for that mode (one state at most, counts of 1 or 0)")
+	var bpf bpfc.Options
+	fs.Var((*cpuFlag)(&bpf.CPU), "bpf-cpu", "the clang -mcpu (v1, v2, v3 or v4) annotated BPF C is built for, over its // litmus: cpu (default v3, clang 20's)")
 	var mf modelFlags
 	mf.register(fs)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: litmusls check [-j N] [--timeout D] [--json] [--explain] [--lint[=error]] [--lint-budget D] [--graph DIR] [-v] [--verdict-only]\n\t[--cat FILE.cat] [--bell FILE.bell] [--macros FILE.def] [--conf FILE.cfg] [--variant V] PATH...")
+		fmt.Fprintln(stderr, "usage: litmusls check [-j N] [--timeout D] [--json] [--explain] [--lint[=error]] [--lint-budget D] [--graph DIR] [-v] [--verdict-only] [--bpf-cpu vN]\n\t[--cat FILE.cat] [--bell FILE.bell] [--macros FILE.def] [--conf FILE.cfg] [--variant V] PATH...")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -168,7 +172,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 			// the test: it becomes this test's error.
 			var o *checkOutput
 			if err := contain(func() {
-				o = checkFile(in.name, opts, choice.model)
+				o = checkFile(in.name, opts, choice.model, bpf)
 				if lint != "" {
 					o.lint(in.name, *timeout, *lintBudget)
 				}
@@ -245,6 +249,9 @@ func writeOutput(stdout, stderr io.Writer, o *checkOutput, asJSON, explain bool,
 		fmt.Fprintf(stdout, "%s\n", b)
 		return nil
 	}
+	for _, n := range o.Notes {
+		fmt.Fprintln(stderr, n)
+	}
 	for _, e := range o.Errors {
 		fmt.Fprintln(stderr, e)
 	}
@@ -273,8 +280,8 @@ func cutoffWords(timeout time.Duration) string {
 }
 
 // checkFile parses and checks one file, under the interpreted model m
-// when it is not nil.
-func checkFile(name string, opts checker.Options, m *cat.Model) *checkOutput {
+// when it is not nil; annotated C is translated with bpf.
+func checkFile(name string, opts checker.Options, m *cat.Model, bpf bpfc.Options) *checkOutput {
 	o := &checkOutput{File: name}
 	src, err := os.ReadFile(inputFile(name))
 	if err != nil {
@@ -283,8 +290,9 @@ func checkFile(name string, opts checker.Options, m *cat.Model) *checkOutput {
 	}
 	callInputHook(name)
 	start := time.Now()
-	f, text, problems, pos := loadTestFor(name, src, m)
-	o.f, o.src, o.pos = f, text, pos
+	var c cLoad
+	f, text, problems, pos := loadTestFor(name, src, m, bpf, &c)
+	o.f, o.src, o.pos, o.Notes = f, text, pos, c.notes
 	if len(problems) > 0 {
 		o.Errors = problems
 		return o
@@ -307,6 +315,9 @@ func checkFile(name string, opts checker.Options, m *cat.Model) *checkOutput {
 	o.Result = res
 	for _, e := range res.Errors {
 		o.Errors = append(o.Errors, fmt.Sprintf("%s: %s", pos(e.Span), e.Msg))
+	}
+	if len(res.Errors) == 0 && !res.Cutoff {
+		o.Notes = append(o.Notes, cpuNotes(name, src, c, res, opts, bpf)...)
 	}
 	return o
 }

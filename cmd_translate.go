@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -13,8 +14,9 @@ func init() {
 	commands["translate"] = command{"print the LKMM litmus tests of annotated BPF C files", runTranslate}
 }
 
-// runTranslate implements "litmusls translate FILE[#SCENARIO]...": it
-// prints the litmus test of every scenario of each annotated C file (or
+// runTranslate implements "litmusls translate [--bpf-cpu vN] FILE[#SCENARIO]...": it
+// prints the litmus test of every scenario of each annotated C file, as
+// herd7 reads it (bpfc.Scenario.Herd), (or
 // only the one named after '#'), separated by blank lines, and the notes
 // on stderr as "file:line:col: message" ("note: " before information).
 // A file that cannot be read or translated is reported on stderr as
@@ -22,11 +24,25 @@ func init() {
 // "file: internal error: VALUE" with the stack; the other files are
 // translated all the same.
 //
+// --bpf-cpu chooses the clang -mcpu the BPF C is built for, over the
+// files' "litmus: cpu" annotations (default v3, clang 20's default).
+//
 // Exit status: 0 translated, 1 some annotation had an error, a file had
 // no scenario or could not be translated, 2 usage.
 func runTranslate(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
-		fmt.Fprintln(stderr, "usage: litmusls translate FILE[#SCENARIO]...")
+	fs := flag.NewFlagSet("translate", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var opts bpfc.Options
+	fs.Var((*cpuFlag)(&opts.CPU), "bpf-cpu", "the clang -mcpu (v1, v2, v3 or v4) the BPF C is built for, over its // litmus: cpu (default v3, clang 20's)")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: litmusls translate [--bpf-cpu vN] FILE[#SCENARIO]...")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if args = fs.Args(); len(args) == 0 {
+		fs.Usage()
 		return 2
 	}
 	status := 0
@@ -36,7 +52,7 @@ func runTranslate(args []string, stdout, stderr io.Writer) int {
 		var notes bytes.Buffer
 		var ok bool
 		var err error
-		if perr := contain(func() { tests, ok, err = translateFile(arg, first, &notes) }); perr != nil {
+		if perr := contain(func() { tests, ok, err = translateFile(arg, first, opts, &notes) }); perr != nil {
 			err = perr
 		}
 		if err != nil {
@@ -61,14 +77,14 @@ func runTranslate(args []string, stdout, stderr io.Writer) int {
 // notes and problems on stderr; ok is false when an annotation has an
 // error or no scenario is printed. The error is a file that cannot be
 // read or translated.
-func translateFile(arg string, first bool, stderr io.Writer) (tests []byte, ok bool, err error) {
+func translateFile(arg string, first bool, opts bpfc.Options, stderr io.Writer) (tests []byte, ok bool, err error) {
 	file, scenario := splitScenario(arg)
 	src, err := os.ReadFile(file)
 	if err != nil {
 		return nil, false, err
 	}
 	callInputHook(arg)
-	tr, err := bpfc.Translate(file, src, os.ReadFile)
+	tr, err := bpfc.TranslateOptions(file, src, os.ReadFile, opts)
 	if err != nil {
 		return nil, false, err
 	}
@@ -89,7 +105,7 @@ func translateFile(arg string, first bool, stderr io.Writer) (tests []byte, ok b
 		if !first || printed > 0 {
 			out.WriteByte('\n')
 		}
-		out.Write(sc.Text)
+		out.Write(sc.Herd)
 		printed++
 	}
 	if printed == 0 {

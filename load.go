@@ -27,9 +27,24 @@ import (
 // translated by bpfc; name may end in "#SCENARIO" to pick one of its
 // scenarios (checkInputs names them so), and must when it has several.
 // Problems of a C file are in C coordinates; the notes on code the
-// translation does not model are information and stay in the generated
-// test as comments.
+// translation does not model are information (loadTestWith returns them)
+// and stay in the generated test as comments, unless the scenario
+// depends on that code: then they are problems.
 func loadTest(name string, src []byte) (f *syntax.File, text []byte, problems []string, pos func(syntax.Span) string) {
+	return loadTestWith(name, src, bpfc.Options{}, nil)
+}
+
+// A cLoad is what loadTestWith tells of an annotated C input besides its
+// test.
+type cLoad struct {
+	tr    *bpfc.Translation
+	sc    *bpfc.Scenario // the scenario checked, or nil
+	notes []string       // the scenario's notes that are not errors, as "file:line:col: note: message"
+}
+
+// loadTestWith is loadTest translating C with opts; for a C input it
+// fills c (when not nil).
+func loadTestWith(name string, src []byte, opts bpfc.Options, c *cLoad) (f *syntax.File, text []byte, problems []string, pos func(syntax.Span) string) {
 	testPos := func(f *syntax.File) func(syntax.Span) string {
 		return func(sp syntax.Span) string { return f.Lines.Position(sp.Start).String() }
 	}
@@ -42,11 +57,15 @@ func loadTest(name string, src []byte) (f *syntax.File, text []byte, problems []
 		return f, src, problems, testPos(f)
 	}
 	empty := func() *syntax.File { f, _ := syntax.Parse(name, nil); return f }
-	tr, err := bpfc.Translate(file, src, os.ReadFile)
+	tr, err := bpfc.TranslateOptions(file, src, os.ReadFile, opts)
 	if err != nil {
 		f := empty()
 		return f, nil, []string{fmt.Sprintf("%s: %v", file, err)}, testPos(f)
 	}
+	if c == nil {
+		c = &cLoad{}
+	}
+	c.tr = tr
 	for _, n := range tr.Notes {
 		if n.IsError() {
 			problems = append(problems, fmt.Sprintf("%s: %s", tr.Position(bpfc.Loc{File: n.File, Span: n.Span}), n.Msg))
@@ -77,6 +96,12 @@ func loadTest(name string, src []byte) (f *syntax.File, text []byte, problems []
 	if sc == nil {
 		f := empty()
 		return f, nil, problems, testPos(f)
+	}
+	c.sc = sc
+	for _, n := range sc.Notes {
+		if !n.IsError() {
+			c.notes = append(c.notes, fmt.Sprintf("%s: note: %s", tr.Position(bpfc.Loc{File: n.File, Span: n.Span}), n.Msg))
+		}
 	}
 	gen := testPos(sc.File)
 	return sc.File, sc.Text, problems, func(sp syntax.Span) string {

@@ -12,6 +12,7 @@ import (
 	"github.com/litmusls/litmusls/checker"
 	"github.com/litmusls/litmusls/checker/cat"
 	"github.com/litmusls/litmusls/syntax"
+	"github.com/litmusls/litmusls/syntax/bpfc"
 	syncat "github.com/litmusls/litmusls/syntax/cat"
 )
 
@@ -232,14 +233,15 @@ func (g *guardedModel) failed() error {
 	return g.err
 }
 
-// loadTestFor is loadTest for check under model m (nil: the compiled
+// loadTestFor is loadTestWith (annotated C translated with bpf, what
+// else it tells put in c) for check under model m (nil: the compiled
 // models). Under a model with a .def, a litmus test's calls are the
 // .def's to define: the parser's complaints that a call names no kernel
 // primitive, or gives one the wrong number of arguments, are dropped, and
 // the lowering says "Unknown macro NAME" as herd7 does. A C file's
 // translation calls the kernel's primitives and is loaded as ever.
-func loadTestFor(name string, src []byte, m *cat.Model) (*syntax.File, []byte, []string, func(syntax.Span) string) {
-	f, text, problems, pos := loadTest(name, src)
+func loadTestFor(name string, src []byte, m *cat.Model, bpf bpfc.Options, c *cLoad) (*syntax.File, []byte, []string, func(syntax.Span) string) {
+	f, text, problems, pos := loadTestWith(name, src, bpf, c)
 	if m == nil || m.Macros() == nil || isC(inputFile(name)) || len(problems) == 0 {
 		return f, text, problems, pos
 	}

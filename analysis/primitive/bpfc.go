@@ -251,13 +251,9 @@ func (r bpfcRMW) doc(call BPFCCall) *BPFCDoc {
 	switch {
 	case order == bpfc.OrderRelaxed && call.Result == ResultUnused:
 		fetch, because = false, "a relaxed read-modify-write whose value is unused becomes the non-fetching instruction, and the source asked for no ordering either"
-	case arith && call.Result == ResultUnused && call.CPU != 3 && call.CPU != 4:
+	case arith && call.Result == ResultUnused && (call.CPU == 1 || call.CPU == 2):
 		fetch = false
-		if call.CPU == 0 {
-			because = "with -mcpu=v1 or v2, or with any clang before 20, an unused result gives the non-fetching instruction, which orders nothing; the -mcpu of the build is not known here, so the translation takes that weakest build"
-		} else {
-			because = fmt.Sprintf("with -mcpu=v%d an unused result gives the non-fetching instruction, which orders nothing", call.CPU)
-		}
+		because = fmt.Sprintf("with -mcpu=v%d an unused result gives the non-fetching instruction, which orders nothing", call.CPU)
 	}
 
 	d := &BPFCDoc{}
@@ -275,9 +271,6 @@ func (r bpfcRMW) doc(call BPFCCall) *BPFCDoc {
 		d.Events = "R[noreturn] ->rmw W[once]"
 		d.Lower = lowerBPFNoFetch(r.op)
 		when := ""
-		if order != bpfc.OrderRelaxed && call.CPU == 0 {
-			when = " with -mcpu=v1 or v2, or any clang before 20 (clang 20 and later, at their default -mcpu=v3, emit the fetching form: see the caveats)"
-		}
 		d.Meaning = fmt.Sprintf("**BPF:** `%s` (printed `lock *(u64 *)(r1 + 0) %s= r2`)%s: an atomic %s that fetches nothing. "+
 			"It is atomic but orders nothing: x86 happens to run it as a full barrier, arm64, powerpc and riscv do not.\n\n"+
 			"**LKMM:** `%s()`, because %s. It orders no other access of the program.",
@@ -313,8 +306,8 @@ func (r bpfcRMW) doc(call BPFCCall) *BPFCDoc {
 
 	if arith {
 		caveats = append(caveats, caveatXADDError)
-		if call.Result == ResultUnknown && order != bpfc.OrderRelaxed {
-			caveats = append(caveats, "If the result is unused, -mcpu=v1 or v2 (or any clang before 20) gives the non-fetching `BPF_ATOMIC | "+insnOp+"` instead, which orders nothing on arm64, powerpc and riscv: the translation is then `atomic_"+r.op+"()`.")
+		if call.Result != ResultUsed && order != bpfc.OrderRelaxed {
+			caveats = append(caveats, "If the result is unused, -mcpu=v1 or v2 (or any clang before 20) gives the non-fetching `BPF_ATOMIC | "+insnOp+"` instead, which orders nothing on arm64, powerpc and riscv: the translation, which assumes clang 20 or later at its default -mcpu=v3 unless `// litmus: cpu` or `--bpf-cpu` say otherwise, is then `atomic_"+r.op+"()`.")
 		}
 	} else {
 		caveats = append(caveats, caveatV3)

@@ -12,7 +12,7 @@ import (
 
 // An annot is one "litmus: KEYWORD ARG" annotation.
 type annot struct {
-	Kind     string      // "test", "with", "thread", "threads", "exists", "~exists", "forall", "filter", "expect"
+	Kind     string      // "test", "with", "thread", "threads", "exists", "~exists", "forall", "filter", "expect", "cpu", "param"
 	Arg      string      // the rest of the annotation, as written (may span lines in a block comment)
 	ArgStart int         // byte offset of Arg in the file
 	Span     syntax.Span // the annotation, from "litmus:" to the end of its argument
@@ -22,7 +22,7 @@ type annot struct {
 // annotKinds lists the keywords an annotation may start with.
 var annotKinds = map[string]bool{
 	"test": true, "with": true, "thread": true, "exists": true, "~exists": true,
-	"forall": true, "filter": true, "expect": true, "threads": true,
+	"forall": true, "filter": true, "expect": true, "threads": true, "cpu": true, "param": true,
 }
 
 // annotations returns the annotations of the comments of root, in source
@@ -84,7 +84,7 @@ func commentAnnots(n *cnode, src []byte, file string, notes *[]Note) []*annot {
 			cur.Span = syntax.Span{Start: start, End: off + lineEnd}
 			if !annotKinds[kind] {
 				*notes = append(*notes, Note{Kind: NoteAnnotation, File: file, Span: cur.Span,
-					Msg: "unknown litmus annotation " + strconv.Quote(kind) + " (want test, with, thread, threads, exists, ~exists, forall, filter or expect)"})
+					Msg: "unknown litmus annotation " + strconv.Quote(kind) + " (want test, with, thread, threads, exists, ~exists, forall, filter, expect, cpu or param)"})
 				cur = nil
 			} else {
 				out = append(out, cur)

@@ -153,6 +153,12 @@ func (c *lowerer) sub(n *cnode) (syntax.Expr, []syntax.Stmt) {
 // through a register set under an if.
 func (c *lowerer) lazy(n *cnode, op string, x syntax.Expr) syntax.Expr {
 	y, ypre := c.sub(n.child("right"))
+	return c.lazyJoin(n, op, x, y, ypre)
+}
+
+// lazyJoin is lazy with the right operand lowered apart already: y and
+// the statements it needs first.
+func (c *lowerer) lazyJoin(n *cnode, op string, x, y syntax.Expr, ypre []syntax.Stmt) syntax.Expr {
 	if !hasEffects(y) && len(ypre) == 0 {
 		return at(c, &syntax.BinaryExpr{Op: op, X: x, Y: y}, n)
 	}
@@ -201,8 +207,9 @@ func (c *lowerer) ident(n *cnode) syntax.Expr {
 		case l.isPtr && l.ptr != nil:
 			return c.lit(1, n) // a pointer to a location is not NULL
 		case l.isPtr:
+			// The scenario follows the path where a helper's pointer
+			// (a map lookup, a ring buffer reservation) is valid.
 			c.notModeled(n, "pointer "+name+" whose target is unknown (taken as non-NULL)")
-			c.unknown++
 			return c.lit(1, n)
 		}
 		c.notModeled(n, "value of "+name+", "+l.opaque+" (taken as 0)")
@@ -211,11 +218,21 @@ func (c *lowerer) ident(n *cnode) syntax.Expr {
 	if g := c.a.global(name); g != nil || c.a.isAgg(name) {
 		return c.load(c.objectOf(n), n, false)
 	}
-	if name == "NULL" {
+	switch name {
+	case "NULL":
 		return c.lit(0, n)
+	case "can_loop":
+		return c.lit(1, n) // bpf_experimental.h: true until the verifier's bound
 	}
 	if k, ok := c.u.consts[name]; ok {
 		return c.lit(k, n)
+	}
+	if k, ok := c.a.params[name]; ok {
+		return c.lit(k, n) // "litmus: param name=K", as for a __kconfig extern
+	}
+	if c.u.externs[name] {
+		c.notModeled(n, "extern "+name+" (give its value with // litmus: param "+name+"=VALUE; taken as 0)")
+		return c.zero(n)
 	}
 	c.notModeled(n, "unknown name "+name+" (taken as 0)")
 	return c.zero(n)
@@ -303,6 +320,9 @@ func (c *lowerer) objectOf(n *cnode) *obj {
 			if l.reg != "" {
 				return &obj{reg: l.reg}
 			}
+			if l.regs != nil {
+				return &obj{lst: l}
+			}
 			c.notModeled(n, name+", "+func() string {
 				if l.isPtr {
 					return "a pointer local"
@@ -312,13 +332,13 @@ func (c *lowerer) objectOf(n *cnode) *obj {
 			return nil
 		}
 		if g := c.a.global(name); g != nil {
-			return &obj{g: g}
+			return &obj{g: g, volatile: g.volatile}
 		}
 		if c.a.isAgg(name) {
 			return &obj{agg: name}
 		}
 		if c.a.arrays[name] > 0 {
-			return &obj{arr: name}
+			return &obj{arr: name, volatile: c.a.volatileArray(name)}
 		}
 		c.notModeled(n, "unknown variable "+name)
 		return nil
@@ -344,6 +364,22 @@ func (c *lowerer) objectOf(n *cnode) *obj {
 			return nil
 		}
 		path := field
+		if base.lst != nil {
+			sub := base.sub + "." + field
+			if reg, ok := base.lst.regs[sub]; ok {
+				return &obj{reg: reg}
+			}
+			o := &obj{lst: base.lst, sub: sub}
+			if _, ok := c.structLeaves(o); ok {
+				return o
+			}
+			c.notModeled(n, "field "+c.short(n))
+			return nil
+		}
+		if base.dyn != nil {
+			// A field of an element at a computed index.
+			return &obj{arr: base.arr, dyn: base.dyn, sub: base.sub + "." + field, volatile: base.volatile}
+		}
 		if !base.skel {
 			if base.agg == "" {
 				c.notModeled(n, "field access "+c.short(n))
@@ -352,13 +388,13 @@ func (c *lowerer) objectOf(n *cnode) *obj {
 			path = base.agg + "." + field
 		}
 		if g := c.a.global(path); g != nil {
-			return &obj{g: g, volatile: base.volatile}
+			return &obj{g: g, volatile: base.volatile || g.volatile}
 		}
 		if c.a.isAgg(path) {
 			return &obj{agg: path, volatile: base.volatile}
 		}
 		if c.a.arrays[path] > 0 {
-			return &obj{arr: path, volatile: base.volatile}
+			return &obj{arr: path, volatile: base.volatile || c.a.volatileArray(path)}
 		}
 		c.notModeled(n, "unknown global "+path)
 		return nil
@@ -372,13 +408,17 @@ func (c *lowerer) objectOf(n *cnode) *obj {
 			return nil
 		}
 		idx := n.child("index")
-		if k, ok := c.u.constValue(idx, 0); ok {
-			g := c.a.global(fmt.Sprintf("%s[%d]", base.arr, k))
+		if k, ok := c.constValue(idx); ok {
+			p := fmt.Sprintf("%s[%d]", base.arr, k)
+			if c.a.isAgg(p) {
+				return &obj{agg: p, volatile: base.volatile}
+			}
+			g := c.a.global(p)
 			if g == nil {
 				c.notModeled(n, fmt.Sprintf("element %d of %s, out of its bounds", k, base.arr))
 				return nil
 			}
-			return &obj{g: g, volatile: base.volatile}
+			return &obj{g: g, volatile: base.volatile || g.volatile}
 		}
 		return &obj{arr: base.arr, dyn: idx, volatile: base.volatile}
 	}
@@ -419,6 +459,7 @@ func (c *lowerer) pointee(n *cnode) *obj {
 				return nil
 			}
 			cp := *l.ptr
+			cp.volatile = cp.volatile || l.vol
 			return &cp
 		}
 	case "parenthesized_expression":
@@ -433,6 +474,11 @@ func (c *lowerer) pointee(n *cnode) *obj {
 			return &cp
 		}
 		return o
+	case "field_expression":
+		// A skeleton section as a pointer: "bss = skel->bss".
+		if isSkelSection(n, c.u.src) {
+			return &obj{skel: true}
+		}
 	case "call_expression":
 		if o := c.mapLookup(n); o != nil {
 			return o
@@ -450,9 +496,9 @@ func (c *lowerer) elements(o *obj, n *cnode) []string {
 	c.note(n, NoteTranslation, "computed index into "+o.arr+": one branch per element")
 	var out []string
 	for k := 0; k < c.a.arrays[o.arr]; k++ {
-		g := c.a.global(fmt.Sprintf("%s[%d]", o.arr, k))
-		if g == nil || g.reason != "" {
-			c.notModeled(n, fmt.Sprintf("element %d of %s", k, o.arr))
+		g := c.a.global(fmt.Sprintf("%s[%d]%s", o.arr, k, o.sub))
+		if g == nil || g.reason != "" || g.lock {
+			c.notModeled(n, fmt.Sprintf("element %d of %s%s", k, o.arr, o.sub))
 			return nil
 		}
 		out = append(out, c.use(g))
@@ -460,10 +506,33 @@ func (c *lowerer) elements(o *obj, n *cnode) []string {
 	return out
 }
 
-// chain builds "if (idx == 0) body(0) else if (idx == 1) body(1) ...".
+// index lowers the index n of an element computed at run time into a
+// value usable twice, or nil when the translation cannot compute it.
+func (c *lowerer) index(n *cnode) syntax.Expr {
+	u0 := c.unknown
+	x := c.pure(c.expr(n), n)
+	if c.unknown > u0 {
+		c.approximated(n, "index "+c.short(n)+" depends on values the translation cannot compute: any element, in different executions")
+		return nil
+	}
+	return x
+}
+
+// chain builds "if (idx == 0) body(0) else if (idx == 1) body(1) ...";
+// with idx nil (an index the translation cannot compute) each test is an
+// unknown truth value and the last element the remaining case.
 func (c *lowerer) chain(idx syntax.Expr, locs []string, n *cnode, body func(loc string) syntax.Stmt) syntax.Stmt {
 	var s syntax.Stmt
 	for k := len(locs) - 1; k >= 0; k-- {
+		if idx == nil {
+			then := at(c, &syntax.BlockStmt{Stmts: []syntax.Stmt{body(locs[k])}}, n)
+			if s == nil {
+				s = then
+				continue
+			}
+			s = at(c, &syntax.IfStmt{Cond: c.unknownBool(n), Then: then, Else: s}, n)
+			continue
+		}
 		cond := &syntax.BinaryExpr{Op: "==", X: idx, Y: intExpr(int64(k))}
 		then := at(c, &syntax.BlockStmt{Stmts: []syntax.Stmt{body(locs[k])}}, n)
 		s = at(c, &syntax.IfStmt{Cond: cond, Then: then, Else: s}, n)
@@ -474,7 +543,7 @@ func (c *lowerer) chain(idx syntax.Expr, locs []string, n *cnode, body func(loc 
 // dynLoad reads the element of an array at an index computed at run time,
 // into a fresh register through a chain of ifs.
 func (c *lowerer) dynLoad(o *obj, n *cnode, once bool) syntax.Expr {
-	idx := c.pure(c.expr(o.dyn), o.dyn)
+	idx := c.index(o.dyn)
 	locs := c.elements(o, n)
 	if locs == nil {
 		return c.zero(n)
@@ -495,7 +564,7 @@ func (c *lowerer) dynLoad(o *obj, n *cnode, once bool) syntax.Expr {
 // index computed at run time, through a chain of ifs.
 func (c *lowerer) dynStore(o *obj, n *cnode, op string, v syntax.Expr, vn *cnode, once bool) {
 	v = c.pure(v, vn)
-	idx := c.pure(c.expr(o.dyn), o.dyn)
+	idx := c.index(o.dyn)
 	locs := c.elements(o, n)
 	if locs == nil {
 		return
@@ -518,19 +587,29 @@ func (c *lowerer) quietPointee(n *cnode) *obj {
 	return o
 }
 
-// mapLookup resolves bpf_map_lookup_elem(&map, key) to the element of a
-// map defined in the scenario's files, or returns nil. Keys are not
-// modeled: the map has one element, which every key names.
+// lookupHelpers return a pointer to the value of their map (first
+// argument) for a key or an object: bpf_map_lookup_elem and the local
+// storage getters (a task's, a cgroup's, ...; every object names the one
+// element, as every key does).
+var lookupHelpers = map[string]bool{
+	"bpf_map_lookup_elem": true, "bpf_task_storage_get": true, "bpf_cgrp_storage_get": true,
+	"bpf_inode_storage_get": true, "bpf_sk_storage_get": true,
+}
+
+// mapLookup resolves bpf_map_lookup_elem(&map, key) (or a lookupHelpers
+// call) to the element of a map defined in the scenario's files, or
+// returns nil. Keys are not modeled: the map has one element, which every
+// key names.
 func (c *lowerer) mapLookup(n *cnode) *obj {
 	fn := n.child("function")
-	if fn == nil || c.text(fn) != "bpf_map_lookup_elem" {
+	if fn == nil || !lookupHelpers[c.text(fn)] {
 		return nil
 	}
 	var args []*cnode
 	if al := n.child("arguments"); al != nil {
 		args = al.named()
 	}
-	if len(args) != 2 || args[0].Type != "pointer_expression" {
+	if len(args) < 2 || args[0].Type != "pointer_expression" {
 		return nil
 	}
 	name := c.text(args[0].child("argument"))
@@ -575,6 +654,16 @@ func (c *lowerer) assign(n *cnode, used bool) syntax.Expr {
 		c.expr(right)
 		return nil
 	}
+	if _, agg := c.structLeaves(o); agg && op == "=" {
+		// A whole struct: field by field.
+		if src := c.objectOf(right); src != nil {
+			c.pre = append(c.pre, c.copyStruct(o, src, right, n)...)
+		}
+		if used {
+			c.notModeled(n, "the value of a struct assignment")
+		}
+		return nil
+	}
 	u0 := c.unknown
 	rhs := c.expr(right)
 	if o.dyn != nil {
@@ -592,6 +681,7 @@ func (c *lowerer) assign(n *cnode, used bool) syntax.Expr {
 	if name == "" {
 		return nil
 	}
+	c.storing(name, u0, n)
 	if !o.volatile {
 		return at(c, &syntax.AssignExpr{Op: op, X: c.deref(name, left), Y: rhs}, n)
 	}
@@ -642,4 +732,82 @@ func (c *lowerer) update(n *cnode, used bool) syntax.Expr {
 		return at(c, &syntax.BinaryExpr{Op: back, X: x, Y: c.lit(1, nil)}, n)
 	}
 	return x
+}
+
+// volatileArray reports whether the global array at path is of volatile
+// elements.
+func (a *assembler) volatileArray(path string) bool {
+	g := a.global(path + "[0]")
+	return g != nil && g.volatile
+}
+
+// test lowers the condition of an if. An operand of its !, && and ||
+// whose value the translation cannot compute (a helper's result, a
+// parameter) is not guessed: it becomes an unknown truth value, read from
+// a location that is 0 or 1 in different executions (see unknownBool),
+// so that the verdict covers both ways; its accesses are kept.
+func (c *lowerer) test(n *cnode) syntax.Expr {
+	if n == nil {
+		return &syntax.IntLit{Value: 1, Text: "1"}
+	}
+	if n.Type == "parenthesized_expression" {
+		if nm := n.named(); len(nm) == 1 {
+			return at(c, &syntax.ParenExpr{X: c.test(nm[0])}, n)
+		}
+	}
+	c.depth++
+	defer func() { c.depth-- }()
+	if c.depth < maxExprDepth && !n.Truncated {
+		switch n.Type {
+		case "binary_expression":
+			if op := n.child("operator"); op != nil && (op.Type == "&&" || op.Type == "||") {
+				x := c.test(n.child("left"))
+				saved := c.pre
+				c.pre = nil
+				y := c.test(n.child("right"))
+				ypre := c.pre
+				c.pre = saved
+				return c.lazyJoin(n, op.Type, x, y, ypre)
+			}
+		case "unary_expression":
+			if op := n.child("operator"); op != nil && op.Type == "!" {
+				return at(c, &syntax.UnaryExpr{Op: "!", X: c.test(n.child("argument"))}, n)
+			}
+		}
+	}
+	u0 := c.unknown
+	x := c.expr(n)
+	if c.unknown == u0 {
+		return x
+	}
+	if hasEffects(x) {
+		t := c.fresh("t")
+		c.pre = append(c.pre, at(c, &syntax.DeclStmt{Type: intType(), Name: &syntax.Ident{Name: t}, Value: x}, n))
+	}
+	c.approximated(n, c.short(n)+" depends on values the translation cannot compute: taken as unknown, true in some executions and false in others")
+	return c.unknownBool(n)
+}
+
+// unknownBool returns a truth value the translation cannot compute: a
+// marked read of a fresh location that only the scenario's last thread
+// writes (1), so that it is 0 in some executions and 1 in others. The
+// location is the read's alone, and its writer has nothing else: it
+// orders nothing.
+func (c *lowerer) unknownBool(n *cnode) syntax.Expr {
+	g := c.a.newUnknown(c.loc(n))
+	return at(c, call("READ_ONCE", c.deref(c.use(g), n)), n)
+}
+
+// storing records that the statement n stores to location name a value
+// that, if the translation computed fewer values than at u0, it could not
+// compute: a final condition on that location then gets no verdict.
+func (c *lowerer) storing(name string, u0 int, n *cnode) {
+	if c.unknown > u0 {
+		if c.a.unknownStores == nil {
+			c.a.unknownStores = map[string]Loc{}
+		}
+		if _, ok := c.a.unknownStores[name]; !ok {
+			c.a.unknownStores[name] = c.loc(n)
+		}
+	}
 }

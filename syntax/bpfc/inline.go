@@ -23,6 +23,12 @@ const maxInline = 4
 // result register, which is the call's value. It returns nil, false when
 // name is not such a function or cannot be inlined.
 func (c *lowerer) inline(n *cnode, name string, args []*cnode, used bool) (syntax.Expr, bool) {
+	return c.inlineWith(n, name, args, nil, used)
+}
+
+// inlineWith is inline with the parameters at the indices of fixed bound
+// to those constants instead of to args (which may be nil there).
+func (c *lowerer) inlineWith(n *cnode, name string, args []*cnode, fixed map[int]int64, used bool) (syntax.Expr, bool) {
 	fn := c.u.funcs[name]
 	if fn == nil || fn.child("body") == nil {
 		return nil, false
@@ -59,6 +65,13 @@ func (c *lowerer) inline(n *cnode, name string, args []*cnode, used bool) (synta
 	for i, p := range params {
 		pd := p.child("declarator")
 		pname := declName(pd, c.u.src)
+		if k, ok := fixed[i]; ok {
+			reg := c.newReg(pname)
+			c.taint(reg, false)
+			scope[pname] = &local{reg: reg, k: &k}
+			binds = append(binds, at(c, &syntax.DeclStmt{Type: intType(), Name: &syntax.Ident{Name: reg}, Value: intExpr(k)}, n))
+			continue
+		}
 		if pd.Type == "pointer_declarator" {
 			scope[pname] = &local{isPtr: true, ptr: c.quietPointee(args[i])}
 			continue
@@ -67,7 +80,13 @@ func (c *lowerer) inline(n *cnode, name string, args []*cnode, used bool) (synta
 		x := c.expr(args[i])
 		reg := c.newReg(pname)
 		c.taint(reg, c.unknown > u0)
-		scope[pname] = &local{reg: reg}
+		l := &local{reg: reg}
+		if !mutableNames(fn, c.u.src)[pname] {
+			if k, ok := c.constValue(args[i]); ok {
+				l.k = &k
+			}
+		}
+		scope[pname] = l
 		binds = append(binds, at(c, &syntax.DeclStmt{Type: intType(), Name: &syntax.Ident{Name: reg}, Value: x}, args[i]))
 	}
 	frame := inlineFrame{name: name}
@@ -77,10 +96,10 @@ func (c *lowerer) inline(n *cnode, name string, args []*cnode, used bool) (synta
 	}
 	binds = append(c.pre, binds...)
 	c.inlined = append(c.inlined, frame)
-	outer := c.scopes
-	c.scopes = []map[string]*local{scope}
+	outer, outerMut := c.scopes, c.mutable
+	c.scopes, c.mutable = []map[string]*local{scope}, mutableNames(fn, c.u.src)
 	body := c.block(fn.child("body"), nil)
-	c.scopes = outer
+	c.scopes, c.mutable = outer, outerMut
 	c.inlined = c.inlined[:len(c.inlined)-1]
 	c.pre = append(append(saved, binds...), body)
 	c.unknown = u0

@@ -36,17 +36,23 @@ func (c *lowerer) loop(n *cnode) []syntax.Stmt {
 	}
 	condN := n.child("condition")
 	body := n.child("body")
+	if n.Type == "do_statement" && condN != nil {
+		// do { ... } while (0), as macros wrap statements: the body once.
+		if k, ok := c.constValue(condN); ok && k == 0 && !hasBreak(body) {
+			return []syntax.Stmt{c.block(body, nil)}
+		}
+	}
 	var out []syntax.Stmt
 	switch {
 	case condN == nil:
 		c.notModeled(n, "loop "+c.short(n))
 		return nil
 	case idle(body, c.u.src):
-		c.note(n, NoteTranslation, "spin-wait loop modeled by its last iteration: the filter keeps the executions where it ends")
+		c.note(n, NoteTranslation, "spin-wait loop modeled by its last iteration: only the executions where it ends are checked")
 	case n.Type == "do_statement" && c.readOnly(body):
 		// do { v = READ_ONCE(x); } while (!v): the last iteration runs the
 		// body, then finds the condition false.
-		c.note(n, NoteTranslation, "polling loop modeled by its last iteration: the filter keeps the executions where it ends")
+		c.note(n, NoteTranslation, "polling loop modeled by its last iteration: only the executions where it ends are checked")
 		out = append(out, c.block(body, nil))
 	default:
 		c.notModeled(n, "loop "+c.short(n))
@@ -85,7 +91,7 @@ func (c *lowerer) unroll(n *cnode) ([]syntax.Stmt, bool) {
 			return nil, false
 		}
 		name = c.text(ds[0].child("declarator"))
-		start, ok = c.u.constValue(ds[0].child("value"), 0)
+		start, ok = c.constValue(ds[0].child("value"))
 		decl = true
 	case "assignment_expression":
 		if init.child("left").Type != "identifier" || init.child("operator").Type != "=" {
@@ -95,12 +101,12 @@ func (c *lowerer) unroll(n *cnode) ([]syntax.Stmt, bool) {
 		if l := c.lookup(name); l == nil || l.reg == "" {
 			return nil, false
 		}
-		start, ok = c.u.constValue(init.child("right"), 0)
+		start, ok = c.constValue(init.child("right"))
 	}
 	if !ok || cond.Type != "binary_expression" || c.text(cond.child("left")) != name {
 		return nil, false
 	}
-	end, ok := c.u.constValue(cond.child("right"), 0)
+	end, ok := c.constValue(cond.child("right"))
 	if !ok {
 		return nil, false
 	}
@@ -137,12 +143,16 @@ func (c *lowerer) unroll(n *cnode) ([]syntax.Stmt, bool) {
 		c.taint(reg, false)
 		out = append(out, at(c, &syntax.ExprStmt{X: &syntax.AssignExpr{Op: "=", X: &syntax.Ident{Name: reg}, Y: intExpr(start)}}, init))
 	}
+	l := c.lookup(name)
 	for k := int64(0); k < count; k++ {
 		if k > 0 {
 			out = append(out, at(c, &syntax.ExprStmt{X: &syntax.AssignExpr{Op: "=", X: &syntax.Ident{Name: reg}, Y: intExpr(start + k)}}, upd))
 		}
+		v := start + k
+		l.k = &v // the body does not assign it: a constant in this copy
 		out = append(out, c.block(body, nil))
 	}
+	l.k = nil
 	if !decl {
 		out = append(out, at(c, &syntax.ExprStmt{X: &syntax.AssignExpr{Op: "=", X: &syntax.Ident{Name: reg}, Y: intExpr(start + count)}}, upd))
 	}
@@ -207,6 +217,7 @@ func (c *lowerer) readOnly(body *cnode) bool {
 var idleCalls = map[string]bool{
 	"cpu_relax": true, "barrier": true, "sched_yield": true, "usleep": true, "nanosleep": true,
 	"sleep": true, "bpf_cpu_relax": true, "__builtin_ia32_pause": true,
+	"cond_break": true, "cond_break_label": true,
 }
 
 // idle reports whether a loop body has no effect on memory.
@@ -233,4 +244,78 @@ func idle(n *cnode, src []byte) bool {
 		return true
 	}
 	return false
+}
+
+// hasBreak reports whether a break or continue of the loop whose body is
+// n lies in n (not in a loop or switch nested in it).
+func hasBreak(n *cnode) bool {
+	found := false
+	walk(n, func(k *cnode) bool {
+		switch k.Type {
+		case "break_statement", "continue_statement":
+			found = true
+		case "for_statement", "while_statement", "do_statement", "switch_statement":
+			return k == n
+		}
+		return !found
+	})
+	return found
+}
+
+// unrollMacro unrolls the open-coded iterators of bpf_experimental.h,
+// "bpf_for(i, start, end) body" and "bpf_repeat(n) body" (parsed as a
+// call, then the body), with constant bounds and at most maxUnroll
+// iterations, when the body neither leaves the loop nor assigns i. It
+// reports false when it cannot.
+func (c *lowerer) unrollMacro(n, body *cnode) ([]syntax.Stmt, bool) {
+	callN := n.named()[0]
+	name := c.text(callN.child("function"))
+	var args []*cnode
+	if al := callN.child("arguments"); al != nil {
+		args = al.named()
+	}
+	var iv string
+	var start, end int64
+	switch {
+	case name == "bpf_for" && len(args) == 3 && args[0].Type == "identifier":
+		iv = c.text(args[0])
+		var ok1, ok2 bool
+		start, ok1 = c.constValue(args[1])
+		end, ok2 = c.constValue(args[2])
+		if !ok1 || !ok2 {
+			return nil, false
+		}
+	case name == "bpf_repeat" && len(args) == 1:
+		var ok bool
+		if end, ok = c.constValue(args[0]); !ok {
+			return nil, false
+		}
+	default:
+		return nil, false
+	}
+	count := end - start
+	if count < 0 || count > maxUnroll || body == nil || mayReturn(body) || hasBreak(body) || iv != "" && !c.plainBody(body, iv) {
+		return nil, false
+	}
+	var l *local
+	if iv != "" {
+		if l = c.lookup(iv); l == nil || l.reg == "" {
+			return nil, false
+		}
+		c.taint(l.reg, false)
+	}
+	c.note(n, NoteTranslation, fmt.Sprintf("loop unrolled: %d iterations", count))
+	var out []syntax.Stmt
+	for k := int64(0); k < count; k++ {
+		if l != nil {
+			v := start + k
+			out = append(out, at(c, &syntax.ExprStmt{X: &syntax.AssignExpr{Op: "=", X: &syntax.Ident{Name: l.reg}, Y: intExpr(v)}}, callN))
+			l.k = &v
+		}
+		out = append(out, c.block(body, nil))
+	}
+	if l != nil {
+		l.k = nil
+	}
+	return out, true
 }

@@ -40,6 +40,50 @@ type lowerer struct {
 	unknown  int             // values the translation could not compute so far
 	tainted  map[string]bool // registers holding such a value
 	inlined  []inlineFrame   // the functions being inlined, innermost last
+	mutable  map[string]bool // names the function being lowered assigns or takes the address of
+	macro    *macroUse       // the outermost function-like macro being expanded, or nil
+	macros   int             // the depth of macro expansion
+}
+
+// mutableNames returns the names fn assigns (=, op=, ++, --) or takes the
+// address of: the locals whose initial value may not last.
+func mutableNames(fn *cnode, src []byte) map[string]bool {
+	out := map[string]bool{}
+	walk(fn, func(n *cnode) bool {
+		var target *cnode
+		switch n.Type {
+		case "assignment_expression":
+			target = n.child("left")
+		case "update_expression":
+			target = n.child("argument")
+		case "pointer_expression":
+			if op := n.child("operator"); op != nil && op.Type == "&" {
+				target = n.child("argument")
+			}
+		}
+		if target != nil && target.Type == "identifier" {
+			out[target.text(src)] = true
+		}
+		return true
+	})
+	return out
+}
+
+// constValue evaluates n as a constant expression, with the constant
+// locals of the thread (a local set once, to a constant, and never
+// assigned again) as constants.
+func (c *lowerer) constValue(n *cnode) (int64, bool) {
+	return c.u.constEval(n, 0, func(name string) (int64, bool, bool) {
+		l := c.lookup(name)
+		if l == nil {
+			k, ok := c.a.params[name]
+			return k, ok, ok
+		}
+		if l.k == nil {
+			return 0, true, false
+		}
+		return *l.k, true, true
+	})
 }
 
 // A wait is a spin-wait loop, modeled by its last iteration: its
@@ -53,8 +97,12 @@ type wait struct {
 type local struct {
 	reg    string // its register, for a scalar
 	isPtr  bool
-	ptr    *obj   // for a pointer: what it points to, or nil when unknown
-	opaque string // for a local the translation does not model: why
+	ptr    *obj              // for a pointer: what it points to, or nil when unknown
+	vol    bool              // for a pointer: to volatile ("volatile int *p"), so its accesses are marked
+	k      *int64            // for a scalar never assigned after its initializer, a constant one: its value
+	leaves []string          // for a struct: the paths of its scalar fields (".a", ".b.c", ".buf[1]")
+	regs   map[string]string // for a struct: the register of each of leaves
+	opaque string            // for a local the translation does not model: why
 }
 
 // An obj is what an lvalue denotes.
@@ -64,8 +112,10 @@ type obj struct {
 	skel     bool    // a libbpf skeleton section (skel->bss)
 	reg      string  // a local scalar's register
 	volatile bool    // reached through a volatile-qualified pointer
+	lst      *local  // a struct local; with sub, the struct field at that path
 	arr      string  // a global array's C path: the whole array, or with dyn an element
 	dyn      *cnode  // the index of an element computed at run time
+	sub      string  // with dyn, the path in the element (".seq" of slots[i].seq), or ""
 }
 
 // use marks g as accessed by the thread and returns its location name.
@@ -81,6 +131,10 @@ func (c *lowerer) use(g *global) string {
 func (c *lowerer) uses(g *global) bool { return c.usedHere[g] }
 
 func (c *lowerer) loc(n *cnode) Loc {
+	if c.macro != nil {
+		// Inside a macro's expansion: the macro's use.
+		return c.macro.at
+	}
 	return Loc{File: c.u.name, Span: syntax.Span{Start: n.Start, End: n.End}}
 }
 
@@ -100,13 +154,70 @@ func (c *lowerer) note(n *cnode, kind NoteKind, msg string) {
 	l := c.loc(n)
 	c.a.addNote(Note{Kind: kind, File: l.File, Span: l.Span, Msg: msg})
 	// Duplicated code (after an early return) repeats the comment, not the note.
-	p := c.u.lines.Position(n.Start)
-	text := fmt.Sprintf("// %s (%s:%d)", msg, c.u.name, p.Line)
-	c.pending = append(c.pending, strings.NewReplacer("\n", " ", "\r", " ").Replace(text))
+	lines := c.u.lines
+	if c.macro != nil {
+		lines = c.macro.lines
+	}
+	p := lines.Position(l.Span.Start)
+	text := fmt.Sprintf("// %s (%s:%d)", msg, l.File, p.Line)
+	text = strings.NewReplacer("\n", " ", "\r", " ").Replace(text)
+	if k := len(c.pending); k > 0 && c.pending[k-1] == text {
+		return // the same note for the next part of one construct
+	}
+	c.pending = append(c.pending, text)
 }
 
+// notModeled notes that the translation leaves n out (or approximates
+// it) as what says. When n accesses a shared location, the scenario
+// depends on it: the note is then a NoteIncomplete error.
 func (c *lowerer) notModeled(n *cnode, what string) {
+	if s := c.sharedIn(n); s != "" {
+		c.note(n, NoteIncomplete, "not modeled: "+what+", which accesses the shared "+s+": the scenario gets no verdict until this is written with what the translation models")
+		return
+	}
 	c.note(n, NoteNotModeled, "not modeled: "+what)
+}
+
+// approximated notes a construct the translation approximates in a way
+// that keeps the verdict sound (a condition operand taken both ways).
+func (c *lowerer) approximated(n *cnode, what string) {
+	c.note(n, NoteNotModeled, "not modeled: "+what)
+}
+
+// sharedIn returns the C text of the first reference in n to a shared
+// location of the scenario (a global, a struct or array global, a map, a
+// skeleton section, a local pointer to one of them), or "".
+func (c *lowerer) sharedIn(n *cnode) string {
+	found := ""
+	walk(n, func(k *cnode) bool {
+		if found != "" {
+			return false
+		}
+		switch k.Type {
+		case "field_expression":
+			if isSkelSection(k, c.u.src) {
+				found = c.text(k)
+				return false
+			}
+		case "identifier":
+			name := c.text(k)
+			if l := c.lookup(name); l != nil {
+				if l.isPtr && l.ptr != nil && (l.ptr.g != nil && !l.ptr.g.perCPU || l.ptr.agg != "" || l.ptr.arr != "" || l.ptr.skel) {
+					found = name
+				}
+				return false
+			}
+			if g := c.a.global(name); g != nil && g.perCPU {
+				return false // a per-CPU map: each CPU its own
+			}
+			if c.a.global(name) != nil || c.a.isAgg(name) || c.a.arrays[name] > 0 || c.a.maps[name] {
+				found = name
+			}
+			return false
+		}
+		return true
+	})
+	return found
 }
 
 func (c *lowerer) text(n *cnode) string { return n.text(c.u.src) }
@@ -204,14 +315,26 @@ func (c *lowerer) restore(s snapshot) {
 // function lowers the thread's function to its body.
 func (c *lowerer) function() *syntax.BlockStmt {
 	fn := c.th.fn
+	c.mutable = mutableNames(fn, c.u.src)
 	c.scopes = []map[string]*local{{}}
 	c.names = map[string]bool{}
 	c.condRegs = map[string]string{}
+	var params []syntax.Stmt
 	if ps := funcDeclarator(fn).child("parameters"); ps != nil {
 		for _, p := range ps.named() {
-			if name := declName(p.child("declarator"), c.u.src); name != "" {
-				c.declare(name, &local{opaque: "a parameter of the thread function"})
+			d := p.child("declarator")
+			name := declName(d, c.u.src)
+			if name == "" {
+				continue
 			}
+			if k, ok := c.a.params[name]; ok && d.Type == "identifier" {
+				// "litmus: param name=K": a register holding K.
+				reg := c.newReg(name)
+				c.declare(name, &local{reg: reg, k: &k})
+				params = append(params, at(c, &syntax.DeclStmt{Type: intType(), Name: at(c, &syntax.Ident{Name: reg}, d), Value: intExpr(k)}, p))
+				continue
+			}
+			c.declare(name, &local{opaque: "a parameter of the thread function (give its value with // litmus: param " + name + "=VALUE)"})
 		}
 	}
 	body := fn.child("body")
@@ -220,6 +343,7 @@ func (c *lowerer) function() *syntax.BlockStmt {
 		return at(c, &syntax.BlockStmt{}, fn)
 	}
 	b := c.block(body, nil)
+	b.Stmts = append(params, b.Stmts...)
 	if len(c.waits) > 0 {
 		var decls []syntax.Stmt
 		for _, w := range c.waits {
@@ -235,16 +359,22 @@ func intType() *syntax.Type { return &syntax.Type{Name: "int"} }
 // block lowers a compound statement (or one statement as a block), with
 // rest the statements that follow it (see seq).
 func (c *lowerer) block(n *cnode, rest []*cnode) *syntax.BlockStmt {
-	saved := c.pending
-	c.pending = nil
-	c.scopes = append(c.scopes, map[string]*local{})
 	var nodes []*cnode
 	if n != nil && n.Type == "compound_statement" {
 		nodes = n.named()
 	} else if n != nil {
 		nodes = []*cnode{n}
 	}
-	stmts, _ := c.seq(append(nodes, rest...))
+	return c.blockOf(nodes, rest, n)
+}
+
+// blockOf lowers the statements nodes, then rest, as a block that came
+// from n (or nil).
+func (c *lowerer) blockOf(nodes, rest []*cnode, n *cnode) *syntax.BlockStmt {
+	saved := c.pending
+	c.pending = nil
+	c.scopes = append(c.scopes, map[string]*local{})
+	stmts, _ := c.seq(append(append([]*cnode(nil), nodes...), rest...))
 	c.scopes = c.scopes[:len(c.scopes)-1]
 	b := &syntax.BlockStmt{Stmts: stmts}
 	if n != nil {
@@ -280,13 +410,35 @@ func (c *lowerer) seq(nodes []*cnode) (out []syntax.Stmt, term bool) {
 		}
 		if loopMacro(n, c.u.src) {
 			// bpf_for(i, 0, n) { ... } parses as a call, then a block.
-			c.notModeled(n, "loop "+c.short(n))
+			if i+1 < len(nodes) {
+				if ss, ok := c.unrollMacro(n, nodes[i+1]); ok {
+					out = c.emit(out, ss)
+					i++
+					continue
+				}
+			}
 			if i+1 < len(nodes) && nodes[i+1].Type != "return_statement" {
+				if s := c.sharedIn(nodes[i+1]); s != "" {
+					c.note(n, NoteIncomplete, "not modeled: loop "+c.short(n)+", whose body accesses the shared "+s+": the scenario gets no verdict until this is written with what the translation models")
+				} else {
+					c.notModeled(n, "loop "+c.short(n))
+				}
 				i++
+			} else {
+				c.notModeled(n, "loop "+c.short(n))
 			}
 			continue
 		}
 		rest := nodes[i+1:]
+		if n.Type == "switch_statement" {
+			if ss, consumed, ok := c.switchStmt(n, rest); ok {
+				out = c.emit(out, ss)
+				if consumed {
+					return out, true
+				}
+				continue
+			}
+		}
 		switch {
 		case n.Type == "if_statement" && mayReturn(n):
 			out = c.emit(out, c.ifStmt(n, rest, true))
@@ -415,8 +567,11 @@ func (c *lowerer) constant(n *cnode) bool {
 // branch after the branch's own code.
 func (c *lowerer) ifStmt(n *cnode, rest []*cnode, consume bool) []syntax.Stmt {
 	c.pre, c.post = nil, nil
-	u0 := c.unknown
-	cond := c.cond(n.child("condition"))
+	condN := n.child("condition")
+	if condN != nil && condN.Type == "parenthesized_expression" && len(condN.named()) == 1 {
+		condN = condN.named()[0]
+	}
+	cond := c.test(condN)
 	pre := c.pre
 	c.pre = nil
 	thenN := n.child("consequence")
@@ -427,25 +582,6 @@ func (c *lowerer) ifStmt(n *cnode, rest []*cnode, consume bool) []syntax.Stmt {
 		} else {
 			elseN = nil
 		}
-	}
-	if c.unknown > u0 {
-		// The condition depends on a value the translation could not
-		// compute: take the branch that carries on (past a guard that
-		// returns, into the then branch otherwise), keeping the
-		// condition's accesses.
-		if hasEffects(cond) {
-			pre = append(pre, at(c, &syntax.ExprStmt{X: cond}, n.child("condition")))
-		}
-		var rest2 []*cnode
-		if consume {
-			rest2 = rest
-		}
-		if thenN != nil && mayReturn(thenN) {
-			c.notModeled(n.child("condition"), "condition "+c.short(n.child("condition"))+" depends on values not modeled: taken as false")
-			return append(pre, c.block(elseN, rest2))
-		}
-		c.notModeled(n.child("condition"), "condition "+c.short(n.child("condition"))+" depends on values not modeled: taken as true")
-		return append(pre, c.block(thenN, rest2))
 	}
 	s := at(c, &syntax.IfStmt{Cond: cond}, n)
 	if !consume {
@@ -503,7 +639,7 @@ func (c *lowerer) declaration(n *cnode) []syntax.Stmt {
 		}
 		switch {
 		case d.Type == "pointer_declarator":
-			l := &local{isPtr: true}
+			l := &local{isPtr: true, vol: hasVolatile(n, c.u.src)}
 			if value != nil {
 				l.ptr = c.quietPointee(value)
 			}
@@ -514,7 +650,7 @@ func (c *lowerer) declaration(n *cnode) []syntax.Stmt {
 				c.notModeled(d, "local "+name+" (an array)")
 			}
 		case aggregate:
-			c.declare(name, &local{opaque: "a struct local"})
+			out = append(out, c.structLocal(name, typ, value, d, n)...)
 		default:
 			var x syntax.Expr
 			u0 := c.unknown
@@ -523,7 +659,13 @@ func (c *lowerer) declaration(n *cnode) []syntax.Stmt {
 			}
 			reg := c.newReg(name)
 			c.taint(reg, c.unknown > u0)
-			c.declare(name, &local{reg: reg})
+			l := &local{reg: reg}
+			if value != nil && !c.mutable[name] {
+				if k, ok := c.constValue(value); ok {
+					l.k = &k
+				}
+			}
+			c.declare(name, l)
 			// What this initializer needs comes before it, after the
 			// declarators before it.
 			out = append(out, c.pre...)

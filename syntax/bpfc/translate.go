@@ -29,6 +29,14 @@ const (
 	// NoteInternal marks a generated test that does not parse (a bug of
 	// the translation): an error.
 	NoteInternal
+	// NoteCompile marks C that clang cannot compile for the scenario's
+	// CPU (a fetching atomic with -mcpu=v1/v2): an error.
+	NoteCompile
+	// NoteIncomplete marks C the translation leaves out although the
+	// scenario depends on it (it accesses a shared location, or the
+	// condition reads a value it computes): an error, so that the
+	// scenario gets no verdict rather than a wrong one.
+	NoteIncomplete
 )
 
 // A Note is a remark on the C source: what was not modeled, or a problem
@@ -40,10 +48,11 @@ type Note struct {
 	Msg  string
 }
 
-var noteKindNames = [...]string{"not-modeled", "translation", "annotation", "internal"}
+var noteKindNames = [...]string{"not-modeled", "translation", "annotation", "internal", "compile", "incomplete"}
 
 // String returns a stable name of the kind, usable as a diagnostic code:
-// "not-modeled", "translation", "annotation" or "internal".
+// "not-modeled", "translation", "annotation", "internal", "compile" or
+// "incomplete".
 func (k NoteKind) String() string {
 	if int(k) < len(noteKindNames) {
 		return noteKindNames[k]
@@ -53,7 +62,9 @@ func (k NoteKind) String() string {
 
 // IsError reports whether the note is an error (the scenario cannot be
 // trusted or checked) rather than information.
-func (n Note) IsError() bool { return n.Kind == NoteAnnotation || n.Kind == NoteInternal }
+func (n Note) IsError() bool {
+	return n.Kind == NoteAnnotation || n.Kind == NoteInternal || n.Kind == NoteCompile || n.Kind == NoteIncomplete
+}
 
 // A Source is one C file a translation read.
 type Source struct {
@@ -90,10 +101,25 @@ func (t *Translation) Position(l Loc) syntax.Position {
 // A Scenario is one generated LKMM litmus test.
 type Scenario struct {
 	Name string
-	Text []byte       // the test as printed by syntax.Print
+	Text []byte // the test as printed by syntax.Print
+	// Herd is the test as herd7 reads it: Text with each plain
+	// read-modify-write of a location, "*x += v", written
+	// "*x = *x + (v)", since herd7's C has no compound assignment. Text
+	// keeps them: analysis knows a plain read-modify-write as one
+	// compound assignment. Herd is what translate prints.
+	Herd []byte
 	File *syntax.File // Text parsed again: every span refers to Text
 	Map  *SourceMap   // generated spans ↔ C locations
 	Decl Loc          // the "test" annotation, or the condition's when the scenario is implicit
+	CPU  CPU          // the -mcpu the translation assumed
+	// Notes are the notes on this scenario's code and annotations (a
+	// subset of Translation.Notes, in its order).
+	Notes []Note
+	// CPUSensitive lists the C calls whose translation depends on the
+	// CPU being v1/v2 or v3 and later (an unused __sync_fetch_and_add),
+	// in source order: translated again with CPUv2, the scenario may
+	// have another verdict.
+	CPUSensitive []Loc
 }
 
 // Translate reads the annotated C file name (contents src) and returns
@@ -103,6 +129,11 @@ type Scenario struct {
 // matching fs.ErrNotExist, is a note on the annotation instead), or the C
 // parser not running; problems in the C or the annotations are notes.
 func Translate(name string, src []byte, load func(path string) ([]byte, error)) (*Translation, error) {
+	return TranslateOptions(name, src, load, Options{})
+}
+
+// TranslateOptions is Translate with the choices of opts.
+func TranslateOptions(name string, src []byte, load func(path string) ([]byte, error), opts Options) (*Translation, error) {
 	t := &Translation{}
 	var notes []Note
 	main, err := readUnit(name, src, &notes)
@@ -121,6 +152,8 @@ func Translate(name string, src []byte, load func(path string) ([]byte, error)) 
 		filts []*annot
 		exps  []*annot
 		thrs  []*annot
+		cpus  []*annot
+		prms  []*annot
 	}
 	file := &group{}
 	var groups []*group
@@ -147,6 +180,10 @@ func Translate(name string, src []byte, load func(path string) ([]byte, error)) 
 			cur.exps = append(cur.exps, a)
 		case "threads":
 			cur.thrs = append(cur.thrs, a)
+		case "cpu":
+			cur.cpus = append(cur.cpus, a)
+		case "param":
+			cur.prms = append(cur.prms, a)
 		}
 	}
 	if len(groups) == 0 && len(file.conds) > 0 {
@@ -223,7 +260,17 @@ func Translate(name string, src []byte, load func(path string) ([]byte, error)) 
 		filt := pick(g.filts, file.filts, "filter")
 		exp := pick(g.exps, file.exps, "expect")
 		thrs := pick(g.thrs, file.thrs, "threads")
-		a := &assembler{name: g.name, units: us, notes: &notes}
+		cpu := opts.CPU
+		if ca := pick(g.cpus, file.cpus, "cpu"); ca != nil && cpu == CPUDefault {
+			if cpu = ParseCPU(ca.Arg); cpu == CPUDefault {
+				notes = append(notes, Note{Kind: NoteAnnotation, File: main.name, Span: ca.Span, Msg: "litmus: cpu takes v1, v2, v3 or v4"})
+			}
+		}
+		if cpu == CPUDefault {
+			cpu = DefaultCPU
+		}
+		a := &assembler{name: g.name, units: us, notes: &notes, cpu: cpu, oldClang: opts.OldClang,
+			params: readParams(append(append([]*annot(nil), file.prms...), g.prms...), main.name, &notes)}
 		sc := a.scenario(g.decl, cond, filt, exp, thrs)
 		if sc != nil {
 			t.Scenarios = append(t.Scenarios, sc)
@@ -268,23 +315,90 @@ func sortNotes(ns []Note, srcs []*Source) []Note {
 
 // An assembler builds one scenario.
 type assembler struct {
-	name    string
-	units   []*unit
-	notes   *[]Note
-	globals map[string]*global // by C path, first declaration wins
-	aggs    map[string]bool
-	maps    map[string]bool // BPF map definitions
-	arrays  map[string]int  // global arrays by C path, with their length
-	names   map[string]bool // location names in use
-	used    map[*global]bool
-	origin  map[any]Loc
-	kind    map[any]LinkKind
-	lead    map[syntax.Stmt][]string       // comments before a statement
-	tail    map[*syntax.BlockStmt][]string // comments at the end of a block
-	noteSet map[Note]bool
+	name     string
+	cpu      CPU   // never CPUDefault
+	oldClang bool  // see Options.OldClang
+	cpuLocs  []Loc // see Scenario.CPUSensitive
+	units    []*unit
+	notes    *[]Note
+	globals  map[string]*global // by C path, first declaration wins
+	aggs     map[string]bool
+	maps     map[string]bool // BPF map definitions
+	arrays   map[string]int  // global arrays by C path, with their length
+	names    map[string]bool // location names in use
+	used     map[*global]bool
+	origin   map[any]Loc
+	kind     map[any]LinkKind
+	lead     map[syntax.Stmt][]string       // comments before a statement
+	tail     map[*syntax.BlockStmt][]string // comments at the end of a block
+	noteSet  map[Note]bool
+	unknowns []*global        // the locations of unknownBool, in order
+	params   map[string]int64 // "litmus: param" values: thread parameters, externs
+	order    []*global        // the globals, in declaration order
+	// unknownStores maps the locations stored a value the translation
+	// cannot compute to the first such store.
+	unknownStores map[string]Loc
+	own           map[Note]bool // the notes on this scenario
+	ownList       []Note
+}
+
+// readParams reads "litmus: param NAME=VALUE ..." annotations; a later
+// one overrides an earlier one.
+func readParams(as []*annot, file string, notes *[]Note) map[string]int64 {
+	out := map[string]int64{}
+	for _, a := range as {
+		for _, f := range strings.Fields(a.Arg) {
+			name, val, ok := strings.Cut(f, "=")
+			k, okv := parseIntText(val)
+			if !ok || !validName(name) || !okv {
+				*notes = append(*notes, Note{Kind: NoteAnnotation, File: file, Span: a.Span, Msg: "litmus: param takes NAME=VALUE pairs, VALUE an integer: " + strconv.Quote(f)})
+				continue
+			}
+			out[name] = k
+		}
+	}
+	return out
+}
+
+func unknownNames(gs []*global) []string {
+	var out []string
+	for _, g := range gs {
+		out = append(out, g.name)
+	}
+	return out
+}
+
+// position returns "file:line:col" of a C location of the scenario.
+func (a *assembler) position(l Loc) string {
+	for _, u := range a.units {
+		if u.name == l.File {
+			return u.lines.Position(l.Span.Start).String()
+		}
+	}
+	return l.File
+}
+
+// newUnknown makes the location of an unknown truth value read at loc.
+func (a *assembler) newUnknown(loc Loc) *global {
+	base := fmt.Sprintf("unknown%d", len(a.unknowns))
+	name := base
+	for i := 1; a.taken(name); i++ {
+		name = fmt.Sprintf("%s_%d", base, i)
+	}
+	a.names[name] = true
+	g := &global{path: "(" + name + ")", name: name, decl: loc}
+	a.unknowns = append(a.unknowns, g)
+	return g
 }
 
 func (a *assembler) addNote(n Note) bool {
+	if !a.own[n] {
+		if a.own == nil {
+			a.own = map[Note]bool{}
+		}
+		a.own[n] = true
+		a.ownList = append(a.ownList, n)
+	}
 	if a.noteSet[n] {
 		return false
 	}
@@ -303,6 +417,18 @@ var reserved = map[string]bool{
 	"long": true, "short": true, "unsigned": true, "signed": true, "void": true, "struct": true,
 	"const": true, "volatile": true, "for": true, "do": true, "break": true, "continue": true,
 	"spinlock_t": true, "atomic_t": true, "intptr_t": true, "u32": true, "u64": true, "with": true,
+	// The other names herd7's C lexer takes as keywords (lib/CLexer.mll).
+	"_Atomic": true, "atomic": true, "int8_t": true, "uint8_t": true, "int16_t": true, "uint16_t": true,
+	"int32_t": true, "uint32_t": true, "int64_t": true, "uint64_t": true, "__int128_t": true,
+	"__uint128_t": true, "__int128": true, "__uint128": true, "uintptr_t": true, "mtx_t": true,
+	"atomic_int": true, "srcu_struct": true, "lock": true, "mtx_lock": true, "unlock": true,
+	"mtx_unlock": true, "WCAS": true, "SCAS": true, "memory_order_acquire": true,
+	"memory_order_release": true, "memory_order_acq_rel": true, "memory_order_seq_cst": true,
+	"memory_order_relaxed": true, "memory_order_consume": true, "__fence": true, "__load": true,
+	"__store": true, "__srcu": true, "__xchg": true, "__cmpxchg": true, "__lock": true,
+	"__trylock": true, "__islocked": true, "__unlock": true, "__atomic_op": true,
+	"__atomic_op_return": true, "__atomic_fetch_op": true, "__atomic_add_unless": true,
+	"final": true, "cases": true, "observed": true, "Observed": true,
 }
 
 // taken reports whether name is a location's or a reserved name.
@@ -359,6 +485,7 @@ func (a *assembler) scenario(decl, cond, filt, exp, thrs *annot) *Scenario {
 			cp := *g
 			a.globals[g.path] = &cp
 			order = append(order, &cp)
+			a.order = order
 		}
 	}
 	for _, g := range order {
@@ -425,15 +552,31 @@ func (a *assembler) scenario(decl, cond, filt, exp, thrs *annot) *Scenario {
 			ths = append(ths, built{th, l})
 		}
 	}
+	for _, b := range ths {
+		b.l.herdable(b.th.Body)
+	}
+	if len(a.unknowns) > 0 {
+		// The writer of the unknown truth values: each is 1 in the
+		// executions where the read sees this write, 0 in the others.
+		idx := len(ths)
+		l := &lowerer{a: a, u: main, th: &threadDef{u: main}}
+		body := &syntax.BlockStmt{}
+		for _, g := range a.unknowns {
+			body.Stmts = append(body.Stmts, &syntax.ExprStmt{X: call("WRITE_ONCE", &syntax.UnaryExpr{Op: "*", X: &syntax.Ident{Name: l.use(g)}}, intExpr(1))})
+		}
+		th := &syntax.Thread{Name: fmt.Sprintf("P%d", idx), Index: idx, Body: body}
+		ths = append(ths, built{th, l})
+	}
 	if len(ths) == 0 {
 		a.addNote(Note{Kind: NoteAnnotation, File: main.name, Span: declLoc.Span, Msg: "scenario " + strconv.Quote(a.name) + " has no thread: annotate functions with // litmus: thread"})
 		return nil
 	}
 
 	// The condition, the filter and the waits of spin loops.
-	res := &resolver{a: a, threads: byName, regs: map[int]map[string]string{}}
+	res := &resolver{a: a, threads: byName, regs: map[int]map[string]string{}, tainted: map[int]map[string]bool{}}
 	for i, b := range ths {
 		res.regs[i] = b.l.condRegs
+		res.tainted[i] = b.l.tainted
 	}
 	if cond != nil {
 		if p := res.prop(cond, main); p != nil {
@@ -476,19 +619,26 @@ func (a *assembler) scenario(decl, cond, filt, exp, thrs *annot) *Scenario {
 	// declaration order.
 	f.Init = &syntax.Init{}
 	var used []*global
-	for _, g := range order {
+	for _, g := range append(order, a.unknowns...) {
 		if a.used[g] {
 			used = append(used, g)
 		}
 	}
 	for _, g := range used {
-		it := &syntax.InitItem{Loc: syntax.Location{Thread: -1, Name: g.name}}
 		if g.lock {
-			it.Type = &syntax.Type{Name: "spinlock_t"}
-		} else {
-			it.Type = intType()
-			it.Value = intExpr(g.init)
+			// herd7 knows no size of spinlock_t in the init section: a
+			// lock is only a thread's parameter.
+			continue
 		}
+		it := &syntax.InitItem{Loc: syntax.Location{Thread: -1, Name: g.name}}
+		it.Type = intType()
+		v := g.init
+		if v < herdMin || v > herdMax {
+			v = int64(int32(v))
+			a.addNote(Note{Kind: NoteTranslation, File: g.decl.File, Span: g.decl.Span,
+				Msg: fmt.Sprintf("initial value %d of %s is out of herd7's 32-bit range: taken as %d, the same low 32 bits", g.init, g.path, v)})
+		}
+		it.Value = intExpr(v)
 		a.origin[it] = g.decl
 		f.Init.Items = append(f.Init.Items, it)
 	}
@@ -513,13 +663,27 @@ func (a *assembler) scenario(decl, cond, filt, exp, thrs *annot) *Scenario {
 		srcNames[i] = strings.NewReplacer("*)", "* )", "\n", " ", "\r", " ").Replace(u.name)
 	}
 	// herd7 reads (* *) comments in the header.
-	header = append(header, "(* Translated by litmusls from "+strings.Join(srcNames, " and ")+"; edit the C, not this test. *)")
+	header = append(header, "(* Translated by litmusls from "+strings.Join(srcNames, " and ")+"; edit the C, not this test. *)",
+		a.cpuHeader())
+	var vols []string
+	for _, g := range used {
+		if g.volatile {
+			vols = append(vols, g.name)
+		}
+	}
+	if len(vols) > 0 {
+		header = append(header, "(* Declared volatile in the C, so accessed with READ_ONCE/WRITE_ONCE: "+strings.Join(vols, ", ")+". *)")
+	}
 	if exp != nil {
 		header = append(header, "(* Result: "+strings.ReplaceAll(strings.Join(strings.Fields(exp.Arg), " "), "*)", "* )")+" *)")
 	}
 	threadComments := map[*syntax.Thread][]string{}
 	for i, b := range ths {
 		td := b.l.th
+		if td.fn == nil {
+			threadComments[b.th] = []string{"// truth values the translation cannot compute (" + strings.Join(unknownNames(a.unknowns), ", ") + "): 0 or 1"}
+			continue
+		}
 		p0, p1 := td.u.lines.Position(td.fn.Start), td.u.lines.Position(max(td.fn.Start, td.fn.End-1))
 		name := strings.NewReplacer("\n", " ", "\r", " ").Replace(td.u.name)
 		threadComments[b.th] = []string{fmt.Sprintf("// %s:%d-%d %s", name, p0.Line, p1.Line, ths[i].l.th.name)}
@@ -538,7 +702,16 @@ func (a *assembler) scenario(decl, cond, filt, exp, thrs *annot) *Scenario {
 		a.origin[f.Result] = Loc{File: main.name, Span: exp.Span}
 	}
 	p.file(f, f2, len(text))
-	return &Scenario{Name: a.name, Text: text, File: f2, Map: newSourceMap(p.links), Decl: declLoc}
+	herd := text
+	if expandRMWs(f) {
+		herd = syntax.Print(f)
+	}
+	var srcs []*Source
+	for _, u := range a.units {
+		srcs = append(srcs, &Source{Name: u.name})
+	}
+	return &Scenario{Name: a.name, Text: text, Herd: herd, File: f2, Map: newSourceMap(p.links), Decl: declLoc, CPU: a.cpu, CPUSensitive: a.cpuLocs,
+		Notes: sortNotes(a.ownList, srcs)}
 }
 
 // layout gives the built tree increasing spans in printing order, and
@@ -549,6 +722,9 @@ func (a *assembler) layout(f *syntax.File, header []string, thc map[*syntax.Thre
 	pos := 0
 	next := func() int { pos += 2; return pos }
 	comment := func(text string) {
+		if f.Init.Span.Start > 0 { // among the threads
+			text = herdComment(text)
+		}
 		s := next()
 		f.Comments = append(f.Comments, &syntax.Comment{Span: syntax.Span{Start: s, End: s + 1}, Text: text})
 	}
@@ -610,6 +786,7 @@ type resolver struct {
 	a       *assembler
 	threads map[string]int            // thread name → index
 	regs    map[int]map[string]string // thread index → C local → register
+	tainted map[int]map[string]bool   // thread index → registers holding a value the translation cannot compute
 }
 
 func (r *resolver) prop(an *annot, u *unit) syntax.Prop {
@@ -642,6 +819,11 @@ func (r *resolver) local(thread, name string, u *unit, span syntax.Span, ok *boo
 	if !found {
 		r.fail(u, span, "thread "+thread+" has no local variable "+strconv.Quote(name), ok)
 		return syntax.Location{}, false
+	}
+	if r.tainted[idx][reg] {
+		// The condition would test a value taken as 0: no verdict.
+		r.a.addNote(Note{Kind: NoteIncomplete, File: u.name, Span: span,
+			Msg: thread + ":" + name + " holds a value the translation cannot compute (see the notes on its assignments): the scenario gets no verdict until that code is written with what the translation models"})
 	}
 	return syntax.Location{Thread: idx, Name: reg}, true
 }
@@ -694,6 +876,10 @@ func (r *resolver) conv(pn *pnode, u *unit, ok *bool) syntax.Prop {
 				return atom
 			}
 			atom.Loc = syntax.Location{Thread: -1, Name: r.a.use(g)}
+			if at, ok := r.a.unknownStores[g.name]; ok {
+				r.a.addNote(Note{Kind: NoteIncomplete, File: u.name, Span: pn.LocSpan,
+					Msg: pn.Name + " may hold a value the translation cannot compute (stored at " + r.a.position(at) + "): the scenario gets no verdict until that value is written with what the translation models"})
+			}
 		}
 		if pn.ValueThread != "" {
 			loc, found := r.local(pn.ValueThread, pn.ValueSym, u, pn.Span, ok)

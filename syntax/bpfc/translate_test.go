@@ -118,8 +118,8 @@ P0(int *x, int *y)
 	int r;
 	int e = 0;
 	r = atomic_fetch_add(1, x);
-	// result unused: clang -mcpu=v1/v2 emits an unordered atomic or (atomic_or), the weakest form; with -mcpu=v3 and later it is fully ordered (main.c:10)
-	atomic_or(4, x);
+	// result unused: clang 20 and later at -mcpu=v3 emit the fetching, fully ordered instruction (atomic_fetch_or); with -mcpu=v1/v2 or a clang before 20 it is the unordered atomic_or (main.c:10)
+	int t1 = atomic_fetch_or(4, x);
 	r = atomic_add_return(1, x);
 	r = atomic_fetch_xor(1, x) ^ 1;
 	r = cmpxchg(x, 0, 1);
@@ -142,7 +142,7 @@ P0(int *x, int *y)
 	}
 	smp_mb();
 	smp_mb();
-}`, "10:2: result unused: clang -mcpu=v1/v2 emits an unordered atomic or (atomic_or), the weakest form; with -mcpu=v3 and later it is fully ordered")
+}`, "10:2: result unused: clang 20 and later at -mcpu=v3 emit the fetching, fully ordered instruction (atomic_fetch_or); with -mcpu=v1/v2 or a clang before 20 it is the unordered atomic_or")
 }
 
 func TestLocksAndControl(t *testing.T) {
@@ -173,6 +173,9 @@ P0(int *x, int *y, spinlock_t *l)
 }
 
 func TestNotModeled(t *testing.T) {
+	// The loop accesses a shared location: the scenario depends on it, so
+	// it is an error (no verdict), not information; a per-CPU map is no
+	// CPU's but its own.
 	check(t, head+`
 struct { __uint(type, BPF_MAP_TYPE_ARRAY); __type(key, int); __type(value, int); } m SEC(".maps");
 struct { __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY); __type(value, int); } pc SEC(".maps");
@@ -196,18 +199,20 @@ P0(int *m)
 	int k = 0;
 	int i;
 	// every key of map m names one element: accesses through different keys are taken to conflict (main.c:11)
-	if (!1) {
-	} else {
+	if (1 != 0) {
 		*m = 1;
 		// not modeled: pc, a per-CPU map, whose elements no two CPUs share (main.c:16)
-		// not modeled: loop for (i = 0; i < k; i++) x = i; (main.c:17)
+		// not modeled: loop for (i = 0; i < k; i++) x = i;, which accesses the shared x: the scenario gets no verdict until this is written with what the translation models (main.c:17)
 		// not modeled: helper call bpf_printk (main.c:19)
 	}
-}`,
-		"11:6: every key of map m names one element: accesses through different keys are taken to conflict",
+}`, "11:6: every key of map m names one element: accesses through different keys are taken to conflict",
 		"16:2: not modeled: pc, a per-CPU map, whose elements no two CPUs share",
-		"17:2: not modeled: loop for (i = 0; i < k; i++) x = i;",
+		"17:2: not modeled: loop for (i = 0; i < k; i++) x = i;, which accesses the shared x: the scenario gets no verdict until this is written with what the translation models",
 		"19:2: not modeled: helper call bpf_printk")
+	tr := translate(t, files{"main.c": head + "// litmus: thread\nint f(void *ctx)\n{\n\tfor (;;)\n\t\tx = 1;\n\treturn 0;\n}\n"})
+	require.Len(t, tr.Notes, 1)
+	assert.Equal(t, NoteIncomplete, tr.Notes[0].Kind)
+	assert.True(t, tr.Notes[0].IsError())
 }
 
 func TestAnnotationErrors(t *testing.T) {
@@ -226,7 +231,7 @@ void f(void) { x = 1; }
 	assert.Equal(t, []string{
 		`main.c:2:20: thread t has no local variable "r"`,
 		`main.c:2:29: no global "z" (write THREAD:local for a thread's local variable)`,
-		`main.c:3:4: unknown litmus annotation "frobnicate" (want test, with, thread, threads, exists, ~exists, forall, filter or expect)`,
+		`main.c:3:4: unknown litmus annotation "frobnicate" (want test, with, thread, threads, exists, ~exists, forall, filter, expect, cpu or param)`,
 		`main.c:6:4: litmus: thread is not followed by a function definition`,
 	}, msgs)
 	require.Len(t, tr.Scenarios, 1)
@@ -395,6 +400,9 @@ func TestBlank(t *testing.T) {
 
 // A condition on a value the translation cannot compute keeps the path
 // that carries on; bpf_for loops are not modeled, body included.
+// An operand of a condition that the translation cannot compute is an
+// unknown truth value, read from a location only the last thread writes:
+// both ways are checked, and the modeled operands are kept.
 func TestUnknownConditions(t *testing.T) {
 	check(t, head+`
 // litmus: thread
@@ -405,30 +413,39 @@ int f(void *ctx)
 		return 0;
 	if (READ_ONCE(y) && t)
 		x = 1;
-	bpf_for(i, 0, 4) {
+	bpf_for(i, 0, t) {
 		y = i;
 	}
 	return 0;
 }`, `
-P0(int *x, int *y)
+P0(int *x, int *y, int *unknown0, int *unknown1)
 {
 	// not modeled: helper call bpf_ktime_get_ns (its result is taken as 0) (main.c:8)
 	int i;
 	int t = 0;
-	// not modeled: condition (t > 5) depends on values not modeled: taken as false (main.c:9)
-	{
-		// not modeled: condition (READ_ONCE(y) && t) depends on values not modeled: taken as true (main.c:11)
-		READ_ONCE(*y) && t;
-		{
+	// not modeled: t > 5 depends on values the translation cannot compute: taken as unknown, true in some executions and false in others (main.c:9)
+	if (READ_ONCE(*unknown0) == 0) {
+		// not modeled: t depends on values the translation cannot compute: taken as unknown, true in some executions and false in others (main.c:11)
+		int t0 = 0;
+		if (READ_ONCE(*y)) {
+			t0 = READ_ONCE(*unknown1) != 0;
+		}
+		if (t0) {
 			*x = 1;
 		}
-		// not modeled: loop bpf_for(i, 0, 4) (main.c:13)
+		// not modeled: loop bpf_for(i, 0, t), whose body accesses the shared y: the scenario gets no verdict until this is written with what the translation models (main.c:13)
 	}
-}`,
-		"8:13: not modeled: helper call bpf_ktime_get_ns (its result is taken as 0)",
-		"9:5: not modeled: condition (t > 5) depends on values not modeled: taken as false",
-		"11:5: not modeled: condition (READ_ONCE(y) && t) depends on values not modeled: taken as true",
-		"13:2: not modeled: loop bpf_for(i, 0, 4)")
+}
+
+// truth values the translation cannot compute (unknown0, unknown1): 0 or 1
+P1(int *unknown0, int *unknown1)
+{
+	WRITE_ONCE(*unknown0, 1);
+	WRITE_ONCE(*unknown1, 1);
+}`, "8:13: not modeled: helper call bpf_ktime_get_ns (its result is taken as 0)",
+		"9:6: not modeled: t > 5 depends on values the translation cannot compute: taken as unknown, true in some executions and false in others",
+		"11:22: not modeled: t depends on values the translation cannot compute: taken as unknown, true in some executions and false in others",
+		"13:2: not modeled: loop bpf_for(i, 0, t), whose body accesses the shared y: the scenario gets no verdict until this is written with what the translation models")
 }
 
 // Functions of the file are inlined: parameters become registers or
@@ -458,17 +475,15 @@ P0(int *x, int *y)
 		if (READ_ONCE(*y)) {
 			bump_ret0 = 0;
 		} else {
-			// result unused: clang -mcpu=v1/v2 emits an unordered atomic add (atomic_add), the weakest form; with -mcpu=v3 and later it is fully ordered (main.c:9)
-			atomic_add(by, x);
+			// result unused: clang 20 and later at -mcpu=v3 emit the fetching, fully ordered instruction (atomic_fetch_add); with -mcpu=v1/v2 or a clang before 20 it is the unordered atomic_add (main.c:9)
+			int t0 = atomic_fetch_add(by, x);
 			bump_ret0 = 1;
 		}
 	}
 	int ok = bump_ret0;
-	{
-		// not modeled: recursive call to rec (main.c:12)
-	}
+	// not modeled: recursive call to rec (main.c:12)
 }`,
-		"9:2: result unused: clang -mcpu=v1/v2 emits an unordered atomic add (atomic_add), the weakest form; with -mcpu=v3 and later it is fully ordered",
+		"9:2: result unused: clang 20 and later at -mcpu=v3 emit the fetching, fully ordered instruction (atomic_fetch_add); with -mcpu=v1/v2 or a clang before 20 it is the unordered atomic_add",
 		"12:25: not modeled: recursive call to rec")
 }
 
@@ -515,18 +530,18 @@ P0(int *x, int *y)
 	int w1;
 	int v;
 	int n = 0;
-	// polling loop modeled by its last iteration: the filter keeps the executions where it ends (main.c:9)
+	// polling loop modeled by its last iteration: only the executions where it ends are checked (main.c:9)
 	{
 		v = smp_load_acquire(x);
 	}
 	w0 = v == 0;
-	// not modeled: loop do { WRITE_ONCE(y, 1); } while (READ_... (main.c:12)
-	// spin-wait loop modeled by its last iteration: the filter keeps the executions where it ends (main.c:15)
-	w1 = !READ_ONCE(*y);
+	// not modeled: loop do { WRITE_ONCE(y, 1); } while (READ_..., which accesses the shared y: the scenario gets no verdict until this is written with what the translation models (main.c:12)
+	// spin-wait loop modeled by its last iteration: only the executions where it ends are checked (main.c:15)
+	w1 = READ_ONCE(*y) == 0;
 }`,
-		"9:2: polling loop modeled by its last iteration: the filter keeps the executions where it ends",
-		"12:2: not modeled: loop do { WRITE_ONCE(y, 1); } while (READ_...",
-		"15:2: spin-wait loop modeled by its last iteration: the filter keeps the executions where it ends")
+		"9:2: polling loop modeled by its last iteration: only the executions where it ends are checked",
+		"12:2: not modeled: loop do { WRITE_ONCE(y, 1); } while (READ_..., which accesses the shared y: the scenario gets no verdict until this is written with what the translation models",
+		"15:2: spin-wait loop modeled by its last iteration: only the executions where it ends are checked")
 	tr := translate(t, files{"main.c": head + "// litmus: thread\nvoid f(void) { while (!READ_ONCE(x)); }\n"})
 	require.Len(t, tr.Scenarios, 1)
 	require.NotNil(t, tr.Scenarios[0].File.Filter)
@@ -555,13 +570,13 @@ P0(int *x, int *y)
 	int k = READ_ONCE(*y);
 	WRITE_ONCE(*x, READ_ONCE(*x) + 2);
 	WRITE_ONCE(*y, READ_ONCE(*y) + 1);
-	// not modeled: the value of a volatile update (taken as 0) (main.c:11)
+	// not modeled: the value of a volatile update (taken as 0), which accesses the shared x: the scenario gets no verdict until this is written with what the translation models (main.c:11)
 	k = WRITE_ONCE(*x, READ_ONCE(*x) - 1);
-	// not modeled: the value of a volatile store (taken as 0) (main.c:12)
+	// not modeled: the value of a volatile store (taken as 0), which accesses the shared y: the scenario gets no verdict until this is written with what the translation models (main.c:12)
 	k = (WRITE_ONCE(*y, READ_ONCE(*y) - 3));
 }`,
-		"11:6: not modeled: the value of a volatile update (taken as 0)",
-		"12:7: not modeled: the value of a volatile store (taken as 0)")
+		"11:6: not modeled: the value of a volatile update (taken as 0), which accesses the shared x: the scenario gets no verdict until this is written with what the translation models",
+		"12:7: not modeled: the value of a volatile store (taken as 0), which accesses the shared y: the scenario gets no verdict until this is written with what the translation models")
 }
 
 // Global arrays of scalars are one location per element; a computed index
@@ -597,12 +612,12 @@ P0(int *buf_0, int *buf_1, int *i)
 	} else if ((k & 1) == 1) {
 		WRITE_ONCE(*buf_1, t0);
 	}
-	// not modeled: element 9 of buf, out of its bounds (main.c:12)
+	// not modeled: element 9 of buf, out of its bounds, which accesses the shared buf: the scenario gets no verdict until this is written with what the translation models (main.c:12)
 	k = 0;
 }`,
 		"10:2: computed index into buf: one branch per element",
 		"11:2: computed index into buf: one branch per element",
-		"12:6: not modeled: element 9 of buf, out of its bounds")
+		"12:6: not modeled: element 9 of buf, out of its bounds, which accesses the shared buf: the scenario gets no verdict until this is written with what the translation models")
 	tr := translate(t, files{"main.c": "#define N (1 << 1)\n// litmus: exists (buf[0]=5)\nint buf[N] = { 5 };\n// litmus: thread\nvoid f(void) { buf[1] = 7; }\n"})
 	require.Len(t, tr.Scenarios, 1)
 	assert.Contains(t, string(tr.Scenarios[0].Text), "int buf_0 = 5;")
@@ -630,11 +645,11 @@ P0(int *x, int *y)
 	// loop unrolled: 2 iterations (main.c:11)
 	int j = 0;
 	{
-		s += READ_ONCE(*x);
+		s = s + READ_ONCE(*x);
 	}
 	j = 1;
 	{
-		s += READ_ONCE(*x);
+		s = s + READ_ONCE(*x);
 	}
 	// loop unrolled: 2 iterations (main.c:13)
 	i = 1;
@@ -672,7 +687,7 @@ P0(int *x, int *y)
 	}
 	int a = t0;
 	int t1 = 1;
-	if (!(a)) {
+	if ((a) == 0) {
 		t1 = smp_load_acquire(y) != 0;
 	}
 	int b = t1;
@@ -683,11 +698,11 @@ P0(int *x, int *y)
 		t2 = 2;
 	}
 	int c = t2;
-	// spin-wait loop modeled by its last iteration: the filter keeps the executions where it ends (main.c:11)
+	// spin-wait loop modeled by its last iteration: only the executions where it ends are checked (main.c:11)
 	int t3 = 0;
 	if (a) {
-		t3 = !READ_ONCE(*x) != 0;
+		t3 = (READ_ONCE(*x) == 0) != 0;
 	}
 	w0 = t3;
-}`, "11:2: spin-wait loop modeled by its last iteration: the filter keeps the executions where it ends")
+}`, "11:2: spin-wait loop modeled by its last iteration: only the executions where it ends are checked")
 }

@@ -24,23 +24,30 @@ type unit struct {
 	byName  map[string]*global // by C path ("x", "g.cnt")
 	aggs    map[string]bool    // C paths of struct objects ("g")
 	structs map[string]*cnode  // struct name → field_declaration_list
+	types   map[string]*cnode  // typedef name → the type it names
 	consts  map[string]int64   // #define NAME number, enumerators
 	maps    map[string]bool    // names of BPF map definitions
 	funcs   map[string]*cnode  // function definitions by name, for inlining
 	arrays  map[string]int     // global arrays of scalars by C path, with their length
 	macros  map[string]string  // object-like macros: name → body
+	fmacros map[string]*fmacro // function-like macros by name
+	externs map[string]bool    // extern variables (__kconfig ones included): values for "litmus: param"
 	threads []*threadDef
+	atomicH bool // includes bpf_atomic.h, whose smp_mb() is a __sync_fetch_and_add
+	vol     bool // the globals add records now are volatile-qualified
 }
 
 // A global is one shared location: a global scalar, or one scalar field of
 // a global struct.
 type global struct {
-	path   string // C path: "x", "g.cnt"
-	name   string // the location's name in the litmus test, set per scenario
-	lock   bool   // a bpf_spin_lock (or a lock used as one)
-	init   int64
-	decl   Loc    // the declaration
-	reason string // why it cannot be a location ("an array"), or ""
+	path     string // C path: "x", "g.cnt"
+	name     string // the location's name in the litmus test, set per scenario
+	lock     bool   // a bpf_spin_lock (or a lock used as one)
+	init     int64
+	decl     Loc    // the declaration
+	reason   string // why it cannot be a location ("an array"), or ""
+	volatile bool   // declared volatile (or a field of a volatile struct): its accesses are marked
+	perCPU   bool   // a per-CPU map: no two threads share it
 }
 
 // A threadDef is a function annotated as a thread.
@@ -188,7 +195,7 @@ func readUnit(name string, src []byte, notes *[]Note) (*unit, error) {
 	}
 	u := &unit{
 		name: name, src: src, lines: syntax.NewLines(name, src), root: root,
-		byName: map[string]*global{}, aggs: map[string]bool{}, structs: map[string]*cnode{}, consts: map[string]int64{}, maps: map[string]bool{}, funcs: map[string]*cnode{}, arrays: map[string]int{}, macros: map[string]string{},
+		byName: map[string]*global{}, aggs: map[string]bool{}, structs: map[string]*cnode{}, types: map[string]*cnode{}, consts: map[string]int64{}, maps: map[string]bool{}, funcs: map[string]*cnode{}, arrays: map[string]int{}, macros: map[string]string{}, fmacros: map[string]*fmacro{}, externs: map[string]bool{},
 	}
 	u.annots = annotations(root, src, name, notes)
 
@@ -197,6 +204,14 @@ func readUnit(name string, src []byte, notes *[]Note) (*unit, error) {
 		case "struct_specifier":
 			if name, body := n.child("name"), n.child("body"); name != nil && body != nil {
 				u.structs[name.text(src)] = body
+			}
+		case "type_definition":
+			if typ := n.child("type"); typ != nil {
+				for _, d := range n.children("declarator") {
+					if d.Type == "type_identifier" {
+						u.types[d.text(src)] = typ
+					}
+				}
 			}
 		case "enumerator_list":
 			next := int64(0)
@@ -211,6 +226,20 @@ func readUnit(name string, src []byte, notes *[]Note) (*unit, error) {
 				}
 				u.consts[e.child("name").text(src)] = next
 				next++
+			}
+		case "preproc_include":
+			if p := n.child("path"); p != nil && strings.Contains(p.text(src), "bpf_atomic.h") {
+				u.atomicH = true
+			}
+		case "preproc_function_def":
+			if nm, v := n.child("name"), n.child("value"); nm != nil && v != nil {
+				m := &fmacro{body: strings.TrimSpace(v.text(src))}
+				if ps := n.child("parameters"); ps != nil {
+					for _, p := range ps.named() {
+						m.params = append(m.params, p.text(src))
+					}
+				}
+				u.fmacros[nm.text(src)] = m
 			}
 		case "preproc_def":
 			if v := n.child("value"); v != nil {
@@ -256,12 +285,22 @@ func topLevel(root *cnode) []*cnode {
 func (u *unit) declaration(n *cnode, notes *[]Note) {
 	for _, k := range n.Kids {
 		if k.Type == "storage_class_specifier" {
-			if w := k.text(u.src); w == "extern" || w == "typedef" {
+			switch k.text(u.src) {
+			case "typedef":
+				return
+			case "extern":
+				for _, d := range n.children("declarator") {
+					if name := declName(d, u.src); name != "" {
+						u.externs[name] = true
+					}
+				}
 				return
 			}
 		}
 	}
 	typ := n.child("type")
+	u.vol = hasVolatile(n, u.src)
+	defer func() { u.vol = false }()
 	for _, d := range n.children("declarator") {
 		var value *cnode
 		if d.Type == "init_declarator" {
@@ -294,32 +333,53 @@ const maxArray = 16
 // array records a global array of scalars with a constant length, one
 // location per element ("buf[0]", ...).
 func (u *unit) array(d, typ, value *cnode, loc Loc) {
+	u.arrayAt("", d, typ, value, loc, 0)
+}
+
+// arrayAt records the array declared by d at prefix (a struct's path and
+// a dot for an array field, or ""): one location per element, or for an
+// array of structs one struct object per element ("slots[1].seq").
+func (u *unit) arrayAt(prefix string, d, typ, value *cnode, loc Loc, depth int) {
 	id := declName(d, u.src)
 	if id == "" {
 		return
 	}
+	path := prefix + id
 	size, ok := u.constValue(d.child("size"), 0)
 	inner := d.child("declarator")
+	tname := ""
+	if typ != nil {
+		tname = strings.Join(strings.Fields(typ.text(u.src)), " ")
+	}
+	elemStruct := typ != nil && (typ.Type == "struct_specifier" || u.types[tname] != nil && u.types[tname].Type == "struct_specifier")
 	switch {
-	case inner == nil || inner.Type != "identifier":
-		u.add(&global{path: id, decl: loc, reason: "an array of arrays or pointers"})
+	case inner == nil || inner.Type != "identifier" && inner.Type != "field_identifier":
+		u.add(&global{path: path, decl: loc, reason: "an array of arrays or pointers"})
 		return
 	case !ok || size < 1 || size > maxArray:
-		u.add(&global{path: id, decl: loc, reason: fmt.Sprintf("an array whose length is not a constant from 1 to %d", maxArray)})
+		u.add(&global{path: path, decl: loc, reason: fmt.Sprintf("an array whose length is not a constant from 1 to %d", maxArray)})
 		return
-	case typ == nil || typ.Type == "struct_specifier" || typ.Type == "union_specifier" || lockTypes[strings.Join(strings.Fields(typ.text(u.src)), " ")]:
-		u.add(&global{path: id, decl: loc, reason: "an array of structs or locks"})
+	case typ == nil || typ.Type == "union_specifier" || lockTypes[tname]:
+		u.add(&global{path: path, decl: loc, reason: "an array of unions or locks"})
 		return
 	}
 	var inits []*cnode
 	if value != nil && value.Type == "initializer_list" {
 		inits = value.named()
 	}
-	u.arrays[id] = int(size)
+	u.arrays[path] = int(size)
 	for k := 0; k < int(size); k++ {
-		g := &global{path: fmt.Sprintf("%s[%d]", id, k), decl: loc}
+		var init *cnode
 		if k < len(inits) {
-			v, ok := u.constValue(inits[k], 0)
+			init = inits[k]
+		}
+		if elemStruct {
+			u.object(fmt.Sprintf("%s[%d]", path, k), typ, init, loc, depth+1)
+			continue
+		}
+		g := &global{path: fmt.Sprintf("%s[%d]", path, k), decl: loc}
+		if init != nil {
+			v, ok := u.constValue(init, 0)
 			if !ok || v == math.MinInt64 {
 				g.reason = "initialised with a value the translation cannot compute"
 			}
@@ -351,10 +411,23 @@ func funcDeclarator(fn *cnode) *cnode {
 	return d
 }
 
+// hasVolatile reports whether the declaration n (of a variable or a
+// field) qualifies its type volatile: "volatile int x", not
+// "int *volatile p".
+func hasVolatile(n *cnode, src []byte) bool {
+	for _, k := range n.Kids {
+		if k.Type == "type_qualifier" && k.text(src) == "volatile" {
+			return true
+		}
+	}
+	return false
+}
+
 func (u *unit) add(g *global) {
 	if _, dup := u.byName[g.path]; dup {
 		return
 	}
+	g.volatile = g.volatile || u.vol
 	u.byName[g.path] = g
 	u.globals = append(u.globals, g)
 }
@@ -372,6 +445,11 @@ func (u *unit) object(path string, typ, value *cnode, loc Loc, depth int) {
 		return
 	}
 	tname := strings.Join(strings.Fields(typ.text(u.src)), " ")
+	if td := u.types[tname]; td != nil && !lockTypes[tname] && depth < 8 {
+		// typedef struct { ... } name_t: the type it names.
+		u.object(path, td, value, loc, depth+1)
+		return
+	}
 	switch {
 	case lockTypes[tname]:
 		u.add(&global{path: path, lock: true, decl: loc})
@@ -414,10 +492,21 @@ func (u *unit) fields(path string, body, value *cnode, loc Loc, depth int) {
 			continue
 		}
 		ft := fd.child("type")
+		outer := u.vol
+		u.vol = outer || hasVolatile(fd, u.src)
 		for _, d := range fd.children("declarator") {
+			if d.Type == "array_declarator" {
+				v := inits[declName(d, u.src)]
+				if v == nil {
+					v = inits["#"+strconv.Itoa(pos)]
+				}
+				u.arrayAt(path+".", d, ft, v, loc, depth+1)
+				pos++
+				continue
+			}
 			if d.Type != "field_identifier" {
 				if id := declName(d, u.src); id != "" {
-					u.add(&global{path: path + "." + id, decl: loc, reason: "an array or pointer field"})
+					u.add(&global{path: path + "." + id, decl: loc, reason: "a pointer field"})
 				}
 				pos++
 				continue
@@ -430,6 +519,7 @@ func (u *unit) fields(path string, body, value *cnode, loc Loc, depth int) {
 			u.object(path+"."+fname, ft, v, loc, depth+1)
 			pos++
 		}
+		u.vol = outer
 	}
 }
 
@@ -450,7 +540,7 @@ func (u *unit) bpfMap(name string, decl *cnode, loc Loc) bool {
 	}
 	u.maps[name] = true
 	if strings.Contains(m[1], "PERCPU") {
-		u.add(&global{path: name, decl: loc, reason: "a per-CPU map, whose elements no two CPUs share"})
+		u.add(&global{path: name, decl: loc, reason: "a per-CPU map, whose elements no two CPUs share", perCPU: true})
 		return true
 	}
 	v := mapValueRe.FindStringSubmatch(text)
@@ -459,6 +549,15 @@ func (u *unit) bpfMap(name string, decl *cnode, loc Loc) bool {
 		return true
 	}
 	vt := strings.Join(strings.Fields(v[1]), " ")
+	if td := u.types[vt]; td != nil && !lockTypes[vt] {
+		if td.Type == "struct_specifier" {
+			if body := td.child("body"); body != nil {
+				u.fields(name, body, nil, loc, 1)
+				return true
+			}
+		}
+		vt = strings.Join(strings.Fields(td.text(u.src)), " ")
+	}
 	switch {
 	case lockTypes[vt]:
 		u.add(&global{path: name, lock: true, decl: loc})
@@ -601,6 +700,13 @@ func (p *macroParser) unary() (int64, bool) {
 // constValue evaluates a constant C expression: numbers, characters,
 // constants, enumerators, and the arithmetic of those.
 func (u *unit) constValue(n *cnode, depth int) (int64, bool) {
+	return u.constEval(n, depth, nil)
+}
+
+// constEval is constValue where local, when not nil, first resolves a
+// name: local reports whether the name is a local variable, and then its
+// constant value, if it has one.
+func (u *unit) constEval(n *cnode, depth int, local func(name string) (k int64, isLocal, ok bool)) (int64, bool) {
 	if n == nil || depth > 50 {
 		return 0, false
 	}
@@ -614,6 +720,11 @@ func (u *unit) constValue(n *cnode, depth int) (int64, bool) {
 	case "false", "null":
 		return 0, true
 	case "identifier":
+		if local != nil {
+			if k, isLocal, ok := local(n.text(u.src)); isLocal {
+				return k, ok
+			}
+		}
 		if n.text(u.src) == "NULL" {
 			return 0, true
 		}
@@ -624,23 +735,23 @@ func (u *unit) constValue(n *cnode, depth int) (int64, bool) {
 		if len(nm) == 0 {
 			return 0, false
 		}
-		return u.constValue(nm[len(nm)-1], depth+1)
+		return u.constEval(nm[len(nm)-1], depth+1, local)
 	case "initializer_list":
 		nm := n.named()
 		if len(nm) == 0 {
 			return 0, true
 		}
-		return u.constValue(nm[0], depth+1)
+		return u.constEval(nm[0], depth+1, local)
 	case "unary_expression":
-		x, ok := u.constValue(n.child("argument"), depth+1)
+		x, ok := u.constEval(n.child("argument"), depth+1, local)
 		op := n.child("operator")
 		if !ok || op == nil {
 			return 0, false
 		}
 		return unop(op.Type, x), true
 	case "binary_expression":
-		x, ok1 := u.constValue(n.child("left"), depth+1)
-		y, ok2 := u.constValue(n.child("right"), depth+1)
+		x, ok1 := u.constEval(n.child("left"), depth+1, local)
+		y, ok2 := u.constEval(n.child("right"), depth+1, local)
 		op := n.child("operator")
 		if !ok1 || !ok2 || op == nil {
 			return 0, false

@@ -108,7 +108,7 @@ func TestShowExecution(t *testing.T) {
 	text := strings.Replace(kernelTest(t, "MP+poonceonces.litmus"), "C MP+poonceonces", "C MP-renamed", 1)
 	text = strings.Replace(text, "WRITE_ONCE(*buf, 1);", "WRITE_ONCE(*buf, 1); /* moved */", 1)
 	s.change(mp, 2, &lsp.TextDocumentContentChangeWholeDocument{Text: text})
-	pic = s.execute(lsp.LSPAny(`"`+string(mp)+`"`)) // at once: it waits for the new version's check
+	pic = s.execute(lsp.LSPAny(`"` + string(mp) + `"`)) // at once: it waits for the new version's check
 	assert.Contains(t, pic.Title, "MP-renamed: an allowed execution")
 	assert.Contains(t, readDOT(t, pic), "WRITE_ONCE(*buf, 1)")
 
@@ -119,7 +119,7 @@ func TestShowExecution(t *testing.T) {
 	for _, l := range lenses {
 		assert.NotEqual(t, CommandShowExecution, l.Command.Command)
 	}
-	pic = s.execute(lsp.LSPAny(`"`+string(mp)+`"`))
+	pic = s.execute(lsp.LSPAny(`"` + string(mp) + `"`))
 	assert.Equal(t, ExecutionPicture{Message: syntaxErrorsMessage}, pic)
 
 	// A document that is not open is an error.
@@ -168,7 +168,7 @@ func TestShowExecutionAsync(t *testing.T) {
 	s.open(u, kernelTest(t, "MP+poonceonces.litmus"))
 	done := make(chan ExecutionPicture, 1)
 	go func() {
-		res, err := s.server.ExecuteCommand(s.ctx, &lsp.ExecuteCommandParams{Command: CommandShowExecution, Arguments: []lsp.LSPAny{lsp.LSPAny(`"`+string(u)+`"`)}})
+		res, err := s.server.ExecuteCommand(s.ctx, &lsp.ExecuteCommandParams{Command: CommandShowExecution, Arguments: []lsp.LSPAny{lsp.LSPAny(`"` + string(u) + `"`)}})
 		var pic ExecutionPicture
 		if err == nil {
 			data, _ := json.Marshal(res)

@@ -3,7 +3,10 @@ package lsp
 import (
 	"context"
 	"encoding/json"
+	"io"
+	"log/slog"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -104,6 +107,21 @@ func TestShowExecution(t *testing.T) {
 	}
 	assert.Contains(t, dot, "it fails the check")
 
+	// A BPF test: 2+2W+release+fence is Sometimes (herd7: "Positive: 1
+	// Negative: 3"); its events are labelled with their instructions.
+	bpfPath := filepath.Join(corpusDir(t), "bpf", "2+2W+release+fence.litmus")
+	bpfText, err := os.ReadFile(bpfPath)
+	require.NoError(t, err)
+	bpf := uri.File(bpfPath)
+	s.open(bpf, string(bpfText))
+	s.next()
+	pic = s.showExecution(bpf)
+	assert.Contains(t, pic.Title, "2+2W+release+fence: an allowed execution")
+	dot = readDOT(t, pic)
+	for _, ev := range []string{"*(u32 *)(r2 + 0) = r1", "store_release((u32 *)(r4 + 0), r3)", "atomic_fetch_add((u32 *)(r6 + 0), r5)", "*(u32 *)(r4 + 0) = r3"} {
+		assert.Contains(t, dot, ev)
+	}
+
 	// A new version: the picture is of its text.
 	text := strings.Replace(kernelTest(t, "MP+poonceonces.litmus"), "C MP+poonceonces", "C MP-renamed", 1)
 	text = strings.Replace(text, "WRITE_ONCE(*buf, 1);", "WRITE_ONCE(*buf, 1); /* moved */", 1)
@@ -198,4 +216,39 @@ func TestShowExecutionAsync(t *testing.T) {
 		t.Fatal("no answer")
 	}
 	s.shutdown()
+}
+
+// BenchmarkShowExecution measures the command's work once the check is
+// cached: choosing and drawing the execution, writing the files, and
+// Graphviz's dot when it is on PATH ("svg"), or DOT alone ("dot").
+func BenchmarkShowExecution(b *testing.B) {
+	src, err := os.ReadFile(filepath.Join(corpusDir(b), "kernel", "MP+pooncerelease+poacquireonce.litmus"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, mode := range []string{"svg", "dot"} {
+		b.Run(mode, func(b *testing.B) {
+			if mode == "dot" {
+				b.Setenv("PATH", b.TempDir())
+			} else if _, err := lookDot(); err != nil {
+				b.Skip("Graphviz's dot is not installed")
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			ss := newSession(ctx, NewServer(Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}))
+			doc := NewDocument("file:///work/MP+pooncerelease+poacquireonce.litmus", 1, src)
+			if _, err := ss.showExecution(ctx, doc); err != nil { // the check, once
+				b.Fatal(err)
+			}
+			b.ResetTimer()
+			for b.Loop() {
+				pic, err := ss.showExecution(ctx, doc)
+				if err != nil || pic.DOT == "" || (mode == "svg") != (pic.SVG != "") {
+					b.Fatalf("%+v, %v", pic, err)
+				}
+			}
+			b.StopTimer()
+			os.RemoveAll(ss.genDir)
+		})
+	}
 }

@@ -41,7 +41,7 @@ echo "== vscode: grammar"
 node test/grammar.js
 echo "== vscode: server and extension"
 npm run --silent build
-LITMUSLS="$litmusls" node --test test/server.test.js test/extension.test.js test/status.test.js
+LITMUSLS="$litmusls" node --test test/server.test.js test/extension.test.js test/status.test.js test/execution.test.js
 echo "== vscode: package"
 rm -f ./*.vsix
 npx vsce package --no-dependencies --skip-license >"$work/vsce.log" 2>&1 || { cat "$work/vsce.log" >&2; exit 1; }

@@ -13,7 +13,8 @@ import (
 // never checks: it takes the version's parse (see [snapshot]) and looks its normalized
 // text up among the finished checks; while the check runs, the lens says
 // "Checking…", and the server asks the client to refresh its lenses when
-// the check is done (or has failed).
+// the check is done (or has failed). Beside it, a test without syntax
+// errors has the lens "Show execution" (see [CommandShowExecution]).
 func (ss *session) codeLens(_ *glsp.Context, params *protocol.CodeLensParams) ([]protocol.CodeLens, error) {
 	doc := ss.docs.get(params.TextDocument.URI)
 	if doc == nil {
@@ -45,5 +46,9 @@ func codeLenses(doc *Document, c *checks) ([]protocol.CodeLens, error) {
 	if err != nil {
 		return nil, fmt.Errorf("bug: code lens span of %s: %w", doc.URI, err)
 	}
-	return append(lenses, protocol.CodeLens{Range: r, Command: &protocol.Command{Title: title}}), nil
+	lenses = append(lenses, protocol.CodeLens{Range: r, Command: &protocol.Command{Title: title}})
+	if show, ok := executionLens(doc, p, r); ok {
+		lenses = append(lenses, show)
+	}
+	return lenses, nil
 }

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -155,11 +156,14 @@ func (s *checkSession) change(u uri.URI, version int32, changes ...lsp.TextDocum
 	}))
 }
 
-// lens returns the title of the one code lens of u, and its line.
+// lens returns the title of the one verdict code lens of u, and its line.
 func (s *checkSession) lens(u uri.URI) (string, uint32) {
 	s.t.Helper()
 	lenses, err := s.server.CodeLens(s.ctx, &lsp.CodeLensParams{TextDocument: lsp.TextDocumentIdentifier{URI: u}})
 	require.NoError(s.t, err)
+	lenses = slices.DeleteFunc(lenses, func(l lsp.CodeLens) bool { // Show execution's, beside it
+		return l.Command.Command == CommandShowExecution
+	})
 	require.Len(s.t, lenses, 1)
 	require.NotNil(s.t, lenses[0].Command)
 	return lenses[0].Command.Title, lenses[0].Range.Start.Line

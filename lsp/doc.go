@@ -13,6 +13,7 @@
 // publishing), check_cache.go (checks by normalized text, shared while
 // under way), lints.go (the second phase of diagnostics), rewrites.go
 // (quick fixes verified in the background), c_source.go (annotated C),
+// execution.go (the "Show execution" lens and command),
 // one file per request (hover.go, code_action.go, ...: each a thin
 // translation of an answer of package analysis or analysis/ide), and
 // server.go (the JSON-RPC connection, lifecycle and configuration).
@@ -26,7 +27,9 @@
 // version cancels the older run, and a superseded result is never
 // published. Notifications to the client are sent only from those
 // goroutines, never from a handler, where a blocking write or a call back
-// to the client could deadlock the read loop.
+// to the client could deadlock the read loop. One request is answered
+// from a goroutine instead of its handler: litmusls.showExecution, which
+// may wait for a check and for Graphviz ([CommandShowExecution]).
 //
 // # Failures
 //
@@ -40,7 +43,8 @@
 // # Deliberately absent
 //
 // $/cancelRequest is accepted and ignored: glsp gives handlers no request
-// id, and requests are answered one at a time anyway. Positions are always
+// id, and requests are answered one at a time anyway (but for
+// litmusls.showExecution, whose drawing is short once its check is done). Positions are always
 // UTF-16 (glsp predates positionEncoding). Lines end only at '\n' (with an
 // optional '\r' before it), as in package syntax; a lone '\r' is an
 // ordinary character.

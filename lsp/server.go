@@ -190,7 +190,7 @@ func (stdio) Close() error                { return errors.Join(os.Stdin.Close(),
 func (ss *session) connect(ctx context.Context, rwc io.ReadWriteCloser) *jsonrpc2.Conn {
 	ss.closeStream = func() { rwc.Close() }
 	conn := jsonrpc2.NewConn(ctx, jsonrpc2.NewBufferedStream(rwc, jsonrpc2.VSCodeObjectCodec{}),
-		jsonrpc2.HandlerWithError(ss.handle).SuppressErrClosed(),
+		asyncCommands{ss, jsonrpc2.HandlerWithError(ss.handle).SuppressErrClosed()},
 		jsonrpc2.SetLogger(slog.NewLogLogger(ss.log.Handler(), slog.LevelWarn)))
 	ss.conn.Store(conn)
 	return conn
@@ -401,7 +401,7 @@ func (ss *session) initialize(_ *glsp.Context, params *protocol.InitializeParams
 	change := protocol.TextDocumentSyncKindIncremental
 	openClose := true
 	caps.TextDocumentSync = &protocol.TextDocumentSyncOptions{OpenClose: &openClose, Change: &change}
-	caps.ExecuteCommandProvider = &protocol.ExecuteCommandOptions{Commands: []string{CommandShowTranslation}}
+	caps.ExecuteCommandProvider = &protocol.ExecuteCommandOptions{Commands: []string{CommandShowTranslation, CommandShowExecution}}
 	version := ss.srv.opts.Version
 	return protocol.InitializeResult{
 		Capabilities: caps,

@@ -2,8 +2,9 @@
 -- Neovim: it opens a kernel litmus test and a racy test, waits for the
 -- server's diagnostics and checks their codes and lines, hovers on
 -- smp_load_acquire (by request and by pressing K), applies the quick fix
--- that makes the racy test's outcome Never, and checks :help litmusls and
--- which buffers share a server.
+-- that makes the racy test's outcome Never, checks :help litmusls and
+-- which buffers share a server, and shows the kernel test's execution (by
+-- :LitmusShowExecution and by the code lens).
 --
 -- Environment: LITMUSLS (the server binary), KERNEL_TEST (a copy of the
 -- corpus's MP+poonceonces.litmus), RACY_TEST (a copy of racy-lb.litmus, in
@@ -476,6 +477,92 @@ if other_path and other_path ~= '' then
   ok(oclient ~= nil and oclient.id ~= (rclient and rclient.id) and oclient.config.root_dir == want_root,
     'a test in another project gets its own server, rooted at the project',
     oclient and ('root ' .. tostring(oclient.config.root_dir) .. ', want ' .. want_root) or 'no client')
+end
+
+-- 7. Show execution: :LitmusShowExecution and the code lens beside the
+-- verdict have the server draw the kernel test's witness; the SVG goes to
+-- the viewer, here a command that copies it (without Graphviz, the .dot
+-- file opens in a split).
+local plugin = require('litmusls')
+local has_dot = vim.fn.executable('dot') == 1
+local viewed = vim.fn.tempname() .. '.svg'
+-- The viewer's command gets the path last: sh -c SCRIPT VIEWED PATH makes
+-- $0 VIEWED and $1 PATH.
+plugin.config.viewer = { 'sh', '-c', 'cp "$1" "$0.part" && mv "$0.part" "$0"', viewed }
+
+-- show runs f, which asks for the picture, and checks what it did.
+local function show(f, how)
+  plugin.last_execution = nil
+  vim.fn.delete(viewed)
+  local before = vim.api.nvim_get_current_buf()
+  f()
+  local answered = vim.wait(TIMEOUT, function()
+    return plugin.last_execution ~= nil
+  end, 50)
+  if not ok(answered, how .. ': the server answers') then
+    return
+  end
+  local res = plugin.last_execution.result
+  ok((res.title or ''):find('MP+poonceonces: an allowed execution', 1, true) ~= nil,
+    how .. ': the witness of MP+poonceonces is drawn', vim.inspect(res))
+  local dot = res.dot and table.concat(vim.fn.readfile(res.dot), '\n') or ''
+  local missing = {}
+  for _, ev in ipairs({ 'WRITE_ONCE(*buf, 1)', 'WRITE_ONCE(*flag, 1)', 'READ_ONCE(*flag)', 'READ_ONCE(*buf)' }) do
+    if not dot:find(ev, 1, true) then
+      table.insert(missing, ev)
+    end
+  end
+  ok(#missing == 0, how .. ': the DOT file has every access of the test', 'missing: ' .. table.concat(missing, ', '))
+  if has_dot then
+    local copied = vim.wait(TIMEOUT, function()
+      return vim.fn.filereadable(viewed) == 1
+    end, 50)
+    local svg = copied and table.concat(vim.fn.readfile(viewed), '\n') or ''
+    ok(svg:find('<svg', 1, true) ~= nil and svg:find('READ_ONCE(*flag)', 1, true) ~= nil,
+      how .. ': the viewer gets the SVG', vim.inspect(res))
+  else
+    ok(vim.api.nvim_get_current_buf() ~= before and vim.fn.expand('%:p') == res.dot,
+      how .. ': without Graphviz the .dot file opens in a split', vim.inspect(res))
+    ok((res.message or ''):find('Graphviz', 1, true) ~= nil, how .. ': the message says to install Graphviz')
+    vim.cmd('close')
+  end
+end
+
+vim.cmd('buffer ' .. kernel)
+show(function()
+  vim.cmd('LitmusShowExecution')
+end, ':LitmusShowExecution')
+
+-- The lens: two on the condition's line, the verdict's and Show
+-- execution's; codelens.run() asks which one (vim.ui.select).
+vim.lsp.codelens.refresh()
+local lens
+vim.wait(TIMEOUT, function()
+  for _, l in ipairs(vim.lsp.codelens.get(kernel)) do
+    if l.command and l.command.command == 'litmusls.showExecution' then
+      lens = l
+      return true
+    end
+  end
+  return false
+end, 50)
+if ok(lens ~= nil and lens.command.title == 'Show execution' and lens.range.start.line == line_of(kernel, "^exists"),
+  'the code lens "Show execution" is on the exists clause', vim.inspect(vim.lsp.codelens.get(kernel))) then
+  local select = vim.ui.select
+  vim.ui.select = function(items, opts, on_choice)
+    for i, item in ipairs(items) do
+      local l = item.lens or item
+      if l.command and l.command.command == 'litmusls.showExecution' then
+        return on_choice(item, i)
+      end
+    end
+    return on_choice(nil, nil)
+  end
+  vim.api.nvim_win_set_cursor(0, { line_of(kernel, "^exists") + 1, 0 })
+  show(function()
+    vim.lsp.codelens.run()
+  end, 'the code lens')
+  vim.ui.select = select
 end
 
 finish()

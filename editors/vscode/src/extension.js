@@ -1,8 +1,9 @@
 'use strict';
 // The litmusls extension: starts `litmusls serve` for litmus tests and for
 // C files with `litmus:` annotations, passes the settings on, shows the
-// active test's verdict in the status bar, and adds the check, witness and
-// translate commands.
+// active test's verdict in the status bar, shows the execution the code
+// lens "Show execution" draws in a webview beside the test, and adds the
+// check, witness and translate commands.
 //
 // VS Code activates the extension for every C file (activation cannot look
 // at a file's text), but the server starts only once a litmus test or a C
@@ -19,6 +20,7 @@ const {
 const config = require('./config');
 const cli = require('./cli');
 const status = require('./status');
+const execution = require('./execution');
 
 /** @type {LanguageClient | undefined} */
 let client;
@@ -37,6 +39,8 @@ let startFailed = false;
 let starting;
 /** The timer that asks again for the verdict of a test still being checked. */
 let statusTimer;
+/** @type {vscode.WebviewPanel | undefined} The execution's picture, reused by each run. */
+let executionPanel;
 
 function settings() {
   return vscode.workspace.getConfiguration('litmusls');
@@ -160,6 +164,11 @@ function middleware() {
     },
     didSave: (document, next) => (opened.has(document.uri.toString()) ? next(document) : Promise.resolve()),
     willSave: (event, next) => (opened.has(event.document.uri.toString()) ? next(event) : Promise.resolve()),
+    executeCommand: async (command, args, next) => {
+      const res = await next(command, args);
+      if (command === execution.COMMAND) await showExecution(res);
+      return res;
+    },
     provideHover: guard(),
     provideCompletionItem: guard(),
     provideDefinition: guard(),
@@ -169,6 +178,38 @@ function middleware() {
     provideDocumentFormattingEdits: guard(),
     provideDocumentSemanticTokens: guard(),
   };
+}
+
+// showExecution shows the server's answer to litmusls.showExecution: the
+// SVG in a webview beside the test (the same panel each time, refreshed),
+// or the DOT file with a word on what to install, or why nothing is drawn.
+async function showExecution(pic) {
+  let v;
+  try {
+    v = execution.view(pic);
+  } catch (err) {
+    vscode.window.showErrorMessage(`litmusls: cannot read the execution's picture: ${err.message || err}`);
+    return;
+  }
+  if (v.kind === 'message') {
+    vscode.window.showInformationMessage(v.message);
+    return;
+  }
+  if (v.kind === 'dot') {
+    vscode.window.showWarningMessage(v.message);
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(v.path));
+    await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: true });
+    return;
+  }
+  if (!executionPanel) {
+    executionPanel = vscode.window.createWebviewPanel(execution.PANEL, v.title,
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { enableScripts: false });
+    executionPanel.onDidDispose(() => { executionPanel = undefined; });
+  } else {
+    executionPanel.reveal(vscode.ViewColumn.Beside, true);
+  }
+  executionPanel.title = v.title;
+  executionPanel.webview.html = v.html;
 }
 
 // ensureStarted starts the server if it is not running and a document

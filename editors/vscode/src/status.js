@@ -71,12 +71,16 @@ function fromLenses(titles) {
 }
 
 /**
- * lensTitles returns the titles of the code lenses of a document (LSP
- * CodeLens objects, or VS Code's) that have one.
- * @param {Array<{command?: {title?: string}}> | null | undefined} lenses
+ * lensTitles returns the titles of the verdict code lenses of a document
+ * (LSP CodeLens objects, or VS Code's) that have one: the lens "Show
+ * execution" beside the verdict (command litmusls.showExecution) is left
+ * out.
+ * @param {Array<{command?: {title?: string, command?: string}}> | null | undefined} lenses
  */
 function lensTitles(lenses) {
-  return (lenses || []).filter((l) => l && l.command && l.command.title).map((l) => l.command.title);
+  return (lenses || [])
+    .filter((l) => l && l.command && l.command.title && l.command.command !== 'litmusls.showExecution')
+    .map((l) => l.command.title);
 }
 
 module.exports = { fromLens, fromLenses, lensTitles, CHECKING };

@@ -9,7 +9,8 @@
 // entries and the verdict in the status bar; hover smp_load_acquire and
 // read its lowering table; apply the quick fix on the plain load and see
 // the verdict become Never; open the annotated C file and see its
-// diagnostics.
+// diagnostics; click the code lens "Show execution" and see the picture in
+// a webview.
 //
 // With E2E_MODE=missing (litmusls.path names no file): a C file without
 // annotations starts nothing; then one notification, with an action to set
@@ -17,7 +18,8 @@
 //
 // Environment: CS_URL (code-server's address), WORKSPACE (the folder, with
 // racy-lb.litmus, other.litmus, mp_plain_flag.c and plain.c), SHOTS (a folder for
-// screenshots of failures), E2E_MODE. Prints "ok: ..." or
+// screenshots of failures), E2E_MODE, E2E_EXECUTION_PNG (if set, a
+// screenshot of the Show execution webview goes there). Prints "ok: ..." or
 // "FAIL: ..." per check; exits 1 if any check failed.
 
 const fs = require('node:fs');
@@ -314,6 +316,31 @@ async function checks() {
   // No error notification from the extension along the way.
   const toasts = (await page.locator('.notifications-toasts .notification-list-item').allInnerTexts()).join('\n');
   await ok(!/litmusls/i.test(toasts), 'no litmusls notification popped up', toasts);
+
+  // 6. Show execution: the lens beside the verdict of the fixed racy test
+  // (now Never) opens the picture of the rejected execution in a webview.
+  await open('racy-lb.litmus');
+  const cond = position('racy-lb.litmus', /^exists/);
+  await goTo(cond.line, cond.col);
+  const lens = page.locator('.contentWidgets .codelens-decoration a', { hasText: 'Show execution' }).first();
+  const hasLens = await waitFor(async () => lens.isVisible(), 20000);
+  await ok(hasLens, 'the code lens "Show execution" is on the condition',
+    (await page.locator('.codelens-decoration').allInnerTexts().catch(() => [])).join('\n'));
+  if (hasLens) {
+    await lens.click();
+    // A webview is an iframe holding another (#active-frame) with the page.
+    const svg = page.frameLocator('iframe.webview').last().frameLocator('#active-frame').locator('svg').first();
+    const shown = await waitFor(async () => (await svg.count()) > 0 && svg.isVisible(), 30000);
+    const text = shown ? await svg.textContent() : '';
+    await ok(shown && /smp_load_acquire/.test(text) && /rf/.test(text),
+      'Show execution: a webview beside the test shows the SVG of the execution', text);
+    if (process.env.E2E_EXECUTION_PNG) {
+      await page.screenshot({ path: process.env.E2E_EXECUTION_PNG }); // to look at it
+    }
+    const tab = await page.locator('.tab', { hasText: 'rejected' }).count();
+    await ok(tab > 0, 'Show execution: the webview\'s tab names the rejected execution',
+      (await page.locator('.tab').allInnerTexts()).join('\n'));
+  }
 }
 
 main()

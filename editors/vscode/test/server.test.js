@@ -25,12 +25,15 @@ const {
   PublishDiagnosticsNotification,
   HoverRequest,
   CodeActionRequest,
+  CodeLensRequest,
+  ExecuteCommandRequest,
   ShutdownRequest,
   ExitNotification,
 } = require('vscode-languageserver-protocol/node');
 
 const config = require('../src/config');
 const cli = require('../src/cli');
+const execution = require('../src/execution');
 
 const ext = path.dirname(__dirname);
 const root = (() => {
@@ -163,6 +166,36 @@ test('the server publishes a reachable warning on the exists clause of a kernel 
   const wrong = ['result-mismatch', 'data-race', 'syntax', 'unsupported', 'budget'];
   assert.deepEqual(diags.filter((d) => wrong.includes(d.code)), []);
   assert.equal(await srv.stop(), 0, 'the server exits with status 0 after shutdown and exit');
+});
+
+test('the Show execution lens: the server draws the witness, the extension shows its SVG', async () => {
+  const srv = await startServer({ debounce: '20ms' });
+  assert.ok(srv.init.capabilities.executeCommandProvider.commands.includes(execution.COMMAND));
+  const doc = await srv.open(kernelTest);
+  await srv.waitFor(doc.uri, (d) => d.some((x) => x.code === 'reachable'), 'a reachable diagnostic');
+  const lenses = await srv.conn.sendRequest(CodeLensRequest.type, { textDocument: { uri: doc.uri } });
+  const show = lenses.find((l) => l.command && l.command.command === execution.COMMAND);
+  assert.ok(show, `a Show execution lens among ${JSON.stringify(lenses)}`);
+  assert.equal(show.command.title, 'Show execution');
+  assert.equal(show.range.start.line, lineOf(doc.lines, /^exists/));
+  const pic = await srv.conn.sendRequest(ExecuteCommandRequest.type,
+    { command: show.command.command, arguments: show.command.arguments });
+  assert.match(pic.title, /MP\+poonceonces: an allowed execution/);
+  const dot = fs.readFileSync(pic.dot, 'utf8');
+  for (const ev of ['WRITE_ONCE(*buf, 1)', 'WRITE_ONCE(*flag, 1)', 'READ_ONCE(*flag)', 'READ_ONCE(*buf)']) {
+    assert.ok(dot.includes(ev), `the DOT has ${ev}`);
+  }
+  const v = execution.view(pic);
+  let hasDot = true;
+  try { execFileSync('dot', ['-V'], { stdio: 'ignore' }); } catch { hasDot = false; }
+  if (hasDot) {
+    assert.equal(v.kind, 'svg');
+    assert.match(v.html, /<svg[\s\S]*READ_ONCE\(\*flag\)/);
+  } else {
+    assert.equal(v.kind, 'dot');
+    assert.match(v.message, /Graphviz/);
+  }
+  assert.equal(await srv.stop(), 0);
 });
 
 test('data races, hover architectures from the settings, and the Never quick fix', async () => {

@@ -37,6 +37,16 @@ test('lensTitles takes the lenses with a command title', () => {
   assert.deepEqual(status.lensTitles([{ range: {} }, { command: { title: 'Never · 1 state · 1 ms' } }]), ['Never · 1 state · 1 ms']);
 });
 
+test('the Show execution lens beside the verdict is not a verdict', () => {
+  // lsp/execution.go: a second lens on the condition's line.
+  const lenses = [
+    { command: { title: 'Sometimes · 4 states · 1 ms' } },
+    { command: { title: 'Show execution', command: 'litmusls.showExecution', arguments: ['file:///t.litmus'] } },
+  ];
+  assert.deepEqual(status.lensTitles(lenses), ['Sometimes · 4 states · 1 ms']);
+  assert.equal(status.fromLenses(status.lensTitles(lenses)).text, '$(warning) Litmus: Sometimes');
+});
+
 test('a C file: the test name before the verdict; several tests each with its name', () => {
   // lsp/c_source.go titles each lens "NAME: " and the summary.
   let st = status.fromLenses(['mp_plain_flag: Sometimes · 3 states · 1.2 ms']);

@@ -30,8 +30,14 @@ M.defaults = {
   on_attach = nil,
   -- LSP client capabilities; nil means Neovim's defaults.
   capabilities = nil,
-  -- Define :LitmusCheck, :LitmusWitness and :LitmusTranslate.
+  -- Define :LitmusCheck, :LitmusWitness, :LitmusTranslate and
+  -- :LitmusShowExecution.
   commands = true,
+  -- How :LitmusShowExecution (and the code lens "Show execution") opens the
+  -- picture (an SVG file): nil means the system viewer (xdg-open, or open
+  -- on macOS) when there is one, else print the file's path; false means
+  -- print the path; a list is a command, run with the path appended.
+  viewer = nil,
   -- Buffer-local key maps set when the server attaches, each only if the
   -- key is not mapped already (by you, globally or in on_attach, or by
   -- Neovim) and the server supports the request. false turns all off; a
@@ -326,11 +332,99 @@ function M.translate()
   return run_cli({ 'translate' }, 'litmusls://translate', 'litmus')
 end
 
+-- The server's command that draws an execution of a test (lsp/execution.go).
+local SHOW_EXECUTION = 'litmusls.showExecution'
+
+-- viewer_cmd returns the command (a list) that opens a picture, or nil.
+local function viewer_cmd(cfg)
+  if cfg.viewer == false then
+    return nil
+  end
+  if type(cfg.viewer) == 'table' then
+    return vim.deepcopy(cfg.viewer)
+  end
+  for _, prog in ipairs({ 'xdg-open', 'open' }) do
+    if vim.fn.executable(prog) == 1 then
+      return { prog }
+    end
+  end
+  return nil
+end
+
+-- show_picture opens the server's answer to litmusls.showExecution:
+-- { svg = path?, dot = path?, title = ..., message = ... }. An SVG goes to
+-- the viewer (or its path is printed), a DOT file (no Graphviz) opens in a
+-- split, with the server's word on what to install. M.last_execution keeps
+-- the answer and what was done with it (for tests and scripts).
+local function show_picture(err, result)
+  local cfg = M.config or M.defaults
+  if err then
+    vim.notify('litmusls: Show execution failed: ' .. (err.message or vim.inspect(err)), vim.log.levels.ERROR)
+    return
+  end
+  result = result or {}
+  M.last_execution = { result = result }
+  if result.svg then
+    local cmd = viewer_cmd(cfg)
+    if cmd then
+      table.insert(cmd, result.svg)
+      local job = vim.fn.jobstart(cmd, { detach = true })
+      if job > 0 then
+        M.last_execution.viewer = cmd
+        vim.notify('litmusls: ' .. (result.title or 'the execution') .. ': ' .. result.svg, vim.log.levels.INFO)
+        return
+      end
+    end
+    vim.notify('litmusls: ' .. (result.title or 'the execution') .. ' is drawn in ' .. result.svg, vim.log.levels.INFO)
+    return
+  end
+  if result.dot then
+    vim.cmd('split ' .. vim.fn.fnameescape(result.dot))
+    vim.notify('litmusls: ' .. (result.message or 'the execution is written as DOT only'), vim.log.levels.WARN)
+    return
+  end
+  vim.notify('litmusls: ' .. (result.message or 'no execution to draw'), vim.log.levels.INFO)
+end
+
+-- show_execution asks the server to draw an execution of the test in
+-- bufnr (the current buffer by default): the witness of a reachable
+-- outcome, or the execution the model rejects for one never reached.
+function M.show_execution(bufnr)
+  bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
+  local client = M.client(bufnr)
+  if not client then
+    vim.notify('litmusls: the server is not attached to this buffer', vim.log.levels.ERROR)
+    return
+  end
+  local params = { command = SHOW_EXECUTION, arguments = { vim.uri_from_bufnr(bufnr) } }
+  local handler = function(err, result)
+    vim.schedule(function()
+      show_picture(err, result)
+    end)
+  end
+  if vim.fn.has('nvim-0.11') == 1 then
+    client:request('workspace/executeCommand', params, handler, bufnr)
+  else
+    client.request('workspace/executeCommand', params, handler, bufnr)
+  end
+end
+
+-- The code lens "Show execution" runs the same: Neovim's codelens.run()
+-- calls a client-side handler of the lens's command when there is one.
+vim.lsp.commands[SHOW_EXECUTION] = function(command, ctx)
+  local bufnr = ctx and ctx.bufnr
+  if command.arguments and command.arguments[1] then
+    bufnr = vim.uri_to_bufnr(command.arguments[1])
+  end
+  M.show_execution(bufnr)
+end
+
 local function define_commands()
   vim.cmd([[
     command! LitmusCheck lua require('litmusls').check()
     command! LitmusWitness lua require('litmusls').witness()
     command! LitmusTranslate lua require('litmusls').translate()
+    command! LitmusShowExecution lua require('litmusls').show_execution()
   ]])
 end
 

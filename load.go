@@ -116,7 +116,8 @@ type input struct {
 }
 
 // expandPaths expands the arguments of a command: a file is taken as it
-// is; a directory gives every file below it that match accepts, in
+// is, and so is "file.c#SCENARIO" when file.c can be read (and no file of
+// that whole name exists); a directory gives every file below it that match accepts, in
 // lexical order. A path that cannot be read, named or met in a directory,
 // is an input with its error, in its place: the others are expanded all
 // the same.
@@ -124,7 +125,14 @@ func expandPaths(args []string, match func(path string) bool) []input {
 	var out []input
 	for _, arg := range args {
 		info, err := os.Stat(arg)
-		if err != nil || !info.IsDir() {
+		if err != nil {
+			if file, scenario := splitScenario(arg); scenario != "" {
+				// "file.c#SCENARIO": the file must be there; the scenario
+				// is looked for when the file is translated.
+				_, err = os.Stat(file)
+			}
+		}
+		if err != nil || info == nil || !info.IsDir() {
 			out = append(out, input{name: arg, explicit: true, err: err})
 			continue
 		}
@@ -176,13 +184,16 @@ func checkInputs(args []string) []input {
 }
 
 // scenarioInputs returns the inputs one file gives: itself for a litmus
-// file, or for a C file with several scenarios one input per scenario. A
+// file or a "file.c#SCENARIO" named, or for a C file with several scenarios one input per scenario. A
 // C file found in a directory walk without scenarios (no annotations, or
 // only threads for another file's "with") gives none; named explicitly, it
 // is kept, so check reports why it has none.
 func scenarioInputs(path string, explicit bool) ([]string, error) {
 	if !isC(path) {
 		return []string{path}, nil
+	}
+	if _, scenario := splitScenario(path); scenario != "" {
+		return []string{path}, nil // one scenario, named: loadTest picks it
 	}
 	src, err := os.ReadFile(path)
 	if err != nil {

@@ -1,10 +1,14 @@
 package main
 
 import (
+	"encoding/json"
+	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // TestCheckScenarioArg: "check file.c#SCENARIO", the command fix and
@@ -26,4 +30,93 @@ func TestCheckScenarioArg(t *testing.T) {
 	code, _, errs = run("check", missing+"#nope")
 	assert.Equal(t, 1, code)
 	assert.Contains(t, errs, missing+": no such file")
+}
+
+// TestCheckCExplainInC: --explain on annotated C names every event by its
+// place in the C and its C text, threads by the C's names, and the
+// condition and states with them; nothing of the generated test shows.
+func TestCheckCExplainInC(t *testing.T) {
+	path := filepath.Join(bpfcDir, "mp_variants.c")
+	code, out, errs := run("check", "--explain", path)
+	require.Equal(t, 0, code, errs)
+	expl := out[strings.Index(out, "Explanation of mp_release:"):]
+	expl = expl[:strings.Index(expl, "\nTest ")] + out[strings.Index(out, "Explanation of mp_plain_writer:"):]
+	for _, want := range []string{
+		"  No allowed execution satisfies the condition (reader:f=1 /\\ reader:d=0).\n",
+		// Lines and columns read off mp_variants.c.
+		"    " + path + ":41:10: reader R[acquire] flag=1  `smp_load_acquire(&flag)`\n",
+		"    " + path + ":24:2: writer_release W[release] flag=1  `smp_store_release(&flag, 1)`\n",
+		"    final state: reader:d=0; reader:f=1;\n",
+		"    " + path + ":45:7: reader `READ_ONCE(data)` read data=0, the initial value of data\n",
+		"      " + path + ":33:2: writer_plain `flag = 1`, a plain write of flag=1\n",
+		"writer_plain's write does not become visible to reader before reader's read executes",
+	} {
+		assert.Contains(t, expl, want)
+	}
+	assert.NotContains(t, expl, ".litmus")
+	assert.NotRegexp(t, `\bP[0-9]\b|\b[0-9]:[a-z]`, expl)
+}
+
+// recordC is annotated C whose locations are struct fields and whose
+// first thread's annotation renames its function: the C's names are
+// record.a, record.ready, producer and consumer.
+const recordC = `struct rec { int a; int ready; };
+struct rec record;
+
+// litmus: exists (consumer:r=1 /\ consumer:v=0)
+
+// litmus: thread producer
+int produce(void *ctx)
+{
+	record.a = 1;
+	smp_store_release(&record.ready, 1);
+	return 0;
+}
+
+// litmus: thread
+int consumer(void *ctx)
+{
+	int r = READ_ONCE(record.ready);
+	int v = -1;
+
+	if (r)
+		v = record.a;
+	return 0;
+}
+`
+
+// TestCheckCNamesInC: --explain, --lint and --json on annotated C speak
+// of struct fields as the C spells them (record.a, not the generated
+// record_a), of threads by their C names, of lines by the C's.
+func TestCheckCNamesInC(t *testing.T) {
+	path := writeFile(t, t.TempDir(), "rec.c", recordC)
+	code, out, errs := run("check", "--explain", "--lint", path)
+	require.Equal(t, 0, code, errs)
+	expl := out[strings.Index(out, "Explanation of rec:"):]
+	for _, want := range []string{
+		"    " + path + ":17:10: consumer `READ_ONCE(record.ready)` read record.ready=1, written by producer's `smp_store_release(&record.ready, 1)` at " + path + ":10:2\n",
+		"    data race on record.a (rw-race):\n",
+		"      " + path + ":9:2: producer `record.a = 1`, a plain write of record.a=1\n",
+		path + ":9:2: warning: L10 This plain write of record.a races with consumer's `record.a` (another plain access)",
+		// The read to make an acquire is READ_ONCE(record.ready), on line 17 of the C.
+		"Cheapest fix found: Use smp_load_acquire on line 17 ",
+	} {
+		assert.Contains(t, expl, want)
+	}
+	assert.NotContains(t, expl, "record_")
+	assert.NotRegexp(t, `\bP[0-9]\b|\b[0-9]:[a-z]`, expl)
+
+	code, out, errs = run("check", "--json", path)
+	require.Equal(t, 0, code, errs)
+	var j checkJSON
+	require.NoError(t, json.Unmarshal([]byte(out), &j))
+	var events []string
+	for _, w := range j.Witnesses {
+		for _, ev := range w.Events {
+			events = append(events, fmt.Sprintf("%s %s %s `%s`", ev.Pos, ev.ThreadName, ev.Text, ev.Source))
+		}
+	}
+	assert.Contains(t, events, path+":9:2 producer W record.a=1 `record.a = 1`")
+	assert.Contains(t, events, path+":17:10 consumer R[once] record.ready=1 `READ_ONCE(record.ready)`")
+	assert.Contains(t, events, "  W[init] record.a=0 ``")
 }

@@ -12,7 +12,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/litmusls/litmusls/analysis"
 	"github.com/litmusls/litmusls/syntax"
 	"github.com/litmusls/litmusls/syntax/bpfc"
 )
@@ -30,22 +29,29 @@ import (
 // translation does not model are information and stay in the generated
 // test as comments.
 func loadTest(name string, src []byte) (f *syntax.File, text []byte, problems []string, pos func(syntax.Span) string) {
-	testPos := func(f *syntax.File) func(syntax.Span) string {
-		return func(sp syntax.Span) string { return f.Lines.Position(sp.Start).String() }
+	f, text, problems, view := loadView(name, src)
+	if view != nil {
+		return f, text, problems, view.pos
 	}
+	return f, text, problems, func(sp syntax.Span) string { return f.Lines.Position(sp.Start).String() }
+}
+
+// loadView is loadTest, with the view of the C for a translated C input
+// in place of pos (nil for a litmus file or a C input without a
+// scenario): where its spans are in the C, and the C's names.
+func loadView(name string, src []byte) (f *syntax.File, text []byte, problems []string, view *cView) {
 	file, scenario := splitScenario(name)
 	if !isC(file) {
 		f, errs := syntax.Parse(name, src)
 		for _, e := range errs {
 			problems = append(problems, f.Lines.Position(e.Span.Start).String()+": "+e.Msg)
 		}
-		return f, src, problems, testPos(f)
+		return f, src, problems, nil
 	}
 	empty := func() *syntax.File { f, _ := syntax.Parse(name, nil); return f }
 	tr, err := bpfc.Translate(file, src, os.ReadFile)
 	if err != nil {
-		f := empty()
-		return f, nil, []string{fmt.Sprintf("%s: %v", file, err)}, testPos(f)
+		return empty(), nil, []string{fmt.Sprintf("%s: %v", file, err)}, nil
 	}
 	for _, n := range tr.Notes {
 		if n.IsError() {
@@ -75,16 +81,9 @@ func loadTest(name string, src []byte) (f *syntax.File, text []byte, problems []
 		problems = append(problems, fmt.Sprintf("%s: %d scenarios: check %s", file, len(names), strings.Join(names, " ")))
 	}
 	if sc == nil {
-		f := empty()
-		return f, nil, problems, testPos(f)
+		return empty(), nil, problems, nil
 	}
-	gen := testPos(sc.File)
-	return sc.File, sc.Text, problems, func(sp syntax.Span) string {
-		if p, ok := analysis.PlaceInC(sc, sp, ""); ok && p.Linked {
-			return tr.Position(p.C).String()
-		}
-		return gen(sp)
-	}
+	return sc.File, sc.Text, problems, newCView(tr, sc)
 }
 
 // splitScenario splits "file.c#name" into the file and the scenario name;

@@ -1,0 +1,54 @@
+package bpfc
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestScenarioNames: the C names of a scenario's threads (the
+// annotation's name, else the function's; a "with" file's too) and of
+// its locations (struct fields, array elements, a global renamed out of
+// the way of a primitive's name).
+func TestScenarioNames(t *testing.T) {
+	fs := files{
+		"main.c": `struct rec { int a; int b; };
+struct rec record;
+int counts[2];
+int xchg;
+
+// litmus: with user.c
+// litmus: exists (consumer:v=0)
+
+// litmus: thread producer
+int produce(void *ctx)
+{
+	record.a = 1;
+	counts[1] = 2;
+	smp_store_release(&xchg, 1);
+	return 0;
+}
+`,
+		"user.c": `// litmus: thread
+void consumer(void)
+{
+	int f = smp_load_acquire(&xchg);
+	int v = record.a + counts[1];
+}
+`,
+	}
+	tr := translate(t, fs)
+	require.Len(t, tr.Scenarios, 1, "%v", tr.Notes)
+	sc := tr.Scenarios[0]
+	n := tr.Names(sc)
+	assert.Equal(t, []string{"producer", "consumer"}, n.Threads, string(sc.Text))
+	assert.Equal(t, map[string]string{"record_a": "record.a", "counts_1": "counts[1]", "xchg_1": "xchg"}, n.Locs, string(sc.Text))
+	assert.Equal(t, "consumer", n.Thread(1))
+	assert.Equal(t, "P7", n.Thread(7))
+	assert.Equal(t, "record.a", n.Loc("record_a"))
+	assert.Equal(t, "v", n.Loc("v"))
+	var none *Names
+	assert.Equal(t, "P0", none.Thread(0))
+	assert.Equal(t, "x", none.Loc("x"))
+}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"io"
 	"regexp"
 	"strconv"
@@ -23,28 +22,10 @@ type cView struct {
 	tr    *bpfc.Translation
 	sc    *bpfc.Scenario
 	names *bpfc.Names
-	// texts maps the text of a linked piece of the generated test (one
-	// line, blanks collapsed) to the C it came from, when that is the
-	// same C wherever the text occurs; else to "".
-	texts map[string]string
 }
 
 func newCView(tr *bpfc.Translation, sc *bpfc.Scenario) *cView {
-	v := &cView{tr: tr, sc: sc, names: tr.Names(sc), texts: map[string]string{}}
-	for _, l := range sc.Map.Links() {
-		if l.Kind != bpfc.LinkExpr && l.Kind != bpfc.LinkStmt {
-			continue
-		}
-		gen, c := oneLine(sc.Text, l.Gen), ""
-		if s := tr.Source(l.C.File); s != nil {
-			c = oneLine(s.Text, l.C.Span)
-		}
-		if prev, seen := v.texts[gen]; seen && prev != c {
-			c = ""
-		}
-		v.texts[gen] = c
-	}
-	return v
+	return &cView{tr: tr, sc: sc, names: tr.Names(sc)}
 }
 
 // oneLine is the text of sp in src on one line, blanks collapsed; "" when
@@ -73,96 +54,6 @@ func (v *cView) pos(sp syntax.Span) string {
 	return p
 }
 
-var (
-	threadWord = regexp.MustCompile(`\bP([0-9]+)\b`)
-	stateReg   = regexp.MustCompile(`\b([0-9]+):([A-Za-z_][A-Za-z0-9_]*)`)
-	lineWord   = regexp.MustCompile(`\b(lines?) ([0-9]+)\b`)
-	identWord  = regexp.MustCompile(`[A-Za-z_][A-Za-z0-9_]*`)
-	backticked = regexp.MustCompile("`[^`\n]*`")
-)
-
-// words rewrites a message about the generated test in the C's terms:
-// threads ("P1", "1:r" in a state) by their C names, locations by their
-// C paths, "line N" of the generated test as the line of the C it came
-// from, and source quoted in backticks as the C has it (when the quote is
-// of one piece of C).
-func (v *cView) words(msg string) string { return v.rewrite(msg, true) }
-
-// rewrite is words; quotes says whether quoted source is generated text
-// to put in C (else it is left as it is: explain quotes the C itself).
-func (v *cView) rewrite(msg string, quotes bool) string {
-	var b strings.Builder
-	last := 0
-	for _, m := range backticked.FindAllStringIndex(msg, -1) {
-		b.WriteString(v.plainWords(msg[last:m[0]]))
-		q := msg[m[0]+1 : m[1]-1]
-		if c := v.texts[strings.Join(strings.Fields(q), " ")]; quotes && c != "" {
-			q = c
-		}
-		b.WriteString("`" + q + "`")
-		last = m[1]
-	}
-	b.WriteString(v.plainWords(msg[last:]))
-	return b.String()
-}
-
-// plainWords is words on text outside quotes.
-func (v *cView) plainWords(s string) string {
-	s = lineWord.ReplaceAllStringFunc(s, func(m string) string {
-		sub := lineWord.FindStringSubmatch(m)
-		n, _ := strconv.Atoi(sub[2])
-		return sub[1] + " " + v.cLine(n)
-	})
-	s = stateReg.ReplaceAllStringFunc(s, func(m string) string {
-		sub := stateReg.FindStringSubmatch(m)
-		i, err := strconv.Atoi(sub[1])
-		if err != nil || i >= len(v.sc.File.Threads) {
-			return m
-		}
-		return v.names.Thread(i) + ":" + sub[2]
-	})
-	s = threadWord.ReplaceAllStringFunc(s, func(m string) string {
-		i, err := strconv.Atoi(m[1:])
-		if err != nil || i >= len(v.sc.File.Threads) {
-			return m
-		}
-		return v.names.Thread(i)
-	})
-	if len(v.names.Locs) > 0 {
-		s = identWord.ReplaceAllStringFunc(s, v.names.Loc)
-	}
-	return s
-}
-
-// cLine returns line n of the generated test as the C has it: the line
-// of the C its first linked piece came from ("17", or "14 of user.c" in
-// another file), or n itself when nothing on it is linked.
-func (v *cView) cLine(n int) string {
-	start, ok := v.sc.File.Lines.LineStart(n)
-	if !ok {
-		return strconv.Itoa(n)
-	}
-	end := len(v.sc.Text)
-	if e, ok := v.sc.File.Lines.LineStart(n + 1); ok {
-		end = e
-	}
-	for start < end && (v.sc.Text[start] == ' ' || v.sc.Text[start] == '\t') {
-		start++
-	}
-	if start >= end {
-		return strconv.Itoa(n)
-	}
-	lk, ok := v.sc.Map.ToC(syntax.Span{Start: start, End: start + 1})
-	if !ok || lk.Kind == bpfc.LinkTest || lk.Kind == bpfc.LinkThread {
-		return strconv.Itoa(n)
-	}
-	p := v.tr.Position(lk.C)
-	if len(v.tr.Sources) > 0 && lk.C.File != v.tr.Sources[0].Name {
-		return fmt.Sprintf("%d of %s", p.Line, lk.C.File)
-	}
-	return strconv.Itoa(p.Line)
-}
-
 // marker is the file name of the stand-in text explain is written
 // against; no real path has a NUL byte.
 const marker = "\x00c"
@@ -173,7 +64,7 @@ var markerPos = regexp.MustCompile("\x00c:([0-9]+):1")
 // terms. Each event of r's executions is moved onto a line of a stand-in
 // text holding its C, so the checker quotes the C; the stand-in
 // positions are then replaced by the C's, and the rest of the words by
-// words.
+// bpfc.Names.
 func (v *cView) writeExplain(w io.Writer, r *checker.Result) error {
 	var src strings.Builder
 	var positions []string
@@ -220,7 +111,7 @@ func (v *cView) writeExplain(w io.Writer, r *checker.Result) error {
 	if err := checker.WriteExplain(&b, &rc, f, text); err != nil {
 		return err
 	}
-	out := v.rewrite(b.String(), false)
+	out := v.names.WordsOutsideQuotes(b.String())
 	out = markerPos.ReplaceAllStringFunc(out, func(m string) string {
 		n, _ := strconv.Atoi(markerPos.FindStringSubmatch(m)[1])
 		if n < 1 || n > len(positions) {
@@ -252,7 +143,7 @@ func (o *checkOutput) message(s string) string {
 	if o.c == nil {
 		return s
 	}
-	return o.c.words(s)
+	return o.c.names.Words(s)
 }
 
 // writeExplain writes the explanation of o's result: checker's, or in the

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/tliron/glsp"
@@ -113,6 +114,7 @@ func (ss *session) translate(doc *Document) (*translation, error) {
 	}()
 	c = &translation{read: read, Translation: tr, err: err}
 	if tr != nil {
+		c.names = tr.AllNames()
 		c.tests = make([]*parsedFile, len(tr.Scenarios))
 		for i, sc := range tr.Scenarios {
 			c.tests[i] = scenarioParse(tr, sc)
@@ -146,6 +148,7 @@ type translation struct {
 	read              map[protocol.DocumentUri]int32
 	err               error
 	tests             []*parsedFile // of Scenarios[i]
+	names             []*bpfc.Names // of Scenarios[i]: what messages call threads, locations, lines
 }
 
 // parsed returns the parse of the test generated for Scenarios[i].
@@ -232,12 +235,13 @@ func (ss *session) diagnoseC(ctx context.Context, doc *Document) ([]protocol.Dia
 		d.Severity = &severity
 		out = append(out, d)
 	}
+	var found []scenarioDiagnostic
 	for i := range tr.Scenarios {
 		diags, err := ss.scenarioDiagnostics(ctx, doc, tr, i)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, diags...)
+		found = append(found, diags...)
 	}
 	if len(tr.Scenarios) > 0 {
 		ss.rewrites.warmC(doc, tr.Translation, cTextKey(tr.Translation))
@@ -256,10 +260,88 @@ func (ss *session) diagnoseC(ctx context.Context, doc *Document) ([]protocol.Dia
 			if err != nil {
 				return nil, err
 			}
-			out = append(out, diags...)
+			found = append(found, diags...)
 		}
 	}
-	return out, nil
+	return append(out, mergeScenarios(found)...), nil
+}
+
+// A scenarioDiagnostic is a diagnostic one scenario gives a C document,
+// before those of all scenarios are merged.
+type scenarioDiagnostic struct {
+	d        protocol.Diagnostic // its message without the scenario's name
+	scenario string
+	named    bool // the scenario's file has several: say which
+}
+
+// mergeScenarios makes one diagnostic of those that several scenarios
+// give one place with one code and severity (a data race of a thread
+// that takes part in several, the same lint), with the related locations
+// of each. Its message lists the scenarios: "[mp, sb] MESSAGE" when they
+// say the same, else each scenario's message on its own line, "[mp]
+// MESSAGE" (the partners of a race differ from one scenario to another).
+// A file with one scenario gets no names. The diagnostics keep the order
+// of their first scenario.
+func mergeScenarios(found []scenarioDiagnostic) []protocol.Diagnostic {
+	type key struct {
+		r        protocol.Range
+		code     any
+		severity protocol.DiagnosticSeverity
+	}
+	keyOf := func(d protocol.Diagnostic) key {
+		k := key{r: d.Range}
+		if d.Code != nil {
+			k.code = d.Code.Value
+		}
+		if d.Severity != nil {
+			k.severity = *d.Severity
+		}
+		return k
+	}
+	var order []key
+	groups := map[key][]scenarioDiagnostic{}
+	for _, f := range found {
+		k := keyOf(f.d)
+		if _, ok := groups[k]; !ok {
+			order = append(order, k)
+		}
+		groups[k] = append(groups[k], f)
+	}
+	out := make([]protocol.Diagnostic, 0, len(order))
+	for _, k := range order {
+		g := groups[k]
+		d := g[0].d
+		var msgs []string           // distinct messages, in order
+		by := map[string][]string{} // message → its scenarios
+		seenRel := map[string]bool{}
+		d.RelatedInformation = nil
+		named := false
+		for _, f := range g {
+			if _, ok := by[f.d.Message]; !ok {
+				msgs = append(msgs, f.d.Message)
+			}
+			if !slices.Contains(by[f.d.Message], f.scenario) {
+				by[f.d.Message] = append(by[f.d.Message], f.scenario)
+			}
+			named = named || f.named
+			for _, rel := range f.d.RelatedInformation {
+				rk := fmt.Sprint(rel)
+				if !seenRel[rk] {
+					seenRel[rk] = true
+					d.RelatedInformation = append(d.RelatedInformation, rel)
+				}
+			}
+		}
+		if named || len(g) > 1 {
+			parts := make([]string, len(msgs))
+			for i, m := range msgs {
+				parts[i] = "[" + strings.Join(by[m], ", ") + "] " + m
+			}
+			d.Message = strings.Join(parts, "\n")
+		}
+		out = append(out, d)
+	}
+	return out
 }
 
 // includers returns the translations of the other open C documents whose
@@ -340,8 +422,10 @@ func (ss *session) rediagnose(uri protocol.DocumentUri, by *Document) {
 // its diagnostics to doc. A diagnostic whose place is in another file (the
 // user-space side of a "with") or in generated text with no C behind it
 // goes on the scenario's annotation, with its place as a related
-// location. Fixes, which edit the generated test, are not carried over.
-func (ss *session) scenarioDiagnostics(ctx context.Context, doc *Document, t *translation, i int) ([]protocol.Diagnostic, error) {
+// location. Messages name threads, locations and lines as the C does
+// (bpfc.Names). Fixes, which edit the generated test, are not carried
+// over. Several scenarios' diagnostics are merged by mergeScenarios.
+func (ss *session) scenarioDiagnostics(ctx context.Context, doc *Document, t *translation, i int) ([]scenarioDiagnostic, error) {
 	name := uriPath(doc.URI)
 	tr, sc := t.Translation, t.Scenarios[i]
 	p := t.parsed(i)
@@ -355,17 +439,14 @@ func (ss *session) scenarioDiagnostics(ctx context.Context, doc *Document, t *tr
 		}
 		res, opts.Budget = r.res, r.budget
 	}
-	prefix := ""
-	if len(tr.Scenarios) > 1 {
-		prefix = "[" + sc.Name + "] "
-	}
-	var out []protocol.Diagnostic
+	names := t.names[i]
+	var out []scenarioDiagnostic
 	for _, d := range analysis.Diagnose(f, sc.Text, errs, res, opts) {
 		at, ok := analysis.PlaceInC(sc, d.Span, name)
 		if !ok {
 			continue // the scenario is declared in another file: its diagnostics go there
 		}
-		pd, err := newDiagnostic(doc, at.C.Span, d.Code, prefix+d.Message)
+		pd, err := newDiagnostic(doc, at.C.Span, d.Code, names.Words(d.Message))
 		if err != nil {
 			return nil, err
 		}
@@ -378,12 +459,12 @@ func (ss *session) scenarioDiagnostics(ctx context.Context, doc *Document, t *tr
 		}
 		for _, r := range d.Related {
 			if l, ok := analysis.PlaceInC(sc, r.Span, ""); ok && l.Linked {
-				if rel, ok := relatedIn(tr, l.C, r.Message); ok {
+				if rel, ok := relatedIn(tr, l.C, names.Words(r.Message)); ok {
 					pd.RelatedInformation = append(pd.RelatedInformation, rel)
 				}
 			}
 		}
-		out = append(out, pd)
+		out = append(out, scenarioDiagnostic{d: pd, scenario: sc.Name, named: len(tr.Scenarios) > 1})
 	}
 	return out, nil
 }

@@ -1,9 +1,12 @@
 package bpfc
 
 import (
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/litmusls/litmusls/syntax"
 )
 
 // Names are the C's names for what a scenario's generated test names
@@ -20,6 +23,13 @@ type Names struct {
 	// differ: "record_a" → "record.a", "counts_3" → "counts[3]", "x_1" →
 	// "x" (renamed out of the way of a name the test reserves).
 	Locs map[string]string
+
+	tr *Translation
+	sc *Scenario
+	// texts maps the text of a linked piece of the generated test (one
+	// line, blanks collapsed) to the C it came from, when that is the
+	// same C wherever the text occurs; else to "".
+	texts map[string]string
 }
 
 // Thread returns the C name of thread i, or "P<i>" when it has none.
@@ -45,10 +55,28 @@ func (n *Names) Loc(name string) string {
 // once keeps them. A thread or location whose C it cannot find keeps its
 // generated name.
 func (t *Translation) Names(sc *Scenario) *Names {
-	n := &Names{Locs: map[string]string{}}
 	if t == nil || sc == nil || sc.File == nil || sc.Map == nil {
-		return n
+		return &Names{Locs: map[string]string{}}
 	}
+	return t.names(t.units(), sc)
+}
+
+// AllNames returns the Names of every scenario of t, in order, reading
+// its C files once.
+func (t *Translation) AllNames() []*Names {
+	if t == nil {
+		return nil
+	}
+	units := t.units()
+	out := make([]*Names, len(t.Scenarios))
+	for i, sc := range t.Scenarios {
+		out[i] = t.names(units, sc)
+	}
+	return out
+}
+
+// units reads the C files of t again.
+func (t *Translation) units() []*unit {
 	var units []*unit
 	for _, s := range t.Sources {
 		var notes []Note
@@ -57,6 +85,27 @@ func (t *Translation) Names(sc *Scenario) *Names {
 			continue
 		}
 		units = append(units, u)
+	}
+	return units
+}
+
+func (t *Translation) names(units []*unit, sc *Scenario) *Names {
+	n := &Names{Locs: map[string]string{}, tr: t, sc: sc, texts: map[string]string{}}
+	if sc == nil || sc.File == nil || sc.Map == nil {
+		return n
+	}
+	for _, l := range sc.Map.Links() {
+		if l.Kind != LinkExpr && l.Kind != LinkStmt {
+			continue
+		}
+		gen, c := oneLine(sc.Text, l.Gen), ""
+		if s := t.Source(l.C.File); s != nil {
+			c = oneLine(s.Text, l.C.Span)
+		}
+		if prev, seen := n.texts[gen]; seen && prev != c {
+			c = ""
+		}
+		n.texts[gen] = c
 	}
 	byGen := map[[2]int]Link{} // generated span → its link, for threads and init items
 	for _, l := range sc.Map.Links() {
@@ -128,4 +177,112 @@ func cPath(units []*unit, decl Loc, gen string) string {
 // names a location before making it unique.
 func locBase(path string) string {
 	return strings.NewReplacer(".", "_", "[", "_", "]", "").Replace(path)
+}
+
+// oneLine is the text of sp in src on one line, blanks collapsed; "" when
+// sp is not in src.
+func oneLine(src []byte, sp syntax.Span) string {
+	if sp.Start < 0 || sp.End > len(src) || sp.Start >= sp.End {
+		return ""
+	}
+	return strings.Join(strings.Fields(string(src[sp.Start:sp.End])), " ")
+}
+
+var (
+	threadWord = regexp.MustCompile(`\bP([0-9]+)\b`)
+	stateReg   = regexp.MustCompile(`\b([0-9]+):([A-Za-z_][A-Za-z0-9_]*)`)
+	lineWord   = regexp.MustCompile(`\b(lines?) ([0-9]+)\b`)
+	identWord  = regexp.MustCompile(`[A-Za-z_][A-Za-z0-9_]*`)
+	backticked = regexp.MustCompile("`[^`\n]*`")
+)
+
+// Words rewrites a message about the generated test (a diagnostic's, a
+// lint's, a fix's title) in the C's terms: threads ("P1", and "1:r" in a
+// state or condition) by their C names, locations by their C paths,
+// "line N" of the generated test as the line of the C it came from ("line
+// 14 of user.c" in another file), and source quoted in backticks as the C
+// has it, when the quoted text came from one piece of C.
+func (n *Names) Words(msg string) string { return n.rewrite(msg, true) }
+
+// WordsOutsideQuotes is Words leaving quoted text as it is: for a
+// message that already quotes the C.
+func (n *Names) WordsOutsideQuotes(msg string) string { return n.rewrite(msg, false) }
+
+func (n *Names) rewrite(msg string, quotes bool) string {
+	if n == nil || n.sc == nil || n.sc.File == nil {
+		return msg
+	}
+	var b strings.Builder
+	last := 0
+	for _, m := range backticked.FindAllStringIndex(msg, -1) {
+		b.WriteString(n.plainWords(msg[last:m[0]]))
+		q := msg[m[0]+1 : m[1]-1]
+		if c := n.texts[strings.Join(strings.Fields(q), " ")]; quotes && c != "" {
+			q = c
+		}
+		b.WriteString("`" + q + "`")
+		last = m[1]
+	}
+	b.WriteString(n.plainWords(msg[last:]))
+	return b.String()
+}
+
+// plainWords is Words on text outside quotes.
+func (n *Names) plainWords(s string) string {
+	threads := len(n.sc.File.Threads)
+	s = lineWord.ReplaceAllStringFunc(s, func(m string) string {
+		sub := lineWord.FindStringSubmatch(m)
+		k, _ := strconv.Atoi(sub[2])
+		return sub[1] + " " + n.cLine(k)
+	})
+	s = stateReg.ReplaceAllStringFunc(s, func(m string) string {
+		sub := stateReg.FindStringSubmatch(m)
+		i, err := strconv.Atoi(sub[1])
+		if err != nil || i >= threads {
+			return m
+		}
+		return n.Thread(i) + ":" + sub[2]
+	})
+	s = threadWord.ReplaceAllStringFunc(s, func(m string) string {
+		i, err := strconv.Atoi(m[1:])
+		if err != nil || i >= threads {
+			return m
+		}
+		return n.Thread(i)
+	})
+	if len(n.Locs) > 0 {
+		s = identWord.ReplaceAllStringFunc(s, n.Loc)
+	}
+	return s
+}
+
+// cLine returns line k of the generated test as the C has it: the line
+// of the C its first linked piece came from ("17", or "14 of user.c" in
+// another file than the translated one), or k itself when nothing on it
+// is linked.
+func (n *Names) cLine(k int) string {
+	lines, text := n.sc.File.Lines, n.sc.Text
+	start, ok := lines.LineStart(k)
+	if !ok {
+		return strconv.Itoa(k)
+	}
+	end := len(text)
+	if e, ok := lines.LineStart(k + 1); ok {
+		end = e
+	}
+	for start < end && (text[start] == ' ' || text[start] == '\t') {
+		start++
+	}
+	if start >= end {
+		return strconv.Itoa(k)
+	}
+	lk, ok := n.sc.Map.ToC(syntax.Span{Start: start, End: start + 1})
+	if !ok || lk.Kind == LinkTest || lk.Kind == LinkThread {
+		return strconv.Itoa(k)
+	}
+	p := n.tr.Position(lk.C)
+	if len(n.tr.Sources) > 0 && lk.C.File != n.tr.Sources[0].Name {
+		return fmt.Sprintf("%d of %s", p.Line, lk.C.File)
+	}
+	return strconv.Itoa(p.Line)
 }

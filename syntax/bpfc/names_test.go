@@ -1,6 +1,8 @@
 package bpfc
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -44,10 +46,25 @@ void consumer(void)
 	n := tr.Names(sc)
 	assert.Equal(t, []string{"producer", "consumer"}, n.Threads, string(sc.Text))
 	assert.Equal(t, map[string]string{"record_a": "record.a", "counts_1": "counts[1]", "xchg_1": "xchg"}, n.Locs, string(sc.Text))
+	assert.Equal(t, n.Threads, tr.AllNames()[0].Threads)
+	assert.Equal(t, n.Locs, tr.AllNames()[0].Locs)
 	assert.Equal(t, "consumer", n.Thread(1))
 	assert.Equal(t, "P7", n.Thread(7))
 	assert.Equal(t, "record.a", n.Loc("record_a"))
 	assert.Equal(t, "v", n.Loc("v"))
+
+	// Messages about the generated test, in the C's terms. The lines are
+	// those of main.c and user.c above.
+	genLine := func(sub string) int {
+		i := strings.Index(string(sc.Text), sub)
+		require.GreaterOrEqual(t, i, 0, sub)
+		return sc.File.Lines.Position(i).Line
+	}
+	assert.Equal(t, "This plain write of record.a races with consumer's `record.a` at consumer:v, before line 12 and line 4 of user.c",
+		n.Words(fmt.Sprintf("This plain write of record_a races with P1's `*record_a` at 1:v, before line %d and line %d",
+			genLine("*record_a = 1"), genLine("int f = smp_load_acquire"))))
+	assert.Equal(t, "consumer's `*record_a` line 999 in P7", n.WordsOutsideQuotes("P1's `*record_a` line 999 in P7"))
+
 	var none *Names
 	assert.Equal(t, "P0", none.Thread(0))
 	assert.Equal(t, "x", none.Loc("x"))

@@ -1,0 +1,96 @@
+package lsp
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	lsp "go.lsp.dev/protocol"
+	"go.lsp.dev/uri"
+)
+
+// twoScenarioRace is annotated C with two scenarios that share the
+// writer thread, whose plain write of data races with the plain read of
+// data in either reader (no release orders it): the same race, at the
+// same place, in both scenarios.
+const twoScenarioRace = `int data, flag;
+
+// litmus: test first
+// litmus: threads writer reader_one
+// litmus: exists (reader_one:f=1 /\ reader_one:d=0)
+
+// litmus: test second
+// litmus: threads writer reader_two
+// litmus: exists (reader_two:f=1 /\ reader_two:d=0)
+
+// litmus: thread
+int writer(void *ctx)
+{
+	data = 1;
+	WRITE_ONCE(flag, 1);
+	return 0;
+}
+
+// litmus: thread
+int reader_one(void *ctx)
+{
+	int f = READ_ONCE(flag);
+	int d = data;
+	return 0;
+}
+
+// litmus: thread
+int reader_two(void *ctx)
+{
+	int f = smp_load_acquire(&flag);
+	int d = -1;
+
+	if (f)
+		d = data;
+	return 0;
+}
+`
+
+// openCText writes text to name in a new directory and opens it.
+func (s *checkSession) openCText(name, text string) uri.URI {
+	s.t.Helper()
+	path := filepath.Join(s.t.TempDir(), name)
+	require.NoError(s.t, os.WriteFile(path, []byte(text), 0o644))
+	u := uri.File(path)
+	require.NoError(s.t, s.server.DidOpen(s.ctx, &lsp.DidOpenTextDocumentParams{
+		TextDocument: lsp.TextDocumentItem{URI: u, LanguageID: "c", Version: 1, Text: text},
+	}))
+	return u
+}
+
+// TestCScenariosMerged: a race that two scenarios of one file find at one
+// place is one diagnostic, naming both scenarios; the races found by one
+// scenario only name it; messages name threads as the C does.
+func TestCScenariosMerged(t *testing.T) {
+	s := startChecked(t, Options{}, `{"debounce": "1ms"}`)
+	u := s.openCText("race2.c", twoScenarioRace)
+	latest := s.until(func(l map[uri.URI][]lsp.Diagnostic) bool { return len(withCode(l[u], "reachable")) == 2 })
+	byLine := map[uint32][]string{}
+	for _, d := range withCode(latest[u], "data-race") {
+		byLine[d.Range.Start.Line] = append(byLine[d.Range.Start.Line], message(d))
+	}
+	// The writer's plain write races with each reader: one diagnostic,
+	// each scenario's race on its own line.
+	write := lineOf(t, twoScenarioRace, "data = 1;")
+	require.Len(t, byLine[write], 1, "one diagnostic for the writer's race: %v", byLine)
+	assert.Regexp(t, "^\\[first\\] Data race on data: this plain write races with reader_one's `data` (?s:.*)\n\\[second\\] Data race on data: this plain write races with reader_two's `data` ", byLine[write][0])
+	readOne := lineOf(t, twoScenarioRace, "int d = data;")
+	require.Len(t, byLine[readOne], 1, "%v", byLine)
+	assert.Regexp(t, "^\\[first\\] Data race on data: this plain read races with writer's `data = 1` ", byLine[readOne][0])
+	// Both scenarios' bad outcomes are on their own exists annotations.
+	reach := withCode(latest[u], "reachable")
+	require.Len(t, reach, 2)
+	assert.Regexp(t, `^\[first\] `, message(reach[0]))
+	assert.Regexp(t, `^\[second\] `, message(reach[1]))
+	for _, d := range latest[u] {
+		assert.NotRegexp(t, regexp.MustCompile(`\bP[0-9]\b|\b[0-9]:[a-z]`), message(d))
+	}
+}

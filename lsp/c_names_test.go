@@ -94,3 +94,31 @@ func TestCScenariosMerged(t *testing.T) {
 		assert.NotRegexp(t, regexp.MustCompile(`\bP[0-9]\b|\b[0-9]:[a-z]`), message(d))
 	}
 }
+
+// TestCWithFileAlone: the user-space file a "with" names, opened without
+// the BPF file that names it, gets the diagnostics of that file's
+// scenarios on its own lines: the plain read of completion races.
+func TestCWithFileAlone(t *testing.T) {
+	dir := t.TempDir()
+	for _, rel := range []string{"progs/atomics_xchg_plain.c", "prog_tests/atomics_xchg_plain.c"} {
+		src, err := os.ReadFile(filepath.Join("..", "testdata", "bpfc", rel))
+		require.NoError(t, err)
+		require.NoError(t, os.MkdirAll(filepath.Join(dir, filepath.Dir(rel)), 0o755))
+		require.NoError(t, os.WriteFile(filepath.Join(dir, rel), src, 0o644))
+	}
+	userPath := filepath.Join(dir, "prog_tests", "atomics_xchg_plain.c")
+	userText, err := os.ReadFile(userPath)
+	require.NoError(t, err)
+	s := startChecked(t, Options{}, `{"debounce": "1ms"}`)
+	user := uri.File(userPath)
+	require.NoError(t, s.server.DidOpen(s.ctx, &lsp.DidOpenTextDocumentParams{
+		TextDocument: lsp.TextDocumentItem{URI: user, LanguageID: "c", Version: 1, Text: string(userText)},
+	}))
+	latest := s.until(func(l map[uri.URI][]lsp.Diagnostic) bool { return len(withCode(l[user], "data-race")) > 0 })
+	var lines []uint32
+	for _, d := range withCode(latest[user], "data-race") {
+		lines = append(lines, d.Range.Start.Line)
+		assert.NotRegexp(t, `\bP[0-9]\b`, message(d))
+	}
+	assert.Contains(t, lines, lineOf(t, string(userText), "int done_seen = skel->bss->done;"))
+}

@@ -92,6 +92,17 @@ func (ss *session) translate(doc *Document) (*translation, error) {
 	if c != nil && ss.sameOpenSources(c) {
 		return c, c.err
 	}
+	c = ss.translateText(doc.URI, doc.Text)
+	snap.mu.Lock()
+	snap.tr = c
+	snap.mu.Unlock()
+	return c, c.err
+}
+
+// translateText translates the C text of the file at uri, reading the
+// files its "with" annotations name from the open documents first, then
+// from disk.
+func (ss *session) translateText(u protocol.DocumentUri, text []byte) *translation {
 	read := map[protocol.DocumentUri]int32{}
 	load := func(path string) ([]byte, error) {
 		if open := ss.docs.get(fileURI(path)); open != nil {
@@ -106,13 +117,13 @@ func (ss *session) translate(doc *Document) (*translation, error) {
 	func() {
 		defer func() {
 			if p := recover(); p != nil {
-				tr, err = nil, panicked(ss.log, "translating", doc.URI, p)
+				tr, err = nil, panicked(ss.log, "translating", u, p)
 			}
 		}()
-		ss.hook("translate", doc.URI)
-		tr, err = bpfc.Translate(uriPath(doc.URI), doc.Text, load)
+		ss.hook("translate", u)
+		tr, err = bpfc.Translate(uriPath(u), text, load)
 	}()
-	c = &translation{read: read, Translation: tr, err: err}
+	c := &translation{read: read, Translation: tr, err: err}
 	if tr != nil {
 		c.names = tr.AllNames()
 		c.tests = make([]*parsedFile, len(tr.Scenarios))
@@ -120,10 +131,7 @@ func (ss *session) translate(doc *Document) (*translation, error) {
 			c.tests[i] = scenarioParse(tr, sc)
 		}
 	}
-	snap.mu.Lock()
-	snap.tr = c
-	snap.mu.Unlock()
-	return c, err
+	return c
 }
 
 // heldTranslation returns the translation that doc's snapshot holds, for
@@ -263,7 +271,61 @@ func (ss *session) diagnoseC(ctx context.Context, doc *Document) ([]protocol.Dia
 			found = append(found, diags...)
 		}
 	}
+	if len(tr.Scenarios) == 0 {
+		// The user-space side of a "with" open on its own: the scenarios
+		// of the files on disk that name it find things in it too.
+		for _, otr := range ss.diskIncluders(doc) {
+			for i := range otr.Scenarios {
+				diags, err := ss.scenarioDiagnostics(ctx, doc, otr, i)
+				if err != nil {
+					return nil, err
+				}
+				found = append(found, diags...)
+			}
+		}
+	}
 	return append(out, mergeScenarios(found)...), nil
+}
+
+// maxIncluderFiles bounds the C files diskIncluders reads.
+const maxIncluderFiles = 200
+
+// diskIncluders returns the translations of the annotated C files on disk,
+// not open, whose "with" annotations name doc: those in doc's directory
+// and in the directories beside it (progs/ next to prog_tests/, as the
+// kernel's BPF selftests lay them out), at most maxIncluderFiles of them
+// read.
+func (ss *session) diskIncluders(doc *Document) []*translation {
+	name := uriPath(doc.URI)
+	dir := filepath.Dir(name)
+	var paths []string
+	for _, pat := range []string{filepath.Join(dir, "*.[ch]"), filepath.Join(filepath.Dir(dir), "*", "*.[ch]")} {
+		m, _ := filepath.Glob(pat)
+		paths = append(paths, m...)
+	}
+	base := []byte(filepath.Base(name))
+	var out []*translation
+	seen := map[string]bool{name: true}
+	read := 0
+	for _, p := range paths {
+		if seen[p] || read >= maxIncluderFiles {
+			continue
+		}
+		seen[p] = true
+		u := fileURI(p)
+		if ss.docs.get(u) != nil {
+			continue // open: includers has it
+		}
+		read++
+		text, err := os.ReadFile(p)
+		if err != nil || !annotated(text) || !bytes.Contains(text, []byte("with")) || !bytes.Contains(text, base) {
+			continue
+		}
+		if otr := ss.translateText(u, text); otr.err == nil && otr.Translation != nil && otr.Source(name) != nil {
+			out = append(out, otr)
+		}
+	}
+	return out
 }
 
 // A scenarioDiagnostic is a diagnostic one scenario gives a C document,

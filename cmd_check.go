@@ -298,7 +298,7 @@ func checkFile(name string, opts checker.Options, m *cat.Model) *checkOutput {
 	o.Seconds = time.Since(start).Seconds()
 	o.Result = res
 	for _, e := range res.Errors {
-		o.Errors = append(o.Errors, fmt.Sprintf("%s: %s", pos(e.Span), e.Msg))
+		o.Errors = append(o.Errors, fmt.Sprintf("%s: %s", pos(e.Span), o.message(e.Msg)))
 	}
 	return o
 }
@@ -393,7 +393,7 @@ func jsonOf(o *checkOutput, timeout time.Duration) *checkJSON {
 		j.Lints = append(j.Lints, lintOf(o, d))
 	}
 	if rs := r.Reason; rs != nil && !r.Cutoff {
-		j.Reason = &reasonJSON{Outcome: rs.Outcome, Check: rs.Check, Cycle: rs.CycleString(), Edges: edgesOf(rs.Cycle), Cutoff: rs.Cutoff}
+		j.Reason = &reasonJSON{Outcome: rs.Outcome, Check: rs.Check, Cycle: o.message(rs.CycleString()), Edges: edgesOf(rs.Cycle), Cutoff: rs.Cutoff}
 		if rs.Execution != nil {
 			j.Reason.Execution = witnessOf(o, rs.Execution)
 		}

@@ -119,4 +119,17 @@ func TestCheckCNamesInC(t *testing.T) {
 	assert.Contains(t, events, path+":9:2 producer W record.a=1 `record.a = 1`")
 	assert.Contains(t, events, path+":17:10 consumer R[once] record.ready=1 `READ_ONCE(record.ready)`")
 	assert.Contains(t, events, "  W[init] record.a=0 ``")
+
+	// The reason of a Never: the cycle in the C's location names.
+	fixed := writeFile(t, t.TempDir(), "rec.c", strings.NewReplacer(
+		"READ_ONCE(record.ready)", "smp_load_acquire(&record.ready)",
+		"v = record.a", "v = READ_ONCE(record.a)",
+		"record.a = 1", "WRITE_ONCE(record.a, 1)").Replace(recordC))
+	code, out, errs = run("check", "--json", fixed)
+	require.Equal(t, 0, code, errs)
+	j = checkJSON{}
+	require.NoError(t, json.Unmarshal([]byte(out), &j))
+	require.NotNil(t, j.Reason, out)
+	assert.Contains(t, j.Reason.Cycle, "record.ready")
+	assert.NotContains(t, j.Reason.Cycle, "record_")
 }

@@ -578,7 +578,7 @@ func (ss *session) cCodeLenses(doc *Document) ([]protocol.CodeLens, error) {
 		}
 		title := "Not checked: the generated test does not parse"
 		if p := tr.parsed(i); len(p.errs) == 0 {
-			title = ss.checks.lensTitle(p)
+			title = tr.names[i].Words(ss.checks.lensTitle(p)) // "Not checked: " and why, in the C's names
 		}
 		r, err := doc.Mapper().SpanRange(fitSpan(doc.Text, sc.Decl.Span))
 		if err != nil {

@@ -9,13 +9,11 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestScenarioNames: the C names of a scenario's threads (the
-// annotation's name, else the function's; a "with" file's too) and of
-// its locations (struct fields, array elements, a global renamed out of
-// the way of a primitive's name).
-func TestScenarioNames(t *testing.T) {
-	fs := files{
-		"main.c": `struct rec { int a; int b; };
+// namesFiles is a BPF file and its user-space side: a struct's fields, an
+// array element, a global renamed out of the way of a primitive, a
+// thread renamed by its annotation.
+var namesFiles = files{
+	"main.c": `struct rec { int a; int b; };
 struct rec record;
 int counts[2];
 int xchg;
@@ -26,20 +24,27 @@ int xchg;
 // litmus: thread producer
 int produce(void *ctx)
 {
-	record.a = 1;
-	counts[1] = 2;
-	smp_store_release(&xchg, 1);
-	return 0;
+record.a = 1;
+counts[1] = 2;
+smp_store_release(&xchg, 1);
+return 0;
 }
 `,
-		"user.c": `// litmus: thread
+	"user.c": `// litmus: thread
 void consumer(void)
 {
-	int f = smp_load_acquire(&xchg);
-	int v = record.a + counts[1];
+int f = smp_load_acquire(&xchg);
+int v = record.a + counts[1];
 }
 `,
-	}
+}
+
+// TestScenarioNames: the C names of a scenario's threads (the
+// annotation's name, else the function's; a "with" file's too) and of
+// its locations (struct fields, array elements, a global renamed out of
+// the way of a primitive's name).
+func TestScenarioNames(t *testing.T) {
+	fs := namesFiles
 	tr := translate(t, fs)
 	require.Len(t, tr.Scenarios, 1, "%v", tr.Notes)
 	sc := tr.Scenarios[0]
@@ -68,4 +73,49 @@ void consumer(void)
 	var none *Names
 	assert.Equal(t, "P0", none.Thread(0))
 	assert.Equal(t, "x", none.Loc("x"))
+}
+
+// FuzzNamesWords: Words never panics, whatever the message, and leaves a
+// message with nothing to rename as it is.
+func FuzzNamesWords(f *testing.F) {
+	tr, err := Translate("main.c", []byte(namesFiles["main.c"]), namesFiles.load)
+	require.NoError(f, err)
+	n := tr.Names(tr.Scenarios[0])
+	for _, seed := range []string{
+		"This plain write of record_a races with P1's `*record_a` at 1:v, before line 12",
+		"line 99999999999999999999 P99999999999999999999 `unclosed",
+		"lines 0 and line -1; 7:x P1P2 ``",
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, msg string) {
+		n.Words(msg)
+		n.WordsOutsideQuotes(msg)
+		if !strings.ContainsAny(msg, "P:`_") && !strings.Contains(msg, "line") {
+			assert.Equal(t, msg, n.Words(msg))
+		}
+	})
+}
+
+// BenchmarkAllNames measures the C names of a translation's scenarios
+// (the C read again), next to the translation itself.
+func BenchmarkAllNames(b *testing.B) {
+	tr, err := Translate("main.c", []byte(namesFiles["main.c"]), namesFiles.load)
+	require.NoError(b, err)
+	b.Run("Translate", func(b *testing.B) {
+		for range b.N {
+			Translate("main.c", []byte(namesFiles["main.c"]), namesFiles.load)
+		}
+	})
+	b.Run("AllNames", func(b *testing.B) {
+		for range b.N {
+			tr.AllNames()
+		}
+	})
+	b.Run("Words", func(b *testing.B) {
+		n := tr.Names(tr.Scenarios[0])
+		for range b.N {
+			n.Words("This plain write of record_a races with P1's `*record_a` (another plain access), line 14")
+		}
+	})
 }

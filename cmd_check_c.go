@@ -9,6 +9,7 @@ import (
 	"github.com/litmusls/litmusls/analysis"
 	"github.com/litmusls/litmusls/checker"
 	"github.com/litmusls/litmusls/checker/cat"
+	"github.com/litmusls/litmusls/checker/graph"
 	"github.com/litmusls/litmusls/syntax"
 	"github.com/litmusls/litmusls/syntax/bpfc"
 )
@@ -121,6 +122,27 @@ func (v *cView) writeExplain(w io.Writer, r *checker.Result) error {
 	})
 	_, err := io.WriteString(w, out)
 	return err
+}
+
+// relabel puts the picture g of an execution of the scenario in the C's
+// terms: threads by their C names, locations by their C paths in the
+// events and the caption, each event's source as the C has it.
+func (v *cView) relabel(g *graph.Graph) {
+	for i := range g.Threads {
+		g.Threads[i] = v.names.Thread(i)
+	}
+	for i, c := range g.Caption {
+		g.Caption[i] = v.names.Words(c)
+	}
+	for i := range g.Nodes {
+		n := &g.Nodes[i]
+		n.Text = v.names.Words(n.Text)
+		if n.Thread >= 0 {
+			if _, text := v.place(n.Span); text != "" {
+				n.Source = text
+			}
+		}
+	}
 }
 
 // loadForCheck is loadTestFor for check: with the view of the C for a

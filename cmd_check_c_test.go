@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -132,4 +133,26 @@ func TestCheckCNamesInC(t *testing.T) {
 	require.NotNil(t, j.Reason, out)
 	assert.Contains(t, j.Reason.Cycle, "record.ready")
 	assert.NotContains(t, j.Reason.Cycle, "record_")
+}
+
+// TestCheckGraphCNames: the picture of an annotated C scenario's
+// execution names threads and locations as the C does and quotes the C.
+func TestCheckGraphCNames(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("PATH", t.TempDir()) // DOT only
+	path := writeFile(t, t.TempDir(), "rec.c", recordC)
+	code, _, errs := run("check", "--graph", dir, path)
+	require.Equal(t, 0, code, errs)
+	dot, err := os.ReadFile(filepath.Join(dir, "rec.dot"))
+	require.NoError(t, err)
+	for _, s := range []string{
+		`label="producer"`, `label="consumer"`,
+		`W record.a=1\lrecord.a = 1  (rec.c:9:2)\l`,
+		`smp_store_release(&record.ready, 1)  (rec.c:10:2)`,
+		`final state: consumer:r=1; consumer:v=0;`,
+	} {
+		assert.Contains(t, string(dot), s)
+	}
+	assert.NotContains(t, string(dot), "record_")
+	assert.NotRegexp(t, `"P[0-9]"`, string(dot))
 }

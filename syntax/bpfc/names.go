@@ -3,6 +3,7 @@ package bpfc
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -113,15 +114,31 @@ func (t *Translation) names(units []*unit, sc *Scenario) *Names {
 			byGen[[2]int{l.Gen.Start, l.Gen.End}] = l
 		}
 	}
+	seen := map[Loc]int{} // threads of each function so far
 	for _, th := range sc.File.Threads {
 		name := ""
 		if l, ok := byGen[[2]int{th.Span.Start, th.Span.End}]; ok && l.Kind == LinkThread {
+			var cands []string // the threads made of this function, in annotation order
 			for _, u := range units {
 				for _, td := range u.threads {
 					if u.name == l.C.File && td.fn != nil && td.fn.Start == l.C.Span.Start && td.fn.End == l.C.Span.End {
-						name = td.name
+						cands = append(cands, td.name)
 					}
 				}
+			}
+			switch {
+			case len(cands) == 1:
+				name = cands[0]
+			case len(cands) > 1:
+				// One function, several threads: the comment the
+				// translation puts above each names it; else take them
+				// in order.
+				if c := commentBefore(sc, th.Span.Start); c != "" && slices.Contains(cands, c) {
+					name = c
+				} else if k := seen[l.C]; k < len(cands) {
+					name = cands[k]
+				}
+				seen[l.C]++
 			}
 		}
 		n.Threads = append(n.Threads, name)
@@ -140,6 +157,25 @@ func (t *Translation) names(units []*unit, sc *Scenario) *Names {
 		}
 	}
 	return n
+}
+
+// commentBefore returns the last word of the line comment just above
+// the generated text at off ("// prog.c:12-20 cpu1" gives "cpu1"), or "".
+func commentBefore(sc *Scenario, off int) string {
+	best := ""
+	for _, c := range sc.File.Comments {
+		if c.Span.End > off {
+			break
+		}
+		between := strings.TrimSpace(string(sc.Text[c.Span.End:off]))
+		if between != "" || !strings.HasPrefix(c.Text, "//") {
+			continue
+		}
+		if f := strings.Fields(c.Text); len(f) > 0 {
+			best = f[len(f)-1]
+		}
+	}
+	return best
 }
 
 // renamed matches a location name the translation made unique by a

@@ -119,3 +119,39 @@ func BenchmarkAllNames(b *testing.B) {
 		}
 	})
 }
+
+// TestScenarioNamesOneFunction: two threads made of one function are
+// told apart, in whatever order a scenario lists them.
+func TestScenarioNamesOneFunction(t *testing.T) {
+	tr := translate(t, files{"main.c": `int next;
+
+// litmus: exists (cpu0:t=cpu1:t)
+
+// litmus: test fwd
+// litmus: threads cpu0 cpu1
+
+// litmus: test rev
+// litmus: threads cpu1 cpu0
+
+// litmus: thread cpu0
+// litmus: thread cpu1
+int take(void *ctx)
+{
+	int t = __sync_fetch_and_add(&next, 1);
+	return t;
+}
+`})
+	require.Len(t, tr.Scenarios, 2, "%v", tr.Notes)
+	all := tr.AllNames()
+	for i, sc := range tr.Scenarios {
+		// The generated comment above each thread names it.
+		var want []string
+		for _, c := range sc.File.Comments {
+			if f := strings.Fields(c.Text); strings.HasPrefix(c.Text, "// main.c:") {
+				want = append(want, f[len(f)-1])
+			}
+		}
+		assert.Equal(t, want, all[i].Threads, sc.Name)
+	}
+	assert.ElementsMatch(t, []string{"cpu0", "cpu1"}, all[0].Threads)
+}

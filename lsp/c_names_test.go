@@ -8,6 +8,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	glsp "github.com/tliron/glsp/protocol_3_16"
 	lsp "go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
 )
@@ -121,4 +122,44 @@ func TestCWithFileAlone(t *testing.T) {
 		assert.NotRegexp(t, `\bP[0-9]\b`, message(d))
 	}
 	assert.Contains(t, lines, lineOf(t, string(userText), "int done_seen = skel->bss->done;"))
+}
+
+// TestMergeScenarios: one diagnostic per place, code and severity; the
+// scenarios that say the same are listed together, those that differ get
+// a line each; a file with one scenario gets no names; related locations
+// are kept once each.
+func TestMergeScenarios(t *testing.T) {
+	at := func(line uint32, code, msg string, rel ...string) glsp.Diagnostic {
+		sev := glsp.DiagnosticSeverityWarning
+		d := glsp.Diagnostic{Range: glsp.Range{Start: glsp.Position{Line: line}, End: glsp.Position{Line: line, Character: 3}},
+			Severity: &sev, Code: &glsp.IntegerOrString{Value: code}, Message: msg}
+		for _, r := range rel {
+			d.RelatedInformation = append(d.RelatedInformation, glsp.DiagnosticRelatedInformation{Message: r})
+		}
+		return d
+	}
+	msgs := func(ds []glsp.Diagnostic) []string {
+		var out []string
+		for _, d := range ds {
+			out = append(out, d.Message)
+		}
+		return out
+	}
+	got := mergeScenarios([]scenarioDiagnostic{
+		{d: at(3, "data-race", "race with reader", "w"), scenario: "a", named: true},
+		{d: at(3, "data-race", "race with reader", "w"), scenario: "b", named: true},
+		{d: at(3, "data-race", "race with other", "o"), scenario: "c", named: true},
+		{d: at(3, "reachable", "bad outcome"), scenario: "a", named: true},
+		{d: at(5, "data-race", "race with reader"), scenario: "b", named: true},
+	})
+	assert.Equal(t, []string{"[a, b] race with reader\n[c] race with other", "[a] bad outcome", "[b] race with reader"}, msgs(got))
+	require.Len(t, got[0].RelatedInformation, 2)
+	assert.Equal(t, "w", got[0].RelatedInformation[0].Message)
+	assert.Equal(t, "o", got[0].RelatedInformation[1].Message)
+
+	got = mergeScenarios([]scenarioDiagnostic{
+		{d: at(3, "data-race", "read races"), scenario: "only"},
+		{d: at(3, "data-race", "write races"), scenario: "only"},
+	})
+	assert.Equal(t, []string{"read races\nwrite races"}, msgs(got))
 }

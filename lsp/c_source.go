@@ -342,7 +342,8 @@ type scenarioDiagnostic struct {
 // of each. Its message lists the scenarios: "[mp, sb] MESSAGE" when they
 // say the same, else each scenario's message on its own line, "[mp]
 // MESSAGE" (the partners of a race differ from one scenario to another).
-// A file with one scenario gets no names. The diagnostics keep the order
+// A file with one scenario gets no names: its messages at one place are
+// joined, one a line. The diagnostics keep the order
 // of their first scenario.
 func mergeScenarios(found []scenarioDiagnostic) []protocol.Diagnostic {
 	type key struct {
@@ -394,13 +395,14 @@ func mergeScenarios(found []scenarioDiagnostic) []protocol.Diagnostic {
 				}
 			}
 		}
-		if named || len(g) > 1 {
-			parts := make([]string, len(msgs))
-			for i, m := range msgs {
+		parts := make([]string, len(msgs))
+		for i, m := range msgs {
+			parts[i] = m
+			if named {
 				parts[i] = "[" + strings.Join(by[m], ", ") + "] " + m
 			}
-			d.Message = strings.Join(parts, "\n")
 		}
+		d.Message = strings.Join(parts, "\n")
 		out = append(out, d)
 	}
 	return out

@@ -4,7 +4,9 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -122,6 +124,21 @@ func TestCWithFileAlone(t *testing.T) {
 		assert.NotRegexp(t, `\bP[0-9]\b`, message(d))
 	}
 	assert.Contains(t, lines, lineOf(t, string(userText), "int done_seen = skel->bss->done;"))
+
+	// Its quick fixes too, verified against the scenario on disk.
+	at := positionOf(t, string(userText), "skel->bss->done;")
+	for found := false; !found; {
+		for _, a := range s.codeActions(user, lsp.Range{Start: at, End: at}, lsp.CodeActionKindQuickFix) {
+			found = found || strings.Contains(a.Title, "becomes Never")
+		}
+		if !found {
+			select {
+			case <-s.ctx.Done():
+				t.Fatal("no verified fix on the user-space read")
+			case <-time.After(10 * time.Millisecond):
+			}
+		}
+	}
 }
 
 // TestMergeScenarios: one diagnostic per place, code and severity; the

@@ -93,6 +93,9 @@ func (ss *session) translate(doc *Document) (*translation, error) {
 		return c, c.err
 	}
 	c = ss.translateText(doc.URI, doc.Text)
+	if c.Translation != nil && len(c.Scenarios) == 0 && annotated(doc.Text) {
+		c.disk = ss.diskIncluders(doc)
+	}
 	snap.mu.Lock()
 	snap.tr = c
 	snap.mu.Unlock()
@@ -157,6 +160,22 @@ type translation struct {
 	err               error
 	tests             []*parsedFile // of Scenarios[i]
 	names             []*bpfc.Names // of Scenarios[i]: what messages call threads, locations, lines
+	// disk holds, for a C file with no scenario of its own, the
+	// translations of the files on disk whose "with" names it (see
+	// diskIncluders), as they were when it was translated.
+	disk []*translation
+}
+
+// closedDisk returns t.disk without the files open now: includers has
+// those.
+func (ss *session) closedDisk(t *translation) []*translation {
+	var out []*translation
+	for _, d := range t.disk {
+		if ss.docs.get(fileURI(d.Sources[0].Name)) == nil {
+			out = append(out, d)
+		}
+	}
+	return out
 }
 
 // parsed returns the parse of the test generated for Scenarios[i].
@@ -271,17 +290,16 @@ func (ss *session) diagnoseC(ctx context.Context, doc *Document) ([]protocol.Dia
 			found = append(found, diags...)
 		}
 	}
-	if len(tr.Scenarios) == 0 {
-		// The user-space side of a "with" open on its own: the scenarios
-		// of the files on disk that name it find things in it too.
-		for _, otr := range ss.diskIncluders(doc) {
-			for i := range otr.Scenarios {
-				diags, err := ss.scenarioDiagnostics(ctx, doc, otr, i)
-				if err != nil {
-					return nil, err
-				}
-				found = append(found, diags...)
+	// The user-space side of a "with" open on its own: the scenarios of
+	// the files on disk that name it find things in it too.
+	for _, otr := range ss.closedDisk(tr) {
+		ss.rewrites.warmC(doc, otr.Translation, cTextKey(otr.Translation))
+		for i := range otr.Scenarios {
+			diags, err := ss.scenarioDiagnostics(ctx, doc, otr, i)
+			if err != nil {
+				return nil, err
 			}
+			found = append(found, diags...)
 		}
 	}
 	return append(out, mergeScenarios(found)...), nil
@@ -628,7 +646,7 @@ func (ss *session) cCodeActions(doc *Document, span syntax.Span, only func(proto
 	if err != nil {
 		return actions, nil
 	}
-	for _, t := range append([]*translation{tr}, ss.heldIncluders(doc)...) {
+	for _, t := range append(append([]*translation{tr}, ss.heldIncluders(doc)...), ss.closedDisk(tr)...) {
 		if len(t.Scenarios) == 0 {
 			continue
 		}

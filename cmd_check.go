@@ -412,7 +412,7 @@ func witnessOf(o *checkOutput, w *checker.Witness) *witnessJSON {
 			}
 			if o.c != nil {
 				_, e.Source = o.c.place(ev.Span)
-				e.ThreadName = o.c.names.Thread(ev.Thread)
+				e.ThreadName = o.c.names().Thread(ev.Thread)
 			}
 		}
 		j.Events = append(j.Events, e)

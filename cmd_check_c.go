@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/litmusls/litmusls/analysis"
 	"github.com/litmusls/litmusls/checker"
@@ -20,13 +21,22 @@ import (
 // annotation's), locations by their C paths (record.a), source text as
 // the C spells it. The generated names stay inside the generated test.
 type cView struct {
-	tr    *bpfc.Translation
-	sc    *bpfc.Scenario
-	names *bpfc.Names
+	tr *bpfc.Translation
+	sc *bpfc.Scenario
+	// names are the C's names, read on first use (a plain check, with
+	// no error, needs none): see [cView.names].
+	namesOnce sync.Once
+	cNames    *bpfc.Names
+}
+
+// names returns the C's names of the scenario's threads and locations.
+func (v *cView) names() *bpfc.Names {
+	v.namesOnce.Do(func() { v.cNames = v.tr.Names(v.sc) })
+	return v.cNames
 }
 
 func newCView(tr *bpfc.Translation, sc *bpfc.Scenario) *cView {
-	return &cView{tr: tr, sc: sc, names: tr.Names(sc)}
+	return &cView{tr: tr, sc: sc}
 }
 
 // oneLine is the text of sp in src on one line, blanks collapsed; "" when
@@ -112,7 +122,7 @@ func (v *cView) writeExplain(w io.Writer, r *checker.Result) error {
 	if err := checker.WriteExplain(&b, &rc, f, text); err != nil {
 		return err
 	}
-	out := v.names.WordsOutsideQuotes(b.String())
+	out := v.names().WordsOutsideQuotes(b.String())
 	out = markerPos.ReplaceAllStringFunc(out, func(m string) string {
 		n, _ := strconv.Atoi(markerPos.FindStringSubmatch(m)[1])
 		if n < 1 || n > len(positions) {
@@ -129,14 +139,14 @@ func (v *cView) writeExplain(w io.Writer, r *checker.Result) error {
 // events and the caption, each event's source as the C has it.
 func (v *cView) relabel(g *graph.Graph) {
 	for i := range g.Threads {
-		g.Threads[i] = v.names.Thread(i)
+		g.Threads[i] = v.names().Thread(i)
 	}
 	for i, c := range g.Caption {
-		g.Caption[i] = v.names.Words(c)
+		g.Caption[i] = v.names().Words(c)
 	}
 	for i := range g.Nodes {
 		n := &g.Nodes[i]
-		n.Text = v.names.Words(n.Text)
+		n.Text = v.names().Words(n.Text)
 		if n.Thread >= 0 {
 			if _, text := v.place(n.Span); text != "" {
 				n.Source = text
@@ -165,7 +175,7 @@ func (o *checkOutput) message(s string) string {
 	if o.c == nil {
 		return s
 	}
-	return o.c.names.Words(s)
+	return o.c.names().Words(s)
 }
 
 // writeExplain writes the explanation of o's result: checker's, or in the

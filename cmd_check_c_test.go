@@ -156,3 +156,19 @@ func TestCheckGraphCNames(t *testing.T) {
 	assert.NotContains(t, string(dot), "record_")
 	assert.NotRegexp(t, `"P[0-9]"`, string(dot))
 }
+
+// TestCheckWithFileAlone: check and fix of the user-space file a "with"
+// names, alone, say which files' scenarios it takes part in and what to
+// run instead.
+func TestCheckWithFileAlone(t *testing.T) {
+	user := filepath.Join(bpfcDir, "prog_tests", "ringbuf.c")
+	prog := filepath.Join(bpfcDir, "progs", "ringbuf.c")
+	code, out, errs := run("check", user)
+	assert.Equal(t, 1, code)
+	assert.Empty(t, out)
+	assert.Contains(t, errs, user+": no scenario of its own; its threads take part in those of "+prog+": check "+prog+"\n")
+
+	code, out, _ = run("fix", "--dry-run", user)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, out, user+": cannot fix: no scenario of its own; its threads take part in those of "+prog+": fix them together, litmusls fix "+prog+" "+user+"\n")
+}

@@ -298,6 +298,9 @@ func (r *fixRun) fixC(in input, src []byte) bool {
 			fmt.Fprintf(r.stdout, "%s: no scenario of its own; its threads take part in those of %s\n", name, by)
 			return true
 		}
+		if by := namingFiles(name); len(by) > 0 {
+			return cannot("no scenario of its own; its threads take part in those of %s: fix them together, litmusls fix %s %s", strings.Join(by, ", "), strings.Join(by, " "), name)
+		}
 		return cannot("no litmus scenario: annotate threads with // litmus: thread and add // litmus: exists (...)")
 	}
 	if only != "" && !hasScenario(tr, only) {

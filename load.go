@@ -72,6 +72,10 @@ func loadView(name string, src []byte) (f *syntax.File, text []byte, problems []
 	case len(tr.Scenarios) == 1:
 		sc = tr.Scenarios[0]
 	case len(tr.Scenarios) == 0:
+		if by := namingFiles(file); len(by) > 0 {
+			problems = append(problems, fmt.Sprintf("%s: no scenario of its own; its threads take part in those of %s: check %s", file, strings.Join(by, ", "), strings.Join(by, " ")))
+			break
+		}
 		problems = append(problems, file+": no litmus scenario: annotate threads with // litmus: thread and add // litmus: exists (...)")
 	default:
 		var names []string
@@ -84,6 +88,47 @@ func loadView(name string, src []byte) (f *syntax.File, text []byte, problems []
 		return empty(), nil, problems, nil
 	}
 	return sc.File, sc.Text, problems, newCView(tr, sc)
+}
+
+// maxNamingFiles bounds the C files namingFiles reads.
+const maxNamingFiles = 200
+
+// namingFiles returns the annotated C files whose "with" annotations name
+// the C file path (the user-space side of their scenarios), as paths
+// beside path's: those in its directory and in the directories beside it
+// (progs/ next to prog_tests/, as the kernel's BPF selftests lay them
+// out), at most maxNamingFiles of them read.
+func namingFiles(path string) []string {
+	dir := filepath.Dir(path)
+	var cands []string
+	for _, pat := range []string{filepath.Join(dir, "*.[ch]"), filepath.Join(filepath.Dir(dir), "*", "*.[ch]")} {
+		m, _ := filepath.Glob(pat)
+		cands = append(cands, m...)
+	}
+	me, base := absPath(path), []byte(filepath.Base(path))
+	var out []string
+	seen := map[string]bool{me: true}
+	for _, c := range cands {
+		if seen[absPath(c)] || len(seen) > maxNamingFiles {
+			continue
+		}
+		seen[absPath(c)] = true
+		src, err := os.ReadFile(c)
+		if err != nil || !bytes.Contains(src, []byte("litmus:")) || !bytes.Contains(src, []byte("with")) || !bytes.Contains(src, base) {
+			continue
+		}
+		var tr *bpfc.Translation
+		if contain(func() { tr, err = bpfc.Translate(c, src, os.ReadFile) }) != nil || err != nil {
+			continue
+		}
+		for _, s := range tr.Sources[1:] {
+			if absPath(s.Name) == me && len(tr.Scenarios) > 0 {
+				out = append(out, c)
+				break
+			}
+		}
+	}
+	return out
 }
 
 // splitScenario splits "file.c#name" into the file and the scenario name;

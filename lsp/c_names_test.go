@@ -180,3 +180,34 @@ func TestMergeScenarios(t *testing.T) {
 	})
 	assert.Equal(t, []string{"read races\nwrite races"}, msgs(got))
 }
+
+// TestCWithFileAfterIncluderCloses: once the BPF file whose scenarios
+// name the user-space file is closed, an edit of the user-space file
+// still gets those scenarios' diagnostics: from the BPF file on disk.
+func TestCWithFileAfterIncluderCloses(t *testing.T) {
+	s := startChecked(t, Options{}, `{"debounce": "1ms"}`)
+	prog, _ := s.openC("progs/atomics_xchg_plain.c")
+	user, userText := s.openC("prog_tests/atomics_xchg_plain.c")
+	racy := lineOf(t, userText, "int done_seen = skel->bss->done;")
+	hasRace := func(ds []lsp.Diagnostic) bool {
+		for _, d := range withCode(ds, "data-race") {
+			if d.Range.Start.Line == racy {
+				return true
+			}
+		}
+		return false
+	}
+	s.until(func(l map[uri.URI][]lsp.Diagnostic) bool { return hasRace(l[user]) })
+	require.NoError(t, s.server.DidClose(s.ctx, &lsp.DidCloseTextDocumentParams{TextDocument: lsp.TextDocumentIdentifier{URI: prog}}))
+	require.NoError(t, s.server.DidChange(s.ctx, &lsp.DidChangeTextDocumentParams{
+		TextDocument:   lsp.VersionedTextDocumentIdentifier{TextDocumentIdentifier: lsp.TextDocumentIdentifier{URI: user}, Version: 2},
+		ContentChanges: []lsp.TextDocumentContentChangeEvent{&lsp.TextDocumentContentChangeWholeDocument{Text: userText + "\n"}},
+	}))
+	for {
+		p := s.next()
+		if v, _ := p.params.Version.Get(); p.params.URI == user && v == 2 {
+			assert.True(t, hasRace(p.params.Diagnostics), "%v", p.params.Diagnostics)
+			return
+		}
+	}
+}

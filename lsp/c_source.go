@@ -308,8 +308,9 @@ func (ss *session) diagnoseC(ctx context.Context, doc *Document) ([]protocol.Dia
 // maxIncluderFiles bounds the C files diskIncluders reads.
 const maxIncluderFiles = 200
 
-// diskIncluders returns the translations of the annotated C files on disk,
-// not open, whose "with" annotations name doc: those in doc's directory
+// diskIncluders returns the translations of the annotated C files on disk
+// whose "with" annotations name doc, open or not (closedDisk leaves out
+// those open when they are used, which includers has): those in doc's directory
 // and in the directories beside it (progs/ next to prog_tests/, as the
 // kernel's BPF selftests lay them out), at most maxIncluderFiles of them
 // read.
@@ -331,9 +332,6 @@ func (ss *session) diskIncluders(doc *Document) []*translation {
 		}
 		seen[p] = true
 		u := fileURI(p)
-		if ss.docs.get(u) != nil {
-			continue // open: includers has it
-		}
 		read++
 		text, err := os.ReadFile(p)
 		if err != nil || !annotated(text) || !bytes.Contains(text, []byte("with")) || !bytes.Contains(text, base) {

@@ -92,7 +92,7 @@ func (ss *session) translate(doc *Document) (*translation, error) {
 	if c != nil && ss.sameOpenSources(c) {
 		return c, c.err
 	}
-	c = ss.translateText(doc.URI, doc.Text)
+	c = ss.translateText(doc.URI, doc.Text, "translate")
 	if c.Translation != nil && len(c.Scenarios) == 0 && annotated(doc.Text) {
 		c.disk = ss.diskIncluders(doc)
 	}
@@ -104,8 +104,9 @@ func (ss *session) translate(doc *Document) (*translation, error) {
 
 // translateText translates the C text of the file at uri, reading the
 // files its "with" annotations name from the open documents first, then
-// from disk.
-func (ss *session) translateText(u protocol.DocumentUri, text []byte) *translation {
+// from disk. stage names the work for the test hook: "translate" for an
+// open document's, "translateDisk" for a file on disk (diskIncluders).
+func (ss *session) translateText(u protocol.DocumentUri, text []byte, stage string) *translation {
 	read := map[protocol.DocumentUri]int32{}
 	load := func(path string) ([]byte, error) {
 		if open := ss.docs.get(fileURI(path)); open != nil {
@@ -123,7 +124,7 @@ func (ss *session) translateText(u protocol.DocumentUri, text []byte) *translati
 				tr, err = nil, panicked(ss.log, "translating", u, p)
 			}
 		}()
-		ss.hook("translate", u)
+		ss.hook(stage, u)
 		tr, err = bpfc.Translate(uriPath(u), text, load)
 	}()
 	c := &translation{read: read, Translation: tr, err: err}
@@ -337,7 +338,7 @@ func (ss *session) diskIncluders(doc *Document) []*translation {
 		if err != nil || !annotated(text) || !bytes.Contains(text, []byte("with")) || !bytes.Contains(text, base) {
 			continue
 		}
-		if otr := ss.translateText(u, text); otr.err == nil && otr.Translation != nil && otr.Source(name) != nil {
+		if otr := ss.translateText(u, text, "translateDisk"); otr.err == nil && otr.Translation != nil && otr.Source(name) != nil {
 			out = append(out, otr)
 		}
 	}

@@ -44,6 +44,7 @@ type checkOutput struct {
 	// pos gives the "file:line:col" of a span of the test: in the C file
 	// for a translated C input, else in the test (see loadTest).
 	pos func(syntax.Span) string
+	c   *cView // for a translated C input, its C (see cmd_check_c.go); else nil
 }
 
 // runCheck implements "litmusls check [-j N] [--timeout D] [--json]
@@ -55,8 +56,11 @@ type checkOutput struct {
 // the titles of its fixes indented below it; "lints" in JSON): the
 // barrier-misuse rules L01-L17, then the rewrite machinery's cheapest
 // fix of a broken test or its over-fencing hints when it is correct.
-// A translated C file's lints are placed in the C, when the translation
-// links their span to it; their fixes edit the generated test.
+// On annotated C, what check says beyond herd7's text is in the C's terms
+// (cmd_check_c.go): --explain, --lint and --json place events, lints and
+// related locations in the C files (when the translation links their span
+// to C), quote the C, and name threads, locations and lines as the C does;
+// the lints' fixes edit the generated test (fix edits the C).
 //
 // --timeout takes seconds ("5", "2.5") or a Go duration ("1m30s"). On a
 // terminal, a run that lasts over a second shows a progress line on
@@ -266,7 +270,7 @@ func writeOutput(stdout, stderr io.Writer, o *checkOutput, asJSON, explain bool,
 		return err
 	}
 	if explain {
-		if err := checker.WriteExplain(stdout, o.Result, o.f, o.src); err != nil {
+		if err := o.writeExplain(stdout); err != nil {
 			return err
 		}
 	}
@@ -291,8 +295,8 @@ func checkFile(name string, opts checker.Options, m *cat.Model, bpf bpfc.Options
 	callInputHook(name)
 	start := time.Now()
 	var c cLoad
-	f, text, problems, pos := loadTestFor(name, src, m, bpf, &c)
-	o.f, o.src, o.pos, o.Notes = f, text, pos, c.notes
+	f, text, problems, pos, view := loadForCheck(name, src, m, bpf, &c)
+	o.f, o.src, o.pos, o.c, o.Notes = f, text, pos, view, c.notes
 	if len(problems) > 0 {
 		o.Errors = problems
 		return o
@@ -314,7 +318,7 @@ func checkFile(name string, opts checker.Options, m *cat.Model, bpf bpfc.Options
 	o.Seconds = time.Since(start).Seconds()
 	o.Result = res
 	for _, e := range res.Errors {
-		o.Errors = append(o.Errors, fmt.Sprintf("%s: %s", pos(e.Span), e.Msg))
+		o.Errors = append(o.Errors, fmt.Sprintf("%s: %s", pos(e.Span), o.message(e.Msg)))
 	}
 	if len(res.Errors) == 0 && !res.Cutoff {
 		o.Notes = append(o.Notes, cpuNotes(name, src, c, res, opts, bpf)...)
@@ -356,12 +360,15 @@ type witnessJSON struct {
 }
 
 type eventJSON struct {
-	Thread int    `json:"thread"`        // -1 for an initial write
-	Pos    string `json:"pos,omitempty"` // "file:line:col" (in the C for annotated C); empty for an initial write
-	Start  int    `json:"start"`         // byte offsets of the test (the generated one for annotated C)
-	End    int    `json:"end"`
-	Text   string `json:"text"` // "W[once] x=1"
-	Source string `json:"source,omitempty"`
+	Thread int `json:"thread"` // -1 for an initial write
+	// ThreadName is, for annotated C, the thread's name in the C (the
+	// thread function's, or its annotation's).
+	ThreadName string `json:"threadName,omitempty"`
+	Pos        string `json:"pos,omitempty"` // "file:line:col" (in the C for annotated C); empty for an initial write
+	Start      int    `json:"start"`         // byte offsets of the test (the generated one for annotated C)
+	End        int    `json:"end"`
+	Text       string `json:"text"`             // "W[once] x=1" (for annotated C, locations by their C paths)
+	Source     string `json:"source,omitempty"` // the source text (the C's for annotated C, on one line)
 }
 
 type edgeJSON struct {
@@ -409,7 +416,7 @@ func jsonOf(o *checkOutput, timeout time.Duration) *checkJSON {
 		j.Lints = append(j.Lints, lintOf(o, d))
 	}
 	if rs := r.Reason; rs != nil && !r.Cutoff {
-		j.Reason = &reasonJSON{Outcome: rs.Outcome, Check: rs.Check, Cycle: rs.CycleString(), Edges: edgesOf(rs.Cycle), Cutoff: rs.Cutoff}
+		j.Reason = &reasonJSON{Outcome: rs.Outcome, Check: rs.Check, Cycle: o.message(rs.CycleString()), Edges: edgesOf(rs.Cycle), Cutoff: rs.Cutoff}
 		if rs.Execution != nil {
 			j.Reason.Execution = witnessOf(o, rs.Execution)
 		}
@@ -420,11 +427,15 @@ func jsonOf(o *checkOutput, timeout time.Duration) *checkJSON {
 func witnessOf(o *checkOutput, w *checker.Witness) *witnessJSON {
 	j := &witnessJSON{State: w.State.String(), Cond: w.Cond, Flags: w.Flags, Rf: edgesOf(w.Rf), Co: edgesOf(w.Co)}
 	for _, ev := range w.Events {
-		e := eventJSON{Thread: ev.Thread, Start: ev.Span.Start, End: ev.Span.End, Text: ev.Text}
+		e := eventJSON{Thread: ev.Thread, Start: ev.Span.Start, End: ev.Span.End, Text: o.message(ev.Text)}
 		if ev.Thread >= 0 {
 			e.Pos = o.pos(ev.Span)
 			if ev.Span.Start >= 0 && ev.Span.End <= len(o.src) && ev.Span.Start < ev.Span.End {
 				e.Source = string(o.src[ev.Span.Start:ev.Span.End])
+			}
+			if o.c != nil {
+				_, e.Source = o.c.place(ev.Span)
+				e.ThreadName = o.c.names().Thread(ev.Thread)
 			}
 		}
 		j.Events = append(j.Events, e)
@@ -501,13 +512,13 @@ func (o *checkOutput) warns() bool {
 // then the message's further lines and each fix's title, indented.
 func writeLints(w io.Writer, o *checkOutput) {
 	for _, d := range o.lints {
-		lines := strings.Split(d.Message, "\n")
+		lines := strings.Split(o.message(d.Message), "\n")
 		fmt.Fprintf(w, "%s: %s: %s %s\n", o.pos(d.Span), d.Severity, d.Code, lines[0])
 		for _, l := range lines[1:] {
 			fmt.Fprintf(w, "  %s\n", l)
 		}
 		for _, fx := range d.Fixes {
-			fmt.Fprintf(w, "  fix: %s\n", fx.Title)
+			fmt.Fprintf(w, "  fix: %s\n", o.message(fx.Title))
 		}
 	}
 }
@@ -546,12 +557,12 @@ type editJSON struct {
 
 func lintOf(o *checkOutput, d analysis.Diagnostic) lintJSON {
 	j := lintJSON{Pos: o.pos(d.Span), Start: d.Span.Start, End: d.Span.End,
-		Severity: d.Severity.String(), Code: d.Code, Message: d.Message}
+		Severity: d.Severity.String(), Code: d.Code, Message: o.message(d.Message)}
 	for _, r := range d.Related {
-		j.Related = append(j.Related, relatedJSON{Pos: o.pos(r.Span), Start: r.Span.Start, End: r.Span.End, Message: r.Message})
+		j.Related = append(j.Related, relatedJSON{Pos: o.pos(r.Span), Start: r.Span.Start, End: r.Span.End, Message: o.message(r.Message)})
 	}
 	for _, fx := range d.Fixes {
-		f := fixJSON{Title: fx.Title, Edits: []editJSON{}}
+		f := fixJSON{Title: o.message(fx.Title), Edits: []editJSON{}}
 		for _, e := range fx.Edits {
 			f.Edits = append(f.Edits, editJSON{Start: e.Span.Start, End: e.Span.End, NewText: e.NewText})
 		}

@@ -80,7 +80,7 @@ func (o *checkOutput) draw(dotPath string) {
 // pictureOf chooses the execution to draw: the rejected execution of an
 // outcome never reached, else the first allowed execution where the
 // condition holds. The events of a translated C file say where they are
-// in the C ("prog.c:16:2"; their text is the generated test's).
+// in the C ("prog.c:16:2") and quote the C, with the C's names.
 func pictureOf(o *checkOutput, r *checker.Result) *graph.Graph {
 	g := graph.Rejected(o.f, o.src, r.Reason)
 	for _, w := range r.Witnesses {
@@ -94,6 +94,9 @@ func pictureOf(o *checkOutput, r *checker.Result) *graph.Graph {
 				g.Nodes[i].Where = filepath.Base(o.pos(n.Span)) // "prog.c:16:2"
 			}
 		}
+	}
+	if g != nil && o.c != nil {
+		o.c.relabel(g) // the C's names and text (cmd_check_c.go)
 	}
 	return g
 }

@@ -41,7 +41,10 @@ func init() {
 // named); else it is refused. A correct C file is weakened only with
 // --relax: its scenarios speak for the code they annotate, not for the
 // rest of the program. A directory gives its *.litmus files and its
-// annotated *.c and *.h files.
+// annotated *.c and *.h files. "file.c#SCENARIO" (the name fix prints
+// for one scenario of a file with several) fixes that scenario alone
+// (cfix.FixCScenario), the others kept no worse; its exit status is that
+// scenario's.
 //
 // Nothing but the files to fix is ever written, and a file only when its
 // text changes: to a temporary file in its directory, with its mode, then
@@ -117,7 +120,7 @@ func (r *fixRun) expand(args []string) ([]input, error) {
 		if in.err != nil {
 			return nil, in.err
 		}
-		r.targets[absPath(in.name)] = true
+		r.targets[absPath(inputFile(in.name))] = true
 		if !in.explicit && isC(in.name) {
 			src, err := os.ReadFile(in.name)
 			if err != nil {
@@ -167,13 +170,13 @@ func (r *fixRun) contained(in input) (ok bool) {
 
 // fixFile fixes or relaxes one file and reports whether it ended correct.
 func (r *fixRun) fixFile(in input) bool {
-	name := in.name
+	name := inputFile(in.name)
 	src, err := os.ReadFile(name)
 	if err != nil {
 		fmt.Fprintf(r.stderr, "litmusls fix: %v\n", err)
 		return false
 	}
-	callInputHook(name)
+	callInputHook(in.name)
 	if isC(name) {
 		return r.fixC(in, src)
 	}
@@ -268,7 +271,7 @@ func (r *fixRun) write(changes []fileEdit) bool {
 // fixC fixes an annotated C file in its C, with the C quick fixes of
 // cfix.FixCFile, or says why it cannot and leaves it alone.
 func (r *fixRun) fixC(in input, src []byte) bool {
-	name := in.name
+	name, only := splitScenario(in.name)
 	cannot := func(format string, args ...any) bool {
 		fmt.Fprintf(r.stdout, "%s: cannot fix: %s\n", name, fmt.Sprintf(format, args...))
 		return false
@@ -295,9 +298,15 @@ func (r *fixRun) fixC(in input, src []byte) bool {
 			fmt.Fprintf(r.stdout, "%s: no scenario of its own; its threads take part in those of %s\n", name, by)
 			return true
 		}
+		if by := namingFiles(name); len(by) > 0 {
+			return cannot("no scenario of its own; its threads take part in those of %s: fix them together, litmusls fix %s %s", strings.Join(by, ", "), strings.Join(by, " "), name)
+		}
 		return cannot("no litmus scenario: annotate threads with // litmus: thread and add // litmus: exists (...)")
 	}
-	fx, err := cfix.FixCFile(context.Background(), tr, rewrite.ActionOptions{Archs: r.archs, SynthBudget: r.timeout, Cache: r.cache})
+	if only != "" && !hasScenario(tr, only) {
+		return cannot("no scenario %q", only)
+	}
+	fx, err := cfix.FixCScenario(context.Background(), tr, only, rewrite.ActionOptions{Archs: r.archs, SynthBudget: r.timeout, Cache: r.cache})
 	if err != nil {
 		fmt.Fprintf(r.stderr, "%s: %v\n", name, err)
 		return false
@@ -316,15 +325,21 @@ func (r *fixRun) fixC(in input, src []byte) bool {
 		if len(os) == 1 {
 			return os[0].Verdict
 		}
-		parts := make([]string, len(os))
+		var parts []string
 		for i, o := range os {
-			parts[i] = fx.Scenarios[i] + " " + o.Verdict
+			if only == "" || fx.Scenarios[i] == only {
+				parts = append(parts, fx.Scenarios[i]+" "+o.Verdict)
+			}
 		}
 		return strings.Join(parts, ", ")
 	}
 	switch {
+	case len(fx.Steps) == 0 && only != "" && !everyOK(fx.Base):
+		// The other scenarios are broken: nothing was weakened for them.
+		fmt.Fprintf(r.stdout, "%s: correct (%s)\n", in.name, verdicts(fx.Base))
+		return true
 	case len(fx.Steps) == 0:
-		fmt.Fprintf(r.stdout, "%s: correct (%s), and nothing is stronger than it needs\n", name, verdicts(fx.Base))
+		fmt.Fprintf(r.stdout, "%s: correct (%s), and nothing is stronger than it needs\n", in.name, verdicts(fx.Base))
 		return true
 	case fx.Relaxed:
 		stays := "outcome stays "
@@ -413,6 +428,26 @@ func (r *fixRun) namedWith(name string) string {
 		}
 	}
 	return ""
+}
+
+// hasScenario reports whether tr has a scenario named name.
+func hasScenario(tr *bpfc.Translation, name string) bool {
+	for _, sc := range tr.Scenarios {
+		if sc.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// everyOK reports whether every outcome is correct.
+func everyOK(os []*analysis.Outcome) bool {
+	for _, o := range os {
+		if !o.OK() {
+			return false
+		}
+	}
+	return true
 }
 
 // errorNotes counts the error notes of a translation.

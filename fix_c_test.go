@@ -452,3 +452,78 @@ func TestFixCNoRelaxByDefault(t *testing.T) {
 	assert.NotContains(t, out, "--- "+path)
 	assert.Empty(t, changedFiles(before, snapshot(t, dir)))
 }
+
+// twoScenarios is annotated C with two scenarios, both broken, on
+// separate threads and locations: a message passing whose flag store is
+// plain, and a store buffering with no fence.
+const twoScenarios = `int data, flag, x, y;
+
+// litmus: test mp
+// litmus: threads writer reader
+// litmus: exists (reader:f=1 /\ reader:d=0)
+
+// litmus: test sb
+// litmus: threads left right
+// litmus: exists (left:r=0 /\ right:s=0)
+
+// litmus: thread writer
+int writer(void *ctx)
+{
+	WRITE_ONCE(data, 1);
+	flag = 1;
+	return 0;
+}
+
+// litmus: thread reader
+int reader(void *ctx)
+{
+	int f = smp_load_acquire(&flag);
+	int d = -1;
+
+	if (f)
+		d = READ_ONCE(data);
+	return 0;
+}
+
+// litmus: thread left
+int left(void *ctx)
+{
+	WRITE_ONCE(x, 1);
+	int r = READ_ONCE(y);
+	return 0;
+}
+
+// litmus: thread right
+int right(void *ctx)
+{
+	WRITE_ONCE(y, 1);
+	int s = READ_ONCE(x);
+	return 0;
+}
+`
+
+// TestFixCScenarioArg: "fix file.c#SCENARIO" fixes that scenario alone
+// (the other broken one is left as it is), and an unknown scenario is
+// refused with the file left alone.
+func TestFixCScenarioArg(t *testing.T) {
+	dir := t.TempDir()
+	path := writeFile(t, dir, "two.c", twoScenarios)
+	code, out, errs := run("fix", "--dry-run", path+"#sb")
+	require.Equal(t, 0, code, errs)
+	assert.Contains(t, out, path+"#sb: bad outcome reachable (Sometimes); cheapest fix: ")
+	assert.Contains(t, out, "mp: bad outcome stays reachable")
+	assert.Contains(t, out, "@@ "+path+":34:1 @@\n+\t__atomic_thread_fence(__ATOMIC_SEQ_CST);\n")
+	assert.NotContains(t, out, "flag = 1", "the mp scenario's threads are not edited")
+
+	code, out, _ = run("fix", path+"#mp")
+	require.Equal(t, 0, code)
+	assert.Contains(t, out, "@@ "+path+":15:2 @@\n-\tflag = 1;\n")
+	src, err := os.ReadFile(path)
+	require.NoError(t, err)
+	assert.NotContains(t, string(src), "\tflag = 1;")
+	assert.NotContains(t, string(src), "__atomic_thread_fence", "sb is left broken")
+
+	code, out, _ = run("fix", path+"#nope")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, out, path+`: cannot fix: no scenario "nope"`)
+}

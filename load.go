@@ -12,7 +12,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/litmusls/litmusls/analysis"
 	"github.com/litmusls/litmusls/syntax"
 	"github.com/litmusls/litmusls/syntax/bpfc"
 )
@@ -27,14 +26,24 @@ import (
 // translated by bpfc; name may end in "#SCENARIO" to pick one of its
 // scenarios (checkInputs names them so), and must when it has several.
 // Problems of a C file are in C coordinates; the notes on code the
-// translation does not model are information (loadTestWith returns them)
+// translation does not model are information (loadView returns them)
 // and stay in the generated test as comments, unless the scenario
 // depends on that code: then they are problems.
 func loadTest(name string, src []byte) (f *syntax.File, text []byte, problems []string, pos func(syntax.Span) string) {
 	return loadTestWith(name, src, bpfc.Options{}, nil)
 }
 
-// A cLoad is what loadTestWith tells of an annotated C input besides its
+// loadTestWith is loadTest translating C with opts; for a C input it
+// fills c (when not nil).
+func loadTestWith(name string, src []byte, opts bpfc.Options, c *cLoad) (f *syntax.File, text []byte, problems []string, pos func(syntax.Span) string) {
+	f, text, problems, view := loadView(name, src, opts, c)
+	if view != nil {
+		return f, text, problems, view.pos
+	}
+	return f, text, problems, func(sp syntax.Span) string { return f.Lines.Position(sp.Start).String() }
+}
+
+// A cLoad is what loadView tells of an annotated C input besides its
 // test.
 type cLoad struct {
 	tr    *bpfc.Translation
@@ -42,25 +51,22 @@ type cLoad struct {
 	notes []string       // the scenario's notes that are not errors, as "file:line:col: note: message"
 }
 
-// loadTestWith is loadTest translating C with opts; for a C input it
-// fills c (when not nil).
-func loadTestWith(name string, src []byte, opts bpfc.Options, c *cLoad) (f *syntax.File, text []byte, problems []string, pos func(syntax.Span) string) {
-	testPos := func(f *syntax.File) func(syntax.Span) string {
-		return func(sp syntax.Span) string { return f.Lines.Position(sp.Start).String() }
-	}
+// loadView is loadTestWith, with the view of the C for a translated C
+// input in place of pos (nil for a litmus file or a C input without a
+// scenario): where its spans are in the C, and the C's names.
+func loadView(name string, src []byte, opts bpfc.Options, c *cLoad) (f *syntax.File, text []byte, problems []string, view *cView) {
 	file, scenario := splitScenario(name)
 	if !isC(file) {
 		f, errs := syntax.Parse(name, src)
 		for _, e := range errs {
 			problems = append(problems, f.Lines.Position(e.Span.Start).String()+": "+e.Msg)
 		}
-		return f, src, problems, testPos(f)
+		return f, src, problems, nil
 	}
 	empty := func() *syntax.File { f, _ := syntax.Parse(name, nil); return f }
 	tr, err := bpfc.TranslateOptions(file, src, os.ReadFile, opts)
 	if err != nil {
-		f := empty()
-		return f, nil, []string{fmt.Sprintf("%s: %v", file, err)}, testPos(f)
+		return empty(), nil, []string{fmt.Sprintf("%s: %v", file, err)}, nil
 	}
 	if c == nil {
 		c = &cLoad{}
@@ -85,6 +91,10 @@ func loadTestWith(name string, src []byte, opts bpfc.Options, c *cLoad) (f *synt
 	case len(tr.Scenarios) == 1:
 		sc = tr.Scenarios[0]
 	case len(tr.Scenarios) == 0:
+		if by := namingFiles(file); len(by) > 0 {
+			problems = append(problems, fmt.Sprintf("%s: no scenario of its own; its threads take part in those of %s: check %s", file, strings.Join(by, ", "), strings.Join(by, " ")))
+			break
+		}
 		problems = append(problems, file+": no litmus scenario: annotate threads with // litmus: thread and add // litmus: exists (...)")
 	default:
 		var names []string
@@ -94,8 +104,7 @@ func loadTestWith(name string, src []byte, opts bpfc.Options, c *cLoad) (f *synt
 		problems = append(problems, fmt.Sprintf("%s: %d scenarios: check %s", file, len(names), strings.Join(names, " ")))
 	}
 	if sc == nil {
-		f := empty()
-		return f, nil, problems, testPos(f)
+		return empty(), nil, problems, nil
 	}
 	c.sc = sc
 	for _, n := range sc.Notes {
@@ -103,13 +112,48 @@ func loadTestWith(name string, src []byte, opts bpfc.Options, c *cLoad) (f *synt
 			c.notes = append(c.notes, fmt.Sprintf("%s: note: %s", tr.Position(bpfc.Loc{File: n.File, Span: n.Span}), n.Msg))
 		}
 	}
-	gen := testPos(sc.File)
-	return sc.File, sc.Text, problems, func(sp syntax.Span) string {
-		if p, ok := analysis.PlaceInC(sc, sp, ""); ok && p.Linked {
-			return tr.Position(p.C).String()
-		}
-		return gen(sp)
+	return sc.File, sc.Text, problems, newCView(tr, sc)
+}
+
+// maxNamingFiles bounds the C files namingFiles reads.
+const maxNamingFiles = 200
+
+// namingFiles returns the annotated C files whose "with" annotations name
+// the C file path (the user-space side of their scenarios), as paths
+// beside path's: those in its directory and in the directories beside it
+// (progs/ next to prog_tests/, as the kernel's BPF selftests lay them
+// out), at most maxNamingFiles of them read.
+func namingFiles(path string) []string {
+	dir := filepath.Dir(path)
+	var cands []string
+	for _, pat := range []string{filepath.Join(dir, "*.[ch]"), filepath.Join(filepath.Dir(dir), "*", "*.[ch]")} {
+		m, _ := filepath.Glob(pat)
+		cands = append(cands, m...)
 	}
+	me, base := absPath(path), []byte(filepath.Base(path))
+	var out []string
+	seen := map[string]bool{me: true}
+	for _, c := range cands {
+		if seen[absPath(c)] || len(seen) > maxNamingFiles {
+			continue
+		}
+		seen[absPath(c)] = true
+		src, err := os.ReadFile(c)
+		if err != nil || !bytes.Contains(src, []byte("litmus:")) || !bytes.Contains(src, []byte("with")) || !bytes.Contains(src, base) {
+			continue
+		}
+		var tr *bpfc.Translation
+		if contain(func() { tr, err = bpfc.Translate(c, src, os.ReadFile) }) != nil || err != nil {
+			continue
+		}
+		for _, s := range tr.Sources[1:] {
+			if absPath(s.Name) == me && len(tr.Scenarios) > 0 {
+				out = append(out, c)
+				break
+			}
+		}
+	}
+	return out
 }
 
 // splitScenario splits "file.c#name" into the file and the scenario name;
@@ -141,7 +185,8 @@ type input struct {
 }
 
 // expandPaths expands the arguments of a command: a file is taken as it
-// is; a directory gives every file below it that match accepts, in
+// is, and so is "file.c#SCENARIO" when file.c can be read (and no file of
+// that whole name exists); a directory gives every file below it that match accepts, in
 // lexical order. A path that cannot be read, named or met in a directory,
 // is an input with its error, in its place: the others are expanded all
 // the same.
@@ -149,7 +194,14 @@ func expandPaths(args []string, match func(path string) bool) []input {
 	var out []input
 	for _, arg := range args {
 		info, err := os.Stat(arg)
-		if err != nil || !info.IsDir() {
+		if err != nil {
+			if file, scenario := splitScenario(arg); scenario != "" {
+				// "file.c#SCENARIO": the file must be there; the scenario
+				// is looked for when the file is translated.
+				_, err = os.Stat(file)
+			}
+		}
+		if err != nil || info == nil || !info.IsDir() {
 			out = append(out, input{name: arg, explicit: true, err: err})
 			continue
 		}
@@ -201,13 +253,16 @@ func checkInputs(args []string) []input {
 }
 
 // scenarioInputs returns the inputs one file gives: itself for a litmus
-// file, or for a C file with several scenarios one input per scenario. A
+// file or a "file.c#SCENARIO" named, or for a C file with several scenarios one input per scenario. A
 // C file found in a directory walk without scenarios (no annotations, or
 // only threads for another file's "with") gives none; named explicitly, it
 // is kept, so check reports why it has none.
 func scenarioInputs(path string, explicit bool) ([]string, error) {
 	if !isC(path) {
 		return []string{path}, nil
+	}
+	if _, scenario := splitScenario(path); scenario != "" {
+		return []string{path}, nil // one scenario, named: loadTest picks it
 	}
 	src, err := os.ReadFile(path)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/tliron/glsp"
@@ -91,6 +92,21 @@ func (ss *session) translate(doc *Document) (*translation, error) {
 	if c != nil && ss.sameOpenSources(c) {
 		return c, c.err
 	}
+	c = ss.translateText(doc.URI, doc.Text, "translate")
+	if c.Translation != nil && len(c.Scenarios) == 0 && annotated(doc.Text) {
+		c.disk = ss.diskIncluders(doc)
+	}
+	snap.mu.Lock()
+	snap.tr = c
+	snap.mu.Unlock()
+	return c, c.err
+}
+
+// translateText translates the C text of the file at uri, reading the
+// files its "with" annotations name from the open documents first, then
+// from disk. stage names the work for the test hook: "translate" for an
+// open document's, "translateDisk" for a file on disk (diskIncluders).
+func (ss *session) translateText(u protocol.DocumentUri, text []byte, stage string) *translation {
 	read := map[protocol.DocumentUri]int32{}
 	load := func(path string) ([]byte, error) {
 		if open := ss.docs.get(fileURI(path)); open != nil {
@@ -105,23 +121,21 @@ func (ss *session) translate(doc *Document) (*translation, error) {
 	func() {
 		defer func() {
 			if p := recover(); p != nil {
-				tr, err = nil, panicked(ss.log, "translating", doc.URI, p)
+				tr, err = nil, panicked(ss.log, "translating", u, p)
 			}
 		}()
-		ss.hook("translate", doc.URI)
-		tr, err = bpfc.Translate(uriPath(doc.URI), doc.Text, load)
+		ss.hook(stage, u)
+		tr, err = bpfc.Translate(uriPath(u), text, load)
 	}()
-	c = &translation{read: read, Translation: tr, err: err}
+	c := &translation{read: read, Translation: tr, err: err}
 	if tr != nil {
+		c.names = tr.AllNames()
 		c.tests = make([]*parsedFile, len(tr.Scenarios))
 		for i, sc := range tr.Scenarios {
 			c.tests[i] = scenarioParse(tr, sc)
 		}
 	}
-	snap.mu.Lock()
-	snap.tr = c
-	snap.mu.Unlock()
-	return c, err
+	return c
 }
 
 // heldTranslation returns the translation that doc's snapshot holds, for
@@ -146,6 +160,23 @@ type translation struct {
 	read              map[protocol.DocumentUri]int32
 	err               error
 	tests             []*parsedFile // of Scenarios[i]
+	names             []*bpfc.Names // of Scenarios[i]: what messages call threads, locations, lines
+	// disk holds, for a C file with no scenario of its own, the
+	// translations of the files on disk whose "with" names it (see
+	// diskIncluders), as they were when it was translated.
+	disk []*translation
+}
+
+// closedDisk returns t.disk without the files open now: includers has
+// those.
+func (ss *session) closedDisk(t *translation) []*translation {
+	var out []*translation
+	for _, d := range t.disk {
+		if ss.docs.get(fileURI(d.Sources[0].Name)) == nil {
+			out = append(out, d)
+		}
+	}
+	return out
 }
 
 // parsed returns the parse of the test generated for Scenarios[i].
@@ -232,12 +263,13 @@ func (ss *session) diagnoseC(ctx context.Context, doc *Document) ([]protocol.Dia
 		d.Severity = &severity
 		out = append(out, d)
 	}
+	var found []scenarioDiagnostic
 	for i := range tr.Scenarios {
 		diags, err := ss.scenarioDiagnostics(ctx, doc, tr, i)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, diags...)
+		found = append(found, diags...)
 	}
 	if len(tr.Scenarios) > 0 {
 		ss.rewrites.warmC(doc, tr.Translation, cTextKey(tr.Translation))
@@ -256,10 +288,141 @@ func (ss *session) diagnoseC(ctx context.Context, doc *Document) ([]protocol.Dia
 			if err != nil {
 				return nil, err
 			}
-			out = append(out, diags...)
+			found = append(found, diags...)
 		}
 	}
-	return out, nil
+	// The user-space side of a "with" open on its own: the scenarios of
+	// the files on disk that name it find things in it too.
+	for _, otr := range ss.closedDisk(tr) {
+		ss.rewrites.warmC(doc, otr.Translation, cTextKey(otr.Translation))
+		for i := range otr.Scenarios {
+			diags, err := ss.scenarioDiagnostics(ctx, doc, otr, i)
+			if err != nil {
+				return nil, err
+			}
+			found = append(found, diags...)
+		}
+	}
+	return append(out, mergeScenarios(found)...), nil
+}
+
+// maxIncluderFiles bounds the C files diskIncluders reads.
+const maxIncluderFiles = 200
+
+// diskIncluders returns the translations of the annotated C files on disk
+// whose "with" annotations name doc, open or not (closedDisk leaves out
+// those open when they are used, which includers has): those in doc's directory
+// and in the directories beside it (progs/ next to prog_tests/, as the
+// kernel's BPF selftests lay them out), at most maxIncluderFiles of them
+// read.
+func (ss *session) diskIncluders(doc *Document) []*translation {
+	name := uriPath(doc.URI)
+	dir := filepath.Dir(name)
+	var paths []string
+	for _, pat := range []string{filepath.Join(dir, "*.[ch]"), filepath.Join(filepath.Dir(dir), "*", "*.[ch]")} {
+		m, _ := filepath.Glob(pat)
+		paths = append(paths, m...)
+	}
+	base := []byte(filepath.Base(name))
+	var out []*translation
+	seen := map[string]bool{name: true}
+	read := 0
+	for _, p := range paths {
+		if seen[p] || read >= maxIncluderFiles {
+			continue
+		}
+		seen[p] = true
+		u := fileURI(p)
+		read++
+		text, err := os.ReadFile(p)
+		if err != nil || !annotated(text) || !bytes.Contains(text, []byte("with")) || !bytes.Contains(text, base) {
+			continue
+		}
+		if otr := ss.translateText(u, text, "translateDisk"); otr.err == nil && otr.Translation != nil && otr.Source(name) != nil {
+			out = append(out, otr)
+		}
+	}
+	return out
+}
+
+// A scenarioDiagnostic is a diagnostic one scenario gives a C document,
+// before those of all scenarios are merged.
+type scenarioDiagnostic struct {
+	d        protocol.Diagnostic // its message without the scenario's name
+	scenario string
+	named    bool // the scenario's file has several: say which
+}
+
+// mergeScenarios makes one diagnostic of those that several scenarios
+// give one place with one code and severity (a data race of a thread
+// that takes part in several, the same lint), with the related locations
+// of each. Its message lists the scenarios: "[mp, sb] MESSAGE" when they
+// say the same, else each scenario's message on its own line, "[mp]
+// MESSAGE" (the partners of a race differ from one scenario to another).
+// A file with one scenario gets no names: its messages at one place are
+// joined, one a line. The diagnostics keep the order
+// of their first scenario.
+func mergeScenarios(found []scenarioDiagnostic) []protocol.Diagnostic {
+	type key struct {
+		r        protocol.Range
+		code     any
+		severity protocol.DiagnosticSeverity
+	}
+	keyOf := func(d protocol.Diagnostic) key {
+		k := key{r: d.Range}
+		if d.Code != nil {
+			k.code = d.Code.Value
+		}
+		if d.Severity != nil {
+			k.severity = *d.Severity
+		}
+		return k
+	}
+	var order []key
+	groups := map[key][]scenarioDiagnostic{}
+	for _, f := range found {
+		k := keyOf(f.d)
+		if _, ok := groups[k]; !ok {
+			order = append(order, k)
+		}
+		groups[k] = append(groups[k], f)
+	}
+	out := make([]protocol.Diagnostic, 0, len(order))
+	for _, k := range order {
+		g := groups[k]
+		d := g[0].d
+		var msgs []string           // distinct messages, in order
+		by := map[string][]string{} // message → its scenarios
+		seenRel := map[string]bool{}
+		d.RelatedInformation = nil
+		named := false
+		for _, f := range g {
+			if _, ok := by[f.d.Message]; !ok {
+				msgs = append(msgs, f.d.Message)
+			}
+			if !slices.Contains(by[f.d.Message], f.scenario) {
+				by[f.d.Message] = append(by[f.d.Message], f.scenario)
+			}
+			named = named || f.named
+			for _, rel := range f.d.RelatedInformation {
+				rk := fmt.Sprint(rel)
+				if !seenRel[rk] {
+					seenRel[rk] = true
+					d.RelatedInformation = append(d.RelatedInformation, rel)
+				}
+			}
+		}
+		parts := make([]string, len(msgs))
+		for i, m := range msgs {
+			parts[i] = m
+			if named {
+				parts[i] = "[" + strings.Join(by[m], ", ") + "] " + m
+			}
+		}
+		d.Message = strings.Join(parts, "\n")
+		out = append(out, d)
+	}
+	return out
 }
 
 // includers returns the translations of the other open C documents whose
@@ -340,8 +503,10 @@ func (ss *session) rediagnose(uri protocol.DocumentUri, by *Document) {
 // its diagnostics to doc. A diagnostic whose place is in another file (the
 // user-space side of a "with") or in generated text with no C behind it
 // goes on the scenario's annotation, with its place as a related
-// location. Fixes, which edit the generated test, are not carried over.
-func (ss *session) scenarioDiagnostics(ctx context.Context, doc *Document, t *translation, i int) ([]protocol.Diagnostic, error) {
+// location. Messages name threads, locations and lines as the C does
+// (bpfc.Names). Fixes, which edit the generated test, are not carried
+// over. Several scenarios' diagnostics are merged by mergeScenarios.
+func (ss *session) scenarioDiagnostics(ctx context.Context, doc *Document, t *translation, i int) ([]scenarioDiagnostic, error) {
 	name := uriPath(doc.URI)
 	tr, sc := t.Translation, t.Scenarios[i]
 	p := t.parsed(i)
@@ -355,17 +520,14 @@ func (ss *session) scenarioDiagnostics(ctx context.Context, doc *Document, t *tr
 		}
 		res, opts.Budget = r.res, r.budget
 	}
-	prefix := ""
-	if len(tr.Scenarios) > 1 {
-		prefix = "[" + sc.Name + "] "
-	}
-	var out []protocol.Diagnostic
+	names := t.names[i]
+	var out []scenarioDiagnostic
 	for _, d := range analysis.Diagnose(f, sc.Text, errs, res, opts) {
 		at, ok := analysis.PlaceInC(sc, d.Span, name)
 		if !ok {
 			continue // the scenario is declared in another file: its diagnostics go there
 		}
-		pd, err := newDiagnostic(doc, at.C.Span, d.Code, prefix+d.Message)
+		pd, err := newDiagnostic(doc, at.C.Span, d.Code, names.Words(d.Message))
 		if err != nil {
 			return nil, err
 		}
@@ -378,12 +540,12 @@ func (ss *session) scenarioDiagnostics(ctx context.Context, doc *Document, t *tr
 		}
 		for _, r := range d.Related {
 			if l, ok := analysis.PlaceInC(sc, r.Span, ""); ok && l.Linked {
-				if rel, ok := relatedIn(tr, l.C, r.Message); ok {
+				if rel, ok := relatedIn(tr, l.C, names.Words(r.Message)); ok {
 					pd.RelatedInformation = append(pd.RelatedInformation, rel)
 				}
 			}
 		}
-		out = append(out, pd)
+		out = append(out, scenarioDiagnostic{d: pd, scenario: sc.Name, named: len(tr.Scenarios) > 1})
 	}
 	return out, nil
 }
@@ -435,7 +597,7 @@ func (ss *session) cCodeLenses(doc *Document) ([]protocol.CodeLens, error) {
 		}
 		title := "Not checked: the generated test does not parse"
 		if p := tr.parsed(i); len(p.errs) == 0 {
-			title = ss.checks.lensTitle(p)
+			title = tr.names[i].Words(ss.checks.lensTitle(p)) // "Not checked: " and why, in the C's names
 		}
 		r, err := doc.Mapper().SpanRange(fitSpan(doc.Text, sc.Decl.Span))
 		if err != nil {
@@ -483,7 +645,7 @@ func (ss *session) cCodeActions(doc *Document, span syntax.Span, only func(proto
 	if err != nil {
 		return actions, nil
 	}
-	for _, t := range append([]*translation{tr}, ss.heldIncluders(doc)...) {
+	for _, t := range append(append([]*translation{tr}, ss.heldIncluders(doc)...), ss.closedDisk(tr)...) {
 		if len(t.Scenarios) == 0 {
 			continue
 		}

@@ -91,6 +91,15 @@ type CFixStep struct {
 // verifications per broken scenario; for a correct file one verification
 // per weakening and one per weakening kept.
 func FixCFile(ctx context.Context, tr *bpfc.Translation, opts rewrite.ActionOptions) (*CFileFix, error) {
+	return FixCScenario(ctx, tr, "", opts)
+}
+
+// FixCScenario is [FixCFile] for the one scenario named only ("": every
+// scenario, as FixCFile): it fixes that scenario when it is broken, the
+// others kept no worse, and leaves the other broken scenarios as they
+// are. A correct scenario is weakened as FixCFile weakens a correct file,
+// every scenario staying correct. An unknown name is a Problem.
+func FixCScenario(ctx context.Context, tr *bpfc.Translation, only string, opts rewrite.ActionOptions) (*CFileFix, error) {
 	if tr == nil || len(tr.Sources) == 0 {
 		return nil, fmt.Errorf("no translation")
 	}
@@ -120,16 +129,22 @@ func FixCFile(ctx context.Context, tr *bpfc.Translation, opts rewrite.ActionOpti
 			}
 			return out, nil
 		}
+		if round == 0 && only != "" && base[only] == nil {
+			return &CFileFix{Scenarios: out.Scenarios, Base: out.Base, Problem: fmt.Sprintf("no scenario %q with a condition", only)}, nil
+		}
 		var broken *bpfc.Scenario
 		for _, sc := range scens {
-			if !base[sc.Name].OK() {
+			if !base[sc.Name].OK() && (only == "" || sc.Name == only) {
 				broken = sc
 				break
 			}
 		}
 		if broken == nil {
-			if round == 0 {
+			if round == 0 && (only == "" || allOK(base)) {
 				return out, relaxCFile(ctx, cv, scens, base, out, opts)
+			}
+			if len(out.Steps) == 0 {
+				return out, nil // the scenario asked for is correct; others are not its business
 			}
 			out.Edits = edits
 			for _, sc := range scens {
@@ -174,6 +189,16 @@ func FixCFile(ctx context.Context, tr *bpfc.Translation, opts rewrite.ActionOpti
 		}
 		cur = next
 	}
+}
+
+// allOK reports whether every outcome is correct.
+func allOK(base map[string]*analysis.Outcome) bool {
+	for _, o := range base {
+		if !o.OK() {
+			return false
+		}
+	}
+	return true
 }
 
 // A cProblem is why a file cannot be fixed.

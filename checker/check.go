@@ -113,6 +113,47 @@ func lowerTestWith(f *syntax.File, macros *Macros) (*program, *LowerError, error
 	return p, nil, nil
 }
 
+// prepare is where Check and Speedcheck start: the result with the test's
+// name and condition, f with its condition (withCond), the lowered
+// program (by the model's macros, for a [MacroModel]), the model that
+// judges it and the locations its states show. A nil program means res
+// (with the test's errors) or err is the answer.
+func prepare(f *syntax.File, opts Options) (res *Result, _ *syntax.File, p *program, model Model, shown []shownLoc, err error) {
+	// herd7 drops a ".litmus" suffix from the name on the first line.
+	res = &Result{Name: strings.TrimSuffix(f.Name, ".litmus")}
+	f = withCond(f)
+	res.Quant = f.Cond.Quant
+	res.Condition = res.Quant.String() + " " + propString(f.Cond.Prop, true)
+	var macros *Macros
+	if mm, ok := opts.Model.(MacroModel); ok {
+		macros = mm.Macros()
+	}
+	p, le, err := lowerTestWith(f, macros)
+	if err != nil {
+		return nil, f, nil, nil, nil, err
+	}
+	if le != nil {
+		res.Errors = append(res.Errors, le)
+		return res, f, nil, nil, nil, nil
+	}
+	model = opts.Model
+	if model == nil {
+		model = &LKMM{}
+		if f.Dialect == syntax.DialectBPF {
+			model = &BPF{}
+		}
+	}
+	shown, err = p.shownLocations(f)
+	if err != nil {
+		if errors.As(err, &le) {
+			res.Errors = append(res.Errors, le)
+			return res, f, nil, nil, nil, nil
+		}
+		return nil, f, nil, nil, nil, err
+	}
+	return res, f, p, model, shown, nil
+}
+
 // Check decides f under opts.Model; a nil Model means the dialect's own:
 // the LKMM for C tests, bpf.cat's model for BPF tests. A [MacroModel]'s
 // macros lower a C test's primitives. A problem in the
@@ -124,38 +165,9 @@ func Check(ctx context.Context, f *syntax.File, opts Options) (*Result, error) {
 		return Speedcheck(ctx, f, opts, SpeedFast)
 	}
 	start := ctx
-	// herd7 drops a ".litmus" suffix from the name on the first line.
-	res := &Result{Name: strings.TrimSuffix(f.Name, ".litmus")}
-	f = withCond(f)
-	res.Quant = f.Cond.Quant
-	res.Condition = res.Quant.String() + " " + propString(f.Cond.Prop, true)
-	var macros *Macros
-	if mm, ok := opts.Model.(MacroModel); ok {
-		macros = mm.Macros()
-	}
-	p, le, err := lowerTestWith(f, macros)
-	if err != nil {
-		return nil, err
-	}
-	if le != nil {
-		res.Errors = append(res.Errors, le)
-		return res, nil
-	}
-	model := opts.Model
-	if model == nil {
-		model = &LKMM{}
-		if f.Dialect == syntax.DialectBPF {
-			model = &BPF{}
-		}
-	}
-	shown, err := p.shownLocations(f)
-	if err != nil {
-		var le *LowerError
-		if errors.As(err, &le) {
-			res.Errors = append(res.Errors, le)
-			return res, nil
-		}
-		return nil, err
+	res, f, p, model, shown, err := prepare(f, opts)
+	if p == nil {
+		return res, err
 	}
 	if opts.Timeout > 0 {
 		var cancel context.CancelFunc

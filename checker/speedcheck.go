@@ -5,7 +5,6 @@ import (
 	"errors"
 	"runtime"
 	"sort"
-	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -54,33 +53,9 @@ const (
 // ignored: there are no witnesses nor reasons.
 func Speedcheck(ctx context.Context, f *syntax.File, opts Options, mode SpeedMode) (*Result, error) {
 	start := ctx
-	res := &Result{Name: strings.TrimSuffix(f.Name, ".litmus")}
-	f = withCond(f)
-	res.Quant = f.Cond.Quant
-	res.Condition = res.Quant.String() + " " + propString(f.Cond.Prop, true)
-	p, le, err := lowerTest(f)
-	if err != nil {
-		return nil, err
-	}
-	if le != nil {
-		res.Errors = append(res.Errors, le)
-		return res, nil
-	}
-	model := opts.Model
-	if model == nil {
-		model = &LKMM{}
-		if f.Dialect == syntax.DialectBPF {
-			model = &BPF{}
-		}
-	}
-	shown, err := p.shownLocations(f)
-	if err != nil {
-		var le *LowerError
-		if errors.As(err, &le) {
-			res.Errors = append(res.Errors, le)
-			return res, nil
-		}
-		return nil, err
+	res, f, p, model, shown, err := prepare(f, opts)
+	if p == nil {
+		return res, err
 	}
 	if opts.Timeout > 0 {
 		var cancel context.CancelFunc

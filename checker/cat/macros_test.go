@@ -451,3 +451,35 @@ func TestReadMacrosErrors(t *testing.T) {
 	_, err = ReadMacros("none.def", func(string) ([]byte, error) { return nil, os.ErrNotExist })
 	require.Error(t, err)
 }
+
+// TestEditedDefSpeedcheck: a verdict-only run (herd7's -speedcheck) lowers
+// by the model's .def too, as the full run does: smp_foo() orders SB under
+// the fully edited model and nothing with the .def line alone. herd7 gives
+// the same lines with -speedcheck true and fast on the same edited files
+// (run by hand): "Never 0 0" and "Sometimes 1 0".
+func TestEditedDefSpeedcheck(t *testing.T) {
+	def := edit{"linux-kernel.def", "smp_mb() { __fence{MB}; }", "smp_mb() { __fence{MB}; }\nsmp_foo() { __fence{foo}; }"}
+	full := editedModel(t, def,
+		edit{"linux-kernel.bell", "'MB (*smp_mb*) ||", "'MB (*smp_mb*) ||\n\t\t'foo (*smp_foo, a new full fence*) ||"},
+		edit{"linux-kernel.cat", "let mb = ([M] ; fencerel(Mb) ; [M]) |", "let mb = ([M] ; fencerel(Mb | Foo) ; [M]) |"},
+		edit{"linux-kernel.cat", "let barrier = fencerel(Barrier | Rmb | Wmb | Mb |", "let barrier = fencerel(Barrier | Rmb | Wmb | Mb | Foo |"})
+	defOnly := editedModel(t, def)
+	verdict := func(m checker.Model) string {
+		f, errs := syntax.Parse("SB+foo.litmus", []byte(sbFoo))
+		require.NotEmpty(t, errs, "the parser does not know smp_foo; the .def does")
+		res, err := checker.Check(context.Background(), f, checker.Options{Model: m, VerdictOnly: true})
+		require.NoError(t, err)
+		require.Empty(t, res.Errors)
+		var b strings.Builder
+		require.NoError(t, checker.WriteHerd(&b, res, -1))
+		for _, line := range strings.Split(b.String(), "\n") {
+			if strings.HasPrefix(line, "Observation ") {
+				return line
+			}
+		}
+		t.Fatalf("no Observation line in\n%s", b.String())
+		return ""
+	}
+	require.Equal(t, "Observation SB+foo Never 0 0", verdict(full))
+	require.Equal(t, "Observation SB+foo Sometimes 1 0", verdict(defOnly))
+}

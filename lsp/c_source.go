@@ -708,7 +708,9 @@ func (ss *session) executeCommand(_ *glsp.Context, params *protocol.ExecuteComma
 			return nil, err
 		}
 		path := filepath.Join(dir, safeFileName(sc.Name)+".litmus")
-		if err := os.WriteFile(path, sc.Text, 0o644); err != nil {
+		// The text translate prints, which herd7 reads too (sc.Text keeps
+		// compound assignments that only litmusls's analysis wants).
+		if err := os.WriteFile(path, sc.Herd, 0o644); err != nil {
 			return nil, err
 		}
 		target := fileURI(path)

@@ -17,6 +17,8 @@ import (
 	glsp "github.com/tliron/glsp/protocol_3_16"
 	lsp "go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
+
+	"github.com/litmusls/litmusls/syntax/bpfc"
 )
 
 // openC opens the C file testdata/bpfc/rel of the repository under its
@@ -201,4 +203,31 @@ func TestTranslationReuse(t *testing.T) {
 	changed, err := ss.translate(prog)
 	require.NoError(t, err)
 	assert.NotSame(t, opened, changed, "the user-space side changed")
+}
+
+// TestShowTranslationHerdText: the generated test the source action opens
+// is the one translate prints, which herd7 reads: spin_counter.c's plain
+// "c->cnt += 1" is written as a load and a store, since herd7's C has no
+// compound assignment.
+func TestShowTranslationHerdText(t *testing.T) {
+	s := startChecked(t, Options{}, `{"debounce": "1ms"}`)
+	u, text := s.openC("spin_counter.c")
+	s.until(func(l map[uri.URI][]lsp.Diagnostic) bool { return l[u] != nil })
+	actions := s.codeActions(u, lsp.Range{}, lsp.CodeActionKindSource)
+	require.Len(t, actions, 1)
+	res, err := s.server.ExecuteCommand(s.ctx, &lsp.ExecuteCommandParams{Command: actions[0].Command.Command, Arguments: actions[0].Command.Arguments})
+	require.NoError(t, err)
+	var target string
+	require.NoError(t, json.Unmarshal(res, &target), "result %s", res)
+	generated, err := os.ReadFile(uriPath(glsp.DocumentUri(target)))
+	require.NoError(t, err)
+	path, err := filepath.Abs(filepath.Join("..", "testdata", "bpfc", "spin_counter.c"))
+	require.NoError(t, err)
+	tr, err := bpfc.Translate(path, []byte(text), os.ReadFile)
+	require.NoError(t, err)
+	require.Len(t, tr.Scenarios, 1)
+	assert.Contains(t, string(tr.Scenarios[0].Text), "+=", "the analysis text keeps the compound assignment")
+	assert.Equal(t, string(tr.Scenarios[0].Herd), string(generated))
+	assert.NotContains(t, string(generated), "+=")
+	s.shutdown()
 }

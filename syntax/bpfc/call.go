@@ -176,6 +176,9 @@ func (c *lowerer) call(n *cnode, used bool) syntax.Expr {
 		if o == OrderRelaxed {
 			return c.loadOnce(args[0], n, "")
 		}
+		if c.noAcqRel(n, name, "load") {
+			return c.loadOnce(args[0], n, "")
+		}
 		if p, ok := ptr(0, false); ok {
 			return mk("smp_load_acquire", p)
 		}
@@ -188,7 +191,7 @@ func (c *lowerer) call(n *cnode, used bool) syntax.Expr {
 		if len(args) > 2 {
 			o = c.parseOrder(args[2])
 		}
-		if o == OrderRelaxed {
+		if o == OrderRelaxed || c.noAcqRel(n, name, "store") {
 			return c.store(args[0], args[1], n, "", true)
 		}
 		p, ok := ptr(0, false)
@@ -447,6 +450,21 @@ func (c *lowerer) bpfLoop(n *cnode, args []*cnode, used bool) (syntax.Expr, bool
 		return c.lit(nr, n), true
 	}
 	return nil, true
+}
+
+// noAcqRel reports whether an acquire or release (or stronger) atomic
+// load or store (what: "load" or "store") of a BPF program loses its
+// ordering: BPF has load-acquire and store-release from -mcpu=v4 only
+// (kernel 6.15), so below v4 it is taken as READ_ONCE or WRITE_ONCE, the
+// most the program can count on, with a note. User-space code is built for
+// the host and keeps its ordering.
+func (c *lowerer) noAcqRel(n *cnode, name, what string) bool {
+	if !c.u.bpf || c.a.cpu >= CPUv4 {
+		return false
+	}
+	insn := map[string]string{"load": "load-acquire", "store": "store-release"}[what]
+	c.note(n, NoteTranslation, fmt.Sprintf("%s at -mcpu=%s: BPF has %s only from -mcpu=v4 (kernel 6.15), so this %s is taken as unordered (%s); build with -mcpu=v4 and say // litmus: cpu v4", name, c.a.cpu, insn, what, map[string]string{"load": "READ_ONCE", "store": "WRITE_ONCE"}[what]))
+	return true
 }
 
 // needFetching notes that clang cannot compile the builtin name (an

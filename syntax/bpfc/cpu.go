@@ -18,6 +18,9 @@ import "strings"
 //     instruction (LLVM pull request 106494); clang before 20 emitted the
 //     non-fetching one, as for v1/v2. CPUv3 means clang 20 or later.
 //   - v4 adds load-acquire and store-release (kernel 6.15 and later).
+//     Below v4, a BPF program's acquire load or release store
+//     (__atomic_load_n, __atomic_store_n) is taken as READ_ONCE or
+//     WRITE_ONCE, with a note; user-space code keeps its ordering.
 type CPU int
 
 // The CPU versions. CPUDefault is no choice: the annotation "litmus: cpu"

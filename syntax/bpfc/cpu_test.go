@@ -149,3 +149,59 @@ func TestParseCPU(t *testing.T) {
 	assert.Equal(t, "v3", CPUv3.String())
 	assert.Equal(t, "", CPUDefault.String())
 }
+
+// acqRelSrc is message passing in a BPF program (it includes
+// bpf_helpers.h) with an acquire load and a release store, and the same
+// accesses in a user-space file (no BPF header, no SEC()).
+const acqRelSrc = `#include <bpf/bpf_helpers.h>
+int data, flag;
+// litmus: exists (r:f=1 /\ r:d=0)
+// litmus: thread
+int w(void *ctx)
+{
+	data = 42;
+	__atomic_store_n(&flag, 1, __ATOMIC_RELEASE);
+	return 0;
+}
+// litmus: thread
+int r(void *ctx)
+{
+	int f = __atomic_load_n(&flag, __ATOMIC_ACQUIRE), d = 0;
+	if (f)
+		d = data;
+	return 0;
+}
+`
+
+// Load-acquire and store-release are BPF instructions from -mcpu=v4 only
+// (../shared/facts/bpf-lowering.md, section 3: L-108636): below v4 a BPF
+// program's acquire load and release store are taken as READ_ONCE and
+// WRITE_ONCE, the most it can count on, with a note each, never as the
+// ordered accesses; with "litmus: cpu v4" they are. User-space code,
+// built for the host, keeps its ordering whatever the cpu.
+func TestCPUAcquireRelease(t *testing.T) {
+	body, _, notes, _ := translateCPU(t, acqRelSrc, Options{})
+	assert.Contains(t, body, "WRITE_ONCE(*flag, 1);")
+	assert.Contains(t, body, "READ_ONCE(*flag)")
+	assert.NotContains(t, body, "smp_load_acquire")
+	assert.NotContains(t, body, "smp_store_release")
+	var acqrel []string
+	for _, n := range notes {
+		if strings.Contains(n, "only from -mcpu=v4") {
+			acqrel = append(acqrel, n)
+		}
+	}
+	assert.Len(t, acqrel, 2, "%q", notes)
+
+	body, _, _, _ = translateCPU(t, acqRelSrc, Options{CPU: CPUv4})
+	assert.Contains(t, body, "smp_store_release(flag, 1);")
+	assert.Contains(t, body, "smp_load_acquire(flag)")
+
+	user := strings.Replace(acqRelSrc, "#include <bpf/bpf_helpers.h>\n", "", 1)
+	body, _, notes, _ = translateCPU(t, user, Options{})
+	assert.Contains(t, body, "smp_store_release(flag, 1);")
+	assert.Contains(t, body, "smp_load_acquire(flag)")
+	for _, n := range notes {
+		assert.NotContains(t, n, "only from -mcpu=v4")
+	}
+}

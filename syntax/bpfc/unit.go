@@ -35,7 +35,11 @@ type unit struct {
 	externs map[string]bool    // extern variables (__kconfig ones included): values for "litmus: param"
 	threads []*threadDef
 	atomicH bool // includes bpf_atomic.h, whose smp_mb() is a __sync_fetch_and_add
-	vol     bool // the globals add records now are volatile-qualified
+	// bpf: a BPF program, which clang builds with -mcpu (it includes
+	// bpf_helpers.h or vmlinux.h, or places code with SEC()), as opposed
+	// to user space, built for the host.
+	bpf bool
+	vol bool // the globals add records now are volatile-qualified
 }
 
 // A global is one shared location: a global scalar, or one scalar field of
@@ -188,6 +192,10 @@ func matchParen(b []byte, open int) int {
 	return len(b)
 }
 
+// bpfProgram matches the marks of a BPF program's source: the headers
+// only BPF programs include, or a SEC() placement.
+var bpfProgram = regexp.MustCompile(`#\s*include\s*[<"](bpf/bpf_helpers\.h|vmlinux\.h)[>"]|\bSEC\s*\(`)
+
 // readUnit parses one C file.
 func readUnit(name string, src []byte, notes *[]Note) (*unit, error) {
 	root, err := parseC(blank(src))
@@ -195,7 +203,7 @@ func readUnit(name string, src []byte, notes *[]Note) (*unit, error) {
 		return nil, err
 	}
 	u := &unit{
-		name: name, src: src, lines: syntax.NewLines(name, src), root: root,
+		name: name, src: src, lines: syntax.NewLines(name, src), root: root, bpf: bpfProgram.Match(src),
 		byName: map[string]*global{}, aggs: map[string]bool{}, structs: map[string]*cnode{}, types: map[string]*cnode{}, consts: map[string]int64{}, maps: map[string]bool{}, funcs: map[string]*cnode{}, arrays: map[string]int{}, macros: map[string]string{}, fmacros: map[string]*fmacro{}, externs: map[string]bool{},
 	}
 	u.annots = annotations(root, src, name, notes)

@@ -6,6 +6,7 @@
 
 // litmus: exists (reader:f=1 /\ reader:d=0)
 // litmus: expect Never
+// litmus: cpu v4
 
 int data;
 int flag;

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -40,11 +41,19 @@ func (g *Graph) dot(ranked bool) []byte {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "digraph %s {\n", quote(g.Title))
-	caption := append([]string{g.Title}, g.Caption...)
-	fmt.Fprintf(&b, "\tgraph [label=%s, labelloc=t, labeljust=l, fontname=Helvetica, fontsize=12, nodesep=0.5, ranksep=0.45, newrank=true];\n",
-		quoteLines(caption))
-	b.WriteString("\tnode [shape=box, style=\"rounded,filled\", fillcolor=white, fontname=Helvetica, fontsize=11];\n")
-	b.WriteString("\tedge [fontname=Helvetica, fontsize=10, arrowsize=0.7];\n")
+	size := func(def float64) string {
+		if g.FontSize > 0 {
+			return strconv.FormatFloat(g.FontSize, 'g', -1, 64)
+		}
+		return strconv.FormatFloat(def, 'g', -1, 64)
+	}
+	label := ""
+	if g.Title != "" || len(g.Caption) > 0 {
+		label = "label=" + quoteLines(append([]string{g.Title}, g.Caption...)) + ", labelloc=t, labeljust=l, "
+	}
+	fmt.Fprintf(&b, "\tgraph [%sfontname=Helvetica, fontsize=%s, nodesep=0.5, ranksep=0.45, newrank=true];\n", label, size(12))
+	fmt.Fprintf(&b, "\tnode [shape=box, style=\"rounded,filled\", fillcolor=white, fontname=Helvetica, fontsize=%s];\n", size(11))
+	fmt.Fprintf(&b, "\tedge [fontname=Helvetica, fontsize=%s, arrowsize=0.7];\n", size(10))
 	byThread := map[int][]Node{}
 	for _, n := range g.Nodes {
 		byThread[n.Thread] = append(byThread[n.Thread], n)
@@ -112,10 +121,40 @@ func (g *Graph) dot(ranked bool) []byte {
 				style = strings.Replace(style, "constraint=false", "weight=0", 1)
 			}
 		}
-		fmt.Fprintf(&b, "\t%s -> %s [label=%s, %s];\n", nodeID(e.From), nodeID(e.To), quote(" "+label+" "), style)
+		fmt.Fprintf(&b, "\t%s -> %s [label=%s, %s%s];\n", nodeID(e.From), nodeID(e.To), quote(" "+label+" "), style, g.edgeAttrs(label))
 	}
 	b.WriteString("}\n")
 	return []byte(b.String())
+}
+
+// edgeAttrs are the attributes g.EdgeAttrs gives an edge labelled
+// label ("rf / rfe": rf's and rfe's), each written as ", name=value"; a
+// later attribute of a name wins, as in DOT.
+func (g *Graph) edgeAttrs(label string) string {
+	var b strings.Builder
+	for _, a := range g.EdgeAttrs {
+		for _, part := range strings.Split(label, " / ") {
+			if part == a.Rel {
+				fmt.Fprintf(&b, ", %s=%s", dotID(a.Name), quote(a.Value))
+				break
+			}
+		}
+	}
+	return b.String()
+}
+
+// dotID makes a name a DOT identifier: letters, digits and '_' as they
+// are, anything else quoted.
+func dotID(s string) string {
+	for _, c := range s {
+		if !(c == '_' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9') {
+			return quote(s)
+		}
+	}
+	if s == "" {
+		return `""`
+	}
+	return s
 }
 
 // nodeID names event i's node.

@@ -68,6 +68,12 @@ type Graph struct {
 	Threads []string // the threads' names ("P0"), indexed by Node.Thread
 	Nodes   []Node   // every event of the execution, in event order
 	Edges   []Edge   // po, rf, co, fr, then the cycle's and the racing pairs'
+	// FontSize is the font size of every text, in points; 0 for the
+	// picture's own sizes.
+	FontSize float64
+	// EdgeAttrs are DOT attributes of the edges of a relation, added to
+	// each edge whose label names it (see [Style]).
+	EdgeAttrs []EdgeAttr
 }
 
 // Witness returns the picture of w, an execution the model allows, from

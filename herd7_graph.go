@@ -203,8 +203,8 @@ func (r *herd7Run) graphs(name string, f *syntax.File, src []byte, opts checker.
 		fmt.Fprintf(&res.errs, "%s: %s: -nshow %d: herd7 stops once it has shown %d of the %d executions -show %s selects, in its own order, and then prints partial counts; litmusls draws the first %d in its order and prints the full run's counts\n",
 			o.prog, name, o.nshow, o.nshow, shown.Total, o.show, o.nshow)
 	}
-	// Graphviz 2.43 fails to lay out some of DOT's pictures, none of
-	// DOTRanked's: the viewer gets the latter when the former fails.
+	// Graphviz 2.43 fails on some of DOT's pictures, none of
+	// DOTRanked's: the latter replace the former where it fails.
 	var dot, ranked bytes.Buffer
 	for _, w := range shown.Executions {
 		g := graph.Witness(f, src, w)
@@ -212,6 +212,17 @@ func (r *herd7Run) graphs(name string, f *syntax.File, src []byte, opts checker.
 		g = g.Restyle(o.gr.style)
 		dot.Write(g.DOT())
 		ranked.Write(g.DOTRanked())
+	}
+	if len(shown.Executions) > 1 {
+		// Graphviz 2.43 crashes on some files of several of DOT's
+		// pictures (each alone lays out; a double free between them),
+		// never on DOTRanked's: where it is installed and fails, the
+		// file holds the latter.
+		if dotPath, err := exec.LookPath("dot"); err == nil {
+			if _, err := renderSVG(dotPath, dot.Bytes()); err != nil {
+				dot = ranked
+			}
+		}
 	}
 	base := herd7Base(name) + o.gr.suffix
 	var file string

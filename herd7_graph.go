@@ -200,8 +200,12 @@ func (r *herd7Run) graphs(name string, f *syntax.File, src []byte, opts checker.
 		panic(err) // the model failed on a second run: Check did not
 	}
 	if o.nshow > 0 && shown.Total > o.nshow {
-		fmt.Fprintf(&res.errs, "%s: %s: -nshow %d: herd7 stops once it has shown %d of the %d executions -show %s selects, in its own order, and then prints partial counts; litmusls draws the first %d in its order and prints the full run's counts\n",
-			o.prog, name, o.nshow, o.nshow, shown.Total, o.show, o.nshow)
+		what := "-show " + o.show
+		if o.show == "flag" {
+			what = "-showflag " + o.gr.flag
+		}
+		fmt.Fprintf(&res.errs, "%s: %s: -nshow %d: herd7 stops once it has shown %d of the %d executions %s selects, in its own order, and then prints partial counts; litmusls draws the first %d in its order and prints the full run's counts\n",
+			o.prog, name, o.nshow, o.nshow, shown.Total, what, o.nshow)
 	}
 	// Graphviz 2.43 fails on some of DOT's pictures, none of
 	// DOTRanked's: the latter replace the former where it fails.

@@ -77,46 +77,26 @@ func (g *Graph) dot(ranked bool) []byte {
 			firsts = append(firsts, nodeID(byThread[t][0].Event))
 		}
 	}
-	// Layout only: the initial writes in a row above the threads, the
-	// threads in order from left to right.
-	// An invisible edge of a row is left out where a drawn edge joins the
-	// same two events: Graphviz 2.43 crashes on such a pair (WRC's rf
-	// between the first events of P0 and P1, without initial writes).
-	joined := map[[2]string]bool{}
-	for _, e := range g.Edges {
-		joined[[2]string{nodeID(e.From), nodeID(e.To)}] = true
-		joined[[2]string{nodeID(e.To), nodeID(e.From)}] = true
-	}
-	row := func(ids []string) {
-		if len(ids) < 2 {
-			return
-		}
-		var parts []string
-		chain := []string{ids[0]}
-		for _, id := range ids[1:] {
-			if joined[[2]string{chain[len(chain)-1], id}] {
-				parts = append(parts, strings.Join(chain, " -> "))
-				chain = nil
-			}
-			chain = append(chain, id)
-		}
-		parts = append(parts, strings.Join(chain, " -> "))
-		for i, p := range parts {
-			if strings.Contains(p, " -> ") {
-				parts[i] = p + " [style=invis]"
-			}
-		}
-		fmt.Fprintf(&b, "\t{ rank=same; %s; }\n", strings.Join(parts, "; "))
-	}
+	// Layout only: the threads under the first initial write (or an
+	// invisible anchor), in order from left to right. No "rank=same"
+	// rows: Graphviz 2.43 crashes on some of them (a row's invisible edge
+	// on the pair of a drawn edge, and files of several pictures).
 	var initIDs []string
 	for _, n := range inits {
 		initIDs = append(initIDs, nodeID(n.Event))
 	}
-	row(initIDs)
-	row(firsts)
-	if len(initIDs) > 0 {
+	top := ""
+	switch {
+	case len(initIDs) > 0:
+		top = initIDs[0]
+	case len(firsts) > 1:
+		// No initial writes drawn (Style): an invisible anchor.
+		top = "top"
+		b.WriteString("\ttop [style=invis, shape=point, width=0, height=0, label=\"\"];\n")
+	}
+	if top != "" {
 		for _, f := range firsts {
-			fmt.Fprintf(&b, "\t%s -> %s [style=invis];\n", initIDs[0], f)
+			fmt.Fprintf(&b, "\t%s -> %s [style=invis];\n", top, f)
 		}
 	}
 	// A cycle edge between the same events as an edge of the execution is

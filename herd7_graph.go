@@ -199,6 +199,10 @@ func (r *herd7Run) graphs(name string, f *syntax.File, src []byte, opts checker.
 	if err != nil {
 		panic(err) // the model failed on a second run: Check did not
 	}
+	if shown.Cutoff {
+		// Check finished within -timeout, this second pass did not.
+		fmt.Fprintf(&res.errs, "%s: %s: -timeout stopped the search for the executions to draw: %d drawn, there may be more\n", o.prog, name, len(shown.Executions))
+	}
 	if o.nshow > 0 && shown.Total > o.nshow {
 		what := "-show " + o.show
 		if o.show == "flag" {

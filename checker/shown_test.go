@@ -133,3 +133,32 @@ func TestShownCorpus(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkShown measures the pass that keeps the executions -show
+// selects, on the corpus's IRIW (-show all), against Check alone.
+func BenchmarkShown(b *testing.B) {
+	f := parseSpeedTest(b, filepath.Join(sharedDir(b), "corpus", "kernel", "IRIW+poonceonces+OnceOnce.litmus"))
+	for _, c := range []struct {
+		name string
+		sel  ShowSelect
+	}{
+		{"all", ShowSelect{Kind: ShowAll}},
+		{"nshow1", ShowSelect{Kind: ShowAll, Max: 1}},
+		{"prop", ShowSelect{Kind: ShowProp}},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := Shown(context.Background(), f, Options{}, c.sel); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+	b.Run("check", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := Check(context.Background(), f, Options{}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

@@ -176,7 +176,11 @@ func Letter(i int) string {
 
 // lines are the lines of n's label.
 func (n Node) lines() []string {
-	l := []string{Letter(n.Event) + ": " + n.Text}
+	name := n.Name
+	if name == "" {
+		name = Letter(n.Event)
+	}
+	l := []string{name + ": " + n.Text}
 	if n.Source != "" {
 		src := n.Source
 		switch {

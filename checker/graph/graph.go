@@ -45,6 +45,9 @@ type Node struct {
 	// Span is the event's source, byte offsets into the test's text
 	// (empty for an initial write).
 	Span syntax.Span
+	// Name, when not "", is the event's name in the picture instead of
+	// Letter(Event) (see [Graph.Restyle]).
+	Name string
 	// Where, when not "", says where the event is instead of Line: the
 	// caller's "file:line:col", such as the place in an annotated C
 	// file that a generated test's event comes from.

@@ -34,16 +34,29 @@ func HerdStyle() Style {
 
 // Restyle returns a copy of g drawn in style s: the nodes and edges s
 // hides taken out (an edge goes with either of its events), s's font
-// size and edge attributes set.
+// size and edge attributes set. The events are named in the order of
+// herd7's event numbers, which its pictures name them by: a, b, ... for
+// the threads' memory accesses in thread and program order (as herd7's
+// do), then the initial writes, then the fences (herd7's numbers for
+// these have gaps, its internal events', which litmusls has not).
 func (g *Graph) Restyle(s Style) *Graph {
 	out := *g
 	out.Nodes, out.Edges = nil, nil
+	names := map[int]string{}
+	for class := range 3 {
+		for _, n := range g.Nodes {
+			if herdClass(n) == class {
+				names[n.Event] = Letter(len(names))
+			}
+		}
+	}
 	hidden := map[int]bool{}
 	for _, n := range g.Nodes {
 		if (n.Thread < 0 && !s.InitWrites) || (s.MemOnly && isFence(n.Text)) {
 			hidden[n.Event] = true
 			continue
 		}
+		n.Name = names[n.Event]
 		out.Nodes = append(out.Nodes, n)
 	}
 	init := map[int]bool{}
@@ -81,6 +94,18 @@ func (g *Graph) Restyle(s Style) *Graph {
 	out.FontSize = s.FontSize
 	out.EdgeAttrs = slices.Clone(s.EdgeAttrs)
 	return &out
+}
+
+// herdClass is the rank of n's class in herd7's event numbering: a
+// thread's memory access 0, an initial write 1, a fence 2.
+func herdClass(n Node) int {
+	switch {
+	case n.Thread < 0:
+		return 1
+	case isFence(n.Text):
+		return 2
+	}
+	return 0
 }
 
 // isFence reports whether an event's text is a fence's ("F[mb]").

@@ -40,6 +40,10 @@ import (
 // them are honoured (showinitwrites, showinitrf, showpo, showlegend,
 // showevents mem, fontsize, edgeattr), the others accepted.
 //
+// With -speedcheck fast, herd7 draws the selected executions it meets
+// before the first that settles the condition, in its order: litmusls
+// draws them all and says so on stderr.
+//
 // -nshow N keeps the first N selected executions. herd7 stops its whole
 // run once it has shown N, so its counts are then partial, in herd7's own
 // order, which litmusls does not reproduce: when a test has more than N,
@@ -202,6 +206,9 @@ func (r *herd7Run) graphs(name string, f *syntax.File, src []byte, opts checker.
 	if shown.Cutoff {
 		// Check finished within -timeout, this second pass did not.
 		fmt.Fprintf(&res.errs, "%s: %s: -timeout stopped the search for the executions to draw: %d drawn, there may be more\n", o.prog, name, len(shown.Executions))
+	}
+	if o.speed == "fast" && shown.Total > 0 {
+		fmt.Fprintf(&res.errs, "%s: %s: -speedcheck fast: herd7 stops at the first execution that settles the condition, in its own order, and draws only those it selected before; litmusls draws every one it selects\n", o.prog, name)
 	}
 	if o.nshow > 0 && shown.Total > o.nshow {
 		what := "-show " + o.show

@@ -302,6 +302,22 @@ func TestHerd7GraphNshow(t *testing.T) {
 	}
 }
 
+// TestHerd7GraphSpeedcheck: -speedcheck fast prints its text, draws
+// every selected execution and says herd7 would draw fewer.
+func TestHerd7GraphSpeedcheck(t *testing.T) {
+	modelDir(t)
+	sb := corpusPath("kernel/SB+poonceonces.litmus")
+	dir := t.TempDir()
+	code, out, errs := runHerd7Args(t, "-conf", "linux-kernel.cfg", "-speedcheck", "fast", "-show", "all", "-o", dir, sb)
+	require.Equal(t, 0, code, errs)
+	_, want, _ := runHerd7Args(t, "-conf", "linux-kernel.cfg", "-speedcheck", "fast", sb)
+	assert.Equal(t, withoutTimeHash(want), withoutTimeHash(out))
+	assert.Contains(t, errs, "-speedcheck fast: herd7 stops at the first execution")
+	text, err := os.ReadFile(filepath.Join(dir, "SB+poonceonces.dot"))
+	require.NoError(t, err)
+	assert.Len(t, readDOTFile(t, string(text)), 4)
+}
+
 // TestHerd7GraphView: -gv with no viewer (nor Graphviz) on the PATH keeps
 // the drawings in a file and says where; with nothing shown it does
 // nothing.
@@ -359,4 +375,53 @@ func TestHerd7GraphConfig(t *testing.T) {
 		assert.Equal(t, 2, code, c.key)
 		assert.Contains(t, errs, c.msg, c.key)
 	}
+}
+
+// TestHerd7GraphViewer: with Graphviz's dot and gv on the PATH (stand-ins
+// here that record how they are run), -gv renders the temporary DOT file
+// to PostScript, runs gv on it, then removes both, as herd7 does; -view
+// evince renders PDF; with -o the DOT file stays.
+func TestHerd7GraphViewer(t *testing.T) {
+	modelDir(t)
+	bin, tmp := t.TempDir(), t.TempDir()
+	log := filepath.Join(t.TempDir(), "log")
+	// dot -TEXT -o OUT IN: OUT gets IN's text; a viewer logs its
+	// argument and whether it exists.
+	writeFile(t, bin, "dot", "#!/bin/sh\necho \"dot $*\" >> "+log+"\ncp \"$4\" \"$3\"\n")
+	viewer := "#!/bin/sh\nif [ -f \"$1\" ]; then echo \"$(basename $0) $1 exists\" >> " + log + "; fi\n"
+	writeFile(t, bin, "gv", viewer)
+	writeFile(t, bin, "evince", viewer)
+	for _, p := range []string{"dot", "gv", "evince"} {
+		require.NoError(t, os.Chmod(filepath.Join(bin, p), 0o755))
+	}
+	// The stand-ins first; the system's for cp and basename.
+	t.Setenv("PATH", bin+string(os.PathListSeparator)+"/usr/bin"+string(os.PathListSeparator)+"/bin")
+	t.Setenv("TMPDIR", tmp)
+	sb := corpusPath("kernel/SB+poonceonces.litmus")
+
+	code, out, errs := runHerd7Args(t, "-conf", "linux-kernel.cfg", "-show", "prop", "-gv", sb)
+	require.Equal(t, 0, code, errs)
+	require.Empty(t, errs)
+	assert.Equal(t, expected(t, sb), withoutTimeHash(out))
+	text, err := os.ReadFile(log)
+	require.NoError(t, err)
+	m := regexp.MustCompile(`^dot -Tps -o (\S+\.ps) (\S+\.dot)\ngv (\S+) exists\n$`).FindStringSubmatch(string(text))
+	require.NotNil(t, m, string(text))
+	assert.Equal(t, m[1], m[3])
+	assert.Equal(t, tmp, filepath.Dir(m[2]))
+	assert.NoFileExists(t, m[1])
+	assert.NoFileExists(t, m[2])
+
+	require.NoError(t, os.Remove(log))
+	dir := t.TempDir()
+	code, _, errs = runHerd7Args(t, "-conf", "linux-kernel.cfg", "-show", "prop", "-view", "evince", "-o", dir, sb)
+	require.Equal(t, 0, code, errs)
+	require.Empty(t, errs)
+	text, err = os.ReadFile(log)
+	require.NoError(t, err)
+	file := filepath.Join(dir, "SB+poonceonces.dot")
+	pdf := filepath.Join(dir, "SB+poonceonces.pdf")
+	assert.Equal(t, "dot -Tpdf -o "+pdf+" "+file+"\nevince "+pdf+" exists\n", string(text))
+	assert.FileExists(t, file)
+	assert.NoFileExists(t, pdf)
 }

@@ -127,7 +127,7 @@ func (o *herd7Options) displayKey(key, v string) error {
 		return b(&s.Legend)
 	case "showevents":
 		switch v {
-		case "all", "noregs", "noreg", "memf", "memfence", "nobranches":
+		case "all", "noregs", "noreg", "memf", "memfence", "memfault", "nobranches", "nobranch":
 			s.MemOnly = false
 		case "mem", "memory":
 			s.MemOnly = true
@@ -141,7 +141,7 @@ func (o *herd7Options) displayKey(key, v string) error {
 		}
 		n, err := strconv.Atoi(v)
 		if err != nil {
-			return errors.New("int parameter expected")
+			return errors.New("integer parameter expected")
 		}
 		s.FontSize = float64(n)
 	case "edgeattr":

@@ -366,7 +366,7 @@ func TestHerd7GraphConfig(t *testing.T) {
 	for _, c := range []struct{ key, msg string }{
 		{"showpo maybe", "bool parameter expected"},
 		{"showevents some", "bad tags for showevents"},
-		{"fontsize big", "int parameter expected"},
+		{"fontsize big", "integer parameter expected"},
 		{"edgeattr co,color", "bad ->ument for key edgeattr: 'co,color'"},
 		{"view firefox", "bad tags for view"},
 	} {

@@ -20,6 +20,7 @@ import (
 
 	"github.com/litmusls/litmusls/checker"
 	"github.com/litmusls/litmusls/checker/cat"
+	"github.com/litmusls/litmusls/checker/graph"
 	"github.com/litmusls/litmusls/syntax"
 	syncat "github.com/litmusls/litmusls/syntax/cat"
 )
@@ -56,7 +57,7 @@ type herd7Options struct {
 	unroll     int
 	verbose    int
 	jobs       int
-	graph      string // the graph option given (-gv, -o DIR, -view X), or ""
+	gr         herd7Graph // the graph options (herd7_graph.go)
 	files      []string
 }
 
@@ -78,6 +79,7 @@ const (
 	optInt
 	optFloat
 	optTag
+	optBool
 )
 
 type herd7Opt struct {
@@ -140,9 +142,7 @@ func init() {
 			return nil
 		}},
 		"-set-libdir": {optString, nil, func(o *herd7Options, v string) error { o.finder.libdir = v; return nil }},
-		"-gv":         {optNone, nil, func(o *herd7Options, v string) error { o.graph = "-gv"; return nil }},
-		"-o":          {optString, nil, func(o *herd7Options, v string) error { o.graph = "-o " + v; return nil }},
-		"-view":       {optTag, []string{"gv", "evince", "preview"}, func(o *herd7Options, v string) error { o.graph = "-view " + v; return nil }},
+		// The graph options are herd7_graph.go's.
 	}
 }
 
@@ -167,16 +167,6 @@ func runHerd7(prog string, args []string, stdin io.Reader, stdout, stderr io.Wri
 		fmt.Fprintln(stderr, err)
 		return 2
 	}
-	if o.graph != "" {
-		fmt.Fprintf(stderr, "%s: %s: graph output is not supported by litmusls yet\n", prog, o.graph)
-		return 2
-	}
-	if o.nshow > 0 && o.show != "none" {
-		// herd7 stops its enumeration once it has drawn N executions:
-		// the result then depends on herd7's own order.
-		fmt.Fprintf(stderr, "%s: -nshow with -show %s stops herd7 after %d drawn executions, in herd7's order, which litmusls does not reproduce\n", prog, o.show, o.nshow)
-		return 2
-	}
 	run, err := o.prepare()
 	if err != nil {
 		fmt.Fprintln(stderr, err)
@@ -196,7 +186,7 @@ var errHelped = fmt.Errorf("help")
 // parseHerd7Args reads herd7's command line: "-opt" or "-opt VALUE"; any
 // other word is a test.
 func parseHerd7Args(prog string, args []string, stdout io.Writer) (*herd7Options, error) {
-	o := &herd7Options{prog: prog, speed: "false", show: "none", through: "none", skipchecks: map[string]bool{}, jobs: runtime.GOMAXPROCS(0)}
+	o := &herd7Options{prog: prog, speed: "false", show: "none", through: "none", skipchecks: map[string]bool{}, jobs: runtime.GOMAXPROCS(0), gr: herd7Graph{style: graph.HerdStyle()}}
 	o.finder.herdlib = os.Getenv("HERDLIB")
 	for i := 0; i < len(args); i++ {
 		a := args[i]
@@ -249,6 +239,10 @@ func checkArg(prog, name string, opt herd7Opt, v string) error {
 		if _, err := strconv.ParseFloat(v, 64); err != nil {
 			return bad("a float")
 		}
+	case optBool:
+		if v != "true" && v != "false" {
+			return bad("a boolean")
+		}
 	case optTag:
 		for _, t := range opt.tags {
 			if strings.EqualFold(t, v) {
@@ -275,14 +269,19 @@ Options honoured:
   -variant <tags>       select variants (lkmmv2 for the kernel's model)
   -timeout <float>      time limit per test, in seconds: no output on expiry
   -speedcheck <false|true|fast>  decide the condition only
-  -show <prop|all|neg|cond|none|wit>, -nshow <n>  executions to draw (accepted)
+  -show <prop|all|neg|cond|none|wit>, -showflag <flag>  executions to draw
+  -nshow <n>, -showone <bool>  draw the first <n> (herd7 then stops early:
+                        litmusls prints the full run and says so)
+  -o <dir>, -o -        write the drawings to <dir>/<test>.dot, or stdout
+  -suffix <s>           add <s> to the drawings' file names
+  -gv, -evince, -preview, -view <v>  render with Graphviz and show them
+  -showinitwrites, -showinitrf, -showpo, -showlegend <bool>  what to draw
   -through <all|invalid|none>    let executions failing checks through
   -skipchecks <names>, -skipcheck <name>  do not apply these checks
   -unroll <n>           loop unrolling bound (accepted: litmusls rejects loops)
   -v, -q                say which model runs on stderr / be quiet
   -version              print the version
-  -j <n>                litmusls: tests checked in parallel
-  -gv, -o <dir>, -view <v>  graph output: not supported yet`
+  -j <n>                litmusls: tests checked in parallel`
 }
 
 // addVariants adds comma-separated variant tags, which must be herd7's.
@@ -430,6 +429,9 @@ func (o *herd7Options) readConf(name string, lookup bool) error {
 			herd7Opts["-skipchecks"].set(o, v)
 		default:
 			if herd7DisplayKeys[e.key] {
+				if err := o.displayKey(e.key, v); err != nil {
+					return bad(err.Error())
+				}
 				continue
 			}
 			if def, ok := herd7Defaults[e.key]; ok {
@@ -916,6 +918,7 @@ func (r *herd7Run) one(name string, res *herd7Result, said *sync.Map) {
 		// herd7 prints nothing for a test its -timeout stops.
 		return
 	}
+	r.graphs(name, f, src, opts, result, res)
 	var text bytes.Buffer
 	checker.WriteHerd(&text, result, time.Since(start).Seconds())
 	out := text.Bytes()

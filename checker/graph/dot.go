@@ -2,6 +2,7 @@ package graph
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -40,11 +41,19 @@ func (g *Graph) dot(ranked bool) []byte {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "digraph %s {\n", quote(g.Title))
-	caption := append([]string{g.Title}, g.Caption...)
-	fmt.Fprintf(&b, "\tgraph [label=%s, labelloc=t, labeljust=l, fontname=Helvetica, fontsize=12, nodesep=0.5, ranksep=0.45, newrank=true];\n",
-		quoteLines(caption))
-	b.WriteString("\tnode [shape=box, style=\"rounded,filled\", fillcolor=white, fontname=Helvetica, fontsize=11];\n")
-	b.WriteString("\tedge [fontname=Helvetica, fontsize=10, arrowsize=0.7];\n")
+	size := func(def float64) string {
+		if g.FontSize > 0 {
+			return strconv.FormatFloat(g.FontSize, 'g', -1, 64)
+		}
+		return strconv.FormatFloat(def, 'g', -1, 64)
+	}
+	label := ""
+	if g.Title != "" || len(g.Caption) > 0 {
+		label = "label=" + quoteLines(append([]string{g.Title}, g.Caption...)) + ", labelloc=t, labeljust=l, "
+	}
+	fmt.Fprintf(&b, "\tgraph [%sfontname=Helvetica, fontsize=%s, nodesep=0.5, ranksep=0.45, newrank=true];\n", label, size(12))
+	fmt.Fprintf(&b, "\tnode [shape=box, style=\"rounded,filled\", fillcolor=white, fontname=Helvetica, fontsize=%s];\n", size(11))
+	fmt.Fprintf(&b, "\tedge [fontname=Helvetica, fontsize=%s, arrowsize=0.7];\n", size(10))
 	byThread := map[int][]Node{}
 	for _, n := range g.Nodes {
 		byThread[n.Thread] = append(byThread[n.Thread], n)
@@ -68,22 +77,26 @@ func (g *Graph) dot(ranked bool) []byte {
 			firsts = append(firsts, nodeID(byThread[t][0].Event))
 		}
 	}
-	// Layout only: the initial writes in a row above the threads, the
-	// threads in order from left to right.
-	row := func(ids []string) {
-		if len(ids) > 1 {
-			fmt.Fprintf(&b, "\t{ rank=same; %s [style=invis]; }\n", strings.Join(ids, " -> "))
-		}
-	}
+	// Layout only: the threads under the first initial write (or an
+	// invisible anchor), in order from left to right. No "rank=same"
+	// rows: Graphviz 2.43 crashes on some of them (a row's invisible edge
+	// on the pair of a drawn edge, and files of several pictures).
 	var initIDs []string
 	for _, n := range inits {
 		initIDs = append(initIDs, nodeID(n.Event))
 	}
-	row(initIDs)
-	row(firsts)
-	if len(initIDs) > 0 {
+	top := ""
+	switch {
+	case len(initIDs) > 0:
+		top = initIDs[0]
+	case len(firsts) > 1:
+		// No initial writes drawn (Style): an invisible anchor.
+		top = "top"
+		b.WriteString("\ttop [style=invis, shape=point, width=0, height=0, label=\"\"];\n")
+	}
+	if top != "" {
 		for _, f := range firsts {
-			fmt.Fprintf(&b, "\t%s -> %s [style=invis];\n", initIDs[0], f)
+			fmt.Fprintf(&b, "\t%s -> %s [style=invis];\n", top, f)
 		}
 	}
 	// A cycle edge between the same events as an edge of the execution is
@@ -112,10 +125,40 @@ func (g *Graph) dot(ranked bool) []byte {
 				style = strings.Replace(style, "constraint=false", "weight=0", 1)
 			}
 		}
-		fmt.Fprintf(&b, "\t%s -> %s [label=%s, %s];\n", nodeID(e.From), nodeID(e.To), quote(" "+label+" "), style)
+		fmt.Fprintf(&b, "\t%s -> %s [label=%s, %s%s];\n", nodeID(e.From), nodeID(e.To), quote(" "+label+" "), style, g.edgeAttrs(label))
 	}
 	b.WriteString("}\n")
 	return []byte(b.String())
+}
+
+// edgeAttrs are the attributes g.EdgeAttrs gives an edge labelled
+// label ("rf / rfe": rf's and rfe's), each written as ", name=value"; a
+// later attribute of a name wins, as in DOT.
+func (g *Graph) edgeAttrs(label string) string {
+	var b strings.Builder
+	for _, a := range g.EdgeAttrs {
+		for _, part := range strings.Split(label, " / ") {
+			if part == a.Rel {
+				fmt.Fprintf(&b, ", %s=%s", dotID(a.Name), quote(a.Value))
+				break
+			}
+		}
+	}
+	return b.String()
+}
+
+// dotID makes a name a DOT identifier: letters, digits and '_' as they
+// are, anything else quoted.
+func dotID(s string) string {
+	for _, c := range s {
+		if !(c == '_' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9') {
+			return quote(s)
+		}
+	}
+	if s == "" {
+		return `""`
+	}
+	return s
 }
 
 // nodeID names event i's node.
@@ -133,7 +176,11 @@ func Letter(i int) string {
 
 // lines are the lines of n's label.
 func (n Node) lines() []string {
-	l := []string{Letter(n.Event) + ": " + n.Text}
+	name := n.Name
+	if name == "" {
+		name = Letter(n.Event)
+	}
+	l := []string{name + ": " + n.Text}
 	if n.Source != "" {
 		src := n.Source
 		switch {

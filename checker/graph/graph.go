@@ -45,6 +45,9 @@ type Node struct {
 	// Span is the event's source, byte offsets into the test's text
 	// (empty for an initial write).
 	Span syntax.Span
+	// Name, when not "", is the event's name in the picture instead of
+	// Letter(Event) (see [Graph.Restyle]).
+	Name string
 	// Where, when not "", says where the event is instead of Line: the
 	// caller's "file:line:col", such as the place in an annotated C
 	// file that a generated test's event comes from.
@@ -68,6 +71,12 @@ type Graph struct {
 	Threads []string // the threads' names ("P0"), indexed by Node.Thread
 	Nodes   []Node   // every event of the execution, in event order
 	Edges   []Edge   // po, rf, co, fr, then the cycle's and the racing pairs'
+	// FontSize is the font size of every text, in points; 0 for the
+	// picture's own sizes.
+	FontSize float64
+	// EdgeAttrs are DOT attributes of the edges of a relation, added to
+	// each edge whose label names it (see [Style]).
+	EdgeAttrs []EdgeAttr
 }
 
 // Witness returns the picture of w, an execution the model allows, from

@@ -113,7 +113,8 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	explain := fs.Bool("explain", false, "after herd7's text, explain the result: which write each read saw, or why the condition is never reached")
 	var lint lintMode
 	fs.Var(&lint, "lint", "after herd7's text, print the barrier-misuse lints (L01-L17), the cheapest fix of a broken test and over-fencing hints of a correct one; --lint=error also makes a warning lint exit 1")
-	lintBudget := fs.Duration("lint-budget", 10*time.Second, "with --lint, time limit of the search for the cheapest fix of each test")
+	lintBudget := timeoutFlag(10 * time.Second)
+	fs.Var(&lintBudget, "lint-budget", "with --lint, time limit of the search for the cheapest fix of each test: seconds or a duration")
 	verbose := fs.Bool("v", false, "say on stderr which model runs")
 	graphDir := fs.String("graph", "", "write a picture of an execution of each test into `DIR`: NAME.dot, and NAME.svg with Graphviz")
 	verdictOnly := fs.Bool("verdict-only", false, "decide only whether the condition holds, as herd7 -speedcheck fast: stop at the first execution that settles it; the text is herd7's for that mode (one state at most, counts of 1 or 0)")
@@ -178,7 +179,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 			if err := contain(func() {
 				o = checkFile(in.name, opts, choice.model, bpf)
 				if lint != "" {
-					o.lint(in.name, *timeout, *lintBudget)
+					o.lint(in.name, *timeout, time.Duration(lintBudget))
 				}
 				if graphs != nil {
 					o.draw(graphs.dotPath)

@@ -13,7 +13,8 @@ import (
 	"golang.org/x/term"
 )
 
-// timeoutFlag is the value of check's --timeout: a Go duration ("1m30s",
+// timeoutFlag is the value of every time-limit flag (check's --timeout and
+// --lint-budget, fix's and selftest's --timeout): a Go duration ("1m30s",
 // "500ms") or a plain number of seconds ("5", "2.5"). Zero means no limit.
 type timeoutFlag time.Duration
 

@@ -197,3 +197,28 @@ func FuzzParseTimeout(f *testing.F) {
 		}
 	})
 }
+
+// TestTimeoutFlagsAgree: every time limit on the command line reads
+// seconds as check's --timeout does, and refuses what it refuses.
+func TestTimeoutFlagsAgree(t *testing.T) {
+	sb := filepath.Join("..", "shared", "corpus", "kernel", "SB+poonceonces.litmus")
+	for _, args := range [][]string{
+		{"check", "--timeout", "5", sb},
+		{"check", "--lint", "--lint-budget", "2.5", sb},
+		{"fix", "--dry-run", "--timeout", "5", sb},
+		{"selftest", "--count", "1", "--seed", "3", "--timeout", "2.5", "--out", t.TempDir()},
+	} {
+		code, _, errs := run(args...)
+		assert.NotEqual(t, 2, code, "%v: %s", args, errs)
+		assert.NotContains(t, errs, "invalid value", "%v", args)
+	}
+	for _, args := range [][]string{
+		{"check", "--lint-budget", "-1", sb},
+		{"fix", "--timeout", "5x", sb},
+		{"selftest", "--timeout", "inf"},
+	} {
+		code, _, errs := run(args...)
+		assert.Equal(t, 2, code, "%v", args)
+		assert.Contains(t, errs, "invalid value", "%v", args)
+	}
+}

@@ -59,7 +59,8 @@ func runFix(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	dryRun := fs.Bool("dry-run", false, "print the proposed edits without writing the files")
 	archList := fs.String("arch", "", "target architectures, comma-separated (x86-64, arm64, powerpc64, riscv64); the costliest counts; default x86-64,arm64,powerpc64")
-	timeout := fs.Duration("timeout", 10*time.Second, "time limit of the search for each test")
+	timeout := timeoutFlag(10 * time.Second)
+	fs.Var(&timeout, "timeout", "time limit of the search for each test: seconds (5, 2.5) or a duration (1m30s)")
 	relax := fs.Bool("relax", false, "also weaken an annotated C file's over-strong ordering (litmus tests are always relaxed)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: litmusls fix [--dry-run] [--relax] [--arch A[,B...]] [--timeout D] FILE...")
@@ -72,7 +73,7 @@ func runFix(args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return 2
 	}
-	r := &fixRun{dryRun: *dryRun, relax: *relax, timeout: *timeout, cache: rewrite.NewCheckCache(0), stdout: stdout, stderr: stderr}
+	r := &fixRun{dryRun: *dryRun, relax: *relax, timeout: time.Duration(timeout), cache: rewrite.NewCheckCache(0), stdout: stdout, stderr: stderr}
 	if *archList != "" {
 		for _, name := range strings.Split(*archList, ",") {
 			a, err := primitive.ParseArch(name)

@@ -38,7 +38,8 @@ func runSelftest(args []string, stdout, stderr io.Writer) int {
 	model := fs.String("model", "lkmm", "lkmm (C tests) or bpf (BPF-assembly tests)")
 	out := fs.String("out", ".", "directory for the minimized tests of disagreements")
 	catFile := fs.String("cat", "", "the interpreted model: a .cfg or .cat file (default: ../shared/model's)")
-	timeout := fs.Duration("timeout", 10*time.Second, "time limit of one check")
+	timeout := timeoutFlag(10 * time.Second)
+	fs.Var(&timeout, "timeout", "time limit of one check: seconds (5, 2.5) or a duration (1m30s)")
 	jobs := fs.Int("j", runtime.NumCPU(), "tests checked in parallel")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: litmusls selftest [--seed S] [--count N] [--model lkmm|bpf] [--out DIR] [--cat FILE] [--timeout D] [-j N]")
@@ -67,7 +68,7 @@ func runSelftest(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	disagree, skipped, rejected, failed := 0, 0, 0, false
-	litmusgen.Sweep(context.Background(), gen, *seed, *count, *jobs, interp, *timeout, func(s uint64, t *litmusgen.Test, o litmusgen.Outcome) {
+	litmusgen.Sweep(context.Background(), gen, *seed, *count, *jobs, interp, time.Duration(timeout), func(s uint64, t *litmusgen.Test, o litmusgen.Outcome) {
 		switch {
 		case o.Skipped != "":
 			skipped++

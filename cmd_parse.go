@@ -13,8 +13,10 @@ func init() {
 	commands["parse"] = command{"report syntax errors in litmus tests (files or directories)", runParse}
 }
 
-// runParse implements "litmusls parse PATH...": it prints nothing for good
-// files and "file:line:col: message" for each error. A path that cannot be
+// runParse implements "litmusls parse PATH...": the same inputs as check
+// (litmus tests and annotated C, directories walked, "file.c#SCENARIO" for
+// one scenario, one input per scenario of a C file); it prints nothing for
+// good ones and "file:line:col: message" for each error. A path that cannot be
 // read is reported on stderr as "path: message", and a crash of litmusls
 // on one file as "file: internal error: VALUE" with the stack; the other
 // files are parsed all the same. Exit status: 0 all good, 1 some file has
@@ -25,7 +27,7 @@ func runParse(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	status := 0
-	for _, in := range expandPaths(args, isLitmus) {
+	for _, in := range checkInputs(args) {
 		err := in.err
 		if err == nil {
 			var out string
@@ -45,14 +47,15 @@ func runParse(args []string, stdout, stderr io.Writer) int {
 	return status
 }
 
-// parseFile parses one file and returns its errors, one per line.
+// parseFile parses one file, or one scenario of annotated C
+// ("file.c#SCENARIO"), and returns its errors, one per line.
 func parseFile(name string) (string, error) {
-	src, err := os.ReadFile(name)
+	src, err := os.ReadFile(inputFile(name))
 	if err != nil {
 		return "", err
 	}
 	callInputHook(name)
-	if isC(name) {
+	if isC(inputFile(name)) {
 		// Annotated C: what matters is whether it translates.
 		if _, _, problems, _ := loadTest(name, src); len(problems) > 0 {
 			return strings.Join(problems, "\n") + "\n", nil

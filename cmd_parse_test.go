@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -101,4 +102,20 @@ func TestFmtCommand(t *testing.T) {
 
 	code, _, _ = run("fmt", "-bogus", good)
 	require.Equal(t, 2, code)
+}
+
+// TestParseScenario: parse takes check's inputs: one scenario of an
+// annotated C file by name, each scenario of a file that has several, and
+// an error naming a scenario that is not there.
+func TestParseScenario(t *testing.T) {
+	c := filepath.Join("testdata", "bpfc", "mp_variants.c")
+	code, out, errs := run("parse", c+"#mp_release")
+	assert.Equal(t, 0, code, "%s%s", out, errs)
+	assert.Empty(t, out)
+	code, out, errs = run("parse", c)
+	assert.Equal(t, 0, code, "%s%s", out, errs)
+	assert.Empty(t, out)
+	code, out, _ = run("parse", c+"#nope")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, out, `no scenario "nope"`)
 }

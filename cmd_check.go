@@ -322,7 +322,7 @@ func checkFile(name string, opts checker.Options, m *cat.Model, bpf bpfc.Options
 		o.Errors = append(o.Errors, fmt.Sprintf("%s: %s", pos(e.Span), o.message(e.Msg)))
 	}
 	if len(res.Errors) == 0 && !res.Cutoff {
-		o.Notes = append(o.Notes, cpuNotes(name, src, c, res, opts, bpf)...)
+		o.Notes = append(o.Notes, cpuNotes(name, src, c, res, opts)...)
 	}
 	return o
 }

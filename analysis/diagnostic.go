@@ -56,6 +56,9 @@ const (
 	CodeNotModeled = "not-modeled"
 	// CodeAnnotation marks a malformed litmus annotation in C.
 	CodeAnnotation = "annotation"
+	// CodeOldClang marks annotated BPF C whose verdict holds only as
+	// clang 20 and later build it at -mcpu=v3 or later (OldClangCaveat).
+	CodeOldClang = "old-clang"
 )
 
 // Source names litmusls as the origin of every diagnostic.

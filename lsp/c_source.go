@@ -547,7 +547,31 @@ func (ss *session) scenarioDiagnostics(ctx context.Context, doc *Document, t *tr
 		}
 		out = append(out, scenarioDiagnostic{d: pd, scenario: sc.Name, named: len(tr.Scenarios) > 1})
 	}
+	if res != nil && len(tr.Sources) > 0 {
+		// A verdict that holds only as clang 20 and later build the BPF
+		// code: the scenario checked again as older builds have it.
+		main := tr.Sources[0]
+		o := analysis.OldClangCaveat(ctx, main.Name, main.Text, ss.readOpen, sc, res, checker.Options{Timeout: opts.Budget})
+		if o != nil && o.At.File == name {
+			pd, err := newDiagnostic(doc, o.At.Span, analysis.CodeOldClang, o.Message())
+			if err != nil {
+				return nil, err
+			}
+			severity := protocol.DiagnosticSeverityWarning
+			pd.Severity = &severity
+			out = append(out, scenarioDiagnostic{d: pd, scenario: sc.Name, named: len(tr.Scenarios) > 1})
+		}
+	}
 	return out, nil
+}
+
+// readOpen reads path as the editor has it: an open document's text, else
+// the file on disk.
+func (ss *session) readOpen(path string) ([]byte, error) {
+	if open := ss.docs.get(fileURI(path)); open != nil {
+		return open.Text, nil
+	}
+	return os.ReadFile(path)
 }
 
 // relatedIn makes a related location of a place in one of tr's sources.

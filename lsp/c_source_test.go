@@ -231,3 +231,22 @@ func TestShowTranslationHerdText(t *testing.T) {
 	assert.NotContains(t, string(generated), "+=")
 	s.shutdown()
 }
+
+// TestOldClangCaveat: cpu_smp_mb.c is store buffering with bpf_atomic.h's
+// smp_mb() written out, an unused __sync_fetch_and_add to a stack slot:
+// Never as clang 20 builds it at -mcpu=v3 (a full barrier), Sometimes with
+// -mcpu=v1/v2 or an older clang (no barrier; herd7 on the hand
+// translations, as the file says). The editor warns at the first such
+// call, as check's note does.
+func TestOldClangCaveat(t *testing.T) {
+	s := startChecked(t, Options{}, `{"debounce": "1ms"}`)
+	u, text := s.openC("cpu_smp_mb.c")
+	latest := s.until(func(l map[uri.URI][]lsp.Diagnostic) bool { return len(withCode(l[u], "never")) > 0 })
+	old := withCode(latest[u], "old-clang")
+	require.Len(t, old, 1, "%v", latest[u])
+	assert.Equal(t, lineOf(t, text, "__sync_fetch_and_add(&dummy, 0);"), old[0].Range.Start.Line)
+	assert.Equal(t, lsp.DiagnosticSeverityWarning, old[0].Severity)
+	assert.Contains(t, old[0].Message, "correct only with clang 20 or later")
+	assert.Contains(t, old[0].Message, "the result is then Sometimes, not Never")
+	s.shutdown()
+}

@@ -16,6 +16,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/litmusls/litmusls/syntax"
+
+	"github.com/litmusls/litmusls/internal/testkit"
 )
 
 // corpusDirs are the LKMM directories of the shared herd7 corpus.
@@ -24,16 +26,7 @@ var corpusDirs = []string{"kernel", "herd-linux", "paulmck"}
 // sharedDir finds ../shared relative to the module root.
 func sharedDir(t testing.TB) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	require.NoError(t, err)
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return filepath.Join(dir, "..", "shared")
-		}
-		parent := filepath.Dir(dir)
-		require.NotEqual(t, parent, dir, "go.mod not found")
-		dir = parent
-	}
+	return testkit.SharedDir(t)
 }
 
 // corpusTests lists the LKMM corpus tests as paths relative to the corpus

@@ -23,6 +23,8 @@ import (
 	"golang.org/x/tools/txtar"
 
 	"github.com/litmusls/litmusls/syntax"
+
+	"github.com/litmusls/litmusls/internal/testkit"
 )
 
 // TestRobust runs the parser and the checker on every litmus text at hand
@@ -186,16 +188,7 @@ func (in robustInput) describe(problem string) string {
 // moduleRoot finds the directory holding go.mod.
 func moduleRoot(t testing.TB) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	require.NoError(t, err)
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		require.NotEqual(t, parent, dir, "go.mod not found")
-		dir = parent
-	}
+	return testkit.RepoRoot(t)
 }
 
 // litmusFiles reads every .litmus file under dir, named relative to root.

@@ -16,6 +16,8 @@ import (
 
 	"github.com/litmusls/litmusls/checker"
 	"github.com/litmusls/litmusls/syntax"
+
+	"github.com/litmusls/litmusls/internal/testkit"
 )
 
 // corpusDirs are the LKMM directories of the shared herd7 corpus.
@@ -28,16 +30,7 @@ const corpusTimeout = 20 * time.Second
 // sharedDir finds ../shared relative to the module root.
 func sharedDir(t testing.TB) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	require.NoError(t, err)
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return filepath.Join(dir, "..", "shared")
-		}
-		parent := filepath.Dir(dir)
-		require.NotEqual(t, parent, dir, "go.mod not found")
-		dir = parent
-	}
+	return testkit.SharedDir(t)
 }
 
 // lkmm reads the kernel's model as herd7 ran the corpus with it: its

@@ -12,6 +12,8 @@ import (
 
 	"github.com/litmusls/litmusls/checker"
 	"github.com/litmusls/litmusls/checker/cat"
+
+	"github.com/litmusls/litmusls/internal/testkit"
 )
 
 // diffSeeds is the seed range TestDifferentialLKMM runs (about 55 s
@@ -24,16 +26,7 @@ const diffTimeout = 10 * time.Second
 // sharedDir finds ../shared relative to the module root.
 func sharedDir(t testing.TB) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	require.NoError(t, err)
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return filepath.Join(dir, "..", "shared")
-		}
-		parent := filepath.Dir(dir)
-		require.NotEqual(t, parent, dir, "go.mod not found")
-		dir = parent
-	}
+	return testkit.SharedDir(t)
 }
 
 func seeds(t *testing.T, n int) int {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/litmusls/litmusls/analysis"
 	"github.com/litmusls/litmusls/analysis/lint"
+	"github.com/litmusls/litmusls/analysis/rewrite"
 	"github.com/litmusls/litmusls/checker"
 	"github.com/litmusls/litmusls/checker/cat"
 	"github.com/litmusls/litmusls/syntax"
@@ -80,9 +81,14 @@ type checkOutput struct {
 // --conf FILE.cfg (herd7's configuration: its model, bell, macros and
 // variant lines, relative to it; explicit flags override it), run an
 // interpreted model (package checker/cat) instead of the compiled ones.
-// Primitives are still lowered by the built-in lowering: a --macros file
-// is parsed and compared with it, and its definitions that differ are
-// named on stderr as not used. -v prints which model runs.
+// With a --macros file (or a cfg's macros line) every call of a C test is
+// lowered by its macro, as herd7's -macros does; a call it does not define
+// is that test's error, "Unknown macro NAME". -v prints which model runs.
+//
+// --verdict-only decides only whether each test's condition holds, as
+// herd7 -speedcheck fast does (checker.Options.VerdictOnly): its text is
+// herd7's for that mode, with no witnesses nor reason; it cannot be used
+// with --explain, --lint or --graph (usage error).
 //
 // Exit status: 0 every test checked to the end, 1 some test had errors
 // (syntax, unsupported constructs, I/O, an internal error) or was cut off,
@@ -104,10 +110,11 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	lintBudget := fs.Duration("lint-budget", 10*time.Second, "with --lint, time limit of the search for the cheapest fix of each test")
 	verbose := fs.Bool("v", false, "say on stderr which model runs")
 	graphDir := fs.String("graph", "", "write a picture of an execution of each test into `DIR`: NAME.dot, and NAME.svg with Graphviz")
+	verdictOnly := fs.Bool("verdict-only", false, "decide only whether the condition holds, as herd7 -speedcheck fast: stop at the first execution that settles it; the text is herd7's for that mode (one state at most, counts of 1 or 0)")
 	var mf modelFlags
 	mf.register(fs)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: litmusls check [-j N] [--timeout D] [--json] [--explain] [--lint[=error]] [--lint-budget D] [--graph DIR] [-v]\n\t[--cat FILE.cat] [--bell FILE.bell] [--macros FILE.def] [--conf FILE.cfg] [--variant V] PATH...")
+		fmt.Fprintln(stderr, "usage: litmusls check [-j N] [--timeout D] [--json] [--explain] [--lint[=error]] [--lint-budget D] [--graph DIR] [-v] [--verdict-only]\n\t[--cat FILE.cat] [--bell FILE.bell] [--macros FILE.def] [--conf FILE.cfg] [--variant V] PATH...")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -117,13 +124,19 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return 2
 	}
+	if *verdictOnly && (*explain || lint != "" || *graphDir != "") {
+		// They read the whole result, which a verdict-only run does not
+		// compute.
+		fmt.Fprintln(stderr, "litmusls check: --verdict-only cannot be used with --explain, --lint or --graph")
+		return 2
+	}
 	choice, err := mf.load()
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 2
 	}
 	choice.sayNotes(stderr, *verbose, *explain, lint != "")
-	opts := checker.Options{Timeout: *timeout, Explain: *explain || *asJSON || lint != "" || *graphDir != ""}
+	opts := checker.Options{Timeout: *timeout, Explain: *explain || *asJSON || lint != "" || *graphDir != "", VerdictOnly: *verdictOnly}
 	var graphs *graphWriter
 	if *graphDir != "" {
 		if graphs, err = newGraphWriter(*graphDir, stderr); err != nil {
@@ -455,7 +468,7 @@ func (o *checkOutput) lint(name string, timeout, budget time.Duration) {
 		o.failed = fmt.Errorf("%s: %v", name, err)
 		return
 	}
-	rw, err := analysis.RewriteDiagnostics(ctx, o.f, o.src, r, analysis.FenceOptions{CheckBudget: timeout, Budget: budget})
+	rw, err := rewrite.RewriteDiagnostics(ctx, o.f, o.src, r, rewrite.FenceOptions{CheckBudget: timeout, Budget: budget})
 	if err != nil {
 		o.failed = fmt.Errorf("%s: %v", name, err)
 		return

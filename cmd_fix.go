@@ -13,7 +13,9 @@ import (
 	"time"
 
 	"github.com/litmusls/litmusls/analysis"
+	"github.com/litmusls/litmusls/analysis/cfix"
 	"github.com/litmusls/litmusls/analysis/primitive"
+	"github.com/litmusls/litmusls/analysis/rewrite"
 	"github.com/litmusls/litmusls/syntax"
 	"github.com/litmusls/litmusls/syntax/bpfc"
 )
@@ -30,7 +32,7 @@ func init() {
 // file:line:col and the verdict and cost, and, without --dry-run, writes
 // them into the file, leaving the rest of its text as it was.
 //
-// An annotated C file is fixed in its C (analysis.FixCFile): the diff and
+// An annotated C file is fixed in its C (cfix.FixCFile): the diff and
 // its positions are the C's, and each fix is verified by translating the
 // edited C again and checking its scenarios. When no C fix can be found,
 // fix says "FILE: cannot fix: REASON" and leaves the file alone. A fix
@@ -67,7 +69,7 @@ func runFix(args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return 2
 	}
-	r := &fixRun{dryRun: *dryRun, relax: *relax, timeout: *timeout, cache: analysis.NewCheckCache(0), stdout: stdout, stderr: stderr}
+	r := &fixRun{dryRun: *dryRun, relax: *relax, timeout: *timeout, cache: rewrite.NewCheckCache(0), stdout: stdout, stderr: stderr}
 	if *archList != "" {
 		for _, name := range strings.Split(*archList, ",") {
 			a, err := primitive.ParseArch(name)
@@ -93,7 +95,7 @@ type fixRun struct {
 	relax   bool // weaken correct annotated C files too
 	archs   []primitive.Arch
 	timeout time.Duration
-	cache   *analysis.CheckCache
+	cache   *rewrite.CheckCache
 	stdout  io.Writer
 	stderr  io.Writer
 	// targets holds the absolute path of every file the run may change:
@@ -185,7 +187,7 @@ func (r *fixRun) fixFile(in input) bool {
 		return true
 	}
 	ctx := context.Background()
-	syn, err := analysis.Synthesize(ctx, f, src, analysis.SynthOptions{Archs: r.archs, Budget: r.timeout, Fixes: 1, Cache: r.cache})
+	syn, err := rewrite.Synthesize(ctx, f, src, rewrite.SynthOptions{Archs: r.archs, Budget: r.timeout, Fixes: 1, Cache: r.cache})
 	if err != nil {
 		fmt.Fprintf(r.stderr, "%s: %v\n", name, err)
 		return false
@@ -211,7 +213,7 @@ func (r *fixRun) fixFile(in input) bool {
 		fmt.Fprintf(r.stdout, "%s: %s (%s); cheapest fix: %s\n", name, base.Problem(), base.Verdict, fx.Title)
 		edits = fx.Edits
 	default:
-		rel, err := analysis.Relax(ctx, f, src, nil, analysis.FenceOptions{Archs: r.archs, Cache: r.cache})
+		rel, err := rewrite.Relax(ctx, f, src, nil, rewrite.FenceOptions{Archs: r.archs, Cache: r.cache})
 		if err != nil {
 			fmt.Fprintf(r.stderr, "%s: %v\n", name, err)
 			return false
@@ -221,7 +223,7 @@ func (r *fixRun) fixFile(in input) bool {
 			return true
 		}
 		fmt.Fprintf(r.stdout, "%s: correct (%s) but over-fenced; %s (outcome stays %s; saves %s)\n",
-			name, base.Verdict, analysis.JoinTitles(rel.Rewrites), rel.Outcome.Verdict, rel.Saved.Text(r.archs))
+			name, base.Verdict, rewrite.JoinTitles(rel.Rewrites), rel.Outcome.Verdict, rel.Saved.Text(r.archs))
 		edits = rel.Edits
 	}
 	return r.write([]fileEdit{{name: name, old: src, edits: edits, lines: f.Lines}})
@@ -264,7 +266,7 @@ func (r *fixRun) write(changes []fileEdit) bool {
 }
 
 // fixC fixes an annotated C file in its C, with the C quick fixes of
-// analysis.FixCFile, or says why it cannot and leaves it alone.
+// cfix.FixCFile, or says why it cannot and leaves it alone.
 func (r *fixRun) fixC(in input, src []byte) bool {
 	name := in.name
 	cannot := func(format string, args ...any) bool {
@@ -295,7 +297,7 @@ func (r *fixRun) fixC(in input, src []byte) bool {
 		}
 		return cannot("no litmus scenario: annotate threads with // litmus: thread and add // litmus: exists (...)")
 	}
-	fx, err := analysis.FixCFile(context.Background(), tr, analysis.ActionOptions{Archs: r.archs, SynthBudget: r.timeout, Cache: r.cache})
+	fx, err := cfix.FixCFile(context.Background(), tr, rewrite.ActionOptions{Archs: r.archs, SynthBudget: r.timeout, Cache: r.cache})
 	if err != nil {
 		fmt.Fprintf(r.stderr, "%s: %v\n", name, err)
 		return false
@@ -340,7 +342,7 @@ func (r *fixRun) fixC(in input, src []byte) bool {
 		}
 	default:
 		for _, s := range fx.Steps {
-			cost := (&analysis.SynthFix{Cost: s.Cost}).CostText(r.archs)
+			cost := (&rewrite.SynthFix{Cost: s.Cost}).CostText(r.archs)
 			title := strings.TrimSuffix(s.Title, ")") + "; " + cost + ")"
 			fmt.Fprintf(r.stdout, "%s: %s (%s); cheapest fix: %s\n", label(s.Scenario), s.Base.Problem(), s.Base.Verdict, title)
 		}

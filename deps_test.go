@@ -13,9 +13,10 @@ import (
 // it as well as its parent's. An allowed package allows every package under
 // it too ("syntax" allows syntax/bpfc). Imports go one way,
 // syntax → checker → analysis → lsp → main, and within analysis the
-// primitive documentation imports only syntax; the lints import analysis
-// (meant: its base files, the diagnostics and edits, which this test cannot
-// tell from the rest) and primitive, and nothing beside them.
+// primitive documentation imports only syntax; the lints and the
+// rewrites each import analysis's base and primitive, never each other;
+// the C quick fixes build on the rewrites. internal/testkit, which only
+// tests import, imports only syntax.
 var allowedDeps = map[string][]string{
 	"syntax":             {},
 	"checker":            {"syntax"},
@@ -23,6 +24,10 @@ var allowedDeps = map[string][]string{
 	"analysis":           {"syntax", "checker"},
 	"analysis/primitive": {"syntax"},
 	"analysis/lint":      {"syntax", "checker", "analysis", "analysis/primitive"},
+	"analysis/ide":       {"syntax", "checker", "analysis", "analysis/primitive"},
+	"analysis/rewrite":   {"syntax", "checker", "analysis", "analysis/primitive"},
+	"analysis/cfix":      {"syntax", "checker", "analysis", "analysis/primitive", "analysis/rewrite"},
+	"internal/testkit":   {"syntax"},
 	"lsp":                {"syntax", "checker", "analysis"},
 }
 

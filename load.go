@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/litmusls/litmusls/analysis"
 	"github.com/litmusls/litmusls/syntax"
 	"github.com/litmusls/litmusls/syntax/bpfc"
 )
@@ -79,8 +80,8 @@ func loadTest(name string, src []byte) (f *syntax.File, text []byte, problems []
 	}
 	gen := testPos(sc.File)
 	return sc.File, sc.Text, problems, func(sp syntax.Span) string {
-		if l, ok := sc.Map.ToC(sp); ok {
-			return tr.Position(l.C).String()
+		if p, ok := analysis.PlaceInC(sc, sp, ""); ok && p.Linked {
+			return tr.Position(p.C).String()
 		}
 		return gen(sp)
 	}

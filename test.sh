@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The project's test command (README: "Test"). Installs what the tests need,
 # vets and runs every Go test (the corpus is read from ../shared), then the
-# editor tests: the VS Code extension's grammar and server tests and its
-# .vsix package, and the Neovim plugin's end-to-end test in headless Neovim.
+# editor tests: the VS Code extension's grammar and server tests, its .vsix
+# package (an esbuild bundle), the extension end to end in code-server (VS
+# Code's web build, editors/vscode/test/e2e-code-server.sh), and the Neovim
+# plugin's end-to-end test in headless Neovim.
 set -euo pipefail
 cd "$(dirname "$0")"
 root="$(pwd)"
@@ -38,19 +40,28 @@ fi
 echo "== vscode: grammar"
 node test/grammar.js
 echo "== vscode: server and extension"
-LITMUSLS="$litmusls" node --test test/server.test.js test/extension.test.js
+npm run --silent build
+LITMUSLS="$litmusls" node --test test/server.test.js test/extension.test.js test/status.test.js
 echo "== vscode: package"
 rm -f ./*.vsix
-npx vsce package --skip-license >"$work/vsce.log" 2>&1 || { cat "$work/vsce.log" >&2; exit 1; }
+npx vsce package --no-dependencies --skip-license >"$work/vsce.log" 2>&1 || { cat "$work/vsce.log" >&2; exit 1; }
 vsix="$(ls ./*.vsix 2>/dev/null | head -1)"
 [ -n "$vsix" ] && [ -s "$vsix" ] || { cat "$work/vsce.log" >&2; echo "test.sh: vsce made no .vsix" >&2; exit 1; }
-# Zip entry names are stored as text: check the files the extension needs.
-for f in extension/package.json extension/src/extension.js extension/src/config.js extension/src/cli.js \
-  extension/syntaxes/litmus.tmLanguage.json extension/language-configuration.json \
-  extension/node_modules/vscode-languageclient/package.json; do
+# Zip entry names are stored as text: check the files the extension needs,
+# and that it is the esbuild bundle alone (no sources, no node_modules).
+for f in extension/package.json extension/dist/extension.js extension/dist/THIRD-PARTY-LICENSES.txt \
+  extension/syntaxes/litmus.tmLanguage.json extension/language-configuration.json; do
   grep -qaF "$f" "$vsix" || { echo "test.sh: $vsix lacks $f" >&2; exit 1; }
 done
+for f in extension/node_modules/ extension/src/; do
+  if grep -qaF "$f" "$vsix"; then echo "test.sh: $vsix ships $f (the bundle should hold it)" >&2; exit 1; fi
+done
 echo "packaged $vsix ($(wc -c <"$vsix") bytes)"
+
+echo "== vscode: end to end in code-server"
+# Real VS Code (its web build) with the .vsix, driven by headless Chromium;
+# the script installs what it needs (apt-get, npm, into ~/.cache).
+test/e2e-code-server.sh "$litmusls" "$root/editors/vscode/${vsix#./}"
 
 echo "== nvim: end to end"
 cd "$root"

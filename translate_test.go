@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"flag"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -15,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/litmusls/litmusls/checker"
+	"github.com/litmusls/litmusls/internal/testkit"
 	"github.com/litmusls/litmusls/syntax/bpfc"
 )
 
@@ -23,19 +23,6 @@ import (
 // rewrites them), and its verdict with the file's "litmus: expect".
 
 const bpfcDir = "testdata/bpfc"
-
-// The -update flag rewrites the golden files; another test file of the
-// package may define it first.
-func init() {
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite the golden files")
-	}
-}
-
-func updating() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
 
 // translateTestdata translates the C file rel (a path under bpfcDir, which
 // is also the name the translation uses).
@@ -77,7 +64,7 @@ func TestTranslateGolden(t *testing.T) {
 	assert.GreaterOrEqual(t, len(scs), 12)
 	for key, sc := range scs {
 		golden := filepath.Join(bpfcDir, key)
-		if updating() {
+		if testkit.Updating() {
 			require.NoError(t, os.WriteFile(golden, sc.Text, 0o644))
 			continue
 		}

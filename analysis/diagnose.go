@@ -335,15 +335,15 @@ func (d *diagnoser) describeReason(r *checker.Reason) (string, []Related) {
 		return fmt.Sprintf("No candidate execution would %s: the values it needs are never written, or they contradict the branches the code takes.", would), nil
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "An execution that would %s (final state %s) is forbidden by %s.", would, x.State, checkPhrase(r.Check))
+	fmt.Fprintf(&b, "An execution that would %s (final state %s) is forbidden by %s.", would, x.State, checker.CheckWords(r.Check))
 	var rel relatedSet
 	if cyc := r.CycleString(); cyc != "" {
 		fmt.Fprintf(&b, "\n%s", cyc)
 		for _, e := range r.Cycle {
 			from, to := &x.Events[e.From], &x.Events[e.To]
-			line := fmt.Sprintf("%s %s %s (%s)", witnessEventName(from, d.src), relPhrase(e.Rel), witnessEventName(to, d.src), e.Rel)
+			line := fmt.Sprintf("%s %s %s (%s)", witnessEventName(from, d.src), checker.RelWords(e.Rel), witnessEventName(to, d.src), e.Rel)
 			fmt.Fprintf(&b, "\n  %s", line)
-			rel.add(from.Span, fmt.Sprintf("%s %s (%s)", relPhrase(e.Rel), witnessEventName(to, d.src), e.Rel))
+			rel.add(from.Span, fmt.Sprintf("%s %s (%s)", checker.RelWords(e.Rel), witnessEventName(to, d.src), e.Rel))
 		}
 	}
 	return b.String(), rel.list
@@ -455,7 +455,7 @@ func (d *diagnoser) flags() {
 			continue
 		}
 		msg := "Flag " + fl
-		if m := flagPhrase(fl); m != "" {
+		if m := checker.FlagWords(fl); m != "" {
 			msg += ": " + m
 		}
 		msg += "."
@@ -498,7 +498,7 @@ func (d *diagnoser) flagWitness(flag string) *checker.Witness {
 func (d *diagnoser) dataRace(w *checker.Witness) {
 	races := d.res.DataRaces()
 	if len(races) == 0 {
-		msg := "Data race: " + flagPhrase("data-race") + "."
+		msg := "Data race: " + checker.FlagWords("data-race") + "."
 		if w != nil {
 			msg += fmt.Sprintf(" It happens in the allowed execution with final state %s.", w.State)
 		}

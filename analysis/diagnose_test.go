@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -15,41 +14,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/litmusls/litmusls/checker"
+	"github.com/litmusls/litmusls/internal/testkit"
 	"github.com/litmusls/litmusls/syntax"
 )
-
-// diagSharedDir returns ../shared relative to the repository root (the
-// directory holding go.mod), where the corpus and the reference notes
-// are; the tests need it and fail without it. It is the one such helper
-// of the package's tests.
-func diagSharedDir(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	require.NoError(t, err)
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		require.NotEqual(t, dir, parent, "go.mod not found")
-		dir = parent
-	}
-	shared := filepath.Join(dir, "..", "shared")
-	_, err = os.Stat(shared)
-	require.NoError(t, err, "the tests read ../shared")
-	return shared
-}
-
-// A want is an expected diagnostic: its code, the 1-based line its span
-// starts on and a pattern for its message. With related set, it expects
-// instead a related location of a diagnostic with that code, starting on
-// that line, whose message matches.
-type want struct {
-	code    string
-	line    int
-	rx      string
-	related bool
-}
 
 // diagnose parses and checks src and returns its diagnostics.
 func diagnose(t *testing.T, name string, src []byte, opts checker.Options) (*syntax.File, []Diagnostic) {
@@ -68,36 +35,36 @@ func diagnose(t *testing.T, name string, src []byte, opts checker.Options) (*syn
 // check diagnoses src and compares with wants: every want must match a
 // diagnostic (or a related location), and every diagnostic must be wanted.
 // Each fix offered must make its diagnostic go away.
-func check(t *testing.T, name string, src []byte, wants []want) {
+func check(t *testing.T, name string, src []byte, wants []testkit.Want) {
 	t.Helper()
 	f, diags := diagnose(t, name, src, checker.Options{})
 	line := func(off int) int { return f.Lines.Position(off).Line }
 	matched := make([]bool, len(diags))
 	for _, w := range wants {
-		rx := regexp.MustCompile(w.rx)
+		rx := regexp.MustCompile(w.Rx)
 		found := false
 		for i, d := range diags {
-			if d.Code != w.code {
+			if d.Code != w.Code {
 				continue
 			}
-			if !w.related {
-				if line(d.Span.Start) == w.line && rx.MatchString(d.Message) {
+			if !w.Related {
+				if line(d.Span.Start) == w.Line && rx.MatchString(d.Message) {
 					matched[i], found = true, true
 					break
 				}
 				continue
 			}
 			for _, r := range d.Related {
-				if line(r.Span.Start) == w.line && rx.MatchString(r.Message) {
+				if line(r.Span.Start) == w.Line && rx.MatchString(r.Message) {
 					found = true
 				}
 			}
 		}
 		kind := "diagnostic"
-		if w.related {
+		if w.Related {
 			kind = "related location"
 		}
-		assert.True(t, found, "%s:%d: no %s %s matching %q; got:\n%s", name, w.line, w.code, kind, w.rx, dump(f, diags))
+		assert.True(t, found, "%s:%d: no %s %s matching %q; got:\n%s", name, w.Line, w.Code, kind, w.Rx, dump(f, diags))
 	}
 	for i, d := range diags {
 		assert.True(t, matched[i], "%s:%d: unexpected %s diagnostic: %s", name, line(d.Span.Start), d.Code, d.Message)
@@ -124,15 +91,11 @@ func checkSpan(span syntax.Span, src []byte) string {
 	return ""
 }
 
+// applyEdits applies a fix's edits to src; they must not overlap.
 func applyEdits(t *testing.T, src []byte, edits []Edit) []byte {
 	t.Helper()
-	sorted := append([]Edit(nil), edits...)
-	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Span.Start > sorted[j].Span.Start })
-	out := append([]byte(nil), src...)
-	for _, e := range sorted {
-		require.True(t, e.Span.Start >= 0 && e.Span.Start <= e.Span.End && e.Span.End <= len(out), "edit %v", e.Span)
-		out = append(out[:e.Span.Start:e.Span.Start], append([]byte(e.NewText), out[e.Span.End:]...)...)
-	}
+	out, err := Apply(src, edits)
+	require.NoError(t, err)
 	return out
 }
 
@@ -147,23 +110,6 @@ func dump(f *syntax.File, diags []Diagnostic) string {
 	return b.String()
 }
 
-// wantRx finds, in comments, `want CODE "rx"` and `related CODE "rx"`.
-var wantRx = regexp.MustCompile(`\b(want|related) ([a-z-]+) "((?:[^"\\]|\\.)*)"`)
-
-// wantsIn reads the wants of a testdata file from its comments.
-func wantsIn(t *testing.T, src []byte, f *syntax.File) []want {
-	t.Helper()
-	var wants []want
-	for _, c := range f.Comments {
-		for _, m := range wantRx.FindAllStringSubmatch(c.Text, -1) {
-			rx := strings.ReplaceAll(m[3], `\"`, `"`)
-			rx = strings.ReplaceAll(rx, `\n`, "\n")
-			wants = append(wants, want{code: m[2], line: f.Lines.Position(c.Span.Start).Line, rx: rx, related: m[1] == "related"})
-		}
-	}
-	return wants
-}
-
 // TestDiagnoseTestdata checks each testdata/*.litmus against the want and
 // related comments it carries.
 func TestDiagnoseTestdata(t *testing.T) {
@@ -175,7 +121,7 @@ func TestDiagnoseTestdata(t *testing.T) {
 			src, err := os.ReadFile(path)
 			require.NoError(t, err)
 			f, _ := syntax.Parse(path, src)
-			wants := wantsIn(t, src, f)
+			wants := testkit.Wants(f)
 			require.NotEmpty(t, wants, "a testdata file without wants tests nothing")
 			check(t, path, src, wants)
 		})
@@ -184,37 +130,37 @@ func TestDiagnoseTestdata(t *testing.T) {
 
 // TestDiagnoseCorpus checks the diagnostics of tests from the corpus.
 func TestDiagnoseCorpus(t *testing.T) {
-	corpus := filepath.Join(diagSharedDir(t), "corpus")
+	corpus := filepath.Join(testkit.SharedDir(t), "corpus")
 	tests := []struct {
 		path  string
-		wants []want
+		wants []testkit.Want
 	}{
-		{"kernel/MP+poonceonces.litmus", []want{
-			{code: CodeReachable, line: 27, rx: `^Reachable: 1 of 4 allowed executions satisfy \(1:r0=1 /\\ 1:r1=0\) \(Sometimes\)\.\n` +
+		{"kernel/MP+poonceonces.litmus", []testkit.Want{
+			{Code: CodeReachable, Line: 27, Rx: `^Reachable: 1 of 4 allowed executions satisfy \(1:r0=1 /\\ 1:r1=0\) \(Sometimes\)\.\n` +
 				`For example, the execution with final state 1:r0=1; 1:r1=0;:\n` +
 				"  P1's `READ_ONCE\\(\\*flag\\)` reads flag=1, written by P0's `WRITE_ONCE\\(\\*flag, 1\\)`\n" +
 				"  P1's `READ_ONCE\\(\\*buf\\)` reads buf=0, the initial value$"},
-			{code: CodeReachable, line: 23, related: true, rx: "^reads flag=1, written by P0's `WRITE_ONCE\\(\\*flag, 1\\)`$"},
-			{code: CodeReachable, line: 15, related: true, rx: "^writes flag=1, read by P1's `READ_ONCE\\(\\*flag\\)`$"},
-			{code: CodeReachable, line: 24, related: true, rx: "^reads buf=0, the initial value$"},
+			{Code: CodeReachable, Line: 23, Related: true, Rx: "^reads flag=1, written by P0's `WRITE_ONCE\\(\\*flag, 1\\)`$"},
+			{Code: CodeReachable, Line: 15, Related: true, Rx: "^writes flag=1, read by P1's `READ_ONCE\\(\\*flag\\)`$"},
+			{Code: CodeReachable, Line: 24, Related: true, Rx: "^reads buf=0, the initial value$"},
 		}},
-		{"kernel/MP+pooncerelease+poacquireonce.litmus", []want{
-			{code: CodeNever, line: 28, rx: `^Never: none of the 3 allowed executions satisfies \(1:r0=1 /\\ 1:r1=0\)\.\n` +
-				`An execution that would reach it \(final state 1:r0=1; 1:r1=0;\) is forbidden by happens-before: .*\n` +
+		{"kernel/MP+pooncerelease+poacquireonce.litmus", []testkit.Want{
+			{Code: CodeNever, Line: 28, Rx: `^Never: none of the 3 allowed executions satisfies \(1:r0=1 /\\ 1:r1=0\)\.\n` +
+				`An execution that would reach it \(final state 1:r0=1; 1:r1=0;\) is forbidden by the happens-before check: .*\n` +
 				`hb cycle: R flag ->acq-po R buf ->fre W buf ->po-rel W flag ->rfe R flag\n`},
-			{code: CodeNever, line: 24, related: true, rx: "is an acquire, so it is ordered before P1's `READ_ONCE\\(\\*buf\\)` \\(acq-po\\)"},
-			{code: CodeNever, line: 25, related: true, rx: `\(fre\)`},
-			{code: CodeNever, line: 15, related: true, rx: `\(po-rel\)`},
-			{code: CodeNever, line: 16, related: true, rx: `\(rfe\)`},
+			{Code: CodeNever, Line: 24, Related: true, Rx: "is an acquire, so it is ordered before the later P1's `READ_ONCE\\(\\*buf\\)` \\(acq-po\\)"},
+			{Code: CodeNever, Line: 25, Related: true, Rx: `\(fre\)`},
+			{Code: CodeNever, Line: 15, Related: true, Rx: `\(po-rel\)`},
+			{Code: CodeNever, Line: 16, Related: true, Rx: `\(rfe\)`},
 		}},
-		{"kernel/CoWW+poonceonce.litmus", []want{
-			{code: CodeNever, line: 18, rx: `(?s)^Never: not even the only allowed execution satisfies \(\[x\]=1\)\.\nNo candidate execution would reach it`},
+		{"kernel/CoWW+poonceonce.litmus", []testkit.Want{
+			{Code: CodeNever, Line: 18, Rx: `(?s)^Never: not even the only allowed execution satisfies \(\[x\]=1\)\.\nNo candidate execution would reach it`},
 		}},
-		{"paulmck/manual/plain/C-S+o-mb-o+o-ctl-p.litmus", []want{
-			{code: CodeResultMismatch, line: 4, rx: `^The Result comment says Never, but the checker finds Sometimes \(1 of 3 allowed executions satisfy`},
-			{code: CodeReachable, line: 28, rx: "the writes to z, in coherence order: the initial value 0, P1's `\\*z = 0` \\(z=0\\), P0's `WRITE_ONCE\\(\\*z, 1\\)` \\(z=1\\)"},
-			{code: CodeDataRace, line: 25, rx: "^Data race on z: this plain write races with P0's `WRITE_ONCE\\(\\*z, 1\\)` on another CPU\\.\n"},
-			{code: CodeDataRace, line: 14, related: true, rx: `^the access to z it races with$`},
+		{"paulmck/manual/plain/C-S+o-mb-o+o-ctl-p.litmus", []testkit.Want{
+			{Code: CodeResultMismatch, Line: 4, Rx: `^The Result comment says Never, but the checker finds Sometimes \(1 of 3 allowed executions satisfy`},
+			{Code: CodeReachable, Line: 28, Rx: "the writes to z, in coherence order: the initial value 0, P1's `\\*z = 0` \\(z=0\\), P0's `WRITE_ONCE\\(\\*z, 1\\)` \\(z=1\\)"},
+			{Code: CodeDataRace, Line: 25, Rx: "^Data race on z: this plain write races with P0's `WRITE_ONCE\\(\\*z, 1\\)` on another CPU\\.\n"},
+			{Code: CodeDataRace, Line: 14, Related: true, Rx: `^the access to z it races with$`},
 		}},
 	}
 	for _, tt := range tests {
@@ -230,7 +176,7 @@ func TestDiagnoseCorpus(t *testing.T) {
 // kernel test, so none gets a result-mismatch, and each gets exactly one
 // reachable or never diagnostic on its condition.
 func TestDiagnoseKernelResults(t *testing.T) {
-	files, err := filepath.Glob(filepath.Join(diagSharedDir(t), "corpus", "kernel", "*.litmus"))
+	files, err := filepath.Glob(filepath.Join(testkit.SharedDir(t), "corpus", "kernel", "*.litmus"))
 	require.NoError(t, err)
 	require.Len(t, files, 35)
 	for _, path := range files {
@@ -259,7 +205,7 @@ func TestDiagnoseKernelResults(t *testing.T) {
 // TestDiagnoseBudget: a check cut off by its budget says so, and claims no
 // verdict it has not established.
 func TestDiagnoseBudget(t *testing.T) {
-	src, err := os.ReadFile(filepath.Join(diagSharedDir(t), "corpus", "kernel", "MP+pooncerelease+poacquireonce.litmus"))
+	src, err := os.ReadFile(filepath.Join(testkit.SharedDir(t), "corpus", "kernel", "MP+pooncerelease+poacquireonce.litmus"))
 	require.NoError(t, err)
 	_, diags := diagnose(t, "mp.litmus", src, checker.Options{Timeout: time.Nanosecond})
 	var codes []string
@@ -280,7 +226,7 @@ func TestDiagnoseBudget(t *testing.T) {
 // budget's says Never, Sometimes or Always.
 func TestDiagnoseCutoffNoVerdict(t *testing.T) {
 	for _, name := range []string{"MP+poonceonces.litmus", "MP+pooncerelease+poacquireonce.litmus"} {
-		src, err := os.ReadFile(filepath.Join(diagSharedDir(t), "corpus", "kernel", name))
+		src, err := os.ReadFile(filepath.Join(testkit.SharedDir(t), "corpus", "kernel", name))
 		require.NoError(t, err)
 		f, errs := syntax.Parse(name, src)
 		require.Empty(t, errs)
@@ -303,7 +249,7 @@ func TestDiagnoseCutoffNoVerdict(t *testing.T) {
 // undeclared name.
 func TestResolveCorpus(t *testing.T) {
 	var n int
-	err := filepath.WalkDir(filepath.Join(diagSharedDir(t), "corpus"), func(path string, e fs.DirEntry, err error) error {
+	err := filepath.WalkDir(filepath.Join(testkit.SharedDir(t), "corpus"), func(path string, e fs.DirEntry, err error) error {
 		if err != nil || e.IsDir() || !strings.HasSuffix(path, ".litmus") {
 			return err
 		}
@@ -319,24 +265,6 @@ func TestResolveCorpus(t *testing.T) {
 	})
 	require.NoError(t, err)
 	assert.Greater(t, n, 600)
-}
-
-// TestHoverCutoffNoVerdict: hover on the condition of a cut-off check says
-// it was cut off and names no verdict.
-func TestHoverCutoffNoVerdict(t *testing.T) {
-	name := "MP+poonceonces.litmus"
-	src, err := os.ReadFile(filepath.Join(diagSharedDir(t), "corpus", "kernel", name))
-	require.NoError(t, err)
-	f, errs := syntax.Parse(name, src)
-	require.Empty(t, errs)
-	res, err := checker.Check(context.Background(), f, checker.Options{})
-	require.NoError(t, err)
-	res.Cutoff = true
-	h := hoverCond(f, res)
-	assert.Contains(t, h, "Cut off")
-	for _, v := range []string{"Never", "Sometimes", "Always"} {
-		assert.NotContains(t, h, v)
-	}
 }
 
 // TestDiagnoseNoCondition: a test without a final condition (herd7 checks

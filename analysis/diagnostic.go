@@ -51,6 +51,11 @@ const (
 	CodeDataRace = "data-race"
 	// CodeBudget marks a check cut off by its time budget.
 	CodeBudget = "budget"
+	// CodeNotModeled marks annotated C that the translation to a litmus
+	// test leaves out or approximates.
+	CodeNotModeled = "not-modeled"
+	// CodeAnnotation marks a malformed litmus annotation in C.
+	CodeAnnotation = "annotation"
 )
 
 // Source names litmusls as the origin of every diagnostic.

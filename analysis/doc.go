@@ -1,18 +1,29 @@
-// Package analysis turns parse and check results into diagnostics, hovers
-// and fixes for people: everything the editor and the CLI show beyond the
-// raw verdict. Positions are byte offsets; LSP is not known here.
+// Package analysis turns parse and check results into what people read:
+// the diagnostics of a test (Diagnose), its code-lens summary, the cache
+// key that ignores comments and layout (Normalize, Remap), and the base
+// its sub-packages build on: the [Diagnostic] with every stable code but
+// the lints', the [Edit]s and [Apply], the spans that insert or delete a
+// statement on its own line, [Outcome]/[OutcomeOf] (a check result reduced
+// to what a fix changes), and [PlaceInC] (where a span of a translated
+// scenario lands in the annotated C).
 //
-// The barrier-misuse lints are not here: package
-// [github.com/litmusls/litmusls/analysis/lint] runs them over this
-// package's base, the [Diagnostic] and its codes and edit.go (the [Edit]s,
-// [Apply], the spans that insert or delete a statement on its own line,
-// [AddrText], [OutcomeOf]), which the rewrites here use too. Nothing in
-// this package imports lint.
+// # Sub-packages
 //
-// What each primitive means and how each architecture implements it is not
-// here: package [github.com/litmusls/litmusls/analysis/primitive] documents
-// the kernel primitives, BPF instructions and BPF C atomics, and defines
-// the architectures (primitive.Arch) that costs and hovers are given for.
-// This package decides what to document (the name at a cursor, the call
-// site of a BPF C atomic, read from the C text) and asks primitive for it.
+//   - analysis/ide: hover, definition, completion, semantic tokens;
+//   - analysis/lint: the barrier-misuse lints, L01–L17;
+//   - analysis/rewrite: rewrites, their costs and verification, fence
+//     synthesis, over-fencing, quick fixes at a cursor;
+//   - analysis/cfix: the quick fixes of annotated BPF C;
+//   - analysis/primitive: the documentation of memory operations.
+//
+// # Invariant
+//
+// Positions are byte offsets; LSP is not known here. Nothing in this
+// package checks a test: it reads a result it is given.
+//
+// # API boundary
+//
+// Imports syntax (and syntax/bpfc) and checker, none of its sub-packages;
+// the words for the model's checks, flags and relations are the checker's
+// (checker.CheckWords, FlagWords, RelWords).
 package analysis

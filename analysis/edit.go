@@ -24,7 +24,7 @@ type Edit struct {
 // may come in any order.
 func Apply(src []byte, edits []Edit) ([]byte, error) {
 	sorted := append([]Edit(nil), edits...)
-	sortEdits(sorted)
+	SortEdits(sorted)
 	var b []byte
 	last := 0
 	for _, e := range sorted {
@@ -39,9 +39,9 @@ func Apply(src []byte, edits []Edit) ([]byte, error) {
 	return b, nil
 }
 
-// sortEdits puts edits in the order Apply applies them: by start, an
+// SortEdits puts edits in the order Apply applies them: by start, an
 // insertion before a replacement at the same offset.
-func sortEdits(edits []Edit) {
+func SortEdits(edits []Edit) {
 	sort.SliceStable(edits, func(i, j int) bool {
 		a, b := edits[i].Span, edits[j].Span
 		if a.Start != b.Start {

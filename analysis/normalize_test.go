@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/litmusls/litmusls/checker"
+	"github.com/litmusls/litmusls/internal/testkit"
 	"github.com/litmusls/litmusls/syntax"
 )
 
@@ -46,7 +47,7 @@ func checked(t *testing.T, f *syntax.File) *checker.Result {
 func TestNormalizeRelayout(t *testing.T) {
 	var files []string
 	for _, dir := range []string{"kernel", "herd-linux"} {
-		m, err := filepath.Glob(filepath.Join(diagSharedDir(t), "corpus", dir, "*.litmus"))
+		m, err := filepath.Glob(filepath.Join(testkit.SharedDir(t), "corpus", dir, "*.litmus"))
 		require.NoError(t, err)
 		files = append(files, m...)
 	}
@@ -73,7 +74,7 @@ func TestNormalizeRelayout(t *testing.T) {
 
 // TestNormalizeSemanticEdits: edits that change the test change the key.
 func TestNormalizeSemanticEdits(t *testing.T) {
-	src, err := os.ReadFile(filepath.Join(diagSharedDir(t), "corpus", "kernel", "MP+poonceonces.litmus"))
+	src, err := os.ReadFile(filepath.Join(testkit.SharedDir(t), "corpus", "kernel", "MP+poonceonces.litmus"))
 	require.NoError(t, err)
 	_, n0 := normalized(t, "t", src)
 	for _, edit := range [][2]string{

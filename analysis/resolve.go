@@ -39,13 +39,13 @@ func resolve(f *syntax.File) []Diagnostic {
 				known[p.Name.Name] = true
 			}
 		}
-		own, assigned := threadRegisters(th)
+		own, assigned := syntax.ThreadRegisters(th)
 		for name := range assigned {
 			own[name] = true
 		}
 		regs[th.Index] = own
 		reported := map[string]bool{}
-		walkStmt(th.Body, func(syntax.Stmt) {}, func(e syntax.Expr) {
+		syntax.InspectStmt(th.Body, func(syntax.Stmt) {}, func(e syntax.Expr) {
 			id, ok := e.(*syntax.Ident)
 			if !ok || known[id.Name] || own[id.Name] || globals[id.Name] {
 				return

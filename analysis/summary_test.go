@@ -11,11 +11,12 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/litmusls/litmusls/checker"
+	"github.com/litmusls/litmusls/internal/testkit"
 	"github.com/litmusls/litmusls/syntax"
 )
 
 func TestSummary(t *testing.T) {
-	corpus := filepath.Join(diagSharedDir(t), "corpus")
+	corpus := filepath.Join(testkit.SharedDir(t), "corpus")
 	tests := []struct {
 		path    string
 		elapsed time.Duration

@@ -7,56 +7,10 @@ import (
 	"github.com/litmusls/litmusls/checker"
 )
 
-// This file holds the words diagnostics use for the model's checks, flags
-// and relations.
-//
-// TODO(checker): the checker keeps similar tables unexported for
-// WriteExplain; once it exports them, use those instead.
-
-// checkMeaning says what each check of the model requires, for "fails
-// <meaning>".
-var checkMeaning = map[string]string{
-	"coherence":        "coherence: all accesses to one location must agree with a single order of its writes",
-	"ConsCo":           "coherence: the writes the reads observe would have to be ordered in a cycle",
-	"atomic":           "atomicity: no other write may come between the read and the write of an atomic read-modify-write",
-	"happens-before":   "happens-before: an event would have to happen before itself",
-	"propagation":      "propagation: a write would have to reach a CPU before a write that a strong fence orders before it",
-	"rcu":              "the RCU guarantee: an RCU read-side critical section may not span a whole grace period",
-	"plain-coherence":  "coherence of plain accesses",
-	"lock-nest":        "lock nesting: a CPU takes a lock it already holds",
-	"nested-is-locked": "lock nesting: spin_is_locked() on a lock the CPU holds",
-	"unmatched-locks":  "locking: two spin_lock()s of one lock, neither released",
-}
-
-// checkPhrase returns the meaning of check, or a plain name for a check
-// without one.
-func checkPhrase(check string) string {
-	if m := checkMeaning[check]; m != "" {
-		return m
-	}
-	return "the " + check + " check"
-}
-
-// flagMeaning says what each flag of the model means.
-var flagMeaning = map[string]string{
-	"data-race":             "two accesses to one location from different CPUs, at least one a write and at least one plain (not READ_ONCE, WRITE_ONCE or another marked access), that nothing orders",
-	"mixed-accesses":        "accesses of different sizes to one location",
-	"unmatched-rcu-lock":    "an rcu_read_lock() without its rcu_read_unlock()",
-	"unmatched-rcu-unlock":  "an rcu_read_unlock() without its rcu_read_lock()",
-	"invalid-sleep":         "a call that may sleep (synchronize_srcu()) inside an RCU read-side critical section",
-	"unmatched-srcu-lock":   "an srcu_read_lock() without its srcu_read_unlock()",
-	"unmatched-srcu-unlock": "an srcu_read_unlock() without its srcu_read_lock()",
-	"multiple-srcu-matches": "an srcu_read_unlock() that matches more than one srcu_read_lock()",
-	"srcu-bad-value-match":  "an srcu_read_unlock() given a value that its srcu_read_lock() did not return",
-	"mixed-lock-accesses":   "a lock variable also accessed as ordinary memory",
-	"unpaired-LKW":          "a lock acquisition whose write has no matching read",
-	"unpaired-LKR":          "a lock acquisition whose read has no matching write",
-	"unmatched-unlock":      "a spin_unlock() of a lock the CPU does not hold",
-	"lock-final":            "the condition observes the final value of a lock variable",
-}
-
-// flagPhrase returns the meaning of flag, or "" when there is none.
-func flagPhrase(flag string) string { return flagMeaning[flag] }
+// This file holds what diagnostics need beyond the words for the model's
+// checks, flags and relations, which are the checker's (checker.CheckWords,
+// FlagWords, RelWords, shared with its WriteExplain): the events a flag is
+// about, and events and counts in words.
 
 // flagTags gives, for flags about particular kinds of events, the tags of
 // the events a diagnostic points at.
@@ -84,46 +38,7 @@ const LockTags = checker.TagLKR | checker.TagLKW | checker.TagUL | checker.TagLF
 const markedTags = checker.TagOnce | checker.TagRelease | checker.TagAcquire | checker.TagMb | checker.TagRMW |
 	LockTags | checker.TagSrcuLock | checker.TagSrcuUnlock
 
-// relMeaning says what an edge of each relation means, read as
-// "FROM <meaning> TO".
-var relMeaning = map[string]string{
-	"po-loc":            "comes before, in program order on the same location,",
-	"rf":                "is read by",
-	"rfe":               "is read, on another CPU, by",
-	"rfi":               "is read, later on the same CPU, by",
-	"co":                "is overwritten by",
-	"coe":               "is overwritten, on another CPU, by",
-	"coi":               "is overwritten, later on the same CPU, by",
-	"fr":                "reads a value overwritten by",
-	"fre":               "reads a value overwritten, on another CPU, by",
-	"fri":               "reads a value overwritten, later on the same CPU, by",
-	"po-rel":            "comes in program order before the release",
-	"acq-po":            "is an acquire, so it is ordered before",
-	"mb":                "is ordered by a full barrier before",
-	"gp":                "is ordered by an RCU grace period before",
-	"wmb":               "is ordered by smp_wmb() before",
-	"rmb":               "is ordered by smp_rmb() before",
-	"addr":              "carries an address dependency to",
-	"data":              "carries a data dependency to",
-	"ctrl":              "carries a control dependency to",
-	"po-unlock-lock-po": "is ordered, by an unlock and a later lock, before",
-	"prop":              "propagates, through fences and writes, before",
-	"ppo":               "is ordered by preserved program order before",
-	"hb":                "happens before",
-	"hb*":               "happens before",
-	"pb":                "propagates before",
-	"rb":                "is RCU-ordered before",
-}
-
-// relPhrase returns the meaning of an edge of rel.
-func relPhrase(rel string) string {
-	if m := relMeaning[rel]; m != "" {
-		return m
-	}
-	return "is related by " + rel + " to"
-}
-
-// eventName names a witness event for people: "P1's `READ_ONCE(*x)`", or
+// witnessEventName names a witness event for people: "P1's `READ_ONCE(*x)`", or
 // "the initial value of x".
 func witnessEventName(ev *checker.WitnessEvent, src []byte) string {
 	if ev.Thread < 0 {
@@ -132,7 +47,7 @@ func witnessEventName(ev *checker.WitnessEvent, src []byte) string {
 	return fmt.Sprintf("P%d's %s", ev.Thread, witnessEventSource(ev, src))
 }
 
-// sourceText is the event's source on one line, in backquotes, or the
+// witnessEventSource is the event's source on one line, in backquotes, or the
 // checker's description when the span does not fit src.
 func witnessEventSource(ev *checker.WitnessEvent, src []byte) string {
 	s, t := ev.Span.Start, ev.Span.End
@@ -142,7 +57,7 @@ func witnessEventSource(ev *checker.WitnessEvent, src []byte) string {
 	return "`" + strings.Join(strings.Fields(string(src[s:t])), " ") + "`"
 }
 
-// plural returns "1 execution" or "3 executions".
+// countNoun returns "1 execution" or "3 executions".
 func countNoun(n int, word string) string {
 	if n == 1 {
 		return fmt.Sprintf("1 %s", word)

@@ -30,6 +30,11 @@ type Options struct {
 	// and one rejected execution per unreached outcome, and may enumerate
 	// a second time to find a candidate for an unreached outcome.
 	Explain bool
+	// VerdictOnly decides only whether the condition holds, as herd7
+	// -speedcheck fast: Check stops at the first execution that settles
+	// it and prunes the candidates that cannot (see [Speedcheck] and
+	// SpeedFast for what the Result then holds).
+	VerdictOnly bool
 }
 
 // A Binding is one location's final value in a state, as herd7 prints it.
@@ -115,6 +120,9 @@ func lowerTestWith(f *syntax.File, macros *Macros) (*program, *LowerError, error
 // failed, the model failed (Model.Judge's error, returned as it is) or
 // ctx was cancelled.
 func Check(ctx context.Context, f *syntax.File, opts Options) (*Result, error) {
+	if opts.VerdictOnly {
+		return Speedcheck(ctx, f, opts, SpeedFast)
+	}
 	start := ctx
 	// herd7 drops a ".litmus" suffix from the name on the first line.
 	res := &Result{Name: strings.TrimSuffix(f.Name, ".litmus")}

@@ -149,6 +149,14 @@ func (p *program) pathCombos(ctx context.Context, f func([]*path) bool) {
 // its paths' branch choices. It stops when f returns false, and reports
 // whether it ran to the end.
 func (b *built) candidates(ctx context.Context, f func(c *Candidate) bool) bool {
+	return b.candidatesWhere(ctx, nil, f)
+}
+
+// candidatesWhere is candidates with the reads-from choices restricted:
+// reads[k] reads from write w only when allow(k, w) holds (every choice
+// when allow is nil). A speedcheck uses it to skip the writes a target
+// cannot read from; the pruning happens before any deeper choice is made.
+func (b *built) candidatesWhere(ctx context.Context, allow func(k, w int) bool, f func(c *Candidate) bool) bool {
 	n := b.N()
 	v := newValuer(b)
 	rfOf := v.rfOf
@@ -172,6 +180,9 @@ func (b *built) candidates(ctx context.Context, f func(c *Candidate) bool) bool 
 		}
 		r := b.reads[k]
 		for _, w := range b.sources[k] {
+			if allow != nil && !allow(k, w) {
+				continue
+			}
 			rfOf[r] = w
 			if !rec(k + 1) {
 				return false

@@ -11,15 +11,31 @@ import (
 // This file puts a Result's witnesses and reason into words for a kernel
 // developer, with the source of every event it mentions.
 
+// The words for the model's checks, flags and relations: the one table
+// that WriteExplain and the analysis layer's diagnostics share.
+
 // checkWords says what each check of the model requires.
 var checkWords = map[string]string{
-	"coherence":       "the coherence check: the accesses to each location must agree with a single order of its writes (po-loc | rf | co | fr must be acyclic)",
-	"atomic":          "the atomicity check: no other write to the location may come between an atomic read-modify-write's read and its write",
-	"happens-before":  "the happens-before check: no event may happen before itself (hb must be acyclic)",
-	"propagation":     "the propagation check: a write cannot propagate to a CPU before a write that a strong fence ordered before it (pb must be acyclic)",
-	"rcu":             "the RCU check: an RCU read-side critical section may not span a whole grace period (rb must be irreflexive)",
-	"plain-coherence": "the plain-coherence check: plain accesses must obey coherence",
-	"ConsCo":          "coherence: the order of the writes that the reads observe is cyclic",
+	"coherence":        "the coherence check: the accesses to each location must agree with a single order of its writes (po-loc | rf | co | fr must be acyclic)",
+	"atomic":           "the atomicity check: no other write to the location may come between an atomic read-modify-write's read and its write",
+	"happens-before":   "the happens-before check: no event may happen before itself (hb must be acyclic)",
+	"propagation":      "the propagation check: a write cannot propagate to a CPU before a write that a strong fence ordered before it (pb must be acyclic)",
+	"rcu":              "the RCU check: an RCU read-side critical section may not span a whole grace period (rb must be irreflexive)",
+	"plain-coherence":  "the plain-coherence check: plain accesses must obey coherence",
+	"ConsCo":           "coherence: the order of the writes that the reads observe is cyclic",
+	"lock-nest":        "lock nesting: a CPU takes a lock it already holds",
+	"nested-is-locked": "lock nesting: spin_is_locked() on a lock the CPU holds",
+	"unmatched-locks":  "locking: two spin_lock()s of one lock, neither released",
+}
+
+// CheckWords says what the model's check requires, as in "fails
+// CheckWords(check)", or names it ("the NAME check") when the table has
+// no words for it.
+func CheckWords(check string) string {
+	if w := checkWords[check]; w != "" {
+		return w
+	}
+	return "the " + check + " check"
 }
 
 // flagWords says what each flag means.
@@ -28,11 +44,21 @@ var flagWords = map[string]string{
 	"mixed-accesses":        "accesses of different sizes to one location",
 	"unmatched-rcu-lock":    "an rcu_read_lock() without its rcu_read_unlock()",
 	"unmatched-rcu-unlock":  "an rcu_read_unlock() without its rcu_read_lock()",
+	"invalid-sleep":         "a call that may sleep (synchronize_srcu()) inside an RCU read-side critical section",
 	"unmatched-srcu-lock":   "an srcu_read_lock() without its srcu_read_unlock()",
 	"unmatched-srcu-unlock": "an srcu_read_unlock() without its srcu_read_lock()",
 	"multiple-srcu-matches": "an srcu_read_unlock() matching more than one srcu_read_lock()",
 	"srcu-bad-value-match":  "an srcu_read_unlock() given a value its srcu_read_lock() did not return",
+	"mixed-lock-accesses":   "a lock variable also accessed as ordinary memory",
+	"unpaired-LKW":          "a lock acquisition whose write has no matching read",
+	"unpaired-LKR":          "a lock acquisition whose read has no matching write",
+	"unmatched-unlock":      "a spin_unlock() of a lock the CPU does not hold",
+	"lock-final":            "the condition observes the final value of a lock variable",
 }
+
+// FlagWords says what the model's flag means, or "" when the table has no
+// words for it.
+func FlagWords(flag string) string { return flagWords[flag] }
 
 // relWords says what an edge of each relation means, read as
 // "FROM <words> TO".
@@ -46,6 +72,7 @@ var relWords = map[string]string{
 	"co":                "is overwritten by",
 	"fre":               "reads a value that is then overwritten, by another thread, by",
 	"fri":               "reads a value that is then overwritten, later in the same thread, by",
+	"fr":                "reads a value that is then overwritten by",
 	"po-rel":            "comes before, in program order, the release",
 	"acq-po":            "is an acquire, so it is ordered before the later",
 	"mb":                "is separated by a full memory barrier from",
@@ -62,6 +89,15 @@ var relWords = map[string]string{
 	"hb":                "happens before",
 	"pb":                "propagates before",
 	"rb":                "is RCU-ordered before",
+}
+
+// RelWords says what an edge of the relation rel means, read as "FROM
+// RelWords(rel) TO".
+func RelWords(rel string) string {
+	if w := relWords[rel]; w != "" {
+		return w
+	}
+	return "is related, by " + rel + ", to"
 }
 
 // WriteExplain writes, in words, the witness of r for a reachable
@@ -165,7 +201,7 @@ func (e *explainText) execution(wt *Witness) {
 	e.coherence(wt)
 	for _, fl := range wt.Flags {
 		fmt.Fprintf(&e.b, "    flag: %s", fl)
-		if w := flagWords[fl]; w != "" {
+		if w := FlagWords(fl); w != "" {
 			fmt.Fprintf(&e.b, " (%s)", w)
 		}
 		e.b.WriteByte('\n')
@@ -232,21 +268,14 @@ func (e *explainText) reason(r *Result, prop string) {
 		}
 		return
 	}
-	words := checkWords[rs.Check]
-	if words == "" {
-		words = "the " + rs.Check + " check"
-	}
+	words := CheckWords(rs.Check)
 	fmt.Fprintf(&e.b, "  An execution that would %s it (final state %s) fails %s.\n", would, rs.Execution.State, words)
 	if cyc := rs.CycleString(); cyc != "" {
 		fmt.Fprintf(&e.b, "  %s\n", cyc)
 		x := rs.Execution
 		for _, c := range rs.Cycle {
 			e.cycleEvent(&x.Events[c.From])
-			w := relWords[c.Rel]
-			if w == "" {
-				w = "is related, by " + c.Rel + ", to"
-			}
-			fmt.Fprintf(&e.b, "        ->%s: %s\n", c.Rel, w)
+			fmt.Fprintf(&e.b, "        ->%s: %s\n", c.Rel, RelWords(c.Rel))
 		}
 		e.cycleEvent(&x.Events[rs.Cycle[0].From])
 	}

@@ -15,6 +15,7 @@ import (
 	protocol "github.com/tliron/glsp/protocol_3_16"
 
 	"github.com/litmusls/litmusls/analysis"
+	"github.com/litmusls/litmusls/analysis/ide"
 	"github.com/litmusls/litmusls/checker"
 	"github.com/litmusls/litmusls/syntax"
 	"github.com/litmusls/litmusls/syntax/bpfc"
@@ -112,9 +113,9 @@ func (ss *session) translate(doc *Document) (*translation, error) {
 	}()
 	c = &translation{read: read, Translation: tr, err: err}
 	if tr != nil {
-		c.tests = make([]*snapshot, len(tr.Scenarios))
+		c.tests = make([]*parsedFile, len(tr.Scenarios))
 		for i, sc := range tr.Scenarios {
-			c.tests[i] = newSnapshot(sc.Name, sc.Text)
+			c.tests[i] = scenarioParse(tr, sc)
 		}
 	}
 	snap.mu.Lock()
@@ -123,23 +124,50 @@ func (ss *session) translate(doc *Document) (*translation, error) {
 	return c, err
 }
 
+// heldTranslation returns the translation that doc's snapshot holds, for
+// a handler: the diagnosis runs make and renew it, in the background,
+// whenever a file it read changes (the change diagnoses again the files
+// that read it: see [session.diagnoseC] and [session.didClose]), so a
+// handler never translates again. Only a request that comes before the
+// version's first diagnosis run translates, once, as a parse is made on
+// first use.
+func (ss *session) heldTranslation(doc *Document) (*translation, error) {
+	if c := doc.snapshot().heldTranslation(); c != nil {
+		return c, c.err
+	}
+	return ss.translate(doc)
+}
+
 // A translation is a C document's translation at one version, with the
 // versions of the files it read (-1: read from disk) and the parse of each
-// generated test, made on first use. It is never modified.
+// generated test. It is never modified.
 type translation struct {
 	*bpfc.Translation // nil when err is set
 	read              map[protocol.DocumentUri]int32
 	err               error
-	tests             []*snapshot // of Scenarios[i].Text
+	tests             []*parsedFile // of Scenarios[i]
 }
 
 // parsed returns the parse of the test generated for Scenarios[i].
-//
-// Scenario.File is that text parsed already, but under the file name
-// sc.Name+".litmus" and without its errors; the server has always
-// checked and diagnosed the parse under sc.Name, so it parses once more,
-// once per translation.
-func (t *translation) parsed(i int) *parsedFile { return t.tests[i].file() }
+func (t *translation) parsed(i int) *parsedFile { return t.tests[i] }
+
+// scenarioParse returns the parse of the test generated for sc: the
+// translation's own (Scenario.File), not a parse of its text again, with
+// its normalized key. The translation reports a generated test that does
+// not parse as an internal note on the scenario's annotation; that note
+// is then the test's error, so that it is not checked.
+func scenarioParse(tr *bpfc.Translation, sc *bpfc.Scenario) *parsedFile {
+	p := &parsedFile{f: sc.File, text: sc.Text}
+	for _, n := range tr.Notes {
+		if n.Kind == bpfc.NoteInternal && n.File == sc.Decl.File && n.Span == sc.Decl.Span {
+			p.errs.Add(syntax.Span{}, "%s", n.Msg)
+		}
+	}
+	if len(p.errs) == 0 {
+		p.norm = analysis.Normalize(sc.File, sc.Text)
+	}
+	return p
+}
 
 // sameOpenSources reports whether the files t read are still open at the
 // versions it read, or still closed.
@@ -152,13 +180,6 @@ func (ss *session) sameOpenSources(t *translation) bool {
 	}
 	return true
 }
-
-// CodeNotModeled marks C that the translation leaves out or approximates,
-// and CodeAnnotation a malformed litmus annotation.
-const (
-	CodeNotModeled = "not-modeled"
-	CodeAnnotation = "annotation"
-)
 
 // diagnose is the [DiagnoseFunc] the server uses unless told otherwise:
 // litmus tests through [checks.diagnose], C sources through diagnoseC.
@@ -175,6 +196,11 @@ func (ss *session) diagnose(ctx context.Context, doc *Document) ([]protocol.Diag
 func (ss *session) diagnoseC(ctx context.Context, doc *Document) ([]protocol.Diagnostic, error) {
 	out := []protocol.Diagnostic{}
 	if !annotated(doc.Text) {
+		// Nothing to translate here; but a file whose "with" names this
+		// one read an older text of it: diagnose it again.
+		for _, r := range ss.readers(doc.URI) {
+			ss.rediagnose(r.URI, doc)
+		}
 		return out, nil
 	}
 	tr, err := ss.translate(doc)
@@ -184,7 +210,7 @@ func (ss *session) diagnoseC(ctx context.Context, doc *Document) ([]protocol.Dia
 	}
 	if err != nil {
 		// A "with" file that cannot be read: say so at the top.
-		d, derr := newDiagnostic(doc, syntax.Span{}, CodeAnnotation, "cannot translate: "+err.Error())
+		d, derr := newDiagnostic(doc, syntax.Span{}, analysis.CodeAnnotation, "cannot translate: "+err.Error())
 		if derr != nil {
 			return nil, derr
 		}
@@ -195,9 +221,9 @@ func (ss *session) diagnoseC(ctx context.Context, doc *Document) ([]protocol.Dia
 		if n.File != name {
 			continue
 		}
-		code, severity := CodeNotModeled, protocol.DiagnosticSeverityInformation
+		code, severity := analysis.CodeNotModeled, protocol.DiagnosticSeverityInformation
 		if n.IsError() {
-			code, severity = CodeAnnotation, protocol.DiagnosticSeverityError
+			code, severity = analysis.CodeAnnotation, protocol.DiagnosticSeverityError
 		}
 		d, err := newDiagnostic(doc, n.Span, code, n.Msg)
 		if err != nil {
@@ -237,16 +263,51 @@ func (ss *session) diagnoseC(ctx context.Context, doc *Document) ([]protocol.Dia
 }
 
 // includers returns the translations of the other open C documents whose
-// "with" annotations pull doc in.
+// "with" annotations pull doc in, translating them as need be (in the
+// background: a diagnosis run); heldIncluders, for a handler, takes only
+// the translations their snapshots hold.
 func (ss *session) includers(doc *Document) []*translation {
+	return ss.pullingIn(doc, func(other *Document) *translation {
+		if !annotated(other.Text) || !bytes.Contains(other.Text, []byte("with")) {
+			return nil
+		}
+		otr, _ := ss.translate(other)
+		return otr
+	})
+}
+
+func (ss *session) heldIncluders(doc *Document) []*translation {
+	return ss.pullingIn(doc, func(other *Document) *translation { return other.snapshot().heldTranslation() })
+}
+
+// pullingIn returns the translations, as of gives them (or nil), of the
+// other open C documents that read doc.
+func (ss *session) pullingIn(doc *Document, of func(*Document) *translation) []*translation {
 	var out []*translation
 	name := uriPath(doc.URI)
 	for _, other := range ss.docs.all() {
-		if other.URI == doc.URI || other.Lang != LangC || !annotated(other.Text) || !bytes.Contains(other.Text, []byte("with")) {
+		if other.URI == doc.URI || other.Lang != LangC {
 			continue
 		}
-		if otr, err := ss.translate(other); err == nil && otr.Source(name) != nil {
+		if otr := of(other); otr != nil && otr.err == nil && otr.Source(name) != nil {
 			out = append(out, otr)
+		}
+	}
+	return out
+}
+
+// readers returns the other open C documents whose held translations read
+// uri: their translations go stale when it changes, opens or closes.
+func (ss *session) readers(uri protocol.DocumentUri) []*Document {
+	var out []*Document
+	for _, other := range ss.docs.all() {
+		if other.URI == uri || other.Lang != LangC {
+			continue
+		}
+		if otr := other.snapshot().heldTranslation(); otr != nil {
+			if _, ok := otr.read[uri]; ok {
+				out = append(out, other)
+			}
 		}
 	}
 	return out
@@ -300,16 +361,9 @@ func (ss *session) scenarioDiagnostics(ctx context.Context, doc *Document, t *tr
 	}
 	var out []protocol.Diagnostic
 	for _, d := range analysis.Diagnose(f, sc.Text, errs, res, opts) {
-		at, ok := sc.Map.ToC(d.Span)
-		var elsewhere *bpfc.Loc // the diagnostic's own place, when not in doc
-		if !ok || at.C.File != name {
-			if sc.Decl.File != name {
-				continue // the scenario is declared in another file: its diagnostics go there
-			}
-			if ok {
-				elsewhere = &at.C
-			}
-			at = bpfc.Link{C: sc.Decl}
+		at, ok := analysis.PlaceInC(sc, d.Span, name)
+		if !ok {
+			continue // the scenario is declared in another file: its diagnostics go there
 		}
 		pd, err := newDiagnostic(doc, at.C.Span, d.Code, prefix+d.Message)
 		if err != nil {
@@ -317,13 +371,13 @@ func (ss *session) scenarioDiagnostics(ctx context.Context, doc *Document, t *tr
 		}
 		severity := protocol.DiagnosticSeverity(d.Severity)
 		pd.Severity = &severity
-		if elsewhere != nil {
-			if rel, ok := relatedIn(tr, *elsewhere, "here"); ok {
+		if at.Own != nil {
+			if rel, ok := relatedIn(tr, *at.Own, "here"); ok {
 				pd.RelatedInformation = append(pd.RelatedInformation, rel)
 			}
 		}
 		for _, r := range d.Related {
-			if l, ok := sc.Map.ToC(r.Span); ok {
+			if l, ok := analysis.PlaceInC(sc, r.Span, ""); ok && l.Linked {
 				if rel, ok := relatedIn(tr, l.C, r.Message); ok {
 					pd.RelatedInformation = append(pd.RelatedInformation, rel)
 				}
@@ -352,7 +406,7 @@ func relatedIn(tr *bpfc.Translation, l bpfc.Loc, msg string) (protocol.Diagnosti
 // of it in the LKMM, its JIT lowering per architecture and the caveats of
 // compiler versions and -mcpu.
 func cHover(doc *Document, off int) (*protocol.Hover, error) {
-	md, span, ok := analysis.BPFCHoverAt(doc.Text, off)
+	md, span, ok := ide.BPFCHoverAt(doc.Text, off)
 	if !ok {
 		return nil, nil
 	}
@@ -370,7 +424,7 @@ func (ss *session) cCodeLenses(doc *Document) ([]protocol.CodeLens, error) {
 	if !annotated(doc.Text) {
 		return lenses, nil
 	}
-	tr, err := ss.translate(doc)
+	tr, err := ss.heldTranslation(doc)
 	if err != nil {
 		return lenses, nil // diagnosed
 	}
@@ -425,11 +479,11 @@ func (ss *session) cCodeActions(doc *Document, span syntax.Span, only func(proto
 	if !annotated(doc.Text) {
 		return actions, nil
 	}
-	tr, err := ss.translate(doc)
+	tr, err := ss.heldTranslation(doc)
 	if err != nil {
 		return actions, nil
 	}
-	for _, t := range append([]*translation{tr}, ss.includers(doc)...) {
+	for _, t := range append([]*translation{tr}, ss.heldIncluders(doc)...) {
 		if len(t.Scenarios) == 0 {
 			continue
 		}
@@ -437,12 +491,10 @@ func (ss *session) cCodeActions(doc *Document, span syntax.Span, only func(proto
 			if !only(a.Kind) {
 				continue
 			}
-			pa, err := fixAction(doc, analysis.Fix{Title: a.Title, Edits: a.Edits})
+			pa, err := rewriteAction(doc, a)
 			if err != nil {
 				return nil, err
 			}
-			pa.Kind = &a.Kind
-			pa.IsPreferred = boolPtr(a.Preferred)
 			actions = append(actions, pa)
 		}
 	}
@@ -481,7 +533,7 @@ func (ss *session) executeCommand(_ *glsp.Context, params *protocol.ExecuteComma
 	if doc == nil {
 		return nil, fmt.Errorf("%s is not open", uri)
 	}
-	tr, err := ss.translate(doc)
+	tr, err := ss.heldTranslation(doc)
 	if err != nil {
 		return nil, err
 	}

@@ -7,7 +7,7 @@ import (
 	protocol "github.com/tliron/glsp/protocol_3_16"
 
 	"github.com/litmusls/litmusls/analysis"
-	"github.com/litmusls/litmusls/checker"
+	"github.com/litmusls/litmusls/analysis/rewrite"
 	"github.com/litmusls/litmusls/syntax"
 )
 
@@ -17,11 +17,12 @@ import (
 // there (mark an access, use acquire or release, insert a barrier), each
 // already verified by running the checker on the edited text.
 //
-// The handler never runs the checker itself: glsp answers one message at
-// a time, so a slow handler would stall the session. Diagnostics come from
-// the finished check of the text (cached by normalized content), and the
-// verified rewrites from the background work the check started (see
-// [rewrites]); until that is done the rewrites are simply not offered yet.
+// The handler never runs the checker, nor analysis on its result: glsp
+// answers one message at a time, so a slow handler would stall the
+// session. The diagnostics and their fixes are those the diagnosis runs
+// kept in the version's snapshot, and the verified rewrites come from the
+// background work the check started (see [rewrites]); until those are
+// done, they are simply not offered yet.
 func (ss *session) codeAction(_ *glsp.Context, params *protocol.CodeActionParams) (any, error) {
 	doc := ss.docs.get(params.TextDocument.URI)
 	if doc == nil {
@@ -36,27 +37,21 @@ func (ss *session) codeAction(_ *glsp.Context, params *protocol.CodeActionParams
 	if doc.Lang == LangC {
 		return ss.cCodeActions(doc, span, only)
 	}
-	p := doc.parsed()
-	f, errs := p.f, p.errs
-	var res *checker.Result
-	var opts analysis.Options
-	var key string
-	if len(errs) == 0 && ss.checks != nil {
-		r, _ := ss.checks.finished(p)
-		res, opts.Budget, key = r.res, r.budget, r.key
+	snap := doc.snapshot()
+	d := snap.diagnosed()
+	if d == nil {
+		return actions, nil // not diagnosed yet: nothing known to fix
 	}
-	if (len(errs) > 0 || res != nil) && only(protocol.CodeActionKindQuickFix) {
-		diags := analysis.Diagnose(f, doc.Text, errs, res, opts)
-		diags = append(diags, ss.refined.get(doc.URI, doc.Version)...)
-		for _, d := range diags {
-			if !overlaps(d.Span, span) || len(d.Fixes) == 0 {
+	if only(protocol.CodeActionKindQuickFix) {
+		for _, diag := range append(d.diags[:len(d.diags):len(d.diags)], snap.refinedDiags()...) {
+			if !overlaps(diag.Span, span) || len(diag.Fixes) == 0 {
 				continue
 			}
-			pd, err := protocolDiagnostics(doc, []analysis.Diagnostic{d})
+			pd, err := protocolDiagnostics(doc, []analysis.Diagnostic{diag})
 			if err != nil {
 				return nil, err
 			}
-			for i, fix := range d.Fixes {
+			for i, fix := range diag.Fixes {
 				a, err := fixAction(doc, fix)
 				if err != nil {
 					return nil, err
@@ -67,18 +62,16 @@ func (ss *session) codeAction(_ *glsp.Context, params *protocol.CodeActionParams
 			}
 		}
 	}
-	if res != nil && ss.rewrites != nil {
-		correct := analysis.OutcomeOf(res).OK()
-		for _, rw := range ss.rewrites.actions(f, doc.Text, key, span, res) {
-			if !only(rw.Kind) || (correct && rw.Kind == analysis.ActionKindQuickFix && !rw.Fixes) {
+	if d.res != nil && ss.rewrites != nil {
+		correct := analysis.OutcomeOf(d.res).OK()
+		for _, rw := range ss.rewrites.actions(doc.parsed().f, doc.Text, d.key, span, d.res) {
+			if !only(rw.Kind) || (correct && rw.Kind == rewrite.ActionKindQuickFix && !rw.Fixes) {
 				continue // strengthening a correct test only costs: offer the weakenings
 			}
-			a, err := fixAction(doc, analysis.Fix{Title: rw.Title, Edits: rw.Edits})
+			a, err := rewriteAction(doc, rw)
 			if err != nil {
 				return nil, err
 			}
-			a.Kind = &rw.Kind
-			a.IsPreferred = boolPtr(rw.Preferred)
 			actions = append(actions, a)
 		}
 	}
@@ -118,6 +111,18 @@ func fixAction(doc *Document, fix analysis.Fix) (protocol.CodeAction, error) {
 			doc.URI: edits,
 		}},
 	}, nil
+}
+
+// rewriteAction turns a verified rewrite of doc into a code action of
+// its kind.
+func rewriteAction(doc *Document, rw rewrite.Action) (protocol.CodeAction, error) {
+	a, err := fixAction(doc, analysis.Fix{Title: rw.Title, Edits: rw.Edits})
+	if err != nil {
+		return protocol.CodeAction{}, err
+	}
+	a.Kind = &rw.Kind
+	a.IsPreferred = boolPtr(rw.Preferred)
+	return a, nil
 }
 
 // kindFilter returns whether a code action kind passes the client's

@@ -6,10 +6,10 @@ import (
 	"github.com/tliron/glsp"
 	protocol "github.com/tliron/glsp/protocol_3_16"
 
-	"github.com/litmusls/litmusls/analysis"
+	"github.com/litmusls/litmusls/analysis/ide"
 )
 
-// completion answers textDocument/completion with analysis.Complete's
+// completion answers textDocument/completion with ide.Complete's
 // suggestions: primitives (as snippets with their arguments, when the
 // client takes snippets), shared variables and registers.
 func (ss *session) completion(_ *glsp.Context, params *protocol.CompletionParams) (any, error) {
@@ -26,21 +26,21 @@ func (ss *session) completion(_ *glsp.Context, params *protocol.CompletionParams
 		return list, nil
 	}
 	f := doc.parsed().f
-	list.Items = completionItems(analysis.Complete(f, doc.Text, off), ss.features.snippetSupport())
+	list.Items = completionItems(ide.Complete(f, doc.Text, off), ss.features.snippetSupport())
 	return list, nil
 }
 
 // completionKinds maps the kinds of suggestions to LSP's.
-var completionKinds = map[analysis.CompletionKind]protocol.CompletionItemKind{
-	analysis.CompletePrimitive: protocol.CompletionItemKindFunction,
-	analysis.CompleteVariable:  protocol.CompletionItemKindVariable,
-	analysis.CompleteRegister:  protocol.CompletionItemKindField,
-	analysis.CompleteKeyword:   protocol.CompletionItemKindKeyword,
+var completionKinds = map[ide.CompletionKind]protocol.CompletionItemKind{
+	ide.CompletePrimitive: protocol.CompletionItemKindFunction,
+	ide.CompleteVariable:  protocol.CompletionItemKindVariable,
+	ide.CompleteRegister:  protocol.CompletionItemKindField,
+	ide.CompleteKeyword:   protocol.CompletionItemKindKeyword,
 }
 
 // completionItems converts suggestions to LSP items. Without snippet
 // support a primitive inserts its bare name.
-func completionItems(cs []analysis.Completion, snippets bool) []protocol.CompletionItem {
+func completionItems(cs []ide.Completion, snippets bool) []protocol.CompletionItem {
 	items := make([]protocol.CompletionItem, 0, len(cs))
 	for _, c := range cs {
 		kind := completionKinds[c.Kind]

@@ -12,28 +12,14 @@ import (
 	"github.com/stretchr/testify/require"
 	protocol "github.com/tliron/glsp/protocol_3_16"
 
+	"github.com/litmusls/litmusls/internal/testkit"
 	"github.com/litmusls/litmusls/syntax"
 )
 
-// corpusDir returns ../shared/corpus relative to the repository root (the
-// directory holding go.mod). The tests need it: a missing corpus fails
-// them rather than skipping what they are about.
+// corpusDir returns herd7's corpus, ../shared/corpus.
 func corpusDir(t testing.TB) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	require.NoError(t, err)
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		require.NotEqual(t, dir, parent, "go.mod not found")
-		dir = parent
-	}
-	corpus := filepath.Join(dir, "..", "shared", "corpus")
-	_, err = os.Stat(corpus)
-	require.NoError(t, err, "the tests read herd7's corpus from ../shared/corpus")
-	return corpus
+	return filepath.Join(testkit.SharedDir(t), "corpus")
 }
 
 // TestCorpusFeatures runs the server's features over every corpus test,

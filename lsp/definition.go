@@ -6,11 +6,11 @@ import (
 	"github.com/tliron/glsp"
 	protocol "github.com/tliron/glsp/protocol_3_16"
 
-	"github.com/litmusls/litmusls/analysis"
+	"github.com/litmusls/litmusls/analysis/ide"
 )
 
 // definition answers textDocument/definition with where the variable or
-// register under the cursor is declared (see analysis.Definition), or
+// register under the cursor is declared (see ide.Definition), or
 // null.
 func (ss *session) definition(_ *glsp.Context, params *protocol.DefinitionParams) (any, error) {
 	doc := ss.docs.get(params.TextDocument.URI)
@@ -25,7 +25,7 @@ func (ss *session) definition(_ *glsp.Context, params *protocol.DefinitionParams
 		return nil, nil
 	}
 	f := doc.parsed().f
-	target, _, ok := analysis.Definition(f, doc.Text, off)
+	target, _, ok := ide.Definition(f, doc.Text, off)
 	if !ok {
 		return nil, nil
 	}

@@ -337,7 +337,8 @@ func (d *diagnoser) sendLocked(r *run) {
 
 // diagnose is the [DiagnoseFunc] the server uses unless told otherwise:
 // it parses the document, checks it (or takes the check of a text that
-// differs only in comments and layout), and reports what analysis finds.
+// differs only in comments and layout), and reports what analysis finds,
+// which it keeps in the version's snapshot for code actions.
 func (c *checks) diagnose(ctx context.Context, doc *Document) ([]protocol.Diagnostic, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -359,7 +360,13 @@ func (c *checks) diagnose(ctx context.Context, doc *Document) ([]protocol.Diagno
 			c.onResult(doc.URI, f, doc.Text, r.key, res)
 		}
 	}
-	return protocolDiagnostics(doc, analysis.Diagnose(f, doc.Text, errs, res, analysis.Options{Budget: budget}))
+	diagnoseCounts.add(string(doc.URI))
+	d := &diagnosis{res: res, budget: budget, diags: analysis.Diagnose(f, doc.Text, errs, res, analysis.Options{Budget: budget})}
+	if p.norm != nil {
+		d.key = p.norm.Key
+	}
+	doc.snapshot().setDiagnosis(d)
+	return protocolDiagnostics(doc, d.diags)
 }
 
 // protocolDiagnostics converts diagnostics of doc to LSP's.

@@ -138,16 +138,7 @@ func startCheckedWith(t testing.TB, opts Options, initOptions string) *checkSess
 }
 
 // next returns the next diagnostics the server publishes.
-func (s *checkSession) next() published {
-	s.t.Helper()
-	select {
-	case p := <-s.client.diags:
-		return p
-	case <-s.ctx.Done():
-		s.t.Fatal("no diagnostics published")
-		return published{}
-	}
-}
+func (s *checkSession) next() published { return nextPublished(s.t, s.ctx, s.client.diags) }
 
 func (s *checkSession) open(u uri.URI, text string) {
 	s.t.Helper()

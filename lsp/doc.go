@@ -7,15 +7,21 @@
 //
 // Files are named after LSP methods or concepts: mapper.go (the one
 // offset ↔ position converter), document.go (immutable document versions),
-// text_synchronization.go (didOpen/didChange/didClose), diagnostics.go
-// (background diagnosis and publishing), document_symbol.go, formatting.go,
-// and server.go (the JSON-RPC connection, lifecycle and configuration).
+// snapshot.go (what is derived from one version: its parse and key, its C
+// translation, the diagnostics its runs found), text_synchronization.go
+// (didOpen/didChange/didClose), diagnostics.go (background diagnosis and
+// publishing), check_cache.go (checks by normalized text, shared while
+// under way), lints.go (the second phase of diagnostics), rewrites.go
+// (quick fixes verified in the background), c_source.go (annotated C),
+// one file per request (hover.go, code_action.go, ...: each a thin
+// translation of an answer of package analysis or analysis/ide), and
+// server.go (the JSON-RPC connection, lifecycle and configuration).
 //
 // # Concurrency
 //
 // glsp runs handlers one at a time in the connection's read loop. Handlers
-// therefore only record a new immutable [Document] under a mutex and
-// return; a goroutine per document version waits out the debounce, runs
+// therefore only record a new immutable [Document] under a mutex, or
+// answer from the version's snapshot and the caches, and return; a goroutine per document version waits out the debounce, runs
 // the [DiagnoseFunc] and publishes with the document's version. A newer
 // version cancels the older run, and a superseded result is never
 // published. Notifications to the client are sent only from those

@@ -7,12 +7,12 @@ import (
 	"github.com/tliron/glsp"
 	protocol "github.com/tliron/glsp/protocol_3_16"
 
-	"github.com/litmusls/litmusls/analysis"
+	"github.com/litmusls/litmusls/analysis/ide"
 	"github.com/litmusls/litmusls/analysis/primitive"
 	"github.com/litmusls/litmusls/checker"
 )
 
-// hover answers textDocument/hover with analysis.Hover's markdown. It
+// hover answers textDocument/hover with ide.Hover's markdown. It
 // never runs the checker: register, variable and condition hovers use the
 // last finished check of the document's text, if there is one (see
 // [session.lastResult]).
@@ -30,7 +30,7 @@ func (ss *session) hover(_ *glsp.Context, params *protocol.HoverParams) (*protoc
 	}
 	p := doc.parsed()
 	f := p.f
-	opts := analysis.HoverOptions{Archs: ss.features.hoverArchs(), Src: doc.Text}
+	opts := ide.HoverOptions{Archs: ss.features.hoverArchs(), Src: doc.Text}
 	md, span, ok := opts.Hover(f, ss.lastResult(p), off)
 	if !ok {
 		return nil, nil

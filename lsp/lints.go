@@ -2,13 +2,13 @@ package lsp
 
 import (
 	"context"
-	"sync"
 	"time"
 
 	protocol "github.com/tliron/glsp/protocol_3_16"
 
 	"github.com/litmusls/litmusls/analysis"
 	"github.com/litmusls/litmusls/analysis/lint"
+	"github.com/litmusls/litmusls/analysis/rewrite"
 	"github.com/litmusls/litmusls/checker"
 	"github.com/litmusls/litmusls/syntax"
 )
@@ -19,48 +19,11 @@ import (
 // cheapest fix found by fence synthesis (when the bad outcome is
 // reachable or a race is flagged) or the over-fencing hints (when the
 // test is correct). It is published again for the same version, unless a
-// newer version came meanwhile.
+// newer version came meanwhile; the version's snapshot keeps them for
+// code actions, whose fixes are edits of that version's text.
 
 // lintBudget bounds the second phase of one document version.
 const lintBudget = 10 * time.Second
-
-// A refined is the second-phase diagnostics of one document version,
-// kept for code actions: their fixes are edits of that version's text.
-type refined struct {
-	version int32
-	diags   []analysis.Diagnostic
-}
-
-// refinements keeps the second-phase diagnostics of each document.
-type refinements struct {
-	mu   sync.Mutex
-	docs map[protocol.DocumentUri]refined
-}
-
-func (r *refinements) set(uri protocol.DocumentUri, v refined) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.docs == nil {
-		r.docs = map[protocol.DocumentUri]refined{}
-	}
-	r.docs[uri] = v
-}
-
-// get returns the second-phase diagnostics of version of uri, or nil.
-func (r *refinements) get(uri protocol.DocumentUri, version int32) []analysis.Diagnostic {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if v, ok := r.docs[uri]; ok && v.version == version {
-		return v.diags
-	}
-	return nil
-}
-
-func (r *refinements) forget(uri protocol.DocumentUri) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	delete(r.docs, uri)
-}
 
 // refine computes the second-phase diagnostics of a litmus document whose
 // check is done; it returns nil for C documents and for tests that do not
@@ -86,7 +49,7 @@ func (ss *session) refine(ctx context.Context, doc *Document) ([]protocol.Diagno
 	if err != nil {
 		return nil, err
 	}
-	ss.refined.set(doc.URI, refined{version: doc.Version, diags: diags})
+	doc.snapshot().setRefined(diags)
 	// L10 (a plain access in a data race) says again what the first
 	// phase's data-race warning on the same access says: it is kept only
 	// for its fixes, which code actions offer there.
@@ -101,12 +64,12 @@ func (ss *session) refine(ctx context.Context, doc *Document) ([]protocol.Diagno
 
 // lintDiagnostics are the lints of f and what fence synthesis or the
 // over-fencing search says about it.
-func lintDiagnostics(ctx context.Context, f *syntax.File, src []byte, res *checker.Result, cache *analysis.CheckCache) ([]analysis.Diagnostic, error) {
+func lintDiagnostics(ctx context.Context, f *syntax.File, src []byte, res *checker.Result, cache *rewrite.CheckCache) ([]analysis.Diagnostic, error) {
 	lints, err := lint.Run(ctx, f, src, res, lint.Options{})
 	if err != nil {
 		return nil, err
 	}
-	more, err := analysis.RewriteDiagnostics(ctx, f, src, res, analysis.FenceOptions{Cache: cache})
+	more, err := rewrite.RewriteDiagnostics(ctx, f, src, res, rewrite.FenceOptions{Cache: cache})
 	if err != nil {
 		return nil, err
 	}

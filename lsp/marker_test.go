@@ -2,7 +2,6 @@ package lsp
 
 import (
 	"bytes"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -20,20 +19,8 @@ import (
 	"golang.org/x/tools/txtar"
 
 	"github.com/litmusls/litmusls/analysis"
+	"github.com/litmusls/litmusls/internal/testkit"
 )
-
-// The -update flag rewrites the golden sections of the marker archives.
-// Another test file of the package may define it first.
-func init() {
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite the golden files")
-	}
-}
-
-func updating() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
 
 // TestMarkers runs the marker tests: every testdata/<feature>/*.txt
 // (testdata/fuzz is the fuzz corpus) is a txtar archive, run against an
@@ -515,7 +502,7 @@ func (r *markerRun) golden(m *marker, i int, got string) {
 	if !slices.Contains(r.used, name) {
 		r.used = append(r.used, name)
 	}
-	if updating() {
+	if testkit.Updating() {
 		if r.wrote[name] && string(r.goldens[name]) != got {
 			r.errorf(m, "golden @%s is also written by another marker, with a different text", name)
 			return
@@ -537,7 +524,7 @@ func (r *markerRun) golden(m *marker, i int, got string) {
 // finishGoldens rewrites the archive when updating, and otherwise reports
 // goldens no marker uses.
 func (r *markerRun) finishGoldens() {
-	if !updating() {
+	if !testkit.Updating() {
 		for name := range r.goldens {
 			if !slices.Contains(r.used, name) {
 				r.t.Errorf("%s: golden @%s is used by no marker", r.path, name)

@@ -8,7 +8,8 @@ import (
 
 	protocol "github.com/tliron/glsp/protocol_3_16"
 
-	"github.com/litmusls/litmusls/analysis"
+	"github.com/litmusls/litmusls/analysis/cfix"
+	"github.com/litmusls/litmusls/analysis/rewrite"
 	"github.com/litmusls/litmusls/checker"
 	"github.com/litmusls/litmusls/syntax"
 	"github.com/litmusls/litmusls/syntax/bpfc"
@@ -23,7 +24,7 @@ import (
 type rewrites struct {
 	ctx   context.Context // ends with the connection
 	log   *slog.Logger
-	cache *analysis.CheckCache
+	cache *rewrite.CheckCache
 	wg    sync.WaitGroup
 
 	// onFail is told of a warm-up that panicked, for the document it
@@ -52,7 +53,7 @@ const rewriteHandlerBudget = 100 * time.Millisecond
 const rewriteReadyMax = 256
 
 func newRewrites(ctx context.Context, log *slog.Logger) *rewrites {
-	return &rewrites{ctx: ctx, log: log, cache: analysis.NewCheckCache(4096),
+	return &rewrites{ctx: ctx, log: log, cache: rewrite.NewCheckCache(4096),
 		ready: map[string]bool{}, failed: map[string]error{}, running: map[protocol.DocumentUri]*rewriteWarmup{}}
 }
 
@@ -73,7 +74,7 @@ func (w *rewrites) warm(uri protocol.DocumentUri, f *syntax.File, text []byte, k
 	}
 	w.start(uri, key, func(ctx context.Context) {
 		whole := syntax.Span{Start: 0, End: len(text)}
-		analysis.Actions(ctx, f, text, whole, analysis.ActionOptions{Cache: w.cache, Base: res})
+		rewrite.Actions(ctx, f, text, whole, rewrite.ActionOptions{Cache: w.cache, Base: res})
 	})
 }
 
@@ -84,7 +85,7 @@ func (w *rewrites) warm(uri protocol.DocumentUri, f *syntax.File, text []byte, k
 func (w *rewrites) warmC(doc *Document, tr *bpfc.Translation, key string) {
 	w.start(doc.URI, key, func(ctx context.Context) {
 		whole := syntax.Span{Start: 0, End: len(doc.Text)}
-		analysis.CActions(ctx, tr, uriPath(doc.URI), whole, analysis.ActionOptions{Cache: w.cache})
+		cfix.CActions(ctx, tr, uriPath(doc.URI), whole, rewrite.ActionOptions{Cache: w.cache})
 	})
 }
 
@@ -161,13 +162,13 @@ func (w *rewrites) fail(uri protocol.DocumentUri, err error) {
 // cActions returns the verified quick fixes at span of the C document
 // doc (translated as tr, its texts identified by key), or nil when they
 // are not verified yet.
-func (w *rewrites) cActions(doc *Document, tr *bpfc.Translation, key string, span syntax.Span) []analysis.Action {
+func (w *rewrites) cActions(doc *Document, tr *bpfc.Translation, key string, span syntax.Span) []rewrite.Action {
 	if !w.isReady(key) {
 		return nil
 	}
 	ctx, cancel := context.WithTimeout(w.ctx, rewriteHandlerBudget)
 	defer cancel()
-	return analysis.CActions(ctx, tr, uriPath(doc.URI), span, analysis.ActionOptions{Cache: w.cache})
+	return cfix.CActions(ctx, tr, uriPath(doc.URI), span, rewrite.ActionOptions{Cache: w.cache})
 }
 
 // rememberLocked records key, just marked ready or failed, among the keys
@@ -197,7 +198,7 @@ func (w *rewrites) wait() { w.wg.Wait() }
 
 // actions returns the verified rewrites at span of the test f (normalized
 // as key, checked as res), or nil when they are not verified yet.
-func (w *rewrites) actions(f *syntax.File, text []byte, key string, span syntax.Span, res *checker.Result) []analysis.Action {
+func (w *rewrites) actions(f *syntax.File, text []byte, key string, span syntax.Span, res *checker.Result) []rewrite.Action {
 	if !w.isReady(key) {
 		return nil
 	}
@@ -205,5 +206,5 @@ func (w *rewrites) actions(f *syntax.File, text []byte, key string, span syntax.
 	// only guards against a cache evicted meanwhile.
 	ctx, cancel := context.WithTimeout(w.ctx, rewriteHandlerBudget)
 	defer cancel()
-	return analysis.Actions(ctx, f, text, span, analysis.ActionOptions{Cache: w.cache, Base: res})
+	return rewrite.Actions(ctx, f, text, span, rewrite.ActionOptions{Cache: w.cache, Base: res})
 }

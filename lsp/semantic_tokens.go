@@ -6,7 +6,7 @@ import (
 	"github.com/tliron/glsp"
 	protocol "github.com/tliron/glsp/protocol_3_16"
 
-	"github.com/litmusls/litmusls/analysis"
+	"github.com/litmusls/litmusls/analysis/ide"
 	"github.com/litmusls/litmusls/syntax"
 )
 
@@ -14,15 +14,15 @@ import (
 // token types: primitives are the kernel's macros, threads functions, and
 // registers parameters (the one standard type editors colour apart from
 // variables).
-var semanticTypes = [analysis.NumTokenTypes]string{
-	analysis.TokenPrimitive: "macro",
-	analysis.TokenVariable:  "variable",
-	analysis.TokenRegister:  "parameter",
-	analysis.TokenThread:    "function",
-	analysis.TokenKeyword:   "keyword",
-	analysis.TokenTypeName:  "type",
-	analysis.TokenNumber:    "number",
-	analysis.TokenComment:   "comment",
+var semanticTypes = [ide.NumTokenTypes]string{
+	ide.TokenPrimitive: "macro",
+	ide.TokenVariable:  "variable",
+	ide.TokenRegister:  "parameter",
+	ide.TokenThread:    "function",
+	ide.TokenKeyword:   "keyword",
+	ide.TokenTypeName:  "type",
+	ide.TokenNumber:    "number",
+	ide.TokenComment:   "comment",
 }
 
 // The legend's modifiers, as bits.
@@ -65,7 +65,7 @@ func semanticTokens(doc *Document) ([]protocol.UInteger, error) {
 	f := doc.parsed().f
 	data := []protocol.UInteger{}
 	var prevLine, prevChar protocol.UInteger
-	emit := func(span syntax.Span, typ analysis.TokenType, mods protocol.UInteger) error {
+	emit := func(span syntax.Span, typ ide.TokenType, mods protocol.UInteger) error {
 		start, err := doc.Mapper().OffsetPosition(span.Start)
 		if err != nil {
 			return err
@@ -85,12 +85,12 @@ func semanticTokens(doc *Document) ([]protocol.UInteger, error) {
 		prevLine, prevChar = start.Line, start.Character
 		return nil
 	}
-	for _, tok := range analysis.Tokens(f, doc.Text) {
+	for _, tok := range ide.Tokens(f, doc.Text) {
 		var mods protocol.UInteger
 		if tok.Decl {
 			mods |= modDeclaration
 		}
-		if tok.Type == analysis.TokenPrimitive {
+		if tok.Type == ide.TokenPrimitive {
 			mods |= modDefaultLibrary
 		}
 		span := fitSpan(doc.Text, tok.Span)

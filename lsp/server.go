@@ -34,7 +34,9 @@ type Options struct {
 
 	// Diagnose computes a document's diagnostics; nil means the checker's
 	// (syntax errors, the condition's outcome, flags, Result comments; see
-	// package analysis), with results cached by normalized text.
+	// package analysis), with results cached by normalized text. Code
+	// actions offer the fixes of the checker's diagnostics only: with
+	// another Diagnose, they offer none.
 	Diagnose DiagnoseFunc
 
 	// CheckBudget bounds each check; zero means DefaultCheckBudget.
@@ -203,7 +205,6 @@ type session struct {
 	diag     *diagnoser
 	checks   *checks
 	rewrites *rewrites
-	refined  refinements // second-phase diagnostics, for their fixes
 	conn     *connHolder
 	ctx      context.Context // ends with the connection
 
@@ -431,6 +432,12 @@ func ownSettings(settings any) any {
 	return settings
 }
 
+// isEmptyArray reports whether a decoded JSON value is [].
+func isEmptyArray(v any) bool {
+	a, ok := v.([]any)
+	return ok && len(a) == 0
+}
+
 // settings are the options a client can set.
 type settings struct {
 	Debounce    *string  `json:"debounce"`    // a Go duration, such as "200ms"
@@ -438,12 +445,17 @@ type settings struct {
 	HoverArchs  []string `json:"hoverArchs"`  // architectures hover shows, such as ["arm64", "x86-64"]; empty means all
 }
 
-// configure applies client settings: a JSON object, or nil; at the top
-// level or under "litmusls", in initializationOptions and in
-// workspace/didChangeConfiguration alike.
+// configure applies client settings: a JSON object; at the top level or
+// under "litmusls", in initializationOptions and in
+// workspace/didChangeConfiguration alike. null and an empty array mean no
+// settings, at either level: clients differ (Neovim encodes an empty Lua
+// table, such as init_options = {}, as []).
 func (ss *session) configure(raw any) error {
+	if isEmptyArray(raw) {
+		return nil
+	}
 	raw = ownSettings(raw)
-	if raw == nil {
+	if raw == nil || isEmptyArray(raw) {
 		return nil
 	}
 	data, err := json.Marshal(raw)

@@ -161,13 +161,17 @@ func connect(t *testing.T, ctx context.Context, c net.Conn, g *gate, served chan
 }
 
 // next returns the next diagnostics the server publishes.
-func (s *testSession) next() published {
-	s.t.Helper()
+func (s *testSession) next() published { return nextPublished(s.t, s.ctx, s.client.diags) }
+
+// nextPublished returns the next diagnostics received on diags, failing t
+// when ctx ends first.
+func nextPublished(t testing.TB, ctx context.Context, diags <-chan published) published {
+	t.Helper()
 	select {
-	case p := <-s.client.diags:
+	case p := <-diags:
 		return p
-	case <-s.ctx.Done():
-		s.t.Fatal("no diagnostics published")
+	case <-ctx.Done():
+		t.Fatal("no diagnostics published")
 		return published{}
 	}
 }

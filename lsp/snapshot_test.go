@@ -2,24 +2,20 @@ package lsp
 
 import (
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	glsp "github.com/tliron/glsp/protocol_3_16"
 	lsp "go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
 )
 
 // parsesOf returns how many times the server has parsed name since
-// counting started (see countParse), starting the count if need be.
-func parsesOf(name string) int {
-	parseCounts.mu.Lock()
-	defer parseCounts.mu.Unlock()
-	if parseCounts.byName == nil {
-		parseCounts.byName = map[string]int{}
-	}
-	return parseCounts.byName[name]
-}
+// counting started, starting the count if need be.
+func parsesOf(name string) int { return parseCounts.of(name) }
 
 // TestOneParsePerVersion: the diagnosis (check and lints), a hover, a
 // code action and a code lens on one version of a document share one
@@ -53,5 +49,103 @@ func TestOneParsePerVersion(t *testing.T) {
 	s.next()
 	s.lens(u)
 	assert.Equal(t, 2, parsesOf(string(u))-before, "parses of two versions")
+	s.shutdown()
+}
+
+// diagnosesOf returns how many times the server has run analysis's
+// Diagnose on a version of the litmus document name since counting
+// started, starting the count if need be.
+func diagnosesOf(name string) int { return diagnoseCounts.of(name) }
+
+// TestCodeActionsFromSnapshot: code actions answer from what the
+// diagnosis run kept in the version's snapshot: asking three times runs
+// no check, remap or Diagnose beyond the diagnosis run's one.
+func TestCodeActionsFromSnapshot(t *testing.T) {
+	const u = uri.URI("file:///work/actions-from-snapshot.litmus")
+	before := diagnosesOf(string(u))
+	s := startChecked(t, Options{}, `{"debounce": "1ms"}`)
+	text := kernelTest(t, "MP+poonceonces.litmus")
+	_, text = replace(t, text, "WRITE_ONCE(*flag, 1);", "smp_store_release(flag, 1);")
+	_, text = replace(t, text, "READ_ONCE(*flag);", "smp_load_acquire(flag);")
+	s.open(u, text)
+	mismatch := s.next().params.Diagnostics[0]
+	require.Equal(t, "result-mismatch", code(mismatch))
+	checks := s.checks.Load()
+	for range 3 {
+		actions := s.codeActions(u, lsp.Range{Start: mismatch.Range.Start, End: mismatch.Range.Start}, lsp.CodeActionKindQuickFix)
+		require.NotEmpty(t, actions)
+		assert.Equal(t, `Change the Result comment to "Never"`, actions[0].Title)
+	}
+	assert.Equal(t, 1, diagnosesOf(string(u))-before, "Diagnose runs on one version")
+	assert.Equal(t, checks, s.checks.Load(), "checks run by code actions")
+	s.shutdown()
+}
+
+// translations counts the translations the server makes, by document.
+type translations struct {
+	mu sync.Mutex
+	n  map[string]int
+}
+
+func (tc *translations) hook(stage string, u glsp.DocumentUri) {
+	if stage == "translate" {
+		tc.mu.Lock()
+		tc.n[string(u)]++
+		tc.mu.Unlock()
+	}
+}
+
+func (tc *translations) of(u uri.URI) int {
+	tc.mu.Lock()
+	defer tc.mu.Unlock()
+	return tc.n[string(u)]
+}
+
+// TestTranslationHeldPerVersion: lenses and code actions on an annotated
+// C file answer from the translation its version's snapshot holds; when
+// the file its "with" names changes, the translation is made again in the
+// background, not by the next request.
+func TestTranslationHeldPerVersion(t *testing.T) {
+	tc := &translations{n: map[string]int{}}
+	s := startChecked(t, Options{testHook: tc.hook}, `{"debounce": "1ms"}`)
+	prog, progText := s.openC("progs/atomics_xchg.c")
+	user, userText := s.openC("prog_tests/atomics_xchg.c")
+	s.until(func(l map[uri.URI][]lsp.Diagnostic) bool { return len(withCode(l[prog], "never")) > 0 })
+	s.lens(prog) // the held translation, or the first one of a version no run translated yet
+	n := tc.of(prog)
+	require.Positive(t, n)
+	for range 3 {
+		s.lens(prog)
+		s.codeActions(prog, lsp.Range{Start: positionOf(t, progText, "__sync_lock_test_and_set")})
+	}
+	assert.Equal(t, n, tc.of(prog), "requests translated again")
+
+	// With diagnosis held back, a request after the change answers from
+	// the translation held, stale as it is, and does not translate.
+	require.NoError(t, s.server.DidChangeConfiguration(s.ctx, &lsp.DidChangeConfigurationParams{
+		Settings: lsp.LSPAny(`{"litmusls": {"debounce": "1h"}}`),
+	}))
+	s.change(user, 2, &lsp.TextDocumentContentChangeWholeDocument{Text: userText + "\n// edited\n"})
+	s.lens(prog)
+	s.codeActions(prog, lsp.Range{Start: positionOf(t, progText, "__sync_lock_test_and_set")})
+	assert.Equal(t, n, tc.of(prog), "a request translated again")
+
+	// Diagnosis, in the background, translates the program again.
+	require.NoError(t, s.server.DidChangeConfiguration(s.ctx, &lsp.DidChangeConfigurationParams{
+		Settings: lsp.LSPAny(`{"litmusls": {"debounce": "1ms"}}`),
+	}))
+	s.change(user, 3, &lsp.TextDocumentContentChangeWholeDocument{Text: userText + "\n// edited again\n"})
+	for tc.of(prog) == n {
+		select {
+		case <-s.ctx.Done():
+			t.Fatal("the program was not translated again after its user-space side changed")
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	s.until(func(l map[uri.URI][]lsp.Diagnostic) bool { return len(withCode(l[prog], "never")) > 0 })
+	n = tc.of(prog)
+	s.lens(prog)
+	s.codeActions(prog, lsp.Range{Start: positionOf(t, progText, "__sync_lock_test_and_set")})
+	assert.Equal(t, n, tc.of(prog), "requests translated again")
 	s.shutdown()
 }

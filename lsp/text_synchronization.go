@@ -31,7 +31,11 @@ func (ss *session) didClose(_ *glsp.Context, params *protocol.DidCloseTextDocume
 	if ss.docs.close(params.TextDocument.URI) {
 		ss.diag.forget(params.TextDocument.URI)
 		ss.rewrites.forget(params.TextDocument.URI)
-		ss.refined.forget(params.TextDocument.URI)
+		// The translations that read it from the editor read it from
+		// disk now: translate them again, in the background.
+		for _, doc := range ss.readers(params.TextDocument.URI) {
+			ss.diag.schedule(doc)
+		}
 	}
 	return nil
 }

@@ -63,6 +63,51 @@ func InspectExpr(e Expr, f func(Expr)) {
 	}
 }
 
+// ThreadRegisters returns the names a C thread declares as locals and
+// the names it assigns: together, its registers.
+func ThreadRegisters(th *Thread) (locals, assigned map[string]bool) {
+	locals, assigned = map[string]bool{}, map[string]bool{}
+	InspectStmt(th.Body, func(s Stmt) {
+		if d, ok := s.(*DeclStmt); ok && d.Name != nil {
+			locals[d.Name.Name] = true
+		}
+	}, func(e Expr) {
+		if a, ok := e.(*AssignExpr); ok {
+			if id, ok := a.X.(*Ident); ok {
+				assigned[id.Name] = true
+			}
+		}
+	})
+	return locals, assigned
+}
+
+// InspectStmt calls stmt for s and every statement under it, and expr for
+// every expression under them, outermost first. A call's function name is
+// not visited as an expression.
+func InspectStmt(s Stmt, stmt func(Stmt), expr func(Expr)) {
+	if s == nil {
+		return
+	}
+	stmt(s)
+	switch s := s.(type) {
+	case *BlockStmt:
+		for _, x := range s.Stmts {
+			InspectStmt(x, stmt, expr)
+		}
+	case *DeclStmt:
+		InspectExpr(s.Value, expr)
+	case *ExprStmt:
+		InspectExpr(s.X, expr)
+	case *IfStmt:
+		InspectExpr(s.Cond, expr)
+		InspectStmt(s.Then, stmt, expr)
+		InspectStmt(s.Else, stmt, expr)
+	case *WhileStmt:
+		InspectExpr(s.Cond, expr)
+		InspectStmt(s.Body, stmt, expr)
+	}
+}
+
 // Unparen returns e without the parentheses and casts around it.
 func Unparen(e Expr) Expr {
 	for {

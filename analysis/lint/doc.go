@@ -24,8 +24,8 @@
 //
 // [Run], [Options] and the Code constants. The package imports syntax,
 // checker and the base of package analysis (diagnostics, edits and
-// [analysis.OutcomeOf], in analysis/edit.go), never the rewrites, fence
-// synthesis or quick fixes: those verify edits by checking again, lints
-// only propose them. It knows no LSP; the language server and the
+// [analysis.OutcomeOf], in analysis/edit.go), never package rewrite (the
+// rewrites, fence synthesis and quick fixes): those verify edits by
+// checking again, lints only propose them. It knows no LSP; the language server and the
 // check command's --lint call [Run] directly.
 package lint

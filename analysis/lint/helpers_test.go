@@ -1,9 +1,6 @@
 package lint
 
 import (
-	"os"
-	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 
@@ -16,28 +13,6 @@ import (
 // The helpers of the package's tests, as package analysis's tests have
 // them (diagnose_test.go): the lints' tests moved here with them.
 
-// diagSharedDir returns ../shared relative to the repository root (the
-// directory holding go.mod), where the corpus and the reference notes
-// are; the tests need it and fail without it. It is the one such helper
-// of the package's tests.
-func diagSharedDir(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	require.NoError(t, err)
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		require.NotEqual(t, dir, parent, "go.mod not found")
-		dir = parent
-	}
-	shared := filepath.Join(dir, "..", "shared")
-	_, err = os.Stat(shared)
-	require.NoError(t, err, "the tests read ../shared")
-	return shared
-}
-
 // checkSpan says what is wrong with span in src, or "".
 func checkSpan(span syntax.Span, src []byte) string {
 	if span.Start < 0 || span.End < span.Start || span.End > len(src) {
@@ -46,15 +21,11 @@ func checkSpan(span syntax.Span, src []byte) string {
 	return ""
 }
 
+// applyEdits applies a fix's edits to src; they must not overlap.
 func applyEdits(t *testing.T, src []byte, edits []analysis.Edit) []byte {
 	t.Helper()
-	sorted := append([]analysis.Edit(nil), edits...)
-	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Span.Start > sorted[j].Span.Start })
-	out := append([]byte(nil), src...)
-	for _, e := range sorted {
-		require.True(t, e.Span.Start >= 0 && e.Span.Start <= e.Span.End && e.Span.End <= len(out), "edit %v", e.Span)
-		out = append(out[:e.Span.Start:e.Span.Start], append([]byte(e.NewText), out[e.Span.End:]...)...)
-	}
+	out, err := analysis.Apply(src, edits)
+	require.NoError(t, err)
 	return out
 }
 

@@ -7,13 +7,14 @@ import (
 	"testing"
 
 	"github.com/litmusls/litmusls/checker"
+	"github.com/litmusls/litmusls/internal/testkit"
 	"github.com/litmusls/litmusls/syntax"
 )
 
 // BenchmarkLintKernel lints the kernel tests of the corpus, already
 // checked: the cost of Run itself, per pass over the 35 tests.
 func BenchmarkLintKernel(b *testing.B) {
-	files, err := filepath.Glob(filepath.Join(diagSharedDir(b), "corpus", "kernel", "*.litmus"))
+	files, err := filepath.Glob(filepath.Join(testkit.SharedDir(b), "corpus", "kernel", "*.litmus"))
 	if err != nil || len(files) == 0 {
 		b.Fatalf("no kernel tests: %v", err)
 	}

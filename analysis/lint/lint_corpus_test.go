@@ -2,7 +2,6 @@ package lint
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io/fs"
 	"os"
@@ -17,22 +16,11 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/litmusls/litmusls/analysis"
+	"github.com/litmusls/litmusls/analysis/rewrite"
 	"github.com/litmusls/litmusls/checker"
+	"github.com/litmusls/litmusls/internal/testkit"
 	"github.com/litmusls/litmusls/syntax"
 )
-
-// The -update flag rewrites golden files. Another test file of the
-// package may define it too; package variables are set before init runs.
-func init() {
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite golden files")
-	}
-}
-
-func updating() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
 
 const lintGolden = "testdata/lint-corpus.golden"
 
@@ -61,7 +49,7 @@ func lintCorpus(t *testing.T) ([]string, map[string]*checker.Result, map[string]
 }
 
 func lintCorpusRun(t *testing.T) ([]string, map[string]*checker.Result, map[string][]analysis.Diagnostic) {
-	corpus := filepath.Join(diagSharedDir(t), "corpus")
+	corpus := filepath.Join(testkit.SharedDir(t), "corpus")
 	var files []string
 	require.NoError(t, filepath.WalkDir(corpus, func(p string, d fs.DirEntry, err error) error {
 		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".litmus") {
@@ -105,7 +93,7 @@ func lintCorpusRun(t *testing.T) ([]string, map[string]*checker.Result, map[stri
 				return
 			}
 			outs[i].res, outs[i].diags = res, diags
-			hints := analysis.OverFencing(context.Background(), f, src, res, analysis.FenceOptions{CheckBudget: 60 * time.Second})
+			hints := rewrite.OverFencing(context.Background(), f, src, res, rewrite.FenceOptions{CheckBudget: 60 * time.Second})
 			for _, d := range append(append([]analysis.Diagnostic(nil), diags...), hints...) {
 				msg := strings.SplitN(d.Message, "\n", 2)[0]
 				outs[i].lines = append(outs[i].lines, fmt.Sprintf("%s %s %s: %s", f.Lines.Position(d.Span.Start), d.Severity, d.Code, msg))
@@ -153,7 +141,7 @@ func TestLintCorpus(t *testing.T) {
 		}
 	}
 	got := strings.Join(lines, "\n") + "\n"
-	if updating() {
+	if testkit.Updating() {
 		require.NoError(t, os.WriteFile(lintGolden, []byte(got), 0o644))
 		return
 	}
@@ -169,7 +157,7 @@ func TestLintCorpusFixes(t *testing.T) {
 	if testing.Short() {
 		t.Skip("corpus lints in -short mode")
 	}
-	corpus := filepath.Join(diagSharedDir(t), "corpus")
+	corpus := filepath.Join(testkit.SharedDir(t), "corpus")
 	_, results, diags := lintCorpus(t)
 	var rels []string
 	for rel := range diags {

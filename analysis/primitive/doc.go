@@ -21,5 +21,5 @@
 // notes in ../shared/facts. It imports only syntax and syntax/bpfc (for
 // the memory-order enum), never the checker or the rest of analysis, and
 // it neither reads source text nor finds anything at a cursor: hover and
-// completion (package analysis) decide what to document and call it.
+// completion (package analysis/ide) decide what to document and call it.
 package primitive

@@ -1,13 +1,16 @@
 -- End-to-end test of the litmusls Neovim plugin, run by run.sh in headless
 -- Neovim: it opens a kernel litmus test and a racy test, waits for the
 -- server's diagnostics and checks their codes and lines, hovers on
--- smp_load_acquire, and applies the quick fix that makes the racy test's
--- outcome Never.
+-- smp_load_acquire (by request and by pressing K), applies the quick fix
+-- that makes the racy test's outcome Never, and checks :help litmusls and
+-- which buffers share a server.
 --
 -- Environment: LITMUSLS (the server binary), KERNEL_TEST (a copy of the
--- corpus's MP+poonceonces.litmus), RACY_TEST (a copy of racy-lb.litmus),
--- ANNOTATED_C (a copy of testdata/bpfc/mp_plain_flag.c), PLAIN_C (a C file
--- without annotations).
+-- corpus's MP+poonceonces.litmus), RACY_TEST (a copy of racy-lb.litmus, in
+-- another folder), ANNOTATED_C (a copy of testdata/bpfc/mp_plain_flag.c),
+-- PLAIN_C (a C file without annotations), OTHER_PROJECT_TEST (a test in a
+-- folder under one with .git), E2E_SETUP ("bare": setup() with no
+-- arguments, litmusls on $PATH), E2E_LSP_START ("shim", see below).
 -- Each check prints "ok: ..." or "FAIL: ..."; the last line is
 -- "e2e: N passed, N failed" and the exit status is 1 if any check failed.
 
@@ -204,10 +207,30 @@ end
 say('neovim ' .. tostring(vim.version().major) .. '.' .. tostring(vim.version().minor) .. '.'
   .. tostring(vim.version().patch) .. (vim.lsp.start and ': the plugin uses vim.lsp.start' or ': the plugin uses vim.lsp.start_client'))
 
-require('litmusls').setup({
-  cmd = { litmusls, 'serve' },
-  settings = { litmusls = { debounce = '20ms', checkBudget = '20s', hoverArchs = { 'x86-64', 'powerpc64', 'arm64', 'riscv64' } } },
-})
+-- E2E_SETUP=bare: setup() with no arguments, as a new user writes it; the
+-- server is found on $PATH, and the settings are the server's defaults. A
+-- global map of gd made before stands for a user's own map, which the
+-- plugin must leave alone.
+local bare = os.getenv('E2E_SETUP') == 'bare'
+if bare then
+  ok(vim.fn.exepath('litmusls') ~= '', 'litmusls is on $PATH for setup() with no arguments')
+  vim.keymap.set('n', 'gd', '<Nop>', { desc = 'the user\'s own gd' })
+  require('litmusls').setup()
+  say('setup() with no arguments')
+else
+  require('litmusls').setup({
+    cmd = { litmusls, 'serve' },
+    settings = { litmusls = { debounce = '20ms', checkBudget = '20s', hoverArchs = { 'x86-64', 'powerpc64', 'arm64', 'riscv64' } } },
+  })
+end
+
+-- :help litmusls finds the plugin's doc (doc/tags is shipped).
+local help_ok, help_err = pcall(vim.cmd, 'help litmusls')
+ok(help_ok and vim.bo.filetype == 'help' and vim.fn.expand('%:t') == 'litmusls.txt', ':help litmusls opens doc/litmusls.txt',
+  tostring(help_err))
+if help_ok then
+  vim.cmd('close')
+end
 
 -- 1. The kernel test: MP+poonceonces, whose bad outcome is reachable.
 local kernel = open(kernel_path)
@@ -256,7 +279,7 @@ end
 local racy = open(racy_path)
 local rclient = client_of(racy)
 ok(rclient ~= nil, 'litmusls attached to the racy test')
-ok(kclient == nil or rclient == nil or kclient.id == rclient.id, 'both tests share one server')
+ok(kclient == nil or rclient == nil or kclient.id == rclient.id, 'both tests share one server (they are in different folders of no project)')
 exists_line = line_of(racy, '^exists')
 local store_line = line_of(racy, '%*y = 1;')
 local load_line, load_col = line_of(racy, 'r1 = %*y;')
@@ -299,6 +322,42 @@ ok(ppc ~= nil and (ppc:find('lwsync', 1, true) or ppc:find('sync', 1, true)) ~= 
   'hover shows the powerpc lowering (a sync-family barrier)', 'powerpc row: ' .. tostring(ppc) .. '\n' .. text)
 ok(arm ~= nil and arm:lower():find('ldar', 1, true) ~= nil, 'hover shows the arm64 lowering (ldar)',
   'arm64 row: ' .. tostring(arm) .. '\n' .. text)
+
+-- K, mapped by the plugin in the buffer, shows the same hover in a float.
+local kmap = vim.api.nvim_buf_call(racy, function()
+  return vim.fn.maparg('K', 'n', false, true)
+end)
+ok(kmap.buffer == 1 and (kmap.desc or ''):find('litmusls', 1, true) ~= nil, 'K is mapped to hover in the buffer',
+  vim.inspect(kmap))
+vim.api.nvim_set_current_buf(racy)
+vim.api.nvim_win_set_cursor(0, { acq_line + 1, acq_col + 3 })
+local function float_text()
+  for _, w in ipairs(vim.api.nvim_list_wins()) do
+    if vim.api.nvim_win_get_config(w).relative ~= '' then
+      return table.concat(vim.api.nvim_buf_get_lines(vim.api.nvim_win_get_buf(w), 0, -1, false), '\n'), w
+    end
+  end
+  return nil
+end
+vim.cmd('normal K')
+local ftext, fwin
+vim.wait(TIMEOUT, function()
+  ftext, fwin = float_text()
+  return ftext ~= nil
+end, 50)
+ok(ftext ~= nil and ftext:find('smp_load_acquire', 1, true) ~= nil and ftext:lower():find('ldar', 1, true) ~= nil,
+  'K opens a float with the hover of smp_load_acquire and its arm64 lowering', tostring(ftext))
+if fwin then
+  vim.api.nvim_win_close(fwin, true)
+end
+local gd = vim.api.nvim_buf_call(racy, function()
+  return vim.fn.maparg('gd', 'n', false, true)
+end)
+if bare then
+  ok(gd.buffer ~= 1 and gd.rhs == '<Nop>', 'the user\'s own gd is left alone', vim.inspect(gd))
+else
+  ok(gd.buffer == 1, 'gd is mapped to go to definition in the buffer', vim.inspect(gd))
+end
 
 -- 4. The quick fix on the plain load that makes the outcome Never.
 local caps = rclient and rclient.server_capabilities or {}
@@ -406,5 +465,17 @@ vim.cmd('edit ' .. vim.fn.fnameescape(plain_path))
 local plain = vim.api.nvim_get_current_buf()
 vim.wait(500)
 ok(require('litmusls').client(plain) == nil, 'litmusls does not attach to a C file without annotations')
+
+-- 6. A test in another project (a folder with .git above it) gets a server
+-- of its own, rooted there.
+local other_path = os.getenv('OTHER_PROJECT_TEST')
+if other_path and other_path ~= '' then
+  local other = open(other_path)
+  local oclient = client_of(other)
+  local want_root = vim.fn.fnamemodify(other_path, ':p:h:h')
+  ok(oclient ~= nil and oclient.id ~= (rclient and rclient.id) and oclient.config.root_dir == want_root,
+    'a test in another project gets its own server, rooted at the project',
+    oclient and ('root ' .. tostring(oclient.config.root_dir) .. ', want ' .. want_root) or 'no client')
+end
 
 finish()

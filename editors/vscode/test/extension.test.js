@@ -10,6 +10,43 @@ const fs = require('node:fs');
 const path = require('node:path');
 const Module = require('node:module');
 
+// withVscodeStub runs fn with require('vscode') answered by a stand-in
+// whose every property is a callable, constructible stand-in again.
+function withVscodeStub(fn) {
+  const handler = {
+    get: (t, k) => (k in t ? t[k] : (t[k] = new Proxy(function () {}, handler))),
+    construct: () => new Proxy({}, handler),
+    apply: () => new Proxy(function () {}, handler),
+  };
+  const vscode = new Proxy({}, handler);
+  const load = Module._load;
+  Module._load = function (request, ...rest) {
+    return request === 'vscode' ? vscode : load.call(this, request, ...rest);
+  };
+  try {
+    return fn();
+  } finally {
+    Module._load = load;
+  }
+}
+
+test('the esbuild bundle (package.json main) loads on its own', () => {
+  const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8'));
+  assert.equal(pkg.main, './dist/extension.js');
+  const bundle = path.join(__dirname, '..', pkg.main);
+  assert.ok(fs.existsSync(bundle), `${pkg.main} exists (npm run build makes it)`);
+  const src = fs.readFileSync(bundle, 'utf8');
+  // Only vscode is left to the host: everything else is inside.
+  const required = [...src.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]);
+  const builtin = new Set(Module.builtinModules);
+  assert.deepEqual(required.filter((r) => !builtin.has(r.replace(/^node:/, '')) && r !== 'vscode'), []);
+  withVscodeStub(() => {
+    const ext = require(bundle);
+    assert.equal(typeof ext.activate, 'function');
+    assert.equal(typeof ext.deactivate, 'function');
+  });
+});
+
 test('extension.js loads and the client library has what it uses', () => {
   const handler = {
     get: (t, k) => (k in t ? t[k] : (t[k] = new Proxy(function () {}, handler))),

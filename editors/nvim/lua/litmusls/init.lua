@@ -32,12 +32,28 @@ M.defaults = {
   capabilities = nil,
   -- Define :LitmusCheck, :LitmusWitness and :LitmusTranslate.
   commands = true,
+  -- Buffer-local key maps set when the server attaches, each only if the
+  -- key is not mapped already (by you, globally or in on_attach, or by
+  -- Neovim) and the server supports the request. false turns all off; a
+  -- false entry turns one off; a string changes the key.
+  keymaps = {
+    hover = 'K',
+    definition = 'gd',
+    references = 'gr',
+    code_action = '<leader>ca',
+    format = '<leader>f',
+    prev_diagnostic = '[d',
+    next_diagnostic = ']d',
+  },
 }
 
 M.config = nil
 
 -- clients[root] is the id of the client started for that root (Neovim 0.7).
 local clients = {}
+
+-- warned[program] is set once the missing program has been reported.
+local warned = {}
 
 local function merge(defaults, opts)
   return vim.tbl_deep_extend('force', vim.deepcopy(defaults), opts or {})
@@ -54,32 +70,109 @@ function M.has_annotation(bufnr)
   return false
 end
 
-local function root_dir(bufnr, markers)
-  local name = vim.api.nvim_buf_get_name(bufnr)
-  local dir = name ~= '' and vim.fn.fnamemodify(name, ':p:h') or vim.fn.getcwd()
+-- root_for returns the project root of the file at path: the nearest
+-- folder above it holding one of markers. A file in no project gets
+-- Neovim's working directory, so that such files share one server rather
+-- than starting one per folder.
+local function root_for(path, markers)
+  local dir = path ~= '' and vim.fn.fnamemodify(path, ':p:h') or vim.fn.getcwd()
   for _, marker in ipairs(markers or {}) do
-    local found = vim.fn.finddir(marker, dir .. ';')
+    local found = vim.fn.finddir(marker, vim.fn.fnameescape(dir) .. ';')
     if found == '' then
-      found = vim.fn.findfile(marker, dir .. ';')
+      found = vim.fn.findfile(marker, vim.fn.fnameescape(dir) .. ';')
     end
     if found ~= '' then
       return vim.fn.fnamemodify(found, ':p:h:h')
     end
   end
-  return dir
+  return vim.fn.getcwd()
+end
+
+local function root_dir(bufnr, markers)
+  return root_for(vim.api.nvim_buf_get_name(bufnr), markers)
 end
 
 -- The settings object the server reads: the "litmusls" table if there is
--- one, with nil entries left out.
+-- one, with nil entries left out. An empty one is vim.empty_dict(), which
+-- goes out as the JSON object {} (an empty Lua table would be the array []).
 local function server_settings(settings)
-  local s = settings and settings.litmusls or settings or {}
+  local s = type(settings) == 'table' and (settings.litmusls or settings) or {}
   local out = {}
-  for k, v in pairs(s) do
+  for k, v in pairs(type(s) == 'table' and s or {}) do
     if v ~= nil and v ~= vim.NIL then
       out[k] = v
     end
   end
+  if next(out) == nil then
+    return vim.empty_dict()
+  end
   return out
+end
+
+-- keymap_actions lists the maps of the keymaps option: the option's name,
+-- the server capability it needs (nil: none) and what the key does.
+local keymap_actions = {
+  { 'hover', 'hoverProvider', function()
+    vim.lsp.buf.hover()
+  end },
+  { 'definition', 'definitionProvider', function()
+    vim.lsp.buf.definition()
+  end },
+  { 'references', 'referencesProvider', function()
+    vim.lsp.buf.references()
+  end },
+  { 'code_action', 'codeActionProvider', function()
+    vim.lsp.buf.code_action()
+  end },
+  { 'format', 'documentFormattingProvider', function()
+    if vim.lsp.buf.format then
+      vim.lsp.buf.format({ name = 'litmusls' })
+    else
+      vim.lsp.buf.formatting()
+    end
+  end },
+  { 'prev_diagnostic', nil, function()
+    if vim.diagnostic.jump then
+      vim.diagnostic.jump({ count = -1, float = true })
+    else
+      vim.diagnostic.goto_prev()
+    end
+  end },
+  { 'next_diagnostic', nil, function()
+    if vim.diagnostic.jump then
+      vim.diagnostic.jump({ count = 1, float = true })
+    else
+      vim.diagnostic.goto_next()
+    end
+  end },
+}
+
+-- set_keymaps maps the keys of the keymaps option in bufnr, each only if
+-- the key is not mapped yet in normal mode and the client supports it.
+-- keymaps nil means the defaults. It returns the keys it mapped.
+function M.set_keymaps(client, bufnr, keymaps)
+  local mapped = {}
+  if keymaps == nil then
+    keymaps = M.defaults.keymaps
+  end
+  if type(keymaps) ~= 'table' then
+    return mapped
+  end
+  local caps = client and (client.server_capabilities or client.resolved_capabilities) or {}
+  for _, a in ipairs(keymap_actions) do
+    local name, cap, fn = a[1], a[2], a[3]
+    local lhs = keymaps[name]
+    if type(lhs) == 'string' and lhs ~= '' and (cap == nil or caps[cap]) then
+      local taken = vim.api.nvim_buf_call(bufnr, function()
+        return vim.fn.maparg(lhs, 'n') ~= ''
+      end)
+      if not taken then
+        vim.keymap.set('n', lhs, fn, { buffer = bufnr, silent = true, desc = 'litmusls: ' .. name:gsub('_', ' ') })
+        table.insert(mapped, lhs)
+      end
+    end
+  end
+  return mapped
 end
 
 local function client_config(cfg, bufnr)
@@ -90,7 +183,12 @@ local function client_config(cfg, bufnr)
     root_dir = root_dir(bufnr, cfg.root_markers),
     init_options = settings,
     settings = { litmusls = settings },
-    on_attach = cfg.on_attach,
+    on_attach = function(client, buf)
+      if cfg.on_attach then
+        cfg.on_attach(client, buf)
+      end
+      M.set_keymaps(client, buf, cfg.keymaps)
+    end,
   }
   if cfg.capabilities then
     conf.capabilities = cfg.capabilities
@@ -115,8 +213,11 @@ function M.attach(bufnr)
     return nil
   end
   if vim.fn.executable(cfg.cmd[1]) ~= 1 then
-    vim.notify('litmusls: ' .. cfg.cmd[1] .. ' is not executable; set cmd in require("litmusls").setup()',
-      vim.log.levels.ERROR)
+    if not warned[cfg.cmd[1]] then
+      warned[cfg.cmd[1]] = true
+      vim.notify('litmusls: ' .. cfg.cmd[1] .. ' is not executable; put it on $PATH or set cmd in '
+        .. 'require("litmusls").setup() (:help litmusls-option-cmd)', vim.log.levels.ERROR)
+    end
     return nil
   end
   local conf = client_config(cfg, bufnr)
@@ -267,7 +368,7 @@ function M.lspconfig(opts)
       cmd = cfg.cmd,
       filetypes = cfg.filetypes,
       root_dir = function(fname)
-        return vim.fn.fnamemodify(fname, ':p:h')
+        return root_for(fname, cfg.root_markers)
       end,
       init_options = server_settings(cfg.settings),
       settings = { litmusls = server_settings(cfg.settings) },

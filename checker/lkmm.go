@@ -50,6 +50,7 @@ type lkmmStruct struct {
 	notNoreturn, notSrcuUnlock            Set
 
 	po, poOpt, loc, intl, ext, poLoc   Rel
+	poInv                              Rel // po⁻¹
 	rmw                                Rel // structure rmw ∪ lk-rmw
 	lkRmw                              Rel
 	critical, criticalInv              Rel // LKW → its matching UL, and its inverse
@@ -85,6 +86,7 @@ type lkmmStruct struct {
 	// and unlock events of read-side critical sections), their index in
 	// rcuEv (or -1), and relations over those indices.
 	rcuEv                           []int
+	rcuSet                          Set // the events of rcuEv
 	rcuIdx                          []int
 	rcuGp, rcuSgp, rcuRscsi, rcuLoc Rel
 
@@ -200,6 +202,7 @@ func newLkmmStruct(s *Structure) *lkmmStruct {
 
 	st.po = s.Po
 	st.poOpt = s.Po.Opt()
+	st.poInv = s.Po.Inverse()
 	st.loc = NewRel(n)
 	st.intl = NewRel(n)
 	st.ext = NewRel(n)
@@ -370,6 +373,7 @@ func rcuRscs(st *lkmmStruct) Rel {
 // relations over them that do not depend on rf.
 func (st *lkmmStruct) rcuEvents() {
 	evs := setUnion(st.SyncRcu, st.SyncSrcu, st.rcuLock, st.rcuUnlock, st.SrcuLock, st.SrcuUnlock)
+	st.rcuSet = evs
 	st.rcuIdx = make([]int, st.n)
 	for i := range st.rcuIdx {
 		st.rcuIdx[i] = -1

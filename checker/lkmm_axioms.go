@@ -1,6 +1,7 @@
 package checker
 
 import (
+	"math/bits"
 	"sort"
 	"sync"
 )
@@ -323,38 +324,38 @@ func (e *lkmmExec) rcu() bool {
 
 // rbLoop reports whether rb = prop ; po ; rcu-order ; po? ; hb* ; pb* ;
 // [Marked] relates some event to itself, without computing rb: a is on a
-// loop when, for some (i, j) in rcu-order, a reaches rcu event i by
-// prop ; po and rcu event j reaches a by po? ; hb* ; pb* (e.rcuPost, which
-// rcuOrder leaves) with a marked.
+// loop when, for some (i, j) in rcu-order, a reaches by prop an event
+// po-before rcu event i, and rcu event j reaches a by po? ; hb* ; pb*
+// (e.rcuPost, which rcuOrder leaves) with a marked.
 func (e *lkmmExec) rbLoop(order Rel) bool {
 	st, ar := e.st, e.arena()
 	k := len(st.rcuEv)
-	// pre[j]: the rcu events i with (i, j) in rcu-order, as events.
-	pre := ar.rel(st.n) // row j for the j-th rcu event (j < k ≤ n)
-	order.Each(func(i, j int) { pre.Add(j, st.rcuEv[i]) })
-	// cand: the marked events some post row of a j with a pre reaches.
+	// before.Row(j): the events po-before some rcu event i with (i, j)
+	// in rcu-order (rows j < k ≤ n used).
+	before := ar.rel(st.n)
+	order.Each(func(i, j int) { orRow(before.Row(j), st.poInv.Row(st.rcuEv[i])) })
+	// cand: the marked events the post row of such a j reaches.
 	cand := ar.set(st.n)
 	for j := range k {
-		if pre.Row(j).Empty() {
+		if before.Row(j).Empty() {
 			continue
 		}
 		for w, x := range e.rcuPost.Row(j) {
 			cand[w] |= x & st.Marked[w]
 		}
 	}
-	u := ar.set(st.n)
 	loop := false
 	cand.Each(func(a int) {
 		if loop {
 			return
 		}
-		seqRow(u, e.prop.Row(a), st.po)
+		prop := e.prop.Row(a)
 		for j := range k {
 			if !e.rcuPost.Has(j, a) {
 				continue
 			}
-			for w, x := range pre.Row(j) {
-				if u[w]&x != 0 {
+			for w, x := range before.Row(j) {
+				if prop[w]&x != 0 {
 					loop = true
 					return
 				}
@@ -385,16 +386,18 @@ func (e *lkmmExec) rcuOrder() Rel {
 		copy(e.rcuPost.Row(i), v)
 		seqRow(u, v, e.prop)
 		seqRow(v, u, st.po)
-		for j, b := range st.rcuEv {
-			if v.Has(b) {
-				link.Add(i, j)
+		for w, x := range v {
+			for x &= st.rcuSet[w]; x != 0; x &= x - 1 {
+				link.Add(i, st.rcuIdx[w*64+bits.TrailingZeros64(x)])
 			}
 		}
 	}
-	srscsi := ar.rel(k)
-	e.cd.srcuRscs.Each(func(a, b int) { srscsi.Add(st.rcuIdx[b], st.rcuIdx[a]) })
 	gp, sgp, rscsi, loc := st.rcuGp, st.rcuSgp, st.rcuRscsi, st.rcuLoc
 	rcu, srcu := !st.SyncRcu.Empty(), !st.SyncSrcu.Empty()
+	srscsi := ar.rel(k)
+	if srcu {
+		e.cd.srcuRscs.Each(func(a, b int) { srscsi.Add(st.rcuIdx[b], st.rcuIdx[a]) })
+	}
 	// The terms "g ; link ; x ; link ; c" are (g ; link) ; x ; (link ; c):
 	// the outer factors are fixed.
 	var gpL, lRscsi, rscsiL, lGp, sgpL, lSrscsi, srscsiL, lSgp Rel

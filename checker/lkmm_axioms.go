@@ -440,19 +440,25 @@ func (e *lkmmExec) rcuOrder() Rel {
 		t.InterWith(loc)
 		base.UnionWith(t)
 	}
+	// The least fixpoint of X = base | step(X) | X ; link ; X, evaluated
+	// semi-naively: each round derives only what uses a pair new in the
+	// last round (delta), since every term is a union of compositions
+	// and so distributes over union.
 	order := ar.clone(base)
+	delta := ar.clone(base)
 	next := ar.rel(k)
 	m := ar.mark()
-	for {
-		next.CopyFrom(base)
-		step(next, order)
-		next.UnionWith(ar.seq(order, link, order))
-		if next.Equal(order) {
-			return order
-		}
-		order.CopyFrom(next)
+	for !delta.Empty() {
+		next.Clear()
+		step(next, delta)
+		next.UnionWith(ar.seq(order, link, delta))
+		next.UnionWith(ar.seq(delta, link, order))
+		next.DiffWith(order)
+		order.UnionWith(next)
+		delta.CopyFrom(next)
 		ar.reset(m)
 	}
+	return order
 }
 
 // plain evaluates the plain-coherence check and the data-race flag.

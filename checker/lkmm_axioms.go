@@ -47,6 +47,7 @@ type lkmmExec struct {
 	rfInv                   Rel // rf⁻¹, when rfInvOK (lock-free tests: rf does not change with co)
 	rfInvOK                 bool
 	cumulFenceStar, rfeOptM Rel
+	cumulRfe                Rel // cumul-fence* ; ([Marked] ; rfe ; [Marked])?
 	ppoRf                   Rel // ppo and rfe without the co-dependent (overwrite & int)
 }
 
@@ -237,6 +238,7 @@ func (e *lkmmExec) fences() {
 	e.cumulFenceStar = ar.star(e.cumulFence)
 	e.rfeOptM = ar.opt(e.rfe)
 	e.rfeOptM.RestrictWith(mk, mk)
+	e.cumulRfe = ar.seq(e.cumulFenceStar, e.rfeOptM)
 	if fx.ppo {
 		// ppo's parts that need rf: dep ; [Marked] ; rfi, and rfe.
 		e.ppoRf = ar.union(fx.ppo0, e.rfe)
@@ -264,10 +266,13 @@ func (e *lkmmExec) happensBefore() bool {
 	mk := st.Marked
 	over := ar.union(e.co, e.fr)
 	// prop = [Marked] ; (overwrite & ext)? ; cumul-fence* ; [Marked] ; rfe? ; [Marked]
+	// The identity part of the first factor is a restriction of
+	// cumul-fence* ; rfe? (cumulRfe, once per rf); the rest, few pairs, a
+	// composition.
 	t := ar.inter(over, st.ext)
 	t.RestrictWith(mk, nil)
-	t.UnionWith(st.idMarked)
-	e.prop = ar.seq(t, e.cumulFenceStar, e.rfeOptM)
+	e.prop = ar.seq(t, e.cumulRfe)
+	e.prop.UnionWith(ar.restrict(e.cumulRfe, mk, nil))
 	// hb = [Marked] ; (ppo | rfe | ((prop \ id) & int)) ; [Marked]
 	hb := ar.clone(e.ppoRf)
 	hb.UnionWith(ar.inter(over, st.intl))

@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -49,12 +50,20 @@ type State []Binding
 
 // String formats s as a herd7 state line: "0:r0=1; [x]=2;".
 func (s State) String() string {
+	n := 0
+	for _, v := range s {
+		n += len(v.Loc) + len(v.Value) + 3
+	}
 	var b strings.Builder
+	b.Grow(n)
 	for i, v := range s {
 		if i > 0 {
 			b.WriteByte(' ')
 		}
-		fmt.Fprintf(&b, "%s=%s;", v.Loc, v.Value)
+		b.WriteString(v.Loc)
+		b.WriteByte('=')
+		b.WriteString(v.Value)
+		b.WriteByte(';')
 	}
 	return b.String()
 }
@@ -438,6 +447,15 @@ func stateLess(a, b State) bool {
 type shownLoc struct {
 	thread int    // -1 for memory
 	name   string // register or variable
+	label  string // as herd7 prints it, "0:r1" or "[x]"; set by shownLocations
+}
+
+// labelOf returns l's location as herd7 prints it in a state.
+func labelOf(l shownLoc) string {
+	if l.thread >= 0 {
+		return strconv.Itoa(l.thread) + ":" + l.name
+	}
+	return "[" + l.name + "]"
 }
 
 // shownLocations lists the locations of the condition and the locations
@@ -447,7 +465,8 @@ func (p *program) shownLocations(f *syntax.File) ([]shownLoc, error) {
 	var locs []shownLoc
 	var bad error
 	add := func(l syntax.Location) {
-		s := shownLoc{l.Thread, l.Name}
+		s := shownLoc{thread: l.Thread, name: l.Name}
+		s.label = labelOf(s)
 		if l.Thread < 0 {
 			if _, ok := p.locIdx[l.Name]; !ok && bad == nil {
 				bad = &LowerError{l.Span, fmt.Sprintf("unknown location %s", l.Name)}
@@ -489,16 +508,15 @@ func (p *program) shownLocations(f *syntax.File) ([]shownLoc, error) {
 
 // A finalState gives the final values of an execution.
 type finalState struct {
-	p    *program
-	b    *built
-	x    *Execution
-	mem  []int64
-	regs []map[string]int64
+	p   *program
+	b   *built
+	x   *Execution
+	mem []int64
 }
 
 // final computes the final memory and registers of x.
 func (p *program) final(b *built, x *Execution) *finalState {
-	fs := &finalState{p: p, b: b, x: x, mem: make([]int64, len(p.locs)), regs: make([]map[string]int64, len(b.paths))}
+	fs := &finalState{p: p, b: b, x: x, mem: make([]int64, len(p.locs))}
 	n := x.N()
 	for w := 0; w < n; w++ {
 		ev := &x.Events[w]
@@ -532,19 +550,11 @@ func (fs *finalState) reg(t int, name string) int64 {
 	if t >= len(fs.b.paths) || fs.b.paths[t] == nil {
 		return 0
 	}
-	if fs.regs[t] == nil {
-		fs.regs[t] = map[string]int64{}
-	}
-	if v, ok := fs.regs[t][name]; ok {
-		return v
-	}
-	var v int64
 	if sv, ok := fs.b.paths[t].regs[name]; ok {
 		off := fs.b.offset[t]
-		v = sv.eval(func(i int) int64 { return fs.x.Val[off+i] })
+		return sv.eval(func(i int) int64 { return fs.x.Val[off+i] })
 	}
-	fs.regs[t][name] = v
-	return v
+	return 0
 }
 
 func (fs *finalState) value(l shownLoc) int64 {
@@ -558,9 +568,9 @@ func (fs *finalState) state(locs []shownLoc) State {
 	st := make(State, len(locs))
 	for i, l := range locs {
 		v := fs.value(l)
-		name := fmt.Sprintf("[%s]", l.name)
-		if l.thread >= 0 {
-			name = fmt.Sprintf("%d:%s", l.thread, l.name)
+		name := l.label
+		if name == "" {
+			name = labelOf(l)
 		}
 		st[i] = Binding{Loc: name, Value: fs.p.valueString(v), num: v}
 	}
@@ -571,11 +581,11 @@ func (fs *finalState) state(locs []shownLoc) State {
 func (fs *finalState) holds(q syntax.Prop) (bool, error) {
 	switch q := q.(type) {
 	case *syntax.AtomProp:
-		x := fs.value(shownLoc{q.Loc.Thread, q.Loc.Name})
+		x := fs.value(shownLoc{thread: q.Loc.Thread, name: q.Loc.Name})
 		var y int64
 		switch {
 		case q.Value.Reg != nil:
-			y = fs.value(shownLoc{q.Value.Reg.Thread, q.Value.Reg.Name})
+			y = fs.value(shownLoc{thread: q.Value.Reg.Thread, name: q.Value.Reg.Name})
 		case q.Value.Symbol != "":
 			i, ok := fs.p.locIdx[q.Value.Symbol]
 			if !ok {

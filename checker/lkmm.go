@@ -50,6 +50,7 @@ type lkmmStruct struct {
 	notNoreturn, notSrcuUnlock            Set
 
 	po, poOpt, loc, intl, ext, poLoc   Rel
+	poInv                              Rel // po⁻¹
 	rmw                                Rel // structure rmw ∪ lk-rmw
 	lkRmw                              Rel
 	critical, criticalInv              Rel // LKW → its matching UL, and its inverse
@@ -85,8 +86,13 @@ type lkmmStruct struct {
 	// and unlock events of read-side critical sections), their index in
 	// rcuEv (or -1), and relations over those indices.
 	rcuEv                           []int
+	rcuSet                          Set // the events of rcuEv
 	rcuIdx                          []int
 	rcuGp, rcuSgp, rcuRscsi, rcuLoc Rel
+
+	// What fences and ppo need of neither rf nor co, when it needs
+	// neither (see fixedRels).
+	fixed fixedRels
 
 	// Structure-level check failures and flags.
 	mixed       bool       // the mixed-accesses flag
@@ -196,6 +202,7 @@ func newLkmmStruct(s *Structure) *lkmmStruct {
 
 	st.po = s.Po
 	st.poOpt = s.Po.Opt()
+	st.poInv = s.Po.Inverse()
 	st.loc = NewRel(n)
 	st.intl = NewRel(n)
 	st.ext = NewRel(n)
@@ -263,6 +270,8 @@ func newLkmmStruct(s *Structure) *lkmmStruct {
 		st.Mb, st.Acquire, st.Release)
 	st.barrier = unionAll(fencerel(po, barrierSet), po.Restrict(nil, st.Release), po.Restrict(st.Acquire, nil))
 
+	st.fixedRels(s)
+
 	st.poLocWW = st.poLoc.Restrict(st.W, st.W)
 	st.poLocRW = st.poLoc.Restrict(st.R, st.W)
 	st.poLocWR = st.poLoc.Restrict(st.W, st.R)
@@ -305,6 +314,43 @@ func newLkmmStruct(s *Structure) *lkmmStruct {
 	return st
 }
 
+// fixedRels holds the parts of the fence relations and of ppo that depend
+// on the structure alone, for the structures where they do.
+type fixedRels struct {
+	// fences: no lock read, so po-unlock-lock-po is empty and the fence
+	// relations are those of po and the annotations alone.
+	fences                         bool
+	strongFence, nonrwFence, fence Rel
+	sfPoRel                        Rel // strong-fence | po-rel: A-cumul's right factor
+	// ppo: fences, and no data dependency, so that carry-dep adds nothing
+	// to the structure's addr, data and ctrl.
+	ppo  bool
+	depM Rel // (addr | data) ; [Marked]: to-r's factor before rfi
+	ppo0 Rel // to-r's addr part, to-w, and fence & int
+}
+
+// fixedRels computes st.fixed, once the fence relations of po are known.
+func (st *lkmmStruct) fixedRels(s *Structure) {
+	fx := &st.fixed
+	if !st.LKR.Empty() {
+		return
+	}
+	fx.fences = true
+	fx.strongFence = st.mbNoLock.Union(st.gp)
+	fx.nonrwFence = unionAll(fx.strongFence, st.poRel, st.acqPo)
+	fx.fence = unionAll(fx.nonrwFence, st.wmb, st.rmb)
+	fx.sfPoRel = fx.strongFence.Union(st.poRel)
+	if !s.Data.Empty() {
+		return
+	}
+	fx.ppo = true
+	dep := s.Addr.Union(s.Data)
+	rwdep := dep.Union(s.Ctrl).Restrict(nil, st.wAll)
+	toW := rwdep.Union(s.Addr.Restrict(nil, st.Plain).Seq(st.wmb))
+	fx.depM = dep.Restrict(nil, st.Marked)
+	fx.ppo0 = unionAll(s.Addr.Restrict(nil, st.R), toW, fx.fence.Inter(st.intl))
+}
+
 // rcuRscs matches rcu_read_lock with rcu_read_unlock events, innermost
 // first, as the bell's recursive rcu-rscs does.
 func rcuRscs(st *lkmmStruct) Rel {
@@ -327,6 +373,7 @@ func rcuRscs(st *lkmmStruct) Rel {
 // relations over them that do not depend on rf.
 func (st *lkmmStruct) rcuEvents() {
 	evs := setUnion(st.SyncRcu, st.SyncSrcu, st.rcuLock, st.rcuUnlock, st.SrcuLock, st.SrcuUnlock)
+	st.rcuSet = evs
 	st.rcuIdx = make([]int, st.n)
 	for i := range st.rcuIdx {
 		st.rcuIdx[i] = -1

@@ -1,6 +1,7 @@
 package checker
 
 import (
+	"math/bits"
 	"sort"
 	"sync"
 )
@@ -24,6 +25,7 @@ type lkmmExec struct {
 	hbStar, pb, pbStar   Rel
 	rcuFence, rb         Rel
 	fenceR, strongFenceR Rel // fence and strong-fence after the cat adds rcu-fence
+	rcuPost              Rel // row i: po? ; hb* ; pb* from the i-th rcu event (st.rcuEv), which rcuOrder leaves
 
 	// coherent says the coherence orders were chosen to pass the
 	// coherence and atomic checks (they are per location, see
@@ -45,6 +47,7 @@ type lkmmExec struct {
 	rfInv                   Rel // rf⁻¹, when rfInvOK (lock-free tests: rf does not change with co)
 	rfInvOK                 bool
 	cumulFenceStar, rfeOptM Rel
+	cumulRfe                Rel // cumul-fence* ; ([Marked] ; rfe ; [Marked])?
 	ppoRf                   Rel // ppo and rfe without the co-dependent (overwrite & int)
 }
 
@@ -194,23 +197,24 @@ func (e *lkmmExec) atomic() bool {
 
 // fences computes what depends on rf but not on co: po-unlock-lock-po, the
 // fence relations, cumul-fence and the co-independent part of ppo. Without
-// lock reads (whose rf comes from co) it runs once per rf choice.
+// lock reads (whose rf comes from co) it runs once per rf choice, and takes
+// from the structure what needs no rf (see lkmmStruct.fixed).
 func (e *lkmmExec) fences() {
 	st, cd, ar := e.st, e.cd, e.arena()
 	if e.rfReady {
 		return
 	}
-	n := st.n
-	if st.LKR.Empty() {
-		e.poUnlockLockPo = ar.rel(n)
-		e.mb = st.mbNoLock
+	fx := &st.fixed
+	if fx.fences {
+		e.poUnlockLockPo = st.none
+		e.mb, e.strongFence, e.nonrwFence, e.fence = st.mbNoLock, fx.strongFence, fx.nonrwFence, fx.fence
 	} else {
 		e.poUnlockLockPo = ar.seq(st.poUL, ar.restrict(ar.union(st.po, e.rf), nil, st.LKR), st.po)
 		e.mb = ar.union(st.mbNoLock, ar.seq(ar.restrict(e.poUnlockLockPo, st.M, nil), st.afterULLPo))
+		e.strongFence = ar.union(e.mb, st.gp)
+		e.nonrwFence = ar.union(e.strongFence, st.poRel, st.acqPo)
+		e.fence = ar.union(e.nonrwFence, st.wmb, st.rmb)
 	}
-	e.strongFence = ar.union(e.mb, st.gp)
-	e.nonrwFence = ar.union(e.strongFence, st.poRel, st.acqPo)
-	e.fence = ar.union(e.nonrwFence, st.wmb, st.rmb)
 	if st.rmw.Empty() {
 		e.rmwSequence = st.id
 	} else {
@@ -218,19 +222,37 @@ func (e *lkmmExec) fences() {
 	}
 	mk := st.Marked
 	rfeM := ar.opt(ar.restrict(e.rfe, nil, mk))
-	aCumul := ar.seq(rfeM, ar.union(e.strongFence, st.poRel))
+	var aCumul Rel
+	if fx.fences {
+		aCumul = ar.seq(rfeM, fx.sfPoRel)
+	} else {
+		aCumul = ar.seq(rfeM, ar.union(e.strongFence, st.poRel))
+	}
 	cumul := ar.union(aCumul, st.wmb, e.poUnlockLockPo)
 	cumul.RestrictWith(mk, mk)
-	e.cumulFence = ar.seq(cumul, e.rmwSequence)
+	if st.rmw.Empty() {
+		e.cumulFence = cumul // ; rmw-sequence, which is id
+	} else {
+		e.cumulFence = ar.seq(cumul, e.rmwSequence)
+	}
 	e.cumulFenceStar = ar.star(e.cumulFence)
 	e.rfeOptM = ar.opt(e.rfe)
 	e.rfeOptM.RestrictWith(mk, mk)
-	dep := ar.union(cd.addr, cd.data)
-	rwdep := ar.union(dep, cd.ctrl)
-	rwdep.RestrictWith(nil, st.wAll)
-	toW := ar.union(rwdep, ar.seq(ar.restrict(cd.addr, nil, st.Plain), st.wmb))
-	toR := ar.union(ar.restrict(cd.addr, nil, st.R), ar.seq(ar.restrict(dep, nil, mk), e.rfi))
-	e.ppoRf = ar.union(toR, toW, ar.inter(e.fence, st.intl), ar.inter(e.poUnlockLockPo, st.intl), e.rfe)
+	e.cumulRfe = ar.seq(e.cumulFenceStar, e.rfeOptM)
+	if fx.ppo {
+		// ppo's parts that need rf: dep ; [Marked] ; rfi, and rfe.
+		e.ppoRf = ar.union(fx.ppo0, e.rfe)
+		if !fx.depM.Empty() {
+			e.ppoRf.UnionWith(ar.seq(fx.depM, e.rfi))
+		}
+	} else {
+		dep := ar.union(cd.addr, cd.data)
+		rwdep := ar.union(dep, cd.ctrl)
+		rwdep.RestrictWith(nil, st.wAll)
+		toW := ar.union(rwdep, ar.seq(ar.restrict(cd.addr, nil, st.Plain), st.wmb))
+		toR := ar.union(ar.restrict(cd.addr, nil, st.R), ar.seq(ar.restrict(dep, nil, mk), e.rfi))
+		e.ppoRf = ar.union(toR, toW, ar.inter(e.fence, st.intl), ar.inter(e.poUnlockLockPo, st.intl), e.rfe)
+	}
 	if st.LKR.Empty() {
 		e.rfReady = true
 		e.rfMark = ar.mark()
@@ -244,10 +266,13 @@ func (e *lkmmExec) happensBefore() bool {
 	mk := st.Marked
 	over := ar.union(e.co, e.fr)
 	// prop = [Marked] ; (overwrite & ext)? ; cumul-fence* ; [Marked] ; rfe? ; [Marked]
+	// The identity part of the first factor is a restriction of
+	// cumul-fence* ; rfe? (cumulRfe, once per rf); the rest, few pairs, a
+	// composition.
 	t := ar.inter(over, st.ext)
 	t.RestrictWith(mk, nil)
-	t.UnionWith(st.idMarked)
-	e.prop = ar.seq(t, e.cumulFenceStar, e.rfeOptM)
+	e.prop = ar.seq(t, e.cumulRfe)
+	e.prop.UnionWith(ar.restrict(e.cumulRfe, mk, nil))
 	// hb = [Marked] ; (ppo | rfe | ((prop \ id) & int)) ; [Marked]
 	hb := ar.clone(e.ppoRf)
 	hb.UnionWith(ar.inter(over, st.intl))
@@ -275,7 +300,10 @@ func (e *lkmmExec) propagation() bool {
 }
 
 // rcu is "irreflexive rb": it computes the rcu-order fixpoint, rcu-fence and
-// the redefined fence and strong-fence.
+// the redefined fence and strong-fence. Without plain accesses nothing
+// after it needs those relations, so when rb is irreflexive it only
+// checks that (see rbLoop) and leaves rcuFence, rb, fenceR and
+// strongFenceR unset.
 func (e *lkmmExec) rcu() bool {
 	st, ar := e.st, e.arena()
 	order := e.rcuOrder()
@@ -283,6 +311,9 @@ func (e *lkmmExec) rcu() bool {
 		e.rcuFence = ar.rel(st.n)
 		e.rb = e.rcuFence
 		e.fenceR, e.strongFenceR = e.fence, e.strongFence
+		return true
+	}
+	if st.preRace.Empty() && !e.rbLoop(order) {
 		return true
 	}
 	// rcu-fence = po ; rcu-order ; po?, with rcu-order over all events.
@@ -294,6 +325,49 @@ func (e *lkmmExec) rcu() bool {
 	e.rb = ar.seq(e.prop, e.rcuFence, e.hbStar, e.pbStar)
 	e.rb.RestrictWith(nil, st.Marked)
 	return e.rb.Irreflexive()
+}
+
+// rbLoop reports whether rb = prop ; po ; rcu-order ; po? ; hb* ; pb* ;
+// [Marked] relates some event to itself, without computing rb: a is on a
+// loop when, for some (i, j) in rcu-order, a reaches by prop an event
+// po-before rcu event i, and rcu event j reaches a by po? ; hb* ; pb*
+// (e.rcuPost, which rcuOrder leaves) with a marked.
+func (e *lkmmExec) rbLoop(order Rel) bool {
+	st, ar := e.st, e.arena()
+	k := len(st.rcuEv)
+	// before.Row(j): the events po-before some rcu event i with (i, j)
+	// in rcu-order (rows j < k ≤ n used).
+	before := ar.rel(st.n)
+	order.Each(func(i, j int) { orRow(before.Row(j), st.poInv.Row(st.rcuEv[i])) })
+	// cand: the marked events the post row of such a j reaches.
+	cand := ar.set(st.n)
+	for j := range k {
+		if before.Row(j).Empty() {
+			continue
+		}
+		for w, x := range e.rcuPost.Row(j) {
+			cand[w] |= x & st.Marked[w]
+		}
+	}
+	loop := false
+	cand.Each(func(a int) {
+		if loop {
+			return
+		}
+		prop := e.prop.Row(a)
+		for j := range k {
+			if !e.rcuPost.Has(j, a) {
+				continue
+			}
+			for w, x := range before.Row(j) {
+				if prop[w]&x != 0 {
+					loop = true
+					return
+				}
+			}
+		}
+	})
+	return loop
 }
 
 // rcuOrder computes the recursive rcu-order relation (least fixpoint). Its
@@ -309,22 +383,26 @@ func (e *lkmmExec) rcuOrder() Rel {
 	// link = po? ; hb* ; pb* ; prop ; po, between events of rcuEv.
 	link := ar.rel(k)
 	v, u := ar.set(st.n), ar.set(st.n)
+	e.rcuPost = ar.rel(st.n)
 	for i, a := range st.rcuEv {
 		copy(v, st.poOpt.Row(a))
 		seqRow(u, v, e.hbStar)
 		seqRow(v, u, e.pbStar)
+		copy(e.rcuPost.Row(i), v)
 		seqRow(u, v, e.prop)
 		seqRow(v, u, st.po)
-		for j, b := range st.rcuEv {
-			if v.Has(b) {
-				link.Add(i, j)
+		for w, x := range v {
+			for x &= st.rcuSet[w]; x != 0; x &= x - 1 {
+				link.Add(i, st.rcuIdx[w*64+bits.TrailingZeros64(x)])
 			}
 		}
 	}
-	srscsi := ar.rel(k)
-	e.cd.srcuRscs.Each(func(a, b int) { srscsi.Add(st.rcuIdx[b], st.rcuIdx[a]) })
 	gp, sgp, rscsi, loc := st.rcuGp, st.rcuSgp, st.rcuRscsi, st.rcuLoc
 	rcu, srcu := !st.SyncRcu.Empty(), !st.SyncSrcu.Empty()
+	srscsi := ar.rel(k)
+	if srcu {
+		e.cd.srcuRscs.Each(func(a, b int) { srscsi.Add(st.rcuIdx[b], st.rcuIdx[a]) })
+	}
 	// The terms "g ; link ; x ; link ; c" are (g ; link) ; x ; (link ; c):
 	// the outer factors are fixed.
 	var gpL, lRscsi, rscsiL, lGp, sgpL, lSrscsi, srscsiL, lSgp Rel
@@ -367,19 +445,25 @@ func (e *lkmmExec) rcuOrder() Rel {
 		t.InterWith(loc)
 		base.UnionWith(t)
 	}
+	// The least fixpoint of X = base | step(X) | X ; link ; X, evaluated
+	// semi-naively: each round derives only what uses a pair new in the
+	// last round (delta), since every term is a union of compositions
+	// and so distributes over union.
 	order := ar.clone(base)
+	delta := ar.clone(base)
 	next := ar.rel(k)
 	m := ar.mark()
-	for {
-		next.CopyFrom(base)
-		step(next, order)
-		next.UnionWith(ar.seq(order, link, order))
-		if next.Equal(order) {
-			return order
-		}
-		order.CopyFrom(next)
+	for !delta.Empty() {
+		next.Clear()
+		step(next, delta)
+		next.UnionWith(ar.seq(order, link, delta))
+		next.UnionWith(ar.seq(delta, link, order))
+		next.DiffWith(order)
+		order.UnionWith(next)
+		delta.CopyFrom(next)
 		ar.reset(m)
 	}
+	return order
 }
 
 // plain evaluates the plain-coherence check and the data-race flag.

@@ -5,6 +5,7 @@ import (
 	"maps"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/litmusls/litmusls/syntax"
@@ -108,7 +109,7 @@ func (p *program) valueString(v int64) string {
 		// copies, so the same cycle prints the same in every execution.
 		return fmt.Sprintf("S%d", freeBase-v)
 	}
-	return fmt.Sprint(v)
+	return strconv.FormatInt(v, 10) // as fmt.Sprint, without allocating for small values
 }
 
 // maxPaths bounds the number of paths of one thread.

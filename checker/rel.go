@@ -238,9 +238,10 @@ func (r Rel) Plus() Rel {
 func (r Rel) PlusInPlace() { r.closeInPlace() }
 
 // closeInPlace makes r its transitive closure and reports whether r is
-// acyclic. Over at most 64 events it closes r along a depth-first search,
-// in time proportional to the pairs of r, and falls back to Warshall's
-// algorithm only when it meets a cycle longer than a self-loop.
+// acyclic. Over at most maxDFS events it closes r along a depth-first
+// search, in time proportional to the pairs of r (times the words of a row
+// past 64 events), and falls back to Warshall's algorithm only when it
+// meets a cycle longer than a self-loop, or past maxDFS events.
 func (r Rel) closeInPlace() (acyclic bool) {
 	if r.w == 1 {
 		acyclic, complete := closeRows64(r.bits, false)
@@ -258,6 +259,12 @@ func (r Rel) closeInPlace() (acyclic bool) {
 		}
 		return false
 	}
+	if r.n <= maxDFS {
+		acyclic, complete := closeRows(r, true, false)
+		if complete {
+			return acyclic
+		}
+	}
 	for k := 0; k < r.n; k++ {
 		rowK := r.bits[k*r.w : (k+1)*r.w]
 		for a := 0; a < r.n; a++ {
@@ -272,12 +279,90 @@ func (r Rel) closeInPlace() (acyclic bool) {
 	return r.Irreflexive()
 }
 
+// maxDFS bounds the events closeRows handles: its stacks have a fixed
+// size, so that it allocates nothing.
+const maxDFS = 256
+
+// closeRows is closeRows64 for relations of any number of words per row
+// (at most maxDFS events): a depth-first search that, when close is set,
+// ORs into each event's row the rows of its successors once they are
+// closed, in time proportional to the pairs of r times the words of a
+// row. Without close it only looks for a cycle (a self-loop counts) and
+// leaves r unchanged. It reports whether r is acyclic, and whether the
+// rows are now r's closure: they are unless a cycle other than a
+// self-loop was met, or stop is set and any cycle was.
+func closeRows(r Rel, close, stop bool) (acyclic, complete bool) {
+	n, w := r.n, r.w
+	var done, onStack [maxDFS / 64]uint64
+	var node, word [maxDFS]int32 // the events on the stack, and the word of each one's row being scanned
+	var rest [maxDFS]uint64      // the successors left in that word
+	acyclic, complete = true, true
+	for s := 0; s < n; s++ {
+		if done[s>>6]&(1<<(s&63)) != 0 {
+			continue
+		}
+		sp := 0
+		node[0], word[0], rest[0] = int32(s), 0, r.bits[s*w]
+		onStack[s>>6] |= 1 << (s & 63)
+		for sp >= 0 {
+			a := int(node[sp])
+			m := rest[sp]
+			if m == 0 {
+				if k := int(word[sp]) + 1; k < w {
+					word[sp], rest[sp] = int32(k), r.bits[a*w+k]
+					continue
+				}
+				onStack[a>>6] &^= 1 << (a & 63)
+				done[a>>6] |= 1 << (a & 63)
+				sp--
+				if sp >= 0 && close {
+					p := int(node[sp])
+					orRow(r.bits[p*w:(p+1)*w], r.bits[a*w:(a+1)*w])
+				}
+				continue
+			}
+			b := int(word[sp])*64 + bits.TrailingZeros64(m)
+			rest[sp] = m & (m - 1)
+			switch {
+			case done[b>>6]&(1<<(b&63)) != 0:
+				if close {
+					orRow(r.bits[a*w:(a+1)*w], r.bits[b*w:(b+1)*w])
+				}
+			case onStack[b>>6]&(1<<(b&63)) != 0:
+				acyclic = false
+				if b != a {
+					complete = false
+				}
+				if stop {
+					return false, false
+				}
+			default:
+				sp++
+				node[sp], word[sp], rest[sp] = int32(b), 0, r.bits[b*w]
+				onStack[b>>6] |= 1 << (b & 63)
+			}
+		}
+	}
+	return acyclic, complete
+}
+
+// orRow sets dst to dst | src.
+func orRow(dst, src []uint64) {
+	for i := range dst {
+		dst[i] |= src[i]
+	}
+}
+
 // closeIfAcyclic makes r its transitive closure and returns true when r is
 // acyclic; otherwise it returns false and leaves r somewhere between r and
 // its closure.
 func (r Rel) closeIfAcyclic() bool {
 	if r.w == 1 {
 		acyclic, _ := closeRows64(r.bits, true)
+		return acyclic
+	}
+	if r.n <= maxDFS {
+		acyclic, _ := closeRows(r, true, true)
 		return acyclic
 	}
 	return r.closeInPlace()
@@ -367,6 +452,10 @@ func (r Rel) Irreflexive() bool {
 // Acyclic reports whether r has no cycle.
 func (r Rel) Acyclic() bool {
 	if r.w != 1 {
+		if r.n <= maxDFS {
+			acyclic, _ := closeRows(r, false, true)
+			return acyclic
+		}
 		return r.Plus().Irreflexive()
 	}
 	// Repeatedly remove events with no successor left; a cycle remains
@@ -495,6 +584,24 @@ func SeqInto(dst, r, s Rel) {
 				word &= word - 1
 			}
 			dst.bits[a] = acc
+		}
+		return
+	}
+	if r.w == 2 {
+		// 65 to 128 events (rings of 15 to 19 processes): two words a
+		// row, kept in registers.
+		rb, sb, db := r.bits, s.bits, dst.bits
+		for a := 0; a+1 < len(rb); a += 2 {
+			var d0, d1 uint64
+			for i, word := range rb[a : a+2] {
+				for word != 0 {
+					b := 2 * (i*64 + bits.TrailingZeros64(word))
+					word &= word - 1
+					d0 |= sb[b]
+					d1 |= sb[b+1]
+				}
+			}
+			db[a], db[a+1] = d0, d1
 		}
 		return
 	}

@@ -49,7 +49,7 @@ func naiveAcyclic(r Rel) bool {
 
 func TestRelAcyclicAndPlus(t *testing.T) {
 	rng := rand.New(rand.NewSource(1))
-	for _, n := range []int{1, 5, 30, 64, 65, 100} {
+	for _, n := range []int{1, 5, 30, 64, 65, 100, 129, 256, 257, 300} {
 		for i := 0; i < 50; i++ {
 			r := randomRel(rng, n, 1.5/float64(n))
 			assert.Equal(t, naiveAcyclic(r), r.Acyclic(), "n=%d", n)
@@ -142,7 +142,7 @@ func naivePlus(r Rel) Rel {
 
 func TestRelCloseInPlace(t *testing.T) {
 	rng := rand.New(rand.NewSource(2))
-	for _, n := range []int{1, 2, 17, 63, 64, 65, 130} {
+	for _, n := range []int{1, 2, 17, 63, 64, 65, 130, 200, 256, 257} {
 		for i := 0; i < 60; i++ {
 			// Sparse relations are mostly acyclic, dense ones cyclic;
 			// keep only forward pairs half of the time to get large DAGs.
@@ -159,6 +159,9 @@ func TestRelCloseInPlace(t *testing.T) {
 					r.Add(a, a) // self-loops
 				}
 			}
+			before := r.Clone()
+			assert.Equal(t, naiveAcyclic(r), r.Acyclic(), "n=%d i=%d", n, i)
+			assert.True(t, before.Equal(r), "Acyclic changed r: n=%d i=%d", n, i)
 			c := r.Clone()
 			acyclic := c.closeInPlace()
 			assert.Equal(t, naiveAcyclic(r), acyclic, "n=%d i=%d", n, i)

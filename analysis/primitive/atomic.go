@@ -212,7 +212,10 @@ func lowerCmpxchg(o ordering, w string) [NumArchs]Lowering {
 	return l
 }
 
-func init() {
+// completeDocs adds to primitiveDocs, the primitives documented one by
+// one, the regular families of atomic operations, and every primitive's
+// name and summary.
+func completeDocs(primitiveDocs map[string]*Doc) {
 	add := func(name string, d *Doc) {
 		if _, dup := primitiveDocs[name]; dup {
 			panic("primitive: primitive " + name + " documented twice")

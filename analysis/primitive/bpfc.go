@@ -651,7 +651,7 @@ func headerAcqRelDoc(call BPFCCall, load bool) *BPFCDoc {
 func spinDoc(lock bool) *BPFCDoc {
 	if lock {
 		d := bpfcDoc("call bpf_spin_lock (a helper call)", "spin_lock", "R[LKR] ->rmw W[LKW]")
-		d.Lower = primitiveDocs["spin_lock"].Lower
+		d.Lower = docs()["spin_lock"].Lower
 		for a := range d.Lower {
 			d.Lower[a].Code = joinCode("(helper call: interrupts and preemption off)", d.Lower[a].Code)
 			d.Lower[a].Cost = "a helper call, then " + d.Lower[a].Cost
@@ -662,7 +662,7 @@ func spinDoc(lock bool) *BPFCDoc {
 		return d
 	}
 	d := bpfcDoc("call bpf_spin_unlock (a helper call)", "spin_unlock", "W[UL]")
-	d.Lower = primitiveDocs["spin_unlock"].Lower
+	d.Lower = docs()["spin_unlock"].Lower
 	for a := range d.Lower {
 		d.Lower[a].Code = joinCode(d.Lower[a].Code, "(interrupts restored, preemption on)")
 		d.Lower[a].Cost = "a helper call around " + d.Lower[a].Cost

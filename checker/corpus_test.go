@@ -195,19 +195,6 @@ func BenchmarkCorpus(b *testing.B) {
 	benchFiles(b, corpus, corpusTests(b, corpus))
 }
 
-// BenchmarkBench checks each test of ../shared/bench (herd7's times are
-// in its README).
-func BenchmarkBench(b *testing.B) {
-	dir := filepath.Join(sharedDir(b), "bench")
-	matches, err := filepath.Glob(filepath.Join(dir, "*.litmus"))
-	require.NoError(b, err)
-	for _, path := range matches {
-		b.Run(strings.TrimSuffix(filepath.Base(path), ".litmus"), func(b *testing.B) {
-			benchFiles(b, dir, []string{filepath.Base(path)})
-		})
-	}
-}
-
 func benchFiles(b *testing.B, dir string, rels []string) {
 	files := make([]*syntax.File, len(rels))
 	for i, rel := range rels {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -9,7 +8,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/litmusls/litmusls/checker"
 	"github.com/litmusls/litmusls/checker/graph"
@@ -23,9 +21,6 @@ import (
 // an allowed execution where the condition holds (its racing pairs
 // marked). A test with nothing to draw (no candidate reaches its outcome,
 // or errors, or cut off) gets a note on stderr and no file.
-
-// dotRenderTimeout bounds one run of Graphviz's dot.
-const dotRenderTimeout = time.Minute
 
 // noDotNote is said once when --graph finds no Graphviz.
 const noDotNote = "litmusls check --graph: Graphviz's dot is not installed: writing .dot files only; install Graphviz for .svg (Debian and Ubuntu: apt-get install graphviz)"
@@ -62,19 +57,13 @@ func (o *checkOutput) draw(dotPath string) {
 	if dotPath == "" {
 		return
 	}
-	svg, err := renderSVG(dotPath, p.dot)
+	// The .dot written is the one that rendered (graph.Render).
+	dot, svg, err := graph.Render(context.Background(), dotPath, g)
 	if err != nil {
-		// Graphviz fails to lay out some pictures (2.43: "trouble in
-		// init_rank"); every edge ranking the layout avoids that. The
-		// .dot written is then the one that rendered.
-		ranked := g.DOTRanked()
-		if svg, err = renderSVG(dotPath, ranked); err != nil {
-			p.err = err
-			return
-		}
-		p.dot = ranked
+		p.err = err
+		return
 	}
-	p.svg = svg
+	p.dot, p.svg = dot, svg
 }
 
 // pictureOf chooses the execution to draw: the rejected execution of an
@@ -99,20 +88,6 @@ func pictureOf(o *checkOutput, r *checker.Result) *graph.Graph {
 		o.c.relabel(g) // the C's names and text (cmd_check_c.go)
 	}
 	return g
-}
-
-// renderSVG runs Graphviz's dot on a DOT text.
-func renderSVG(dotPath string, dot []byte) ([]byte, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), dotRenderTimeout)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, dotPath, "-Tsvg")
-	cmd.Stdin = bytes.NewReader(dot)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	if err := cmd.Run(); err != nil {
-		return nil, fmt.Errorf("graphviz dot: %v: %s", err, strings.TrimSpace(errb.String()))
-	}
-	return out.Bytes(), nil
 }
 
 // A graphWriter writes the pictures of one run into its directory, each

@@ -234,7 +234,7 @@ func (r *herd7Run) graphs(name string, f *syntax.File, src []byte, opts checker.
 		// never on DOTRanked's: where it is installed and fails, the
 		// file holds the latter.
 		if dotPath, err := exec.LookPath("dot"); err == nil {
-			if _, err := renderSVG(dotPath, dot.Bytes()); err != nil {
+			if _, err := graph.SVG(context.Background(), dotPath, dot.Bytes()); err != nil {
 				dot = ranked
 			}
 		}

@@ -192,7 +192,7 @@ func TestHerd7GraphFiles(t *testing.T) {
 				// (Z6.0's), and on WRC's rf between the first events of
 				// two threads placed side by side.
 				if dot, err := exec.LookPath("dot"); err == nil {
-					_, err := renderSVG(dot, text)
+					_, err := graph.SVG(context.Background(), dot, text)
 					require.NoError(t, err)
 				}
 			})

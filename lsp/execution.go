@@ -1,7 +1,6 @@
 package lsp
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -10,7 +9,6 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/sourcegraph/jsonrpc2"
 	protocol "github.com/tliron/glsp/protocol_3_16"
@@ -53,9 +51,6 @@ const (
 	syntaxErrorsMessage = "No execution to draw: fix the syntax errors first."
 	cSourceMessage      = "Show execution works on litmus tests: open the litmus test generated for a scenario (its code lens) and show the execution there."
 )
-
-// dotTimeout bounds one run of Graphviz's dot.
-const dotTimeout = time.Minute
 
 // lookDot finds Graphviz's dot; tests change PATH to hide it.
 func lookDot() (string, error) { return exec.LookPath("dot") }
@@ -188,16 +183,9 @@ func (ss *session) showExecution(ctx context.Context, doc *Document) (pic *Execu
 	var svg []byte
 	if dotPath, lookErr := lookDot(); lookErr != nil {
 		pic.Message = noDotMessage
-	} else if svg, err = renderSVG(ctx, dotPath, dot); err != nil {
-		// Graphviz 2.43 fails to lay out some pictures ("trouble in
-		// init_rank"); it lays out every one whose edges all take part in
-		// the ranking. The DOT written is the one that rendered.
-		ranked := g.DOTRanked()
-		if svg, err = renderSVG(ctx, dotPath, ranked); err != nil {
-			pic.Message = fmt.Sprintf("Graphviz's dot failed on the picture (%v): the execution is written as DOT only.", err)
-		} else {
-			dot = ranked
-		}
+	} else if dot, svg, err = graph.Render(ctx, dotPath, g); err != nil {
+		// The DOT written is the one that rendered, or g.DOT().
+		pic.Message = fmt.Sprintf("Graphviz's dot failed on the picture (%v): the execution is written as DOT only.", err)
 	}
 	if err := writeReplacing(pic.DOT, dot); err != nil {
 		return nil, err
@@ -209,20 +197,6 @@ func (ss *session) showExecution(ctx context.Context, doc *Document) (pic *Execu
 		}
 	}
 	return pic, nil
-}
-
-// renderSVG runs Graphviz's dot at dotPath on a DOT text.
-func renderSVG(ctx context.Context, dotPath string, dot []byte) ([]byte, error) {
-	ctx, cancel := context.WithTimeout(ctx, dotTimeout)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, dotPath, "-Tsvg")
-	cmd.Stdin = bytes.NewReader(dot)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	if err := cmd.Run(); err != nil {
-		return nil, fmt.Errorf("%v: %s", err, strings.TrimSpace(errb.String()))
-	}
-	return out.Bytes(), nil
 }
 
 // executionFileName names the files of a document's picture after the

@@ -33,25 +33,7 @@ func sharedDir(t testing.TB) string {
 // directory.
 func corpusTests(t testing.TB, corpus string) []string {
 	t.Helper()
-	var tests []string
-	for _, d := range corpusDirs {
-		err := filepath.WalkDir(filepath.Join(corpus, d), func(path string, de os.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if strings.HasSuffix(path, ".litmus") {
-				rel, err := filepath.Rel(corpus, path)
-				if err != nil {
-					return err
-				}
-				tests = append(tests, filepath.ToSlash(rel))
-			}
-			return nil
-		})
-		require.NoError(t, err)
-	}
-	sort.Strings(tests)
-	return tests
+	return testkit.CorpusTests(t, corpus, corpusDirs...)
 }
 
 // checkCorpusFile checks one corpus test and returns a description of the

@@ -45,25 +45,7 @@ func lkmm(t testing.TB) *Model {
 // corpusTests lists the tests of dirs as paths relative to corpus.
 func corpusTests(t testing.TB, corpus string, dirs []string) []string {
 	t.Helper()
-	var tests []string
-	for _, d := range dirs {
-		err := filepath.WalkDir(filepath.Join(corpus, d), func(path string, de os.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if strings.HasSuffix(path, ".litmus") {
-				rel, err := filepath.Rel(corpus, path)
-				if err != nil {
-					return err
-				}
-				tests = append(tests, filepath.ToSlash(rel))
-			}
-			return nil
-		})
-		require.NoError(t, err)
-	}
-	sort.Strings(tests)
-	return tests
+	return testkit.CorpusTests(t, corpus, dirs...)
 }
 
 // checkCorpusFile checks one corpus test with model m and returns a

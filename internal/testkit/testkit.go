@@ -1,5 +1,6 @@
 // Package testkit holds what the tests of several packages share: where
-// the shared reference data is, and the want comments of testdata files.
+// the shared reference data is, the corpus's tests, and the want comments
+// of testdata files.
 // Only tests import it.
 package testkit
 
@@ -8,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strings"
 	"testing"
 
@@ -41,6 +43,32 @@ func SharedDir(t testing.TB) string {
 	_, err := os.Stat(shared)
 	require.NoError(t, err, "the tests read ../shared")
 	return shared
+}
+
+// CorpusTests lists the litmus tests under the directories dirs of
+// corpus (a ../shared/corpus), recursively, as slash-separated paths
+// relative to corpus, sorted.
+func CorpusTests(t testing.TB, corpus string, dirs ...string) []string {
+	t.Helper()
+	var tests []string
+	for _, d := range dirs {
+		err := filepath.WalkDir(filepath.Join(corpus, d), func(path string, de os.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if strings.HasSuffix(path, ".litmus") {
+				rel, err := filepath.Rel(corpus, path)
+				if err != nil {
+					return err
+				}
+				tests = append(tests, filepath.ToSlash(rel))
+			}
+			return nil
+		})
+		require.NoError(t, err)
+	}
+	sort.Strings(tests)
+	return tests
 }
 
 // A Want is one `want CODE "rx"` (or `related CODE "rx"`) comment of a

@@ -209,7 +209,63 @@ func Check(ctx context.Context, f *syntax.File, opts Options) (*Result, error) {
 		}
 		k := 0
 		bad := b.badDeref()
-		b.candidates(ctx, func(c *Candidate) bool {
+		// onExec counts one execution of the model's.
+		onExec := func(x *Execution, j Judgement) bool {
+			k++
+			if j.Failed != "" {
+				if lx != nil && lx.wantsReject() {
+					lx.rejectedFinal(k, x, j.Failed, p, b, f, shown)
+				}
+				return true
+			}
+			fin := p.final(b, x)
+			if f.Filter != nil {
+				ok, err := fin.holds(f.Filter.Prop)
+				if err != nil {
+					mu.Lock()
+					filterErr = err
+					mu.Unlock()
+					return false
+				}
+				if !ok {
+					return true
+				}
+			}
+			ok, err := fin.holds(f.Cond.Prop)
+			if err != nil {
+				mu.Lock()
+				condErr = err
+				mu.Unlock()
+				return false
+			}
+			if ok {
+				pos++
+			} else {
+				neg++
+			}
+			st := fin.state(shown)
+			key := st.String()
+			local[key] = st
+			for _, fl := range j.Flags {
+				localFlags[fl] = true
+			}
+			if lx != nil {
+				lx.allowed(k, x, key, st, ok, j.Flags)
+			}
+			return true
+		}
+		// Without explanations, which want every rejected execution, an
+		// LKMM structure that qualifies has whole subtrees of candidates
+		// allowed at once (see wholeJudge).
+		var wj *wholeJudge
+		if lm, ok := model.(*LKMM); ok && lx == nil {
+			wj = lm.wholeJudge(b.Structure)
+		}
+		var allows func(Rel) bool
+		if wj != nil {
+			allows = wj.allows
+		}
+		b.candidatesWhole(ctx, allows, func(c *Candidate, whole bool) bool {
 			if bad != nil {
 				// An execution reaches a dereference of a value that is
 				// no location's address: herd7 stops there, and so do we.
@@ -218,50 +274,14 @@ func Check(ctx context.Context, f *syntax.File, opts Options) (*Result, error) {
 				mu.Unlock()
 				return false
 			}
-			err := model.Judge(c, func(x *Execution, j Judgement) bool {
-				k++
-				if j.Failed != "" {
-					if lx != nil && lx.wantsReject() {
-						lx.rejectedFinal(k, x, j.Failed, p, b, f, shown)
-					}
-					return true
+			if whole {
+				x, ok := wj.execution(c)
+				if !ok {
+					return true // incoherent: no execution
 				}
-				fin := p.final(b, x)
-				if f.Filter != nil {
-					ok, err := fin.holds(f.Filter.Prop)
-					if err != nil {
-						mu.Lock()
-						filterErr = err
-						mu.Unlock()
-						return false
-					}
-					if !ok {
-						return true
-					}
-				}
-				ok, err := fin.holds(f.Cond.Prop)
-				if err != nil {
-					mu.Lock()
-					condErr = err
-					mu.Unlock()
-					return false
-				}
-				if ok {
-					pos++
-				} else {
-					neg++
-				}
-				st := fin.state(shown)
-				key := st.String()
-				local[key] = st
-				for _, fl := range j.Flags {
-					localFlags[fl] = true
-				}
-				if lx != nil {
-					lx.allowed(k, x, key, st, ok, j.Flags)
-				}
-				return true
-			})
+				return onExec(x, Judgement{Flags: wj.flags}) && ctx.Err() == nil
+			}
+			err := model.Judge(c, onExec)
 			if err != nil {
 				mu.Lock()
 				if modelErr == nil {

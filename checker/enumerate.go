@@ -194,6 +194,86 @@ func (b *built) candidatesWhere(ctx context.Context, allow func(k, w int) bool, 
 	return rec(0)
 }
 
+// minWhole is the fewest candidates a subtree must hold for
+// candidatesWhole to ask whether it is allowed whole: asking costs about
+// one judgement, so smaller subtrees are enumerated as they are, and
+// asking never costs more than a fraction of the enumeration.
+const minWhole = 16
+
+// candidatesWhole is candidates with whole subtrees judged at once: before
+// choosing the reads from reads[k] on, it asks allows with the rf of the
+// reads chosen so far and every write each later read may read from
+// (see wholeJudge). When allows reports true, every candidate of the
+// subtree is passed to f with whole set (its Rf then valid only during
+// the call), and allows is not asked again
+// inside it; otherwise f gets whole false. allows is asked only of
+// subtrees of at least minWhole candidates, and never when it is nil.
+func (b *built) candidatesWhole(ctx context.Context, allows func(rf Rel) bool, f func(c *Candidate, whole bool) bool) bool {
+	n := b.N()
+	v := newValuer(b)
+	rfOf := v.rfOf
+	// size[k]: the candidates below a choice of reads[:k], capped.
+	size := make([]int, len(b.reads)+1)
+	size[len(b.reads)] = 1
+	for k := len(b.reads) - 1; k >= 0; k-- {
+		size[k] = min(size[k+1]*len(b.sources[k]), 1<<30)
+	}
+	over := NewRel(n)
+	leafRf := NewRel(n) // the rf of every candidate of an allowed subtree
+	whole := false
+	count := 0
+	var rec func(k int) bool
+	rec = func(k int) bool {
+		if k == len(b.reads) {
+			count++
+			if count&1023 == 0 && ctx.Err() != nil {
+				return false
+			}
+			val, ok := v.values()
+			if !ok {
+				return true
+			}
+			rf := leafRf
+			if whole {
+				rf.Clear()
+			} else {
+				rf = NewRel(n)
+			}
+			c := &Candidate{Structure: b.Structure, Rf: rf, Val: val}
+			for _, r := range b.reads {
+				c.Rf.Add(rfOf[r], r)
+			}
+			return f(c, whole)
+		}
+		if allows != nil && !whole && size[k] >= minWhole {
+			over.Clear()
+			for j, r := range b.reads {
+				if j < k {
+					over.Add(rfOf[r], r)
+					continue
+				}
+				for _, w := range b.sources[j] {
+					over.Add(w, r)
+				}
+			}
+			if allows(over) {
+				whole = true
+				defer func() { whole = false }()
+			}
+		}
+		r := b.reads[k]
+		for _, w := range b.sources[k] {
+			rfOf[r] = w
+			if !rec(k + 1) {
+				return false
+			}
+		}
+		rfOf[r] = -1
+		return true
+	}
+	return rec(0)
+}
+
 // A valuer computes the values of b's events for the rf choice in rfOf,
 // as herd7's equation solver would. Its buffers are reused from one choice
 // to the next.

@@ -265,7 +265,20 @@ func Check(ctx context.Context, f *syntax.File, opts Options) (*Result, error) {
 		if wj != nil {
 			allows = wj.allows
 		}
-		b.candidatesWhole(ctx, allows, func(c *Candidate, whole bool) bool {
+		// Executions the filter rules out are neither counted nor
+		// shown, and give no flags: without explanations, a structure
+		// whose registers already fail the filter is skipped, and a
+		// read the filter needs equal to a constant reads only from
+		// writes that may hold it (as a speedcheck's target prunes).
+		var allow func(k, w int) bool
+		if f.Filter != nil && lx == nil && bad == nil {
+			ft := &target{cond: f.Filter.Prop, want: true}
+			if (&partialState{p: p, b: b}).eval(ft) == no {
+				return
+			}
+			allow = ft.allowed(p, b)
+		}
+		b.candidatesWhole(ctx, allow, allows, func(c *Candidate, whole bool) bool {
 			if bad != nil {
 				// An execution reaches a dereference of a value that is
 				// no location's address: herd7 stops there, and so do we.

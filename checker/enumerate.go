@@ -208,15 +208,28 @@ const minWhole = 16
 // the call), and allows is not asked again
 // inside it; otherwise f gets whole false. allows is asked only of
 // subtrees of at least minWhole candidates, and never when it is nil.
-func (b *built) candidatesWhole(ctx context.Context, allows func(rf Rel) bool, f func(c *Candidate, whole bool) bool) bool {
+// As in candidatesWhere, reads[k] reads from w only when allow(k, w)
+// holds (every choice when allow is nil).
+func (b *built) candidatesWhole(ctx context.Context, allow func(k, w int) bool, allows func(rf Rel) bool, f func(c *Candidate, whole bool) bool) bool {
 	n := b.N()
 	v := newValuer(b)
 	rfOf := v.rfOf
 	// size[k]: the candidates below a choice of reads[:k], capped.
+	sources := b.sources
+	if allow != nil {
+		sources = make([][]int, len(b.reads))
+		for k, src := range b.sources {
+			for _, w := range src {
+				if allow(k, w) {
+					sources[k] = append(sources[k], w)
+				}
+			}
+		}
+	}
 	size := make([]int, len(b.reads)+1)
 	size[len(b.reads)] = 1
 	for k := len(b.reads) - 1; k >= 0; k-- {
-		size[k] = min(size[k+1]*len(b.sources[k]), 1<<30)
+		size[k] = min(size[k+1]*len(sources[k]), 1<<30)
 	}
 	over := NewRel(n)
 	leafRf := NewRel(n) // the rf of every candidate of an allowed subtree
@@ -252,7 +265,7 @@ func (b *built) candidatesWhole(ctx context.Context, allows func(rf Rel) bool, f
 					over.Add(rfOf[r], r)
 					continue
 				}
-				for _, w := range b.sources[j] {
+				for _, w := range sources[j] {
 					over.Add(w, r)
 				}
 			}
@@ -262,7 +275,7 @@ func (b *built) candidatesWhole(ctx context.Context, allows func(rf Rel) bool, f
 			}
 		}
 		r := b.reads[k]
-		for _, w := range b.sources[k] {
+		for _, w := range sources[k] {
 			rfOf[r] = w
 			if !rec(k + 1) {
 				return false

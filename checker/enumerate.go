@@ -204,8 +204,8 @@ const minWhole = 16
 // choosing the reads from reads[k] on, it asks allows with the rf of the
 // reads chosen so far and every write each later read may read from
 // (see wholeJudge). When allows reports true, every candidate of the
-// subtree is passed to f with whole set (its Rf then valid only during
-// the call), and allows is not asked again
+// subtree is passed to f with whole set (the Candidate then valid only
+// during the call), and allows is not asked again
 // inside it; otherwise f gets whole false. allows is asked only of
 // subtrees of at least minWhole candidates, and never when it is nil.
 // As in candidatesWhere, reads[k] reads from w only when allow(k, w)
@@ -232,7 +232,10 @@ func (b *built) candidatesWhole(ctx context.Context, allow func(k, w int) bool, 
 		size[k] = min(size[k+1]*len(sources[k]), 1<<30)
 	}
 	over := NewRel(n)
-	leafRf := NewRel(n) // the rf of every candidate of an allowed subtree
+	// The candidates of allowed subtrees share one Candidate, its Rf and
+	// its Val.
+	var leaf Candidate
+	leafRf := NewRel(n)
 	whole := false
 	count := 0
 	var rec func(k int) bool
@@ -242,17 +245,19 @@ func (b *built) candidatesWhole(ctx context.Context, allow func(k, w int) bool, 
 			if count&1023 == 0 && ctx.Err() != nil {
 				return false
 			}
+			v.reuse = whole
 			val, ok := v.values()
 			if !ok {
 				return true
 			}
-			rf := leafRf
+			var c *Candidate
 			if whole {
-				rf.Clear()
+				leafRf.Clear()
+				leaf = Candidate{Structure: b.Structure, Rf: leafRf, Val: val}
+				c = &leaf
 			} else {
-				rf = NewRel(n)
+				c = &Candidate{Structure: b.Structure, Rf: NewRel(n), Val: val}
 			}
-			c := &Candidate{Structure: b.Structure, Rf: rf, Val: val}
 			for _, r := range b.reads {
 				c.Rf.Add(rfOf[r], r)
 			}
@@ -311,6 +316,7 @@ type valuer struct {
 	free    bool                // an operation used a free value
 	readers []func(i int) int64 // per thread: the value of its i-th event
 	copyOf  []int               // slow pass: the event each event copies, or -1
+	reuse   bool                // values may return the previous call's slice, overwritten
 }
 
 // A free value is one no constant determines; each cycle of copies gets its
@@ -386,7 +392,11 @@ func (v *valuer) values() ([]int64, bool) {
 // the free values.
 func (v *valuer) pass() ([]int64, bool) {
 	b := v.b
-	v.val = make([]int64, b.N())
+	if v.reuse && len(v.val) == b.N() {
+		clear(v.val)
+	} else {
+		v.val = make([]int64, b.N())
+	}
 	clear(v.state)
 	v.ok, v.cycle, v.free = true, false, false
 	if v.slow {

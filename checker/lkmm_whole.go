@@ -19,11 +19,17 @@ package checker
 
 // A wholeJudge judges subtrees of one structure's reads-from choices.
 type wholeJudge struct {
-	st    *lkmmStruct
-	s     *Structure
-	co    Rel       // the one coherence order: each location's initial write before its other write
-	lins  [][][]int // per location of st.writesByLoc: its one order, as coherentOrders takes it
-	flags []string  // the flags of every allowed execution
+	st   *lkmmStruct
+	s    *Structure
+	co   Rel       // the one coherence order: each location's initial write before its other write
+	lins [][][]int // per location of st.writesByLoc: its one order, as coherentOrders takes it
+	x    Execution // what execution returns, reused
+	// check lists the locations whose coherence a completion may break:
+	// those with two events in program order (po-loc). rf, co and fr
+	// alone never make a cycle (each leads co-later or to a read,
+	// which only fr leaves, to a write co-after the one it read).
+	check []int
+	flags []string // the flags of every allowed execution
 }
 
 // wholeJudge returns the subtree judge of s, or nil when s does not
@@ -59,7 +65,13 @@ func (m *LKMM) wholeJudge(s *Structure) *wholeJudge {
 		}
 		lins[i] = [][]int{order}
 	}
-	return &wholeJudge{st: st, s: s, co: co, lins: lins}
+	var check []int
+	for i, ev := range st.eventsByLoc {
+		if !st.poLoc.Restrict(ev, ev).Empty() {
+			check = append(check, i)
+		}
+	}
+	return &wholeJudge{st: st, s: s, co: co, lins: lins, check: check}
 }
 
 // allows reports whether every execution whose rf is within rf (a
@@ -84,15 +96,16 @@ func (w *wholeJudge) allows(rf Rel) bool {
 	return true
 }
 
-// execution returns c's one execution, under the fixed coherence order,
-// and whether it is coherent ("acyclic po-loc | rf | co | fr", checked
+// execution returns c's one execution, under the fixed coherence order
+// (valid until the next call), and whether it is coherent ("acyclic po-loc | rf | co | fr", checked
 // per location as judgeRf checks it); c must be a completion of an rf
 // that allows accepted.
 func (w *wholeJudge) execution(c *Candidate) (*Execution, bool) {
-	for i, lins := range w.lins {
-		if len(coherentOrders(w.st, c.Rf, i, lins)) == 0 {
+	for _, i := range w.check {
+		if len(coherentOrders(w.st, c.Rf, i, w.lins[i])) == 0 {
 			return nil, false
 		}
 	}
-	return &Execution{Candidate: c, Co: w.co, Rf: c.Rf}, true
+	w.x = Execution{Candidate: c, Co: w.co, Rf: c.Rf}
+	return &w.x, true
 }

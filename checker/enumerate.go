@@ -209,23 +209,15 @@ const minWhole = 16
 // inside it; otherwise f gets whole false. allows is asked only of
 // subtrees of at least minWhole candidates, and never when it is nil.
 // As in candidatesWhere, reads[k] reads from w only when allow(k, w)
-// holds (every choice when allow is nil).
-func (b *built) candidatesWhole(ctx context.Context, allow func(k, w int) bool, allows func(rf Rel) bool, f func(c *Candidate, whole bool) bool) bool {
+// holds (every choice when allow is nil). With a prefix, reads[k] reads
+// from prefix[k] for each k < len(prefix) (one of its allowed writes),
+// and only the rest is enumerated.
+func (b *built) candidatesWhole(ctx context.Context, prefix []int, allow func(k, w int) bool, allows func(rf Rel) bool, f func(c *Candidate, whole bool) bool) bool {
 	n := b.N()
 	v := newValuer(b)
 	rfOf := v.rfOf
 	// size[k]: the candidates below a choice of reads[:k], capped.
-	sources := b.sources
-	if allow != nil {
-		sources = make([][]int, len(b.reads))
-		for k, src := range b.sources {
-			for _, w := range src {
-				if allow(k, w) {
-					sources[k] = append(sources[k], w)
-				}
-			}
-		}
-	}
+	sources := b.allowedSources(allow)
 	size := make([]int, len(b.reads)+1)
 	size[len(b.reads)] = 1
 	for k := len(b.reads) - 1; k >= 0; k-- {
@@ -289,7 +281,27 @@ func (b *built) candidatesWhole(ctx context.Context, allow func(k, w int) bool, 
 		rfOf[r] = -1
 		return true
 	}
-	return rec(0)
+	for k, w := range prefix {
+		rfOf[b.reads[k]] = w
+	}
+	return rec(len(prefix))
+}
+
+// allowedSources returns, for each of b's reads, the writes it may read
+// from that allow (nil: every write) allows.
+func (b *built) allowedSources(allow func(k, w int) bool) [][]int {
+	if allow == nil {
+		return b.sources
+	}
+	sources := make([][]int, len(b.reads))
+	for k, src := range b.sources {
+		for _, w := range src {
+			if allow(k, w) {
+				sources[k] = append(sources[k], w)
+			}
+		}
+	}
+	return sources
 }
 
 // A valuer computes the values of b's events for the rf choice in rfOf,

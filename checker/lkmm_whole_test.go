@@ -36,7 +36,7 @@ func wholeCheck(t *testing.T, name string, src []byte) int {
 		if wj == nil {
 			return
 		}
-		b.candidatesWhole(context.Background(), nil, wj.allows, func(c *Candidate, inWhole bool) bool {
+		b.candidatesWhole(context.Background(), nil, nil, wj.allows, func(c *Candidate, inWhole bool) bool {
 			if !inWhole {
 				return true
 			}

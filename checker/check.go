@@ -199,17 +199,60 @@ func Check(ctx context.Context, f *syntax.File, opts Options) (*Result, error) {
 		ex = newExplainer(res.Quant)
 	}
 
-	judge := func(b *built, seq int) {
-		var pos, neg int
-		local := map[string]State{}
-		localFlags := map[string]bool{}
-		var lx *localExplain
-		if ex != nil {
-			lx = ex.local(seq)
+	// onExec returns the function that counts the model's executions of
+	// b into sk (and into lx, when explaining).
+	onExec := func(b *built, sk *execSink, lx *localExplain) func(x *Execution, j Judgement) bool {
+		return func(x *Execution, j Judgement) bool {
+			sk.k++
+			if j.Failed != "" {
+				if lx != nil && lx.wantsReject() {
+					lx.rejectedFinal(sk.k, x, j.Failed, p, b, f, shown)
+				}
+				return true
+			}
+			fin := p.final(b, x)
+			if f.Filter != nil {
+				ok, err := fin.holds(f.Filter.Prop)
+				if err != nil {
+					mu.Lock()
+					filterErr = err
+					mu.Unlock()
+					return false
+				}
+				if !ok {
+					return true
+				}
+			}
+			ok, err := fin.holds(f.Cond.Prop)
+			if err != nil {
+				mu.Lock()
+				condErr = err
+				mu.Unlock()
+				return false
+			}
+			if ok {
+				sk.pos++
+			} else {
+				sk.neg++
+			}
+			st := fin.state(shown)
+			key := st.String()
+			sk.local[key] = st
+			for _, fl := range j.Flags {
+				sk.flags[fl] = true
+			}
+			if lx != nil {
+				lx.allowed(sk.k, x, key, st, ok, j.Flags)
+			}
+			return true
 		}
-		k := 0
+	}
+	// visit returns the function that judges each candidate of b, the
+	// model's executions going to exec; wj, when not nil, gives the one
+	// execution of the candidates of allowed subtrees.
+	visit := func(b *built, wj *wholeJudge, exec func(x *Execution, j Judgement) bool) func(c *Candidate, whole bool) bool {
 		bad := b.badDeref()
-		b.candidates(ctx, func(c *Candidate) bool {
+		return func(c *Candidate, whole bool) bool {
 			if bad != nil {
 				// An execution reaches a dereference of a value that is
 				// no location's address: herd7 stops there, and so do we.
@@ -218,50 +261,14 @@ func Check(ctx context.Context, f *syntax.File, opts Options) (*Result, error) {
 				mu.Unlock()
 				return false
 			}
-			err := model.Judge(c, func(x *Execution, j Judgement) bool {
-				k++
-				if j.Failed != "" {
-					if lx != nil && lx.wantsReject() {
-						lx.rejectedFinal(k, x, j.Failed, p, b, f, shown)
-					}
-					return true
+			if whole {
+				x, ok := wj.execution(c)
+				if !ok {
+					return true // incoherent: no execution
 				}
-				fin := p.final(b, x)
-				if f.Filter != nil {
-					ok, err := fin.holds(f.Filter.Prop)
-					if err != nil {
-						mu.Lock()
-						filterErr = err
-						mu.Unlock()
-						return false
-					}
-					if !ok {
-						return true
-					}
-				}
-				ok, err := fin.holds(f.Cond.Prop)
-				if err != nil {
-					mu.Lock()
-					condErr = err
-					mu.Unlock()
-					return false
-				}
-				if ok {
-					pos++
-				} else {
-					neg++
-				}
-				st := fin.state(shown)
-				key := st.String()
-				local[key] = st
-				for _, fl := range j.Flags {
-					localFlags[fl] = true
-				}
-				if lx != nil {
-					lx.allowed(k, x, key, st, ok, j.Flags)
-				}
-				return true
-			})
+				return exec(x, Judgement{Flags: wj.flags}) && ctx.Err() == nil
+			}
+			err := model.Judge(c, exec)
 			if err != nil {
 				mu.Lock()
 				if modelErr == nil {
@@ -272,18 +279,65 @@ func Check(ctx context.Context, f *syntax.File, opts Options) (*Result, error) {
 				return false
 			}
 			return ctx.Err() == nil
-		})
+		}
+	}
+
+	judge := func(b *built, seq int) {
+		var lx *localExplain
+		if ex != nil {
+			lx = ex.local(seq)
+		}
+		sk := newExecSink()
+		// Without explanations, which want every rejected execution, an
+		// LKMM structure that qualifies has whole subtrees of candidates
+		// allowed at once (see wholeJudge).
+		lm, _ := model.(*LKMM)
+		var wj *wholeJudge
+		if lm != nil && lx == nil {
+			wj = lm.wholeJudge(b.Structure)
+		}
+		// Executions the filter rules out are neither counted nor
+		// shown, and give no flags: without explanations, a structure
+		// whose registers already fail the filter is skipped, and a
+		// read the filter needs equal to a constant reads only from
+		// writes that may hold it (as a speedcheck's target prunes).
+		var allow func(k, w int) bool
+		if f.Filter != nil && lx == nil && b.badDeref() == nil {
+			ft := &target{cond: f.Filter.Prop, want: true}
+			if (&partialState{p: p, b: b}).eval(ft) == no {
+				return
+			}
+			allow = ft.allowed(p, b)
+		}
+		// One big structure is split across the workers.
+		var sinks []*execSink
+		if wj != nil && workers > 1 {
+			sinks = splitWhole(ctx, b, lm, allow, workers, func(b *built, wj *wholeJudge) (*execSink, func(*Candidate, bool) bool) {
+				sk := newExecSink()
+				return sk, visit(b, wj, onExec(b, sk, nil))
+			})
+		}
+		if sinks == nil {
+			var allows func(Rel) bool
+			if wj != nil {
+				allows = wj.allows
+			}
+			b.candidatesWhole(ctx, nil, allow, allows, visit(b, wj, onExec(b, sk, lx)))
+			sinks = []*execSink{sk}
+		}
 		if lx != nil {
 			lx.merge()
 		}
 		mu.Lock()
-		res.Positive += pos
-		res.Negative += neg
-		for k, v := range local {
-			states[k] = v
-		}
-		for k := range localFlags {
-			flags[k] = true
+		for _, sk := range sinks {
+			res.Positive += sk.pos
+			res.Negative += sk.neg
+			for k, v := range sk.local {
+				states[k] = v
+			}
+			for k := range sk.flags {
+				flags[k] = true
+			}
 		}
 		mu.Unlock()
 	}

@@ -194,6 +194,116 @@ func (b *built) candidatesWhere(ctx context.Context, allow func(k, w int) bool, 
 	return rec(0)
 }
 
+// minWhole is the fewest candidates a subtree must hold for
+// candidatesWhole to ask whether it is allowed whole: asking costs about
+// one judgement, so smaller subtrees are enumerated as they are, and
+// asking never costs more than a fraction of the enumeration.
+const minWhole = 16
+
+// candidatesWhole is candidates with whole subtrees judged at once: before
+// choosing the reads from reads[k] on, it asks allows with the rf of the
+// reads chosen so far and every write each later read may read from
+// (see wholeJudge). When allows reports true, every candidate of the
+// subtree is passed to f with whole set (the Candidate then valid only
+// during the call), and allows is not asked again
+// inside it; otherwise f gets whole false. allows is asked only of
+// subtrees of at least minWhole candidates, and never when it is nil.
+// As in candidatesWhere, reads[k] reads from w only when allow(k, w)
+// holds (every choice when allow is nil). With a prefix, reads[k] reads
+// from prefix[k] for each k < len(prefix) (one of its allowed writes),
+// and only the rest is enumerated.
+func (b *built) candidatesWhole(ctx context.Context, prefix []int, allow func(k, w int) bool, allows func(rf Rel) bool, f func(c *Candidate, whole bool) bool) bool {
+	n := b.N()
+	v := newValuer(b)
+	rfOf := v.rfOf
+	// size[k]: the candidates below a choice of reads[:k], capped.
+	sources := b.allowedSources(allow)
+	size := make([]int, len(b.reads)+1)
+	size[len(b.reads)] = 1
+	for k := len(b.reads) - 1; k >= 0; k-- {
+		size[k] = min(size[k+1]*len(sources[k]), 1<<30)
+	}
+	over := NewRel(n)
+	// The candidates of allowed subtrees share one Candidate, its Rf and
+	// its Val.
+	var leaf Candidate
+	leafRf := NewRel(n)
+	whole := false
+	count := 0
+	var rec func(k int) bool
+	rec = func(k int) bool {
+		if k == len(b.reads) {
+			count++
+			if count&1023 == 0 && ctx.Err() != nil {
+				return false
+			}
+			v.reuse = whole
+			val, ok := v.values()
+			if !ok {
+				return true
+			}
+			var c *Candidate
+			if whole {
+				leafRf.Clear()
+				leaf = Candidate{Structure: b.Structure, Rf: leafRf, Val: val}
+				c = &leaf
+			} else {
+				c = &Candidate{Structure: b.Structure, Rf: NewRel(n), Val: val}
+			}
+			for _, r := range b.reads {
+				c.Rf.Add(rfOf[r], r)
+			}
+			return f(c, whole)
+		}
+		if allows != nil && !whole && size[k] >= minWhole {
+			over.Clear()
+			for j, r := range b.reads {
+				if j < k {
+					over.Add(rfOf[r], r)
+					continue
+				}
+				for _, w := range sources[j] {
+					over.Add(w, r)
+				}
+			}
+			if allows(over) {
+				whole = true
+				defer func() { whole = false }()
+			}
+		}
+		r := b.reads[k]
+		for _, w := range sources[k] {
+			rfOf[r] = w
+			if !rec(k + 1) {
+				return false
+			}
+		}
+		rfOf[r] = -1
+		return true
+	}
+	for k, w := range prefix {
+		rfOf[b.reads[k]] = w
+	}
+	return rec(len(prefix))
+}
+
+// allowedSources returns, for each of b's reads, the writes it may read
+// from that allow (nil: every write) allows.
+func (b *built) allowedSources(allow func(k, w int) bool) [][]int {
+	if allow == nil {
+		return b.sources
+	}
+	sources := make([][]int, len(b.reads))
+	for k, src := range b.sources {
+		for _, w := range src {
+			if allow(k, w) {
+				sources[k] = append(sources[k], w)
+			}
+		}
+	}
+	return sources
+}
+
 // A valuer computes the values of b's events for the rf choice in rfOf,
 // as herd7's equation solver would. Its buffers are reused from one choice
 // to the next.
@@ -218,6 +328,7 @@ type valuer struct {
 	free    bool                // an operation used a free value
 	readers []func(i int) int64 // per thread: the value of its i-th event
 	copyOf  []int               // slow pass: the event each event copies, or -1
+	reuse   bool                // values may return the previous call's slice, overwritten
 }
 
 // A free value is one no constant determines; each cycle of copies gets its
@@ -293,7 +404,11 @@ func (v *valuer) values() ([]int64, bool) {
 // the free values.
 func (v *valuer) pass() ([]int64, bool) {
 	b := v.b
-	v.val = make([]int64, b.N())
+	if v.reuse && len(v.val) == b.N() {
+		clear(v.val)
+	} else {
+		v.val = make([]int64, b.N())
+	}
 	clear(v.state)
 	v.ok, v.cycle, v.free = true, false, false
 	if v.slow {

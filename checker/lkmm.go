@@ -70,8 +70,10 @@ type lkmmStruct struct {
 
 	// orderCache holds, for each location with writes, its coherence
 	// orders for each rf of its reads seen so far (keyed by ordersKey).
-	// It is guarded by mu, so that candidates of one structure may be
-	// judged concurrently once the structure's part is built.
+	// It is guarded by mu; but the locChecks keep scratch rows, so one
+	// structure's candidates are judged by one goroutine at a time (a
+	// structure split across workers is copied for each: see
+	// splitWhole).
 	mu         sync.Mutex
 	orderCache []map[string]*locOrders
 

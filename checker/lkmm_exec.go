@@ -392,7 +392,7 @@ type locCheck struct {
 	ext    []uint64 // pairs of events of different threads
 	rmw    [][2]int // rmw pairs, as indices
 	reads  []int    // the reads, as indices
-	rf, co []uint64 // scratch
+	rf, co []uint64 // scratch: one goroutine judges a structure at a time
 }
 
 // newLocCheck prepares the check of the events locEv, or returns nil when

@@ -122,6 +122,23 @@ func lowerTestWith(f *syntax.File, macros *Macros) (*program, *LowerError, error
 	return p, nil, nil
 }
 
+// bounded returns ctx bounded by opts.Timeout, a function that cancels it
+// (to stop an enumeration early; call it when done), and the number of
+// workers opts asks for (one per CPU when zero).
+func (opts Options) bounded(ctx context.Context) (context.Context, context.CancelFunc, int) {
+	var cancel context.CancelFunc
+	if opts.Timeout > 0 {
+		ctx, cancel = context.WithTimeout(ctx, opts.Timeout)
+	} else {
+		ctx, cancel = context.WithCancel(ctx)
+	}
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	return ctx, cancel, workers
+}
+
 // prepare is where Check and Speedcheck start: the result with the test's
 // name and condition, f with its condition (withCond), the lowered
 // program (by the model's macros, for a [MacroModel]), the model that
@@ -178,17 +195,8 @@ func Check(ctx context.Context, f *syntax.File, opts Options) (*Result, error) {
 	if p == nil {
 		return res, err
 	}
-	if opts.Timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, opts.Timeout)
-		defer cancel()
-	}
-	ctx, stop := context.WithCancel(ctx)
+	ctx, stop, workers := opts.bounded(ctx)
 	defer stop()
-	workers := opts.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
 
 	var mu sync.Mutex
 	states := map[string]State{}

@@ -3,7 +3,6 @@ package checker
 import (
 	"context"
 	"errors"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -135,17 +134,8 @@ func Shown(ctx context.Context, f *syntax.File, opts Options, sel ShowSelect) (*
 		return nil, err
 	}
 	start := ctx
-	if opts.Timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, opts.Timeout)
-		defer cancel()
-	}
-	ctx, stop := context.WithCancel(ctx)
+	ctx, stop, workers := opts.bounded(ctx)
 	defer stop()
-	workers := opts.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
 
 	var mu sync.Mutex
 	var kept []*found // the first sel.Max found so far, in order

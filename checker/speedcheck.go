@@ -3,7 +3,6 @@ package checker
 import (
 	"context"
 	"errors"
-	"runtime"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -57,15 +56,8 @@ func Speedcheck(ctx context.Context, f *syntax.File, opts Options, mode SpeedMod
 	if p == nil {
 		return res, err
 	}
-	if opts.Timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, opts.Timeout)
-		defer cancel()
-	}
-	workers := opts.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
+	ctx, cancel, workers := opts.bounded(ctx)
+	defer cancel()
 	// The target: the proposition for exists and ~exists, its negation
 	// for forall; with the filter, both must hold.
 	want := true

@@ -7,9 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -84,63 +82,10 @@ func TestCorpus(t *testing.T) {
 }
 
 // compareCorpus checks each test (relative to corpus) against herd7's
-// output. The tests listed in testdata/<list> must differ and all others
-// must agree, so the list only shrinks; LITMUSLS_WRITE_FAILURES=1 rewrites
-// it from the run.
+// output, the tests listed in testdata/<list> excepted, both ways
+// (testkit.KnownFailures).
 func compareCorpus(t *testing.T, corpus string, tests []string, list, what string) {
-	known := map[string]bool{}
-	data, err := os.ReadFile(filepath.Join("testdata", list))
-	require.NoError(t, err)
-	for _, line := range strings.Split(string(data), "\n") {
-		if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "#") {
-			known[line] = true
-		}
-	}
-	diffs := make([]string, len(tests))
-	errs := make([]error, len(tests))
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, 8)
-	for i, rel := range tests {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			diffs[i], errs[i] = checkCorpusFile(corpus, rel)
-		}()
-	}
-	wg.Wait()
-	pass := 0
-	var failing []string
-	for i, rel := range tests {
-		require.NoError(t, errs[i], rel)
-		if diffs[i] == "" {
-			pass++
-			if known[rel] {
-				t.Errorf("%s passes now: remove it from testdata/%s", rel, list)
-			}
-			continue
-		}
-		failing = append(failing, rel)
-		if !known[rel] {
-			t.Errorf("%s: %s", rel, diffs[i])
-		}
-	}
-	for rel := range known {
-		if !contains(tests, rel) {
-			t.Errorf("%s is in %s but not in the corpus", rel, list)
-		}
-	}
-	t.Logf("%s corpus: %d of %d tests agree with herd7", what, pass, len(tests))
-	if os.Getenv("LITMUSLS_WRITE_FAILURES") != "" {
-		require.NoError(t, os.WriteFile(filepath.Join("testdata", list),
-			[]byte("# "+what+" corpus tests whose result differs from herd7 (enforced both ways by "+t.Name()+").\n"+strings.Join(failing, "\n")+"\n"), 0o644))
-	}
-}
-
-func contains(list []string, s string) bool {
-	i := sort.SearchStrings(list, s)
-	return i < len(list) && list[i] == s
+	testkit.KnownFailures(t, tests, list, what, 8, func(rel string) (string, error) { return checkCorpusFile(corpus, rel) })
 }
 
 // TestBench checks the slow tests of ../shared/bench against herd7.

@@ -6,9 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -120,67 +118,9 @@ func TestCorpusBuiltinLowering(t *testing.T) {
 // list from the run.
 func runCorpus(t *testing.T, m checker.Model, dirs []string, knownFile, what string) {
 	corpus := filepath.Join(sharedDir(t), "corpus")
-	tests := corpusTests(t, corpus, dirs)
-
-	known := map[string]bool{}
-	data, err := os.ReadFile(filepath.Join("testdata", knownFile))
-	require.NoError(t, err)
-	for _, line := range strings.Split(string(data), "\n") {
-		if i := strings.Index(line, "#"); i >= 0 {
-			line = line[:i]
-		}
-		if line = strings.TrimSpace(line); line != "" {
-			known[line] = true
-		}
-	}
-	diffs := make([]string, len(tests))
-	errs := make([]error, len(tests))
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, 2)
-	for i, rel := range tests {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			diffs[i], errs[i] = checkCorpusFile(m, corpus, rel)
-		}()
-	}
-	wg.Wait()
-	pass := map[string]int{}
-	total := map[string]int{}
-	var failing []string
-	for i, rel := range tests {
-		require.NoError(t, errs[i], rel)
-		dir, _, _ := strings.Cut(rel, "/")
-		total[dir]++
-		if diffs[i] == "" {
-			pass[dir]++
-			if known[rel] {
-				t.Errorf("%s passes now: remove it from testdata/%s", rel, knownFile)
-			}
-			continue
-		}
-		first, _, _ := strings.Cut(diffs[i], "\n")
-		failing = append(failing, rel+" # "+first)
-		if !known[rel] {
-			t.Errorf("%s: %s", rel, diffs[i])
-		}
-	}
-	for rel := range known {
-		if i := sort.SearchStrings(tests, rel); i == len(tests) || tests[i] != rel {
-			t.Errorf("%s is in %s but not in the corpus", rel, knownFile)
-		}
-	}
-	for _, d := range dirs {
-		t.Logf("%s: %d of %d tests agree with herd7", d, pass[d], total[d])
-	}
-	if os.Getenv("LITMUSLS_WRITE_FAILURES") != "" {
-		text := "# " + what + " corpus tests whose result under the interpreted model differs from herd7\n" +
-			"# (enforced both ways), with the first line of the difference.\n" +
-			strings.Join(failing, "\n") + "\n"
-		require.NoError(t, os.WriteFile(filepath.Join("testdata", knownFile), []byte(text), 0o644))
-	}
+	testkit.KnownFailures(t, corpusTests(t, corpus, dirs), knownFile, what+" (interpreted)", 2, func(rel string) (string, error) {
+		return checkCorpusFile(m, corpus, rel)
+	})
 }
 
 // TestEditedModel edits a copy of the kernel's model so that smp_rmb()
